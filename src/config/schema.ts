@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { discordConfigSchema } from "../../adapters/discord/config.js";
+import { matrixConfigSchema } from "../../adapters/matrix/config.js";
+import { slackConfigSchema } from "../../adapters/slack/config.js";
+
+/** Log levels pino accepts. */
+const logLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
+
+/** A duration written as "90s", "15m", "1h", "10d" or "2w"; parsed to milliseconds. */
+export const durationSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w)$/, 'a duration such as "30m", "1h" or "10d"')
+  .transform(parseDurationMs);
+
+/** Milliseconds in a duration string such as "1h" or "10d". */
+export function parseDurationMs(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] as "ms"];
+  return Math.round(Number(match[1]) * unitMs);
+}
+
+/** The installation's configuration, as written in config/default.yaml and an optional override file. */
+export const configSchema = z.strictObject({
+  database: z.strictObject({
+    /** SQLite file used when DATABASE_URL is not set. */
+    sqlitePath: z.string().min(1),
+    /** Apply pending migrations when Liaison starts. */
+    migrateOnStart: z.boolean(),
+  }),
+  log: z.strictObject({
+    level: logLevel,
+  }),
+  directory: z.strictObject({
+    unlinkedMayRead: z.boolean(),
+    findLimit: z.number().int().min(1).max(200),
+    demo: z.strictObject({
+      enabled: z.boolean(),
+      file: z.string().min(1),
+    }),
+  }),
+  console: z.strictObject({
+    enabled: z.union([z.literal("auto"), z.boolean()]),
+    actAs: z.string().min(1),
+  }),
+  outbox: z.strictObject({
+    pollIntervalMs: z.number().int().min(10),
+    maxAttempts: z.number().int().min(1),
+    backoffBaseMs: z.number().int().min(1),
+    backoffMaxMs: z.number().int().min(1),
+  }),
+  platforms: z.strictObject({
+    slack: slackConfigSchema,
+    matrix: matrixConfigSchema,
+    discord: discordConfigSchema,
+  }),
+});
+
+/** Validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+/** Secrets, read only from environment variables (or a .env file), never from configuration files. */
+export const secretsSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|file:)/, "a postgres:// URL, or file:<path> for SQLite")
+    .optional(),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_APP_TOKEN: z.string().optional(),
+  SLACK_CLIENT_ID: z.string().optional(),
+  SLACK_CLIENT_SECRET: z.string().optional(),
+  SLACK_STATE_SECRET: z.string().optional(),
+  MATRIX_ACCESS_TOKEN: z.string().optional(),
+  MATRIX_PASSWORD: z.string().optional(),
+  DISCORD_TOKEN: z.string().optional(),
+});
+
+/** Secrets from the environment. */
+export type Secrets = z.infer<typeof secretsSchema>;
