@@ -1,0 +1,21 @@
+import type { OutboundMessage } from "../../src/core/message.js";
+
+/** A message as console text: its plain text, the TLP label, and the commands its buttons would run. */
+export function renderForConsole(message: OutboundMessage): string {
+  const lines: string[] = [];
+  if (message.tlp && !message.text.includes(`TLP:${message.tlp}`)) lines.push(`TLP:${message.tlp}`);
+  lines.push(message.text);
+  for (const action of message.actions ?? []) {
+    const form = action.form ? ` ${action.form.fields.map((field) => `--${field.name} <${field.label.toLowerCase()}>`).join(" ")}` : "";
+    lines.push(`  → ${action.label}: ${action.command}${form}`);
+  }
+  return lines.join("\n");
+}
+
+/** Prefixes every line of a block, e.g. "[N-2026-0042 @ acme-hosting] ". */
+export function prefixLines(prefix: string, text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `${prefix}${line}`)
+    .join("\n");
+}

@@ -1,0 +1,220 @@
+-- CreateTable
+CREATE TABLE "Organisation" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "slug" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "country" TEXT NOT NULL,
+    "jurisdictions" TEXT NOT NULL DEFAULT '',
+    "languages" TEXT NOT NULL DEFAULT '',
+    "timeZone" TEXT NOT NULL,
+    "workingHours" TEXT NOT NULL,
+    "emergency24x7" BOOLEAN NOT NULL DEFAULT false,
+    "abuseContact" TEXT,
+    "legalPointOfContact" TEXT,
+    "searchText" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+    "removedAt" DATETIME,
+    "removedBy" TEXT
+);
+
+-- CreateTable
+CREATE TABLE "Responsibility" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "organisationId" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    "rangeStart" TEXT NOT NULL,
+    "rangeEnd" TEXT NOT NULL,
+    CONSTRAINT "Responsibility_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "CaseChannel" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "organisationId" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "platform" TEXT NOT NULL,
+    "workspace" TEXT NOT NULL DEFAULT '',
+    "channelId" TEXT NOT NULL,
+    CONSTRAINT "CaseChannel_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Contact" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "handle" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "email" TEXT,
+    "phone" TEXT,
+    "languages" TEXT NOT NULL DEFAULT '',
+    "timeZone" TEXT,
+    "coordinator" BOOLEAN NOT NULL DEFAULT false,
+    "orgAdmin" BOOLEAN NOT NULL DEFAULT false,
+    "lastVerifiedAt" DATETIME,
+    "verification" TEXT NOT NULL DEFAULT 'pending',
+    "verificationAskedAt" DATETIME,
+    "searchText" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+    "removedAt" DATETIME,
+    "removedBy" TEXT,
+    CONSTRAINT "Contact_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ContactRole" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "contactId" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    CONSTRAINT "ContactRole_contactId_fkey" FOREIGN KEY ("contactId") REFERENCES "Contact" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ChatIdentity" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "contactId" TEXT NOT NULL,
+    "platform" TEXT NOT NULL,
+    "workspace" TEXT NOT NULL DEFAULT '',
+    "userId" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    CONSTRAINT "ChatIdentity_contactId_fkey" FOREIGN KEY ("contactId") REFERENCES "Contact" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AuditEntry" (
+    "seq" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "at" DATETIME NOT NULL,
+    "actorId" TEXT,
+    "actor" TEXT NOT NULL,
+    "via" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "subjectType" TEXT NOT NULL,
+    "subjectId" TEXT NOT NULL,
+    "caseId" TEXT,
+    "result" TEXT NOT NULL,
+    "detail" TEXT NOT NULL,
+    "prevHash" TEXT NOT NULL,
+    "hash" TEXT NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "AuditHead" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "seq" INTEGER NOT NULL,
+    "hash" TEXT NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "InboundEvent" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "receivedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "OutboxMessage" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "seq" INTEGER NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "streamKey" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'pending',
+    "dueAt" DATETIME NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "lastError" TEXT,
+    "destination" TEXT NOT NULL,
+    "message" TEXT NOT NULL,
+    "onceKey" TEXT,
+    "leaseUntil" DATETIME,
+    "leaseHolder" TEXT,
+    "sentAt" DATETIME,
+    "sentRef" TEXT
+);
+
+-- CreateTable
+CREATE TABLE "Counter" (
+    "name" TEXT NOT NULL PRIMARY KEY,
+    "value" INTEGER NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "Lease" (
+    "name" TEXT NOT NULL PRIMARY KEY,
+    "holder" TEXT NOT NULL,
+    "expiresAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "AdapterState" (
+    "namespace" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("namespace", "key")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Organisation_slug_key" ON "Organisation"("slug");
+
+-- CreateIndex
+CREATE INDEX "Organisation_country_kind_idx" ON "Organisation"("country", "kind");
+
+-- CreateIndex
+CREATE INDEX "Organisation_kind_idx" ON "Organisation"("kind");
+
+-- CreateIndex
+CREATE INDEX "Responsibility_type_rangeStart_idx" ON "Responsibility"("type", "rangeStart");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Responsibility_organisationId_type_value_key" ON "Responsibility"("organisationId", "type", "value");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CaseChannel_organisationId_topic_key" ON "CaseChannel"("organisationId", "topic");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Contact_handle_key" ON "Contact"("handle");
+
+-- CreateIndex
+CREATE INDEX "Contact_organisationId_idx" ON "Contact"("organisationId");
+
+-- CreateIndex
+CREATE INDEX "Contact_verification_lastVerifiedAt_idx" ON "Contact"("verification", "lastVerifiedAt");
+
+-- CreateIndex
+CREATE INDEX "ContactRole_topic_role_idx" ON "ContactRole"("topic", "role");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ContactRole_contactId_topic_key" ON "ContactRole"("contactId", "topic");
+
+-- CreateIndex
+CREATE INDEX "ChatIdentity_contactId_idx" ON "ChatIdentity"("contactId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ChatIdentity_platform_workspace_userId_key" ON "ChatIdentity"("platform", "workspace", "userId");
+
+-- CreateIndex
+CREATE INDEX "AuditEntry_caseId_seq_idx" ON "AuditEntry"("caseId", "seq");
+
+-- CreateIndex
+CREATE INDEX "AuditEntry_subjectType_subjectId_idx" ON "AuditEntry"("subjectType", "subjectId");
+
+-- CreateIndex
+CREATE INDEX "AuditEntry_at_idx" ON "AuditEntry"("at");
+
+-- CreateIndex
+CREATE INDEX "InboundEvent_receivedAt_idx" ON "InboundEvent"("receivedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "OutboxMessage_seq_key" ON "OutboxMessage"("seq");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "OutboxMessage_onceKey_key" ON "OutboxMessage"("onceKey");
+
+-- CreateIndex
+CREATE INDEX "OutboxMessage_state_dueAt_idx" ON "OutboxMessage"("state", "dueAt");
+
+-- CreateIndex
+CREATE INDEX "OutboxMessage_streamKey_seq_idx" ON "OutboxMessage"("streamKey", "seq");

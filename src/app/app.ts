@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Logger } from "pino";
+import type { AdapterCapabilities, ChatAdapter, Platform } from "../core/adapter.js";
+import type { Clock } from "../core/clock.js";
+import type { LoadedConfig } from "../config/load.js";
+import { Dispatcher } from "../commands/dispatch.js";
+import { commandCatalog } from "../commands/catalog.js";
+import { COMMANDS } from "../commands/registry.js";
+import type { Services } from "../commands/services.js";
+import { DirectoryService } from "../directory/service.js";
+import { formatFromName } from "../directory/file-format.js";
+import { formatFileProblem, importDirectory } from "../directory/import.js";
+import type { Store } from "../store/db.js";
+import { createInboundHandler } from "./inbound.js";
+
+/** The running core: services, the dispatcher, and the inbound handler every adapter feeds. */
+export interface Core {
+  services: Services;
+  dispatcher: Dispatcher;
+  /** Registers an adapter so its capabilities are known; returns the handler to start it with. */
+  attach(adapter: ChatAdapter): ReturnType<typeof createInboundHandler>;
+  adapters: Map<Platform, ChatAdapter>;
+}
+
+/** Builds the core on an open store. Nothing starts here; adapters are attached and started by the caller. */
+export function createCore(options: { store: Store; clock: Clock; logger: Logger; loaded: LoadedConfig }): Core {
+  const { store, clock, logger, loaded } = options;
+  const directory = new DirectoryService(store.db, clock);
+  const services: Services = {
+    directory,
+    clock,
+    catalog: commandCatalog,
+    settings: { unlinkedMayRead: loaded.config.directory.unlinkedMayRead, findLimit: loaded.config.directory.findLimit },
+  };
+  const dispatcher = new Dispatcher(COMMANDS, services, store.db, clock);
+  const adapters = new Map<Platform, ChatAdapter>();
+  const capabilitiesOf = (platform: Platform): AdapterCapabilities => {
+    const adapter = adapters.get(platform);
+    if (!adapter) throw new Error(`no adapter attached for ${platform}`);
+    return adapter.capabilities;
+  };
+  const handler = createInboundHandler({ db: store.db, clock, logger, directory: directory.read, dispatcher, capabilitiesOf });
+  return {
+    services,
+    dispatcher,
+    adapters,
+    attach(adapter) {
+      adapters.set(adapter.platform, adapter);
+      return handler;
+    },
+  };
+}
+
+/** Loads the demo directory into an empty database (when enabled); returns what it did, for the log. */
+export async function seedDemoDirectory(store: Store, clock: Clock, loaded: LoadedConfig): Promise<string> {
+  const demo = loaded.config.directory.demo;
+  if (!demo.enabled) return "demo directory switched off";
+  if ((await store.db.organisation.count()) > 0) return "directory not empty; demo not loaded";
+  const file = resolve(loaded.rootDir, demo.file);
+  const format = formatFromName(file);
+  if (!format) throw new Error(`directory.demo.file must end in .yaml, .yml, .json or .csv: ${file}`);
+  const result = await importDirectory(store.db, clock, readFileSync(file, "utf8"), format, { actor: "system", via: "demo-seed" });
+  if (!result.ok) throw new Error(`the demo directory ${file} is invalid:\n${result.problems.map(formatFileProblem).join("\n")}`);
+  return `demo directory loaded: ${result.organisations.created} organisations, ${result.contacts.created} contacts`;
+}

@@ -1,0 +1,78 @@
+import type { Logger } from "pino";
+import type { AdapterCapabilities, InboundEvent, InboundHandler, PlatformIdentity, Reply, ReplyDelivery } from "../core/adapter.js";
+import type { Clock } from "../core/clock.js";
+import { textMessage } from "../core/message.js";
+import type { Db } from "../store/db.js";
+import type { Actor } from "../commands/actor.js";
+import type { CommandAnswer, Dispatcher } from "../commands/dispatch.js";
+import type { DirectoryQueries } from "../directory/queries.js";
+
+/** How a reply reaches the asker: private answers use ephemeral replies, else a DM, else the place they asked. */
+export function chooseDelivery(visibility: CommandAnswer["visibility"], capabilities: AdapterCapabilities, isDirect: boolean): ReplyDelivery {
+  if (visibility === "public" || isDirect) return "in-place";
+  if (capabilities.ephemeral) return "ephemeral";
+  if (capabilities.directMessages) return "direct";
+  return "in-place";
+}
+
+/**
+ * Records an inbound event's key; false when it was already there (a redelivery). Works on SQLite and PostgreSQL
+ * alike, and is safe when two processes receive the same event at once.
+ */
+export async function claimInboundEvent(db: Db, key: string, at: Date): Promise<boolean> {
+  const inserted = await db.$executeRaw`INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (${key}, ${at}) ON CONFLICT ("key") DO NOTHING`;
+  return inserted > 0;
+}
+
+/** Turns a platform identity into the actor: the linked contact (console users act as the contact with that handle). */
+export async function resolveActor(directory: DirectoryQueries, identity: PlatformIdentity): Promise<Actor> {
+  const linked = await directory.actorFor(identity);
+  if (linked) return { identity, contact: linked };
+  if (identity.platform === "console") return { identity, contact: await directory.actorByHandle(identity.userId) };
+  return { identity, contact: undefined };
+}
+
+/** What the inbound handler needs. */
+export interface InboundDependencies {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  directory: DirectoryQueries;
+  dispatcher: Dispatcher;
+  capabilitiesOf(platform: PlatformIdentity["platform"]): AdapterCapabilities;
+  /** Handles people's messages in case threads (the relay); undefined until cases are wired in. */
+  threadMessage?(actor: Actor, event: Extract<InboundEvent, { type: "message" }>): Promise<Reply | undefined>;
+}
+
+/** The core's one entry point for every adapter: de-duplicates, resolves who is acting, runs, and answers. */
+export function createInboundHandler(deps: InboundDependencies): InboundHandler {
+  return async (event) => {
+    const key = `${event.identity.platform}:${event.type}:${event.eventId}`;
+    if (!(await claimInboundEvent(deps.db, key, deps.clock.now()))) {
+      deps.logger.debug({ key }, "inbound event already processed; ignored");
+      return undefined;
+    }
+    const actor = await resolveActor(deps.directory, event.identity);
+    if (event.type === "message") {
+      return deps.threadMessage ? deps.threadMessage(actor, event) : undefined;
+    }
+    const line = event.type === "command" ? event.text : withValues(event.command, event.values);
+    const answer = await deps.dispatcher.run(actor, line);
+    const capabilities = deps.capabilitiesOf(event.identity.platform);
+    return { message: answer.message, delivery: chooseDelivery(answer.visibility, capabilities, event.where.isDirect) };
+  };
+}
+
+/** Appends form values to a button's command as flags. */
+function withValues(command: string, values: Record<string, string>): string {
+  const flags = Object.entries(values)
+    .filter(([, value]) => value !== "")
+    .map(([name, value]) => `--${name} "${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
+  return [command, ...flags].join(" ");
+}
+
+/** A reply for when something broke inside Liaison (the details are in the log, not in chat). */
+export const INTERNAL_ERROR_REPLY: Reply = {
+  message: textMessage("✗ Something went wrong inside Liaison; nothing was lost and the operators can see what happened in the log. Please try again in a moment.", "error"),
+  delivery: "in-place",
+};

@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import type { Clock } from "../core/clock.js";
+import type { Db } from "../store/db.js";
+import type { Tx } from "../store/types.js";
+
+/** What happened, by whom, from where: one entry of the record. */
+export interface AuditRecord {
+  /** Contact id of the actor, null for the system or the operator. */
+  actorId: string | null;
+  /** Readable actor: a handle, "system" or "operator". */
+  actor: string;
+  /** Chat identity or channel, e.g. "slack:T01:U02", "cli". */
+  via: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  caseId?: string | null;
+  /** "ok", or "refused:<code>" for a refusal. */
+  result: string;
+  /** Arguments, before/after: anything JSON. */
+  detail: unknown;
+}
+
+/** The hash of an entry: SHA-256 over its content and the previous entry's hash. */
+export function entryHash(entry: {
+  seq: number;
+  at: Date;
+  actorId: string | null;
+  actor: string;
+  via: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  caseId: string | null;
+  result: string;
+  detail: string;
+  prevHash: string;
+}): string {
+  const canonical = JSON.stringify([
+    entry.seq, entry.at.toISOString(), entry.actorId, entry.actor, entry.via, entry.action, entry.subjectType,
+    entry.subjectId, entry.caseId, entry.result, entry.detail, entry.prevHash,
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/**
+ * Appends an entry inside the caller's transaction. The single AuditHead row is updated first, which locks it on
+ * PostgreSQL (and SQLite's write lock covers the rest), so concurrent writers form one unbroken chain.
+ */
+export async function appendAudit(tx: Tx, clock: Clock, record: AuditRecord): Promise<number> {
+  let bumped = await tx.auditHead.updateMany({ where: { id: 1 }, data: { seq: { increment: 1 } } });
+  if (bumped.count === 0) {
+    await tx.$executeRaw`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, '') ON CONFLICT ("id") DO NOTHING`;
+    bumped = await tx.auditHead.updateMany({ where: { id: 1 }, data: { seq: { increment: 1 } } });
+  }
+  const head = await tx.auditHead.findUniqueOrThrow({ where: { id: 1 } });
+  const entry = {
+    seq: head.seq,
+    at: clock.now(),
+    actorId: record.actorId,
+    actor: record.actor,
+    via: record.via,
+    action: record.action,
+    subjectType: record.subjectType,
+    subjectId: record.subjectId,
+    caseId: record.caseId ?? null,
+    result: record.result,
+    detail: JSON.stringify(record.detail ?? null),
+    prevHash: head.hash,
+  };
+  const hash = entryHash(entry);
+  await tx.auditEntry.create({ data: { ...entry, hash } });
+  await tx.auditHead.update({ where: { id: 1 }, data: { hash } });
+  return entry.seq;
+}
+
+/** A problem found by verifyAudit. */
+export interface AuditProblem {
+  seq: number;
+  problem: string;
+}
+
+/** The outcome of verifying the chain. */
+export interface AuditVerification {
+  entries: number;
+  problems: AuditProblem[];
+}
+
+/**
+ * Walks the whole chain and reports every entry whose content, hash or link no longer matches: an edited entry
+ * breaks its own hash, a deleted one leaves a gap in the sequence or a broken link, a deleted tail disagrees with
+ * the head.
+ */
+export async function verifyAudit(db: Db, batchSize = 5000): Promise<AuditVerification> {
+  const problems: AuditProblem[] = [];
+  let expectedSeq = 1;
+  let previousHash = "";
+  let count = 0;
+  for (;;) {
+    const batch = await db.auditEntry.findMany({ where: { seq: { gte: expectedSeq } }, orderBy: { seq: "asc" }, take: batchSize });
+    if (batch.length === 0) break;
+    for (const entry of batch) {
+      count += 1;
+      if (entry.seq !== expectedSeq) {
+        problems.push({ seq: expectedSeq, problem: `entries ${expectedSeq} to ${entry.seq - 1} are missing (deleted)` });
+      } else if (entry.prevHash !== previousHash) {
+        problems.push({ seq: entry.seq, problem: "does not link to the entry before it (an earlier entry was changed or removed)" });
+      }
+      if (entryHash(entry) !== entry.hash) {
+        problems.push({ seq: entry.seq, problem: "content does not match its hash (the entry was edited)" });
+      }
+      previousHash = entry.hash;
+      expectedSeq = entry.seq + 1;
+    }
+  }
+  const head = await db.auditHead.findUnique({ where: { id: 1 } });
+  if (head && (head.seq !== expectedSeq - 1 || head.hash !== previousHash)) {
+    problems.push({ seq: head.seq, problem: `the chain ends at ${expectedSeq - 1} but the head records ${head.seq}: entries at the end were removed` });
+  }
+  return { entries: count, problems };
+}

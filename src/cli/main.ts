@@ -1,0 +1,208 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, formatProblem, loadConfig, type LoadedConfig } from "../config/load.js";
+import { systemClock } from "../core/clock.js";
+import { createLogger } from "../log.js";
+import { describeTarget, openStore, storeTarget, type Store } from "../store/db.js";
+import { applyMigrations, createMigration } from "../store/migrate.js";
+import { verifyAudit } from "../audit/log.js";
+import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
+import { exportDirectory, formatFileProblem, importDirectory } from "../directory/import.js";
+import { runStart } from "./start.js";
+
+/** Help for each subcommand, shown by `liaison <subcommand> --help`. */
+export const CLI_HELP: Record<string, string> = {
+  "": `liaison: chat-ops for cross-organisation points of contact
+
+Usage: liaison <command> [options]
+
+Commands:
+  start                      Run Liaison (the default): chat platforms from the configuration, or the console
+  migrate                    Apply database migrations
+  directory import <file>    Import organisations and contacts (YAML, JSON or CSV); nothing is written if any record is bad
+  directory export           Print the directory (--format yaml|json|csv, --output <file>)
+  config check               Validate the configuration and environment, and say what would run
+  audit verify               Check that no entry of the record was altered or deleted
+  dev migration-create <name>  Create a migration after editing prisma/schema.prisma (developers)
+
+Configuration: config/default.yaml, overridden by the file in LIAISON_CONFIG; secrets from the environment or .env.
+Each command takes --help.`,
+  start: `Usage: liaison start [--console] [--no-console]
+
+Runs Liaison: migrations are applied, the demo directory is loaded into an empty database (when enabled), then the
+configured chat platforms start. With no platform configured, the console runs: interactive at a terminal, scripted
+when input is piped (one command per line; "handle: /command" acts as that contact).
+  --console      run the console too, even when platforms are configured
+  --no-console   never run the console`,
+  migrate: `Usage: liaison migrate
+
+Applies the checked-in migrations (prisma/migrations/<sqlite|postgresql>) to the configured database.`,
+  directory: `Usage: liaison directory import <file> [--format yaml|json|csv]
+       liaison directory export [--format yaml|json|csv] [--output <file>]
+
+Import upserts organisations by slug and contacts by handle. Every record is validated first; if any is bad, every
+problem is listed with its record and line, and nothing is imported. Export writes what import reads back.`,
+  config: `Usage: liaison config check
+
+Loads config/default.yaml and LIAISON_CONFIG, checks every key and the environment, and prints a summary.`,
+  audit: `Usage: liaison audit verify
+
+Recomputes the record's hash chain; reports every edited, deleted or reordered entry. Exit code 1 when any is found.`,
+  dev: `Usage: liaison dev migration-create <name>
+
+Compares prisma/schema.prisma with the migrations and writes a new migration for SQLite and PostgreSQL.`,
+};
+
+type Print = (text: string) => void;
+
+/** Opens the configured store. */
+export async function openConfiguredStore(loaded: LoadedConfig): Promise<Store> {
+  return openStore(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir));
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[], out: Print = (text) => process.stdout.write(`${text}\n`), err: Print = (text) => process.stderr.write(`${text}\n`)): Promise<number> {
+  const [first, second] = argv;
+  const command = first === undefined || first.startsWith("-") ? "start" : first;
+  const wantsHelp = argv.includes("--help") || argv.includes("-h");
+  if (wantsHelp) {
+    const help = first === undefined || first.startsWith("-") ? CLI_HELP[""] : CLI_HELP[command];
+    if (help === undefined) {
+      err(`Unknown command "${command}".\n\n${CLI_HELP[""]}`);
+      return 2;
+    }
+    out(help);
+    return 0;
+  }
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(`Configuration problems:\n${error.problems.map((problem) => `  ${formatProblem(problem)}`).join("\n")}`);
+      return 1;
+    }
+    throw error;
+  }
+  const logger = createLogger(loaded.config.log.level);
+  switch (command) {
+    case "start":
+      return runStart(loaded, logger, argv.slice(first === "start" ? 1 : 0));
+    case "config":
+      if (second !== "check") return usage(err, "config");
+      out(`Configuration OK (${loaded.files.join(", ")}).`);
+      out(`Database: ${describeTarget(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir))}`);
+      for (const [platform, settings] of Object.entries(loaded.config.platforms)) out(`${platform}: ${settings.enabled ? "enabled" : "off"}`);
+      out(`Console: ${String(loaded.config.console.enabled)} (acting as ${loaded.config.console.actAs})`);
+      return 0;
+    case "migrate": {
+      const target = storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir);
+      const result = await applyMigrations(target);
+      out(result.applied.length === 0 ? `Database is up to date (${describeTarget(target)}).` : `Applied ${result.applied.length} migration(s) to ${describeTarget(target)}:\n${result.applied.map((name) => `  ${name}`).join("\n")}`);
+      return 0;
+    }
+    case "directory":
+      return directoryCommand(loaded, argv.slice(1), out, err);
+    case "audit": {
+      if (second !== "verify") return usage(err, "audit");
+      const store = await prepareStore(loaded);
+      try {
+        const result = await verifyAudit(store.db);
+        if (result.problems.length === 0) {
+          out(`The record is intact: ${result.entries} entries, hash chain verified.`);
+          return 0;
+        }
+        err(`The record has been tampered with (${result.problems.length} problem(s) in ${result.entries} entries):`);
+        for (const problem of result.problems) err(`  entry ${problem.seq}: ${problem.problem}`);
+        return 1;
+      } finally {
+        await store.close();
+      }
+    }
+    case "dev": {
+      const name = argv[2];
+      if (second !== "migration-create" || !name || !/^[a-z0-9_]+$/.test(name)) {
+        err("Usage: liaison dev migration-create <name>   (name: lower case letters, digits, underscores)");
+        return 2;
+      }
+      const created = await createMigration(name);
+      out(created.length === 0 ? "The schema matches the migrations; nothing to create." : `Created:\n${created.map((path) => `  ${path}`).join("\n")}`);
+      return 0;
+    }
+    default:
+      err(`Unknown command "${command}".\n\n${CLI_HELP[""]}`);
+      return 2;
+  }
+}
+
+function usage(err: Print, command: string): number {
+  err(CLI_HELP[command] ?? CLI_HELP[""] ?? "");
+  return 2;
+}
+
+/** Opens the store and applies pending migrations when configured to. */
+export async function prepareStore(loaded: LoadedConfig): Promise<Store> {
+  const store = await openConfiguredStore(loaded);
+  if (loaded.config.database.migrateOnStart) await applyMigrations(store);
+  return store;
+}
+
+async function directoryCommand(loaded: LoadedConfig, argv: string[], out: Print, err: Print): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { format: { type: "string" }, output: { type: "string" } },
+  });
+  const [action, file] = positionals;
+  const format = values.format as DirectoryFormat | undefined;
+  if (format !== undefined && !["yaml", "json", "csv"].includes(format)) {
+    err(`--format must be yaml, json or csv, not "${format}".`);
+    return 2;
+  }
+  if (action === "import") {
+    if (!file) return usage(err, "directory");
+    const path = resolve(file);
+    const fileFormat = format ?? formatFromName(path);
+    if (!fileFormat) {
+      err(`Cannot tell the format of ${file}: name it .yaml, .json or .csv, or give --format.`);
+      return 2;
+    }
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      err(`Cannot read ${file}: ${(error as Error).message}`);
+      return 1;
+    }
+    const store = await prepareStore(loaded);
+    try {
+      const result = await importDirectory(store.db, systemClock, text, fileFormat, { actor: "operator", via: "cli" });
+      if (!result.ok) {
+        err(`Nothing was imported: ${result.problems.length} problem(s) in ${file}:`);
+        for (const problem of result.problems) err(`  ${formatFileProblem(problem)}`);
+        return 1;
+      }
+      out(`Imported ${file}: organisations ${result.organisations.created} new, ${result.organisations.updated} updated; contacts ${result.contacts.created} new, ${result.contacts.updated} updated.`);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  }
+  if (action === "export") {
+    const store = await prepareStore(loaded);
+    try {
+      const text = await exportDirectory(store.db, format ?? (values.output ? formatFromName(values.output) : undefined) ?? "yaml");
+      if (values.output) {
+        writeFileSync(values.output, text);
+        out(`Wrote ${values.output}.`);
+      } else {
+        process.stdout.write(text);
+      }
+      return 0;
+    } finally {
+      await store.close();
+    }
+  }
+  return usage(err, "directory");
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { ORGANISATION_KINDS, TOPICS } from "../../directory/model.js";
+import { renderOrganisation } from "../../directory/render.js";
+import { defineCommand } from "../command.js";
+import { channelOption, editList } from "./options.js";
+
+/** /contacts edit-org: change an organisation's entry (coordinators, and the organisation's admins). */
+export const contactsEditOrg = defineCommand({
+  group: "contacts",
+  name: "edit-org",
+  summary: "Change an organisation's entry (its admins, coordinators)",
+  args: z.object({
+    slug: z.string().describe("The organisation"),
+    name: z.string().optional().describe("Full name"),
+    kind: z.enum(ORGANISATION_KINDS).optional().describe("Kind of organisation"),
+    country: z.string().optional().describe("Two-letter country code"),
+    timeZone: z.string().optional().describe("IANA time zone"),
+    hours: z.string().optional().describe('Working hours, e.g. "mon-fri 09:00-17:00"'),
+    languages: z.string().optional().describe("Replace the languages, e.g. en,nl"),
+    jurisdictions: z.string().optional().describe("Replace the jurisdictions, e.g. NL,EU"),
+    emergency: z.boolean().optional().describe("Reachable 24/7 for emergencies (--emergency=false to clear)"),
+    abuseContact: z.string().optional().describe("Public abuse mailbox or form"),
+    legalContact: z.string().optional().describe("Designated legal point of contact (TCO Art. 15, DSA Art. 11/12)"),
+    addDomain: z.string().optional().describe("Domains it is responsible for, comma-separated"),
+    removeDomain: z.string().optional().describe("Domains to remove"),
+    addIp: z.string().optional().describe("IP ranges (CIDR) it is responsible for"),
+    removeIp: z.string().optional().describe("IP ranges to remove"),
+    addAsn: z.string().optional().describe("AS numbers it is responsible for"),
+    removeAsn: z.string().optional().describe("AS numbers to remove"),
+    channel: channelOption.optional().describe('Where it receives cases: "<platform> [<workspace>] <channel>"'),
+    channelTopic: z.union([z.enum(TOPICS), z.literal("*")]).optional().describe("Topic the --channel is for (default: all)"),
+  }),
+  positional: ["slug"],
+  examples: [
+    '/contacts edit-org acme-hosting --hours "mon-fri 08:00-18:00" --emergency',
+    "/contacts edit-org acme-hosting --add-domain acme.example,acme-cdn.example",
+    '/contacts edit-org acme-hosting --channel "slack T0123 C0456" --channel-topic removal-orders',
+  ],
+  permission: "admin",
+  uses: ["directory"],
+  async execute({ directory, actor }, args) {
+    return directory.editOrganisation(actor, args.slug.toLowerCase(), (current) => {
+      const responsibilities = current.responsibilities ?? {};
+      const channels = (current.channels ?? []).filter((channel) => !args.channel || channel.topic !== (args.channelTopic ?? "*"));
+      if (args.channel) channels.push({ topic: args.channelTopic ?? "*", ...args.channel });
+      return {
+        ...current,
+        ...(args.name ? { name: args.name } : {}),
+        ...(args.kind ? { kind: args.kind } : {}),
+        ...(args.country ? { country: args.country } : {}),
+        ...(args.timeZone ? { timeZone: args.timeZone } : {}),
+        ...(args.hours ? { workingHours: args.hours } : {}),
+        ...(args.languages ? { languages: args.languages } : {}),
+        ...(args.jurisdictions ? { jurisdictions: args.jurisdictions } : {}),
+        ...(args.emergency !== undefined ? { emergency24x7: args.emergency } : {}),
+        ...(args.abuseContact ? { abuseContact: args.abuseContact } : {}),
+        ...(args.legalContact ? { legalPointOfContact: args.legalContact } : {}),
+        responsibilities: {
+          domains: editList(responsibilities.domains as string[] | undefined, args.addDomain, args.removeDomain),
+          ipRanges: editList(responsibilities.ipRanges as string[] | undefined, args.addIp, args.removeIp),
+          asns: editList((responsibilities.asns as string[] | undefined)?.map(String), args.addAsn, args.removeAsn),
+        },
+        channels,
+      };
+    });
+  },
+  render: ({ after }) => {
+    const shown = renderOrganisation(after);
+    return { ...shown, text: `✓ Updated ${after.slug}.\n${shown.text}`, tone: "success" };
+  },
+});

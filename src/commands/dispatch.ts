@@ -1,0 +1,202 @@
+import { appendAudit } from "../audit/log.js";
+import { identityKey } from "../core/adapter.js";
+import type { Clock } from "../core/clock.js";
+import type { OutboundMessage } from "../core/message.js";
+import { fail, ok, type Failure, type Outcome } from "../core/result.js";
+import type { Db } from "../store/db.js";
+import type { Actor } from "./actor.js";
+import { fieldName, type Command, type Permission } from "./command.js";
+import { isGrammarError, parseLine } from "./grammar.js";
+import type { Services } from "./services.js";
+import { closest } from "./suggest.js";
+
+/** The answer to one command line. */
+export interface CommandAnswer {
+  message: OutboundMessage;
+  /** private: only the asker should see it; public: everyone where it was typed. */
+  visibility: "private" | "public";
+  /** The failure code, when the command did not succeed. */
+  failure?: Failure["code"];
+  /** The command that ran, e.g. "contacts find", when the line named one. */
+  command?: string;
+}
+
+/** A command located in a line, with its remaining words and flags. */
+interface Located {
+  command: Command;
+  words: string[];
+  flags: Map<string, string | true>;
+}
+
+/** Renders an expected failure for the asker. */
+export function renderFailure(failure: Failure): OutboundMessage {
+  const lines = [`✗ ${failure.message}`];
+  if (failure.hint) lines.push(failure.hint);
+  return { text: lines.join("\n"), tone: "error" };
+}
+
+/** Finds and runs commands; one instance serves every platform. */
+export class Dispatcher {
+  private readonly byGroup = new Map<string, Command[]>();
+
+  constructor(
+    private readonly commands: readonly Command[],
+    private readonly services: Services,
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    for (const command of commands) {
+      const list = this.byGroup.get(command.definition.group) ?? [];
+      list.push(command);
+      this.byGroup.set(command.definition.group, list);
+    }
+  }
+
+  /** Runs one command line as the actor, records it, and returns the answer. */
+  async run(actor: Actor, line: string): Promise<CommandAnswer> {
+    const located = this.locate(line);
+    if (!located.ok) {
+      await this.record(actor, line, undefined, located);
+      return { message: renderFailure(located), visibility: "private", failure: located.code };
+    }
+    const { command } = located.value;
+    const definition = command.definition;
+    const outcome = await this.execute(actor, located.value);
+    await this.record(actor, line, command, outcome);
+    if (!outcome.ok) {
+      return { message: renderFailure(outcome), visibility: "private", failure: outcome.code, command: command.fullName };
+    }
+    return { message: definition.render(outcome.value), visibility: definition.replyVisibility ?? "private", command: command.fullName };
+  }
+
+  private async execute(actor: Actor, located: Located): Promise<Outcome<unknown>> {
+    const { command, words, flags } = located;
+    const definition = command.definition;
+    const usage = `Usage: ${command.catalog.usage}\nMore: /help ${command.fullName}`;
+    const bound = this.bind(command, words, flags);
+    if (!bound.ok) return { ...bound, hint: bound.hint ? `${bound.hint}\n${usage}` : usage };
+    const parsed = definition.args.safeParse(bound.value);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => {
+        const field = issue.path[0];
+        const argument = command.catalog.arguments.find((candidate) => fieldName(candidate.name) === field);
+        const label = argument ? (argument.positional ? `<${argument.name}>` : `--${argument.name}`) : String(field ?? "arguments");
+        const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+        return `${label}: ${message}`;
+      });
+      return fail("bad-arguments", problems.join("\n"), usage);
+    }
+    const permitted = this.permit(definition.permission, actor);
+    if (!permitted.ok) return permitted;
+    const context: Record<string, unknown> = { actor };
+    for (const name of definition.uses) context[name] = this.services[name];
+    return definition.execute(context as never, parsed.data);
+  }
+
+  /** Finds the command a line names, or says what was wrong and what was meant. */
+  private locate(line: string): Outcome<Located> {
+    const parsed = parseLine(line);
+    if (isGrammarError(parsed)) return fail("bad-arguments", parsed.message, 'Put values with spaces in "double quotes".');
+    const [group, ...rest] = parsed.words;
+    if (!group) return fail("unknown-command", "Type a command.", "Type /help to see them all.");
+    const candidates = this.byGroup.get(group);
+    if (!candidates) {
+      const suggestion = closest(group, this.byGroup.keys());
+      return fail("unknown-command", `There is no command /${group}.`, suggestion ? `Did you mean /${suggestion}? Type /help for all commands.` : "Type /help for all commands.");
+    }
+    const bare = candidates.find((candidate) => candidate.definition.name === undefined);
+    const named = candidates.filter((candidate) => candidate.definition.name !== undefined);
+    const sub = rest[0]?.toLowerCase();
+    const match = named.find((candidate) => candidate.definition.name === sub);
+    if (match) return ok({ command: match, words: rest.slice(1), flags: parsed.flags });
+    if (bare) return ok({ command: bare, words: rest, flags: parsed.flags });
+    const names = named.map((candidate) => candidate.definition.name as string);
+    const list = `/${group} ${names.join(" | ")}`;
+    if (sub === undefined) return fail("bad-arguments", `/${group} needs a subcommand: ${names.join(", ")}.`, `Usage: ${list}\nMore: /help ${group}`);
+    const suggestion = closest(sub, names);
+    return fail(
+      "unknown-command",
+      `/${group} has no subcommand "${sub}".`,
+      `${suggestion ? `Did you mean /${group} ${suggestion}? ` : ""}Subcommands: ${names.join(", ")}.`,
+    );
+  }
+
+  /** Maps words and flags onto the command's fields, as strings (booleans as true/false), before validation. */
+  private bind(command: Command, words: string[], flags: Map<string, string | true>): Outcome<Record<string, unknown>> {
+    const values: Record<string, unknown> = {};
+    const args = command.catalog.arguments;
+    const positional = args.filter((argument) => argument.positional);
+    let index = 0;
+    for (const argument of positional) {
+      if (index >= words.length) break;
+      if (argument.rest) {
+        values[fieldName(argument.name)] = words.slice(index).join(" ");
+        index = words.length;
+      } else {
+        values[fieldName(argument.name)] = words[index];
+        index += 1;
+      }
+    }
+    if (index < words.length) {
+      const extra = words.slice(index).join(" ");
+      return fail("bad-arguments", `Unexpected "${extra}".`, positional.length === 0 ? "This command takes only --flags." : 'Put values with spaces in "double quotes".');
+    }
+    const flagArgs = new Map(args.filter((argument) => !argument.positional).map((argument) => [argument.name, argument]));
+    for (const [flag, value] of flags) {
+      const argument = flagArgs.get(flag) ?? args.find((candidate) => candidate.name === flag);
+      if (!argument) {
+        const suggestion = closest(flag, [...flagArgs.keys()]);
+        return fail("bad-arguments", `Unknown option --${flag}.`, suggestion ? `Did you mean --${suggestion}?` : `Options: ${[...flagArgs.keys()].map((name) => `--${name}`).join(", ") || "none"}.`);
+      }
+      const field = fieldName(argument.name);
+      if (argument.type === "boolean") {
+        if (value === true || /^(true|yes|on|1)$/i.test(value)) values[field] = true;
+        else if (/^(false|no|off|0)$/i.test(value)) values[field] = false;
+        else return fail("bad-arguments", `--${flag} is a switch: write --${flag} alone, or --${flag}=false.`);
+      } else if (value === true) {
+        return fail("bad-arguments", `--${flag} needs a value: --${flag} <${argument.name}>.`);
+      } else {
+        values[field] = argument.type === "number" && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+      }
+    }
+    return ok(values);
+  }
+
+  private permit(permission: Permission, actor: Actor): Outcome<true> {
+    const contact = actor.contact;
+    if (permission === "anyone") return ok(true);
+    if (permission === "directory-reader" && (contact || this.services.settings.unlinkedMayRead)) return ok(true);
+    if (!contact) {
+      return fail(
+        "not-linked",
+        "You are not linked to a directory contact, so Liaison cannot let you do this.",
+        `Ask your organisation admin or a coordinator to link you: /contacts link <your-handle> ${actor.identity.platform} ${actor.identity.userId}${actor.identity.workspace ? ` --workspace ${actor.identity.workspace}` : ""}`,
+      );
+    }
+    if (permission === "admin" && !(contact.coordinator || contact.orgAdmin)) {
+      return fail("not-allowed", "Only coordinators and organisation admins may do this.");
+    }
+    if (permission === "coordinator" && !contact.coordinator) return fail("not-allowed", "Only coordinators may do this.");
+    return ok(true);
+  }
+
+  private async record(actor: Actor, line: string, command: Command | undefined, outcome: Outcome<unknown>): Promise<void> {
+    await this.db.$transaction((tx) =>
+      appendAudit(tx, this.clock, {
+        actorId: actor.contact?.id ?? null,
+        actor: actor.contact?.handle ?? `unlinked ${identityKey(actor.identity)}`,
+        via: identityKey(actor.identity),
+        action: "command",
+        subjectType: "command",
+        subjectId: command?.fullName ?? "(unknown)",
+        result: outcome.ok ? "ok" : `refused:${outcome.code}`,
+        detail: { line: line.slice(0, 4000), ...(outcome.ok ? {} : { reason: outcome.message }) },
+      }),
+    );
+  }
+
+  /** The commands this dispatcher knows. */
+  list(): readonly Command[] {
+    return this.commands;
+  }
+}

@@ -1,0 +1,107 @@
+/** A command line split into words and flags. */
+export interface ParsedLine {
+  /** Words that are not flags, in order (the command name first). */
+  words: string[];
+  /** Flags: `--name value`, `--name=value`, or `--name` alone (true). Repeated flags keep the last value. */
+  flags: Map<string, string | true>;
+}
+
+/** A problem in the text itself (an unclosed quote), with the position it starts at. */
+export interface GrammarError {
+  message: string;
+  position: number;
+}
+
+/** One token: its text, whether it was quoted (quoted text is never a flag) and where it starts. */
+interface Token {
+  text: string;
+  quoted: boolean;
+  position: number;
+}
+
+/** Splits a line into tokens: whitespace separates, "double" or 'single' quotes group, backslash escapes. */
+export function tokenize(line: string): Token[] | GrammarError {
+  const tokens: Token[] = [];
+  let index = 0;
+  const normalised = line.replace(/[\u201C\u201D\u201E]/g, '"').replace(/[\u2018\u2019]/g, "'");
+  while (index < normalised.length) {
+    while (index < normalised.length && /\s/.test(normalised[index] ?? "")) index += 1;
+    if (index >= normalised.length) break;
+    const start = index;
+    let text = "";
+    let quoted = false;
+    while (index < normalised.length && !/\s/.test(normalised[index] ?? "")) {
+      const char = normalised[index] ?? "";
+      if (char === '"' || char === "'") {
+        quoted = true;
+        const close = char;
+        const quoteStart = index;
+        index += 1;
+        let closed = false;
+        while (index < normalised.length) {
+          const inner = normalised[index] ?? "";
+          if (inner === "\\" && close === '"' && index + 1 < normalised.length) {
+            text += normalised[index + 1];
+            index += 2;
+            continue;
+          }
+          if (inner === close) {
+            closed = true;
+            index += 1;
+            break;
+          }
+          text += inner;
+          index += 1;
+        }
+        if (!closed) return { message: `the quote opened at character ${quoteStart + 1} is never closed`, position: quoteStart };
+        continue;
+      }
+      if (char === "\\" && index + 1 < normalised.length) {
+        text += normalised[index + 1];
+        index += 2;
+        continue;
+      }
+      text += char;
+      index += 1;
+    }
+    tokens.push({ text, quoted, position: start });
+  }
+  return tokens;
+}
+
+/** Parses a command line in the shared grammar: `/contacts find hosting --country NL --topic=notices "two words"`. */
+export function parseLine(line: string): ParsedLine | GrammarError {
+  const tokens = tokenize(line.trim());
+  if (!Array.isArray(tokens)) return tokens;
+  const words: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index];
+    if (!token) continue;
+    if (!token.quoted && token.text.startsWith("--") && token.text.length > 2) {
+      const body = token.text.slice(2);
+      const equals = body.indexOf("=");
+      if (equals >= 0) {
+        flags.set(body.slice(0, equals).toLowerCase(), body.slice(equals + 1));
+        continue;
+      }
+      const next = tokens[index + 1];
+      if (next && (next.quoted || !next.text.startsWith("--"))) {
+        flags.set(body.toLowerCase(), next.text);
+        index += 1;
+      } else {
+        flags.set(body.toLowerCase(), true);
+      }
+      continue;
+    }
+    words.push(token.text);
+  }
+  if (words[0]?.startsWith("/") || words[0]?.startsWith("!")) words[0] = words[0].slice(1);
+  if (words[0] !== undefined) words[0] = words[0].toLowerCase();
+  return { words, flags };
+}
+
+/** True when parseLine failed. */
+export function isGrammarError(value: ParsedLine | GrammarError): value is GrammarError {
+  return "message" in value;
+}

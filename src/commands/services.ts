@@ -1,0 +1,19 @@
+import type { CommandCatalog } from "../core/catalog.js";
+import type { Clock } from "../core/clock.js";
+import type { DirectoryService } from "../directory/service.js";
+
+/** Settings commands read. */
+export interface CommandSettings {
+  /** Whether people not linked to a contact may read the directory. */
+  unlinkedMayRead: boolean;
+  /** Most organisations /contacts find lists. */
+  findLimit: number;
+}
+
+/** Everything a command may ask for in `uses`; each command gets only what it declares. */
+export interface Services {
+  directory: DirectoryService;
+  clock: Clock;
+  catalog: CommandCatalog;
+  settings: CommandSettings;
+}

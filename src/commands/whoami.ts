@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { identityKey } from "../core/adapter.js";
+import { ok } from "../core/result.js";
+import { defineCommand } from "./command.js";
+
+/** /whoami: the chat identity Liaison sees and the directory contact it is linked to. */
+export const whoami = defineCommand({
+  group: "whoami",
+  summary: "Who Liaison thinks you are, and what you may do",
+  args: z.object({}),
+  examples: ["/whoami"],
+  permission: "anyone",
+  uses: [],
+  readOnly: true,
+  async execute({ actor }) {
+    return ok(actor);
+  },
+  render(actor) {
+    const identity = actor.identity;
+    const platformLine = `You are ${identity.displayName ? `${identity.displayName}, ` : ""}${identityKey(identity)}.`;
+    const contact = actor.contact;
+    if (!contact) {
+      const link = `/contacts link <handle> ${identity.platform} ${identity.userId}${identity.workspace ? ` --workspace ${identity.workspace}` : ""}`;
+      const text = `${platformLine}\nYou are not linked to a directory contact. Ask your organisation admin or a coordinator to run:\n${link}`;
+      return { text, title: "Not linked", sections: [{ text }] };
+    }
+    const roles = [contact.coordinator ? "coordinator" : "", contact.orgAdmin ? `admin of ${contact.organisationSlug}` : ""].filter(Boolean);
+    const text = `${platformLine}\nYou act as ${contact.name} (${contact.handle}) of ${contact.organisationName} [${contact.organisationSlug}]${roles.length > 0 ? `, ${roles.join(" and ")}` : ""}.`;
+    return { text, title: `${contact.name} (${contact.handle})`, sections: [{ text }] };
+  },
+});

@@ -1,0 +1,200 @@
+import { z } from "zod";
+import { PLATFORMS } from "../core/adapter.js";
+import { timeZoneSchema, workingHoursSchema } from "../time/calendar.js";
+
+/** Kinds of organisation (domain.md, "The directory"). */
+export const ORGANISATION_KINDS = [
+  "government", "lea", "referral-unit", "hosting", "platform", "registrar", "access-provider", "ngo", "cert", "other",
+] as const;
+
+/** Topics a contact can be responsible for. */
+export const TOPICS = ["notices", "removal-orders", "investigations", "data-sharing", "general"] as const;
+
+/** Roles a contact can have for a topic. */
+export const ROLES = ["primary", "backup", "escalation"] as const;
+
+/** A topic. */
+export type Topic = (typeof TOPICS)[number];
+
+/** A role for a topic. */
+export type Role = (typeof ROLES)[number];
+
+/** A directory slug: lower-case letters, digits and hyphens. */
+export const slugSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lower-case letters, digits and hyphens, 2 to 63 characters (e.g. acme-hosting)");
+
+/** A contact handle: lower-case letters, digits, dots, hyphens, underscores. */
+export const handleSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "lower-case letters, digits, '.', '-', '_', 2 to 64 characters (e.g. anna.devries)");
+
+/** ISO 3166-1 alpha-2 country code (or EU), upper-cased. */
+export const countrySchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, "a two-letter ISO country code such as NL, DE or FR");
+
+/** ISO 639-1 language code, lower-cased. */
+export const languageSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z]{2}$/, "a two-letter ISO 639-1 language code such as en, nl or de");
+
+/** A list given either as a YAML/JSON list or as a comma-separated string. */
+function listOf<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (value: unknown) =>
+      typeof value === "string" ? value.split(/[,;]/).map((part) => part.trim()).filter((part) => part !== "") : value,
+    z.array(item),
+  );
+}
+
+/** A domain name responsible party lookups use. */
+const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, "a domain name such as example.com");
+
+/** An IPv4 or IPv6 range in CIDR notation (a single address is a /32 or /128). */
+const ipRangeSchema = z
+  .string()
+  .trim()
+  .refine((value) => parseCidr(value) !== undefined, "an IP range in CIDR notation such as 192.0.2.0/24 or 2001:db8::/32");
+
+/** An autonomous system number, written AS64500 or 64500. */
+const asnSchema = z
+  .union([z.number().int().positive(), z.string()])
+  .transform((value) => String(value).trim().toUpperCase().replace(/^AS/, ""))
+  .refine((value) => /^\d{1,10}$/.test(value), "an AS number such as AS64500")
+  .transform((value) => `AS${value}`);
+
+/** Working hours as written ("mon-fri 09:00-17:00", "24/7"), checked by the calendar's parser and kept as text. */
+export const workingHoursTextSchema = z
+  .string()
+  .trim()
+  .superRefine((value, context) => {
+    const result = workingHoursSchema.safeParse(value);
+    if (!result.success) {
+      context.addIssue({ code: "custom", message: result.error.issues[0]?.message ?? 'working hours such as "mon-fri 09:00-17:00"' });
+    }
+  });
+
+/** Where an organisation receives cases, per topic ("*" for every topic). */
+export const caseChannelSchema = z.strictObject({
+  topic: z.union([z.enum(TOPICS), z.literal("*")]).default("*"),
+  platform: z.enum(PLATFORMS),
+  workspace: z.string().trim().default(""),
+  channel: z.string().trim().min(1, "the channel or room id"),
+});
+
+/** A chat identity as written in files and commands. */
+export const identitySchema = z.strictObject({
+  platform: z.enum(PLATFORMS),
+  workspace: z.string().trim().default(""),
+  user: z.string().trim().min(1, "the user id on the platform"),
+});
+
+/** Roles per topic, e.g. { notices: primary, removal-orders: backup }. */
+export const rolesSchema = z.partialRecord(z.enum(TOPICS), z.enum(ROLES));
+
+/** A contact as written in an import file. */
+export const contactInputSchema = z.strictObject({
+  handle: handleSchema,
+  name: z.string().trim().min(1).max(200),
+  email: z.email().optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+[1-9]\d{6,14}$/, "an international phone number in E.164 form such as +31201234567")
+    .optional(),
+  languages: listOf(languageSchema).default([]),
+  timeZone: timeZoneSchema.optional(),
+  roles: rolesSchema.default({}),
+  coordinator: z.boolean().default(false),
+  orgAdmin: z.boolean().default(false),
+  identities: z.array(identitySchema).default([]),
+  lastVerifiedAt: z.coerce.date().optional(),
+});
+
+/** An organisation as written in an import file, with its contacts. */
+export const organisationInputSchema = z.strictObject({
+  slug: slugSchema,
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(ORGANISATION_KINDS),
+  country: countrySchema,
+  jurisdictions: listOf(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "two-letter codes such as NL or EU")).default([]),
+  languages: listOf(languageSchema).default([]),
+  timeZone: timeZoneSchema,
+  workingHours: workingHoursTextSchema.default("mon-fri 09:00-17:00"),
+  emergency24x7: z.boolean().default(false),
+  abuseContact: z.string().trim().min(3).optional(),
+  legalPointOfContact: z.string().trim().min(1).optional(),
+  responsibilities: z
+    .strictObject({
+      domains: listOf(domainSchema).default([]),
+      ipRanges: listOf(ipRangeSchema).default([]),
+      asns: listOf(asnSchema).default([]),
+    })
+    .default({ domains: [], ipRanges: [], asns: [] }),
+  channels: z.array(caseChannelSchema).default([]),
+  contacts: z.array(contactInputSchema).default([]),
+});
+
+/** A validated organisation with contacts. */
+export type OrganisationInput = z.output<typeof organisationInputSchema>;
+
+/** A validated contact. */
+export type ContactInput = z.output<typeof contactInputSchema>;
+
+/** A whole directory file (YAML or JSON). */
+export const directoryFileSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  organisations: z.array(z.unknown()),
+});
+
+/** Parses a CIDR range (IPv4 or IPv6) into its first and last address as 32 hex digits (IPv4 mapped into IPv6). */
+export function parseCidr(text: string): { start: string; end: string } | undefined {
+  const [address, prefixText] = text.split("/");
+  if (address === undefined) return undefined;
+  const bytes = parseIp(address);
+  if (!bytes) return undefined;
+  const isV4 = !address.includes(":");
+  const maxPrefix = isV4 ? 32 : 128;
+  const prefix = prefixText === undefined ? maxPrefix : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > maxPrefix || (prefixText !== undefined && !/^\d+$/.test(prefixText))) return undefined;
+  const totalPrefix = isV4 ? prefix + 96 : prefix;
+  const value = BigInt(`0x${bytes}`);
+  const hostBits = 128n - BigInt(totalPrefix);
+  const mask = ((1n << 128n) - 1n) ^ ((1n << hostBits) - 1n);
+  const start = value & mask;
+  const end = start | ((1n << hostBits) - 1n);
+  return { start: start.toString(16).padStart(32, "0"), end: end.toString(16).padStart(32, "0") };
+}
+
+/** An IP address as 32 hex digits (IPv4 as ::ffff:a.b.c.d), or undefined when it is not one. */
+export function parseIp(text: string): string | undefined {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const parts = v4.slice(1).map(Number);
+    if (parts.some((part) => part > 255)) return undefined;
+    return "00000000000000000000ffff" + parts.map((part) => part.toString(16).padStart(2, "0")).join("");
+  }
+  if (!/^[0-9a-fA-F:]+$/.test(text) || !text.includes(":")) return undefined;
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(":") : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 1 && missing !== 0) || missing < 0) return undefined;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (groups.some((group) => !/^[0-9a-fA-F]{1,4}$/.test(group))) return undefined;
+  return groups.map((group) => group.toLowerCase().padStart(4, "0")).join("");
+}

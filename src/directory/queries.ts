@@ -1,0 +1,233 @@
+import type { PlatformIdentity } from "../core/adapter.js";
+import type { Db } from "../store/db.js";
+import type { ActorContact } from "../commands/actor.js";
+import { parseIp, type Topic } from "./model.js";
+import { compareContacts, splitList, type ContactView, type OrganisationView } from "./views.js";
+
+const contactInclude = { roles: true, identities: true, organisation: { select: { slug: true, name: true } } } as const;
+const organisationInclude = {
+  responsibilities: true,
+  channels: true,
+  contacts: { where: { removedAt: null }, include: contactInclude },
+} as const;
+
+type ContactRow = NonNullable<Awaited<ReturnType<Db["contact"]["findFirst"]>>> & {
+  roles: { topic: string; role: string }[];
+  identities: { platform: string; workspace: string; userId: string }[];
+  organisation: { slug: string; name: string };
+};
+
+type OrganisationRow = NonNullable<Awaited<ReturnType<Db["organisation"]["findFirst"]>>> & {
+  responsibilities: { type: string; value: string }[];
+  channels: { topic: string; platform: string; workspace: string; channelId: string }[];
+  contacts: ContactRow[];
+};
+
+/** Maps a stored contact to its view. */
+export function contactView(row: ContactRow): ContactView {
+  return {
+    id: row.id,
+    handle: row.handle,
+    name: row.name,
+    organisationSlug: row.organisation.slug,
+    organisationName: row.organisation.name,
+    email: row.email,
+    phone: row.phone,
+    languages: splitList(row.languages),
+    timeZone: row.timeZone,
+    roles: Object.fromEntries(row.roles.map((role) => [role.topic, role.role])) as ContactView["roles"],
+    coordinator: row.coordinator,
+    orgAdmin: row.orgAdmin,
+    identities: row.identities.map((identity) => ({
+      platform: identity.platform as ContactView["identities"][number]["platform"],
+      workspace: identity.workspace,
+      user: identity.userId,
+    })),
+    lastVerifiedAt: row.lastVerifiedAt,
+    verification: row.verification,
+    removedAt: row.removedAt,
+  };
+}
+
+/** Maps a stored organisation (with contacts) to its view. */
+export function organisationView(row: OrganisationRow, topic?: Topic): OrganisationView {
+  const byType = (type: string) => row.responsibilities.filter((item) => item.type === type).map((item) => item.value);
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    kind: row.kind,
+    country: row.country,
+    jurisdictions: splitList(row.jurisdictions),
+    languages: splitList(row.languages),
+    timeZone: row.timeZone,
+    workingHours: row.workingHours,
+    emergency24x7: row.emergency24x7,
+    abuseContact: row.abuseContact,
+    legalPointOfContact: row.legalPointOfContact,
+    responsibilities: { domains: byType("domain"), ipRanges: byType("ip"), asns: byType("asn") },
+    channels: row.channels.map((channel) => ({
+      topic: channel.topic,
+      platform: channel.platform as OrganisationView["channels"][number]["platform"],
+      workspace: channel.workspace,
+      channel: channel.channelId,
+    })),
+    contacts: row.contacts.map(contactView).sort(compareContacts(topic)),
+    removedAt: row.removedAt,
+  };
+}
+
+/** What /contacts find looks for. */
+export interface FindCriteria {
+  /** Free text: a name or slug fragment, a domain, an IP address or an AS number. */
+  query?: string;
+  country?: string;
+  kind?: string;
+  topic?: Topic;
+  language?: string;
+  limit: number;
+}
+
+/** Organisations matching find criteria, with their contacts (only those with a role for the topic, when given). */
+export interface FindResult {
+  organisations: OrganisationView[];
+  /** How the query was understood: "name", "domain", "ip", "asn", or "all". */
+  matchedBy: string;
+  /** True when more organisations matched than the limit. */
+  more: boolean;
+}
+
+/** Suffixes of a domain from itself to its registrable parts: a.b.example.com -> [a.b.example.com, b.example.com, example.com]. */
+function domainSuffixes(domain: string): string[] {
+  const labels = domain.split(".");
+  const suffixes: string[] = [];
+  for (let index = 0; index < labels.length - 1; index += 1) suffixes.push(labels.slice(index).join("."));
+  return suffixes;
+}
+
+/** Reads the directory. All methods hide removed entries. */
+export class DirectoryQueries {
+  constructor(private readonly db: Db) {}
+
+  /** Finds organisations and points of contact; verified contacts first. */
+  async find(criteria: FindCriteria): Promise<FindResult> {
+    const text = criteria.query?.trim().toLowerCase() ?? "";
+    const where: Record<string, unknown> = { removedAt: null };
+    if (criteria.country) where.country = criteria.country;
+    if (criteria.kind) where.kind = criteria.kind;
+    let matchedBy = "all";
+    const ids = new Set<string>();
+    if (text !== "") {
+      const ip = parseIp(text);
+      const asn = /^(as)?\d{1,10}$/.test(text) && text.startsWith("as") ? text.toUpperCase() : undefined;
+      if (ip) {
+        matchedBy = "ip";
+        const rows = await this.db.responsibility.findMany({
+          where: { type: "ip", rangeStart: { lte: ip }, rangeEnd: { gte: ip } },
+          select: { organisationId: true },
+        });
+        rows.forEach((row) => ids.add(row.organisationId));
+      } else if (asn) {
+        matchedBy = "asn";
+        const rows = await this.db.responsibility.findMany({ where: { type: "asn", rangeStart: asn }, select: { organisationId: true } });
+        rows.forEach((row) => ids.add(row.organisationId));
+      } else {
+        if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(text)) {
+          const host = text.replace(/^https?:\/\//, "").split("/")[0] ?? text;
+          const rows = await this.db.responsibility.findMany({
+            where: { type: "domain", rangeStart: { in: domainSuffixes(host) } },
+            select: { organisationId: true },
+          });
+          rows.forEach((row) => ids.add(row.organisationId));
+          if (rows.length > 0) matchedBy = "domain";
+        }
+        if (matchedBy !== "domain") {
+          matchedBy = "name";
+          const [organisations, contacts] = await Promise.all([
+            this.db.organisation.findMany({ where: { ...where, searchText: { contains: text } }, select: { id: true }, take: 500 }),
+            this.db.contact.findMany({ where: { removedAt: null, searchText: { contains: text } }, select: { organisationId: true }, take: 500 }),
+          ]);
+          organisations.forEach((row) => ids.add(row.id));
+          contacts.forEach((row) => ids.add(row.organisationId));
+        }
+      }
+      where.id = { in: [...ids] };
+    }
+    if (criteria.language) where.languages = { contains: criteria.language };
+    if (criteria.topic) where.contacts = { some: { removedAt: null, roles: { some: { topic: criteria.topic } } } };
+    const rows = await this.db.organisation.findMany({
+      where,
+      include: organisationInclude,
+      orderBy: { name: "asc" },
+      take: criteria.limit + 1,
+    });
+    const organisations = rows.slice(0, criteria.limit).map((row) => {
+      const view = organisationView(row, criteria.topic);
+      if (criteria.topic) {
+        const topic = criteria.topic;
+        view.contacts = view.contacts.filter((contact) => contact.roles[topic] !== undefined);
+      }
+      return view;
+    });
+    organisations.sort((a, b) => Number(b.slug === text) - Number(a.slug === text));
+    return { organisations, matchedBy, more: rows.length > criteria.limit };
+  }
+
+  /** One organisation by slug, with its contacts. */
+  async organisation(slug: string): Promise<OrganisationView | undefined> {
+    const row = await this.db.organisation.findFirst({ where: { slug, removedAt: null }, include: organisationInclude });
+    return row ? organisationView(row) : undefined;
+  }
+
+  /** One contact by handle. */
+  async contact(handle: string): Promise<ContactView | undefined> {
+    const row = await this.db.contact.findFirst({ where: { handle, removedAt: null }, include: contactInclude });
+    return row ? contactView(row) : undefined;
+  }
+
+  /** Every organisation (removed ones excluded), for export. */
+  async all(): Promise<OrganisationView[]> {
+    const rows = await this.db.organisation.findMany({ where: { removedAt: null }, include: organisationInclude, orderBy: { slug: "asc" } });
+    return rows.map((row) => organisationView(row));
+  }
+
+  /** The contact a chat identity is linked to, in the form permission checks use. */
+  async actorFor(identity: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<ActorContact | undefined> {
+    const link = await this.db.chatIdentity.findUnique({
+      where: { platform_workspace_userId: { platform: identity.platform, workspace: identity.workspace, userId: identity.userId } },
+      select: { contactId: true },
+    });
+    return link ? this.actorById(link.contactId) : undefined;
+  }
+
+  /** A contact in the form permission checks use, by handle. */
+  async actorByHandle(handle: string): Promise<ActorContact | undefined> {
+    const row = await this.db.contact.findFirst({ where: { handle: handle.toLowerCase(), removedAt: null }, select: { id: true } });
+    return row ? this.actorById(row.id) : undefined;
+  }
+
+  private async actorById(contactId: string): Promise<ActorContact | undefined> {
+    const row = await this.db.contact.findFirst({
+      where: { id: contactId, removedAt: null, organisation: { removedAt: null } },
+      include: { organisation: { select: { slug: true, name: true, kind: true } } },
+    });
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      handle: row.handle,
+      name: row.name,
+      organisationId: row.organisationId,
+      organisationSlug: row.organisation.slug,
+      organisationName: row.organisation.name,
+      organisationKind: row.organisation.kind,
+      coordinator: row.coordinator,
+      orgAdmin: row.orgAdmin,
+    };
+  }
+
+  /** Slugs of live organisations, for suggestions. */
+  async slugs(): Promise<string[]> {
+    const rows = await this.db.organisation.findMany({ where: { removedAt: null }, select: { slug: true } });
+    return rows.map((row) => row.slug);
+  }
+}

@@ -1,0 +1,267 @@
+import { z } from "zod";
+import { appendAudit } from "../audit/log.js";
+import { identityKey, type PlatformIdentity } from "../core/adapter.js";
+import type { Clock } from "../core/clock.js";
+import { fail, ok, type Outcome } from "../core/result.js";
+import type { Db } from "../store/db.js";
+import type { Tx } from "../store/types.js";
+import { mayAdminister, type Actor } from "../commands/actor.js";
+import { closest } from "../commands/suggest.js";
+import { contactInputSchema, organisationInputSchema, type ContactInput, type OrganisationInput } from "./model.js";
+import { DirectoryQueries } from "./queries.js";
+import { writeContact, writeOrganisation } from "./store.js";
+import type { ContactView, OrganisationView } from "./views.js";
+
+/** An organisation view turned back into import form (what export writes and edits start from). */
+export function organisationToInput(view: OrganisationView): z.input<typeof organisationInputSchema> {
+  return {
+    slug: view.slug,
+    name: view.name,
+    kind: view.kind as OrganisationInput["kind"],
+    country: view.country,
+    jurisdictions: view.jurisdictions,
+    languages: view.languages,
+    timeZone: view.timeZone,
+    workingHours: view.workingHours,
+    emergency24x7: view.emergency24x7,
+    ...(view.abuseContact ? { abuseContact: view.abuseContact } : {}),
+    ...(view.legalPointOfContact ? { legalPointOfContact: view.legalPointOfContact } : {}),
+    responsibilities: view.responsibilities,
+    channels: view.channels.map((channel) => ({ ...channel, topic: channel.topic as "*" })),
+    contacts: view.contacts.map(contactToInput),
+  };
+}
+
+/** A contact view turned back into import form. */
+export function contactToInput(view: ContactView): z.input<typeof contactInputSchema> {
+  return {
+    handle: view.handle,
+    name: view.name,
+    ...(view.email ? { email: view.email } : {}),
+    ...(view.phone ? { phone: view.phone } : {}),
+    languages: view.languages,
+    ...(view.timeZone ? { timeZone: view.timeZone } : {}),
+    roles: view.roles,
+    coordinator: view.coordinator,
+    orgAdmin: view.orgAdmin,
+    identities: view.identities,
+    ...(view.lastVerifiedAt ? { lastVerifiedAt: view.lastVerifiedAt } : {}),
+  };
+}
+
+/** The first validation problem of a zod error as one readable line: "email: expected an email address". */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+function who(actor: Actor): { actorId: string | null; actor: string; via: string } {
+  return { actorId: actor.contact?.id ?? null, actor: actor.contact?.handle ?? `unlinked ${identityKey(actor.identity)}`, via: identityKey(actor.identity) };
+}
+
+const NOT_ADMIN_HINT = "Coordinators maintain every entry; an organisation admin maintains their own organisation.";
+
+/** Maintains the directory: every change is checked against the actor's rights and recorded with before and after. */
+export class DirectoryService {
+  /** Read access. */
+  readonly read: DirectoryQueries;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.read = new DirectoryQueries(db);
+  }
+
+  /** Adds an organisation (coordinators only). */
+  async addOrganisation(actor: Actor, raw: z.input<typeof organisationInputSchema>): Promise<Outcome<OrganisationView>> {
+    if (!actor.contact?.coordinator) return fail("not-allowed", "Only a coordinator can add organisations.", NOT_ADMIN_HINT);
+    const parsed = organisationInputSchema.safeParse(raw);
+    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
+    if (await this.db.organisation.findUnique({ where: { slug: parsed.data.slug } })) {
+      return fail("conflict", `An organisation with the slug "${parsed.data.slug}" already exists (or was removed).`, "Choose another slug, or use /contacts edit-org.");
+    }
+    await this.db.$transaction(async (tx) => {
+      await writeOrganisation(tx, parsed.data, this.clock.now());
+      await appendAudit(tx, this.clock, { ...who(actor), action: "organisation.add", subjectType: "organisation", subjectId: parsed.data.slug, result: "ok", detail: { after: parsed.data } });
+    });
+    return ok((await this.read.organisation(parsed.data.slug)) as OrganisationView);
+  }
+
+  /** Changes an organisation's fields: `change` receives the current entry in import form and returns the new one. */
+  async editOrganisation(
+    actor: Actor,
+    slug: string,
+    change: (current: z.input<typeof organisationInputSchema>) => z.input<typeof organisationInputSchema>,
+  ): Promise<Outcome<{ before: OrganisationView; after: OrganisationView }>> {
+    const before = await this.read.organisation(slug);
+    if (!before) return this.unknownOrganisation(slug);
+    if (!mayAdminister(actor, before.id)) return fail("not-allowed", `You may not edit ${slug}.`, NOT_ADMIN_HINT);
+    const { contacts: _contacts, ...current } = organisationToInput(before);
+    const next = change({ ...current, contacts: [] });
+    const parsed = organisationInputSchema.safeParse({ ...next, slug: before.slug });
+    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
+    await this.db.$transaction(async (tx) => {
+      await writeOrganisation(tx, parsed.data, this.clock.now());
+      await appendAudit(tx, this.clock, { ...who(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data } });
+    });
+    return ok({ before, after: (await this.read.organisation(slug)) as OrganisationView });
+  }
+
+  /** Removes an organisation and its contacts (soft: kept in the record, hidden everywhere). Coordinators only. */
+  async removeOrganisation(actor: Actor, slug: string, reason: string): Promise<Outcome<OrganisationView>> {
+    const before = await this.read.organisation(slug);
+    if (!before) return this.unknownOrganisation(slug);
+    if (!actor.contact?.coordinator) return fail("not-allowed", "Only a coordinator can remove an organisation.", NOT_ADMIN_HINT);
+    const at = this.clock.now();
+    const by = who(actor).actor;
+    await this.db.$transaction(async (tx) => {
+      await tx.organisation.update({ where: { id: before.id }, data: { removedAt: at, removedBy: by, updatedAt: at } });
+      await tx.contact.updateMany({ where: { organisationId: before.id, removedAt: null }, data: { removedAt: at, removedBy: by, updatedAt: at } });
+      await tx.chatIdentity.deleteMany({ where: { contact: { organisationId: before.id } } });
+      await appendAudit(tx, this.clock, { ...who(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
+    });
+    return ok(before);
+  }
+
+  /** Adds a contact to an organisation (its admins and coordinators; only coordinators make coordinators). */
+  async addContact(actor: Actor, organisationSlug: string, raw: z.input<typeof contactInputSchema>): Promise<Outcome<ContactView>> {
+    const organisation = await this.read.organisation(organisationSlug);
+    if (!organisation) return this.unknownOrganisation(organisationSlug);
+    if (!mayAdminister(actor, organisation.id)) return fail("not-allowed", `You may not add contacts to ${organisationSlug}.`, NOT_ADMIN_HINT);
+    const parsed = contactInputSchema.safeParse(raw);
+    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
+    if (parsed.data.coordinator && !actor.contact?.coordinator) return fail("not-allowed", "Only a coordinator can make someone a coordinator.");
+    if (await this.db.contact.findUnique({ where: { handle: parsed.data.handle } })) {
+      return fail("conflict", `The handle "${parsed.data.handle}" is taken (handles are unique, including removed contacts).`, "Choose another handle, e.g. firstname.lastname.");
+    }
+    const clash = await this.identityClash(parsed.data);
+    if (clash) return clash;
+    await this.db.$transaction(async (tx) => {
+      await writeContact(tx, organisation.id, parsed.data, this.clock.now());
+      await appendAudit(tx, this.clock, { ...who(actor), action: "contact.add", subjectType: "contact", subjectId: parsed.data.handle, result: "ok", detail: { organisation: organisationSlug, after: parsed.data } });
+    });
+    return ok((await this.read.contact(parsed.data.handle)) as ContactView);
+  }
+
+  /**
+   * Changes a contact. Admins of its organisation and coordinators may change everything; contacts may change their
+   * own name, email, phone, languages and time zone.
+   */
+  async editContact(
+    actor: Actor,
+    handle: string,
+    change: (current: z.input<typeof contactInputSchema>) => z.input<typeof contactInputSchema>,
+  ): Promise<Outcome<{ before: ContactView; after: ContactView }>> {
+    const before = await this.read.contact(handle);
+    if (!before) return this.unknownContact(handle);
+    const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: before.organisationSlug }, select: { id: true } });
+    const isAdmin = mayAdminister(actor, organisation.id);
+    const isSelf = actor.contact?.id === before.id;
+    if (!isAdmin && !isSelf) return fail("not-allowed", `You may not edit ${handle}.`, `${NOT_ADMIN_HINT} Contacts may edit their own entry.`);
+    const current = contactToInput(before);
+    const next = change(current);
+    const parsed = contactInputSchema.safeParse({ ...next, handle: before.handle });
+    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
+    if (!isAdmin) {
+      const protectedChanged =
+        JSON.stringify(parsed.data.roles) !== JSON.stringify(before.roles) || parsed.data.orgAdmin !== before.orgAdmin || parsed.data.coordinator !== before.coordinator;
+      if (protectedChanged) return fail("not-allowed", "Roles and admin rights are changed by your organisation admin or a coordinator.");
+    }
+    if (parsed.data.coordinator !== before.coordinator && !actor.contact?.coordinator) {
+      return fail("not-allowed", "Only a coordinator can grant or take the coordinator role.");
+    }
+    await this.db.$transaction(async (tx) => {
+      await writeContact(tx, organisation.id, parsed.data, this.clock.now());
+      await appendAudit(tx, this.clock, { ...who(actor), action: "contact.edit", subjectType: "contact", subjectId: handle, result: "ok", detail: { before: current, after: parsed.data } });
+    });
+    return ok({ before, after: (await this.read.contact(handle)) as ContactView });
+  }
+
+  /** Removes a contact (soft) and unlinks its chat identities. */
+  async removeContact(actor: Actor, handle: string, reason: string): Promise<Outcome<ContactView>> {
+    const before = await this.read.contact(handle);
+    if (!before) return this.unknownContact(handle);
+    const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: before.organisationSlug }, select: { id: true } });
+    if (!mayAdminister(actor, organisation.id)) return fail("not-allowed", `You may not remove ${handle}.`, NOT_ADMIN_HINT);
+    const at = this.clock.now();
+    await this.db.$transaction(async (tx) => {
+      await tx.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: who(actor).actor, updatedAt: at } });
+      await tx.chatIdentity.deleteMany({ where: { contactId: before.id } });
+      await appendAudit(tx, this.clock, { ...who(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
+    });
+    return ok(before);
+  }
+
+  /** Links a chat identity to a contact, so that person acts as the contact. */
+  async link(actor: Actor, handle: string, identity: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<Outcome<ContactView>> {
+    const contact = await this.read.contact(handle);
+    if (!contact) return this.unknownContact(handle);
+    const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: contact.organisationSlug }, select: { id: true } });
+    if (!mayAdminister(actor, organisation.id)) return fail("not-allowed", `You may not link identities to ${handle}.`, NOT_ADMIN_HINT);
+    const key = { platform: identity.platform, workspace: identity.workspace, userId: identity.userId };
+    const existing = await this.db.chatIdentity.findUnique({ where: { platform_workspace_userId: key }, include: { contact: { select: { handle: true } } } });
+    if (existing && existing.contactId !== contact.id) {
+      return fail("conflict", `${identityKey(identity)} is already linked to ${existing.contact.handle}.`, `Unlink it first: /contacts unlink ${existing.contact.handle} ${identity.platform} ${identity.userId}${identity.workspace ? ` --workspace ${identity.workspace}` : ""}`);
+    }
+    if (!existing) {
+      await this.db.$transaction(async (tx) => {
+        await tx.chatIdentity.create({ data: { id: crypto.randomUUID(), contactId: contact.id, ...key, createdAt: this.clock.now() } });
+        await appendAudit(tx, this.clock, { ...who(actor), action: "contact.link", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
+      });
+    }
+    return ok((await this.read.contact(handle)) as ContactView);
+  }
+
+  /** Removes a chat identity from a contact. */
+  async unlink(actor: Actor, handle: string, identity: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<Outcome<ContactView>> {
+    const contact = await this.read.contact(handle);
+    if (!contact) return this.unknownContact(handle);
+    const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: contact.organisationSlug }, select: { id: true } });
+    if (!mayAdminister(actor, organisation.id) && actor.contact?.id !== contact.id) return fail("not-allowed", `You may not unlink identities of ${handle}.`, NOT_ADMIN_HINT);
+    const removed = await this.db.$transaction(async (tx: Tx) => {
+      const result = await tx.chatIdentity.deleteMany({ where: { contactId: contact.id, platform: identity.platform, workspace: identity.workspace, userId: identity.userId } });
+      if (result.count > 0) {
+        await appendAudit(tx, this.clock, { ...who(actor), action: "contact.unlink", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
+      }
+      return result.count;
+    });
+    if (removed === 0) return fail("not-found", `${identityKey(identity)} is not linked to ${handle}.`, `See the linked identities with /contacts show ${handle}.`);
+    return ok((await this.read.contact(handle)) as ContactView);
+  }
+
+  /** The actor confirms they are still the point of contact; resets their verification. */
+  async confirm(actor: Actor): Promise<Outcome<ContactView>> {
+    const contact = actor.contact;
+    if (!contact) return fail("not-linked", "Only a linked contact can confirm.");
+    const at = this.clock.now();
+    await this.db.$transaction(async (tx) => {
+      await tx.contact.update({ where: { id: contact.id }, data: { lastVerifiedAt: at, verification: "verified", verificationAskedAt: null, updatedAt: at } });
+      await appendAudit(tx, this.clock, { ...who(actor), action: "contact.confirm", subjectType: "contact", subjectId: contact.handle, result: "ok", detail: {} });
+    });
+    return ok((await this.read.contact(contact.handle)) as ContactView);
+  }
+
+  private async identityClash(input: ContactInput): Promise<ReturnType<typeof fail> | undefined> {
+    for (const identity of input.identities) {
+      const existing = await this.db.chatIdentity.findUnique({
+        where: { platform_workspace_userId: { platform: identity.platform, workspace: identity.workspace, userId: identity.user } },
+        include: { contact: { select: { handle: true } } },
+      });
+      if (existing && existing.contact.handle !== input.handle) {
+        return fail("conflict", `${identity.platform}:${identity.workspace}:${identity.user} is already linked to ${existing.contact.handle}.`);
+      }
+    }
+    return undefined;
+  }
+
+  private async unknownOrganisation(slug: string) {
+    const suggestion = closest(slug, await this.read.slugs());
+    return fail("not-found", `There is no organisation "${slug}".`, suggestion ? `Did you mean ${suggestion}?` : "Find it with /contacts find <name>.");
+  }
+
+  private unknownContact(handle: string) {
+    return fail("not-found", `There is no contact "${handle}".`, "Find it with /contacts find <name>; handles look like anna.devries.");
+  }
+}

@@ -1,0 +1,229 @@
+// Opening the database: SQLite (embedded default, one file shared by the processes of an installation) or
+// PostgreSQL (DATABASE_URL=postgres://...). Both use the Prisma client generated for SQLite as their type; the
+// PostgreSQL client is generated from the derived schema and accepts every call the SQLite one does.
+// SQLite files are put in WAL mode with a busy timeout, so that several processes can share one file. A SQLite
+// ":memory:" store keeps its one connection to itself; migrate it with applyMigrations(store), not its target.
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { userInfo } from "node:os";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.js";
+import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.js";
+
+/** The database client all code uses (the SQLite client's type; the PostgreSQL client is cast to it). */
+export type Db = SqlitePrismaClient;
+
+/** A supported database. */
+export type Provider = "sqlite" | "postgresql";
+
+/** Which database to open: a SQLite file path (or ":memory:") or a postgres:// URL. */
+export interface StoreTarget {
+  provider: Provider;
+  url: string;
+}
+
+/** An open database. */
+export interface Store {
+  db: Db;
+  provider: Provider;
+  target: StoreTarget;
+  /** Disconnects; the store cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** How long a SQLite connection waits for another process's lock before failing with SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+const IN_MEMORY = ":memory:";
+
+/** The database: DATABASE_URL (postgres://..., file:<path> for SQLite) or else `sqlitePath`, relative to `rootDir`. */
+export function storeTarget(databaseUrl: string | undefined, sqlitePath: string, rootDir: string): StoreTarget {
+  const url = databaseUrl?.trim();
+  if (!url) return { provider: "sqlite", url: sqliteFile(sqlitePath, rootDir) };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { provider: "postgresql", url };
+  if (/^file:/i.test(url)) {
+    if (/^file:\/\//i.test(url)) return { provider: "sqlite", url: fileURLToPath(url.replace(/\?.*$/, "")) };
+    const path = url.slice("file:".length).replace(/\?.*$/, "");
+    if (!path) throw new Error("DATABASE_URL: file: needs a path, e.g. file:./data/liaison.db");
+    return { provider: "sqlite", url: sqliteFile(path, rootDir) };
+  }
+  throw new Error(`DATABASE_URL must be a postgres:// URL or file:<path> for SQLite, not ${maskUrl(url)}`);
+}
+
+function sqliteFile(path: string, rootDir: string): string {
+  if (path === IN_MEMORY) return IN_MEMORY;
+  return isAbsolute(path) ? path : resolve(rootDir, path);
+}
+
+/** A readable description of the target for logs and messages; passwords are masked. */
+export function describeTarget(target: StoreTarget): string {
+  if (target.provider === "sqlite") return target.url === IN_MEMORY ? "SQLite in memory" : `SQLite ${target.url}`;
+  return `PostgreSQL ${maskUrl(target.url)}`;
+}
+
+/** The URL with any password (in the user-info part or a `password` parameter) replaced by "****". */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "****";
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/pass/i.test(key)) parsed.searchParams.set(key, "****");
+    }
+    return parsed.toString();
+  } catch {
+    return url.replace(/(\/\/[^/:@]*:)[^@/]*@/, "$1****@").replace(/(pass\w*=)[^&\s]*/gi, "$1****");
+  }
+}
+
+/** The URL for node-postgres: without a user name it connects as PGUSER or else the OS user, as libpq does. */
+export function postgresConnectionString(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username || process.env.PGUSER) return url;
+  parsed.username = encodeURIComponent(process.env.USER || userInfo().username);
+  return parsed.toString();
+}
+
+/** Creates the directory that will hold a SQLite file (e.g. ./data/); does nothing for PostgreSQL or ":memory:". */
+export function ensureSqliteDirectory(target: StoreTarget): void {
+  if (target.provider === "sqlite" && target.url !== IN_MEMORY) mkdirSync(dirname(target.url), { recursive: true });
+}
+
+/** The driver adapter for a SQLite file or ":memory:", with the busy timeout that lets processes share a file. */
+export function sqliteAdapterFactory(path: string): PrismaBetterSqlite3 {
+  return new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
+}
+
+// Stores whose database exists only inside this process (SQLite ":memory:") share their one connection with the
+// migration engine, which reaches it through this map (see adapterFactoryOf).
+const sharedFactories = new WeakMap<Store, SqlMigrationAwareDriverAdapterFactory>();
+
+/** Opens (and connects to) the database; SQLite files are switched to WAL mode and their directory is created. */
+export async function openStore(target: StoreTarget): Promise<Store> {
+  let store: Store;
+  try {
+    store = openClient(target);
+    await store.db.$connect();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot open ${describeTarget(target)}: ${message}`, { cause: error });
+  }
+  return store;
+}
+
+function openClient(target: StoreTarget): Store {
+  if (target.provider === "postgresql") {
+    const adapter = new PrismaPg({ connectionString: postgresConnectionString(target.url) });
+    const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
+    return { db, provider: "postgresql", target, close: () => db.$disconnect() };
+  }
+
+  if (target.url === IN_MEMORY) {
+    const shared = new SharedConnectionFactory(sqliteAdapterFactory(IN_MEMORY));
+    const db = new SqlitePrismaClient({ adapter: shared });
+    const close = async () => {
+      await db.$disconnect();
+      await shared.disposeConnection();
+    };
+    const store: Store = { db, provider: "sqlite", target, close };
+    sharedFactories.set(store, shared);
+    return store;
+  }
+
+  ensureSqliteDirectory(target);
+  const raw = new Database(target.url, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    // WAL is a property of the file: once set, every later connection (any process) uses it.
+    raw.pragma("journal_mode = WAL");
+  } finally {
+    raw.close();
+  }
+  const db = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target.url) });
+  return { db, provider: "sqlite", target, close: () => db.$disconnect() };
+}
+
+/** The adapter factory the migration engine must share with this store (SQLite ":memory:"), if any. */
+export function adapterFactoryOf(store: Store): SqlMigrationAwareDriverAdapterFactory | undefined {
+  return sharedFactories.get(store);
+}
+
+/**
+ * An adapter factory that opens one connection and hands it to every caller (the Prisma client and the migration
+ * engine), so that they see the same in-memory database. Callers' dispose() does nothing; disposeConnection() closes.
+ */
+class SharedConnectionFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider: SqlMigrationAwareDriverAdapterFactory["provider"];
+  readonly adapterName: string;
+  #connection: Promise<SqlDriverAdapter> | undefined;
+
+  constructor(private readonly inner: SqlMigrationAwareDriverAdapterFactory) {
+    this.provider = inner.provider;
+    this.adapterName = inner.adapterName;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    this.#connection ??= this.inner.connect();
+    const adapter = await this.#connection;
+    return new Proxy(adapter, {
+      get(target, key) {
+        if (key === "dispose") return () => Promise.resolve();
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  }
+
+  connectToShadowDb(): Promise<SqlDriverAdapter> {
+    return this.inner.connectToShadowDb();
+  }
+
+  async disposeConnection(): Promise<void> {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection) await (await connection).dispose();
+  }
+}
+
+/** A database created on a PostgreSQL server for one use (tests, drift checks), dropped by drop(). */
+export interface TemporaryPostgresDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database `<prefix>_<random>` on the server of `serverUrl` (a database there to connect to). */
+export async function createTemporaryPostgresDatabase(
+  serverUrl: string,
+  prefix = "liaison_tmp",
+): Promise<TemporaryPostgresDatabase> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error(`invalid database name prefix "${prefix}"`);
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const admin = postgresConnectionString(serverUrl);
+  await withPgClient(admin, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      if (dropped) return;
+      dropped = true;
+      // FORCE (PostgreSQL 13+) ends connections that are still open, e.g. a pool that was not closed.
+      await withPgClient(admin, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+async function withPgClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,506 @@
+// Migrations without Prisma's native schema engine (it cannot be downloaded here): the WASM schema engine
+// (@prisma/schema-engine-wasm, pinned) drives the application's own driver adapters. It writes the same
+// `_prisma_migrations` ledger as `prisma migrate deploy`. Its shadow-database path does not work with driver adapters,
+// so "create a migration" and "check for drift" apply the checked-in migrations to a scratch database (SQLite in
+// memory, or a temporary PostgreSQL database) and diff that database against the schema.
+// See /work/shared/notes/offline-build.md for what was tried.
+//
+// applyMigrations is safe to run from several processes at once: on PostgreSQL the engine holds Prisma's advisory
+// lock, on SQLite an exclusive lock on the file. When the ledger already lists every local migration as applied it
+// answers without loading the engine. A SQLite ":memory:" database exists only inside its store: pass the Store.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
+import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { providers, rootDir, schemaFor } from "../../scripts/schema-variants.mjs";
+import {
+  adapterFactoryOf,
+  createTemporaryPostgresDatabase,
+  describeTarget,
+  ensureSqliteDirectory,
+  maskUrl,
+  postgresConnectionString,
+  sqliteAdapterFactory,
+  SQLITE_BUSY_TIMEOUT_MS,
+  type Provider,
+  type Store,
+  type StoreTarget,
+} from "./db.js";
+
+/** Where the checked-in migrations live: one folder per provider (prisma/migrations/sqlite, .../postgresql). */
+export const defaultMigrationsRoot = join(rootDir, "prisma/migrations");
+
+/** Options shared by the migration functions. */
+export interface MigrationOptions {
+  /** Folder holding one migrations folder per provider; default prisma/migrations. */
+  migrationsRoot?: string;
+}
+
+/** Options for diffing and creating migrations. */
+export interface DiffOptions extends MigrationOptions {
+  /** Source schema text as in prisma/schema.prisma (provider "sqlite"); default that file. */
+  schema?: string;
+  /** Server on which a scratch PostgreSQL database is created; default scratchPostgresServerUrl(). */
+  postgresServerUrl?: string;
+}
+
+/** The PostgreSQL server for scratch databases: LIAISON_TEST_DATABASE_URL, or postgres://127.0.0.1:5432/test. */
+export function scratchPostgresServerUrl(): string {
+  return process.env.LIAISON_TEST_DATABASE_URL || "postgres://127.0.0.1:5432/test";
+}
+
+const LOCKFILE = "migration_lock.toml";
+const MIGRATION_FILE = "migration.sql";
+const NO_FILTERS = { externalTables: [], externalEnums: [] };
+
+/** Applies the checked-in migrations the database lacks, like `prisma migrate deploy`, and returns their names. */
+export async function applyMigrations(
+  target: StoreTarget | Store,
+  options: MigrationOptions = {},
+): Promise<{ applied: string[] }> {
+  const store = "db" in target ? target : undefined;
+  const storeTarget = store ? store.target : (target as StoreTarget);
+  const migrations = readMigrations(storeTarget.provider, options.migrationsRoot);
+  if (migrations.migrationDirectories.length === 0) {
+    throw new Error(`no migrations found in ${migrations.baseDir}`);
+  }
+  const shared = store ? adapterFactoryOf(store) : undefined;
+  if (!shared && storeTarget.provider === "sqlite" && storeTarget.url === ":memory:") {
+    throw new Error('a SQLite ":memory:" database exists only inside its store: pass the Store to applyMigrations');
+  }
+  if (!shared && (await ledgerIsUpToDate(storeTarget, migrations))) return { applied: [] };
+
+  const connection = shared ? trackConnections(shared) : engineConnection(storeTarget);
+  const output = await withEngine(connection, datasourceOnlySchema(storeTarget.provider), (engine) =>
+    engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTERS }),
+  ).catch((error: unknown) => {
+    throw wrapError(`applying migrations to ${describeTarget(storeTarget)} failed`, error);
+  });
+  return { applied: output.appliedMigrationNames };
+}
+
+/** Diffs the schema against a scratch database built by the migrations; `sql` is what the migrations lack. */
+export async function diffAgainstMigrations(
+  provider: Provider,
+  options: DiffOptions = {},
+): Promise<{ changed: boolean; sql: string }> {
+  const schema = schemaFor(provider, options.schema);
+  const migrations = readMigrations(provider, options.migrationsRoot);
+  return withScratchDatabase(provider, options, async (connection) => {
+    const result = await withEngine(connection, schema, async (engine) => {
+      if (migrations.migrationDirectories.length > 0) {
+        await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTERS });
+      }
+      return engine.diff({
+        from: { tag: "schemaDatasource", files: [{ path: "schema.prisma", content: schema }], configDir: rootDir },
+        to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: schema }] },
+        script: true,
+        exitCode: true,
+        filters: NO_FILTERS,
+      });
+    });
+    const changed = result.exitCode === 2;
+    return { changed, sql: changed ? (result.stdout ?? "") : "" };
+  }).catch((error: unknown) => {
+    throw wrapError(`checking the ${provider} migrations against the schema failed`, error);
+  });
+}
+
+/** Writes `<timestamp>_<name>/migration.sql` for each provider whose migrations lag the schema; returns the folders. */
+export async function createMigration(name: string, options: DiffOptions = {}): Promise<string[]> {
+  const slug = migrationSlug(name);
+  const root = options.migrationsRoot ?? defaultMigrationsRoot;
+  const changes: { provider: Provider; sql: string }[] = [];
+  for (const provider of providers) {
+    const diff = await diffAgainstMigrations(provider, options);
+    if (diff.changed) changes.push({ provider, sql: diff.sql });
+  }
+  if (changes.length === 0) return [];
+
+  const folderName = `${nextTimestamp(root)}_${slug}`;
+  const created: string[] = [];
+  try {
+    for (const { provider, sql } of changes) {
+      const providerDir = join(root, provider);
+      mkdirSync(providerDir, { recursive: true });
+      const lockfile = join(providerDir, LOCKFILE);
+      if (existsSync(lockfile)) {
+        const locked = lockfileProvider(readFileSync(lockfile, "utf8"));
+        if (locked !== provider) throw new Error(`${lockfile} names provider "${locked}", expected "${provider}"`);
+      } else {
+        writeFileSync(lockfile, lockfileContent(provider));
+      }
+      const dir = join(providerDir, folderName);
+      mkdirSync(dir);
+      created.push(dir);
+      writeFileSync(join(dir, MIGRATION_FILE), sql);
+    }
+    // The new migrations must apply cleanly and leave nothing to change.
+    for (const { provider } of changes) {
+      const check = await diffAgainstMigrations(provider, options);
+      if (check.changed) throw new Error(`the new ${provider} migration still leaves changes:\n${check.sql}`);
+    }
+  } catch (error) {
+    for (const dir of created) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return created;
+}
+
+/** The migrations folder of one provider, read the way the Prisma CLI reads it. */
+function readMigrations(provider: Provider, migrationsRoot = defaultMigrationsRoot): MigrationList {
+  const baseDir = join(migrationsRoot, provider);
+  const lockPath = join(baseDir, LOCKFILE);
+  const names = existsSync(baseDir)
+    ? readdirSync(baseDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
+    : [];
+  return {
+    baseDir,
+    lockfile: { path: LOCKFILE, content: existsSync(lockPath) ? readFileSync(lockPath, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories: names.map((name) => {
+      const file = join(baseDir, name, MIGRATION_FILE);
+      let content: { tag: "ok"; value: string } | { tag: "error"; value: string };
+      try {
+        content = { tag: "ok", value: readFileSync(file, "utf8") };
+      } catch (error) {
+        content = { tag: "error", value: `cannot read ${file}: ${(error as Error).message}` };
+      }
+      return { path: name, migrationFile: { path: MIGRATION_FILE, content } };
+    }),
+  };
+}
+
+function lockfileContent(provider: Provider): string {
+  return [
+    "# Please do not edit this file manually",
+    "# It should be added in your version-control system (e.g., Git)",
+    `provider = "${provider}"`,
+    "",
+  ].join("\n");
+}
+
+function lockfileProvider(text: string): string | undefined {
+  return /^\s*provider\s*=\s*"([^"]*)"/m.exec(text)?.[1];
+}
+
+function migrationSlug(name: string): string {
+  const slug = name
+    .trim()
+    .replace(/[^A-Za-z0-9_]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 100);
+  if (!slug) throw new Error(`invalid migration name "${name}": use letters, digits and underscores`);
+  return slug;
+}
+
+/** A UTC timestamp (YYYYMMDDHHMMSS, as Prisma names migrations) later than every existing migration's. */
+function nextTimestamp(migrationsRoot: string): string {
+  let latest = "";
+  for (const provider of providers) {
+    const dir = join(migrationsRoot, provider);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const stamp = /^(\d{14})_/.exec(name)?.[1];
+      if (stamp && stamp > latest) latest = stamp;
+    }
+  }
+  let time = new Date();
+  const format = (d: Date) => d.toISOString().replace(/\D/g, "").slice(0, 14);
+  while (format(time) <= latest) time = new Date(time.getTime() + 1000);
+  return format(time);
+}
+
+// ---- The fast path: nothing pending, judged from the ledger without loading the engine ----
+
+function checksum(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * True when the ledger lists every local migration as applied with the same checksum and none has failed; then
+ * the engine (about 0.1-0.2 s to load) is not needed. Any doubt answers false and lets the engine decide.
+ */
+async function ledgerIsUpToDate(target: StoreTarget, migrations: MigrationList): Promise<boolean> {
+  const wanted = new Map<string, string>();
+  for (const dir of migrations.migrationDirectories) {
+    if (dir.migrationFile.content.tag !== "ok") return false;
+    wanted.set(dir.path, checksum(dir.migrationFile.content.value));
+  }
+  let rows: { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }[];
+  const query =
+    "SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations";
+  try {
+    if (target.provider === "sqlite") {
+      if (target.url === ":memory:" || !existsSync(target.url)) return false;
+      const db = new Database(target.url, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+      try {
+        const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'");
+        if (!exists.get()) return false;
+        rows = db.prepare(query).all() as typeof rows;
+      } finally {
+        db.close();
+      }
+    } else {
+      const client = new pg.Client({
+        connectionString: postgresConnectionString(target.url),
+        connectionTimeoutMillis: 10_000,
+      });
+      await client.connect();
+      try {
+        const exists = await client.query("SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present");
+        if (!exists.rows[0]?.present) return false;
+        rows = (await client.query(query.replace("_prisma_migrations", "public._prisma_migrations"))).rows;
+      } finally {
+        await client.end();
+      }
+    }
+  } catch {
+    return false;
+  }
+  for (const row of rows) {
+    const failed = row.finished_at == null && row.rolled_back_at == null;
+    if (failed) return false;
+    if (row.finished_at != null && row.rolled_back_at == null && wanted.get(row.migration_name) === row.checksum) {
+      wanted.delete(row.migration_name);
+    }
+  }
+  return wanted.size === 0;
+}
+
+// ---- The engine ----
+
+type EngineGlue = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
+
+// The part of the WebAssembly API used here (the project's lib settings do not declare it).
+const webAssembly = (
+  globalThis as unknown as {
+    WebAssembly: {
+      instantiate(
+        bytes: Uint8Array,
+        imports: Record<string, Record<string, unknown>>,
+      ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+    };
+  }
+).WebAssembly;
+
+let engineGlue: Promise<EngineGlue> | undefined;
+
+// Timers the engine started that have not fired yet. It leaves one of ~10 s behind after taking PostgreSQL's
+// advisory lock; once an engine call has finished, these are unref'd so they do not keep the process alive.
+const engineTimers = new Set<NodeJS.Timeout>();
+
+/** Loads and instantiates the WASM schema engine once, on first use (Node cannot import the .wasm file itself). */
+function loadEngine(): Promise<EngineGlue> {
+  engineGlue ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const glue = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as EngineGlue;
+    const bytes = await readFile(join(dirname(gluePath), "schema_engine_bg.wasm"));
+    const imports: Record<string, unknown> = { ...glue };
+    for (const key of Object.keys(glue)) {
+      if (key.startsWith("__wbg_setTimeout_")) {
+        imports[key] = (callback: () => void, ms: number) => {
+          const timer = setTimeout(() => {
+            engineTimers.delete(timer);
+            callback();
+          }, ms >>> 0);
+          engineTimers.add(timer);
+          return timer;
+        };
+      }
+    }
+    const { instance } = await webAssembly.instantiate(bytes, { "./schema_engine_bg.js": imports });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return glue;
+  })();
+  engineGlue.catch(() => {
+    engineGlue = undefined;
+  });
+  return engineGlue;
+}
+
+/** An adapter factory for the engine, and how to close every connection it opened. */
+interface EngineConnection {
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+/** Runs `use` with an engine on `connection`; frees the engine and closes the connection afterwards. */
+async function withEngine<T>(
+  connection: EngineConnection,
+  schema: string,
+  use: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
+  let engine: SchemaEngine | undefined;
+  const logs: string[] = [];
+  try {
+    const glue = await loadEngine();
+    engine = await glue.SchemaEngine.new(
+      { datamodels: [["schema.prisma", schema]] },
+      (line: string) => logs.push(line),
+      bindMigrationAwareSqlAdapterFactory(connection.factory),
+    );
+    return await use(engine);
+  } catch (error) {
+    const problems = logs.filter((line) => /"level":"(WARN|ERROR)"/.test(line));
+    if (problems.length > 0 && error instanceof Error) error.message += `\nengine log:\n${problems.join("\n")}`;
+    throw error;
+  } finally {
+    engine?.free();
+    await connection.close();
+    for (const timer of engineTimers) timer.unref();
+  }
+}
+
+/** A schema with only a datasource: what the engine needs to apply migrations (schema.prisma is not read then). */
+function datasourceOnlySchema(provider: Provider): string {
+  return `datasource db {\n  provider = "${provider}"\n}\n`;
+}
+
+/** The engine's connection to a target. */
+function engineConnection(target: StoreTarget): EngineConnection {
+  if (target.provider === "sqlite") {
+    ensureSqliteDirectory(target);
+    return trackConnections(sqliteAdapterFactory(target.url));
+  }
+  return postgresEngineConnection(target.url);
+}
+
+/** Wraps a factory so that every connection it hands out is disposed by close(). */
+function trackConnections(
+  inner: SqlMigrationAwareDriverAdapterFactory,
+  onClose?: () => Promise<void>,
+): EngineConnection {
+  const opened: SqlDriverAdapter[] = [];
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => {
+      const adapter = await inner.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: () => Promise.reject(new Error("shadow databases are not used")),
+  };
+  return {
+    factory,
+    close: async () => {
+      for (const adapter of opened.splice(0)) await adapter.dispose().catch(() => undefined);
+      await onClose?.();
+    },
+  };
+}
+
+/**
+ * The engine's PostgreSQL connection: a pool of ONE session, so that the advisory lock the engine takes (session
+ * level, never explicitly released) covers all of its statements and is released when close() ends the session.
+ * Two fixes to adapter-pg for the engine: 'char' columns (OID 18, found in the catalogs) are reported as text,
+ * which introspection needs, and a migration script is sent whole (one simple query, so PostgreSQL runs it as one
+ * transaction, as `prisma migrate deploy` does) instead of being split at every ";".
+ */
+function postgresEngineConnection(url: string): EngineConnection {
+  const pool = new pg.Pool({
+    connectionString: postgresConnectionString(url),
+    max: 1,
+    idleTimeoutMillis: 0,
+    connectionTimeoutMillis: 30_000,
+  });
+  pool.on("connect", (client) => reportCharAsText(client));
+  pool.on("error", () => undefined); // an idle session that breaks is reported by the next query
+  const inner = new PrismaPg(pool);
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => wholeScripts(await inner.connect(), pool),
+    connectToShadowDb: () => Promise.reject(new Error("shadow databases are not used")),
+  };
+  return trackConnections(factory, () => pool.end());
+}
+
+type QueryResultLike = { fields?: { dataTypeID: number }[] };
+
+function charAsText<T>(result: T): T {
+  for (const one of (Array.isArray(result) ? result : [result]) as (QueryResultLike | undefined)[]) {
+    for (const field of one?.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
+  }
+  return result;
+}
+
+function reportCharAsText(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    if (typeof last === "function") {
+      args[args.length - 1] = (error: unknown, result: unknown) => last(error, error ? result : charAsText(result));
+      return query(...args);
+    }
+    const result = query(...args);
+    return result instanceof Promise ? result.then(charAsText) : result;
+  };
+}
+
+function wholeScripts(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
+  return new Proxy(adapter, {
+    get(target, key) {
+      if (key === "executeScript") {
+        return async (script: string) => {
+          try {
+            await pool.query(script);
+          } catch (error) {
+            // adapter-pg's own conversion to a DriverAdapterError, which the engine understands.
+            const convert = (target as unknown as { onError?: (e: unknown) => never }).onError;
+            if (convert) convert.call(target, error);
+            throw error;
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Runs `use` on an empty scratch database of `provider`, removed afterwards. */
+async function withScratchDatabase<T>(
+  provider: Provider,
+  options: DiffOptions,
+  use: (connection: EngineConnection) => Promise<T>,
+): Promise<T> {
+  if (provider === "sqlite") return use(trackConnections(sqliteAdapterFactory(":memory:")));
+  const server = options.postgresServerUrl ?? scratchPostgresServerUrl();
+  let scratch;
+  try {
+    scratch = await createTemporaryPostgresDatabase(server, "liaison_scratch");
+  } catch (error) {
+    throw wrapError(
+      `a scratch PostgreSQL database is needed, but none could be created on ${maskUrl(server)} ` +
+        "(set LIAISON_TEST_DATABASE_URL to a server where this user may create databases)",
+      error,
+    );
+  }
+  try {
+    return await use(postgresEngineConnection(scratch.url));
+  } finally {
+    await scratch.drop();
+  }
+}
+
+function wrapError(context: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`${context}: ${message}`, { cause: error });
+}
