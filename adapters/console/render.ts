@@ -3,7 +3,8 @@ import type { OutboundMessage } from "../../src/core/message.js";
 /** A message as console text: its plain text, the TLP label, and the commands its buttons would run. */
 export function renderForConsole(message: OutboundMessage): string {
   const lines: string[] = [];
-  if (message.tlp && !message.text.includes(`TLP:${message.tlp}`)) lines.push(`TLP:${message.tlp}`);
+  // Cards carry their label in the title; other messages of a case are labelled only when the label restricts them.
+  if (message.tlp && !message.text.includes(`TLP:${message.tlp}`) && (message.title !== undefined || message.tlp === "RED")) lines.push(`TLP:${message.tlp}`);
   lines.push(message.text);
   for (const action of message.actions ?? []) {
     const form = action.form ? ` ${action.form.fields.map((field) => `--${field.name} <${field.label.toLowerCase()}>`).join(" ")}` : "";

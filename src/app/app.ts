@@ -12,7 +12,12 @@ import { DirectoryService } from "../directory/service.js";
 import { formatFromName } from "../directory/file-format.js";
 import { formatFileProblem, importDirectory } from "../directory/import.js";
 import type { Store } from "../store/db.js";
+import { CaseQueries } from "../cases/queries.js";
+import { CaseService } from "../cases/service.js";
+import { loadCasePolicy } from "../cases/policy.js";
+import { OutboxWorker } from "../outbox/outbox.js";
 import { createInboundHandler } from "./inbound.js";
+import { createThreadRelay } from "./relay.js";
 
 /** The running core: services, the dispatcher, and the inbound handler every adapter feeds. */
 export interface Core {
@@ -21,14 +26,20 @@ export interface Core {
   /** Registers an adapter so its capabilities are known; returns the handler to start it with. */
   attach(adapter: ChatAdapter): ReturnType<typeof createInboundHandler>;
   adapters: Map<Platform, ChatAdapter>;
+  /** Delivers queued messages through the attached adapters. */
+  outbox: OutboxWorker;
 }
 
 /** Builds the core on an open store. Nothing starts here; adapters are attached and started by the caller. */
 export function createCore(options: { store: Store; clock: Clock; logger: Logger; loaded: LoadedConfig }): Core {
   const { store, clock, logger, loaded } = options;
   const directory = new DirectoryService(store.db, clock);
+  const policy = loadCasePolicy(resolve(loaded.rootDir, loaded.config.cases.policyFile));
+  const cases = new CaseService(store.db, clock, policy);
   const services: Services = {
     directory,
+    cases,
+    caseQueries: new CaseQueries(store.db, clock, cases),
     clock,
     catalog: commandCatalog,
     settings: { unlinkedMayRead: loaded.config.directory.unlinkedMayRead, findLimit: loaded.config.directory.findLimit },
@@ -40,11 +51,14 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
     if (!adapter) throw new Error(`no adapter attached for ${platform}`);
     return adapter.capabilities;
   };
-  const handler = createInboundHandler({ db: store.db, clock, logger, directory: directory.read, dispatcher, capabilitiesOf });
+  const threadMessage = createThreadRelay(cases, capabilitiesOf);
+  const handler = createInboundHandler({ db: store.db, clock, logger, directory: directory.read, dispatcher, capabilitiesOf, threadMessage });
+  const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox);
   return {
     services,
     dispatcher,
     adapters,
+    outbox,
     attach(adapter) {
       adapters.set(adapter.platform, adapter);
       return handler;

@@ -40,22 +40,26 @@ export interface InboundDependencies {
   directory: DirectoryQueries;
   dispatcher: Dispatcher;
   capabilitiesOf(platform: PlatformIdentity["platform"]): AdapterCapabilities;
-  /** Handles people's messages in case threads (the relay); undefined until cases are wired in. */
-  threadMessage?(actor: Actor, event: Extract<InboundEvent, { type: "message" }>): Promise<Reply | undefined>;
+  /**
+   * Handles people's messages in case threads (the relay). It gets the event's key and must make its own effects
+   * once-only with it, in the same transaction (a crash between a separate claim and the relay would lose the message).
+   */
+  threadMessage(actor: Actor, event: Extract<InboundEvent, { type: "message" }>, key: string): Promise<Reply | undefined>;
 }
 
 /** The core's one entry point for every adapter: de-duplicates, resolves who is acting, runs, and answers. */
 export function createInboundHandler(deps: InboundDependencies): InboundHandler {
   return async (event) => {
     const key = `${event.identity.platform}:${event.type}:${event.eventId}`;
+    if (event.type === "message") {
+      const actor = { ...(await resolveActor(deps.directory, event.identity)), location: event.where };
+      return deps.threadMessage(actor, event, key);
+    }
     if (!(await claimInboundEvent(deps.db, key, deps.clock.now()))) {
       deps.logger.debug({ key }, "inbound event already processed; ignored");
       return undefined;
     }
-    const actor = await resolveActor(deps.directory, event.identity);
-    if (event.type === "message") {
-      return deps.threadMessage ? deps.threadMessage(actor, event) : undefined;
-    }
+    const actor = { ...(await resolveActor(deps.directory, event.identity)), location: event.where };
     const line = event.type === "command" ? event.text : withValues(event.command, event.values);
     const answer = await deps.dispatcher.run(actor, line);
     const capabilities = deps.capabilitiesOf(event.identity.platform);

@@ -40,20 +40,31 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
     return 1;
   }
   const interactive = Boolean(process.stdin.isTTY);
-  const consoleAdapter = createConsoleAdapter({ input: process.stdin, output: process.stdout, interactive, actAs: loaded.config.console.actAs });
+  const consoleAdapter = createConsoleAdapter({
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    actAs: loaded.config.console.actAs,
+    // Scripted sessions show each line's consequences (cards, relayed messages) before the next line runs.
+    afterLine: () => core.outbox.drain(),
+  });
   const handler = guarded(core.attach(consoleAdapter), logger);
   if (interactive) {
     process.stdout.write(`Liaison: acting as ${loaded.config.console.actAs}. Type /help for commands, "handle: /command" to act as someone else, exit to leave.\n`);
   }
   await consoleAdapter.start(handler);
+  if (interactive) core.outbox.start(loaded.config.outbox.pollIntervalMs);
   logger.debug({ startMs: Math.round(performance.now() - startedAtMs) }, "console ready");
   try {
     await consoleAdapter.finished;
   } catch (error) {
     logger.error({ err: error }, "the console input could not be read");
+    await core.outbox.stop();
     await store.close();
     return 2;
   }
+  await core.outbox.stop();
+  await core.outbox.drain();
   await store.close();
   return 0;
 }

@@ -1,4 +1,4 @@
-import type { PlatformIdentity } from "../core/adapter.js";
+import type { EventLocation, PlatformIdentity } from "../core/adapter.js";
 
 /** The directory contact behind a chat identity, with what permission checks need. */
 export interface ActorContact {
@@ -17,6 +17,8 @@ export interface ActorContact {
 export interface Actor {
   identity: PlatformIdentity;
   contact: ActorContact | undefined;
+  /** Where the command was typed (a case thread lets commands omit the case reference); absent on the CLI. */
+  location?: EventLocation;
 }
 
 /** The system itself (scheduler, operator commands on the CLI). */

@@ -17,9 +17,15 @@ interface Token {
   text: string;
   quoted: boolean;
   position: number;
+  /** How many leading characters of `text` were written bare (not quoted or escaped); a flag's `--name` must be. */
+  bare: number;
 }
 
-/** Splits a line into tokens: whitespace separates, "double" or 'single' quotes group, backslash escapes. */
+/**
+ * Splits a line into tokens: whitespace separates, "double" or 'single' quotes group, backslash escapes. A single
+ * quote opens a quotation only at the start of a token or of a flag's value (`--reason='...'`); inside a word it is
+ * an apostrophe (O'Brien, don't).
+ */
 export function tokenize(line: string): Token[] | GrammarError {
   const tokens: Token[] = [];
   let index = 0;
@@ -30,10 +36,13 @@ export function tokenize(line: string): Token[] | GrammarError {
     const start = index;
     let text = "";
     let quoted = false;
+    let bare: number | undefined;
     while (index < normalised.length && !/\s/.test(normalised[index] ?? "")) {
       const char = normalised[index] ?? "";
-      if (char === '"' || char === "'") {
+      const opensSingle = char === "'" && (text === "" || (bare === undefined && /^--[^=]+=$/.test(text)));
+      if (char === '"' || opensSingle) {
         quoted = true;
+        bare ??= text.length;
         const close = char;
         const quoteStart = index;
         index += 1;
@@ -57,6 +66,7 @@ export function tokenize(line: string): Token[] | GrammarError {
         continue;
       }
       if (char === "\\" && index + 1 < normalised.length) {
+        bare ??= text.length;
         text += normalised[index + 1];
         index += 2;
         continue;
@@ -64,29 +74,29 @@ export function tokenize(line: string): Token[] | GrammarError {
       text += char;
       index += 1;
     }
-    tokens.push({ text, quoted, position: start });
+    tokens.push({ text, quoted, position: start, bare: bare ?? text.length });
   }
   return tokens;
 }
 
 /** Parses a command line in the shared grammar: `/contacts find hosting --country NL --topic=notices "two words"`. */
 export function parseLine(line: string): ParsedLine | GrammarError {
-  const tokens = tokenize(line.trim());
+  const tokens = tokenize(line);
   if (!Array.isArray(tokens)) return tokens;
   const words: string[] = [];
   const flags = new Map<string, string | true>();
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index];
     if (!token) continue;
-    if (!token.quoted && token.text.startsWith("--") && token.text.length > 2) {
+    if (isFlag(token)) {
       const body = token.text.slice(2);
       const equals = body.indexOf("=");
-      if (equals >= 0) {
+      if (equals >= 0 && equals + 2 < token.bare) {
         flags.set(body.slice(0, equals).toLowerCase(), body.slice(equals + 1));
         continue;
       }
       const next = tokens[index + 1];
-      if (next && (next.quoted || !next.text.startsWith("--"))) {
+      if (next && !isFlag(next)) {
         flags.set(body.toLowerCase(), next.text);
         index += 1;
       } else {
@@ -99,6 +109,11 @@ export function parseLine(line: string): ParsedLine | GrammarError {
   if (words[0]?.startsWith("/") || words[0]?.startsWith("!")) words[0] = words[0].slice(1);
   if (words[0] !== undefined) words[0] = words[0].toLowerCase();
   return { words, flags };
+}
+
+/** A token that is a flag: it starts with a bare "--" and a bare name (quoted or escaped text is a value). */
+function isFlag(token: Token): boolean {
+  return token.text.startsWith("--") && token.text.length > 2 && token.bare > 2;
 }
 
 /** True when parseLine failed. */

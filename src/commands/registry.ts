@@ -1,3 +1,18 @@
+import { caseAck } from "./cases/ack.js";
+import { caseAnswer } from "./cases/answer.js";
+import { caseClarify } from "./cases/clarify.js";
+import { caseClose } from "./cases/close.js";
+import { caseExtend } from "./cases/extend.js";
+import { caseHistory } from "./cases/history.js";
+import { caseList } from "./cases/list.js";
+import { notice } from "./cases/notice.js";
+import { caseReassign } from "./cases/reassign.js";
+import { caseReopen } from "./cases/reopen.js";
+import { request } from "./cases/request.js";
+import { caseResolve } from "./cases/resolve.js";
+import { caseSay } from "./cases/say.js";
+import { caseStatus } from "./cases/status.js";
+import { caseWithdraw } from "./cases/withdraw.js";
 import type { Command } from "./command.js";
 import { contactsAdd } from "./contacts/add.js";
 import { contactsAddOrg } from "./contacts/add-org.js";
@@ -16,6 +31,21 @@ import { whoami } from "./whoami.js";
 export const COMMANDS: readonly Command[] = [
   help,
   whoami,
+  notice,
+  request,
+  caseStatus,
+  caseList,
+  caseHistory,
+  caseAck,
+  caseClarify,
+  caseAnswer,
+  caseResolve,
+  caseClose,
+  caseWithdraw,
+  caseReopen,
+  caseExtend,
+  caseReassign,
+  caseSay,
   contactsFind,
   contactsShow,
   contactsConfirm,

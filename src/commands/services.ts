@@ -1,5 +1,7 @@
 import type { CommandCatalog } from "../core/catalog.js";
 import type { Clock } from "../core/clock.js";
+import type { CaseQueries } from "../cases/queries.js";
+import type { CaseService } from "../cases/service.js";
 import type { DirectoryService } from "../directory/service.js";
 
 /** Settings commands read. */
@@ -13,6 +15,8 @@ export interface CommandSettings {
 /** Everything a command may ask for in `uses`; each command gets only what it declares. */
 export interface Services {
   directory: DirectoryService;
+  cases: CaseService;
+  caseQueries: CaseQueries;
   clock: Clock;
   catalog: CommandCatalog;
   settings: CommandSettings;

@@ -1,15 +1,18 @@
-/** Edit distance between two strings (insertions, deletions, substitutions). */
+/** Edit distance between two strings (insertions, deletions, substitutions, and swaps of neighbouring letters). */
 export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  // Optimal string alignment: Levenshtein plus transpositions, so "shwo" is one typo away from "show".
+  let beforePrevious: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i += 1) {
-    let diagonal = previous[0] ?? 0;
-    previous[0] = i;
+    const current = [i];
     for (let j = 1; j <= b.length; j += 1) {
-      const above = previous[j] ?? 0;
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      previous[j] = Math.min(above + 1, (previous[j - 1] ?? 0) + 1, diagonal + cost);
-      diagonal = above;
+      let best = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (beforePrevious[j - 2] ?? 0) + 1);
+      current[j] = best;
     }
+    beforePrevious = previous;
+    previous = current;
   }
   return previous[b.length] ?? 0;
 }

@@ -122,14 +122,14 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   return current;
 }
 
-function issueToProblems(issue: z.core.$ZodIssue, merged: unknown, files: ParsedFile[]): ConfigProblem[] {
+function issueToProblems(issue: z.core.$ZodIssue, merged: unknown, files: ParsedFile[], schema: z.ZodType): ConfigProblem[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
       return {
         ...locate(files, path),
         path: path.join("."),
-        message: `unknown key (check the spelling; allowed here: ${allowedKeys(issue.path)})`,
+        message: `unknown key (check the spelling; allowed here: ${allowedKeys(schema, merged, issue.path)})`,
       };
     });
   }
@@ -160,23 +160,38 @@ function expectation(issue: z.core.$ZodIssue): string {
   }
 }
 
-function allowedKeys(path: PropertyKey[]): string {
-  let schema: z.ZodType = configSchema;
+/** The keys an object schema allows at a path (records and unions are looked through where they can be). */
+function allowedKeys(root: z.ZodType, value: unknown, path: PropertyKey[]): string {
+  let schema: z.ZodType | undefined = root;
   for (const key of path) {
-    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
-    if (!shape || typeof key !== "string" || !shape[key]) return "?";
+    const def: { type?: string; valueType?: z.ZodType; innerType?: z.ZodType } | undefined = (
+      schema as unknown as { _zod?: { def?: { type?: string; valueType?: z.ZodType; innerType?: z.ZodType } } }
+    )._zod?.def;
+    if (def?.type === "record") schema = def.valueType;
+    else if (def?.type === "optional" || def?.type === "default") schema = def.innerType;
+    if (def?.type === "record") continue;
+    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> } | undefined)?.shape;
+    if (!shape || typeof key !== "string" || !shape[key]) return "see the documentation";
     schema = shape[key];
+    const inner = (schema as unknown as { _zod?: { def?: { type?: string; innerType?: z.ZodType } } })._zod?.def;
+    if ((inner?.type === "optional" || inner?.type === "default") && inner.innerType) schema = inner.innerType;
   }
-  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
-  return shape ? Object.keys(shape).join(", ") : "?";
+  void value;
+  const shape = (schema as unknown as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape).join(", ") : "see the documentation";
 }
 
-/** Validates raw configuration values, reporting problems against the files they came from. */
-function validate(files: ParsedFile[]): Config {
+/** Validates merged YAML files against a schema, reporting problems against the files they came from. */
+function validate<S extends z.ZodType>(files: ParsedFile[], schema: S): z.output<S> {
   const merged = files.reduce<unknown>((acc, parsed) => merge(acc, parsed.value), {});
-  const result = configSchema.safeParse(merged);
+  const result = schema.safeParse(merged);
   if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.flatMap((issue) => issueToProblems(issue, merged, files)));
+  throw new ConfigError(result.error.issues.flatMap((issue) => issueToProblems(issue, merged, files, schema)));
+}
+
+/** Reads one YAML file (or several, later ones merged over earlier ones) and validates it; throws ConfigError. */
+export function loadYamlFiles<S extends z.ZodType>(paths: string[], schema: S): z.output<S> {
+  return validate(paths.map(readYaml), schema);
 }
 
 /** Reads .env (if present) without overriding variables already set. */
@@ -202,8 +217,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     }
     paths.push(overridePath);
   }
-  const files = paths.map(readYaml);
-  const config = validate(files);
+  const config = loadYamlFiles(paths, configSchema);
   const secretsResult = secretsSchema.safeParse(env);
   if (!secretsResult.success) {
     throw new ConfigError(

@@ -39,6 +39,10 @@ export const configSchema = z.strictObject({
       file: z.string().min(1),
     }),
   }),
+  cases: z.strictObject({
+    /** The case policy file: clocks per kind, priority and pair of organisations. */
+    policyFile: z.string().min(1),
+  }),
   console: z.strictObject({
     enabled: z.union([z.literal("auto"), z.boolean()]),
     actAs: z.string().min(1),

@@ -164,3 +164,11 @@ export class DeliveryError extends Error {
 export function identityKey(identity: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): string {
   return `${identity.platform}:${identity.workspace}:${identity.userId}`;
 }
+
+/**
+ * The identity as the directory stores it: Discord and Matrix user ids are global, so their workspace (the server
+ * a message came from) is not part of the identity; Slack user ids are per workspace (team).
+ */
+export function canonicalIdentity<T extends Pick<PlatformIdentity, "platform" | "workspace" | "userId">>(identity: T): T {
+  return identity.platform === "discord" || identity.platform === "matrix" || identity.platform === "console" ? { ...identity, workspace: "" } : identity;
+}

@@ -60,7 +60,16 @@ export function readDirectoryText(text: string, format: DirectoryFormat): { reco
   return {
     records: list.map((value, index) => {
       const node = items[index] as { range?: [number, number, number] } | undefined;
-      return { record: index + 1, ...(node?.range ? { line: lines.linePos(node.range[0]).line } : {}), value };
+      const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
+      // Each contact's own line, so that a problem in a contact points at it.
+      const contacts = isMap(node) ? node.get("contacts", true) : undefined;
+      const contactLines = isSeq(contacts)
+        ? contacts.items.map((item) => {
+            const range = (item as { range?: [number, number, number] } | null)?.range;
+            return range ? lines.linePos(range[0]).line : (line ?? 1);
+          })
+        : undefined;
+      return { record: index + 1, ...(line !== undefined ? { line } : {}), ...(contactLines ? { contactLines } : {}), value };
     }),
   };
 }
@@ -103,8 +112,16 @@ function parseChannel(text: string): unknown {
 
 function readCsv(text: string): { records: RawRecord[] } | { problems: FileProblem[] } {
   let rows: Record<string, string>[];
+  let lines: number[];
   try {
-    rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+    // Line endings are made "\n" so that csv-parse counts lines right; a row's first line is its last line minus the
+    // line breaks inside its quoted cells (rows may span lines, and blank lines are skipped).
+    const parsed = parseCsv(text.replace(/\r\n?/g, "\n"), { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }) as {
+      record: Record<string, string>;
+      info: { lines: number };
+    }[];
+    rows = parsed.map((row) => row.record);
+    lines = parsed.map((row) => row.info.lines - Object.values(row.record).reduce((count, cell) => count + (cell.match(/\n/g)?.length ?? 0), 0));
   } catch (error) {
     return { problems: [{ message: `not valid CSV: ${(error as Error).message}` }] };
   }
@@ -123,7 +140,7 @@ function readCsv(text: string): { records: RawRecord[] } | { problems: FileProbl
   const bySlug = new Map<string, { record: RawRecord; orgKey: string; contacts: unknown[] }>();
   const problems: FileProblem[] = [];
   rows.forEach((row, index) => {
-    const line = index + 2;
+    const line = lines[index] ?? index + 2;
     const slug = (row.org_slug ?? "").toLowerCase();
     const orgKey = ORG_COLUMNS.map((column) => row[column] ?? "").join("\u0000");
     let entry = bySlug.get(slug);

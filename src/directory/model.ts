@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PLATFORMS } from "../core/adapter.js";
+import { canonicalIdentity, PLATFORMS } from "../core/adapter.js";
 import { timeZoneSchema, workingHoursSchema } from "../time/calendar.js";
 
 /** Kinds of organisation (domain.md, "The directory"). */
@@ -46,6 +46,12 @@ export const languageSchema = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z]{2}$/, "a two-letter ISO 639-1 language code such as en, nl or de");
+
+/** An emergency phone number in international (E.164) form. */
+export const phoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{6,14}$/, "an international phone number in E.164 form such as +31201234567");
 
 /** A list given either as a YAML/JSON list or as a comma-separated string. */
 function listOf<T extends z.ZodType>(item: T) {
@@ -96,11 +102,13 @@ export const caseChannelSchema = z.strictObject({
 });
 
 /** A chat identity as written in files and commands. */
-export const identitySchema = z.strictObject({
-  platform: z.enum(PLATFORMS),
-  workspace: z.string().trim().default(""),
-  user: z.string().trim().min(1, "the user id on the platform"),
-});
+export const identitySchema = z
+  .strictObject({
+    platform: z.enum(PLATFORMS),
+    workspace: z.string().trim().default(""),
+    user: z.string().trim().min(1, "the user id on the platform"),
+  })
+  .transform((identity) => ({ ...identity, workspace: canonicalIdentity({ ...identity, userId: identity.user }).workspace }));
 
 /** Roles per topic, e.g. { notices: primary, removal-orders: backup }. */
 export const rolesSchema = z.partialRecord(z.enum(TOPICS), z.enum(ROLES));
@@ -110,11 +118,7 @@ export const contactInputSchema = z.strictObject({
   handle: handleSchema,
   name: z.string().trim().min(1).max(200),
   email: z.email().optional(),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+[1-9]\d{6,14}$/, "an international phone number in E.164 form such as +31201234567")
-    .optional(),
+  phone: phoneSchema.optional(),
   languages: listOf(languageSchema).default([]),
   timeZone: timeZoneSchema.optional(),
   roles: rolesSchema.default({}),

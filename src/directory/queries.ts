@@ -1,4 +1,4 @@
-import type { PlatformIdentity } from "../core/adapter.js";
+import { canonicalIdentity, type PlatformIdentity } from "../core/adapter.js";
 import type { Db } from "../store/db.js";
 import type { ActorContact } from "../commands/actor.js";
 import { parseIp, type Topic } from "./model.js";
@@ -122,11 +122,16 @@ export class DirectoryQueries {
       const asn = /^(as)?\d{1,10}$/.test(text) && text.startsWith("as") ? text.toUpperCase() : undefined;
       if (ip) {
         matchedBy = "ip";
-        const rows = await this.db.responsibility.findMany({
-          where: { type: "ip", rangeStart: { lte: ip }, rangeEnd: { gte: ip } },
-          select: { organisationId: true },
+        // A range containing the address starts at or below it; the 50 ranges starting closest below it include every
+        // containing range unless more than 50 other ranges are nested inside a containing one, which directories
+        // of responsibilities (one organisation per allocation) do not have.
+        const near = await this.db.responsibility.findMany({
+          where: { type: "ip", rangeStart: { lte: ip } },
+          orderBy: { rangeStart: "desc" },
+          select: { organisationId: true, rangeEnd: true },
+          take: 50,
         });
-        rows.forEach((row) => ids.add(row.organisationId));
+        near.filter((row) => row.rangeEnd >= ip).forEach((row) => ids.add(row.organisationId));
       } else if (asn) {
         matchedBy = "asn";
         const rows = await this.db.responsibility.findMany({ where: { type: "asn", rangeStart: asn }, select: { organisationId: true } });
@@ -143,12 +148,7 @@ export class DirectoryQueries {
         }
         if (matchedBy !== "domain") {
           matchedBy = "name";
-          const [organisations, contacts] = await Promise.all([
-            this.db.organisation.findMany({ where: { ...where, searchText: { contains: text } }, select: { id: true }, take: 500 }),
-            this.db.contact.findMany({ where: { removedAt: null, searchText: { contains: text } }, select: { organisationId: true }, take: 500 }),
-          ]);
-          organisations.forEach((row) => ids.add(row.id));
-          contacts.forEach((row) => ids.add(row.organisationId));
+          for (const id of await this.matchWords(text)) ids.add(id);
         }
       }
       where.id = { in: [...ids] };
@@ -173,6 +173,23 @@ export class DirectoryQueries {
     return { organisations, matchedBy, more: rows.length > criteria.limit };
   }
 
+  /** Organisations any of whose words (or contacts' words) start with every word of the text. */
+  private async matchWords(text: string): Promise<Set<string>> {
+    const words = [...new Set(text.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== ""))];
+    let matched: Set<string> | undefined;
+    for (const word of words) {
+      const rows = await this.db.searchToken.findMany({
+        where: { token: { gte: word, lt: `${word}\uffff` } },
+        select: { organisationId: true },
+        take: 5000,
+      });
+      const found = new Set(rows.map((row) => row.organisationId));
+      matched = matched ? new Set([...matched].filter((id) => found.has(id))) : found;
+      if (matched.size === 0) break;
+    }
+    return matched ?? new Set();
+  }
+
   /** One organisation by slug, with its contacts. */
   async organisation(slug: string): Promise<OrganisationView | undefined> {
     const row = await this.db.organisation.findFirst({ where: { slug, removedAt: null }, include: organisationInclude });
@@ -192,7 +209,8 @@ export class DirectoryQueries {
   }
 
   /** The contact a chat identity is linked to, in the form permission checks use. */
-  async actorFor(identity: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<ActorContact | undefined> {
+  async actorFor(raw: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<ActorContact | undefined> {
+    const identity = canonicalIdentity(raw);
     const link = await this.db.chatIdentity.findUnique({
       where: { platform_workspace_userId: { platform: identity.platform, workspace: identity.workspace, userId: identity.userId } },
       select: { contactId: true },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { appendAudit } from "../audit/log.js";
-import { identityKey, type PlatformIdentity } from "../core/adapter.js";
+import { canonicalIdentity, identityKey, type PlatformIdentity } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import { fail, ok, type Outcome } from "../core/result.js";
 import type { Db } from "../store/db.js";
@@ -120,6 +120,7 @@ export class DirectoryService {
       await tx.organisation.update({ where: { id: before.id }, data: { removedAt: at, removedBy: by, updatedAt: at } });
       await tx.contact.updateMany({ where: { organisationId: before.id, removedAt: null }, data: { removedAt: at, removedBy: by, updatedAt: at } });
       await tx.chatIdentity.deleteMany({ where: { contact: { organisationId: before.id } } });
+      await tx.searchToken.deleteMany({ where: { organisationId: before.id } });
       await appendAudit(tx, this.clock, { ...who(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
     });
     return ok(before);
@@ -189,13 +190,15 @@ export class DirectoryService {
     await this.db.$transaction(async (tx) => {
       await tx.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: who(actor).actor, updatedAt: at } });
       await tx.chatIdentity.deleteMany({ where: { contactId: before.id } });
+      await tx.searchToken.deleteMany({ where: { contactId: before.id } });
       await appendAudit(tx, this.clock, { ...who(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
     });
     return ok(before);
   }
 
   /** Links a chat identity to a contact, so that person acts as the contact. */
-  async link(actor: Actor, handle: string, identity: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<Outcome<ContactView>> {
+  async link(actor: Actor, handle: string, raw: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<Outcome<ContactView>> {
+    const identity = canonicalIdentity(raw);
     const contact = await this.read.contact(handle);
     if (!contact) return this.unknownContact(handle);
     const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: contact.organisationSlug }, select: { id: true } });
@@ -215,7 +218,8 @@ export class DirectoryService {
   }
 
   /** Removes a chat identity from a contact. */
-  async unlink(actor: Actor, handle: string, identity: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<Outcome<ContactView>> {
+  async unlink(actor: Actor, handle: string, raw: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<Outcome<ContactView>> {
+    const identity = canonicalIdentity(raw);
     const contact = await this.read.contact(handle);
     if (!contact) return this.unknownContact(handle);
     const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: contact.organisationSlug }, select: { id: true } });

@@ -11,8 +11,25 @@ export function responsibilityKeys(type: "domain" | "ip" | "asn", value: string)
     if (!range) throw new Error(`not a CIDR range: ${value}`);
     return { rangeStart: range.start, rangeEnd: range.end };
   }
-  const key = value.toLowerCase();
+  const key = type === "asn" ? value.toUpperCase() : value.toLowerCase();
   return { rangeStart: key, rangeEnd: key };
+}
+
+/** The words search finds an entry by: lower-cased words of its name and slug or handle, and the slug or handle itself. */
+export function searchTokens(...texts: string[]): string[] {
+  const tokens = new Set<string>();
+  for (const text of texts) {
+    const lower = text.toLowerCase();
+    tokens.add(lower);
+    for (const word of lower.split(/[^\p{L}\p{N}]+/u)) if (word !== "") tokens.add(word);
+  }
+  return [...tokens];
+}
+
+/** Replaces the search words of an organisation (contactId "") or of one of its contacts. */
+async function writeTokens(tx: Tx, organisationId: string, contactId: string, tokens: string[]): Promise<void> {
+  await tx.searchToken.deleteMany({ where: { organisationId, contactId } });
+  if (tokens.length > 0) await tx.searchToken.createMany({ data: tokens.map((token) => ({ token, organisationId, contactId })) });
 }
 
 /** The organisation's own fields (everything but contacts) ready to store. */
@@ -29,7 +46,6 @@ function organisationData(input: Omit<OrganisationInput, "contacts">, at: Date) 
     emergency24x7: input.emergency24x7,
     abuseContact: input.abuseContact ?? null,
     legalPointOfContact: input.legalPointOfContact ?? null,
-    searchText: `${input.name} ${input.slug}`.toLowerCase(),
     updatedAt: at,
     removedAt: null,
     removedBy: null,
@@ -62,6 +78,7 @@ export async function writeOrganisation(tx: Tx, input: Omit<OrganisationInput, "
     seen.add(`${type}:${value}`);
     await tx.responsibility.create({ data: { id: newId(), organisationId: id, type, value, ...responsibilityKeys(type, value) } });
   }
+  await writeTokens(tx, id, "", searchTokens(input.name, input.slug));
   const topics = new Set<string>();
   for (const channel of input.channels) {
     if (topics.has(channel.topic)) continue;
@@ -90,7 +107,6 @@ export async function writeContact(tx: Tx, organisationId: string, input: Contac
     orgAdmin: input.orgAdmin,
     lastVerifiedAt,
     verification: input.lastVerifiedAt ? "verified" : (existing?.verification ?? "pending"),
-    searchText: `${input.name} ${input.handle}`.toLowerCase(),
     updatedAt: at,
     removedAt: null,
     removedBy: null,
@@ -102,6 +118,8 @@ export async function writeContact(tx: Tx, organisationId: string, input: Contac
   } else {
     await tx.contact.create({ data: { id, ...data, createdAt: at } });
   }
+  if (existing) await tx.searchToken.deleteMany({ where: { contactId: id } });
+  await writeTokens(tx, organisationId, id, searchTokens(input.name, input.handle));
   for (const [topic, role] of Object.entries(input.roles)) {
     await tx.contactRole.create({ data: { id: newId(), contactId: id, topic, role } });
   }

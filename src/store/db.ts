@@ -105,15 +105,18 @@ const sharedFactories = new WeakMap<Store, SqlMigrationAwareDriverAdapterFactory
 
 /** Opens (and connects to) the database; SQLite files are switched to WAL mode and their directory is created. */
 export async function openStore(target: StoreTarget): Promise<Store> {
-  let store: Store;
+  let store: Store | undefined;
   try {
     store = openClient(target);
-    await store.db.$connect();
+    // Connecting is lazy; a first query makes an unreachable server or unreadable file fail here, not later.
+    await store.db.$queryRawUnsafe("SELECT 1");
+    return store;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    await store?.close().catch(() => undefined);
+    // Prisma's messages start with the invocation; the reason is the last line.
+    const message = (error instanceof Error ? error.message : String(error)).trim().split("\n").pop();
     throw new Error(`cannot open ${describeTarget(target)}: ${message}`, { cause: error });
   }
-  return store;
 }
 
 function openClient(target: StoreTarget): Store {

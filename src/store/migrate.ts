@@ -8,6 +8,8 @@
 // applyMigrations is safe to run from several processes at once: on PostgreSQL the engine holds Prisma's advisory
 // lock, on SQLite an exclusive lock on the file. When the ledger already lists every local migration as applied it
 // answers without loading the engine. A SQLite ":memory:" database exists only inside its store: pass the Store.
+// Given a SQLite file store with migrations pending, it closes the store's connection first (the engine needs the
+// file to itself); the store reconnects on its next query. So migrate before using the store, as at start.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -80,11 +82,25 @@ export async function applyMigrations(
   }
   if (!shared && (await ledgerIsUpToDate(storeTarget, migrations))) return { applied: [] };
 
+  if (store && !shared && storeTarget.provider === "sqlite") {
+    // The engine takes the file for itself (SQLite exclusive locking mode), which an open connection of this
+    // process would block; the store's client reconnects on its next query.
+    await store.db.$disconnect();
+  }
   const connection = shared ? trackConnections(shared) : engineConnection(storeTarget);
   const output = await withEngine(connection, datasourceOnlySchema(storeTarget.provider), (engine) =>
     engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTERS }),
   ).catch((error: unknown) => {
-    throw wrapError(`applying migrations to ${describeTarget(storeTarget)} failed`, error);
+    const context = `applying migrations to ${describeTarget(storeTarget)} failed`;
+    // better-sqlite3's SQLITE_BUSY reaches the engine as a "SocketTimeout" it cannot read.
+    if (storeTarget.provider === "sqlite" && /SocketTimeout|database is locked|SQLITE_BUSY/.test(String(error))) {
+      const busy =
+        `${context}: the file stayed locked by another connection for ${SQLITE_BUSY_TIMEOUT_MS} ms, and migrating ` +
+        "needs it to itself for a moment (a store of this process: pass the Store instead of its target; another " +
+        "process: retry once it is idle, or stop it)";
+      throw new Error(busy, { cause: error });
+    }
+    throw wrapError(context, error);
   });
   return { applied: output.appliedMigrationNames };
 }

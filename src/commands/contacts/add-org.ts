@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ORGANISATION_KINDS } from "../../directory/model.js";
+import { countrySchema, ORGANISATION_KINDS, workingHoursTextSchema } from "../../directory/model.js";
+import { timeZoneSchema } from "../../time/calendar.js";
 import { renderOrganisation } from "../../directory/render.js";
 import { defineCommand } from "../command.js";
 import { channelOption } from "./options.js";
@@ -13,9 +14,9 @@ export const contactsAddOrg = defineCommand({
     slug: z.string().describe("Short unique name, e.g. acme-hosting"),
     name: z.string().describe("Full name"),
     kind: z.enum(ORGANISATION_KINDS).describe("Kind of organisation"),
-    country: z.string().describe("Two-letter country code"),
-    timeZone: z.string().describe("IANA time zone, e.g. Europe/Amsterdam"),
-    hours: z.string().optional().describe('Working hours, e.g. "mon-fri 09:00-17:00"'),
+    country: countrySchema.describe("Two-letter country code"),
+    timeZone: timeZoneSchema.describe("IANA time zone, e.g. Europe/Amsterdam"),
+    hours: workingHoursTextSchema.optional().describe('Working hours, e.g. "mon-fri 09:00-17:00"'),
     languages: z.string().optional().describe("Languages, e.g. en,nl"),
     jurisdictions: z.string().optional().describe("Jurisdictions, e.g. NL,EU"),
     emergency: z.boolean().optional().describe("Reachable 24/7 for emergencies"),

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { phoneSchema } from "../../directory/model.js";
 import { renderContact } from "../../directory/render.js";
+import { timeZoneSchema } from "../../time/calendar.js";
 import { defineCommand } from "../command.js";
 import { rolesOption } from "./options.js";
 
@@ -12,10 +14,10 @@ export const contactsAdd = defineCommand({
     handle: z.string().describe("Unique handle, e.g. anna.devries"),
     org: z.string().trim().toLowerCase().describe("The organisation's slug"),
     name: z.string().describe("Full name"),
-    email: z.string().optional().describe("Email address"),
-    phone: z.string().optional().describe("Emergency phone, international form (+31...)"),
+    email: z.email().optional().describe("Email address"),
+    phone: phoneSchema.optional().describe("Emergency phone, international form (+31...)"),
     languages: z.string().optional().describe("Languages, e.g. en,nl"),
-    timeZone: z.string().optional().describe("Time zone, when not the organisation's"),
+    timeZone: timeZoneSchema.optional().describe("Time zone, when not the organisation's"),
     roles: rolesOption.optional().describe("Roles per topic, e.g. notices:primary,removal-orders:backup"),
     admin: z.boolean().optional().describe("Make them an admin of their organisation"),
     coordinator: z.boolean().optional().describe("Make them a coordinator (coordinators only)"),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ORGANISATION_KINDS, TOPICS } from "../../directory/model.js";
+import { countrySchema, ORGANISATION_KINDS, TOPICS, workingHoursTextSchema } from "../../directory/model.js";
+import { timeZoneSchema } from "../../time/calendar.js";
 import { renderOrganisation } from "../../directory/render.js";
 import { defineCommand } from "../command.js";
 import { channelOption, editList } from "./options.js";
@@ -13,9 +14,9 @@ export const contactsEditOrg = defineCommand({
     slug: z.string().describe("The organisation"),
     name: z.string().optional().describe("Full name"),
     kind: z.enum(ORGANISATION_KINDS).optional().describe("Kind of organisation"),
-    country: z.string().optional().describe("Two-letter country code"),
-    timeZone: z.string().optional().describe("IANA time zone"),
-    hours: z.string().optional().describe('Working hours, e.g. "mon-fri 09:00-17:00"'),
+    country: countrySchema.optional().describe("Two-letter country code"),
+    timeZone: timeZoneSchema.optional().describe("IANA time zone"),
+    hours: workingHoursTextSchema.optional().describe('Working hours, e.g. "mon-fri 09:00-17:00"'),
     languages: z.string().optional().describe("Replace the languages, e.g. en,nl"),
     jurisdictions: z.string().optional().describe("Replace the jurisdictions, e.g. NL,EU"),
     emergency: z.boolean().optional().describe("Reachable 24/7 for emergencies (--emergency=false to clear)"),

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { TOPICS } from "../../directory/model.js";
+import { phoneSchema, TOPICS } from "../../directory/model.js";
 import { renderContact } from "../../directory/render.js";
+import { timeZoneSchema } from "../../time/calendar.js";
 import { defineCommand } from "../command.js";
 import { rolesOption } from "./options.js";
 
@@ -12,10 +13,10 @@ export const contactsEdit = defineCommand({
   args: z.object({
     handle: z.string().trim().toLowerCase().describe("The contact"),
     name: z.string().optional().describe("Full name"),
-    email: z.string().optional().describe("Email address"),
-    phone: z.string().optional().describe("Emergency phone, international form (+31...)"),
+    email: z.email().optional().describe("Email address"),
+    phone: phoneSchema.optional().describe("Emergency phone, international form (+31...)"),
     languages: z.string().optional().describe("Replace the languages, e.g. en,nl"),
-    timeZone: z.string().optional().describe("Time zone, when not the organisation's"),
+    timeZone: timeZoneSchema.optional().describe("Time zone, when not the organisation's"),
     roles: rolesOption.optional().describe("Set roles, e.g. notices:primary,removal-orders:backup"),
     dropRole: z.enum(TOPICS).optional().describe("Remove the role for this topic"),
     admin: z.boolean().optional().describe("Organisation admin (--admin=false to take it away)"),

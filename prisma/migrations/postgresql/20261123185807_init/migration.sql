@@ -12,7 +12,6 @@ CREATE TABLE "Organisation" (
     "emergency24x7" BOOLEAN NOT NULL DEFAULT false,
     "abuseContact" TEXT,
     "legalPointOfContact" TEXT,
-    "searchText" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL,
     "updatedAt" TIMESTAMP(3) NOT NULL,
     "removedAt" TIMESTAMP(3),
@@ -60,7 +59,6 @@ CREATE TABLE "Contact" (
     "lastVerifiedAt" TIMESTAMP(3),
     "verification" TEXT NOT NULL DEFAULT 'pending',
     "verificationAskedAt" TIMESTAMP(3),
-    "searchText" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL,
     "updatedAt" TIMESTAMP(3) NOT NULL,
     "removedAt" TIMESTAMP(3),
@@ -175,6 +173,79 @@ CREATE TABLE "AdapterState" (
     CONSTRAINT "AdapterState_pkey" PRIMARY KEY ("namespace","key")
 );
 
+-- CreateTable
+CREATE TABLE "SearchToken" (
+    "token" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "contactId" TEXT NOT NULL DEFAULT '',
+
+    CONSTRAINT "SearchToken_pkey" PRIMARY KEY ("token","organisationId","contactId")
+);
+
+-- CreateTable
+CREATE TABLE "Case" (
+    "id" TEXT NOT NULL,
+    "reference" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "priority" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "stateBeforeClarification" TEXT,
+    "tlp" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "openerOrgId" TEXT NOT NULL,
+    "openerContactId" TEXT NOT NULL,
+    "recipientOrgId" TEXT NOT NULL,
+    "responsibleContactId" TEXT,
+    "summary" TEXT NOT NULL,
+    "fields" TEXT NOT NULL,
+    "openedAt" TIMESTAMP(3) NOT NULL,
+    "acknowledgedAt" TIMESTAMP(3),
+    "resolvedAt" TIMESTAMP(3),
+    "closedAt" TIMESTAMP(3),
+    "outcome" TEXT,
+    "outcomeReason" TEXT,
+    "clockMode" TEXT NOT NULL,
+    "ackDueAt" TIMESTAMP(3),
+    "resolveDueAt" TIMESTAMP(3),
+    "clockStartAt" TIMESTAMP(3) NOT NULL,
+    "pauses" TEXT NOT NULL DEFAULT '[]',
+    "extendedMs" INTEGER NOT NULL DEFAULT 0,
+    "ackDurationMs" INTEGER NOT NULL,
+    "resolveDurationMs" INTEGER,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Case_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CaseThread" (
+    "id" TEXT NOT NULL,
+    "caseId" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "contactId" TEXT NOT NULL DEFAULT '',
+    "platform" TEXT NOT NULL,
+    "workspace" TEXT NOT NULL DEFAULT '',
+    "channelId" TEXT NOT NULL,
+    "threadId" TEXT NOT NULL DEFAULT '',
+    "title" TEXT NOT NULL,
+
+    CONSTRAINT "CaseThread_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CaseMessage" (
+    "id" TEXT NOT NULL,
+    "caseId" TEXT NOT NULL,
+    "fromThreadId" TEXT NOT NULL,
+    "authorId" TEXT NOT NULL,
+    "text" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+    "inboundKey" TEXT NOT NULL,
+
+    CONSTRAINT "CaseMessage_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Organisation_slug_key" ON "Organisation"("slug");
 
@@ -238,6 +309,42 @@ CREATE INDEX "OutboxMessage_state_dueAt_idx" ON "OutboxMessage"("state", "dueAt"
 -- CreateIndex
 CREATE INDEX "OutboxMessage_streamKey_seq_idx" ON "OutboxMessage"("streamKey", "seq");
 
+-- CreateIndex
+CREATE INDEX "SearchToken_organisationId_idx" ON "SearchToken"("organisationId");
+
+-- CreateIndex
+CREATE INDEX "SearchToken_contactId_idx" ON "SearchToken"("contactId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Case_reference_key" ON "Case"("reference");
+
+-- CreateIndex
+CREATE INDEX "Case_state_ackDueAt_idx" ON "Case"("state", "ackDueAt");
+
+-- CreateIndex
+CREATE INDEX "Case_state_resolveDueAt_idx" ON "Case"("state", "resolveDueAt");
+
+-- CreateIndex
+CREATE INDEX "Case_recipientOrgId_state_idx" ON "Case"("recipientOrgId", "state");
+
+-- CreateIndex
+CREATE INDEX "Case_openerOrgId_state_idx" ON "Case"("openerOrgId", "state");
+
+-- CreateIndex
+CREATE INDEX "Case_openedAt_idx" ON "Case"("openedAt");
+
+-- CreateIndex
+CREATE INDEX "CaseThread_platform_threadId_idx" ON "CaseThread"("platform", "threadId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CaseThread_caseId_organisationId_kind_contactId_key" ON "CaseThread"("caseId", "organisationId", "kind", "contactId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CaseMessage_inboundKey_key" ON "CaseMessage"("inboundKey");
+
+-- CreateIndex
+CREATE INDEX "CaseMessage_caseId_at_idx" ON "CaseMessage"("caseId", "at");
+
 -- AddForeignKey
 ALTER TABLE "Responsibility" ADD CONSTRAINT "Responsibility_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -252,3 +359,9 @@ ALTER TABLE "ContactRole" ADD CONSTRAINT "ContactRole_contactId_fkey" FOREIGN KE
 
 -- AddForeignKey
 ALTER TABLE "ChatIdentity" ADD CONSTRAINT "ChatIdentity_contactId_fkey" FOREIGN KEY ("contactId") REFERENCES "Contact"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CaseThread" ADD CONSTRAINT "CaseThread_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CaseMessage" ADD CONSTRAINT "CaseMessage_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case"("id") ON DELETE CASCADE ON UPDATE CASCADE;

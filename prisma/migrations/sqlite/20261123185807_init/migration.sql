@@ -12,7 +12,6 @@ CREATE TABLE "Organisation" (
     "emergency24x7" BOOLEAN NOT NULL DEFAULT false,
     "abuseContact" TEXT,
     "legalPointOfContact" TEXT,
-    "searchText" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL,
     "updatedAt" DATETIME NOT NULL,
     "removedAt" DATETIME,
@@ -56,7 +55,6 @@ CREATE TABLE "Contact" (
     "lastVerifiedAt" DATETIME,
     "verification" TEXT NOT NULL DEFAULT 'pending',
     "verificationAskedAt" DATETIME,
-    "searchText" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL,
     "updatedAt" DATETIME NOT NULL,
     "removedAt" DATETIME,
@@ -156,6 +154,75 @@ CREATE TABLE "AdapterState" (
     PRIMARY KEY ("namespace", "key")
 );
 
+-- CreateTable
+CREATE TABLE "SearchToken" (
+    "token" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "contactId" TEXT NOT NULL DEFAULT '',
+
+    PRIMARY KEY ("token", "organisationId", "contactId")
+);
+
+-- CreateTable
+CREATE TABLE "Case" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "reference" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "priority" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "stateBeforeClarification" TEXT,
+    "tlp" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "openerOrgId" TEXT NOT NULL,
+    "openerContactId" TEXT NOT NULL,
+    "recipientOrgId" TEXT NOT NULL,
+    "responsibleContactId" TEXT,
+    "summary" TEXT NOT NULL,
+    "fields" TEXT NOT NULL,
+    "openedAt" DATETIME NOT NULL,
+    "acknowledgedAt" DATETIME,
+    "resolvedAt" DATETIME,
+    "closedAt" DATETIME,
+    "outcome" TEXT,
+    "outcomeReason" TEXT,
+    "clockMode" TEXT NOT NULL,
+    "ackDueAt" DATETIME,
+    "resolveDueAt" DATETIME,
+    "clockStartAt" DATETIME NOT NULL,
+    "pauses" TEXT NOT NULL DEFAULT '[]',
+    "extendedMs" INTEGER NOT NULL DEFAULT 0,
+    "ackDurationMs" INTEGER NOT NULL,
+    "resolveDurationMs" INTEGER,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "CaseThread" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "caseId" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "contactId" TEXT NOT NULL DEFAULT '',
+    "platform" TEXT NOT NULL,
+    "workspace" TEXT NOT NULL DEFAULT '',
+    "channelId" TEXT NOT NULL,
+    "threadId" TEXT NOT NULL DEFAULT '',
+    "title" TEXT NOT NULL,
+    CONSTRAINT "CaseThread_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "CaseMessage" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "caseId" TEXT NOT NULL,
+    "fromThreadId" TEXT NOT NULL,
+    "authorId" TEXT NOT NULL,
+    "text" TEXT NOT NULL,
+    "at" DATETIME NOT NULL,
+    "inboundKey" TEXT NOT NULL,
+    CONSTRAINT "CaseMessage_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Organisation_slug_key" ON "Organisation"("slug");
 
@@ -218,3 +285,39 @@ CREATE INDEX "OutboxMessage_state_dueAt_idx" ON "OutboxMessage"("state", "dueAt"
 
 -- CreateIndex
 CREATE INDEX "OutboxMessage_streamKey_seq_idx" ON "OutboxMessage"("streamKey", "seq");
+
+-- CreateIndex
+CREATE INDEX "SearchToken_organisationId_idx" ON "SearchToken"("organisationId");
+
+-- CreateIndex
+CREATE INDEX "SearchToken_contactId_idx" ON "SearchToken"("contactId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Case_reference_key" ON "Case"("reference");
+
+-- CreateIndex
+CREATE INDEX "Case_state_ackDueAt_idx" ON "Case"("state", "ackDueAt");
+
+-- CreateIndex
+CREATE INDEX "Case_state_resolveDueAt_idx" ON "Case"("state", "resolveDueAt");
+
+-- CreateIndex
+CREATE INDEX "Case_recipientOrgId_state_idx" ON "Case"("recipientOrgId", "state");
+
+-- CreateIndex
+CREATE INDEX "Case_openerOrgId_state_idx" ON "Case"("openerOrgId", "state");
+
+-- CreateIndex
+CREATE INDEX "Case_openedAt_idx" ON "Case"("openedAt");
+
+-- CreateIndex
+CREATE INDEX "CaseThread_platform_threadId_idx" ON "CaseThread"("platform", "threadId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CaseThread_caseId_organisationId_kind_contactId_key" ON "CaseThread"("caseId", "organisationId", "kind", "contactId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CaseMessage_inboundKey_key" ON "CaseMessage"("inboundKey");
+
+-- CreateIndex
+CREATE INDEX "CaseMessage_caseId_at_idx" ON "CaseMessage"("caseId", "at");

@@ -1,0 +1,44 @@
+import { computeDeadline, parseWorkingHours, type Calendar, type Pause } from "../time/calendar.js";
+import { ALWAYS_OPEN } from "../time/working-hours.js";
+
+/** What a case's deadlines depend on. */
+export interface CaseClock {
+  mode: "continuous" | "working-hours";
+  /** When the clocks (re)started: opening, a clarification that restarts them, or reopening. */
+  clockStartAt: Date;
+  acknowledgedAt: Date | null;
+  /** False once resolved, closed or withdrawn: no clock runs. */
+  active: boolean;
+  acknowledgeMs: number;
+  resolveMs: number | null;
+  extendedMs: number;
+  pauses: Pause[];
+  /** The recipient's calendar, for working-hours clocks. */
+  calendar: Calendar;
+}
+
+/** The recipient's calendar from its directory entry (24/7 when its hours cannot be read). */
+export function recipientCalendar(timeZone: string, workingHours: string): Calendar {
+  const hours = parseWorkingHours(workingHours);
+  return { timeZone, hours: hours.ok ? hours.value : ALWAYS_OPEN };
+}
+
+/**
+ * A case's deadlines: acknowledge (until acknowledged) and resolve (until resolved), counting only working time
+ * where the clock is working-hours, and leaving out pauses. null means no deadline now (met, paused, or none set).
+ */
+export function caseDeadlines(clock: CaseClock): { ackDueAt: Date | null; resolveDueAt: Date | null } {
+  if (!clock.active) return { ackDueAt: null, resolveDueAt: null };
+  const base = { mode: clock.mode, calendar: clock.calendar } as const;
+  const ackDueAt = clock.acknowledgedAt ? null : computeDeadline({ ...base, start: clock.clockStartAt, durationMs: clock.acknowledgeMs, pauses: clock.pauses });
+  const resolveDueAt =
+    clock.resolveMs === null
+      ? null
+      : computeDeadline({
+          ...base,
+          start: clock.clockStartAt,
+          durationMs: clock.resolveMs + clock.extendedMs,
+          pauses: clock.pauses.filter((pause) => !pause.to || pause.to > clock.clockStartAt),
+        });
+  return { ackDueAt, resolveDueAt };
+}

@@ -1,0 +1,176 @@
+import { fail, ok, type Outcome as Result } from "../core/result.js";
+import type { Pause } from "../time/calendar.js";
+import { KIND_INFO, OUTCOMES_NEEDING_REASON, type CaseKind, type Outcome } from "./kinds.js";
+import type { ClockRule } from "./policy.js";
+
+/** States of a case. */
+export const CASE_STATES = ["open", "acknowledged", "clarification-requested", "resolved", "closed", "withdrawn"] as const;
+
+/** A state of a case. */
+export type CaseState = (typeof CASE_STATES)[number];
+
+/** States in which the case is being worked on and its clocks run. */
+export const ACTIVE_STATES: readonly CaseState[] = ["open", "acknowledged", "clarification-requested"];
+
+/** What can happen to a case after it is opened. */
+export type CaseAction =
+  | { type: "acknowledge" }
+  | { type: "request-clarification"; question: string }
+  | { type: "answer-clarification"; answer: string }
+  | { type: "resolve"; outcome: Outcome; reason?: string }
+  | { type: "close" }
+  | { type: "withdraw"; reason?: string }
+  | { type: "reopen"; reason: string }
+  | { type: "extend"; byMs: number; reason: string }
+  | { type: "reassign"; contactId: string };
+
+/** The part of a case the lifecycle reads and changes. */
+export interface CaseLifecycleState {
+  kind: CaseKind;
+  state: CaseState;
+  stateBeforeClarification: CaseState | null;
+  acknowledgedAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  outcome: Outcome | null;
+  outcomeReason: string | null;
+  clockStartAt: Date;
+  pauses: Pause[];
+  extendedMs: number;
+  responsibleContactId: string | null;
+}
+
+/** Who is acting on the case, as the rules see it. */
+export type CaseRole = "opener" | "recipient" | "coordinator";
+
+const RULES: Record<CaseAction["type"], { from: readonly CaseState[]; by: readonly CaseRole[]; verb: string }> = {
+  acknowledge: { from: ["open"], by: ["recipient", "coordinator"], verb: "acknowledge" },
+  "request-clarification": { from: ["open", "acknowledged"], by: ["recipient", "coordinator"], verb: "ask for clarification of" },
+  "answer-clarification": { from: ["clarification-requested"], by: ["opener", "coordinator"], verb: "answer a clarification of" },
+  resolve: { from: ["open", "acknowledged", "clarification-requested"], by: ["recipient", "coordinator"], verb: "resolve" },
+  close: { from: ["resolved"], by: ["opener", "coordinator"], verb: "close" },
+  withdraw: { from: ["open", "acknowledged", "clarification-requested"], by: ["opener", "coordinator"], verb: "withdraw" },
+  reopen: { from: ["resolved", "closed", "withdrawn"], by: ["opener", "coordinator"], verb: "reopen" },
+  extend: { from: ["open", "acknowledged", "clarification-requested"], by: ["opener", "coordinator"], verb: "extend the deadline of" },
+  reassign: { from: ["open", "acknowledged", "clarification-requested"], by: ["recipient", "coordinator"], verb: "reassign" },
+};
+
+const ROLE_NAMES: Record<CaseRole, string> = {
+  opener: "the organisation that opened the case",
+  recipient: "the organisation the case is addressed to",
+  coordinator: "a coordinator",
+};
+
+/** Who may take an action, in words, for refusals. */
+export function allowedActors(action: CaseAction["type"]): string {
+  return RULES[action].by.map((role) => ROLE_NAMES[role]).join(" or ");
+}
+
+/**
+ * Applies an action to a case: the new state and clock fields, or a refusal saying why (wrong state, wrong party,
+ * missing reason). Pure: the caller stores the result and computes the deadlines from it.
+ */
+export function applyCaseAction(current: CaseLifecycleState, action: CaseAction, roles: readonly CaseRole[], at: Date, rule: ClockRule): Result<CaseLifecycleState> {
+  const spec = RULES[action.type];
+  if (!roles.some((role) => spec.by.includes(role))) {
+    return fail("not-allowed", `Only ${allowedActors(action.type)} may ${spec.verb} this case.`);
+  }
+  if (!spec.from.includes(current.state)) {
+    return fail(
+      "invalid-transition",
+      `The case is ${current.state}; you can ${spec.verb} a case only when it is ${spec.from.join(" or ")}.`,
+      hintFor(current.state),
+    );
+  }
+  const next: CaseLifecycleState = { ...current, pauses: current.pauses.map((pause) => ({ ...pause })) };
+  switch (action.type) {
+    case "acknowledge":
+      next.state = "acknowledged";
+      next.acknowledgedAt = at;
+      return ok(next);
+    case "request-clarification":
+      next.stateBeforeClarification = current.state;
+      next.state = "clarification-requested";
+      next.acknowledgedAt = current.acknowledgedAt ?? at;
+      if (rule.clarification !== "none") next.pauses.push({ from: at });
+      return ok(next);
+    case "answer-clarification": {
+      next.state = current.stateBeforeClarification ?? "acknowledged";
+      next.stateBeforeClarification = null;
+      const open = next.pauses.find((pause) => pause.to === undefined);
+      if (open) open.to = at;
+      if (rule.clarification === "restart") {
+        // The whole period starts again once the clarification is given (TCO Art. 3(7)).
+        next.clockStartAt = at;
+        next.pauses = [];
+      }
+      return ok(next);
+    }
+    case "resolve": {
+      const allowed = KIND_INFO[current.kind].outcomes;
+      if (!allowed.includes(action.outcome)) {
+        return fail("bad-arguments", `"${action.outcome}" is not an outcome of a ${KIND_INFO[current.kind].label.toLowerCase()}.`, `Outcomes: ${allowed.join(", ")}.`);
+      }
+      if (OUTCOMES_NEEDING_REASON.includes(action.outcome) && !action.reason?.trim()) {
+        return fail("bad-arguments", `The outcome "${action.outcome}" needs a reason.`, `Add --reason "...", e.g. --reason "insufficient information: the URL is not ours".`);
+      }
+      next.state = "resolved";
+      next.outcome = action.outcome;
+      next.outcomeReason = action.reason?.trim() || null;
+      next.resolvedAt = at;
+      next.acknowledgedAt = current.acknowledgedAt ?? at;
+      closePauses(next, at);
+      return ok(next);
+    }
+    case "close":
+      next.state = "closed";
+      next.closedAt = at;
+      return ok(next);
+    case "withdraw":
+      next.state = "withdrawn";
+      next.closedAt = at;
+      closePauses(next, at);
+      return ok(next);
+    case "reopen":
+      if (!action.reason.trim()) return fail("bad-arguments", "Reopening needs a reason.", 'Add --reason "...".');
+      next.state = "open";
+      next.acknowledgedAt = null;
+      next.resolvedAt = null;
+      next.closedAt = null;
+      next.outcome = null;
+      next.outcomeReason = null;
+      next.stateBeforeClarification = null;
+      next.clockStartAt = at;
+      next.pauses = [];
+      next.extendedMs = 0;
+      return ok(next);
+    case "extend":
+      if (!action.reason.trim()) return fail("bad-arguments", "An extension needs a reason.", 'Add --reason "...".');
+      if (action.byMs <= 0) return fail("bad-arguments", "An extension must be longer than zero.", "e.g. --by 2h or --by 3d");
+      next.extendedMs = current.extendedMs + action.byMs;
+      return ok(next);
+    case "reassign":
+      next.responsibleContactId = action.contactId;
+      return ok(next);
+  }
+}
+
+function closePauses(state: CaseLifecycleState, at: Date): void {
+  for (const pause of state.pauses) if (pause.to === undefined) pause.to = at;
+}
+
+function hintFor(state: CaseState): string {
+  switch (state) {
+    case "open":
+      return "It waits for the recipient to acknowledge (/case ack) or resolve it.";
+    case "acknowledged":
+      return "It waits for the recipient to resolve it (/case resolve).";
+    case "clarification-requested":
+      return "It waits for the opener to answer the clarification (/case answer).";
+    case "resolved":
+      return "The opener can close it (/case close) or reopen it (/case reopen).";
+    case "closed":
+    case "withdrawn":
+      return "The opener can reopen it with a reason (/case reopen).";
+  }
+}

@@ -1,0 +1,83 @@
+import type { Clock } from "../core/clock.js";
+import type { Actor } from "../commands/actor.js";
+import type { Db } from "../store/db.js";
+import type { CaseKind } from "./kinds.js";
+import { ACTIVE_STATES, CASE_STATES, type CaseState } from "./lifecycle.js";
+import type { CaseService } from "./service.js";
+import type { CaseView, Disclosure } from "./view.js";
+
+/** Filters of /case list. */
+export interface CaseListFilter {
+  /** Only cases the actor opened or is responsible for. */
+  mine: boolean;
+  /** Only cases past a deadline. */
+  overdue: boolean;
+  /** A state, "active" (default) or "all". */
+  state: CaseState | "active" | "all";
+  kind?: CaseKind;
+  /** Only cases with this organisation as a party. */
+  organisationSlug?: string;
+  limit: number;
+}
+
+/** One entry of a case's history, from the record. */
+export interface HistoryEntry {
+  at: Date;
+  actor: string;
+  via: string;
+  action: string;
+  result: string;
+  detail: Record<string, unknown>;
+}
+
+/** Reads lists and histories of cases, limited to what the actor may see. */
+export class CaseQueries {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly cases: CaseService,
+  ) {}
+
+  /** Cases the actor may see, most urgent first. */
+  async list(actor: Actor, filter: CaseListFilter): Promise<{ items: { view: CaseView; disclosure: Disclosure }[]; more: boolean }> {
+    const contact = actor.contact;
+    if (!contact) return { items: [], more: false };
+    const now = this.clock.now();
+    const and: Record<string, unknown>[] = [];
+    if (!contact.coordinator) and.push({ OR: [{ openerOrgId: contact.organisationId }, { recipientOrgId: contact.organisationId }] });
+    if (filter.mine) and.push({ OR: [{ openerContactId: contact.id }, { responsibleContactId: contact.id }] });
+    if (filter.state === "active") and.push({ state: { in: [...ACTIVE_STATES] } });
+    else if (filter.state !== "all" && (CASE_STATES as readonly string[]).includes(filter.state)) and.push({ state: filter.state });
+    if (filter.overdue) and.push({ state: { in: [...ACTIVE_STATES] } }, { OR: [{ ackDueAt: { lt: now } }, { resolveDueAt: { lt: now } }] });
+    if (filter.kind) and.push({ kind: filter.kind });
+    if (filter.organisationSlug) {
+      const organisation = await this.db.organisation.findFirst({ where: { slug: filter.organisationSlug }, select: { id: true } });
+      and.push({ OR: [{ openerOrgId: organisation?.id ?? "-" }, { recipientOrgId: organisation?.id ?? "-" }] });
+    }
+    const rows = await this.db.case.findMany({
+      where: { AND: and },
+      orderBy: [{ resolveDueAt: "asc" }, { ackDueAt: "asc" }, { openedAt: "desc" }],
+      take: filter.limit + 1,
+    });
+    const items = await Promise.all(
+      rows.slice(0, filter.limit).map(async (row) => {
+        const named = row.openerContactId === contact.id || row.responsibleContactId === contact.id;
+        return { view: await this.cases.viewOf(this.db, row), disclosure: (row.tlp === "RED" && !named ? "metadata" : "full") as Disclosure };
+      }),
+    );
+    return { items, more: rows.length > filter.limit };
+  }
+
+  /** The recorded timeline of a case. */
+  async history(caseId: string): Promise<HistoryEntry[]> {
+    const entries = await this.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: "asc" } });
+    return entries.map((entry) => ({
+      at: entry.at,
+      actor: entry.actor,
+      via: entry.via,
+      action: entry.action,
+      result: entry.result,
+      detail: JSON.parse(entry.detail) as Record<string, unknown>,
+    }));
+  }
+}

@@ -1,0 +1,106 @@
+import type { MessageAction, MessageField, OutboundMessage } from "../core/message.js";
+import { formatDuration, formatLocal } from "../time/calendar.js";
+import { KIND_INFO, OUTCOMES_NEEDING_REASON } from "./kinds.js";
+import type { CaseView, Disclosure } from "./view.js";
+
+/** "due 2026-11-23 15:05 CET (in 55 min)" or "overdue by 5 min". */
+export function dueText(dueAt: Date, now: Date, timeZone: string): string {
+  const remainingMs = dueAt.getTime() - now.getTime();
+  const local = formatLocal(dueAt, timeZone);
+  return remainingMs >= 0 ? `${local} (in ${formatDuration(remainingMs)})` : `${local} (OVERDUE by ${formatDuration(-remainingMs)})`;
+}
+
+/** The deadlines of a case as fields, in the recipient's time zone. */
+export function deadlineFields(view: CaseView, now: Date): MessageField[] {
+  const fields: MessageField[] = [];
+  const zone = view.recipient.timeZone;
+  if (view.ackDueAt) fields.push({ label: "Acknowledge by", value: dueText(view.ackDueAt, now, zone) });
+  if (view.resolveDueAt) fields.push({ label: "Resolve by", value: dueText(view.resolveDueAt, now, zone) });
+  if (!view.resolveDueAt && view.state === "clarification-requested") fields.push({ label: "Clock", value: "paused until the clarification is given" });
+  if (view.resolveDurationMs === null && ["open", "acknowledged"].includes(view.state)) fields.push({ label: "Resolve by", value: "no fixed deadline (as agreed)" });
+  return fields;
+}
+
+function whatIsAsked(view: CaseView): MessageField[] {
+  const fields = view.fields as Record<string, unknown>;
+  const out: MessageField[] = [];
+  const urls = Array.isArray(fields.urls) ? (fields.urls as string[]) : [];
+  if (urls.length > 0) out.push({ label: urls.length === 1 ? "URL" : `URLs (${urls.length})`, value: urls.join("\n") });
+  const labels: Record<string, string> = { target: "Target", data: "Data", basis: "Legal basis", reason: "Reason", location: "Where" };
+  for (const [key, label] of Object.entries(labels)) {
+    const value = fields[key];
+    if (typeof value === "string" && value !== "") out.push({ label, value });
+  }
+  if (fields.trustedFlagger === true) out.push({ label: "Notifier", value: "trusted flagger (DSA Art. 22)" });
+  return out;
+}
+
+/** The buttons the recipient's thread shows: acknowledge, request clarification, resolve (with a form). */
+export function recipientActions(view: CaseView): MessageAction[] {
+  const outcomes = KIND_INFO[view.kind].outcomes;
+  return [
+    { id: "ack", label: "Acknowledge", style: "primary", command: `/case ack ${view.reference}`, reaction: "✅" },
+    {
+      id: "clarify",
+      label: "Request clarification",
+      command: `/case clarify ${view.reference}`,
+      form: { title: `Clarify ${view.reference}`, submitLabel: "Ask", fields: [{ name: "question", label: "Question", kind: "multiline", required: true, maxLength: 2000 }] },
+    },
+    {
+      id: "resolve",
+      label: "Resolve",
+      command: `/case resolve ${view.reference}`,
+      form: {
+        title: `Resolve ${view.reference}`,
+        submitLabel: "Resolve",
+        fields: [
+          { name: "outcome", label: "Outcome", kind: "choice", required: true, choices: outcomes.map((value) => ({ value, label: value.replace(/-/g, " ") })) },
+          { name: "reason", label: `Reason (required for ${OUTCOMES_NEEDING_REASON.filter((value) => outcomes.includes(value)).join(", ") || "some outcomes"})`, kind: "multiline", required: false, maxLength: 2000 },
+        ],
+      },
+    },
+  ];
+}
+
+/** The case card: kind, reference, parties, what is asked, deadlines, TLP label and the responsible contact. */
+export function renderCard(view: CaseView, now: Date, audience: "opener" | "recipient", disclosure: Disclosure = "full"): OutboundMessage {
+  const info = KIND_INFO[view.kind];
+  const title = `${info.label} ${view.reference} · TLP:${view.tlp}`;
+  const parties: MessageField[] = [
+    { label: "From", value: `${view.opener.name} [${view.opener.slug}] · ${view.openerContact.name}` },
+    { label: "To", value: `${view.recipient.name} [${view.recipient.slug}]` },
+    { label: "Responsible", value: view.responsible ? `${view.responsible.name} (${view.responsible.handle})` : "no point of contact for this topic: coordinators, please assign one" },
+    { label: "Priority", value: view.priority },
+    { label: "State", value: view.state },
+  ];
+  const asked = disclosure === "full" ? whatIsAsked(view) : [{ label: "Content", value: "TLP:RED: shown to the named people only" }];
+  const deadlines = deadlineFields(view, now);
+  const sections = [
+    { text: info.asks },
+    { heading: "Parties", fields: parties },
+    { heading: "What is asked", fields: asked },
+    { heading: "Deadlines", fields: deadlines.length > 0 ? deadlines : [{ label: "Clock", value: "stopped" }] },
+    { text: "Liaison does not judge legality and removes nothing: the people in this thread decide. Write here to reach the other party." },
+  ];
+  const lines = [title, info.asks, ...parties.map(fieldLine), ...asked.map(fieldLine), ...deadlines.map(fieldLine)];
+  return {
+    title,
+    tlp: view.tlp,
+    sections,
+    text: lines.join("\n"),
+    ...(audience === "recipient" && ["open", "acknowledged", "clarification-requested"].includes(view.state) ? { actions: recipientActions(view) } : {}),
+  };
+}
+
+function fieldLine(field: MessageField): string {
+  return `${field.label}: ${field.value.replace(/\n/g, ", ")}`;
+}
+
+/** A short status of a case: one line with state and deadlines. */
+export function statusLine(view: CaseView, now: Date, disclosure: Disclosure = "full"): string {
+  const deadline = view.resolveDueAt ?? view.ackDueAt;
+  const due = deadline ? ` · ${view.resolveDueAt ? "resolve" : "acknowledge"} by ${dueText(deadline, now, view.recipient.timeZone)}` : "";
+  const outcome = view.outcome ? ` · ${view.outcome}` : "";
+  const what = disclosure === "full" ? ` · ${view.summary}` : "";
+  return `${view.reference} · ${KIND_INFO[view.kind].label} · ${view.opener.slug} → ${view.recipient.slug} · ${view.state}${outcome}${due} · TLP:${view.tlp}${what}`;
+}

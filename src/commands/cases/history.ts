@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { ok } from "../../core/result.js";
+import { defineCommand } from "../command.js";
+import { referenceArg } from "./shared.js";
+
+/** /case history: the case's timeline, from the record. */
+export const caseHistory = defineCommand({
+  group: "case",
+  name: "history",
+  summary: "Show a case's timeline from the record",
+  args: z.object({ reference: referenceArg }),
+  positional: ["reference"],
+  examples: ["/case history N-2026-0042"],
+  permission: "contact",
+  uses: ["cases", "caseQueries"],
+  readOnly: true,
+  async execute({ cases, caseQueries, actor }, { reference }) {
+    const found = await cases.find(actor, reference);
+    if (!found.ok) return found;
+    return ok({ visible: found.value, entries: await caseQueries.history(found.value.view.id) });
+  },
+  render: ({ visible, entries }) => {
+    const full = visible.disclosure === "full";
+    const lines = entries.map((entry) => {
+      const time = entry.at.toISOString().replace("T", " ").slice(0, 16);
+      const action = entry.action.replace(/^case\./, "");
+      const refused = entry.result.startsWith("refused") ? ` (refused: ${String(entry.detail.reason ?? entry.result)})` : "";
+      const detail = full ? describeDetail(entry.action, entry.detail) : "";
+      return `${time} UTC · ${entry.actor} · ${action}${detail}${refused}`;
+    });
+    const title = `History of ${visible.view.reference} (TLP:${visible.view.tlp})`;
+    return { title, tlp: visible.view.tlp, text: [title, ...lines].join("\n"), sections: [{ text: lines.join("\n") }] };
+  },
+});
+
+/** The interesting part of an entry's detail, in a few words. */
+function describeDetail(action: string, detail: Record<string, unknown>): string {
+  const inner = (detail.action ?? {}) as Record<string, unknown>;
+  if (action === "case.message") return `: ${String(detail.text ?? "")}`;
+  if (action === "case.open") return `: ${String(detail.kind)} to ${String(detail.recipient)}`;
+  const parts = [inner.outcome, inner.reason, inner.question, inner.answer].filter((part) => typeof part === "string" && part !== "");
+  return parts.length > 0 ? `: ${parts.join(" · ")}` : "";
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { TLP_LABELS } from "../../core/message.js";
+import { PRIORITIES } from "../../cases/kinds.js";
+import { defineCommand } from "../command.js";
+import { renderActed } from "./shared.js";
+
+/** /notice: open a notice, removal order, CSAM notice or threat-to-life report towards an organisation. */
+export const notice = defineCommand({
+  group: "notice",
+  summary: "Open a notice (or removal order, CSAM notice, threat to life) towards an organisation",
+  details:
+    "Opens a case thread on your side and on the recipient's side, with the case card and its deadline from the case policy. Liaison does not judge legality: the recipient decides and answers in the thread.",
+  args: z.object({
+    organisation: z.string().trim().toLowerCase().describe("The recipient's slug, e.g. acme-hosting"),
+    urls: z.string().trim().optional().describe("The URL(s) concerned, separated by spaces"),
+    kind: z.enum(["notice", "removal-order", "csam-notice", "threat-to-life"]).default("notice").describe("What kind of notice"),
+    reason: z.string().optional().describe("Why the content is believed to be illegal (removal order: the statement of reasons)"),
+    basis: z.string().optional().describe("The legal basis"),
+    location: z.string().optional().describe("Threat to life: where (member state, city), if known"),
+    priority: z.enum(PRIORITIES).optional().describe("Priority (sets the clock; default from the case policy)"),
+    tlp: z.enum(TLP_LABELS).optional().describe("TLP label (default from the case policy); RED goes to the named people only"),
+    trustedFlagger: z.boolean().optional().describe("You notify as a trusted flagger (DSA Art. 22): high priority"),
+  }),
+  positional: ["organisation", "urls"],
+  rest: "urls",
+  examples: [
+    '/notice acme-hosting https://example.test/video/123 --reason "incites violence" --basis "Art. 131 Sr"',
+    '/notice acme-hosting https://example.test/video/123 --kind removal-order --basis "TCO Regulation Art. 3" --reason "terrorist content"',
+    '/notice chirp-social https://chirp.example/p/9 --kind threat-to-life --reason "announces an attack tomorrow" --location "Utrecht, NL"',
+  ],
+  permission: "contact",
+  uses: ["cases"],
+  async execute({ cases, actor }, args) {
+    const urls = args.urls ? args.urls.split(/\s+/).filter(Boolean) : [];
+    const fields: Record<string, unknown> = { urls };
+    if (args.reason !== undefined) fields.reason = args.reason;
+    if (args.basis !== undefined) fields.basis = args.basis;
+    if (args.location !== undefined) fields.location = args.location;
+    if (args.trustedFlagger !== undefined && args.kind === "notice") fields.trustedFlagger = args.trustedFlagger;
+    return cases.open(actor, {
+      kind: args.kind,
+      recipientSlug: args.organisation,
+      ...(args.priority ? { priority: args.priority } : {}),
+      ...(args.tlp ? { tlp: args.tlp } : {}),
+      fields,
+    });
+  },
+  render: (visible) => ({
+    ...renderActed(`Opened ${visible.view.reference} towards ${visible.view.recipient.name}; its thread opens on both sides.`, visible),
+  }),
+});

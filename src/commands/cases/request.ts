@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { TLP_LABELS } from "../../core/message.js";
+import { PRIORITIES } from "../../cases/kinds.js";
+import { defineCommand } from "../command.js";
+import { renderActed } from "./shared.js";
+
+/** /request: open an investigation request, production order or preservation order towards an organisation. */
+export const request = defineCommand({
+  group: "request",
+  summary: "Open an investigation request, production order or preservation order",
+  details: "A production order's clock is 10 days, 8 hours with --priority emergency (e-Evidence Regulation Art. 10).",
+  args: z.object({
+    organisation: z.string().trim().toLowerCase().describe("The recipient's slug, e.g. acme-hosting"),
+    kind: z.enum(["investigation-request", "production-order", "preservation-order"]).default("investigation-request").describe("What kind of request"),
+    target: z.string().optional().describe("The account, URL or identifier concerned"),
+    data: z.string().optional().describe("What data is requested, produced or preserved"),
+    basis: z.string().optional().describe("The legal basis"),
+    priority: z.enum(PRIORITIES).optional().describe("Priority (emergency: 8-hour production orders)"),
+    tlp: z.enum(TLP_LABELS).optional().describe("TLP label (default from the case policy)"),
+  }),
+  positional: ["organisation"],
+  examples: [
+    '/request acme-hosting --target "customer of 192.0.2.44" --data "subscriber data" --basis "Art. 126na Sv"',
+    '/request chirp-social --kind production-order --target "@example_user" --data "subscriber and traffic data" --basis "EPOC 2026/17" --priority emergency',
+  ],
+  permission: "contact",
+  uses: ["cases"],
+  async execute({ cases, actor }, args) {
+    const fields: Record<string, unknown> = {};
+    if (args.target !== undefined) fields.target = args.target;
+    if (args.data !== undefined) fields.data = args.data;
+    if (args.basis !== undefined) fields.basis = args.basis;
+    return cases.open(actor, {
+      kind: args.kind,
+      recipientSlug: args.organisation,
+      ...(args.priority ? { priority: args.priority } : {}),
+      ...(args.tlp ? { tlp: args.tlp } : {}),
+      fields,
+    });
+  },
+  render: (visible) => renderActed(`Opened ${visible.view.reference} towards ${visible.view.recipient.name}; its thread opens on both sides.`, visible),
+});

@@ -1,0 +1,271 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import { DeliveryError, type ChatAdapter, type Destination, type Platform, type PlatformIdentity } from "../core/adapter.js";
+import type { Clock } from "../core/clock.js";
+import type { OutboundMessage } from "../core/message.js";
+import { newId } from "../core/ids.js";
+import type { Db } from "../store/db.js";
+import type { Tx } from "../store/types.js";
+import { nextCounterValue } from "./counter.js";
+
+/** Where an outbox message goes, resolved when it is delivered (so a thread opened meanwhile is found). */
+export type OutboxDestination =
+  /** Post the case card in the party's channel and open its thread there. */
+  | { type: "open-case-thread"; caseThreadId: string }
+  /** Reply in a party's case thread (opened by an earlier message of the same stream). */
+  | { type: "case-thread"; caseThreadId: string }
+  /** A direct message to a directory contact, on a platform where they have a linked account. */
+  | { type: "contact"; contactId: string }
+  /** An explicit platform destination. */
+  | { type: "address"; destination: Destination };
+
+/** One message to write to the outbox. */
+export interface OutboxItem {
+  /** Messages of one stream are delivered one at a time in the order they were written. */
+  streamKey: string;
+  destination: OutboxDestination;
+  message: OutboundMessage;
+  /** At most one message is ever written with this key (once-only steps such as a reminder). */
+  onceKey?: string;
+  /** Not before this time (default: now). */
+  notBefore?: Date;
+}
+
+/** The stream key of a case thread. */
+export function threadStream(caseThreadId: string): string {
+  return `thread:${caseThreadId}`;
+}
+
+/** The stream key of a contact's direct messages. */
+export function contactStream(contactId: string): string {
+  return `contact:${contactId}`;
+}
+
+/**
+ * Writes messages to the outbox inside the caller's transaction, so they exist exactly when the change that causes
+ * them is committed. Items whose onceKey was already used are skipped; returns how many were written.
+ */
+export async function enqueue(tx: Tx, clock: Clock, items: readonly OutboxItem[]): Promise<number> {
+  let written = 0;
+  for (const item of items) {
+    if (item.onceKey !== undefined) {
+      const existing = await tx.outboxMessage.findUnique({ where: { onceKey: item.onceKey }, select: { id: true } });
+      if (existing) continue;
+    }
+    const seq = await nextCounterValue(tx, "outbox");
+    const now = clock.now();
+    await tx.outboxMessage.create({
+      data: {
+        id: newId(),
+        seq,
+        createdAt: now,
+        streamKey: item.streamKey,
+        dueAt: item.notBefore && item.notBefore > now ? item.notBefore : now,
+        destination: JSON.stringify(item.destination),
+        message: JSON.stringify(item.message),
+        ...(item.onceKey !== undefined ? { onceKey: item.onceKey } : {}),
+      },
+    });
+    written += 1;
+  }
+  return written;
+}
+
+/** Settings of the delivery worker. */
+export interface OutboxWorkerOptions {
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** How long a claimed message is reserved for this worker before another may take it (crash recovery). */
+  leaseMs?: number;
+  /** Most messages looked at per pass. */
+  batchSize?: number;
+}
+
+/** What one delivery pass did. */
+export interface DeliveryPass {
+  sent: number;
+  retried: number;
+  dead: number;
+}
+
+type OutboxRow = Awaited<ReturnType<Db["outboxMessage"]["findFirstOrThrow"]>>;
+
+/**
+ * Delivers outbox messages through the attached adapters: due messages, oldest first, one at a time per stream;
+ * retries with exponential backoff (or the platform's rate-limit wait) and gives up after maxAttempts. A message is
+ * claimed with a lease before it is sent, so several workers (processes) never send the same message at once, and
+ * one left behind by a crash is taken up again once its lease has passed.
+ */
+export class OutboxWorker {
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<DeliveryPass> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly adapters: ReadonlyMap<Platform, ChatAdapter>,
+    private readonly options: OutboxWorkerOptions,
+  ) {}
+
+  /** Runs one pass over the due messages (concurrent calls share the pass in progress). */
+  runOnce(): Promise<DeliveryPass> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Runs passes until nothing due is left that this worker can send now. */
+  async drain(maxPasses = 100): Promise<void> {
+    for (let pass = 0; pass < maxPasses; pass += 1) {
+      const result = await this.runOnce();
+      if (result.sent === 0) return;
+    }
+  }
+
+  /** Polls every `intervalMs` until stopped. */
+  start(intervalMs: number): void {
+    const tick = () => {
+      this.runOnce()
+        .catch((error: unknown) => this.logger.error({ err: error }, "outbox pass failed"))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, intervalMs);
+  }
+
+  /** Stops polling and waits for the pass in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async pass(): Promise<DeliveryPass> {
+    const now = this.clock.now();
+    const result: DeliveryPass = { sent: 0, retried: 0, dead: 0 };
+    const candidates = await this.db.outboxMessage.findMany({
+      where: { state: "pending", dueAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      orderBy: { seq: "asc" },
+      take: this.options.batchSize ?? 100,
+    });
+    const blockedStreams = new Set<string>();
+    for (const candidate of candidates) {
+      if (blockedStreams.has(candidate.streamKey)) continue;
+      const earlier = await this.db.outboxMessage.findFirst({
+        where: { streamKey: candidate.streamKey, state: "pending", seq: { lt: candidate.seq } },
+        select: { id: true },
+      });
+      if (earlier) {
+        blockedStreams.add(candidate.streamKey);
+        continue;
+      }
+      const claimed = await this.db.outboxMessage.updateMany({
+        where: { id: candidate.id, state: "pending", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+        data: { leaseUntil: new Date(now.getTime() + (this.options.leaseMs ?? 60_000)), leaseHolder: this.holder },
+      });
+      if (claimed.count === 0) {
+        blockedStreams.add(candidate.streamKey);
+        continue;
+      }
+      const outcome = await this.deliver(candidate);
+      result[outcome] += 1;
+      if (outcome !== "sent") blockedStreams.add(candidate.streamKey);
+    }
+    return result;
+  }
+
+  private async deliver(row: OutboxRow): Promise<"sent" | "retried" | "dead"> {
+    const destination = JSON.parse(row.destination) as OutboxDestination;
+    const message = JSON.parse(row.message) as OutboundMessage;
+    try {
+      const sentRef = await this.send(destination, message, row.id);
+      await this.db.outboxMessage.update({
+        where: { id: row.id },
+        data: { state: "sent", sentAt: this.clock.now(), sentRef, attempts: row.attempts + 1, leaseUntil: null, lastError: null },
+      });
+      return "sent";
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const delivery = error instanceof DeliveryError ? error : undefined;
+      const reason = error instanceof Error ? error.message : String(error);
+      if (delivery?.permanent || attempts >= this.options.maxAttempts) {
+        this.logger.error({ outboxId: row.id, attempts, reason }, "outbox message given up");
+        await this.db.outboxMessage.update({ where: { id: row.id }, data: { state: "dead", attempts, lastError: reason, leaseUntil: null } });
+        return "dead";
+      }
+      const backoffMs = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (attempts - 1));
+      const waitMs = Math.max(backoffMs, delivery?.retryAfterMs ?? 0);
+      this.logger.warn({ outboxId: row.id, attempts, waitMs, reason }, "outbox delivery failed; will retry");
+      await this.db.outboxMessage.update({
+        where: { id: row.id },
+        data: { attempts, lastError: reason, dueAt: new Date(this.clock.now().getTime() + waitMs), leaseUntil: null },
+      });
+      return "retried";
+    }
+  }
+
+  /** Sends one message; returns the platform's reference to it. */
+  private async send(destination: OutboxDestination, message: OutboundMessage, idempotencyKey: string): Promise<string> {
+    const options = { idempotencyKey };
+    switch (destination.type) {
+      case "address": {
+        const target = destination.destination;
+        const adapter = this.adapterFor(target.platform);
+        if (target.kind === "direct") return (await adapter.sendDirect(target, message, options)).messageId;
+        return (await adapter.send(target, message, options)).messageId;
+      }
+      case "open-case-thread": {
+        const thread = await this.db.caseThread.findUniqueOrThrow({ where: { id: destination.caseThreadId } });
+        const adapter = this.adapterFor(thread.platform as Platform);
+        if (thread.threadId !== "") return thread.threadId;
+        const channel = { platform: thread.platform as Platform, workspace: thread.workspace, channelId: thread.channelId };
+        if (thread.kind === "direct") {
+          const identity = await this.identityFor(thread.contactId);
+          const posted = await this.adapterFor(identity.platform).sendDirect(identity, message, options);
+          await this.db.caseThread.update({ where: { id: thread.id }, data: { threadId: posted.messageId, platform: identity.platform, workspace: identity.workspace, channelId: identity.userId } });
+          return posted.messageId;
+        }
+        const opened = await adapter.openThread({ channel, title: thread.title, root: message }, options);
+        await this.db.caseThread.update({ where: { id: thread.id }, data: { threadId: opened.threadId, channelId: opened.channelId } });
+        return opened.threadId;
+      }
+      case "case-thread": {
+        const thread = await this.db.caseThread.findUniqueOrThrow({ where: { id: destination.caseThreadId } });
+        if (thread.kind === "direct") {
+          const identity = await this.identityFor(thread.contactId);
+          return (await this.adapterFor(identity.platform).sendDirect(identity, message, options)).messageId;
+        }
+        if (thread.threadId === "") throw new DeliveryError(`case thread ${thread.title} is not open yet`);
+        const adapter = this.adapterFor(thread.platform as Platform);
+        const address = { kind: "thread" as const, platform: thread.platform as Platform, workspace: thread.workspace, channelId: thread.channelId, threadId: thread.threadId };
+        return (await adapter.send(address, message, options)).messageId;
+      }
+      case "contact": {
+        const identity = await this.identityFor(destination.contactId);
+        return (await this.adapterFor(identity.platform).sendDirect(identity, message, options)).messageId;
+      }
+    }
+  }
+
+  private adapterFor(platform: Platform): ChatAdapter {
+    const adapter = this.adapters.get(platform);
+    // Not permanent: the platform may be started later (or by another Liaison process sharing the database).
+    if (!adapter) throw new DeliveryError(`no ${platform} adapter is running in this process`);
+    return adapter;
+  }
+
+  /** A linked account of the contact on a running platform; the console reaches everyone by handle. */
+  private async identityFor(contactId: string): Promise<PlatformIdentity> {
+    const contact = await this.db.contact.findUniqueOrThrow({ where: { id: contactId }, include: { identities: true } });
+    const linked = contact.identities.find((identity) => this.adapters.has(identity.platform as Platform));
+    if (linked) return { platform: linked.platform as Platform, workspace: linked.workspace, userId: linked.userId };
+    if (this.adapters.has("console")) return { platform: "console", workspace: "", userId: contact.handle };
+    throw new DeliveryError(`${contact.handle} has no linked account on a running platform`);
+  }
+}
