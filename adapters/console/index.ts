@@ -72,6 +72,8 @@ export class ConsoleAdapter implements ChatAdapter {
     this.readline = readline;
     input.on("error", (error: Error) => this.finishedReject?.(error));
     if (interactive) {
+      // Ctrl-C leaves, as at any prompt.
+      readline.on("SIGINT", () => readline.close());
       readline.setPrompt("liaison> ");
       readline.prompt();
     }

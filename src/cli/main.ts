@@ -9,6 +9,7 @@ import { applyMigrations, createMigration } from "../store/migrate.js";
 import { verifyAudit } from "../audit/log.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
 import { exportDirectory, formatFileProblem, importDirectory } from "../directory/import.js";
+import { runReport } from "./report.js";
 import { runStart } from "./start.js";
 
 /** Help for each subcommand, shown by `liaison <subcommand> --help`. */
@@ -24,6 +25,7 @@ Commands:
   directory export           Print the directory (--format yaml|json|csv, --output <file>)
   config check               Validate the configuration and environment, and say what would run
   audit verify               Check that no entry of the record was altered or deleted
+  report --from <date> --to <date>  Transparency figures: counts by kind and outcome, times to acknowledge and resolve
   dev migration-create <name>  Create a migration after editing prisma/schema.prisma (developers)
 
 Configuration: config/default.yaml, overridden by the file in LIAISON_CONFIG; secrets from the environment or .env.
@@ -49,6 +51,11 @@ Loads config/default.yaml and LIAISON_CONFIG, checks every key and the environme
   audit: `Usage: liaison audit verify
 
 Recomputes the record's hash chain; reports every edited, deleted or reordered entry. Exit code 1 when any is found.`,
+  report: `Usage: liaison report --from <date> --to <date> [--org <slug>] [--format table|csv|json]
+
+Figures for a transparency report (TCO Art. 7, DSA Art. 15/24) over cases opened in the period: counts by kind and
+outcome, median and 90th-percentile time to acknowledge and to resolve, overdue counts, per organisation. It holds
+no case content, so it can be published.`,
   dev: `Usage: liaison dev migration-create <name>
 
 Compares prisma/schema.prisma with the migrations and writes a new migration for SQLite and PostgreSQL.`,
@@ -116,6 +123,14 @@ export async function main(argv: string[], out: Print = (text) => process.stdout
         err(`The record has been tampered with (${result.problems.length} problem(s) in ${result.entries} entries):`);
         for (const problem of result.problems) err(`  entry ${problem.seq}: ${problem.problem}`);
         return 1;
+      } finally {
+        await store.close();
+      }
+    }
+    case "report": {
+      const store = await prepareStore(loaded);
+      try {
+        return await runReport(store, argv.slice(1), out, err);
       } finally {
         await store.close();
       }

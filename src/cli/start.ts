@@ -2,8 +2,9 @@ import type { Logger } from "pino";
 import { createConsoleAdapter } from "../../adapters/console/index.js";
 import { createCore, seedDemoDirectory } from "../app/app.js";
 import { INTERNAL_ERROR_REPLY } from "../app/inbound.js";
+import { createPlatformAdapters, PlatformSetupError } from "../app/platforms.js";
 import type { LoadedConfig } from "../config/load.js";
-import type { InboundHandler } from "../core/adapter.js";
+import type { ChatAdapter, InboundHandler } from "../core/adapter.js";
 import { systemClock } from "../core/clock.js";
 import { describeTarget } from "../store/db.js";
 import { prepareStore } from "./main.js";
@@ -20,51 +21,77 @@ function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
   };
 }
 
+/** Resolves on SIGINT or SIGTERM. */
+function untilSignalled(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "stopping");
+      resolve();
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+}
+
 /** `liaison start`: prepares the store, starts the configured platforms or the console, and runs until stopped. */
 export async function runStart(loaded: LoadedConfig, logger: Logger, argv: string[]): Promise<number> {
-  const startedAtMs = performance.now();
   const store = await prepareStore(loaded);
   const clock = systemClock;
   logger.info({ database: describeTarget(store.target) }, "store ready");
   logger.info(await seedDemoDirectory(store, clock, loaded));
   const core = createCore({ store, clock, logger, loaded });
-  const platformsEnabled = Object.values(loaded.config.platforms).some((settings) => settings.enabled);
-  const consoleSetting = loaded.config.console.enabled;
-  const runConsole = argv.includes("--no-console") ? false : argv.includes("--console") || consoleSetting === true || (consoleSetting === "auto" && !platformsEnabled);
-  if (platformsEnabled) {
-    logger.error("chat platforms are configured, but this build starts only the console; see the README");
-  }
-  if (!runConsole) {
-    logger.warn("nothing to run: no platform enabled and the console is off");
+  let platformAdapters: ChatAdapter[];
+  try {
+    platformAdapters = await createPlatformAdapters(loaded, store, clock, logger);
+  } catch (error) {
+    if (!(error instanceof PlatformSetupError)) throw error;
+    logger.error(error.message);
+    process.stderr.write(`${error.message}\n`);
     await store.close();
     return 1;
   }
-  const interactive = Boolean(process.stdin.isTTY);
-  const consoleAdapter = createConsoleAdapter({
-    input: process.stdin,
-    output: process.stdout,
-    interactive,
-    actAs: loaded.config.console.actAs,
-    // Scripted sessions show each line's consequences (cards, relayed messages) before the next line runs.
-    afterLine: () => core.outbox.drain(),
-  });
-  const handler = guarded(core.attach(consoleAdapter), logger);
-  if (interactive) {
-    process.stdout.write(`Liaison: acting as ${loaded.config.console.actAs}. Type /help for commands, "handle: /command" to act as someone else, exit to leave.\n`);
-  }
-  await consoleAdapter.start(handler);
-  if (interactive) core.outbox.start(loaded.config.outbox.pollIntervalMs);
-  logger.debug({ startMs: Math.round(performance.now() - startedAtMs) }, "console ready");
-  try {
-    await consoleAdapter.finished;
-  } catch (error) {
-    logger.error({ err: error }, "the console input could not be read");
-    await core.outbox.stop();
+  const consoleSetting = loaded.config.console.enabled;
+  const runConsole = argv.includes("--no-console")
+    ? false
+    : argv.includes("--console") || consoleSetting === true || (consoleSetting === "auto" && platformAdapters.length === 0);
+  if (!runConsole && platformAdapters.length === 0) {
+    process.stderr.write("Nothing to run: no chat platform is enabled and the console is off (see config/default.yaml).\n");
     await store.close();
-    return 2;
+    return 1;
+  }
+  for (const adapter of platformAdapters) {
+    await adapter.start(guarded(core.attach(adapter), logger));
+    logger.info({ platform: adapter.platform }, "platform started");
+  }
+  const interactive = Boolean(process.stdin.isTTY);
+  const scripted = runConsole && !interactive;
+  if (!scripted) core.outbox.start(loaded.config.outbox.pollIntervalMs);
+  let exitCode = 0;
+  if (runConsole) {
+    const consoleAdapter = createConsoleAdapter({
+      input: process.stdin,
+      output: process.stdout,
+      interactive,
+      actAs: loaded.config.console.actAs,
+      // Scripted sessions show each line's consequences (cards, relayed messages) before the next line runs.
+      afterLine: () => core.outbox.drain(),
+    });
+    if (interactive) {
+      process.stdout.write(`Liaison: acting as ${loaded.config.console.actAs}. Type /help for commands, "handle: /command" to act as someone else, exit to leave.\n`);
+    }
+    await consoleAdapter.start(guarded(core.attach(consoleAdapter), logger));
+    try {
+      await (platformAdapters.length > 0 ? Promise.race([consoleAdapter.finished, untilSignalled(logger)]) : consoleAdapter.finished);
+    } catch (error) {
+      logger.error({ err: error }, "the console input could not be read");
+      exitCode = 2;
+    }
+  } else {
+    await untilSignalled(logger);
   }
   await core.outbox.stop();
-  await core.outbox.drain();
+  if (scripted) await core.outbox.drain();
+  for (const adapter of platformAdapters) await adapter.stop();
   await store.close();
-  return 0;
+  return exitCode;
 }
