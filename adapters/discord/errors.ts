@@ -1,0 +1,53 @@
+import { DiscordAPIError, HTTPError, RateLimitError } from "discord.js";
+import { DeliveryError } from "../../src/core/adapter.js";
+
+/** Discord JSON error codes after which retrying cannot help. */
+const PERMANENT_CODES = new Set([
+  10003, // Unknown Channel
+  10008, // Unknown Message
+  10013, // Unknown User
+  50001, // Missing Access
+  50006, // Cannot send an empty message
+  50007, // Cannot send messages to this user
+  50013, // Missing Permissions
+  50035, // Invalid Form Body
+  160004, // A thread has already been created for this message (handled by openThread)
+]);
+
+/** Discord error code: Unknown interaction (token dead, usually the 3-second rule). */
+export const UNKNOWN_INTERACTION = 10062;
+/** Discord error code: Interaction has already been acknowledged. */
+export const ALREADY_ACKNOWLEDGED = 40060;
+/** Discord error code: Invalid Webhook Token (interaction token older than 15 minutes). */
+export const INVALID_WEBHOOK_TOKEN = 50027;
+/** Discord error code: A thread has already been created for this message. */
+export const THREAD_ALREADY_CREATED = 160004;
+
+/** The wait a discord.js rate-limit report asks for, in milliseconds (bucket reset, or the global/sub-limit wait). */
+export function rateLimitWaitMs(data: { timeToReset: number; retryAfter: number; sublimitTimeout: number; global: boolean }): number {
+  const wait = data.global ? Math.max(data.retryAfter, data.timeToReset) : Math.max(data.timeToReset, data.sublimitTimeout);
+  return Math.max(0, Math.ceil(wait));
+}
+
+/** The Discord JSON error code of an error, when it is a Discord API error. */
+export function discordCode(error: unknown): number | undefined {
+  return error instanceof DiscordAPIError && typeof error.code === "number" ? error.code : undefined;
+}
+
+/** Converts a failure from discord.js into the DeliveryError the outbox understands. */
+export function toDeliveryError(error: unknown, what: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  if (error instanceof RateLimitError) {
+    return new DeliveryError(`${what}: rate limited by Discord (${error.route})`, { retryAfterMs: rateLimitWaitMs(error), cause: error });
+  }
+  if (error instanceof DiscordAPIError) {
+    const code = typeof error.code === "number" ? error.code : 0;
+    const permanent = PERMANENT_CODES.has(code) || error.status === 403 || error.status === 404;
+    return new DeliveryError(`${what}: Discord said ${error.status} ${code} ${error.message}`, { permanent, cause: error });
+  }
+  if (error instanceof HTTPError) {
+    return new DeliveryError(`${what}: Discord answered ${error.status}`, { permanent: false, cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new DeliveryError(`${what}: ${message}`, { cause: error });
+}

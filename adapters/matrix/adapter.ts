@@ -1,0 +1,371 @@
+import { MatrixAuth } from "matrix-bot-sdk";
+import type { Logger } from "pino";
+import type {
+  AdapterCapabilities,
+  ChatAdapter,
+  Destination,
+  EventLocation,
+  InboundEvent,
+  InboundHandler,
+  OpenThreadRequest,
+  PlatformIdentity,
+  PostedMessage,
+  Reply,
+  SendOptions,
+  ThreadAddress,
+} from "../../src/core/adapter.js";
+import { DeliveryError } from "../../src/core/adapter.js";
+import type { OutboundMessage } from "../../src/core/message.js";
+import type { AdapterEnvironment } from "../../src/core/platform.js";
+import { describeError, installRetryAfterCapture, routeSdkLogs, SyncingMatrixClient } from "./client.js";
+import type { MatrixConfig } from "./config.js";
+import { matrixErrorInfo } from "./errors.js";
+import { classifyMessage, inviteEventSchema, inviterAllowed, reactionContentSchema, roomEventSchema, sameReaction, type RoomEvent } from "./inbound.js";
+import { MatrixPoster, type Placement } from "./outbound.js";
+import { MAX_TEXT_CHARS } from "./render.js";
+import { PendingWork } from "./pending.js";
+import { StateStorageProvider, stateKeys } from "./storage.js";
+
+/** Secrets the Matrix adapter reads from the environment. */
+export interface MatrixSecrets {
+  MATRIX_ACCESS_TOKEN?: string;
+  MATRIX_PASSWORD?: string;
+}
+
+/** What createMatrixAdapter needs. */
+export interface MatrixAdapterOptions {
+  config: MatrixConfig;
+  secrets: MatrixSecrets;
+  env: AdapterEnvironment;
+  /** Test-only: the homeserver's base URL, overriding config.homeserverUrl. */
+  homeserverUrl?: string;
+}
+
+/** What Liaison can do on Matrix: threads and direct rooms; reactions instead of buttons; no ephemeral messages. */
+export const MATRIX_CAPABILITIES: AdapterCapabilities = {
+  threads: true,
+  ephemeral: false,
+  buttons: false,
+  forms: false,
+  nativeCommands: false,
+  directMessages: true,
+  maxTextChars: MAX_TEXT_CHARS,
+};
+
+/** The notice posted once in an encrypted room. */
+export const ENCRYPTED_ROOM_NOTICE =
+  "Liaison cannot read this room: it is end-to-end encrypted, and Liaison does not support encryption, so commands " +
+  "and case messages written here are not seen. Matrix cannot turn encryption off in an existing room: create a new " +
+  "room with encryption disabled (in Element: Room settings > Security & Privacy, before anyone writes) and invite " +
+  "Liaison there, or talk to Liaison in a direct room without encryption.";
+
+/** Context of a command, kept to place its reply. */
+interface ReplyContext {
+  roomId: string;
+  threadId?: string;
+  eventId: string;
+  identity: PlatformIdentity;
+}
+
+/** Liaison's Matrix adapter on matrix-bot-sdk (see README.md beside this file). */
+export class MatrixAdapter implements ChatAdapter {
+  readonly platform = "matrix" as const;
+  readonly capabilities = MATRIX_CAPABILITIES;
+  private client: SyncingMatrixClient | undefined;
+  private poster: MatrixPoster | undefined;
+  private handler: InboundHandler | undefined;
+  private botUserId = "";
+  private inInitialSync = false;
+  private readonly pending = new PendingWork();
+  private readonly logger: Logger;
+  private readonly roomKinds = new Map<string, { direct: boolean; caseRoom: boolean }>();
+  private readonly encryptionNoticed = new Set<string>();
+
+  constructor(private readonly options: MatrixAdapterOptions) {
+    this.logger = options.env.logger.child({ platform: "matrix" });
+  }
+
+  /** The bot's Matrix user id (after start). */
+  get userId(): string {
+    return this.botUserId;
+  }
+
+  async start(handler: InboundHandler): Promise<void> {
+    if (this.client) throw new Error("the Matrix adapter is already started");
+    this.handler = handler;
+    routeSdkLogs(this.logger);
+    installRetryAfterCapture();
+    const storage = new StateStorageProvider(this.options.env.state);
+    await storage.load();
+    const client = await this.authenticate(storage);
+    const { config } = this.options;
+    if (config.userId && config.userId !== this.botUserId) {
+      throw new Error(`Matrix: the access token belongs to ${this.botUserId}, but platforms.matrix.userId is ${config.userId}`);
+    }
+    client.configureSync({
+      syncTimeoutMs: config.syncTimeoutMs,
+      retryMinMs: config.syncRetryMinMs,
+      retryMaxMs: config.syncRetryMaxMs,
+      logger: this.logger,
+      batchStarting: (initial) => {
+        this.inInitialSync = initial;
+      },
+      batchSettled: () => this.pending.takeBatch(),
+    });
+    this.poster = new MatrixPoster(client, this.options.env.state, {
+      prefix: config.commandPrefix,
+      seedReactions: config.seedReactions,
+      botUserId: this.botUserId,
+      logger: this.logger,
+    });
+    client.on("room.invite", (roomId: string, event: unknown) => this.pending.track(this.onInvite(roomId, event)));
+    client.on("room.join", (roomId: string) => this.pending.track(this.onJoin(roomId)));
+    client.on("room.event", (roomId: string, event: unknown) => this.pending.track(this.onRoomEvent(roomId, event, this.inInitialSync)));
+    this.client = client;
+    await client.start();
+    await client.whenFirstSyncDone();
+    this.logger.info({ userId: this.botUserId }, "matrix: connected");
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    client.stop();
+    await this.pending.drain();
+    await client.halt();
+    await this.pending.drain();
+    this.client = undefined;
+  }
+
+  /** Resolves once every inbound event handed over so far has been handled (tests and shutdown). */
+  async settled(): Promise<void> {
+    await this.pending.drain();
+  }
+
+  async send(
+    destination: Extract<Destination, { kind: "channel" | "thread" }>,
+    message: OutboundMessage,
+    options: SendOptions,
+  ): Promise<PostedMessage> {
+    const poster = this.requirePoster();
+    const placement: Placement =
+      destination.kind === "thread" && destination.threadId !== ""
+        ? { roomId: destination.channelId, threadId: destination.threadId }
+        : { roomId: destination.channelId };
+    return { messageId: await poster.postMessage(message, placement, options.idempotencyKey) };
+  }
+
+  async openThread(request: OpenThreadRequest, options: SendOptions): Promise<ThreadAddress> {
+    const poster = this.requirePoster();
+    const { config } = this.options;
+    const channelId = request.channel.channelId;
+    if (!config.roomPerCase && !config.roomPerCaseFor.includes(channelId)) {
+      const rootId = await poster.postRoot(request.root, channelId, options.idempotencyKey);
+      return { platform: "matrix", workspace: "", channelId, threadId: rootId };
+    }
+    const roomId = await this.caseRoomFor(request, options.idempotencyKey);
+    await poster.postRoot(request.root, roomId, options.idempotencyKey);
+    await poster.postMessage(
+      { text: `${request.title}: this case has a room of its own, https://matrix.to/#/${encodeURIComponent(roomId)}` },
+      { roomId: channelId },
+      `${options.idempotencyKey}.pointer`,
+    );
+    return { platform: "matrix", workspace: "", channelId: roomId, threadId: "" };
+  }
+
+  async sendDirect(to: PlatformIdentity, message: OutboundMessage, options: SendOptions): Promise<PostedMessage> {
+    if (to.platform !== "matrix") throw new DeliveryError(`not a Matrix account: ${to.platform}`, { permanent: true });
+    return { messageId: await this.requirePoster().postDirect(to.userId, message, options.idempotencyKey) };
+  }
+
+  private requirePoster(): MatrixPoster {
+    if (!this.poster) throw new DeliveryError("the Matrix adapter is not started");
+    return this.poster;
+  }
+
+  /** Logs in with the access token, a token saved earlier, or the password once (the token is then saved). */
+  private async authenticate(storage: StateStorageProvider): Promise<SyncingMatrixClient> {
+    const { config, secrets, env } = this.options;
+    const configuredUrl = this.options.homeserverUrl ?? config.homeserverUrl;
+    const connect = async (url: string, token: string) => {
+      const client = new SyncingMatrixClient(url, token, storage);
+      this.botUserId = (await client.getWhoAmI()).user_id;
+      return client;
+    };
+    if (secrets.MATRIX_ACCESS_TOKEN) return connect(configuredUrl, secrets.MATRIX_ACCESS_TOKEN);
+    const savedToken = await env.state.get(stateKeys.accessToken);
+    if (savedToken) {
+      try {
+        return await connect((await env.state.get(stateKeys.authHomeserverUrl)) ?? configuredUrl, savedToken);
+      } catch (error) {
+        const { errcode } = matrixErrorInfo(error);
+        if (errcode !== "M_UNKNOWN_TOKEN" || !secrets.MATRIX_PASSWORD) throw error;
+        this.logger.warn("matrix: the saved access token was rejected, logging in with the password again");
+      }
+    }
+    if (!secrets.MATRIX_PASSWORD) throw new Error("Matrix: set MATRIX_ACCESS_TOKEN, or MATRIX_PASSWORD together with platforms.matrix.userId");
+    if (!config.userId) throw new Error("Matrix: password login needs platforms.matrix.userId");
+    const loggedIn = await new MatrixAuth(configuredUrl).passwordLogin(config.userId, secrets.MATRIX_PASSWORD, config.deviceName);
+    await env.state.set(stateKeys.accessToken, loggedIn.accessToken);
+    await env.state.set(stateKeys.authHomeserverUrl, loggedIn.homeserverUrl);
+    this.logger.info("matrix: logged in with the password; the access token is saved, the password is no longer needed");
+    return connect(loggedIn.homeserverUrl, loggedIn.accessToken);
+  }
+
+  private async caseRoomFor(request: OpenThreadRequest, idempotencyKey: string): Promise<string> {
+    const state = this.options.env.state;
+    const known = await state.get(stateKeys.caseRoomForRequest(idempotencyKey));
+    if (known) return known;
+    const invite = (request.members ?? []).filter((member) => member.platform === "matrix" && member.userId !== this.botUserId).map((member) => member.userId);
+    const roomId = await this.requirePoster().createRoom({ name: request.title, preset: "private_chat", invite }, `a room for ${request.title}`);
+    await state.set(stateKeys.caseRoomForRequest(idempotencyKey), roomId);
+    await state.set(stateKeys.caseRoom(roomId), "1");
+    this.roomKinds.delete(roomId);
+    return roomId;
+  }
+
+  private async roomKind(roomId: string): Promise<{ direct: boolean; caseRoom: boolean }> {
+    const cached = this.roomKinds.get(roomId);
+    if (cached) return cached;
+    const state = this.options.env.state;
+    const kind = {
+      direct: (await state.get(stateKeys.directRoom(roomId))) !== undefined,
+      caseRoom: (await state.get(stateKeys.caseRoom(roomId))) !== undefined,
+    };
+    this.roomKinds.set(roomId, kind);
+    return kind;
+  }
+
+  private async onInvite(roomId: string, raw: unknown): Promise<void> {
+    const client = this.client;
+    const parsed = inviteEventSchema.safeParse(raw);
+    if (!client || !parsed.success) return;
+    const inviter = parsed.data.sender;
+    try {
+      if (!inviterAllowed(inviter, this.options.config.allowedInviters, this.botUserId)) {
+        this.logger.warn({ roomId, inviter }, "matrix: rejecting an invite from a homeserver or user that is not allowed");
+        await client.leaveRoom(roomId, "Liaison only joins rooms when invited from an allowed homeserver");
+        return;
+      }
+      await client.joinRoom(roomId);
+      if (parsed.data.content.is_direct === true) {
+        await this.requirePoster().rememberDirectRoom(inviter, roomId);
+        this.roomKinds.delete(roomId);
+      }
+      this.logger.info({ roomId, inviter }, "matrix: joined on invite");
+    } catch (error) {
+      this.logger.warn({ roomId, inviter, err: describeError(error) }, "matrix: handling an invite failed");
+    }
+  }
+
+  private async onJoin(roomId: string): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      await client.getRoomStateEvent(roomId, "m.room.encryption", "");
+    } catch (error) {
+      if (matrixErrorInfo(error).errcode !== "M_NOT_FOUND") this.logger.debug({ roomId, err: describeError(error) }, "matrix: encryption state unknown");
+      return;
+    }
+    await this.noticeEncryption(roomId);
+  }
+
+  private async onRoomEvent(roomId: string, raw: unknown, initial: boolean): Promise<void> {
+    const parsed = roomEventSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const event = parsed.data;
+    if (event.sender === this.botUserId) return;
+    try {
+      if (event.type === "m.room.encrypted" || event.type === "m.room.encryption") {
+        await this.noticeEncryption(roomId);
+      } else if (initial) {
+        // The first sync of a new installation returns old history; it is not acted on.
+      } else if (event.type === "m.room.message") {
+        await this.onMessage(roomId, event);
+      } else if (event.type === "m.reaction") {
+        await this.onReaction(roomId, event);
+      }
+    } catch (error) {
+      this.logger.error({ roomId, eventId: event.event_id, err: describeError(error) }, "matrix: handling an event failed");
+    }
+  }
+
+  private async onMessage(roomId: string, event: RoomEvent): Promise<void> {
+    const kind = await this.roomKind(roomId);
+    const meaning = classifyMessage(event.sender, event.content, {
+      botUserId: this.botUserId,
+      prefix: this.options.config.commandPrefix,
+      isDirect: kind.direct,
+      isCaseRoom: kind.caseRoom,
+    });
+    if (meaning.kind === "ignore") return;
+    if (meaning.threadId) this.requirePoster().noteThreadEvent(meaning.threadId, event.event_id);
+    const identity: PlatformIdentity = { platform: "matrix", workspace: "", userId: event.sender };
+    const where: EventLocation = { platform: "matrix", workspace: "", channelId: roomId, isDirect: kind.direct };
+    if (meaning.threadId !== undefined) where.threadId = meaning.threadId;
+    const inbound: InboundEvent =
+      meaning.kind === "command"
+        ? { type: "command", eventId: event.event_id, identity, where, text: meaning.text }
+        : { type: "message", eventId: event.event_id, identity, where, text: meaning.text };
+    await this.dispatch(inbound, { roomId, threadId: meaning.threadId, eventId: event.event_id, identity });
+  }
+
+  private async onReaction(roomId: string, event: RoomEvent): Promise<void> {
+    const parsed = reactionContentSchema.safeParse(event.content);
+    if (!parsed.success) return;
+    const target = parsed.data["m.relates_to"];
+    const record = await this.requirePoster().reactionsFor(target.event_id);
+    const action = record?.actions.find((candidate) => sameReaction(candidate.reaction, target.key));
+    if (!record || !action) return;
+    const kind = await this.roomKind(roomId);
+    const identity: PlatformIdentity = { platform: "matrix", workspace: "", userId: event.sender };
+    const where: EventLocation = { platform: "matrix", workspace: "", channelId: roomId, isDirect: kind.direct };
+    const threadId = kind.caseRoom ? "" : record.threadId;
+    if (threadId !== undefined) where.threadId = threadId;
+    const inbound: InboundEvent = { type: "action", eventId: event.event_id, identity, where, command: action.command, values: {} };
+    await this.dispatch(inbound, { roomId, threadId, eventId: target.event_id, identity });
+  }
+
+  private async dispatch(event: InboundEvent, context: ReplyContext): Promise<void> {
+    const handler = this.handler;
+    if (!handler) return;
+    const reply = await handler(event);
+    if (reply) await this.deliverReply(reply, context);
+  }
+
+  /** Posts a reply where the core asked, retrying short rate-limit waits with the same transaction id. */
+  private async deliverReply(reply: Reply, context: ReplyContext): Promise<void> {
+    const poster = this.requirePoster();
+    const key = `reply.${context.eventId}.${context.identity.userId}`;
+    const post = () =>
+      reply.delivery === "in-place"
+        ? poster.postMessage(reply.message, { roomId: context.roomId, threadId: context.threadId || undefined, replyTo: context.eventId }, key)
+        : poster.postDirect(context.identity.userId, reply.message, key);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await post();
+        return;
+      } catch (error) {
+        const waitMs = error instanceof DeliveryError && !error.permanent ? (error.retryAfterMs ?? 1000) : undefined;
+        if (waitMs === undefined || attempt >= 3 || waitMs > this.options.config.replyRetryMaxWaitMs) throw error;
+        this.logger.info({ waitMs, attempt }, "matrix: reply rate limited, waiting");
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
+  private async noticeEncryption(roomId: string): Promise<void> {
+    if (this.encryptionNoticed.has(roomId)) return;
+    this.encryptionNoticed.add(roomId);
+    const state = this.options.env.state;
+    if ((await state.get(stateKeys.encryptionNotice(roomId))) !== undefined) return;
+    try {
+      await this.requirePoster().postPlain(roomId, ENCRYPTED_ROOM_NOTICE, `e2ee.${roomId}`);
+      await state.set(stateKeys.encryptionNotice(roomId), "1");
+      this.logger.warn({ roomId }, "matrix: room is encrypted; told the room Liaison cannot read it");
+    } catch (error) {
+      this.encryptionNoticed.delete(roomId);
+      this.logger.warn({ roomId, err: describeError(error) }, "matrix: could not post the encrypted-room notice");
+    }
+  }
+}

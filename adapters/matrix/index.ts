@@ -1,0 +1,10 @@
+import type { ChatAdapter } from "../../src/core/adapter.js";
+import { MatrixAdapter, type MatrixAdapterOptions } from "./adapter.js";
+
+export { MatrixAdapter, MATRIX_CAPABILITIES, ENCRYPTED_ROOM_NOTICE, type MatrixAdapterOptions, type MatrixSecrets } from "./adapter.js";
+export { matrixConfigSchema, type MatrixConfig } from "./config.js";
+
+/** Creates Liaison's Matrix adapter; nothing connects until start(). */
+export function createMatrixAdapter(options: MatrixAdapterOptions): ChatAdapter & MatrixAdapter {
+  return new MatrixAdapter(options);
+}

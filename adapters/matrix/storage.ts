@@ -1,0 +1,85 @@
+import type { IFilterInfo, IStorageProvider } from "matrix-bot-sdk";
+import { z } from "zod";
+import type { AdapterStateStore } from "../../src/core/platform.js";
+
+/** Keys this adapter keeps in its state store (Liaison's database), in one place. */
+export const stateKeys = {
+  syncToken: "sync.token",
+  syncFilter: "sync.filter",
+  sdkValue: (key: string) => `sdk.${key}`,
+  accessToken: "auth.accessToken",
+  authHomeserverUrl: "auth.homeserverUrl",
+  authUserId: "auth.userId",
+  /** The direct room Liaison uses to reach a person. */
+  directRoomOf: (userId: string) => `dm.user.${userId}`,
+  /** Marks a room as a direct room with a person (value: the person's user id). */
+  directRoom: (roomId: string) => `dm.room.${roomId}`,
+  /** Marks a room created as a room of its own for one case. */
+  caseRoom: (roomId: string) => `caseroom.${roomId}`,
+  /** The room created for an openThread request, so a retried request reuses it. */
+  caseRoomForRequest: (idempotencyKey: string) => `caseroom.request.${idempotencyKey}`,
+  /** Reactions standing for buttons on a posted event. */
+  reactions: (eventId: string) => `reactions.${eventId}`,
+  /** The "cannot read encrypted rooms" notice was posted in this room. */
+  encryptionNotice: (roomId: string) => `e2ee.notice.${roomId}`,
+} as const;
+
+const filterInfo = z.object({ id: z.union([z.number(), z.string()]), filter: z.unknown() });
+
+/**
+ * matrix-bot-sdk's storage (sync token, filter, its small key-value needs) kept in Liaison's adapter state store, so
+ * the sync position survives restarts. Reads are served from memory after the first.
+ */
+export class StateStorageProvider implements IStorageProvider {
+  private syncToken: string | null | undefined;
+  private filter: IFilterInfo | undefined;
+
+  constructor(private readonly state: AdapterStateStore) {}
+
+  /** Loads what the SDK reads synchronously (the filter) before the client starts. */
+  async load(): Promise<void> {
+    const filterText = await this.state.get(stateKeys.syncFilter);
+    if (filterText !== undefined) {
+      const parsed = filterInfo.safeParse(safeJson(filterText));
+      if (parsed.success) this.filter = { id: Number(parsed.data.id), filter: parsed.data.filter };
+    }
+  }
+
+  async setSyncToken(token: string | null): Promise<void> {
+    this.syncToken = token;
+    if (token === null) await this.state.delete(stateKeys.syncToken);
+    else await this.state.set(stateKeys.syncToken, token);
+  }
+
+  async getSyncToken(): Promise<string | null> {
+    if (this.syncToken === undefined) this.syncToken = (await this.state.get(stateKeys.syncToken)) ?? null;
+    return this.syncToken;
+  }
+
+  async setFilter(filter: IFilterInfo): Promise<void> {
+    this.filter = filter;
+    await this.state.set(stateKeys.syncFilter, JSON.stringify(filter));
+  }
+
+  getFilter(): IFilterInfo {
+    // The SDK treats a falsy filter as "none stored".
+    return this.filter as IFilterInfo;
+  }
+
+  async storeValue(key: string, value: string): Promise<void> {
+    await this.state.set(stateKeys.sdkValue(key), value);
+  }
+
+  async readValue(key: string): Promise<string | undefined> {
+    return this.state.get(stateKeys.sdkValue(key));
+  }
+}
+
+/** Parses JSON, or returns undefined. */
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,4 @@
+import { adapterContract } from "../../contract/adapter-contract.js";
+import { makeMatrixHarness } from "./harness.js";
+
+adapterContract("matrix", (handler) => makeMatrixHarness(handler));
