@@ -1,7 +1,64 @@
+import { parseArgs } from "node:util";
+import { stringify as stringifyCsv } from "csv-stringify/sync";
+import { buildReport, type Report } from "../cases/report.js";
+import { systemClock } from "../core/clock.js";
 import type { Store } from "../store/db.js";
+import { formatDuration } from "../time/calendar.js";
 
-/** `liaison report`: transparency figures (written in the cases work; see src/cases/report.ts). */
-export async function runReport(_store: Store, _argv: string[], _out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  err("liaison report is not available yet.");
-  return 2;
+const minutes = (ms: number | null) => (ms === null ? "" : (ms / 60_000).toFixed(1));
+const readable = (ms: number | null) => (ms === null ? "—" : formatDuration(ms));
+
+/** The report as an aligned text table. */
+export function reportTable(report: Report): string {
+  const header = ["organisation", "kind", "received", "outcomes", "ack median", "ack p90", "resolve median", "resolve p90", "ack late", "resolve late"];
+  const rows = report.rows.map((row) => [
+    row.organisation, row.kind, String(row.received),
+    Object.entries(row.outcomes).map(([name, count]) => `${name} ${count}`).join(", "),
+    readable(row.acknowledgeMedianMs), readable(row.acknowledgeP90Ms), readable(row.resolveMedianMs), readable(row.resolveP90Ms),
+    String(row.acknowledgedLate), String(row.resolvedLate),
+  ]);
+  const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => (row[index] ?? "").length)));
+  const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join("  ").trimEnd();
+  const period = `Cases opened ${report.from.toISOString().slice(0, 10)} to ${report.to.toISOString().slice(0, 10)} (exclusive), by recipient`;
+  return [period, line(header), ...rows.map(line), rows.length === 0 ? "(no cases in this period)" : ""].join("\n").trimEnd();
+}
+
+/** The report as CSV: one row per organisation and kind, durations in minutes, one column per outcome. */
+export function reportCsv(report: Report): string {
+  const outcomes = [...new Set(report.rows.flatMap((row) => Object.keys(row.outcomes)))].sort();
+  const header = ["organisation", "kind", "received", ...outcomes.map((name) => `outcome_${name}`), "ack_median_min", "ack_p90_min", "resolve_median_min", "resolve_p90_min", "ack_late", "resolve_late"];
+  return stringifyCsv([
+    header,
+    ...report.rows.map((row) => [
+      row.organisation, row.kind, row.received, ...outcomes.map((name) => row.outcomes[name] ?? 0),
+      minutes(row.acknowledgeMedianMs), minutes(row.acknowledgeP90Ms), minutes(row.resolveMedianMs), minutes(row.resolveP90Ms), row.acknowledgedLate, row.resolvedLate,
+    ]),
+  ]);
+}
+
+/** `liaison report --from --to [--org] [--format csv|json|table]`. */
+export async function runReport(store: Store, argv: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  let values: { from?: string; to?: string; org?: string; format?: string };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" } } }));
+  } catch (error) {
+    err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json]`);
+    return 2;
+  }
+  const from = values.from ? new Date(values.from) : undefined;
+  const to = values.to ? new Date(values.to) : undefined;
+  if (!from || !to || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
+    err("Give the period as dates, --from before --to: liaison report --from 2026-01-01 --to 2027-01-01");
+    return 2;
+  }
+  const format = values.format ?? "table";
+  if (!["table", "csv", "json"].includes(format)) {
+    err(`--format must be table, csv or json, not "${format}".`);
+    return 2;
+  }
+  const report = await buildReport(store.db, from, to, systemClock.now(), values.org?.toLowerCase());
+  if (format === "json") out(JSON.stringify(report, null, 2));
+  else if (format === "csv") out(reportCsv(report).trimEnd());
+  else out(reportTable(report));
+  return 0;
 }
