@@ -27,7 +27,7 @@ export function createLogger(level: string, destination: NodeJS.WritableStream &
       },
     });
   }
-  return pino(options, pino.destination({ dest: 2, sync: true }));
+  return pino(options, destination === process.stderr ? pino.destination({ dest: 2, sync: true }) : destination);
 }
 
 /** A logger that writes nothing (tests, benchmarks). */

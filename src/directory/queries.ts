@@ -151,7 +151,7 @@ export class DirectoryQueries {
           for (const id of await this.matchWords(text)) ids.add(id);
         }
       }
-      where.id = { in: [...ids] };
+      where.id = { in: await this.narrow([...ids], where, criteria) };
     }
     if (criteria.language) where.languages = { contains: criteria.language };
     if (criteria.topic) where.contacts = { some: { removedAt: null, roles: { some: { topic: criteria.topic } } } };
@@ -171,6 +171,25 @@ export class DirectoryQueries {
     });
     organisations.sort((a, b) => Number(b.slug === text) - Number(a.slug === text));
     return { organisations, matchedBy, more: rows.length > criteria.limit };
+  }
+
+  /**
+   * Reduces a long list of matching organisation ids to the first `limit + 1` by name that also pass the other
+   * filters, querying in chunks so no query exceeds the database's parameter limit.
+   */
+  private async narrow(ids: string[], where: Record<string, unknown>, criteria: FindCriteria): Promise<string[]> {
+    const chunkSize = 500;
+    if (ids.length <= chunkSize) return ids;
+    const filters = { ...where };
+    delete filters.id;
+    if (criteria.language) filters.languages = { contains: criteria.language };
+    if (criteria.topic) filters.contacts = { some: { removedAt: null, roles: { some: { topic: criteria.topic } } } };
+    const named: { id: string; name: string }[] = [];
+    for (let start = 0; start < ids.length; start += chunkSize) {
+      named.push(...(await this.db.organisation.findMany({ where: { ...filters, id: { in: ids.slice(start, start + chunkSize) } }, select: { id: true, name: true } })));
+    }
+    named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return named.slice(0, criteria.limit + 1).map((row) => row.id);
   }
 
   /** Organisations any of whose words (or contacts' words) start with every word of the text. */

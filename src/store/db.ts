@@ -9,11 +9,9 @@ import { userInfo } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import Database from "better-sqlite3";
-import pg from "pg";
-import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.js";
+import type pg from "pg";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.js";
 
 /** The database client all code uses (the SQLite client's type; the PostgreSQL client is cast to it). */
@@ -107,7 +105,7 @@ const sharedFactories = new WeakMap<Store, SqlMigrationAwareDriverAdapterFactory
 export async function openStore(target: StoreTarget): Promise<Store> {
   let store: Store | undefined;
   try {
-    store = openClient(target);
+    store = await openClient(target);
     // Connecting is lazy; a first query makes an unreachable server or unreadable file fail here, not later.
     await store.db.$queryRawUnsafe("SELECT 1");
     return store;
@@ -119,8 +117,13 @@ export async function openStore(target: StoreTarget): Promise<Store> {
   }
 }
 
-function openClient(target: StoreTarget): Store {
+async function openClient(target: StoreTarget): Promise<Store> {
   if (target.provider === "postgresql") {
+    // Loaded only for PostgreSQL, so that the embedded default starts without the PostgreSQL client.
+    const [{ PrismaPg }, { PrismaClient: PostgresPrismaClient }] = await Promise.all([
+      import("@prisma/adapter-pg"),
+      import("./generated/postgresql/client.js"),
+    ]);
     const adapter = new PrismaPg({ connectionString: postgresConnectionString(target.url) });
     const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
     return { db, provider: "postgresql", target, close: () => db.$disconnect() };
@@ -222,7 +225,8 @@ export async function createTemporaryPostgresDatabase(
 }
 
 async function withPgClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  const { default: pgModule } = await import("pg");
+  const client = new pgModule.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     return await use(client);
