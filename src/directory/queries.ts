@@ -1,6 +1,7 @@
 import { canonicalIdentity, type PlatformIdentity } from "../core/adapter.js";
 import type { Db } from "../store/db.js";
 import type { ActorContact } from "../commands/actor.js";
+import { Prisma } from "../store/generated/sqlite/client.ts";
 import { parseIp, type Topic } from "./model.js";
 import { compareContacts, splitList, type ContactView, type OrganisationView } from "./views.js";
 
@@ -148,10 +149,10 @@ export class DirectoryQueries {
         }
         if (matchedBy !== "domain") {
           matchedBy = "name";
-          for (const id of await this.matchWords(text)) ids.add(id);
+          for (const id of await this.nameMatches(text, criteria)) ids.add(id);
         }
       }
-      where.id = { in: await this.narrow([...ids], where, criteria) };
+      where.id = { in: [...ids] };
     }
     if (criteria.language) where.languages = { contains: criteria.language };
     if (criteria.topic) where.contacts = { some: { removedAt: null, roles: { some: { topic: criteria.topic } } } };
@@ -174,39 +175,26 @@ export class DirectoryQueries {
   }
 
   /**
-   * Reduces a long list of matching organisation ids to the first `limit + 1` by name that also pass the other
-   * filters, querying in chunks so no query exceeds the database's parameter limit.
+   * Ids of live organisations, by name, that pass the filters and of which every word of the text starts one of its
+   * words or one of its contacts' words: one indexed query (the SearchToken primary key starts with the token).
    */
-  private async narrow(ids: string[], where: Record<string, unknown>, criteria: FindCriteria): Promise<string[]> {
-    const chunkSize = 500;
-    if (ids.length <= chunkSize) return ids;
-    const filters = { ...where };
-    delete filters.id;
-    if (criteria.language) filters.languages = { contains: criteria.language };
-    if (criteria.topic) filters.contacts = { some: { removedAt: null, roles: { some: { topic: criteria.topic } } } };
-    const named: { id: string; name: string }[] = [];
-    for (let start = 0; start < ids.length; start += chunkSize) {
-      named.push(...(await this.db.organisation.findMany({ where: { ...filters, id: { in: ids.slice(start, start + chunkSize) } }, select: { id: true, name: true } })));
+  private async nameMatches(text: string, criteria: FindCriteria): Promise<string[]> {
+    const words = [...new Set(text.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== ""))].slice(0, 8);
+    if (words.length === 0) return [];
+    const conditions = [Prisma.sql`o."removedAt" IS NULL`];
+    if (criteria.country) conditions.push(Prisma.sql`o."country" = ${criteria.country}`);
+    if (criteria.kind) conditions.push(Prisma.sql`o."kind" = ${criteria.kind}`);
+    if (criteria.language) conditions.push(Prisma.sql`o."languages" LIKE ${`%${criteria.language}%`}`);
+    if (criteria.topic) {
+      conditions.push(
+        Prisma.sql`EXISTS (SELECT 1 FROM "Contact" c JOIN "ContactRole" r ON r."contactId" = c."id" WHERE c."organisationId" = o."id" AND c."removedAt" IS NULL AND r."topic" = ${criteria.topic})`,
+      );
     }
-    named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return named.slice(0, criteria.limit + 1).map((row) => row.id);
-  }
-
-  /** Organisations any of whose words (or contacts' words) start with every word of the text. */
-  private async matchWords(text: string): Promise<Set<string>> {
-    const words = [...new Set(text.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== ""))];
-    let matched: Set<string> | undefined;
     for (const word of words) {
-      const rows = await this.db.searchToken.findMany({
-        where: { token: { gte: word, lt: `${word}\uffff` } },
-        select: { organisationId: true },
-        take: 5000,
-      });
-      const found = new Set(rows.map((row) => row.organisationId));
-      matched = matched ? new Set([...matched].filter((id) => found.has(id))) : found;
-      if (matched.size === 0) break;
+      conditions.push(Prisma.sql`o."id" IN (SELECT t."organisationId" FROM "SearchToken" t WHERE t."token" >= ${word} AND t."token" < ${`${word}\uffff`})`);
     }
-    return matched ?? new Set();
+    const rows = await this.db.$queryRaw<{ id: string }[]>`SELECT o."id" FROM "Organisation" o WHERE ${Prisma.join(conditions, " AND ")} ORDER BY o."name" LIMIT ${criteria.limit + 1}`;
+    return rows.map((row) => row.id);
   }
 
   /** One organisation by slug, with its contacts. */
