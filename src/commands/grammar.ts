@@ -21,12 +21,10 @@ interface Token {
   bare: number;
 }
 
-/**
- * Splits a line into tokens: whitespace separates, "double" or 'single' quotes group, backslash escapes. A single
- * quote opens a quotation only at the start of a token or of a flag's value (`--reason='...'`); inside a word it is
- * an apostrophe (O'Brien, don't).
- */
+/** Splits a line into tokens: whitespace separates, "double" or 'single' quotes group, backslash escapes. */
 export function tokenize(line: string): Token[] | GrammarError {
+  // A single quote opens a quotation only at the start of a token or of a flag's value (--reason='...'); inside a
+  // word it is an apostrophe (O'Brien, don't), which chat clients also type as ’.
   const tokens: Token[] = [];
   let index = 0;
   const normalised = line.replace(/[\u201C\u201D\u201E]/g, '"').replace(/[\u2018\u2019]/g, "'");

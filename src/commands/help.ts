@@ -56,6 +56,11 @@ export const help = defineCommand({
     const inGroup = catalog.filter((command) => command.group === group);
     if (inGroup.length === 1 && inGroup[0] && inGroup[0].name === undefined) return ok(renderCommandHelp(inGroup[0]));
     if (inGroup.length > 0) {
+      const names = inGroup.flatMap((command) => (command.name ? [command.name] : []));
+      if (name !== undefined && names.length > 0) {
+        const suggestion = closest(name, names);
+        return fail("not-found", `/${group} has no subcommand "${name}".`, `${suggestion ? `Did you mean /help ${group} ${suggestion}? ` : ""}Subcommands: ${names.join(", ")}.`);
+      }
       const title = `/${group}: ${GROUP_SUMMARIES[group ?? ""] ?? ""}`;
       const lines = inGroup.map((command) => `  ${command.usage}\n      ${command.summary}`);
       return ok({ title, text: [title, ...lines, `Details: /help ${group} <subcommand>`].join("\n") });

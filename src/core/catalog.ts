@@ -40,7 +40,7 @@ export function catalogGroups(catalog: CommandCatalog): { group: string; summary
   }
   return [...groups].map(([group, commands]) => ({
     group,
-    summary: GROUP_SUMMARIES[group] ?? commands[0]?.summary ?? group,
+    summary: commands.find((command) => command.name === undefined)?.summary ?? GROUP_SUMMARIES[group] ?? commands[0]?.summary ?? group,
     subcommands: commands.filter((command) => command.name !== undefined),
   }));
 }

@@ -5,12 +5,16 @@ import { Prisma } from "../store/generated/sqlite/client.ts";
 import { parseIp, type Topic } from "./model.js";
 import { compareContacts, splitList, type ContactView, type OrganisationView } from "./views.js";
 
-const contactInclude = { roles: true, identities: true, organisation: { select: { slug: true, name: true } } } as const;
+const contactInclude = {
+  roles: { orderBy: { topic: "asc" } },
+  identities: { orderBy: [{ platform: "asc" }, { workspace: "asc" }, { userId: "asc" }] },
+  organisation: { select: { slug: true, name: true } },
+} satisfies Prisma.ContactInclude;
 const organisationInclude = {
-  responsibilities: true,
-  channels: true,
+  responsibilities: { orderBy: [{ type: "asc" }, { value: "asc" }] },
+  channels: { orderBy: { topic: "asc" } },
   contacts: { where: { removedAt: null }, include: contactInclude },
-} as const;
+} satisfies Prisma.OrganisationInclude;
 
 type ContactRow = NonNullable<Awaited<ReturnType<Db["contact"]["findFirst"]>>> & {
   roles: { topic: string; role: string }[];
@@ -120,7 +124,7 @@ export class DirectoryQueries {
     const ids = new Set<string>();
     if (text !== "") {
       const ip = parseIp(text);
-      const asn = /^(as)?\d{1,10}$/.test(text) && text.startsWith("as") ? text.toUpperCase() : undefined;
+      const asn = /^(as)?\d{1,10}$/.test(text) ? `AS${text.replace(/^as/, "")}` : undefined;
       if (ip) {
         matchedBy = "ip";
         // A range containing the address starts at or below it; the 50 ranges starting closest below it include every
@@ -133,13 +137,14 @@ export class DirectoryQueries {
           take: 50,
         });
         near.filter((row) => row.rangeEnd >= ip).forEach((row) => ids.add(row.organisationId));
-      } else if (asn) {
+      } else if (asn && (await this.db.responsibility.count({ where: { type: "asn", rangeStart: asn } })) > 0) {
         matchedBy = "asn";
         const rows = await this.db.responsibility.findMany({ where: { type: "asn", rangeStart: asn }, select: { organisationId: true } });
         rows.forEach((row) => ids.add(row.organisationId));
       } else {
-        if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(text)) {
-          const host = text.replace(/^https?:\/\//, "").split("/")[0] ?? text;
+        // A domain, or the host of a URL someone pasted (https://www.example.com:8443/some/page).
+        const host = (text.replace(/^https?:\/\//, "").split(/[/?#]/)[0] ?? text).replace(/:\d+$/, "");
+        if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host)) {
           const rows = await this.db.responsibility.findMany({
             where: { type: "domain", rangeStart: { in: domainSuffixes(host) } },
             select: { organisationId: true },

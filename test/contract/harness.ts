@@ -47,8 +47,11 @@ export interface AdapterHarness {
   directMessages(user: PlatformIdentity): Promise<ObservedMessage[]>;
   /** What the person saw as the answer to their last command, wherever it went (ephemeral, DM or in place). */
   lastReplySeenBy(user: PlatformIdentity): Promise<ObservedMessage | undefined>;
-  /** The next send the platform receives fails with its rate-limit answer, asking to wait `retryAfterMs`. */
-  rateLimitNextSend(retryAfterMs: number): void;
+  /**
+   * The next send the platform receives fails with its rate-limit answer, asking to wait `retryAfterMs`. Absent for
+   * platforms that have no rate limits (the console).
+   */
+  rateLimitNextSend?(retryAfterMs: number): void;
   /** Stops the adapter and the fake server. */
   close(): Promise<void>;
 }
