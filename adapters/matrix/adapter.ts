@@ -148,8 +148,9 @@ export class MatrixAdapter implements ChatAdapter {
     options: SendOptions,
   ): Promise<PostedMessage> {
     const poster = this.requirePoster();
+    // A room of its own for a case is its own thread (thread id = room id): posts go to the room's top level.
     const placement: Placement =
-      destination.kind === "thread" && destination.threadId !== ""
+      destination.kind === "thread" && destination.threadId !== "" && destination.threadId !== destination.channelId
         ? { roomId: destination.channelId, threadId: destination.threadId }
         : { roomId: destination.channelId };
     return { messageId: await poster.postMessage(message, placement, options.idempotencyKey) };
@@ -170,7 +171,8 @@ export class MatrixAdapter implements ChatAdapter {
       { roomId: channelId },
       `${options.idempotencyKey}.pointer`,
     );
-    return { platform: "matrix", workspace: "", channelId: roomId, threadId: "" };
+    // The core needs a non-empty thread id ("" means "not opened yet"): the room's id names the case's room.
+    return { platform: "matrix", workspace: "", channelId: roomId, threadId: roomId };
   }
 
   async sendDirect(to: PlatformIdentity, message: OutboundMessage, options: SendOptions): Promise<PostedMessage> {
@@ -302,7 +304,8 @@ export class MatrixAdapter implements ChatAdapter {
     if (meaning.threadId) this.requirePoster().noteThreadEvent(meaning.threadId, event.event_id);
     const identity: PlatformIdentity = { platform: "matrix", workspace: "", userId: event.sender };
     const where: EventLocation = { platform: "matrix", workspace: "", channelId: roomId, isDirect: kind.direct };
-    if (meaning.threadId !== undefined) where.threadId = meaning.threadId;
+    // In a room of its own for a case the whole room is the thread, named by the room's id (as openThread reports it).
+    if (meaning.threadId !== undefined) where.threadId = meaning.threadId === "" ? roomId : meaning.threadId;
     const inbound: InboundEvent =
       meaning.kind === "command"
         ? { type: "command", eventId: event.event_id, identity, where, text: meaning.text }
@@ -321,7 +324,7 @@ export class MatrixAdapter implements ChatAdapter {
     const identity: PlatformIdentity = { platform: "matrix", workspace: "", userId: event.sender };
     const where: EventLocation = { platform: "matrix", workspace: "", channelId: roomId, isDirect: kind.direct };
     const threadId = kind.caseRoom ? "" : record.threadId;
-    if (threadId !== undefined) where.threadId = threadId;
+    if (threadId !== undefined) where.threadId = kind.caseRoom ? roomId : threadId;
     const inbound: InboundEvent = { type: "action", eventId: event.event_id, identity, where, command: action.command, values: {} };
     await this.dispatch(inbound, { roomId, threadId, eventId: target.event_id, identity });
   }

@@ -16,6 +16,10 @@ import { CaseQueries } from "../cases/queries.js";
 import { CaseService } from "../cases/service.js";
 import { loadCasePolicy } from "../cases/policy.js";
 import { OutboxWorker } from "../outbox/outbox.js";
+import { loadEscalationPolicy } from "../reminders/config.js";
+import { DigestService } from "../reminders/digests.js";
+import { ReminderJobs } from "../reminders/jobs.js";
+import { PolicyReminderPlanner } from "../reminders/plan.js";
 import { createInboundHandler } from "./inbound.js";
 import { createThreadRelay } from "./relay.js";
 
@@ -28,18 +32,24 @@ export interface Core {
   adapters: Map<Platform, ChatAdapter>;
   /** Delivers queued messages through the attached adapters. */
   outbox: OutboxWorker;
+  /** The reminder jobs (sweep, digests, revalidation), for the scheduler and `liaison reminders run`. */
+  reminders: ReminderJobs;
 }
 
 /** Builds the core on an open store. Nothing starts here; adapters are attached and started by the caller. */
-export function createCore(options: { store: Store; clock: Clock; logger: Logger; loaded: LoadedConfig }): Core {
+export function createCore(options: { store: Store; clock: Clock; logger: Logger; loaded: LoadedConfig; leaseClock?: Clock }): Core {
   const { store, clock, logger, loaded } = options;
   const directory = new DirectoryService(store.db, clock);
   const policy = loadCasePolicy(resolve(loaded.rootDir, loaded.config.cases.policyFile));
-  const cases = new CaseService(store.db, clock, policy);
+  const reminderConfig = loaded.config.reminders;
+  const escalation = loadEscalationPolicy(resolve(loaded.rootDir, reminderConfig.policyFile));
+  const cases = new CaseService(store.db, clock, policy, new PolicyReminderPlanner(escalation));
+  const digests = new DigestService(store.db, clock, reminderConfig.digests, store.provider);
   const services: Services = {
     directory,
     cases,
     caseQueries: new CaseQueries(store.db, clock, cases),
+    digests,
     clock,
     catalog: commandCatalog,
     settings: { unlinkedMayRead: loaded.config.directory.unlinkedMayRead, findLimit: loaded.config.directory.findLimit },
@@ -54,11 +64,13 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
   const threadMessage = createThreadRelay(cases, capabilitiesOf);
   const handler = createInboundHandler({ db: store.db, clock, logger, directory: directory.read, dispatcher, capabilitiesOf, threadMessage });
   const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox);
+  const reminders = new ReminderJobs({ db: store.db, provider: store.provider, clock, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation, digests });
   return {
     services,
     dispatcher,
     adapters,
     outbox,
+    reminders,
     attach(adapter) {
       adapters.set(adapter.platform, adapter);
       return handler;

@@ -48,14 +48,12 @@ export function entryHash(entry: {
  * PostgreSQL (and SQLite's write lock covers the rest), so concurrent writers form one unbroken chain.
  */
 export async function appendAudit(tx: Tx, clock: Clock, record: AuditRecord): Promise<number> {
-  let bumped = await tx.auditHead.updateMany({ where: { id: 1 }, data: { seq: { increment: 1 } } });
-  if (bumped.count === 0) {
-    await tx.$executeRaw`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, '') ON CONFLICT ("id") DO NOTHING`;
-    bumped = await tx.auditHead.updateMany({ where: { id: 1 }, data: { seq: { increment: 1 } } });
-  }
-  const head = await tx.auditHead.findUniqueOrThrow({ where: { id: 1 } });
+  // One statement bumps (or creates) the head and reads it back; on PostgreSQL it keeps the row locked until commit.
+  const heads = await tx.$queryRaw<{ seq: number | bigint; hash: string }[]>`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 1, '') ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" + 1 RETURNING "seq", "hash"`;
+  const head = heads[0];
+  if (!head) throw new Error("the audit head was not updated");
   const entry = {
-    seq: head.seq,
+    seq: Number(head.seq),
     at: clock.now(),
     actorId: record.actorId,
     actor: record.actor,
@@ -70,7 +68,7 @@ export async function appendAudit(tx: Tx, clock: Clock, record: AuditRecord): Pr
   };
   const hash = entryHash(entry);
   await tx.auditEntry.create({ data: { ...entry, hash } });
-  await tx.auditHead.update({ where: { id: 1 }, data: { hash } });
+  await tx.$executeRaw`UPDATE "AuditHead" SET "hash" = ${hash} WHERE "id" = 1`;
   return entry.seq;
 }
 

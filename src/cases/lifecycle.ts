@@ -95,7 +95,9 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
       if (rule.clarification !== "none") next.pauses.push({ from: at });
       return ok(next);
     case "answer-clarification": {
-      next.state = current.stateBeforeClarification ?? "acknowledged";
+      // Asking for clarification acknowledged the case, so it never goes back to "open" (a second /case ack would
+      // overwrite the recorded time of acknowledgement).
+      next.state = current.acknowledgedAt ? "acknowledged" : (current.stateBeforeClarification ?? "acknowledged");
       next.stateBeforeClarification = null;
       const open = next.pauses.find((pause) => pause.to === undefined);
       if (open) open.to = at;

@@ -63,19 +63,22 @@ export function loadCasePolicy(path: string): CasePolicy {
 /** The clock for a case: the kind's rule for the priority, with any agreement between the two organisations applied. */
 export function clockRule(policy: CasePolicy, kind: CaseKind, priority: Priority, fromSlug: string, toSlug: string): ClockRule {
   const rule = policy.kinds[kind];
-  const pick = <T>(values: { normal: T; high?: T | undefined; emergency?: T | undefined }): T =>
-    priority === "normal" ? values.normal : (values[priority] ?? values.normal);
+  // A priority's own value wins, then (for a priority without one) the normal value. "none" is null, a value: it is
+  // never replaced by a fallback. A pair's value replaces the kind's at the same level; a pair's normal value applies
+  // to another priority only where the kind has no time of its own for that priority.
+  const own = <T>(values: { normal?: T; high?: T; emergency?: T } | undefined): T | undefined => values?.[priority];
+  const normal = <T>(values: { normal?: T } | undefined): T | undefined => values?.normal;
+  const pick = <T>(kindValues: { normal: T; high?: T | undefined; emergency?: T | undefined }, pairValues: ({ normal?: T; high?: T; emergency?: T } | undefined)[]): T => {
+    for (const values of [...pairValues].reverse()) if (own(values) !== undefined) return own(values) as T;
+    if (own(kindValues) !== undefined) return own(kindValues) as T;
+    for (const values of [...pairValues].reverse()) if (normal(values) !== undefined) return normal(values) as T;
+    return kindValues.normal;
+  };
+  const pairs = policy.pairs.filter((pair) => pair.from === fromSlug && pair.to === toSlug && (pair.kind === undefined || pair.kind === kind));
   let mode = rule.clock;
-  let acknowledgeMs = pick(rule.acknowledge);
-  let resolveMs = pick(rule.resolve);
-  for (const pair of policy.pairs) {
-    if (pair.from !== fromSlug || pair.to !== toSlug || (pair.kind !== undefined && pair.kind !== kind)) continue;
-    if (pair.clock) mode = pair.clock;
-    const ack = pair.acknowledge?.[priority] ?? pair.acknowledge?.normal;
-    if (ack !== undefined) acknowledgeMs = ack;
-    const resolve = pair.resolve?.[priority] ?? pair.resolve?.normal;
-    if (resolve !== undefined) resolveMs = resolve;
-  }
+  for (const pair of pairs) if (pair.clock) mode = pair.clock;
+  const acknowledgeMs = pick(rule.acknowledge, pairs.map((pair) => pair.acknowledge));
+  const resolveMs = pick(rule.resolve, pairs.map((pair) => pair.resolve));
   return { mode, acknowledgeMs, resolveMs, clarification: rule.clarification };
 }
 

@@ -56,7 +56,8 @@ export class CaseQueries {
     }
     const rows = await this.db.case.findMany({
       where: { AND: and },
-      orderBy: [{ resolveDueAt: "asc" }, { ackDueAt: "asc" }, { openedAt: "desc" }],
+      // NULLS LAST on both databases (SQLite puts NULL first by default): cases without a deadline come last.
+      orderBy: [{ resolveDueAt: { sort: "asc", nulls: "last" } }, { ackDueAt: { sort: "asc", nulls: "last" } }, { openedAt: "desc" }],
       take: filter.limit + 1,
     });
     const items = await Promise.all(

@@ -10,6 +10,7 @@ import { verifyAudit } from "../audit/log.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
 import { exportDirectory, formatFileProblem, importDirectory } from "../directory/import.js";
 import { runReport } from "./report.js";
+import { runRemindersCommand } from "../reminders/cli.js";
 import { runStart } from "./start.js";
 
 /** Help for each subcommand, shown by `liaison <subcommand> --help`. */
@@ -26,6 +27,7 @@ Commands:
   config check               Validate the configuration and environment, and say what would run
   audit verify               Check that no entry of the record was altered or deleted
   report --from <date> --to <date>  Transparency figures: counts by kind and outcome, times to acknowledge and resolve
+  reminders run [--now <time>]  Run the reminder sweep, digests and directory revalidation once, and print what was queued
   dev migration-create <name>  Create a migration after editing prisma/schema.prisma (developers)
 
 Configuration: config/default.yaml, overridden by the file in LIAISON_CONFIG; secrets from the environment or .env.
@@ -56,6 +58,15 @@ Recomputes the record's hash chain; reports every edited, deleted or reordered e
 Figures for a transparency report (TCO Art. 7, DSA Art. 15/24) over cases opened in the period: counts by kind and
 outcome, median and 90th-percentile time to acknowledge and to resolve, overdue counts, per organisation. It holds
 no case content, so it can be published.`,
+  reminders: `Usage: liaison reminders run [--now <ISO time>] [--only sweep,digests,revalidation]
+
+Runs each reminder job once, as \`liaison start\` does on its schedules (config/default.yaml, reminders), and prints the
+messages it queued: reminders and escalations of cases (config/escalation.yaml), coordinators' digests, and the
+directory revalidation (asking contacts to confirm, reminding, marking unverified). Each message is sent once, even
+when runs overlap or repeat. Where the console is the chat platform, they are delivered (printed) at once;
+else the outbox of the running \`liaison start\` delivers them.
+  --now <time>   act as of this time instead of now, e.g. 2026-11-23T09:00:00Z (for operations and tests)
+  --only <jobs>  only these jobs, comma-separated`,
   dev: `Usage: liaison dev migration-create <name>
 
 Compares prisma/schema.prisma with the migrations and writes a new migration for SQLite and PostgreSQL.`,
@@ -135,6 +146,8 @@ export async function main(argv: string[], out: Print = (text) => process.stdout
         await store.close();
       }
     }
+    case "reminders":
+      return runRemindersCommand(loaded, logger, argv.slice(1), prepareStore, out, err);
     case "dev": {
       const name = argv[2];
       if (second !== "migration-create" || !name || !/^[a-z0-9_]+$/.test(name)) {

@@ -7,6 +7,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { ChatAdapter, InboundHandler } from "../core/adapter.js";
 import { systemClock } from "../core/clock.js";
 import { describeTarget } from "../store/db.js";
+import { Scheduler } from "../reminders/scheduler.js";
 import { prepareStore } from "./main.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */
@@ -66,6 +67,10 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   const interactive = Boolean(process.stdin.isTTY);
   const scripted = runConsole && !interactive;
   if (!scripted) core.outbox.start(loaded.config.outbox.pollIntervalMs);
+  // Reminders, digests and revalidation on their schedules; not in a scripted console session, which ends at once
+  // (run them there with `liaison reminders run`).
+  const scheduler = !scripted && loaded.config.reminders.scheduler.enabled ? new Scheduler(core.reminders.scheduled(), logger) : undefined;
+  scheduler?.start();
   let exitCode = 0;
   if (runConsole) {
     const consoleAdapter = createConsoleAdapter({
@@ -89,6 +94,7 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   } else {
     await untilSignalled(logger);
   }
+  await scheduler?.stop();
   await core.outbox.stop();
   if (scripted) await core.outbox.drain();
   for (const adapter of platformAdapters) await adapter.stop();

@@ -24,6 +24,9 @@ import { contactsLink, contactsUnlink } from "./contacts/link.js";
 import { contactsRemove } from "./contacts/remove.js";
 import { contactsRemoveOrg } from "./contacts/remove-org.js";
 import { contactsShow } from "./contacts/show.js";
+import { digestShow } from "./digest/show.js";
+import { digestSubscribe } from "./digest/subscribe.js";
+import { digestUnsubscribe } from "./digest/unsubscribe.js";
 import { help } from "./help.js";
 import { whoami } from "./whoami.js";
 
@@ -57,4 +60,7 @@ export const COMMANDS: readonly Command[] = [
   contactsAddOrg,
   contactsEditOrg,
   contactsRemoveOrg,
+  digestShow,
+  digestSubscribe,
+  digestUnsubscribe,
 ];

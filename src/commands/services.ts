@@ -3,6 +3,7 @@ import type { Clock } from "../core/clock.js";
 import type { CaseQueries } from "../cases/queries.js";
 import type { CaseService } from "../cases/service.js";
 import type { DirectoryService } from "../directory/service.js";
+import type { DigestService } from "../reminders/digests.js";
 
 /** Settings commands read. */
 export interface CommandSettings {
@@ -17,6 +18,8 @@ export interface Services {
   directory: DirectoryService;
   cases: CaseService;
   caseQueries: CaseQueries;
+  /** Reminder digests on demand, and subscriptions to them. */
+  digests: DigestService;
   clock: Clock;
   catalog: CommandCatalog;
   settings: CommandSettings;

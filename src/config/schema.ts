@@ -2,6 +2,7 @@ import { z } from "zod";
 import { discordConfigSchema } from "../../adapters/discord/config.js";
 import { matrixConfigSchema } from "../../adapters/matrix/config.js";
 import { slackConfigSchema } from "../../adapters/slack/config.js";
+import { remindersConfigSchema } from "../reminders/settings.js";
 
 /** Log levels pino accepts. */
 const logLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
@@ -43,6 +44,8 @@ export const configSchema = z.strictObject({
     /** The case policy file: clocks per kind, priority and pair of organisations. */
     policyFile: z.string().min(1),
   }),
+  /** Reminders, escalation, digests and directory revalidation (src/reminders). */
+  reminders: remindersConfigSchema,
   console: z.strictObject({
     enabled: z.union([z.literal("auto"), z.boolean()]),
     actAs: z.string().min(1),

@@ -26,7 +26,10 @@ export interface ChannelAddress {
   channelId: string;
 }
 
-/** A thread: the channel plus the platform's id of the thread (Slack parent ts, Matrix root event id, Discord thread channel id). */
+/**
+ * A thread: the channel plus the platform's id of the thread (Slack parent ts, Matrix root event id or, for a Matrix
+ * room of its own per case, the room id; Discord thread channel id). Never "": the core reads "" as "not opened yet".
+ */
 export interface ThreadAddress extends ChannelAddress {
   threadId: string;
 }

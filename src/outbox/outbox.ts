@@ -7,7 +7,7 @@ import type { OutboundMessage } from "../core/message.js";
 import { newId } from "../core/ids.js";
 import type { Db } from "../store/db.js";
 import type { Tx } from "../store/types.js";
-import { nextCounterValue } from "./counter.js";
+import { reserveCounterValues } from "./counter.js";
 
 /** Where an outbox message goes, resolved when it is delivered (so a thread opened meanwhile is found). */
 export type OutboxDestination =
@@ -47,29 +47,37 @@ export function contactStream(contactId: string): string {
  * them is committed. Items whose onceKey was already used are skipped; returns how many were written.
  */
 export async function enqueue(tx: Tx, clock: Clock, items: readonly OutboxItem[]): Promise<number> {
-  let written = 0;
+  const onceKeys = items.flatMap((item) => (item.onceKey !== undefined ? [item.onceKey] : []));
+  const used = new Set<string>();
+  if (onceKeys.length > 0) {
+    const rows = await tx.outboxMessage.findMany({ where: { onceKey: { in: onceKeys } }, select: { onceKey: true } });
+    for (const row of rows) if (row.onceKey) used.add(row.onceKey);
+  }
+  const fresh: OutboxItem[] = [];
   for (const item of items) {
     if (item.onceKey !== undefined) {
-      const existing = await tx.outboxMessage.findUnique({ where: { onceKey: item.onceKey }, select: { id: true } });
-      if (existing) continue;
+      if (used.has(item.onceKey)) continue;
+      used.add(item.onceKey);
     }
-    const seq = await nextCounterValue(tx, "outbox");
-    const now = clock.now();
-    await tx.outboxMessage.create({
-      data: {
-        id: newId(),
-        seq,
-        createdAt: now,
-        streamKey: item.streamKey,
-        dueAt: item.notBefore && item.notBefore > now ? item.notBefore : now,
-        destination: JSON.stringify(item.destination),
-        message: JSON.stringify(item.message),
-        ...(item.onceKey !== undefined ? { onceKey: item.onceKey } : {}),
-      },
-    });
-    written += 1;
+    fresh.push(item);
   }
-  return written;
+  if (fresh.length === 0) return 0;
+  // One reservation of consecutive sequence numbers and one insert for the whole batch.
+  const firstSeq = await reserveCounterValues(tx, "outbox", fresh.length);
+  const now = clock.now();
+  await tx.outboxMessage.createMany({
+    data: fresh.map((item, index) => ({
+      id: newId(),
+      seq: firstSeq + index,
+      createdAt: now,
+      streamKey: item.streamKey,
+      dueAt: item.notBefore && item.notBefore > now ? item.notBefore : now,
+      destination: JSON.stringify(item.destination),
+      message: JSON.stringify(item.message),
+      ...(item.onceKey !== undefined ? { onceKey: item.onceKey } : {}),
+    })),
+  });
+  return fresh.length;
 }
 
 /** Settings of the delivery worker. */
@@ -221,8 +229,7 @@ export class OutboxWorker {
         return (await adapter.send(target, message, options)).messageId;
       }
       case "open-case-thread": {
-        const thread = await this.db.caseThread.findUniqueOrThrow({ where: { id: destination.caseThreadId } });
-        const adapter = this.adapterFor(thread.platform as Platform);
+        const thread = await this.caseThread(destination.caseThreadId);
         if (thread.threadId !== "") return thread.threadId;
         const channel = { platform: thread.platform as Platform, workspace: thread.workspace, channelId: thread.channelId };
         if (thread.kind === "direct") {
@@ -231,12 +238,13 @@ export class OutboxWorker {
           await this.db.caseThread.update({ where: { id: thread.id }, data: { threadId: posted.messageId, platform: identity.platform, workspace: identity.workspace, channelId: identity.userId } });
           return posted.messageId;
         }
-        const opened = await adapter.openThread({ channel, title: thread.title, root: message }, options);
+        const members = await this.membersOf(thread.organisationId, thread.platform as Platform);
+        const opened = await this.adapterFor(thread.platform as Platform).openThread({ channel, title: thread.title, root: message, members }, options);
         await this.db.caseThread.update({ where: { id: thread.id }, data: { threadId: opened.threadId, channelId: opened.channelId } });
         return opened.threadId;
       }
       case "case-thread": {
-        const thread = await this.db.caseThread.findUniqueOrThrow({ where: { id: destination.caseThreadId } });
+        const thread = await this.caseThread(destination.caseThreadId);
         if (thread.kind === "direct") {
           const identity = await this.identityFor(thread.contactId);
           return (await this.adapterFor(identity.platform).sendDirect(identity, message, options)).messageId;
@@ -253,11 +261,27 @@ export class OutboxWorker {
     }
   }
 
+  /** A case thread; one that no longer exists (a TLP:RED case reassigned) cannot be delivered to. */
+  private async caseThread(id: string) {
+    const thread = await this.db.caseThread.findUnique({ where: { id } });
+    if (!thread) throw new DeliveryError(`case thread ${id} no longer exists`, { permanent: true });
+    return thread;
+  }
+
   private adapterFor(platform: Platform): ChatAdapter {
     const adapter = this.adapters.get(platform);
     // Not permanent: the platform may be started later (or by another Liaison process sharing the database).
     if (!adapter) throw new DeliveryError(`no ${platform} adapter is running in this process`);
     return adapter;
+  }
+
+  /** The party's people with a linked account on the platform: invited where a case thread is a room of its own. */
+  private async membersOf(organisationId: string, platform: Platform): Promise<PlatformIdentity[]> {
+    const identities = await this.db.chatIdentity.findMany({
+      where: { platform, contact: { organisationId, removedAt: null } },
+      select: { platform: true, workspace: true, userId: true },
+    });
+    return identities.map((identity) => ({ platform: identity.platform as Platform, workspace: identity.workspace, userId: identity.userId }));
   }
 
   /** A linked account of the contact on a running platform; the console reaches everyone by handle. */

@@ -21,7 +21,7 @@ export const caseSay = defineCommand({
     const found = await cases.find(actor, match?.[1]);
     if (!found.ok) return found;
     const body = match?.[2] ?? text;
-    const fromThread = actor.location?.threadId ? await cases.threadAt(actor.location.platform, actor.location.threadId) : undefined;
+    const fromThread = actor.location ? await cases.threadAt(actor.location) : undefined;
     const relayed = await cases.relay(actor, found.value, body, { inboundKey: `say:${randomUUID()}`, ...(fromThread ? { fromThreadId: fromThread.id } : {}) });
     if (!relayed.ok) return relayed;
     if (relayed.value.relayedTo === 0) return fail("not-found", "This case has no other thread to write to.");

@@ -146,7 +146,7 @@ export async function makeMatrixHarness(handler: { handle: InboundHandler }, con
     },
     async threadMessages(thread) {
       const events = fake.roomEvents(thread.channelId).filter(isMessage);
-      if (thread.threadId === "") return events.slice(1).map(observe);
+      if (thread.threadId === "" || thread.threadId === thread.channelId) return events.slice(1).map(observe);
       return events.filter((event) => threadOf(event) === thread.threadId).map(observe);
     },
     async directMessages(user) {

@@ -176,16 +176,16 @@ describe("matrix adapter: what people do", () => {
     const thread = await started.openThread(request, { idempotencyKey: "room-9" });
     const again = await started.openThread(request, { idempotencyKey: "room-9" });
     expect(again).toEqual(thread);
-    expect(thread.threadId).toBe("");
+    expect(thread.threadId).toBe(thread.channelId);
     expect(world.fake.requestsTo("POST", "/createRoom")).toHaveLength(1);
     expect(world.fake.requestsTo("POST", "/createRoom")[0]?.body).toMatchObject({ name: "N-2026-0009 takedown", invite: [BOB] });
     expect(botEvents(thread.channelId).map((event) => event.content.body)).toEqual(["card N-2026-0009"]);
     expect(String(botEvents(world.roomId).at(-1)?.content.body)).toContain(encodeURIComponent(thread.channelId));
     world.fake.join(thread.channelId, BOB);
     await say(BOB, "we took it down", {}, thread.channelId);
-    expect(handler.events.filter((event) => event.type === "message")).toMatchObject([{ text: "we took it down", where: { channelId: thread.channelId, threadId: "" } }]);
+    expect(handler.events.filter((event) => event.type === "message")).toMatchObject([{ text: "we took it down", where: { channelId: thread.channelId, threadId: thread.channelId } }]);
     await say(BOB, "!case ack", {}, thread.channelId);
-    expect(commands().at(-1)).toMatchObject({ text: "/case ack", where: { channelId: thread.channelId, threadId: "" } });
+    expect(commands().at(-1)).toMatchObject({ text: "/case ack", where: { channelId: thread.channelId, threadId: thread.channelId } });
   });
 
   it("logs in with the password once and keeps the token", async () => {

@@ -213,6 +213,8 @@ CREATE TABLE "Case" (
     "ackDurationMs" INTEGER NOT NULL,
     "resolveDurationMs" INTEGER,
     "updatedAt" TIMESTAMP(3) NOT NULL,
+    "nextReminderAt" TIMESTAMP(3),
+    "remindedUntil" TIMESTAMP(3),
 
     CONSTRAINT "Case_pkey" PRIMARY KEY ("id")
 );
@@ -244,6 +246,15 @@ CREATE TABLE "CaseMessage" (
     "inboundKey" TEXT NOT NULL,
 
     CONSTRAINT "CaseMessage_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "DigestSubscription" (
+    "contactId" TEXT NOT NULL,
+    "subscribed" BOOLEAN NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "DigestSubscription_pkey" PRIMARY KEY ("contactId")
 );
 
 -- CreateIndex
@@ -334,6 +345,9 @@ CREATE INDEX "Case_openerOrgId_state_idx" ON "Case"("openerOrgId", "state");
 CREATE INDEX "Case_openedAt_idx" ON "Case"("openedAt");
 
 -- CreateIndex
+CREATE INDEX "Case_nextReminderAt_idx" ON "Case"("nextReminderAt");
+
+-- CreateIndex
 CREATE INDEX "CaseThread_platform_threadId_idx" ON "CaseThread"("platform", "threadId");
 
 -- CreateIndex
@@ -344,6 +358,9 @@ CREATE UNIQUE INDEX "CaseMessage_inboundKey_key" ON "CaseMessage"("inboundKey");
 
 -- CreateIndex
 CREATE INDEX "CaseMessage_caseId_at_idx" ON "CaseMessage"("caseId", "at");
+
+-- CreateIndex
+CREATE INDEX "DigestSubscription_subscribed_idx" ON "DigestSubscription"("subscribed");
 
 -- AddForeignKey
 ALTER TABLE "Responsibility" ADD CONSTRAINT "Responsibility_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;

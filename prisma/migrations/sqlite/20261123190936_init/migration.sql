@@ -193,7 +193,9 @@ CREATE TABLE "Case" (
     "extendedMs" INTEGER NOT NULL DEFAULT 0,
     "ackDurationMs" INTEGER NOT NULL,
     "resolveDurationMs" INTEGER,
-    "updatedAt" DATETIME NOT NULL
+    "updatedAt" DATETIME NOT NULL,
+    "nextReminderAt" DATETIME,
+    "remindedUntil" DATETIME
 );
 
 -- CreateTable
@@ -221,6 +223,13 @@ CREATE TABLE "CaseMessage" (
     "at" DATETIME NOT NULL,
     "inboundKey" TEXT NOT NULL,
     CONSTRAINT "CaseMessage_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "DigestSubscription" (
+    "contactId" TEXT NOT NULL PRIMARY KEY,
+    "subscribed" BOOLEAN NOT NULL,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateIndex
@@ -311,6 +320,9 @@ CREATE INDEX "Case_openerOrgId_state_idx" ON "Case"("openerOrgId", "state");
 CREATE INDEX "Case_openedAt_idx" ON "Case"("openedAt");
 
 -- CreateIndex
+CREATE INDEX "Case_nextReminderAt_idx" ON "Case"("nextReminderAt");
+
+-- CreateIndex
 CREATE INDEX "CaseThread_platform_threadId_idx" ON "CaseThread"("platform", "threadId");
 
 -- CreateIndex
@@ -321,3 +333,6 @@ CREATE UNIQUE INDEX "CaseMessage_inboundKey_key" ON "CaseMessage"("inboundKey");
 
 -- CreateIndex
 CREATE INDEX "CaseMessage_caseId_at_idx" ON "CaseMessage"("caseId", "at");
+
+-- CreateIndex
+CREATE INDEX "DigestSubscription_subscribed_idx" ON "DigestSubscription"("subscribed");

@@ -1,0 +1,158 @@
+// A reminder digest: overdue cases, cases due soon, unacknowledged cases and stale directory entries, for the whole
+// installation (coordinators) or one organisation (its admins). Rendered counts first, then the lists; TLP-safe:
+// a TLP:RED case shows its reference and deadline only, a TLP:AMBER+STRICT case no content.
+import { KIND_INFO, type CaseKind } from "../cases/kinds.js";
+import { ACTIVE_STATES } from "../cases/lifecycle.js";
+import { dueText } from "../cases/render.js";
+import type { MessageSection, OutboundMessage } from "../core/message.js";
+import type { Db } from "../store/db.js";
+import { formatDuration, formatLocal } from "../time/calendar.js";
+
+/** Whose cases and contacts a digest covers: every organisation, or one. */
+export type DigestScope = { type: "installation" } | { type: "organisation"; organisationId: string; slug: string; name: string };
+
+/** A case as a digest lists it. */
+export interface DigestCase {
+  reference: string;
+  kind: CaseKind;
+  state: string;
+  tlp: string;
+  summary: string;
+  opener: string;
+  recipient: string;
+  /** The deadline that matters now: acknowledge while unacknowledged, else resolve. */
+  deadline: { of: "acknowledge" | "resolve"; at: Date } | null;
+}
+
+/** A contact whose entry has gone stale. */
+export interface DigestContact {
+  handle: string;
+  name: string;
+  organisation: string;
+  /** "unverified", or "asked to confirm" (awaiting an answer). */
+  state: string;
+  since: Date | null;
+}
+
+/** One section: how many in all, and the first of them. */
+export interface DigestSection<T> {
+  count: number;
+  items: T[];
+}
+
+/** What a digest holds, as of `asOf`. */
+export interface DigestContent {
+  scope: DigestScope;
+  asOf: Date;
+  dueSoonWithinMs: number;
+  overdue: DigestSection<DigestCase>;
+  dueSoon: DigestSection<DigestCase>;
+  unacknowledged: DigestSection<DigestCase>;
+  staleContacts: DigestSection<DigestContact>;
+}
+
+const CASE_SELECT = { reference: true, kind: true, state: true, tlp: true, summary: true, openerOrgId: true, recipientOrgId: true, ackDueAt: true, resolveDueAt: true } as const;
+
+/** Whether a digest has nothing in it. */
+export function isEmptyDigest(content: DigestContent): boolean {
+  return content.overdue.count + content.dueSoon.count + content.unacknowledged.count + content.staleContacts.count === 0;
+}
+
+/** Reads a digest's content with a few indexed, limited queries per section. */
+export async function readDigest(db: Db, scope: DigestScope, asOf: Date, options: { dueSoonWithinMs: number; listLimit: number }): Promise<DigestContent> {
+  const soon = new Date(asOf.getTime() + options.dueSoonWithinMs);
+  const parties = scope.type === "organisation" ? [{ OR: [{ openerOrgId: scope.organisationId }, { recipientOrgId: scope.organisationId }] }] : [];
+  const active = { state: { in: [...ACTIVE_STATES] } };
+  const overdue = { AND: [...parties, active, { OR: [{ ackDueAt: { lt: asOf } }, { resolveDueAt: { lt: asOf } }] }] };
+  const dueSoon = {
+    AND: [
+      ...parties, active,
+      { OR: [{ ackDueAt: null }, { ackDueAt: { gte: asOf } }] },
+      { OR: [{ resolveDueAt: null }, { resolveDueAt: { gte: asOf } }] },
+      { OR: [{ ackDueAt: { lte: soon } }, { resolveDueAt: { lte: soon } }] },
+    ],
+  };
+  const unacknowledged = { AND: [...parties, { state: "open" }] };
+  const order = [{ ackDueAt: "asc" as const }, { resolveDueAt: "asc" as const }];
+  const take = options.listLimit;
+  const [overdueRows, overdueCount, soonRows, soonCount, openRows, openCount] = await Promise.all([
+    db.case.findMany({ where: overdue, select: CASE_SELECT, orderBy: order, take }), db.case.count({ where: overdue }),
+    db.case.findMany({ where: dueSoon, select: CASE_SELECT, orderBy: order, take }), db.case.count({ where: dueSoon }),
+    db.case.findMany({ where: unacknowledged, select: CASE_SELECT, orderBy: order, take }), db.case.count({ where: unacknowledged }),
+  ]);
+  const staleWhere = {
+    removedAt: null,
+    ...(scope.type === "organisation" ? { organisationId: scope.organisationId } : {}),
+    OR: [{ verification: "unverified" }, { verificationAskedAt: { not: null } }],
+  };
+  const [staleRows, staleCount] = await Promise.all([
+    db.contact.findMany({ where: staleWhere, select: { handle: true, name: true, organisationId: true, verification: true, verificationAskedAt: true, lastVerifiedAt: true }, orderBy: { handle: "asc" }, take }),
+    db.contact.count({ where: staleWhere }),
+  ]);
+  const organisationIds = new Set([...overdueRows, ...soonRows, ...openRows].flatMap((row) => [row.openerOrgId, row.recipientOrgId]));
+  for (const row of staleRows) organisationIds.add(row.organisationId);
+  const organisations = new Map((await db.organisation.findMany({ where: { id: { in: [...organisationIds] } }, select: { id: true, slug: true } })).map((row) => [row.id, row.slug]));
+  const toCase = (row: (typeof overdueRows)[number]): DigestCase => ({
+    reference: row.reference, kind: row.kind as CaseKind, state: row.state, tlp: row.tlp, summary: row.summary,
+    opener: organisations.get(row.openerOrgId) ?? "?", recipient: organisations.get(row.recipientOrgId) ?? "?",
+    deadline: row.ackDueAt ? { of: "acknowledge", at: row.ackDueAt } : row.resolveDueAt ? { of: "resolve", at: row.resolveDueAt } : null,
+  });
+  return {
+    scope, asOf, dueSoonWithinMs: options.dueSoonWithinMs,
+    overdue: { count: overdueCount, items: overdueRows.map(toCase) },
+    dueSoon: { count: soonCount, items: soonRows.map(toCase) },
+    unacknowledged: { count: openCount, items: openRows.map(toCase) },
+    staleContacts: {
+      count: staleCount,
+      items: staleRows.map((row) => ({
+        handle: row.handle, name: row.name, organisation: organisations.get(row.organisationId) ?? "?",
+        state: row.verification === "unverified" ? "unverified" : "asked to confirm",
+        since: row.verification === "unverified" ? row.lastVerifiedAt : row.verificationAskedAt,
+      })),
+    },
+  };
+}
+
+/** One case as a digest line; TLP:RED shows reference and deadline only, TLP:AMBER+STRICT no content. */
+export function digestCaseLine(item: DigestCase, asOf: Date, timeZone: string): string {
+  const deadline = item.deadline ? `${item.deadline.of} by ${dueText(item.deadline.at, asOf, timeZone)}` : "no deadline running";
+  if (item.tlp === "RED") return `${item.reference} · TLP:RED · ${deadline}`;
+  const parts = [item.reference, KIND_INFO[item.kind].label, `${item.opener} → ${item.recipient}`, item.state, deadline, `TLP:${item.tlp}`];
+  if (item.tlp !== "AMBER+STRICT") parts.push(item.summary);
+  return parts.join(" · ");
+}
+
+function contactLine(item: DigestContact): string {
+  return `${item.name} (${item.handle}) · ${item.organisation} · ${item.state}${item.since ? ` since ${item.since.toISOString().slice(0, 10)}` : ""}`;
+}
+
+/** Renders a digest for a reader in `timeZone`: a title, the counts, then each non-empty section's list. */
+export function renderDigest(content: DigestContent, reader: { name: string; timeZone: string }): OutboundMessage {
+  const scope = content.scope.type === "installation" ? "all organisations" : `${content.scope.name} [${content.scope.slug}]`;
+  const title = `Digest for ${reader.name} · ${scope} · ${formatLocal(content.asOf, reader.timeZone)}`;
+  const within = formatDuration(content.dueSoonWithinMs);
+  const counts = [
+    `Overdue ${content.overdue.count}`,
+    `Due within ${within} ${content.dueSoon.count}`,
+    `Unacknowledged ${content.unacknowledged.count}`,
+    `Stale contacts ${content.staleContacts.count}`,
+  ].join(" · ");
+  const sections: MessageSection[] = [{ text: counts }];
+  const lines = [title, counts];
+  const add = <T>(heading: string, section: DigestSection<T>, line: (item: T) => string) => {
+    if (section.count === 0) return;
+    const items = section.items.map(line);
+    if (section.count > section.items.length) items.push(`… and ${section.count - section.items.length} more`);
+    sections.push({ heading: `${heading} (${section.count})`, text: items.map((item) => `• ${item}`).join("\n") });
+    lines.push("", `${heading} (${section.count})`, ...items.map((item) => `• ${item}`));
+  };
+  const caseLine = (item: DigestCase) => digestCaseLine(item, content.asOf, reader.timeZone);
+  add("Overdue", content.overdue, caseLine);
+  add(`Due within ${within}`, content.dueSoon, caseLine);
+  add("Unacknowledged", content.unacknowledged, caseLine);
+  add("Stale contacts", content.staleContacts, contactLine);
+  if (isEmptyDigest(content)) lines.push("Nothing overdue, nothing due soon, everything acknowledged, every contact confirmed.");
+  const listsCases = content.overdue.count + content.dueSoon.count + content.unacknowledged.count > 0;
+  // Case parties and deadlines are shared need-to-know: the digest as a whole is at least TLP:AMBER.
+  return { title, text: lines.join("\n"), sections, tone: content.overdue.count > 0 ? "warning" : "info", ...(listsCases ? { tlp: "AMBER" as const } : {}) };
+}

@@ -1,0 +1,82 @@
+// The reminder jobs together: sweep, digests and revalidation, each run under its lease in the database so that of
+// several Liaison processes only one runs it at a time. Used by the scheduler (`liaison start`) and by
+// `liaison reminders run`.
+import type { Logger } from "pino";
+import type { Clock } from "../core/clock.js";
+import type { Db, Provider } from "../store/db.js";
+import type { EscalationPolicy } from "./config.js";
+import type { RemindersConfig } from "./settings.js";
+import type { DigestService } from "./digests.js";
+import { acquireLease, newLeaseHolder, releaseLease } from "./lease.js";
+import { JOB_NAMES, type JobName, type JobReport } from "./report.js";
+import { RevalidationService } from "./revalidation.js";
+import type { ScheduledJob } from "./scheduler.js";
+import { ReminderSweep } from "./sweep.js";
+
+/** What the jobs are built from. */
+export interface ReminderJobsOptions {
+  db: Db;
+  /** Which database: the embedded one takes batch statements (sqlite-batch.ts). */
+  provider: Provider;
+  /** The time the jobs act as of (a ManualClock for `reminders run --now`). */
+  clock: Clock;
+  /** The real clock, for leases: whether a holder is alive is a matter of real time. */
+  leaseClock: Clock;
+  logger: Logger;
+  config: RemindersConfig;
+  policy: EscalationPolicy;
+  digests: DigestService;
+}
+
+/** Runs the named jobs under their leases. */
+export class ReminderJobs {
+  /** This process's (this core's) name as a lease holder. */
+  readonly holder = newLeaseHolder();
+  private readonly runners: Record<JobName, () => Promise<JobReport>>;
+
+  constructor(private readonly options: ReminderJobsOptions) {
+    const { db, clock, config, policy, digests, provider } = options;
+    const sweep = new ReminderSweep(db, clock, policy, config.sweep.batchSize, provider);
+    const revalidation = new RevalidationService(db, clock, config.revalidation, policy.quietHours, provider);
+    this.runners = { sweep: () => sweep.run(), digests: () => digests.run(), revalidation: () => revalidation.run() };
+  }
+
+  /** Runs one job unless it is switched off or another process holds its lease. */
+  async run(job: JobName): Promise<JobReport> {
+    const { db, leaseClock, config } = this.options;
+    if ((job === "digests" && !config.digests.enabled) || (job === "revalidation" && !config.revalidation.enabled)) {
+      return { job, handled: 0, queued: [], notes: [], skipped: `reminders.${job}.enabled is false` };
+    }
+    const lease = `job:${job}`;
+    const taken = await acquireLease(db, leaseClock, lease, this.holder, config.scheduler.leaseMs);
+    if (!taken.acquired) {
+      return { job, handled: 0, queued: [], notes: [], skipped: `another Liaison process is running it (${taken.taken.holder}, lease until ${taken.taken.expiresAt.toISOString()})` };
+    }
+    try {
+      return await this.runners[job]();
+    } finally {
+      await releaseLease(db, lease, this.holder);
+    }
+  }
+
+  /** Runs every job once, in order: sweep, digests, revalidation. */
+  async runAll(only?: readonly JobName[]): Promise<JobReport[]> {
+    const reports: JobReport[] = [];
+    for (const job of JOB_NAMES) if (!only || only.includes(job)) reports.push(await this.run(job));
+    return reports;
+  }
+
+  /** The jobs for the scheduler, with their schedules from the configuration; each logs what it queued. */
+  scheduled(): ScheduledJob[] {
+    const { config, logger } = this.options;
+    return JOB_NAMES.map((job) => ({
+      name: job,
+      schedule: config.scheduler[job],
+      run: async () => {
+        const report = await this.run(job);
+        if (report.skipped) logger.debug({ job, reason: report.skipped }, "job skipped");
+        else if (report.queued.length > 0 || report.handled > 0) logger.info({ job, handled: report.handled, queued: report.queued.length, notes: report.notes }, "job ran");
+      },
+    }));
+  }
+}

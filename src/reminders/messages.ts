@@ -1,0 +1,110 @@
+// The texts of reminders and escalations, per audience. TLP-safe: people who are not named on a TLP:RED case (backup
+// and escalation contacts, coordinators) see its reference and deadline only, never what it is about.
+import { KIND_INFO, type CaseKind } from "../cases/kinds.js";
+import type { MessageAction, OutboundMessage, Tlp } from "../core/message.js";
+import { formatDuration, formatLocal } from "../time/calendar.js";
+import type { StepAudience } from "./config.js";
+import type { StepInstance } from "./plan.js";
+
+/** What a reminder says about its case. */
+export interface NudgeCase {
+  reference: string;
+  kind: CaseKind;
+  state: string;
+  tlp: Tlp;
+  topic: string;
+  summary: string;
+  opener: { slug: string; name: string };
+  recipient: { slug: string; name: string; timeZone: string };
+  responsible: { handle: string; name: string } | null;
+}
+
+const VERB = { acknowledge: "acknowledged", resolve: "resolved" } as const;
+
+/** Deadline texts already made, per step placed in time (a step is told to several audiences at once). */
+const deadlineTexts = new WeakMap<StepInstance, { at: number; text: string }>();
+
+/** "resolve by 2026-11-23 21:09 CET (in 25 min)" or "was to be resolved by ... (overdue by 1 h)". */
+function deadlineText(subject: NudgeCase, step: StepInstance, now: Date): string {
+  const known = deadlineTexts.get(step);
+  if (known?.at === now.getTime()) return known.text;
+  const text = makeDeadlineText(subject, step, now);
+  deadlineTexts.set(step, { at: now.getTime(), text });
+  return text;
+}
+
+/** Local times already formatted, by time zone and minute: a sweep formats many deadlines that fall in the same minute. */
+const localTimes = new Map<string, string>();
+
+/** formatLocal, remembered per time zone and minute. */
+function localTime(at: Date, timeZone: string): string {
+  const key = `${timeZone} ${Math.floor(at.getTime() / 60_000)}`;
+  let text = localTimes.get(key);
+  if (text === undefined) {
+    if (localTimes.size > 5000) localTimes.clear();
+    localTimes.set(key, (text = formatLocal(at, timeZone)));
+  }
+  return text;
+}
+
+function makeDeadlineText(subject: NudgeCase, step: StepInstance, now: Date): string {
+  const remainingMs = step.deadline.getTime() - now.getTime();
+  const local = localTime(step.deadline, subject.recipient.timeZone);
+  return remainingMs > 0
+    ? `must be ${VERB[step.of]} by ${local} (in ${formatDuration(remainingMs)})`
+    : `was to be ${VERB[step.of]} by ${local}: OVERDUE${remainingMs < 0 ? ` by ${formatDuration(-remainingMs)}` : ""}`;
+}
+
+/** The buttons of a reminder to the people who can act: acknowledge (while open) and resolve. */
+function actionsFor(subject: NudgeCase): MessageAction[] {
+  const actions: MessageAction[] = [];
+  if (subject.state === "open") actions.push({ id: "ack", label: "Acknowledge", style: "primary", command: `/case ack ${subject.reference}`, reaction: "✅" });
+  actions.push({ id: "status", label: "Status", command: `/case status ${subject.reference}` });
+  return actions;
+}
+
+/** Whether an audience is named on the case (and so may see a TLP:RED case's content). */
+function named(audience: StepAudience): boolean {
+  return audience === "responsible" || audience === "opener" || audience === "threads" || audience === "recipient-thread";
+}
+
+/** The message of one step for one audience. */
+export function nudgeMessage(subject: NudgeCase, step: StepInstance, audience: StepAudience, now: Date): OutboundMessage {
+  const label = KIND_INFO[subject.kind].label;
+  const overdue = step.deadline.getTime() <= now.getTime();
+  const mark = overdue ? "⚠" : "⏰";
+  const head = `${subject.reference} (${label}, ${subject.opener.slug} → ${subject.recipient.slug}) ${deadlineText(subject, step, now)}.`;
+  const about = subject.tlp === "RED" && !named(audience) ? "TLP:RED: the content is shown to the named people only." : `About: ${subject.summary}`;
+  const responsible = subject.responsible ? `${subject.responsible.name} (${subject.responsible.handle})` : "nobody yet";
+  const lines: string[] = [];
+  switch (audience) {
+    case "responsible":
+      lines.push(`${mark} ${overdue ? "Overdue" : "Reminder"}: ${head}`, about, `Act on it: /case ${subject.state === "open" ? "ack" : "resolve"} ${subject.reference}`);
+      break;
+    case "opener":
+      lines.push(`${mark} ${head}`, `Responsible at ${subject.recipient.name}: ${responsible}.`);
+      break;
+    case "threads":
+    case "recipient-thread":
+      lines.push(`${mark} ${overdue ? "Overdue: " : "Reminder: "}${head}`, `Responsible: ${responsible}.`);
+      break;
+    case "backup":
+    case "escalation":
+      lines.push(
+        `${mark} Escalation: ${head}`,
+        about,
+        `You are a${audience === "backup" ? " backup" : "n escalation"} contact of ${subject.recipient.name} for ${subject.topic}; the responsible contact is ${responsible}.`,
+        `Take it over with /case reassign ${subject.reference} --to <your handle>, or reach ${subject.responsible?.name ?? "your colleagues"}.`,
+      );
+      break;
+    case "coordinators":
+      lines.push(`${mark} Escalation to coordinators: ${head}`, about, `${subject.recipient.name} has been reminded; responsible: ${responsible}.`);
+      break;
+  }
+  return {
+    text: lines.join("\n"),
+    tone: overdue ? "warning" : "info",
+    tlp: subject.tlp,
+    ...(audience === "responsible" || audience === "backup" || audience === "escalation" ? { actions: actionsFor(subject) } : {}),
+  };
+}

@@ -1,0 +1,282 @@
+// The sweep: finds the cases with a reminder step due (an indexed range query on Case.nextReminderAt, so its cost
+// grows with what is due, not with the number of open cases), sends the latest due step of each (catching up after
+// downtime with one message, not a burst), and moves each case's nextReminderAt on. Every message carries a
+// once-only key and is written in the same transaction as the case's new reminder state and the record.
+import type { AuditRecord } from "../audit/log.js";
+import { recipientCalendar } from "../cases/clock.js";
+import type { CaseKind, Priority } from "../cases/kinds.js";
+import type { Clock } from "../core/clock.js";
+import type { OutboundMessage } from "../core/message.js";
+import { contactStream, threadStream, type OutboxItem } from "../outbox/outbox.js";
+import type { Db, Provider } from "../store/db.js";
+import type { Pause } from "../time/calendar.js";
+import type { EscalationPolicy, StepAudience } from "./config.js";
+import { nudgeMessage, type NudgeCase } from "./messages.js";
+import { deliverableTime, dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
+import { appendAuditBatch, enqueueBatch } from "./record.js";
+import { sqliteClaimCases, sqliteDate, sqliteSelect } from "./sqlite-batch.js";
+import { labelOf, type JobReport } from "./report.js";
+
+const CASE_FIELDS = {
+  id: true, reference: true, kind: true, priority: true, state: true, tlp: true, topic: true, summary: true, openerOrgId: true,
+  openerContactId: true, recipientOrgId: true, responsibleContactId: true, clockMode: true, clockStartAt: true, pauses: true,
+  ackDurationMs: true, resolveDurationMs: true, extendedMs: true, ackDueAt: true, resolveDueAt: true, nextReminderAt: true,
+  remindedUntil: true, updatedAt: true,
+} as const;
+
+/** A due case as the sweep reads it. */
+interface DueRow {
+  id: string;
+  reference: string;
+  kind: string;
+  priority: string;
+  state: string;
+  tlp: string;
+  topic: string;
+  summary: string;
+  openerOrgId: string;
+  openerContactId: string;
+  recipientOrgId: string;
+  responsibleContactId: string | null;
+  clockMode: string;
+  clockStartAt: Date;
+  pauses: string;
+  ackDurationMs: number;
+  resolveDurationMs: number | null;
+  extendedMs: number;
+  ackDueAt: Date | null;
+  resolveDueAt: Date | null;
+  nextReminderAt: Date | null;
+  remindedUntil: Date | null;
+  updatedAt: Date;
+}
+
+const DATE_FIELDS = ["clockStartAt", "ackDueAt", "resolveDueAt", "nextReminderAt", "remindedUntil", "updatedAt"] as const;
+
+interface ThreadRow {
+  id: string;
+  caseId: string;
+  organisationId: string;
+  kind: string;
+  title: string;
+}
+
+interface Person {
+  id: string;
+  handle: string;
+  name: string;
+  organisationId: string;
+  timeZone: string | null;
+}
+
+interface Organisation {
+  id: string;
+  slug: string;
+  name: string;
+  timeZone: string;
+  workingHours: string;
+}
+
+/** A due case and what the sweep decided for it. */
+interface Planned {
+  row: DueRow;
+  subject: ReminderCase;
+  /** The step to send (the latest due), if any. */
+  step: StepInstance | undefined;
+  passedOver: StepInstance[];
+  next: Date | null;
+}
+
+/** Most batches one sweep handles before it leaves the rest to the next run. */
+const MAX_BATCHES = 50;
+
+/** Runs the reminder sweep. */
+export class ReminderSweep {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly policy: EscalationPolicy,
+    private readonly batchSize: number,
+    private readonly provider: Provider,
+  ) {}
+
+  /** Handles every case with a step due now; returns what was queued. */
+  async run(): Promise<JobReport> {
+    const now = this.clock.now();
+    const report: JobReport = { job: "sweep", handled: 0, queued: [], notes: [] };
+    for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
+      const rows = await this.dueCases(now);
+      if (rows.length === 0) break;
+      await this.handleBatch(rows, now, report);
+      if (rows.length < this.batchSize) break;
+    }
+    return report;
+  }
+
+  /** The cases with work due, oldest first: a range read of the nextReminderAt index. */
+  private async dueCases(now: Date): Promise<DueRow[]> {
+    if (this.provider !== "sqlite") return this.db.case.findMany({ where: { nextReminderAt: { lte: now } }, orderBy: { nextReminderAt: "asc" }, take: this.batchSize, select: CASE_FIELDS });
+    const rows = await sqliteSelect<Record<string, unknown>>(this.db, Object.keys(CASE_FIELDS), `"Case" WHERE "nextReminderAt" <= ? ORDER BY "nextReminderAt" LIMIT ?`, [sqliteDate(now), this.batchSize]);
+    for (const row of rows) for (const field of DATE_FIELDS) if (typeof row[field] === "string") row[field] = new Date(row[field]);
+    return rows as unknown as DueRow[];
+  }
+
+  /** The case threads of the given cases. */
+  private async threadsOf(caseIds: readonly string[]): Promise<ThreadRow[]> {
+    if (caseIds.length === 0) return [];
+    if (this.provider === "sqlite") return sqliteSelect<ThreadRow>(this.db, ["id", "caseId", "organisationId", "kind", "title"], `"CaseThread" WHERE "caseId" IN (SELECT value FROM json_each(?))`, [JSON.stringify(caseIds)]);
+    return this.db.caseThread.findMany({ where: { caseId: { in: [...caseIds] } }, select: { id: true, caseId: true, organisationId: true, kind: true, title: true } });
+  }
+
+  private async handleBatch(rows: DueRow[], now: Date, report: JobReport): Promise<void> {
+    const organisations = await this.organisations(rows.flatMap((row) => [row.openerOrgId, row.recipientOrgId]));
+    const planned = rows.map((row) => this.planCase(row, organisations, now));
+    const audiences = new Set(planned.flatMap((entry) => entry.step?.rule.to ?? []));
+    const withStep = planned.filter((entry) => entry.step);
+    const threadList = audiences.has("threads") || audiences.has("recipient-thread") ? await this.threadsOf(withStep.map((entry) => entry.row.id)) : [];
+    const threads = new Map<string, ThreadRow[]>();
+    for (const thread of threadList) threads.set(thread.caseId, [...(threads.get(thread.caseId) ?? []), thread]);
+    const roleHolders = await this.roleHolders(withStep, audiences);
+    const coordinators = audiences.has("coordinators") ? await this.db.contact.findMany({ where: { coordinator: true, removedAt: null }, select: PERSON_FIELDS, orderBy: { handle: "asc" } }) : [];
+    const people = await this.people(withStep.flatMap((entry) => [entry.row.responsibleContactId, entry.row.openerContactId]));
+    const moreOrganisations = await this.organisations([...coordinators, ...roleHolders.map((holder) => holder.contact)].map((person) => person.organisationId).filter((id) => !organisations.has(id)));
+    for (const [id, organisation] of moreOrganisations) organisations.set(id, organisation);
+
+    const itemsByCase = new Map<string, OutboxItem[]>();
+    const labels = new Map<OutboxItem, string>();
+    for (const entry of withStep) {
+      const step = entry.step as StepInstance;
+      const { row } = entry;
+      const subject = this.nudgeCase(row, organisations, people);
+      const items: OutboxItem[] = [];
+      const contacted = new Set<string>();
+      const messages = new Map<StepAudience, OutboundMessage>();
+      const messageFor = (audience: StepAudience): OutboundMessage => {
+        let message = messages.get(audience);
+        if (!message) messages.set(audience, (message = nudgeMessage(subject, step, audience, now)));
+        return message;
+      };
+      const dm = (person: Person | undefined, audience: StepAudience) => {
+        if (!person || contacted.has(person.id)) return;
+        contacted.add(person.id);
+        const organisation = organisations.get(person.organisationId);
+        const notBefore = row.clockMode === "continuous" || !organisation ? undefined : deliverableTime(now, recipientCalendar(person.timeZone ?? organisation.timeZone, organisation.workingHours), this.policy.quietHours);
+        items.push({
+          streamKey: contactStream(person.id), destination: { type: "contact", contactId: person.id }, message: messageFor(audience),
+          onceKey: `reminder:${row.id}:${step.key}:contact:${person.id}`, ...(notBefore && notBefore > now ? { notBefore } : {}),
+        });
+        labels.set(items[items.length - 1] as OutboxItem, `DM → ${person.handle}`);
+      };
+      for (const audience of step.rule.to) {
+        if (audience === "threads" || audience === "recipient-thread") {
+          for (const thread of threads.get(row.id) ?? []) {
+            if (audience === "recipient-thread" && thread.organisationId !== row.recipientOrgId) continue;
+            if (items.some((item) => item.destination.type === "case-thread" && item.destination.caseThreadId === thread.id)) continue;
+            const item: OutboxItem = { streamKey: threadStream(thread.id), destination: { type: "case-thread", caseThreadId: thread.id }, message: messageFor(audience), onceKey: `reminder:${row.id}:${step.key}:thread:${thread.id}` };
+            items.push(item);
+            labels.set(item, labelOf(thread));
+          }
+        } else if (audience === "responsible" || audience === "opener") {
+          dm(people.get((audience === "responsible" ? row.responsibleContactId : row.openerContactId) ?? ""), audience);
+        } else if (audience === "backup" || audience === "escalation") {
+          const holders = roleHolders.filter((holder) => holder.role === audience && holder.topic === row.topic && holder.contact.organisationId === row.recipientOrgId);
+          if (holders.length === 0) report.notes.push(`${row.reference}: no ${audience} contact at ${subject.recipient.slug} for ${row.topic}`);
+          for (const holder of holders) dm(holder.contact, audience);
+        } else {
+          for (const coordinator of coordinators) dm(coordinator, audience);
+        }
+      }
+      itemsByCase.set(row.id, items);
+    }
+    await this.commit(planned, itemsByCase, labels, now, report);
+  }
+
+  /** Writes the batch: each case's new reminder state (only if the case did not change meanwhile), its messages and its record. */
+  private async commit(planned: Planned[], itemsByCase: Map<string, OutboxItem[]>, labels: Map<OutboxItem, string>, now: Date, report: JobReport): Promise<void> {
+    const sorted = [...planned].sort((a, b) => (a.row.id < b.row.id ? -1 : 1));
+    await this.db.$transaction(async (tx) => {
+      let claimed: Planned[] = [];
+      if (this.provider === "sqlite") {
+        const ids = await sqliteClaimCases(tx, sorted.map((entry) => ({ id: entry.row.id, updatedAt: entry.row.updatedAt, seen: entry.row.nextReminderAt, next: entry.next })), now);
+        claimed = sorted.filter((entry) => ids.has(entry.row.id));
+      } else {
+        for (const entry of sorted) {
+          const updated = await tx.case.updateMany({
+            where: { id: entry.row.id, updatedAt: entry.row.updatedAt, nextReminderAt: entry.row.nextReminderAt },
+            data: { nextReminderAt: entry.next, remindedUntil: now },
+          });
+          if (updated.count > 0) claimed.push(entry);
+        }
+      }
+      const items = claimed.flatMap((entry) => itemsByCase.get(entry.row.id) ?? []);
+      const written = new Set(await enqueueBatch(tx, this.clock, items, this.provider));
+      // One record entry per batch, naming every case, step and recipient: a thousand reminders are one entry, not
+      // a thousand (the messages themselves, with their once-only keys, are kept in the outbox).
+      const entries: Record<string, unknown>[] = [];
+      for (const entry of claimed) {
+        if (!entry.step) continue;
+        const planned = itemsByCase.get(entry.row.id) ?? [];
+        const sent = planned.filter((item) => written.has(item));
+        if (sent.length === 0 && planned.length > 0) continue;
+        entries.push({ case: entry.row.reference, step: entry.step.rule.step, of: entry.step.of, deadline: entry.step.deadline, to: sent.map((item) => labels.get(item) ?? ""), passedOver: entry.passedOver.map((step) => step.rule.step) });
+        for (const item of sent) report.queued.push({ subject: entry.row.reference, step: entry.step.rule.step, to: labels.get(item) ?? "", text: item.message.text });
+      }
+      const record: AuditRecord = { actorId: null, actor: "system", via: "scheduler", action: "reminders.sweep", subjectType: "job", subjectId: "sweep", result: "ok", detail: { asOf: now, reminders: entries } };
+      if (entries.length > 0) await appendAuditBatch(tx, this.clock, [record], this.provider);
+      report.handled += claimed.length;
+    });
+  }
+
+  /** What the sweep does with one due case: the latest due step, the steps passed over, and the next time. */
+  private planCase(row: DueRow, organisations: Map<string, Organisation>, now: Date): Planned {
+    const recipient = organisations.get(row.recipientOrgId);
+    const subject: ReminderCase = {
+      kind: row.kind as CaseKind, priority: row.priority as Priority, clockMode: row.clockMode as ReminderCase["clockMode"], clockStartAt: row.clockStartAt,
+      pauses: (JSON.parse(row.pauses) as { from: string; to?: string }[]).map((pause): Pause => ({ from: new Date(pause.from), ...(pause.to ? { to: new Date(pause.to) } : {}) })),
+      ackDurationMs: row.ackDurationMs, resolveDurationMs: row.resolveDurationMs, extendedMs: row.extendedMs, ackDueAt: row.ackDueAt, resolveDueAt: row.resolveDueAt,
+      recipient: { timeZone: recipient?.timeZone ?? "UTC", workingHours: recipient?.workingHours ?? "24/7" },
+    };
+    const ladder = ladderOf(this.policy, subject);
+    const due = dueSteps(ladder, row.remindedUntil ?? new Date(0), now);
+    return { row, subject, step: due[due.length - 1], passedOver: due.slice(0, -1), next: nextReminderAt(ladder, now) };
+  }
+
+  private nudgeCase(row: DueRow, organisations: Map<string, Organisation>, people: Map<string, Person>): NudgeCase {
+    const opener = organisations.get(row.openerOrgId);
+    const recipient = organisations.get(row.recipientOrgId);
+    const responsible = row.responsibleContactId ? people.get(row.responsibleContactId) : undefined;
+    return {
+      reference: row.reference, kind: row.kind as CaseKind, state: row.state, tlp: row.tlp as NudgeCase["tlp"], topic: row.topic, summary: row.summary,
+      opener: { slug: opener?.slug ?? "?", name: opener?.name ?? "?" },
+      recipient: { slug: recipient?.slug ?? "?", name: recipient?.name ?? "?", timeZone: recipient?.timeZone ?? "UTC" },
+      responsible: responsible ? { handle: responsible.handle, name: responsible.name } : null,
+    };
+  }
+
+  private async organisations(ids: readonly string[]): Promise<Map<string, Organisation>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db.organisation.findMany({ where: { id: { in: unique } }, select: { id: true, slug: true, name: true, timeZone: true, workingHours: true } });
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  private async people(ids: readonly (string | null)[]): Promise<Map<string, Person>> {
+    const unique = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db.contact.findMany({ where: { id: { in: unique }, removedAt: null }, select: PERSON_FIELDS });
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** The recipients' backup and escalation contacts for the cases' topics, when a due step needs them. */
+  private async roleHolders(entries: Planned[], audiences: Set<StepAudience>): Promise<{ role: string; topic: string; contact: Person }[]> {
+    const roles = (["backup", "escalation"] as const).filter((role) => audiences.has(role));
+    if (roles.length === 0 || entries.length === 0) return [];
+    return this.db.contactRole.findMany({
+      where: { role: { in: roles }, topic: { in: [...new Set(entries.map((entry) => entry.row.topic))] }, contact: { organisationId: { in: [...new Set(entries.map((entry) => entry.row.recipientOrgId))] }, removedAt: null } },
+      select: { role: true, topic: true, contact: { select: PERSON_FIELDS } },
+      orderBy: { contact: { handle: "asc" } },
+    });
+  }
+}
+
+const PERSON_FIELDS = { id: true, handle: true, name: true, organisationId: true, timeZone: true } as const;

@@ -1,0 +1,83 @@
+// Digests: content (counts first, then lists), TLP (a TLP:RED case shows reference and deadline only), skipped when
+// empty, each reader's working morning in their time zone, once a day; /digest on demand and subscriptions.
+import { expect } from "vitest";
+import { describe, it } from "vitest";
+import { digestDueAt } from "../../src/reminders/digests.js";
+import { describeOnBothDatabases } from "../support/cases.js";
+import { openRemovalOrder, queuedLines, runJob } from "../support/reminders.js";
+
+describe("when a digest is due", () => {
+  it("is the configured time on a working day, or the start of working hours when later, in the reader's zone", () => {
+    expect(digestDueAt(new Date("2026-11-23T12:00:00Z"), "08:00", "Europe/Amsterdam", "mon-fri 08:30-17:30")).toEqual({ date: "2026-11-23", dueAt: new Date("2026-11-23T07:30:00Z") });
+    expect(digestDueAt(new Date("2026-11-23T12:00:00Z"), "08:00", "Asia/Tokyo", "24/7")).toEqual({ date: "2026-11-23", dueAt: new Date("2026-11-22T23:00:00Z") });
+    expect(digestDueAt(new Date("2026-11-22T12:00:00Z"), "08:00", "Europe/Amsterdam", "mon-fri 08:30-17:30")).toBeUndefined(); // Sunday
+  });
+});
+
+describeOnBothDatabases("digests", (harness, test) => {
+  test("a coordinator's digest each working morning: counts first, then the lists, once a day", async () => {
+    const h = harness();
+    const reference = await openRemovalOrder(h);
+    h.clock.set("2026-11-21T09:00:00.000Z"); // Saturday: not a working day for demo.coordinator (mon-fri 08:30-17:30)
+    expect((await runJob(h, "digests")).queued).toEqual([]);
+    h.clock.set("2026-11-23T07:00:00.000Z"); // Monday 08:00 Amsterdam: working hours start at 08:30
+    expect((await runJob(h, "digests")).queued).toEqual([]);
+    h.clock.set("2026-11-23T07:31:00.000Z");
+    const report = await runJob(h, "digests");
+    expect(queuedLines(report)).toEqual(["[DM → demo.coordinator] digest"]);
+    const text = report.queued[0]?.text ?? "";
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("Digest for Dana Coordinator · all organisations · 2026-11-23 08:31 CET");
+    expect(lines[1]).toBe("Overdue 1 · Due within 1 d 0 · Unacknowledged 1 · Stale contacts 0");
+    expect(text).toContain(`• ${reference} · Removal order (TCO) · nl-iru → acme-hosting · open · acknowledge by 2026-11-20 11:15 CET (OVERDUE by`);
+    expect(text).toContain("https://example.test/v/1");
+    h.clock.set("2026-11-23T15:00:00.000Z");
+    expect((await runJob(h, "digests")).queued).toEqual([]);
+    h.clock.set("2026-11-24T07:45:00.000Z");
+    expect(queuedLines(await runJob(h, "digests"))).toEqual(["[DM → demo.coordinator] digest"]);
+  });
+
+  test("TLP:RED cases show their reference and deadline only; AMBER+STRICT no content", async () => {
+    const h = harness();
+    const red = await openRemovalOrder(h, " --tlp RED");
+    const strict = await openRemovalOrder(h, ' --tlp "AMBER+STRICT"');
+    h.clock.set("2026-11-20T10:05:00.000Z");
+    const text = (await h.ok("demo.coordinator", "/digest")).split("\n");
+    expect(text).toContain(`• ${red} · TLP:RED · acknowledge by 2026-11-20 11:15 CET (in 10 min)`);
+    const strictLine = text.find((line) => line.startsWith(`• ${strict}`)) ?? "";
+    expect(strictLine).toContain("TLP:AMBER+STRICT");
+    expect(text.join("\n")).not.toContain("example.test");
+  });
+
+  test("an empty digest is not sent; stale contacts are listed", async () => {
+    const h = harness();
+    h.clock.set("2026-11-23T08:00:00.000Z");
+    expect((await runJob(h, "digests")).queued).toEqual([]);
+    await h.db.contact.updateMany({ where: { handle: "lotte.visser" }, data: { verification: "unverified" } });
+    try {
+      const report = await runJob(h, "digests");
+      expect(report.queued[0]?.text).toContain("Stale contacts (1)\n• Lotte Visser (lotte.visser) · nl-police-cyber · unverified since 2025-08-20");
+    } finally {
+      await h.db.contact.updateMany({ where: { handle: "lotte.visser" }, data: { verification: "verified" } });
+    }
+  });
+
+  test("organisation admins subscribe to their organisation's digest; coordinators may unsubscribe", async () => {
+    const h = harness();
+    await openRemovalOrder(h);
+    try {
+      expect(await h.ok("jan.jansen", "/digest subscribe")).toContain("ACME Hosting B.V. [acme-hosting]");
+      expect((await h.run("eva.mulder", "/digest subscribe")).failure).toBe("not-allowed");
+      expect(await h.ok("demo.coordinator", "/digest unsubscribe")).toContain("no longer");
+      h.clock.set("2026-11-23T08:30:00.000Z");
+      const report = await runJob(h, "digests");
+      expect(queuedLines(report)).toEqual(["[DM → jan.jansen] digest"]);
+      expect(report.queued[0]?.text.split("\n")[0]).toBe("Digest for Jan Jansen · ACME Hosting B.V. [acme-hosting] · 2026-11-23 09:30 CET");
+      expect(await h.ok("jan.jansen", "/digest")).toContain("Unacknowledged 1");
+      expect((await h.run("jan.jansen", "/digest --org chirp-social")).failure).toBe("not-allowed");
+      expect(await h.ok("demo.coordinator", "/digest --org chirp-social")).toContain("Overdue 0 · Due within 1 d 0 · Unacknowledged 0");
+    } finally {
+      await h.db.digestSubscription.deleteMany();
+    }
+  });
+});

@@ -1,0 +1,122 @@
+// The sweep on a real database (SQLite and PostgreSQL) with a manual clock: each step of a removal order fires once, at
+// its time, to the right people; catching up after downtime sends only the latest step; a restarted core (or a sweep
+// run twice) never sends a step again; changes to the case move its reminders; working-hours cases wait.
+import { expect } from "vitest";
+import { createCore } from "../../src/app/app.js";
+import { silentLogger } from "../../src/log.js";
+import { describeOnBothDatabases, START, testConfig } from "../support/cases.js";
+import { HOUR, MINUTE, openRemovalOrder, queuedLines, reminderOutbox, runJob } from "../support/reminders.js";
+
+const at = (minutes: number) => new Date(new Date(START).getTime() + minutes * MINUTE);
+
+describeOnBothDatabases("reminder sweep", (harness, test) => {
+  test("each step of a removal order fires once, at its time, to its audience", async () => {
+    const h = harness();
+    const reference = await openRemovalOrder(h);
+    const expected: [number, string[]][] = [
+      [29, []],
+      [30, [`[DM → jan.jansen] half-time`, `[${reference} @ acme-hosting] half-time`]],
+      [49, []],
+      [50, ["[DM → jan.jansen] due-soon"]],
+      [60, [`[${reference} @ acme-hosting] overdue`, `[${reference} @ nl-iru] overdue`]],
+      [75, ["[DM → eva.mulder] backup"]],
+      [105, ["[DM → tom.hendriks] escalation"]],
+      [120, ["[DM → demo.coordinator] coordinators"]],
+      [600, []],
+    ];
+    for (const [minutes, lines] of expected) {
+      h.clock.set(at(minutes));
+      const report = await runJob(h, "sweep");
+      expect(queuedLines(report).sort(), `at +${minutes} min`).toEqual([...lines].sort());
+      // A second sweep at the same time finds nothing more.
+      expect((await runJob(h, "sweep")).queued, `again at +${minutes} min`).toEqual([]);
+    }
+    expect((await h.caseRow(reference)).nextReminderAt).toBeNull();
+    // Delivered as the console shows them.
+    await h.drain();
+    expect(h.adapter.directTexts("jan.jansen")[0]).toMatch(new RegExp(`^⏰ Reminder: ${reference} \\(Removal order \\(TCO\\), nl-iru → acme-hosting\\) must be resolved by 2026-11-20 12:00 CET \\(in 30 min\\)\\.`));
+    expect(h.adapter.threadTexts(`${reference} @ nl-iru`).at(-1)).toMatch(/^⚠ Overdue: .* OVERDUE by 0 s|^⚠ Overdue: .*was to be resolved by 2026-11-20 12:00 CET: OVERDUE/);
+    expect(h.adapter.directTexts("demo.coordinator")[0]).toContain("Escalation to coordinators");
+  });
+
+  test("after downtime only the latest due step is sent, and the passed-over steps are recorded", async () => {
+    const h = harness();
+    const reference = await openRemovalOrder(h);
+    h.clock.set(at(110)); // down from before half time until after the escalation step
+    const report = await runJob(h, "sweep");
+    expect(queuedLines(report)).toEqual(["[DM → tom.hendriks] escalation"]);
+    const record = await h.db.auditEntry.findFirstOrThrow({ where: { action: "reminders.sweep" } });
+    expect(JSON.parse(record.detail)).toMatchObject({ reminders: [{ case: reference, step: "escalation", to: ["DM → tom.hendriks"], passedOver: ["half-time", "due-soon", "overdue", "backup"] }] });
+    h.clock.set(at(121));
+    expect(queuedLines(await runJob(h, "sweep"))).toEqual(["[DM → demo.coordinator] coordinators"]);
+  });
+
+  test("a restarted Liaison (a new core on the same database) never sends a step twice", async () => {
+    const h = harness();
+    await openRemovalOrder(h);
+    h.clock.set(at(31));
+    expect(queuedLines(await runJob(h, "sweep"))).toHaveLength(2);
+    const restarted = createCore({ store: h.store, clock: h.clock, logger: silentLogger(), loaded: testConfig() });
+    expect((await restarted.reminders.run("sweep")).queued).toEqual([]);
+    // Even when the case's reminder state is put back (a crash between writing and moving on), the keys hold.
+    await h.db.case.updateMany({ data: { nextReminderAt: at(30), remindedUntil: at(0) } });
+    expect((await restarted.reminders.run("sweep")).queued).toEqual([]);
+    expect(await reminderOutbox(h)).toHaveLength(2);
+  });
+
+  test("acknowledging keeps the ladder of the resolve deadline; resolving ends it; an extension starts it afresh", async () => {
+    const h = harness();
+    const reference = await openRemovalOrder(h);
+    h.clock.set(at(31));
+    await runJob(h, "sweep");
+    h.clock.set(at(40));
+    await h.ok("jan.jansen", `/case ack ${reference}`);
+    expect((await h.caseRow(reference)).nextReminderAt).toEqual(at(50));
+    await h.ok("sanne.devries", `/case extend ${reference} --by 1h --reason "more URLs added"`);
+    // New deadline +120: half time of the two-hour period (+60) is next.
+    expect((await h.caseRow(reference)).nextReminderAt).toEqual(at(60));
+    h.clock.set(at(61));
+    expect(queuedLines(await runJob(h, "sweep"))).toEqual(["[DM → jan.jansen] half-time", `[${reference} @ acme-hosting] half-time`]);
+    await h.ok("jan.jansen", `/case resolve ${reference} --outcome removed`);
+    expect((await h.caseRow(reference)).nextReminderAt).toBeNull();
+    h.clock.set(at(300));
+    expect((await runJob(h, "sweep")).queued).toEqual([]);
+  });
+
+  test("a notice on working hours waits for the recipient's working day", async () => {
+    const h = harness();
+    // Friday 16:30 in Amsterdam: acknowledge within 4 working hours, i.e. Monday 12:30.
+    h.clock.set("2026-11-20T15:30:00.000Z");
+    const text = await h.ok("lotte.visser", "/notice acme-hosting https://example.test/n/1 --reason \"phishing page\"");
+    const reference = /\b(N-\d{4}-\d{4})\b/.exec(text)?.[1] as string;
+    h.clock.set("2026-11-21T12:00:00.000Z"); // Saturday: nothing
+    expect((await runJob(h, "sweep")).queued).toEqual([]);
+    h.clock.set("2026-11-23T11:05:00.000Z"); // Monday 12:05: 25 minutes before the acknowledgement is due
+    expect(queuedLines(await runJob(h, "sweep"))).toEqual(["[DM → jan.jansen] ack-due-soon"]);
+    h.clock.set("2026-11-23T11:30:00.000Z");
+    expect(queuedLines(await runJob(h, "sweep"))).toEqual([`[${reference} @ acme-hosting] ack-overdue`, "[DM → eva.mulder] ack-overdue"]);
+  });
+
+  test("TLP:RED: backup and coordinators are told the reference and deadline, not the content", async () => {
+    const h = harness();
+    const reference = await openRemovalOrder(h, " --tlp RED");
+    h.clock.set(at(121));
+    await runJob(h, "sweep");
+    await h.drain();
+    const coordinator = h.adapter.directTexts("demo.coordinator").join("\n");
+    expect(coordinator).toContain(reference);
+    expect(coordinator).not.toContain("example.test");
+    expect(coordinator).toContain("TLP:RED");
+  });
+
+  test("two sweeps at once send each step once", async () => {
+    const h = harness();
+    await openRemovalOrder(h);
+    await openRemovalOrder(h);
+    h.clock.set(at(2 * HOUR / MINUTE + 1));
+    const other = createCore({ store: h.store, clock: h.clock, logger: silentLogger(), loaded: testConfig() });
+    const results = await Promise.allSettled([runJob(h, "sweep"), other.reminders.run("sweep"), runJob(h, "sweep")]);
+    for (const result of results) expect(result.status).toBe("fulfilled");
+    expect(await reminderOutbox(h)).toEqual(["[DM → demo.coordinator] coordinators", "[DM → demo.coordinator] coordinators"]);
+  });
+});

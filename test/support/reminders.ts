@@ -1,0 +1,79 @@
+// Helpers for the reminder tests: open cases through the commands, run the reminder jobs on the harness's clock, and
+// read what they queued (the outbox) as "to: text" lines that read like the console.
+import { ROOT, type CaseHarness } from "./cases.js";
+import type { JobName, JobReport } from "../../src/reminders/report.js";
+
+/** Minutes and hours in milliseconds. */
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** The removal order of the user story, from nl-iru to acme-hosting, as sanne.devries; returns its reference. */
+export async function openRemovalOrder(h: CaseHarness, extra = ""): Promise<string> {
+  const text = await h.ok("sanne.devries", `/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"${extra}`);
+  const reference = /\b(R-\d{4}-\d{4})\b/.exec(text)?.[1];
+  if (!reference) throw new Error(`no reference in: ${text}`);
+  return reference;
+}
+
+/** Runs one reminder job on the harness's core (as the scheduler would, under its lease). */
+export function runJob(h: CaseHarness, job: JobName): Promise<JobReport> {
+  return h.core.reminders.run(job);
+}
+
+/** What a job queued, as "[to] step" lines, e.g. "[DM → jan.jansen] half-time". */
+export function queuedLines(report: JobReport): string[] {
+  return report.queued.map((message) => `[${message.to}] ${message.step}`);
+}
+
+/** Every reminder message in the outbox as "[to] step", in order of creation. */
+export async function reminderOutbox(h: CaseHarness): Promise<string[]> {
+  const rows = await h.db.outboxMessage.findMany({ where: { onceKey: { startsWith: "reminder:" } }, orderBy: { seq: "asc" } });
+  const lines: string[] = [];
+  for (const row of rows) {
+    const key = row.onceKey ?? "";
+    const step = key.split(":").slice(-3, -2)[0] ?? "?";
+    const destination = JSON.parse(row.destination) as { type: string; contactId?: string; caseThreadId?: string };
+    if (destination.type === "contact") {
+      const contact = await h.db.contact.findUniqueOrThrow({ where: { id: destination.contactId ?? "" } });
+      lines.push(`[DM → ${contact.handle}] ${step}`);
+    } else {
+      const thread = await h.db.caseThread.findUniqueOrThrow({ where: { id: destination.caseThreadId ?? "" } });
+      lines.push(`[${thread.title}] ${step}`);
+    }
+  }
+  return lines;
+}
+
+/** What a spawned `liaison` printed. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns `node src/cli/liaison.mjs <args>` in the project directory with the given environment and stdin. */
+export async function spawnLiaison(args: string[], env: Record<string, string>, input = ""): Promise<CliRun> {
+  const { spawn } = await import("node:child_process");
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const name of ["DATABASE_URL", "LIAISON_CONFIG", "NODE_OPTIONS"]) if (!(name in env)) delete childEnv[name];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["src/cli/liaison.mjs", ...args], { cwd: ROOT, env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** The "queued" lines `liaison reminders run` printed: "[to] REF step". */
+export function printedQueued(stdout: string): string[] {
+  return stdout.split("\n").filter((line) => line.startsWith("  [")).map((line) => line.trim().replace(/: .*$/, ""));
+}
