@@ -210,19 +210,20 @@ export class ReminderSweep {
       }
       const items = claimed.flatMap((entry) => itemsByCase.get(entry.row.id) ?? []);
       const written = new Set(await enqueueBatch(tx, this.clock, items, this.provider));
-      // One record entry per batch, naming every case, step and recipient: a thousand reminders are one entry, not
-      // a thousand (the messages themselves, with their once-only keys, are kept in the outbox).
-      const entries: Record<string, unknown>[] = [];
+      // One record entry per case reminded (so /case history shows it), written with one statement per batch.
+      const records: AuditRecord[] = [];
       for (const entry of claimed) {
         if (!entry.step) continue;
         const planned = itemsByCase.get(entry.row.id) ?? [];
         const sent = planned.filter((item) => written.has(item));
         if (sent.length === 0 && planned.length > 0) continue;
-        entries.push({ case: entry.row.reference, step: entry.step.rule.step, of: entry.step.of, deadline: entry.step.deadline, to: sent.map((item) => labels.get(item) ?? ""), passedOver: entry.passedOver.map((step) => step.rule.step) });
+        records.push({
+          actorId: null, actor: "system", via: "scheduler", action: "case.reminder", subjectType: "case", subjectId: entry.row.reference, caseId: entry.row.id, result: "ok",
+          detail: { asOf: now, step: entry.step.rule.step, of: entry.step.of, deadline: entry.step.deadline, to: sent.map((item) => labels.get(item) ?? ""), passedOver: entry.passedOver.map((step) => step.rule.step) },
+        });
         for (const item of sent) report.queued.push({ subject: entry.row.reference, step: entry.step.rule.step, to: labels.get(item) ?? "", text: item.message.text });
       }
-      const record: AuditRecord = { actorId: null, actor: "system", via: "scheduler", action: "reminders.sweep", subjectType: "job", subjectId: "sweep", result: "ok", detail: { asOf: now, reminders: entries } };
-      if (entries.length > 0) await appendAuditBatch(tx, this.clock, [record], this.provider);
+      await appendAuditBatch(tx, this.clock, records, this.provider);
       report.handled += claimed.length;
     });
   }

@@ -45,8 +45,10 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     h.clock.set(at(110)); // down from before half time until after the escalation step
     const report = await runJob(h, "sweep");
     expect(queuedLines(report)).toEqual(["[DM → tom.hendriks] escalation"]);
-    const record = await h.db.auditEntry.findFirstOrThrow({ where: { action: "reminders.sweep" } });
-    expect(JSON.parse(record.detail)).toMatchObject({ reminders: [{ case: reference, step: "escalation", to: ["DM → tom.hendriks"], passedOver: ["half-time", "due-soon", "overdue", "backup"] }] });
+    const records = await h.db.auditEntry.findMany({ where: { action: "case.reminder" } });
+    expect(records).toHaveLength(1);
+    expect(records[0]?.subjectId).toBe(reference);
+    expect(JSON.parse(records[0]?.detail ?? "{}")).toMatchObject({ step: "escalation", to: ["DM → tom.hendriks"], passedOver: ["half-time", "due-soon", "overdue", "backup"] });
     h.clock.set(at(121));
     expect(queuedLines(await runJob(h, "sweep"))).toEqual(["[DM → demo.coordinator] coordinators"]);
   });

@@ -38,6 +38,10 @@ function describeDetail(action: string, detail: Record<string, unknown>): string
   const inner = (detail.action ?? {}) as Record<string, unknown>;
   if (action === "case.message") return `: ${String(detail.text ?? "")}`;
   if (action === "case.open") return `: ${String(detail.kind)} to ${String(detail.recipient)}`;
+  if (action === "case.reminder") {
+    const to = Array.isArray(detail.to) ? (detail.to as string[]).join(", ") : "";
+    return `: ${String(detail.step)} (${String(detail.of)} deadline)${to ? ` to ${to}` : ""}`;
+  }
   const parts = [inner.outcome, inner.reason, inner.question, inner.answer].filter((part) => typeof part === "string" && part !== "");
   return parts.length > 0 ? `: ${parts.join(" · ")}` : "";
 }
