@@ -9,6 +9,7 @@ export const caseExtend = defineCommand({
   group: "case",
   name: "extend",
   summary: "Extend a case's resolve deadline, with a reason (the opener)",
+  details: "Where the case's clock counts working hours, so does the extension: 8h is one working day of 09:00-17:00.",
   args: z.object({
     reference: referenceArg,
     by: durationSchema.describe('How much longer, e.g. "2h" or "3d"'),
