@@ -1,3 +1,5 @@
+import { identityKey } from "../core/adapter.js";
+import { appendAudit } from "../audit/log.js";
 // Digests: each coordinator's (and each subscribed organisation admin's) digest on their working mornings, in their
 // own time zone, once per local day (once-only key digest:<contact>:<local date>); on demand with /digest; and the
 // subscriptions (/digest subscribe, /digest unsubscribe).
@@ -87,7 +89,13 @@ export class DigestService {
     const reader = await this.reader(actor);
     if (!reader.ok) return reader;
     const at = this.clock.now();
-    await this.db.digestSubscription.upsert({ where: { contactId: reader.value.id }, create: { contactId: reader.value.id, subscribed, updatedAt: at }, update: { subscribed, updatedAt: at } });
+    await this.db.$transaction(async (tx) => {
+      await tx.digestSubscription.upsert({ where: { contactId: reader.value.id }, create: { contactId: reader.value.id, subscribed, updatedAt: at }, update: { subscribed, updatedAt: at } });
+      await appendAudit(tx, this.clock, {
+        actorId: reader.value.id, actor: reader.value.handle, via: identityKey(actor.identity), action: subscribed ? "digest.subscribe" : "digest.unsubscribe",
+        subjectType: "contact", subjectId: reader.value.handle, result: "ok", detail: { scope: this.scopeOf(reader.value) },
+      });
+    });
     return ok({ subscribed, scope: this.scopeOf(reader.value) });
   }
 
