@@ -4,12 +4,24 @@
  * latency is the time until the bot's reply event is stored by the homeserver (sync wake-up, processing, send).
  *
  *   node --import tsx bench/matrix-latency.ts [commands=1000] [warmup=50]
+ *
+ * With BENCH_CORE=real, Liaison's side is the real core (a migrated SQLite store with the demo directory; the person
+ * is linked to a contact) answering "!whoami" (identity lookup, record entry, a private reply by direct message),
+ * instead of a stand-in answering at once.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { LogLevel, LogService, MatrixClient, MemoryStorageProvider } from "matrix-bot-sdk";
 import pino from "pino";
 import { createMatrixAdapter, matrixConfigSchema } from "../adapters/matrix/index.js";
+import { createCore } from "../src/app/app.js";
+import { loadConfig } from "../src/config/load.js";
 import { systemClock } from "../src/core/clock.js";
+import { importDirectory } from "../src/directory/import.js";
+import { openStore } from "../src/store/db.js";
+import { applyMigrations } from "../src/store/migrate.js";
 import type { AdapterStateStore } from "../src/core/platform.js";
 import { FakeHomeserver } from "../test/fakes/matrix/homeserver.js";
 
@@ -40,6 +52,26 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index] as number;
 }
 
+/** The real core on a fresh SQLite store with the demo directory, the bench's person linked to its coordinator. */
+async function openRealCore() {
+  const directory = mkdtempSync(join(tmpdir(), "liaison-bench-matrix-"));
+  const store = await openStore({ provider: "sqlite", url: join(directory, "bench.db") });
+  await applyMigrations(store);
+  const root = new URL("..", import.meta.url).pathname;
+  const imported = await importDirectory(store.db, systemClock, readFileSync(join(root, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });
+  if (!imported.ok) throw new Error("demo directory did not import");
+  const coordinator = await store.db.contact.findUniqueOrThrow({ where: { handle: "demo.coordinator" } });
+  await store.db.chatIdentity.create({ data: { id: "bench-identity", contactId: coordinator.id, platform: "matrix", workspace: "", userId: PERSON, createdAt: new Date() } });
+  const core = createCore({ store, clock: systemClock, logger: pino({ level: "silent" }), loaded: loadConfig({ rootDir: root, env: {} }) });
+  return {
+    core,
+    async close() {
+      await store.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
 async function main(): Promise<void> {
   LogService.setLevel(LogLevel.ERROR);
   const fake = new FakeHomeserver("bench.test");
@@ -56,7 +88,12 @@ async function main(): Promise<void> {
     secrets: { MATRIX_ACCESS_TOKEN: liaisonToken },
     env: { catalog: [], state: new MemoryState(), logger: pino({ level: "silent" }), clock: systemClock },
   });
-  await adapter.start(async (event) => (event.type === "command" ? { message: { text: `pong ${event.text}` }, delivery: "in-place" } : undefined));
+  const realCore = process.env.BENCH_CORE === "real" ? await openRealCore() : undefined;
+  await adapter.start(
+    realCore
+      ? realCore.core.attach(adapter)
+      : async (event) => (event.type === "command" ? { message: { text: `pong ${event.text}` }, delivery: "in-place" } : undefined),
+  );
 
   // The bare SDK echo bot: the usual matrix-bot-sdk bot, replying with a notice.
   const echo = new MatrixClient(fake.baseUrl, echoToken, new MemoryStorageProvider());
@@ -73,13 +110,15 @@ async function main(): Promise<void> {
       const timer = setTimeout(() => reject(new Error(`no reply from ${bot} to command ${n}`)), 10_000);
       const unsubscribe = fake.model.onAppend(() => {
         const last = fake.model.stream.at(-1)?.event;
-        if (last?.sender === bot && last.room_id === roomId && last.type === "m.room.message") {
+        // The real core answers !whoami privately, in the person's direct room with Liaison.
+        const sameRoom = last?.room_id === roomId || (realCore !== undefined && bot === LIAISON);
+        if (last?.sender === bot && sameRoom && last.type === "m.room.message") {
           clearTimeout(timer);
           unsubscribe();
           resolve(performance.now() - started);
         }
       });
-      fake.say(PERSON, roomId, `!ping ${n}`);
+      fake.say(PERSON, roomId, realCore && bot === LIAISON ? "!whoami" : `!ping ${n}`);
     });
 
   const liaison: number[] = [];
@@ -96,6 +135,7 @@ async function main(): Promise<void> {
   await adapter.stop();
   echo.stop();
   await fake.close();
+  await realCore?.close();
 
   const row = (name: string, values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);

@@ -8,6 +8,8 @@ const COUNTRIES = ["NL", "DE", "BE", "FR", "IE", "AT", "PL", "ES", "IT", "SE"];
 const LANGUAGES = ["nl", "de", "fr", "en", "pl", "es", "it", "sv"];
 const TOPICS = ["notices", "removal-orders", "investigations", "data-sharing", "general"];
 const ROLES = ["primary", "backup", "escalation"];
+const FIRST_NAMES = ["anna", "jan", "eva", "tom", "lena", "felix", "sofie", "noor", "jonas", "sanne", "pieter", "ahmed", "lotte", "marie", "lucas", "emma", "noah", "julia", "max", "sara", "david", "laura", "paul", "nina", "ali", "fatima", "oliver", "mila", "liam", "zoe", "finn", "ines", "hugo", "lea", "milan", "yara", "bram", "isa", "daan", "fleur"];
+const LAST_NAMES = ["jansen", "devries", "bakker", "visser", "smit", "meijer", "mulder", "deboer", "bos", "vos", "peters", "hendriks", "dekker", "brouwer", "dijkstra", "schmidt", "schneider", "fischer", "weber", "meyer", "wagner", "becker", "schulz", "hoffmann", "koch", "richter", "klein", "wolf", "peeters", "janssens", "maes", "jacobs", "mertens", "willems", "claes", "goossens", "wouters", "dubois", "lambert", "martin", "bernard", "moreau", "laurent", "simon", "michel", "garcia", "rossi", "nowak", "kowalski", "andersson", "nilsson", "murphy", "kelly", "byrne", "ryan", "walsh", "oconnor", "gruber", "huber", "bauer"];
 const WORDS = ["acme", "north", "blue", "delta", "civic", "harbor", "summit", "vector", "atlas", "orbit", "pixel", "cedar", "granite", "lumen", "nova"];
 
 /** Fills a migrated database with `organisations` organisations of `contactsPerOrganisation` contacts each, as import would. */
@@ -39,8 +41,11 @@ export async function seedLargeDirectory(db: Db, organisations: number, contacts
       responsibilityRows.push({ id: newId(), organisationId: id, type: "asn", value: `AS${65000 + index}`, rangeStart: `AS${65000 + index}`, rangeEnd: `AS${65000 + index}` });
       for (let person = 0; person < contactsPerOrganisation; person += 1) {
         const contactId = newId();
-        const handle = `person${person}.${slug}`;
-        const contactName = `Person ${person} ${WORDS[(index + person) % WORDS.length]}`;
+        const serial = index * contactsPerOrganisation + person;
+        const first = FIRST_NAMES[serial % FIRST_NAMES.length] ?? "anna";
+        const last = LAST_NAMES[Math.floor(serial / FIRST_NAMES.length) % LAST_NAMES.length] ?? "jansen";
+        const handle = `${first}.${last}.${serial}`;
+        const contactName = `${first[0]?.toUpperCase()}${first.slice(1)} ${last[0]?.toUpperCase()}${last.slice(1)}`;
         const verified = (index + person) % 4 !== 0;
         contactRows.push({
           id: contactId, handle, organisationId: id, name: contactName, languages: "en",

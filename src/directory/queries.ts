@@ -13,7 +13,8 @@ const contactInclude = {
 const organisationInclude = {
   responsibilities: { orderBy: [{ type: "asc" }, { value: "asc" }] },
   channels: { orderBy: { topic: "asc" } },
-  contacts: { where: { removedAt: null }, include: contactInclude },
+  // The contacts' organisation is the one being read: not fetched again.
+  contacts: { where: { removedAt: null }, include: { roles: contactInclude.roles, identities: contactInclude.identities } },
 } satisfies Prisma.OrganisationInclude;
 
 type ContactRow = NonNullable<Awaited<ReturnType<Db["contact"]["findFirst"]>>> & {
@@ -25,7 +26,7 @@ type ContactRow = NonNullable<Awaited<ReturnType<Db["contact"]["findFirst"]>>> &
 type OrganisationRow = NonNullable<Awaited<ReturnType<Db["organisation"]["findFirst"]>>> & {
   responsibilities: { type: string; value: string }[];
   channels: { topic: string; platform: string; workspace: string; channelId: string }[];
-  contacts: ContactRow[];
+  contacts: Omit<ContactRow, "organisation">[];
 };
 
 /** Maps a stored contact to its view. */
@@ -77,7 +78,9 @@ export function organisationView(row: OrganisationRow, topic?: Topic): Organisat
       workspace: channel.workspace,
       channel: channel.channelId,
     })),
-    contacts: row.contacts.map(contactView).sort(compareContacts(topic)),
+    contacts: row.contacts
+      .map((contact) => contactView({ ...contact, organisation: { slug: row.slug, name: row.name } }))
+      .sort(compareContacts(topic)),
     removedAt: row.removedAt,
   };
 }
