@@ -74,7 +74,7 @@ function registerOnPostgres(body: (test: PostgresTest) => void): void {
   let count = 0;
   body((name, fn, timeout) => {
     count += 1;
-    it.skip(name, fn, timeout);
+    it.skipIf(true)(name, fn, timeout);
   });
   console.warn(`PostgreSQL not reachable at ${where} (${unavailable}): skipping ${count} PostgreSQL tests`);
 }
