@@ -43,33 +43,61 @@ export function entryHash(entry: {
   return createHash("sha256").update(canonical).digest("hex");
 }
 
+/** An entry as stored: the record plus its place in the chain. */
+export type AuditRow = Parameters<typeof entryHash>[0] & { hash: string };
+
+/** Stores built entries in the caller's transaction; the default writes them with Prisma's createMany. */
+export type AuditRowWriter = (tx: Tx, rows: AuditRow[]) => Promise<void>;
+
+/** Rows per createMany: far under PostgreSQL's and SQLite's parameter limits at 13 columns a row. */
+const ROWS_PER_INSERT = 1000;
+
+const createRows: AuditRowWriter = async (tx, rows) => {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    await tx.auditEntry.createMany({ data: rows.slice(start, start + ROWS_PER_INSERT) });
+  }
+};
+
 /**
- * Appends an entry inside the caller's transaction. The single AuditHead row is updated first, which locks it on
- * PostgreSQL (and SQLite's write lock covers the rest), so concurrent writers form one unbroken chain.
+ * Appends entries inside the caller's transaction and returns the first one's sequence number. The single AuditHead
+ * row is bumped first, in one statement, which locks it on PostgreSQL until commit (and SQLite's write lock covers
+ * the rest), so concurrent writers form one unbroken chain.
  */
-export async function appendAudit(tx: Tx, clock: Clock, record: AuditRecord): Promise<number> {
-  // One statement bumps (or creates) the head and reads it back; on PostgreSQL it keeps the row locked until commit.
-  const heads = await tx.$queryRaw<{ seq: number | bigint; hash: string }[]>`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 1, '') ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" + 1 RETURNING "seq", "hash"`;
+export async function appendAuditEntries(tx: Tx, clock: Clock, records: readonly AuditRecord[], write: AuditRowWriter = createRows): Promise<number> {
+  const count = records.length;
+  if (count === 0) return 0;
+  const heads = await tx.$queryRaw<{ seq: number | bigint; hash: string }[]>`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, ${count}, '') ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" + ${count} RETURNING "seq", "hash"`;
   const head = heads[0];
   if (!head) throw new Error("the audit head was not updated");
-  const entry = {
-    seq: Number(head.seq),
-    at: clock.now(),
-    actorId: record.actorId,
-    actor: record.actor,
-    via: record.via,
-    action: record.action,
-    subjectType: record.subjectType,
-    subjectId: record.subjectId,
-    caseId: record.caseId ?? null,
-    result: record.result,
-    detail: JSON.stringify(record.detail ?? null),
-    prevHash: head.hash,
-  };
-  const hash = entryHash(entry);
-  await tx.auditEntry.create({ data: { ...entry, hash } });
-  await tx.$executeRaw`UPDATE "AuditHead" SET "hash" = ${hash} WHERE "id" = 1`;
-  return entry.seq;
+  const firstSeq = Number(head.seq) - count + 1;
+  const at = clock.now();
+  let prevHash = head.hash;
+  const rows = records.map((record, index): AuditRow => {
+    const entry = {
+      seq: firstSeq + index,
+      at,
+      actorId: record.actorId,
+      actor: record.actor,
+      via: record.via,
+      action: record.action,
+      subjectType: record.subjectType,
+      subjectId: record.subjectId,
+      caseId: record.caseId ?? null,
+      result: record.result,
+      detail: JSON.stringify(record.detail ?? null),
+      prevHash,
+    };
+    prevHash = entryHash(entry);
+    return { ...entry, hash: prevHash };
+  });
+  await write(tx, rows);
+  await tx.$executeRaw`UPDATE "AuditHead" SET "hash" = ${prevHash} WHERE "id" = 1`;
+  return firstSeq;
+}
+
+/** Appends one entry inside the caller's transaction; returns its sequence number. */
+export function appendAudit(tx: Tx, clock: Clock, record: AuditRecord): Promise<number> {
+  return appendAuditEntries(tx, clock, [record]);
 }
 
 /** A problem found by verifyAudit. */

@@ -1,7 +1,7 @@
 // Writing many once-only messages and record entries in one transaction, for the jobs that handle hundreds of cases
-// or contacts at once. Same rows and semantics as enqueue() (src/outbox/outbox.ts) and appendAudit()
-// (src/audit/log.ts), with a few statements per batch instead of a few per item.
-import { entryHash, type AuditRecord } from "../audit/log.js";
+// or contacts at once. Same rows and semantics as enqueue() (src/outbox/outbox.ts); record entries go through
+// appendAuditEntries (src/audit/log.ts) with a one-statement SQLite writer.
+import { appendAuditEntries, type AuditRecord, type AuditRow } from "../audit/log.js";
 import type { Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { reserveCounterValues } from "../outbox/counter.js";
@@ -78,41 +78,13 @@ export async function enqueueBatch(tx: Tx, clock: Clock, items: readonly OutboxI
   return fresh;
 }
 
-/** Appends record entries in the caller's transaction, chained exactly as appendAudit chains one. */
+/** Appends record entries in the caller's transaction (one insert statement on SQLite). */
 export async function appendAuditBatch(tx: Tx, clock: Clock, records: readonly AuditRecord[], provider: Provider): Promise<void> {
-  if (records.length === 0) return;
-  let bumped = await tx.auditHead.updateMany({ where: { id: 1 }, data: { seq: { increment: records.length } } });
-  if (bumped.count === 0) {
-    await tx.$executeRaw`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, '') ON CONFLICT ("id") DO NOTHING`;
-    bumped = await tx.auditHead.updateMany({ where: { id: 1 }, data: { seq: { increment: records.length } } });
-  }
-  const head = await tx.auditHead.findUniqueOrThrow({ where: { id: 1 } });
-  const at = clock.now();
-  let prevHash = head.hash;
-  const rows = records.map((record, index) => {
-    const entry = {
-      seq: head.seq - records.length + 1 + index,
-      at,
-      actorId: record.actorId,
-      actor: record.actor,
-      via: record.via,
-      action: record.action,
-      subjectType: record.subjectType,
-      subjectId: record.subjectId,
-      caseId: record.caseId ?? null,
-      result: record.result,
-      detail: JSON.stringify(record.detail ?? null),
-      prevHash,
-    };
-    const hash = entryHash(entry);
-    prevHash = hash;
-    return { ...entry, hash };
-  });
-  if (provider === "sqlite") {
-    const stored = rows.map((row) => ({ ...row, at: sqliteDate(row.at) }));
-    await sqliteInsert(tx, "AuditEntry", ["seq", "at", "actorId", "actor", "via", "action", "subjectType", "subjectId", "caseId", "result", "detail", "prevHash", "hash"], stored);
-  } else {
-    for (const part of chunks(rows)) await tx.auditEntry.createMany({ data: part });
-  }
-  await tx.auditHead.update({ where: { id: 1 }, data: { hash: prevHash } });
+  await appendAuditEntries(tx, clock, records, provider === "sqlite" ? writeAuditRowsSqlite : undefined);
+}
+
+/** Writes record entries with one SQLite statement. */
+async function writeAuditRowsSqlite(tx: Tx, rows: AuditRow[]): Promise<void> {
+  const stored = rows.map((row) => ({ ...row, at: sqliteDate(row.at) }));
+  await sqliteInsert(tx, "AuditEntry", ["seq", "at", "actorId", "actor", "via", "action", "subjectType", "subjectId", "caseId", "result", "detail", "prevHash", "hash"], stored);
 }
