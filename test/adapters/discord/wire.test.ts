@@ -202,7 +202,8 @@ describe("discord on the wire", () => {
     expect(new Set(core.events.map((event) => event.eventId)).size).toBe(core.events.length);
   });
 
-  it.skipIf(!existsSync(SPEC_PATH))("sends only requests that the pinned Discord OpenAPI spec describes", async () => {
+  // CI always has the pinned spec beside the repository and must run this; a clone elsewhere skips it.
+  it.skipIf(!existsSync(SPEC_PATH) && !process.env.CI)("sends only requests that the pinned Discord OpenAPI spec describes", async () => {
     const core = recorder();
     setup = await startDiscord(core.handle);
     const { fake, adapter } = setup;

@@ -1,16 +1,25 @@
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MatrixAdapter } from "../../../adapters/matrix/index.js";
 import { RecordingHandler } from "../../contract/harness.js";
-import { MatrixSpec } from "../../fakes/matrix/spec.js";
+import { MatrixSpec, SPEC_ROOT } from "../../fakes/matrix/spec.js";
 import { ANN, BOB, BOT, deliveredToBot, makeAdapter, MemoryStateStore, startWorld, type MatrixWorld } from "./harness.js";
 
+/**
+ * The pinned specification lives beside the repository (shared/specs). CI always has it and must run these tests;
+ * a clone elsewhere without it skips them, saying so.
+ */
+const specPresent = existsSync(SPEC_ROOT) || Boolean(process.env.CI);
+if (!specPresent) console.warn(`Matrix specification not found at ${SPEC_ROOT} (set MATRIX_SPEC_DIR): skipping the spec checks`);
+
 /** Drives the adapter through most of what it does, then checks every request and event against the pinned spec. */
-describe("matrix adapter: what goes over the wire matches the pinned Matrix specification", () => {
-  const spec = new MatrixSpec();
+describe.skipIf(!specPresent)("matrix adapter: what goes over the wire matches the pinned Matrix specification", () => {
+  let spec: MatrixSpec;
   let world: MatrixWorld;
   let adapter: MatrixAdapter;
 
   beforeAll(async () => {
+    spec = new MatrixSpec();
     world = await startWorld();
     const handler = new RecordingHandler();
     handler.replyDelivery = "direct";
