@@ -85,6 +85,17 @@ export function organisationView(row: OrganisationRow, topic?: Topic): Organisat
   };
 }
 
+/** What find needs of an organisation's contacts: their roles (not their chat identities). */
+const findInclude = {
+  contacts: { where: { removedAt: null }, include: { roles: contactInclude.roles } },
+} satisfies Prisma.OrganisationInclude;
+
+/** A contact as find lists it. */
+export type FoundContact = Omit<ContactView, "identities">;
+
+/** An organisation as find lists it: its entry and points of contact, without responsibilities and channels. */
+export type FoundOrganisation = Omit<OrganisationView, "responsibilities" | "channels" | "contacts"> & { contacts: FoundContact[] };
+
 /** What /contacts find looks for. */
 export interface FindCriteria {
   /** Free text: a name or slug fragment, a domain, an IP address or an AS number. */
@@ -98,7 +109,7 @@ export interface FindCriteria {
 
 /** Organisations matching find criteria, with their contacts (only those with a role for the topic, when given). */
 export interface FindResult {
-  organisations: OrganisationView[];
+  organisations: FoundOrganisation[];
   /** How the query was understood: "name", "domain", "ip", "asn", or "all". */
   matchedBy: string;
   /** True when more organisations matched than the limit. */
@@ -166,17 +177,18 @@ export class DirectoryQueries {
     if (criteria.topic) where.contacts = { some: { removedAt: null, roles: { some: { topic: criteria.topic } } } };
     const rows = await this.db.organisation.findMany({
       where,
-      include: organisationInclude,
+      include: findInclude,
       orderBy: { name: "asc" },
       take: criteria.limit + 1,
     });
-    const organisations = rows.slice(0, criteria.limit).map((row) => {
-      const view = organisationView(row, criteria.topic);
-      if (criteria.topic) {
-        const topic = criteria.topic;
-        view.contacts = view.contacts.filter((contact) => contact.roles[topic] !== undefined);
-      }
-      return view;
+    const organisations = rows.slice(0, criteria.limit).map((row): FoundOrganisation => {
+      const { responsibilities: _responsibilities, channels: _channels, ...view } = organisationView(
+        { ...row, responsibilities: [], channels: [], contacts: row.contacts.map((contact) => ({ ...contact, identities: [] })) },
+        criteria.topic,
+      );
+      const topic = criteria.topic;
+      const contacts = view.contacts.map(({ identities: _identities, ...contact }) => contact);
+      return { ...view, contacts: topic ? contacts.filter((contact) => contact.roles[topic] !== undefined) : contacts };
     });
     organisations.sort((a, b) => Number(b.slug === text) - Number(a.slug === text));
     return { organisations, matchedBy, more: rows.length > criteria.limit };

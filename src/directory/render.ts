@@ -1,6 +1,6 @@
 import type { MessageSection, OutboundMessage } from "../core/message.js";
 import type { Topic } from "./model.js";
-import type { FindResult } from "./queries.js";
+import type { FindResult, FoundContact, FoundOrganisation } from "./queries.js";
 import type { ContactView, OrganisationView } from "./views.js";
 
 const VERIFICATION_MARK: Record<string, string> = { verified: "✓ verified", pending: "… not yet confirmed", unverified: "⚠ unverified" };
@@ -12,7 +12,7 @@ export function verificationLabel(contact: Pick<ContactView, "verification" | "l
 }
 
 /** One line about a contact: name, handle, roles, languages, verification. */
-export function contactLine(contact: ContactView, topic?: Topic): string {
+export function contactLine(contact: FoundContact, topic?: Topic): string {
   const roles = topic
     ? contact.roles[topic] ?? ""
     : Object.entries(contact.roles).map(([name, role]) => `${name}: ${role}`).join(", ");
@@ -25,11 +25,11 @@ export function contactLine(contact: ContactView, topic?: Topic): string {
   return parts.join(" · ");
 }
 
-function organisationHeadline(organisation: OrganisationView): string {
+function organisationHeadline(organisation: Pick<FoundOrganisation, "name" | "slug" | "kind" | "country">): string {
   return `${organisation.name} [${organisation.slug}] · ${organisation.kind} · ${organisation.country}`;
 }
 
-function availability(organisation: OrganisationView): string {
+function availability(organisation: Pick<FoundOrganisation, "workingHours" | "timeZone" | "emergency24x7">): string {
   return `${organisation.workingHours} ${organisation.timeZone}${organisation.emergency24x7 ? " · 24/7 emergencies" : ""}`;
 }
 
