@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { quoteToken } from "../core/catalog.js";
 import type { AdapterCapabilities, InboundEvent, InboundHandler, PlatformIdentity, Reply, ReplyDelivery } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import { textMessage } from "../core/message.js";
@@ -71,7 +72,7 @@ export function createInboundHandler(deps: InboundDependencies): InboundHandler 
 function withValues(command: string, values: Record<string, string>): string {
   const flags = Object.entries(values)
     .filter(([, value]) => value !== "")
-    .map(([name, value]) => `--${name} "${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
+    .map(([name, value]) => `--${name} ${quoteToken(value)}`);
   return [command, ...flags].join(" ");
 }
 

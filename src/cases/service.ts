@@ -4,7 +4,7 @@ import type { Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import type { OutboundMessage, Tlp } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome as Result } from "../core/result.js";
-import type { Actor } from "../commands/actor.js";
+import { auditActor, type Actor } from "../commands/actor.js";
 import type { Topic } from "../directory/model.js";
 import { enqueue, threadStream, type OutboxItem } from "../outbox/outbox.js";
 import { nextCounterValue } from "../outbox/counter.js";
@@ -129,7 +129,7 @@ export class CaseService {
         })),
       );
       await appendAudit(tx, this.clock, {
-        ...who(actor), action: "case.open", subjectType: "case", subjectId: reference, caseId: row.id, result: "ok",
+        ...auditActor(actor), action: "case.open", subjectType: "case", subjectId: reference, caseId: row.id, result: "ok",
         detail: { kind: request.kind, recipient: recipient.slug, priority, tlp, fields: parsed.fields, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt },
       });
       return view;
@@ -278,7 +278,7 @@ export class CaseService {
       const author = actor.contact ? `${actor.contact.name} (${actor.contact.organisationName})` : "Liaison";
       await this.postToThreads(tx, after, { text: `${note}\n— ${author}`, tone: "info", tlp: after.tlp });
       await appendAudit(tx, this.clock, {
-        ...who(actor), action: `case.${action.type}`, subjectType: "case", subjectId: view.reference, caseId: view.id, result: "ok",
+        ...auditActor(actor), action: `case.${action.type}`, subjectType: "case", subjectId: view.reference, caseId: view.id, result: "ok",
         detail: { action, before: { state: before.state, ackDueAt: view.ackDueAt, resolveDueAt: view.resolveDueAt }, after: { state: next.state, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt } },
       });
       return after;
@@ -302,7 +302,7 @@ export class CaseService {
   private async refuse<T>(actor: Actor, reference: string | undefined, action: CaseAction | { type: "message" }, failure: Result<T> & { ok: false }, caseId?: string): Promise<Result<T>> {
     await this.db.$transaction((tx) =>
       appendAudit(tx, this.clock, {
-        ...who(actor), action: `case.${action.type}`, subjectType: "case", subjectId: reference ?? "(none)", caseId: caseId ?? null,
+        ...auditActor(actor), action: `case.${action.type}`, subjectType: "case", subjectId: reference ?? "(none)", caseId: caseId ?? null,
         result: `refused:${failure.code}`, detail: { action, reason: failure.message },
       }),
     );
@@ -327,7 +327,7 @@ export class CaseService {
       const message: OutboundMessage = { text: `${contact.name} (${contact.organisationName}): ${text}`, tlp: view.tlp };
       await enqueue(tx, this.clock, targets.map((thread) => ({ streamKey: threadStream(thread.id), destination: { type: "case-thread", caseThreadId: thread.id }, message })));
       await appendAudit(tx, this.clock, {
-        ...who(actor), action: "case.message", subjectType: "case", subjectId: view.reference, caseId: view.id, result: "ok",
+        ...auditActor(actor), action: "case.message", subjectType: "case", subjectId: view.reference, caseId: view.id, result: "ok",
         detail: { text, relayedTo: targets.map((thread) => thread.title) },
       });
       return { relayedTo: targets.length, duplicate: false };
@@ -406,7 +406,3 @@ function lifecycleOf(view: CaseView): CaseLifecycleState {
   };
 }
 
-/** The audit fields naming the actor. */
-export function who(actor: Actor): { actorId: string | null; actor: string; via: string } {
-  return { actorId: actor.contact?.id ?? null, actor: actor.contact?.handle ?? `unlinked ${identityKey(actor.identity)}`, via: identityKey(actor.identity) };
-}

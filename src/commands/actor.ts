@@ -1,4 +1,4 @@
-import type { EventLocation, PlatformIdentity } from "../core/adapter.js";
+import { identityKey, type EventLocation, type PlatformIdentity } from "../core/adapter.js";
 
 /** The directory contact behind a chat identity, with what permission checks need. */
 export interface ActorContact {
@@ -29,4 +29,9 @@ export function mayAdminister(actor: Actor, organisationId: string): boolean {
   const contact = actor.contact;
   if (!contact) return false;
   return contact.coordinator || (contact.orgAdmin && contact.organisationId === organisationId);
+}
+
+/** The audit fields naming an actor: the contact (or the unlinked chat identity) and where the action came from. */
+export function auditActor(actor: Actor): { actorId: string | null; actor: string; via: string } {
+  return { actorId: actor.contact?.id ?? null, actor: actor.contact?.handle ?? `unlinked ${identityKey(actor.identity)}`, via: identityKey(actor.identity) };
 }

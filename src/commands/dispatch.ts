@@ -4,7 +4,7 @@ import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome } from "../core/result.js";
 import type { Db } from "../store/db.js";
-import type { Actor } from "./actor.js";
+import { auditActor, type Actor } from "./actor.js";
 import { fieldName, type Command, type Permission } from "./command.js";
 import { isGrammarError, parseLine } from "./grammar.js";
 import type { Services } from "./services.js";
@@ -183,9 +183,7 @@ export class Dispatcher {
   private async record(actor: Actor, line: string, command: Command | undefined, outcome: Outcome<unknown>): Promise<void> {
     await this.db.$transaction((tx) =>
       appendAudit(tx, this.clock, {
-        actorId: actor.contact?.id ?? null,
-        actor: actor.contact?.handle ?? `unlinked ${identityKey(actor.identity)}`,
-        via: identityKey(actor.identity),
+        ...auditActor(actor),
         action: "command",
         subjectType: "command",
         subjectId: command?.fullName ?? "(unknown)",

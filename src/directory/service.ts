@@ -5,7 +5,7 @@ import type { Clock } from "../core/clock.js";
 import { fail, ok, type Outcome } from "../core/result.js";
 import type { Db } from "../store/db.js";
 import type { Tx } from "../store/types.js";
-import { mayAdminister, type Actor } from "../commands/actor.js";
+import { auditActor, mayAdminister, type Actor } from "../commands/actor.js";
 import { closest } from "../commands/suggest.js";
 import { contactInputSchema, organisationInputSchema, type ContactInput, type OrganisationInput } from "./model.js";
 import { DirectoryQueries } from "./queries.js";
@@ -56,9 +56,6 @@ export function describeZodError(error: z.ZodError): string {
     .join("; ");
 }
 
-function who(actor: Actor): { actorId: string | null; actor: string; via: string } {
-  return { actorId: actor.contact?.id ?? null, actor: actor.contact?.handle ?? `unlinked ${identityKey(actor.identity)}`, via: identityKey(actor.identity) };
-}
 
 const NOT_ADMIN_HINT = "Coordinators maintain every entry; an organisation admin maintains their own organisation.";
 
@@ -84,7 +81,7 @@ export class DirectoryService {
     }
     await this.db.$transaction(async (tx) => {
       await writeOrganisation(tx, parsed.data, this.clock.now());
-      await appendAudit(tx, this.clock, { ...who(actor), action: "organisation.add", subjectType: "organisation", subjectId: parsed.data.slug, result: "ok", detail: { after: parsed.data } });
+      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "organisation.add", subjectType: "organisation", subjectId: parsed.data.slug, result: "ok", detail: { after: parsed.data } });
     });
     return ok((await this.read.organisation(parsed.data.slug)) as OrganisationView);
   }
@@ -104,7 +101,7 @@ export class DirectoryService {
     if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
     await this.db.$transaction(async (tx) => {
       await writeOrganisation(tx, parsed.data, this.clock.now());
-      await appendAudit(tx, this.clock, { ...who(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data } });
+      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data } });
     });
     return ok({ before, after: (await this.read.organisation(slug)) as OrganisationView });
   }
@@ -115,13 +112,13 @@ export class DirectoryService {
     if (!before) return this.unknownOrganisation(slug);
     if (!actor.contact?.coordinator) return fail("not-allowed", "Only a coordinator can remove an organisation.", NOT_ADMIN_HINT);
     const at = this.clock.now();
-    const by = who(actor).actor;
+    const by = auditActor(actor).actor;
     await this.db.$transaction(async (tx) => {
       await tx.organisation.update({ where: { id: before.id }, data: { removedAt: at, removedBy: by, updatedAt: at } });
       await tx.contact.updateMany({ where: { organisationId: before.id, removedAt: null }, data: { removedAt: at, removedBy: by, updatedAt: at } });
       await tx.chatIdentity.deleteMany({ where: { contact: { organisationId: before.id } } });
       await tx.searchToken.deleteMany({ where: { organisationId: before.id } });
-      await appendAudit(tx, this.clock, { ...who(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
+      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
     });
     return ok(before);
   }
@@ -141,7 +138,7 @@ export class DirectoryService {
     if (clash) return clash;
     await this.db.$transaction(async (tx) => {
       await writeContact(tx, organisation.id, parsed.data, this.clock.now());
-      await appendAudit(tx, this.clock, { ...who(actor), action: "contact.add", subjectType: "contact", subjectId: parsed.data.handle, result: "ok", detail: { organisation: organisationSlug, after: parsed.data } });
+      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.add", subjectType: "contact", subjectId: parsed.data.handle, result: "ok", detail: { organisation: organisationSlug, after: parsed.data } });
     });
     return ok((await this.read.contact(parsed.data.handle)) as ContactView);
   }
@@ -175,7 +172,7 @@ export class DirectoryService {
     }
     await this.db.$transaction(async (tx) => {
       await writeContact(tx, organisation.id, parsed.data, this.clock.now());
-      await appendAudit(tx, this.clock, { ...who(actor), action: "contact.edit", subjectType: "contact", subjectId: handle, result: "ok", detail: { before: current, after: parsed.data } });
+      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.edit", subjectType: "contact", subjectId: handle, result: "ok", detail: { before: current, after: parsed.data } });
     });
     return ok({ before, after: (await this.read.contact(handle)) as ContactView });
   }
@@ -188,10 +185,10 @@ export class DirectoryService {
     if (!mayAdminister(actor, organisation.id)) return fail("not-allowed", `You may not remove ${handle}.`, NOT_ADMIN_HINT);
     const at = this.clock.now();
     await this.db.$transaction(async (tx) => {
-      await tx.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: who(actor).actor, updatedAt: at } });
+      await tx.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: auditActor(actor).actor, updatedAt: at } });
       await tx.chatIdentity.deleteMany({ where: { contactId: before.id } });
       await tx.searchToken.deleteMany({ where: { contactId: before.id } });
-      await appendAudit(tx, this.clock, { ...who(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
+      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
     });
     return ok(before);
   }
@@ -211,7 +208,7 @@ export class DirectoryService {
     if (!existing) {
       await this.db.$transaction(async (tx) => {
         await tx.chatIdentity.create({ data: { id: crypto.randomUUID(), contactId: contact.id, ...key, createdAt: this.clock.now() } });
-        await appendAudit(tx, this.clock, { ...who(actor), action: "contact.link", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
+        await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.link", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
       });
     }
     return ok((await this.read.contact(handle)) as ContactView);
@@ -227,7 +224,7 @@ export class DirectoryService {
     const removed = await this.db.$transaction(async (tx: Tx) => {
       const result = await tx.chatIdentity.deleteMany({ where: { contactId: contact.id, platform: identity.platform, workspace: identity.workspace, userId: identity.userId } });
       if (result.count > 0) {
-        await appendAudit(tx, this.clock, { ...who(actor), action: "contact.unlink", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
+        await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.unlink", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
       }
       return result.count;
     });
@@ -242,7 +239,7 @@ export class DirectoryService {
     const at = this.clock.now();
     await this.db.$transaction(async (tx) => {
       await tx.contact.update({ where: { id: contact.id }, data: { lastVerifiedAt: at, verification: "verified", verificationAskedAt: null, updatedAt: at } });
-      await appendAudit(tx, this.clock, { ...who(actor), action: "contact.confirm", subjectType: "contact", subjectId: contact.handle, result: "ok", detail: {} });
+      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.confirm", subjectType: "contact", subjectId: contact.handle, result: "ok", detail: {} });
     });
     return ok((await this.read.contact(contact.handle)) as ContactView);
   }

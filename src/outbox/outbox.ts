@@ -42,42 +42,91 @@ export function contactStream(contactId: string): string {
   return `contact:${contactId}`;
 }
 
+/** An outbox message as it is first written. */
+export interface NewOutboxRow {
+  id: string;
+  seq: number;
+  createdAt: Date;
+  streamKey: string;
+  dueAt: Date;
+  destination: string;
+  message: string;
+  onceKey?: string;
+}
+
+/** How outbox rows are read and written; the default uses Prisma (the reminders supply a faster SQLite one). */
+export interface OutboxStorage {
+  /** The once-only keys among `keys` that were already written. */
+  usedOnceKeys(tx: Tx | Db, keys: readonly string[]): Promise<Set<string>>;
+  /** Inserts the rows. */
+  insert(tx: Tx, rows: NewOutboxRow[]): Promise<void>;
+}
+
+/** Most values in one statement: far under SQLite's and PostgreSQL's parameter limits. */
+const ROWS_PER_STATEMENT = 500;
+
+/** The Prisma outbox storage, for both databases. */
+export const prismaOutboxStorage: OutboxStorage = {
+  async usedOnceKeys(tx, keys) {
+    const used = new Set<string>();
+    for (let start = 0; start < keys.length; start += ROWS_PER_STATEMENT) {
+      const rows = await tx.outboxMessage.findMany({ where: { onceKey: { in: keys.slice(start, start + ROWS_PER_STATEMENT) } }, select: { onceKey: true } });
+      for (const row of rows) if (row.onceKey) used.add(row.onceKey);
+    }
+    return used;
+  },
+  async insert(tx, rows) {
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      await tx.outboxMessage.createMany({ data: rows.slice(start, start + ROWS_PER_STATEMENT) });
+    }
+  },
+};
+
 /**
  * Writes messages to the outbox inside the caller's transaction, so they exist exactly when the change that causes
- * them is committed. Items whose onceKey was already used are skipped; returns how many were written.
+ * them is committed. Items whose onceKey was already used (or repeats one earlier in the batch) are skipped; returns
+ * the items written. A key written by another process meanwhile makes the insert fail on the unique index, and the
+ * caller's transaction with it: nothing is ever sent twice.
  */
-export async function enqueue(tx: Tx, clock: Clock, items: readonly OutboxItem[]): Promise<number> {
+export async function enqueueItems(tx: Tx, clock: Clock, items: readonly OutboxItem[], storage: OutboxStorage = prismaOutboxStorage): Promise<OutboxItem[]> {
   const onceKeys = items.flatMap((item) => (item.onceKey !== undefined ? [item.onceKey] : []));
-  const used = new Set<string>();
-  if (onceKeys.length > 0) {
-    const rows = await tx.outboxMessage.findMany({ where: { onceKey: { in: onceKeys } }, select: { onceKey: true } });
-    for (const row of rows) if (row.onceKey) used.add(row.onceKey);
-  }
-  const fresh: OutboxItem[] = [];
-  for (const item of items) {
-    if (item.onceKey !== undefined) {
-      if (used.has(item.onceKey)) continue;
-      used.add(item.onceKey);
-    }
-    fresh.push(item);
-  }
-  if (fresh.length === 0) return 0;
+  const used = onceKeys.length > 0 ? await storage.usedOnceKeys(tx, onceKeys) : new Set<string>();
+  const fresh = items.filter((item) => {
+    if (item.onceKey === undefined) return true;
+    if (used.has(item.onceKey)) return false;
+    used.add(item.onceKey);
+    return true;
+  });
+  if (fresh.length === 0) return [];
   // One reservation of consecutive sequence numbers and one insert for the whole batch.
   const firstSeq = await reserveCounterValues(tx, "outbox", fresh.length);
   const now = clock.now();
-  await tx.outboxMessage.createMany({
-    data: fresh.map((item, index) => ({
+  // One message often goes to several people and threads: encode it once.
+  const encoded = new Map<OutboundMessage, string>();
+  const encode = (message: OutboundMessage): string => {
+    let text = encoded.get(message);
+    if (text === undefined) encoded.set(message, (text = JSON.stringify(message)));
+    return text;
+  };
+  await storage.insert(
+    tx,
+    fresh.map((item, index) => ({
       id: newId(),
       seq: firstSeq + index,
       createdAt: now,
       streamKey: item.streamKey,
       dueAt: item.notBefore && item.notBefore > now ? item.notBefore : now,
       destination: JSON.stringify(item.destination),
-      message: JSON.stringify(item.message),
+      message: encode(item.message),
       ...(item.onceKey !== undefined ? { onceKey: item.onceKey } : {}),
     })),
-  });
-  return fresh.length;
+  );
+  return fresh;
+}
+
+/** Writes messages to the outbox (see enqueueItems); returns how many were written. */
+export async function enqueue(tx: Tx, clock: Clock, items: readonly OutboxItem[]): Promise<number> {
+  return (await enqueueItems(tx, clock, items)).length;
 }
 
 /** Settings of the delivery worker. */

@@ -1,7 +1,7 @@
 // End to end: the real `liaison start` with a scripted console session, as a newcomer runs it: a full notice, and a
 // full removal order with a clarification that restarts its hour. The console shows each party's thread as
 // "[REF @ org] ...", so one script acts as the LEA and as the company.
-import { spawn } from "node:child_process";
+import { runLiaison } from "../support/cli.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,33 +15,13 @@ afterAll(() => {
 });
 
 /** A temporary installation: its own SQLite file, warnings only in the log. */
-function installation(): { env: NodeJS.ProcessEnv; dbFile: string } {
+function installation(): { env: Record<string, string>; dbFile: string } {
   const dir = mkdtempSync(join(tmpdir(), "liaison-e2e-cases-"));
   dirs.push(dir);
   const dbFile = join(dir, "data", "liaison.db");
   const config = join(dir, "liaison.yaml");
   writeFileSync(config, `database:\n  sqlitePath: ${JSON.stringify(dbFile)}\nlog:\n  level: warn\n`);
-  const env: NodeJS.ProcessEnv = { ...process.env, LIAISON_CONFIG: config };
-  delete env.DATABASE_URL;
-  delete env.NODE_OPTIONS;
-  return { env, dbFile };
-}
-
-function liaisonStart(env: NodeJS.ProcessEnv, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["src/cli/liaison.mjs", "start"], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+  return { env: { LIAISON_CONFIG: config }, dbFile };
 }
 
 /** The case references the run will hand out (the CLI runs on the real clock). */
@@ -91,7 +71,7 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
       `sanne.devries: /case close ${N}`,
       "",
     ].join("\n");
-    const result = await liaisonStart(env, script);
+    const result = await runLiaison(["start"], env, script);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/"level":"(error|fatal|warn)"/);
     const lines = result.stdout.split("\n");
@@ -147,7 +127,7 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
       `sanne.devries: /case history ${R}`,
       "",
     ].join("\n");
-    const result = await liaisonStart(env, script);
+    const result = await runLiaison(["start"], env, script);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/"level":"(error|fatal|warn)"/);
     const lines = result.stdout.split("\n");

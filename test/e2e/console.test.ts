@@ -1,5 +1,5 @@
 // End to end: the real `liaison` CLI, spawned as a user runs it, with a scripted console session on stdin.
-import { spawn } from "node:child_process";
+import { runLiaison, type CliRun } from "../support/cli.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -11,30 +11,12 @@ import { demoDirectoryText, ROOT_DIR, tempDir } from "../support/core.js";
 import { createTempDatabase, describeOnPostgres } from "../support/postgres.js";
 import { postgresConnectionString } from "../../src/store/db.js";
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** What a CLI run printed and how it ended. */
+type CliResult = CliRun;
 
 /** Runs `node src/cli/liaison.mjs <args>` in the project directory, feeding `input` on stdin. */
 function liaison(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  for (const name of ["DATABASE_URL", "LIAISON_CONFIG", "NODE_OPTIONS"]) if (!(options.env && name in options.env)) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["src/cli/liaison.mjs", ...args], { cwd: ROOT_DIR, env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? "");
-  });
+  return runLiaison(args, options.env, options.input, 45_000);
 }
 
 /** A LIAISON_CONFIG file that keeps everything in a temporary directory. */

@@ -1,5 +1,6 @@
 // Helpers for the reminder tests: open cases through the commands, run the reminder jobs on the harness's clock, and
 // read what they queued (the outbox) as "to: text" lines that read like the console.
+import { runLiaison, type CliRun } from "./cli.js";
 import { ROOT, type CaseHarness } from "./cases.js";
 import type { JobName, JobReport } from "../../src/reminders/report.js";
 
@@ -45,32 +46,9 @@ export async function reminderOutbox(h: CaseHarness): Promise<string[]> {
   return lines;
 }
 
-/** What a spawned `liaison` printed. */
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Spawns `node src/cli/liaison.mjs <args>` in the project directory with the given environment and stdin. */
-export async function spawnLiaison(args: string[], env: Record<string, string>, input = ""): Promise<CliRun> {
-  const { spawn } = await import("node:child_process");
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const name of ["DATABASE_URL", "LIAISON_CONFIG", "NODE_OPTIONS"]) if (!(name in env)) delete childEnv[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["src/cli/liaison.mjs", ...args], { cwd: ROOT, env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+export function spawnLiaison(args: string[], env: Record<string, string>, input = ""): Promise<CliRun> {
+  return runLiaison(args, env, input);
 }
 
 /** The "queued" lines `liaison reminders run` printed: "[to] REF step". */

@@ -1,0 +1,35 @@
+// Runs the real `liaison` CLI as a user runs it, for end-to-end tests.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** What a CLI run printed and how it ended. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node src/cli/liaison.mjs <args>` in the project directory, feeding `input` on stdin. The environment is the
+ * test's, plus `env`; DATABASE_URL, LIAISON_CONFIG and NODE_OPTIONS are passed only when `env` sets them.
+ */
+export function runLiaison(args: string[], env: Record<string, string | undefined> = {}, input = "", timeoutMs = 60_000): Promise<CliRun> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const name of ["DATABASE_URL", "LIAISON_CONFIG", "NODE_OPTIONS"]) if (!(name in env) || env[name] === undefined) delete childEnv[name];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["src/cli/liaison.mjs", ...args], { cwd: ROOT, env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
