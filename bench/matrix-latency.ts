@@ -55,7 +55,8 @@ function percentile(sorted: number[], p: number): number {
 /** The real core on a fresh SQLite store with the demo directory, the bench's person linked to its coordinator. */
 async function openRealCore() {
   const directory = mkdtempSync(join(tmpdir(), "liaison-bench-matrix-"));
-  const store = await openStore({ provider: "sqlite", url: join(directory, "bench.db") });
+  // As `liaison start` opens it: the write-ahead log checkpointed on a background thread (config/default.yaml).
+  const store = await openStore({ provider: "sqlite", url: join(directory, "bench.db") }, { checkpointIntervalMs: 1000 });
   await applyMigrations(store);
   const root = new URL("..", import.meta.url).pathname;
   const imported = await importDirectory(store.db, systemClock, readFileSync(join(root, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });

@@ -4,6 +4,7 @@ import type { AdapterCapabilities, InboundEvent, InboundHandler, PlatformIdentit
 import type { Clock } from "../core/clock.js";
 import { textMessage } from "../core/message.js";
 import type { Db } from "../store/db.js";
+import { executeStatement } from "../store/raw.js";
 import type { Actor } from "../commands/actor.js";
 import type { CommandAnswer, Dispatcher } from "../commands/dispatch.js";
 import type { DirectoryQueries } from "../directory/queries.js";
@@ -21,9 +22,10 @@ export function chooseDelivery(visibility: CommandAnswer["visibility"], capabili
  * alike, and is safe when two processes receive the same event at once.
  */
 export async function claimInboundEvent(db: Db, key: string, at: Date): Promise<boolean> {
-  const inserted = await db.$executeRaw`INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (${key}, ${at}) ON CONFLICT ("key") DO NOTHING`;
-  return inserted > 0;
+  return (await executeStatement(db, CLAIM_EVENT, [key, at])) > 0;
 }
+
+const CLAIM_EVENT = `INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?) ON CONFLICT ("key") DO NOTHING`;
 
 /** Turns a platform identity into the actor: the linked contact (console users act as the contact with that handle). */
 export async function resolveActor(directory: DirectoryQueries, identity: PlatformIdentity): Promise<Actor> {

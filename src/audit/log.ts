@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Clock } from "../core/clock.js";
 import type { Db } from "../store/db.js";
+import { Prisma } from "../store/generated/sqlite/client.js";
+import { directSqliteOf, sqliteDate } from "../store/sqlite-direct.js";
 import type { Tx } from "../store/types.js";
 
 /** What happened, by whom, from where: one entry of the record. */
@@ -46,33 +48,27 @@ export function entryHash(entry: {
 /** An entry as stored: the record plus its place in the chain. */
 export type AuditRow = Parameters<typeof entryHash>[0] & { hash: string };
 
-/** Stores built entries in the caller's transaction; the default writes them with Prisma's createMany. */
+/** Stores built entries in the caller's transaction; the default is one INSERT per thousand entries. */
 export type AuditRowWriter = (tx: Tx, rows: AuditRow[]) => Promise<void>;
 
-/** Rows per createMany: far under PostgreSQL's and SQLite's parameter limits at 13 columns a row. */
+/** Rows per INSERT: far under PostgreSQL's and SQLite's parameter limits at 13 columns a row. */
 const ROWS_PER_INSERT = 1000;
 
-const createRows: AuditRowWriter = async (tx, rows) => {
+// A plain INSERT through the client's raw query, the same on both databases: every command writes an entry, and the
+// client's generated createMany costs several times as much per call.
+const insertRows: AuditRowWriter = async (tx, rows) => {
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    await tx.auditEntry.createMany({ data: rows.slice(start, start + ROWS_PER_INSERT) });
+    const values = rows
+      .slice(start, start + ROWS_PER_INSERT)
+      .map((row) => Prisma.sql`(${row.seq}, ${row.at}, ${row.actorId}, ${row.actor}, ${row.via}, ${row.action}, ${row.subjectType}, ${row.subjectId}, ${row.caseId}, ${row.result}, ${row.detail}, ${row.prevHash}, ${row.hash})`);
+    await tx.$executeRaw`INSERT INTO "AuditEntry" ("seq", "at", "actorId", "actor", "via", "action", "subjectType", "subjectId", "caseId", "result", "detail", "prevHash", "hash") VALUES ${Prisma.join(values)}`;
   }
 };
 
-/**
- * Appends entries inside the caller's transaction and returns the first one's sequence number. The single AuditHead
- * row is bumped first, in one statement, which locks it on PostgreSQL until commit (and SQLite's write lock covers
- * the rest), so concurrent writers form one unbroken chain.
- */
-export async function appendAuditEntries(tx: Tx, clock: Clock, records: readonly AuditRecord[], write: AuditRowWriter = createRows): Promise<number> {
-  const count = records.length;
-  if (count === 0) return 0;
-  const heads = await tx.$queryRaw<{ seq: number | bigint; hash: string }[]>`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, ${count}, '') ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" + ${count} RETURNING "seq", "hash"`;
-  const head = heads[0];
-  if (!head) throw new Error("the audit head was not updated");
-  const firstSeq = Number(head.seq) - count + 1;
-  const at = clock.now();
-  let prevHash = head.hash;
-  const rows = records.map((record, index): AuditRow => {
+/** The entries for `records`, chained after the head that precedes them (the entry before `firstSeq`). */
+function chainEntries(records: readonly AuditRecord[], firstSeq: number, previousHash: string, at: Date): AuditRow[] {
+  let prevHash = previousHash;
+  return records.map((record, index): AuditRow => {
     const entry = {
       seq: firstSeq + index,
       at,
@@ -90,9 +86,55 @@ export async function appendAuditEntries(tx: Tx, clock: Clock, records: readonly
     prevHash = entryHash(entry);
     return { ...entry, hash: prevHash };
   });
+}
+
+/**
+ * Appends entries inside the caller's transaction and returns the first one's sequence number. The single AuditHead
+ * row is bumped first, in one statement, which locks it on PostgreSQL until commit (and SQLite's write lock covers
+ * the rest), so concurrent writers form one unbroken chain.
+ */
+export async function appendAuditEntries(tx: Tx, clock: Clock, records: readonly AuditRecord[], write: AuditRowWriter = insertRows): Promise<number> {
+  const count = records.length;
+  if (count === 0) return 0;
+  const heads = await tx.$queryRaw<{ seq: number | bigint; hash: string }[]>`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, ${count}, '') ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" + ${count} RETURNING "seq", "hash"`;
+  const head = heads[0];
+  if (!head) throw new Error("the audit head was not updated");
+  const firstSeq = Number(head.seq) - count + 1;
+  const rows = chainEntries(records, firstSeq, head.hash, clock.now());
   await write(tx, rows);
-  await tx.$executeRaw`UPDATE "AuditHead" SET "hash" = ${prevHash} WHERE "id" = 1`;
+  await tx.$executeRaw`UPDATE "AuditHead" SET "hash" = ${rows.at(-1)?.hash ?? head.hash} WHERE "id" = 1`;
   return firstSeq;
+}
+
+// The same three statements as appendAuditEntries, for a direct transaction on the embedded database.
+const BUMP_HEAD = `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, ?, '') ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" + ? RETURNING "seq", "hash"`;
+const INSERT_ENTRY = `INSERT INTO "AuditEntry" ("seq", "at", "actorId", "actor", "via", "action", "subjectType", "subjectId", "caseId", "result", "detail", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const SET_HEAD_HASH = `UPDATE "AuditHead" SET "hash" = ? WHERE "id" = 1`;
+
+/**
+ * Appends entries in a transaction of their own (a command's record, a refusal), and returns the first one's
+ * sequence number. On the embedded database this is a direct transaction on the connection (sqlite-direct.ts): it
+ * is on the path of every command's answer.
+ */
+export async function appendAuditNow(db: Db, clock: Clock, records: readonly AuditRecord[]): Promise<number> {
+  const direct = directSqliteOf(db);
+  if (!direct) return db.$transaction((tx) => appendAuditEntries(tx, clock, records));
+  const count = records.length;
+  if (count === 0) return 0;
+  const at = clock.now();
+  return direct.transaction((statements) => {
+    const head = statements.get(BUMP_HEAD, [count, count]);
+    if (!head) throw new Error("the audit head was not updated");
+    const firstSeq = Number(head.seq) - count + 1;
+    const rows = chainEntries(records, firstSeq, String(head.hash), at);
+    for (const row of rows) {
+      statements.run(INSERT_ENTRY, [
+        row.seq, sqliteDate(row.at), row.actorId, row.actor, row.via, row.action, row.subjectType, row.subjectId, row.caseId, row.result, row.detail, row.prevHash, row.hash,
+      ]);
+    }
+    statements.run(SET_HEAD_HASH, [rows.at(-1)?.hash ?? head.hash]);
+    return firstSeq;
+  });
 }
 
 /** Appends one entry inside the caller's transaction; returns its sequence number. */

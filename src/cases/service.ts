@@ -1,4 +1,4 @@
-import { appendAudit } from "../audit/log.js";
+import { appendAudit, appendAuditNow } from "../audit/log.js";
 import { identityKey, type EventLocation } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
@@ -300,12 +300,12 @@ export class CaseService {
 
   /** Records a refusal (who tried what, and why not) and returns it. */
   private async refuse<T>(actor: Actor, reference: string | undefined, action: CaseAction | { type: "message" }, failure: Result<T> & { ok: false }, caseId?: string): Promise<Result<T>> {
-    await this.db.$transaction((tx) =>
-      appendAudit(tx, this.clock, {
+    await appendAuditNow(this.db, this.clock, [
+      {
         ...auditActor(actor), action: `case.${action.type}`, subjectType: "case", subjectId: reference ?? "(none)", caseId: caseId ?? null,
         result: `refused:${failure.code}`, detail: { action, reason: failure.message },
-      }),
-    );
+      },
+    ]);
     return failure;
   }
 

@@ -1,4 +1,4 @@
-import { appendAudit } from "../audit/log.js";
+import { appendAuditNow } from "../audit/log.js";
 import { identityKey } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
@@ -181,16 +181,16 @@ export class Dispatcher {
   }
 
   private async record(actor: Actor, line: string, command: Command | undefined, outcome: Outcome<unknown>): Promise<void> {
-    await this.db.$transaction((tx) =>
-      appendAudit(tx, this.clock, {
+    await appendAuditNow(this.db, this.clock, [
+      {
         ...auditActor(actor),
         action: "command",
         subjectType: "command",
         subjectId: command?.fullName ?? "(unknown)",
         result: outcome.ok ? "ok" : `refused:${outcome.code}`,
         detail: { line: line.slice(0, 4000), ...(outcome.ok ? {} : { reason: outcome.message }) },
-      }),
-    );
+      },
+    ]);
   }
 
   /** The commands this dispatcher knows. */

@@ -1,6 +1,7 @@
 import { canonicalIdentity, type PlatformIdentity } from "../core/adapter.js";
 import type { Db } from "../store/db.js";
 import type { ActorContact } from "../commands/actor.js";
+import { selectRows } from "../store/raw.js";
 import { Prisma } from "../store/generated/sqlite/client.ts";
 import { parseIp, type Topic } from "./model.js";
 import { compareContacts, splitList, type ContactView, type OrganisationView } from "./views.js";
@@ -16,6 +17,11 @@ const organisationInclude = {
   // The contacts' organisation is the one being read: not fetched again.
   contacts: { where: { removedAt: null }, include: { roles: contactInclude.roles, identities: contactInclude.identities } },
 } satisfies Prisma.OrganisationInclude;
+
+const ACTOR_COLUMNS = `SELECT c."id", c."handle", c."name", c."organisationId", o."slug" AS "organisationSlug", o."name" AS "organisationName",
+  o."kind" AS "organisationKind", c."coordinator", c."orgAdmin" FROM "Contact" c JOIN "Organisation" o ON o."id" = c."organisationId"`;
+const ACTOR_BY_IDENTITY = `${ACTOR_COLUMNS} WHERE c."id" = (SELECT i."contactId" FROM "ChatIdentity" i WHERE i."platform" = ? AND i."workspace" = ? AND i."userId" = ?) AND c."removedAt" IS NULL AND o."removedAt" IS NULL`;
+const ACTOR_BY_HANDLE = `${ACTOR_COLUMNS} WHERE c."handle" = ? AND c."removedAt" IS NULL AND o."removedAt" IS NULL`;
 
 type ContactRow = NonNullable<Awaited<ReturnType<Db["contact"]["findFirst"]>>> & {
   roles: { topic: string; role: string }[];
@@ -235,39 +241,22 @@ export class DirectoryQueries {
     return rows.map((row) => organisationView(row));
   }
 
-  /** The contact a chat identity is linked to, in the form permission checks use. */
+  /** The contact linked to a chat identity, in the form permission checks use (one statement: every event asks). */
   async actorFor(raw: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<ActorContact | undefined> {
     const identity = canonicalIdentity(raw);
-    const link = await this.db.chatIdentity.findUnique({
-      where: { platform_workspace_userId: { platform: identity.platform, workspace: identity.workspace, userId: identity.userId } },
-      select: { contactId: true },
-    });
-    return link ? this.actorById(link.contactId) : undefined;
+    return this.actorWhere(ACTOR_BY_IDENTITY, [identity.platform, identity.workspace, identity.userId]);
   }
 
   /** A contact in the form permission checks use, by handle. */
-  async actorByHandle(handle: string): Promise<ActorContact | undefined> {
-    const row = await this.db.contact.findFirst({ where: { handle: handle.toLowerCase(), removedAt: null }, select: { id: true } });
-    return row ? this.actorById(row.id) : undefined;
+  actorByHandle(handle: string): Promise<ActorContact | undefined> {
+    return this.actorWhere(ACTOR_BY_HANDLE, [handle.toLowerCase()]);
   }
 
-  private async actorById(contactId: string): Promise<ActorContact | undefined> {
-    const row = await this.db.contact.findFirst({
-      where: { id: contactId, removedAt: null, organisation: { removedAt: null } },
-      include: { organisation: { select: { slug: true, name: true, kind: true } } },
-    });
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      handle: row.handle,
-      name: row.name,
-      organisationId: row.organisationId,
-      organisationSlug: row.organisation.slug,
-      organisationName: row.organisation.name,
-      organisationKind: row.organisation.kind,
-      coordinator: row.coordinator,
-      orgAdmin: row.orgAdmin,
-    };
+  private async actorWhere(sql: string, params: string[]): Promise<ActorContact | undefined> {
+    const rows = await selectRows<Omit<ActorContact, "coordinator" | "orgAdmin"> & { coordinator: unknown; orgAdmin: unknown }>(this.db, sql, params);
+    const row = rows[0];
+    // SQLite has no boolean type: its rows hold 0 and 1.
+    return row ? { ...row, coordinator: Boolean(row.coordinator), orgAdmin: Boolean(row.orgAdmin) } : undefined;
   }
 
   /** Slugs of live organisations, for suggestions. */

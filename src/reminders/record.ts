@@ -6,7 +6,8 @@ import type { Clock } from "../core/clock.js";
 import { enqueueItems, prismaOutboxStorage, type OutboxItem, type OutboxStorage } from "../outbox/outbox.js";
 import type { Db, Provider } from "../store/db.js";
 import type { Tx } from "../store/types.js";
-import { sqliteDate, sqliteInsert, sqliteSelect } from "./sqlite-batch.js";
+import { sqliteDate } from "../store/sqlite-direct.js";
+import { sqliteInsert, sqliteSelect } from "./sqlite-batch.js";
 
 /** Outbox storage through single SQLite statements over JSON arrays (no per-row parameters). */
 const sqliteOutboxStorage: OutboxStorage = {

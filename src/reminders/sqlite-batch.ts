@@ -2,12 +2,8 @@
 // query has a cost; handing SQLite one JSON document (json_each) and reading one back (json_group_array) instead
 // makes a sweep of a thousand cases a few statements. PostgreSQL uses the client's own calls (record.ts, sweep.ts).
 import type { Db } from "../store/db.js";
+import { sqliteDate } from "../store/sqlite-direct.js";
 import type { Tx } from "../store/types.js";
-
-/** A Date as Prisma stores it in SQLite ("2026-11-23T10:00:00.000+00:00"), so that stored texts compare in order. */
-export function sqliteDate(at: Date): string {
-  return at.toISOString().replace("Z", "+00:00");
-}
 
 /** Rows of a SELECT, read back as one JSON array; `columns` are the quoted column names, as the keys of each row. */
 export async function sqliteSelect<T>(db: Db | Tx, columns: readonly string[], from: string, params: readonly unknown[]): Promise<T[]> {

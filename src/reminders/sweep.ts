@@ -14,7 +14,8 @@ import type { EscalationPolicy, StepAudience } from "./config.js";
 import { nudgeMessage, type NudgeCase } from "./messages.js";
 import { deliverableTime, dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
 import { appendAuditBatch, enqueueBatch } from "./record.js";
-import { sqliteClaimCases, sqliteDate, sqliteSelect } from "./sqlite-batch.js";
+import { sqliteDate } from "../store/sqlite-direct.js";
+import { sqliteClaimCases, sqliteSelect } from "./sqlite-batch.js";
 import { labelOf, type JobReport } from "./report.js";
 
 const CASE_FIELDS = {

@@ -12,7 +12,9 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import Database from "better-sqlite3";
 import type pg from "pg";
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from "./checkpoint.js";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.js";
+import { DirectSqlite, registerDirectSqlite } from "./sqlite-direct.js";
 
 /** The database client all code uses (the SQLite client's type; the PostgreSQL client is cast to it). */
 export type Db = SqlitePrismaClient;
@@ -26,11 +28,24 @@ export interface StoreTarget {
   url: string;
 }
 
+/** How to open a database. */
+export interface StoreOptions {
+  /**
+   * SQLite files only: checkpoint the write-ahead log on a worker thread every this many milliseconds instead of
+   * during commits (see checkpoint.ts); for long-running processes. Unset: SQLite's own checkpoints.
+   */
+  checkpointIntervalMs?: number;
+  /** Told of problems of the background checkpoints. */
+  onProblem?(message: string): void;
+}
+
 /** An open database. */
 export interface Store {
   db: Db;
   provider: Provider;
   target: StoreTarget;
+  /** The background checkpointer, when one runs (SQLite with checkpointIntervalMs). */
+  checkpoints?: BackgroundCheckpoints;
   /** Disconnects; the store cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -102,12 +117,36 @@ export function sqliteAdapterFactory(path: string): PrismaBetterSqlite3 {
 const sharedFactories = new WeakMap<Store, SqlMigrationAwareDriverAdapterFactory>();
 
 /** Opens (and connects to) the database; SQLite files are switched to WAL mode and their directory is created. */
-export async function openStore(target: StoreTarget): Promise<Store> {
+export async function openStore(target: StoreTarget, options: StoreOptions = {}): Promise<Store> {
   let store: Store | undefined;
   try {
     store = await openClient(target);
     // Connecting is lazy; a first query makes an unreachable server or unreadable file fail here, not later.
     await store.db.$queryRawUnsafe("SELECT 1");
+    if (options.checkpointIntervalMs !== undefined && options.checkpointIntervalMs > 0 && target.provider === "sqlite" && target.url !== IN_MEMORY) {
+      const onProblem = options.onProblem ?? (() => undefined);
+      const checkpoints = await startBackgroundCheckpoints(store.db, {
+        path: target.url,
+        intervalMs: options.checkpointIntervalMs,
+        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+        onProblem,
+      }).catch((error: Error) => {
+        // Not fatal: SQLite keeps checkpointing during commits, as it does by default.
+        onProblem(`${error.message}; SQLite checkpoints during commits instead`);
+        return undefined;
+      });
+      if (checkpoints) {
+        const disconnect = store.close;
+        store = {
+          ...store,
+          checkpoints,
+          close: async () => {
+            await checkpoints.stop();
+            await disconnect();
+          },
+        };
+      }
+    }
     return store;
   } catch (error) {
     await store?.close().catch(() => undefined);
@@ -129,9 +168,12 @@ async function openClient(target: StoreTarget): Promise<Store> {
     return { db, provider: "postgresql", target, close: () => db.$disconnect() };
   }
 
+  // The client's connection also serves direct transactions (sqlite-direct.ts).
+  const direct = new DirectSqlite();
   if (target.url === IN_MEMORY) {
-    const shared = new SharedConnectionFactory(sqliteAdapterFactory(IN_MEMORY));
+    const shared = new SharedConnectionFactory(direct.wrap(sqliteAdapterFactory(IN_MEMORY)));
     const db = new SqlitePrismaClient({ adapter: shared });
+    registerDirectSqlite(db, direct);
     const close = async () => {
       await db.$disconnect();
       await shared.disposeConnection();
@@ -149,7 +191,8 @@ async function openClient(target: StoreTarget): Promise<Store> {
   } finally {
     raw.close();
   }
-  const db = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target.url) });
+  const db = new SqlitePrismaClient({ adapter: direct.wrap(sqliteAdapterFactory(target.url)) });
+  registerDirectSqlite(db, direct);
   return { db, provider: "sqlite", target, close: () => db.$disconnect() };
 }
 
