@@ -6,6 +6,8 @@
 // One lock orders the client's transactions and the direct ones, so that neither runs inside the other: a direct
 // transaction waits while a client transaction is open, and the reverse. (The client's statements outside
 // transactions are single synchronous calls, which cannot fall inside a direct transaction, itself synchronous.)
+// So a direct call must never be made from inside a client transaction's callback: it would wait for that
+// transaction to end. Inside one, use the transaction client (appendAuditEntries(tx, ...), not appendAuditNow).
 import type { IsolationLevel, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, Transaction } from "@prisma/driver-adapter-utils";
 import Database from "better-sqlite3";
 import type { Db } from "./db.js";
