@@ -100,6 +100,9 @@ export class SyncingMatrixClient extends MatrixClient {
         token = next;
         failures = 0;
         caughtUp = true;
+        // Let the batch's handlers run up to their first wait (the core's work is synchronous database calls), so
+        // that their replies are on the wire before the next long-poll is set up.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       } catch (error) {
         if (this.halted) break;
         failures += 1;

@@ -62,7 +62,7 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
     return adapter.capabilities;
   };
   const threadMessage = createThreadRelay(cases, capabilitiesOf);
-  const handler = createInboundHandler({ db: store.db, clock, logger, directory: directory.read, dispatcher, capabilitiesOf, threadMessage });
+  const handler = createInboundHandler({ clock, logger, directory: directory.read, dispatcher, capabilitiesOf, threadMessage });
   const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox);
   const reminders = new ReminderJobs({ db: store.db, provider: store.provider, clock, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation, digests });
   return {

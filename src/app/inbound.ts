@@ -3,8 +3,7 @@ import { quoteToken } from "../core/catalog.js";
 import type { AdapterCapabilities, InboundEvent, InboundHandler, PlatformIdentity, Reply, ReplyDelivery } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import { textMessage } from "../core/message.js";
-import type { Db } from "../store/db.js";
-import { executeStatement } from "../store/raw.js";
+import { inboundEventClaim } from "../store/inbound-events.js";
 import type { Actor } from "../commands/actor.js";
 import type { CommandAnswer, Dispatcher } from "../commands/dispatch.js";
 import type { DirectoryQueries } from "../directory/queries.js";
@@ -17,16 +16,6 @@ export function chooseDelivery(visibility: CommandAnswer["visibility"], capabili
   return "in-place";
 }
 
-/**
- * Records an inbound event's key; false when it was already there (a redelivery). Works on SQLite and PostgreSQL
- * alike, and is safe when two processes receive the same event at once.
- */
-export async function claimInboundEvent(db: Db, key: string, at: Date): Promise<boolean> {
-  return (await executeStatement(db, CLAIM_EVENT, [key, at])) > 0;
-}
-
-const CLAIM_EVENT = `INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?) ON CONFLICT ("key") DO NOTHING`;
-
 /** Turns a platform identity into the actor: the linked contact (console users act as the contact with that handle). */
 export async function resolveActor(directory: DirectoryQueries, identity: PlatformIdentity): Promise<Actor> {
   const linked = await directory.actorFor(identity);
@@ -37,7 +26,6 @@ export async function resolveActor(directory: DirectoryQueries, identity: Platfo
 
 /** What the inbound handler needs. */
 export interface InboundDependencies {
-  db: Db;
   clock: Clock;
   logger: Logger;
   directory: DirectoryQueries;
@@ -58,13 +46,14 @@ export function createInboundHandler(deps: InboundDependencies): InboundHandler 
       const actor = { ...(await resolveActor(deps.directory, event.identity)), location: event.where };
       return deps.threadMessage(actor, event, key);
     }
-    if (!(await claimInboundEvent(deps.db, key, deps.clock.now()))) {
+    const actor = { ...(await resolveActor(deps.directory, event.identity)), location: event.where };
+    const line = event.type === "command" ? event.text : withValues(event.command, event.values);
+    // The event is claimed once, by the dispatcher, in the same transaction as the command's record where it can be.
+    const answer = await deps.dispatcher.runOnce(actor, line, inboundEventClaim(key, deps.clock.now()));
+    if (!answer) {
       deps.logger.debug({ key }, "inbound event already processed; ignored");
       return undefined;
     }
-    const actor = { ...(await resolveActor(deps.directory, event.identity)), location: event.where };
-    const line = event.type === "command" ? event.text : withValues(event.command, event.values);
-    const answer = await deps.dispatcher.run(actor, line);
     const capabilities = deps.capabilitiesOf(event.identity.platform);
     return { message: answer.message, delivery: chooseDelivery(answer.visibility, capabilities, event.where.isDirect) };
   };

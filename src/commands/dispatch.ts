@@ -4,6 +4,7 @@ import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome } from "../core/result.js";
 import type { Db } from "../store/db.js";
+import { executeStatement, type Statement } from "../store/raw.js";
 import { auditActor, type Actor } from "./actor.js";
 import { fieldName, type Command, type Permission } from "./command.js";
 import { isGrammarError, parseLine } from "./grammar.js";
@@ -54,15 +55,33 @@ export class Dispatcher {
 
   /** Runs one command line as the actor, records it, and returns the answer. */
   async run(actor: Actor, line: string): Promise<CommandAnswer> {
+    const answer = await this.handle(actor, line, undefined);
+    if (!answer) throw new Error("a command without a claim is always answered");
+    return answer;
+  }
+
+  /**
+   * Runs a command line from an inbound event once: `claim` (see store/inbound-events.ts) decides, and a repeat of an
+   * event already handled gets undefined. A command that changes something claims its event before it runs, so a
+   * repeat never runs it twice; a read-only one is claimed in the transaction that records it (one commit instead
+   * of two), so a repeat arriving meanwhile may run it again but is neither recorded nor answered.
+   */
+  runOnce(actor: Actor, line: string, claim: Statement): Promise<CommandAnswer | undefined> {
+    return this.handle(actor, line, claim);
+  }
+
+  private async handle(actor: Actor, line: string, claim: Statement | undefined): Promise<CommandAnswer | undefined> {
     const located = this.locate(line);
     if (!located.ok) {
-      await this.record(actor, line, undefined, located);
+      if (!(await this.record(actor, line, undefined, located, claim))) return undefined;
       return { message: renderFailure(located), visibility: "private", failure: located.code };
     }
     const { command } = located.value;
     const definition = command.definition;
+    const claimFirst = claim !== undefined && definition.readOnly !== true;
+    if (claimFirst && (await executeStatement(this.db, claim.sql, claim.params)) === 0) return undefined;
     const outcome = await this.execute(actor, located.value);
-    await this.record(actor, line, command, outcome);
+    if (!(await this.record(actor, line, command, outcome, claimFirst ? undefined : claim))) return undefined;
     if (!outcome.ok) {
       return { message: renderFailure(outcome), visibility: "private", failure: outcome.code, command: command.fullName };
     }
@@ -180,17 +199,17 @@ export class Dispatcher {
     return ok(true);
   }
 
-  private async record(actor: Actor, line: string, command: Command | undefined, outcome: Outcome<unknown>): Promise<void> {
-    await appendAuditNow(this.db, this.clock, [
-      {
-        ...auditActor(actor),
-        action: "command",
-        subjectType: "command",
-        subjectId: command?.fullName ?? "(unknown)",
-        result: outcome.ok ? "ok" : `refused:${outcome.code}`,
-        detail: { line: line.slice(0, 4000), ...(outcome.ok ? {} : { reason: outcome.message }) },
-      },
-    ]);
+  /** Records the command (with the claim of its event, when given); false when the claim was already taken. */
+  private async record(actor: Actor, line: string, command: Command | undefined, outcome: Outcome<unknown>, claim: Statement | undefined): Promise<boolean> {
+    const entry = {
+      ...auditActor(actor),
+      action: "command",
+      subjectType: "command",
+      subjectId: command?.fullName ?? "(unknown)",
+      result: outcome.ok ? "ok" : `refused:${outcome.code}`,
+      detail: { line: line.slice(0, 4000), ...(outcome.ok ? {} : { reason: outcome.message }) },
+    };
+    return (await appendAuditNow(this.db, this.clock, [entry], claim ? { onlyIf: claim } : {})) !== undefined;
   }
 
   /** The commands this dispatcher knows. */

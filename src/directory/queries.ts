@@ -38,6 +38,18 @@ type OrganisationRow = NonNullable<Awaited<ReturnType<Db["organisation"]["findFi
 /** Maps a stored contact to its view. */
 export function contactView(row: ContactRow): ContactView {
   return {
+    ...contactEntry(row),
+    identities: row.identities.map((identity) => ({
+      platform: identity.platform as ContactView["identities"][number]["platform"],
+      workspace: identity.workspace,
+      user: identity.userId,
+    })),
+  };
+}
+
+/** A stored contact with its roles, without its chat identities. */
+function contactEntry(row: Omit<ContactRow, "identities">): FoundContact {
+  return {
     id: row.id,
     handle: row.handle,
     name: row.name,
@@ -50,11 +62,6 @@ export function contactView(row: ContactRow): ContactView {
     roles: Object.fromEntries(row.roles.map((role) => [role.topic, role.role])) as ContactView["roles"],
     coordinator: row.coordinator,
     orgAdmin: row.orgAdmin,
-    identities: row.identities.map((identity) => ({
-      platform: identity.platform as ContactView["identities"][number]["platform"],
-      workspace: identity.workspace,
-      user: identity.userId,
-    })),
     lastVerifiedAt: row.lastVerifiedAt,
     verification: row.verification,
     removedAt: row.removedAt,
@@ -64,6 +71,23 @@ export function contactView(row: ContactRow): ContactView {
 /** Maps a stored organisation (with contacts) to its view. */
 export function organisationView(row: OrganisationRow, topic?: Topic): OrganisationView {
   const byType = (type: string) => row.responsibilities.filter((item) => item.type === type).map((item) => item.value);
+  return {
+    ...organisationEntry(row),
+    responsibilities: { domains: byType("domain"), ipRanges: byType("ip"), asns: byType("asn") },
+    channels: row.channels.map((channel) => ({
+      topic: channel.topic,
+      platform: channel.platform as OrganisationView["channels"][number]["platform"],
+      workspace: channel.workspace,
+      channel: channel.channelId,
+    })),
+    contacts: row.contacts
+      .map((contact) => contactView({ ...contact, organisation: { slug: row.slug, name: row.name } }))
+      .sort(compareContacts(topic)),
+  };
+}
+
+/** A stored organisation's own entry, without its responsibilities, channels and contacts. */
+function organisationEntry(row: Omit<OrganisationRow, "responsibilities" | "channels" | "contacts">): Omit<FoundOrganisation, "contacts"> {
   return {
     id: row.id,
     slug: row.slug,
@@ -77,16 +101,6 @@ export function organisationView(row: OrganisationRow, topic?: Topic): Organisat
     emergency24x7: row.emergency24x7,
     abuseContact: row.abuseContact,
     legalPointOfContact: row.legalPointOfContact,
-    responsibilities: { domains: byType("domain"), ipRanges: byType("ip"), asns: byType("asn") },
-    channels: row.channels.map((channel) => ({
-      topic: channel.topic,
-      platform: channel.platform as OrganisationView["channels"][number]["platform"],
-      workspace: channel.workspace,
-      channel: channel.channelId,
-    })),
-    contacts: row.contacts
-      .map((contact) => contactView({ ...contact, organisation: { slug: row.slug, name: row.name } }))
-      .sort(compareContacts(topic)),
     removedAt: row.removedAt,
   };
 }
@@ -187,14 +201,13 @@ export class DirectoryQueries {
       orderBy: { name: "asc" },
       take: criteria.limit + 1,
     });
+    const topic = criteria.topic;
     const organisations = rows.slice(0, criteria.limit).map((row): FoundOrganisation => {
-      const { responsibilities: _responsibilities, channels: _channels, ...view } = organisationView(
-        { ...row, responsibilities: [], channels: [], contacts: row.contacts.map((contact) => ({ ...contact, identities: [] })) },
-        criteria.topic,
-      );
-      const topic = criteria.topic;
-      const contacts = view.contacts.map(({ identities: _identities, ...contact }) => contact);
-      return { ...view, contacts: topic ? contacts.filter((contact) => contact.roles[topic] !== undefined) : contacts };
+      const contacts = row.contacts
+        .map((contact) => contactEntry({ ...contact, organisation: { slug: row.slug, name: row.name } }))
+        .filter((contact) => topic === undefined || contact.roles[topic] !== undefined)
+        .sort(compareContacts(topic));
+      return { ...organisationEntry(row), contacts };
     });
     organisations.sort((a, b) => Number(b.slug === text) - Number(a.slug === text));
     return { organisations, matchedBy, more: rows.length > criteria.limit };

@@ -57,7 +57,7 @@ const ROLE_ORDER: Record<string, number> = { primary: 0, backup: 1, escalation: 
 
 /** Orders contacts for display: by role for the topic (when given), verified first, then most recently verified. */
 export function compareContacts(topic: Topic | undefined) {
-  return (a: ContactView, b: ContactView): number => {
+  return (a: Pick<ContactView, "roles" | "verification" | "lastVerifiedAt" | "name">, b: Pick<ContactView, "roles" | "verification" | "lastVerifiedAt" | "name">): number => {
     if (topic) {
       const byRole = (ROLE_ORDER[a.roles[topic] ?? ""] ?? 9) - (ROLE_ORDER[b.roles[topic] ?? ""] ?? 9);
       if (byRole !== 0) return byRole;

@@ -7,10 +7,16 @@ import { directSqliteOf, isSqliteClient } from "./sqlite-direct.js";
 /** A statement's parameter. */
 export type SqlParameter = string | number | boolean | Date | null;
 
+/** A statement with ? placeholders and its parameters. */
+export interface Statement {
+  sql: string;
+  params: readonly SqlParameter[];
+}
+
 const postgresTexts = new Map<string, string>();
 
-/** The statement for the client: PostgreSQL's are numbered (the texts here have no "?" inside literals). */
-function forClient(db: Db, sql: string): string {
+/** The statement's text for the client's database: PostgreSQL's placeholders are numbered (no "?" in literals). */
+export function forClient(db: Db, sql: string): string {
   if (isSqliteClient(db)) return sql;
   let text = postgresTexts.get(sql);
   if (text === undefined) {

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { appendAuditEntries, appendAuditNow, verifyAudit, type AuditRecord } from "../../src/audit/log.js";
-import { claimInboundEvent } from "../../src/app/inbound.js";
+import { claimInboundEvent } from "../../src/store/inbound-events.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { openStore } from "../../src/store/db.js";
 import { applyMigrations } from "../../src/store/migrate.js";
