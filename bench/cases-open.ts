@@ -15,7 +15,7 @@ import { ManualClock } from "../src/core/clock.js";
 import { newId } from "../src/core/ids.js";
 import { importDirectory } from "../src/directory/import.js";
 import { silentLogger } from "../src/log.js";
-import { openStore } from "../src/store/db.js";
+import { openBenchStore } from "./store.js";
 import { applyMigrations } from "../src/store/migrate.js";
 import { formatPercentiles, percentiles } from "./stats.js";
 
@@ -27,8 +27,7 @@ const rootDir = new URL("..", import.meta.url).pathname;
 const keptDatabase = process.env.BENCH_DB;
 const directory = keptDatabase ? undefined : mkdtempSync(join(tmpdir(), "liaison-bench-cases-"));
 const databasePath = keptDatabase ?? join(directory ?? tmpdir(), "bench.db");
-// As `liaison start` opens it: the write-ahead log checkpointed on a background thread (config/default.yaml).
-const store = await openStore({ provider: "sqlite", url: databasePath }, { checkpointIntervalMs: 1000 });
+const store = await openBenchStore(databasePath);
 
 /** A chat platform that accepts everything (the benchmark measures queuing, not delivery). */
 const platform: ChatAdapter = {

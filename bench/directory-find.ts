@@ -9,7 +9,7 @@ import { createCore } from "../src/app/app.js";
 import { loadConfig } from "../src/config/load.js";
 import { ManualClock } from "../src/core/clock.js";
 import { silentLogger } from "../src/log.js";
-import { openStore } from "../src/store/db.js";
+import { openBenchStore } from "./store.js";
 import { applyMigrations } from "../src/store/migrate.js";
 import { formatPercentiles } from "./stats.js";
 import { seedLargeDirectory } from "./seed.js";
@@ -21,7 +21,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 1000);
 const keptDatabase = process.env.BENCH_DB; // reuse a seeded database between runs when set
 const directory = keptDatabase ? undefined : mkdtempSync(join(tmpdir(), "liaison-bench-find-"));
 const databasePath = keptDatabase ?? join(directory ?? tmpdir(), "bench.db");
-const store = await openStore({ provider: "sqlite", url: databasePath });
+const store = await openBenchStore(databasePath);
 try {
   await applyMigrations(store);
   const clock = new ManualClock("2026-11-23T10:00:00Z");

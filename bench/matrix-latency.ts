@@ -20,7 +20,7 @@ import { createCore } from "../src/app/app.js";
 import { loadConfig } from "../src/config/load.js";
 import { systemClock } from "../src/core/clock.js";
 import { importDirectory } from "../src/directory/import.js";
-import { openStore } from "../src/store/db.js";
+import { openBenchStore } from "./store.js";
 import { applyMigrations } from "../src/store/migrate.js";
 import type { AdapterStateStore } from "../src/core/platform.js";
 import { FakeHomeserver } from "../test/fakes/matrix/homeserver.js";
@@ -55,8 +55,7 @@ function percentile(sorted: number[], p: number): number {
 /** The real core on a fresh SQLite store with the demo directory, the bench's person linked to its coordinator. */
 async function openRealCore() {
   const directory = mkdtempSync(join(tmpdir(), "liaison-bench-matrix-"));
-  // As `liaison start` opens it: the write-ahead log checkpointed on a background thread (config/default.yaml).
-  const store = await openStore({ provider: "sqlite", url: join(directory, "bench.db") }, { checkpointIntervalMs: 1000 });
+  const store = await openBenchStore(join(directory, "bench.db"));
   await applyMigrations(store);
   const root = new URL("..", import.meta.url).pathname;
   const imported = await importDirectory(store.db, systemClock, readFileSync(join(root, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });

@@ -11,7 +11,8 @@ import { ManualClock } from "../src/core/clock.js";
 import { newId } from "../src/core/ids.js";
 import { loadEscalationPolicy } from "../src/reminders/config.js";
 import { ReminderSweep } from "../src/reminders/sweep.js";
-import { openStore, type Db } from "../src/store/db.js";
+import type { Db } from "../src/store/db.js";
+import { openBenchStore } from "./store.js";
 import { applyMigrations } from "../src/store/migrate.js";
 import { seedLargeDirectory } from "./seed.js";
 import { percentiles } from "./stats.js";
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const target = { provider: "sqlite" as const, url: join(dir, "bench.db") };
   try {
     await applyMigrations(target);
-    const store = await openStore(target);
+    const store = await openBenchStore(target.url);
     const db = store.db;
     await seedLargeDirectory(db, 200, 3, NOW);
     const contacts = await db.contact.findMany({ select: { id: true, organisationId: true } });

@@ -25,10 +25,13 @@ export class FakeRateLimits {
     private readonly windowMs: number,
   ) {}
 
-  /** The bucket a request counts against (channel messages per channel, others per route). */
+  /**
+   * The bucket a request counts against: per route and major parameter, as Discord keys them (the channel, the
+   * guild, or for webhooks the webhook id with its token, so each interaction's token has buckets of its own).
+   */
   private key(method: string, path: string): string {
     const template = path.replace(/\d{17,20}/g, ":id").replace(/\/webhooks\/:id\/[^/]+/, "/webhooks/:id/:token");
-    const major = /^\/(channels|guilds|webhooks)\/(\d+)/.exec(path)?.[2] ?? "";
+    const major = /^\/webhooks\/(\d+\/[^/]+)/.exec(path)?.[1] ?? /^\/(channels|guilds|webhooks)\/(\d+)/.exec(path)?.[2] ?? "";
     return `${method} ${template} ${major}`;
   }
 
