@@ -133,10 +133,11 @@ export async function appendAuditNow(db: Db, clock: Clock, records: readonly Aud
     });
   }
   const count = records.length;
-  const at = clock.now();
   return direct.transaction((statements) => {
     if (onlyIf && statements.run(onlyIf.sql, onlyIf.params) === 0) return undefined;
     if (count === 0) return 0;
+    // Read once the transaction is under way, as appendAuditEntries does: later entries never get earlier times.
+    const at = clock.now();
     const head = statements.get(BUMP_HEAD, [count, count]);
     if (!head) throw new Error("the audit head was not updated");
     const firstSeq = Number(head.seq) - count + 1;

@@ -21,11 +21,26 @@ function checkpoint() {
   return { busy: row.busy, logFrames: row.log, checkpointedFrames: row.checkpointed };
 }
 
+// Failures in a row after which the thread gives up, so that SQLite's own checkpoints take over again.
+const MAX_FAILURES = 5;
+let failures = 0;
+
 const timer = setInterval(() => {
   try {
     checkpoint();
+    failures = 0;
   } catch (error) {
-    parentPort.postMessage({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    failures += 1;
+    const message = error instanceof Error ? error.message : String(error);
+    if (failures >= MAX_FAILURES) {
+      parentPort.postMessage({ type: "gave-up", message });
+      clearInterval(timer);
+      db.close();
+      parentPort.close();
+    } else if (failures === 1) {
+      // Said once per run of failures, not every interval.
+      parentPort.postMessage({ type: "failed", message });
+    }
   }
 }, intervalMs);
 

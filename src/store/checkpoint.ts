@@ -10,7 +10,9 @@ import type { Db } from "./db.js";
 export interface CheckpointResult {
   /** True when a reader or writer kept the checkpoint from finishing (it goes on next time). */
   busy: boolean;
+  /** Frames in the write-ahead log. */
   logFrames: number;
+  /** Frames of the log that are now in the database file. */
   checkpointedFrames: number;
 }
 
@@ -28,6 +30,7 @@ export interface BackgroundCheckpointOptions {
   path: string;
   /** Time between checkpoints. */
   intervalMs: number;
+  /** How long the thread's connection waits for a lock before a checkpoint fails. */
   busyTimeoutMs: number;
   /** Told when the thread fails (SQLite's own checkpoints are then back on) or one checkpoint fails. */
   onProblem(message: string): void;
@@ -40,7 +43,8 @@ type WorkerReply =
   | { type: "ready" }
   | { type: "unusable"; message: string }
   | { type: "checkpointed"; id: number; result?: { busy: number; logFrames: number; checkpointedFrames: number }; error?: string }
-  | { type: "failed"; message: string };
+  | { type: "failed"; message: string }
+  | { type: "gave-up"; message: string };
 
 /** Turns off checkpoints during commits on `db`'s connection and starts the checkpointing thread. */
 export async function startBackgroundCheckpoints(db: Db, options: BackgroundCheckpointOptions): Promise<BackgroundCheckpoints> {
@@ -65,12 +69,18 @@ export async function startBackgroundCheckpoints(db: Db, options: BackgroundChec
   worker.on("message", (reply: WorkerReply) => {
     if (reply.type === "ready" || reply.type === "unusable") return;
     if (reply.type === "failed") {
-      options.onProblem(`background checkpoint failed: ${reply.message}`);
+      options.onProblem(`background checkpoint failed (retrying): ${reply.message}`);
+      return;
+    }
+    if (reply.type === "gave-up") {
+      options.onProblem(`background checkpoints keep failing (${reply.message}); SQLite checkpoints during commits again`);
+      void restoreAutomatic();
       return;
     }
     const pending = waiting.get(reply.id);
     waiting.delete(reply.id);
-    if (waiting.size === 0) worker.unref();
+    // While stopping, the thread keeps the process alive until its last checkpoint is done.
+    if (waiting.size === 0 && !stopping) worker.unref();
     if (!pending) return;
     if (reply.result) pending.resolve({ busy: reply.result.busy !== 0, logFrames: reply.result.logFrames, checkpointedFrames: reply.result.checkpointedFrames });
     else pending.reject(new Error(`checkpoint failed: ${reply.error ?? "unknown error"}`));
@@ -88,7 +98,12 @@ export async function startBackgroundCheckpoints(db: Db, options: BackgroundChec
     worker.once("error", (error) => reject(new Error(`the checkpoint thread could not start: ${error.message}`)));
     worker.once("exit", (code) => reject(new Error(`the checkpoint thread could not start (exit code ${code})`)));
   });
-  await db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
+  try {
+    await db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
   worker.on("error", (error) => {
     options.onProblem(`the checkpoint thread failed (${error.message}); SQLite checkpoints during commits again`);
     failAll("the checkpoint thread failed");

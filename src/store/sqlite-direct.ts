@@ -102,10 +102,17 @@ export class DirectSqlite {
   }
 
   private async withConnection<T>(work: (connection: Database.Database, statements: DirectStatements) => T): Promise<T> {
-    const release = await this.#lock.acquire();
+    const acquiring = this.#lock.acquire();
+    const release = await withTimeLimit(acquiring, LOCK_WAIT_LIMIT_MS).catch((error: unknown) => {
+      // Given up: when the lock comes after all, it is let go at once.
+      void acquiring.then((late) => late());
+      throw error;
+    });
     try {
       const connection = this.#connection;
       if (!connection?.open) throw new Error("the embedded database is not connected");
+      // Never nest: a transaction left open here would silently take these statements with it.
+      if (connection.inTransaction) throw new Error("the embedded database's connection is inside a transaction that has no owner");
       // Statements are kept prepared (bound anew on each call, never with bind(), which would fix the values).
       return work(connection, {
         get: (sql, params) => this.prepare(connection, sql).get(...params.map(sqliteValue)) as Record<string, unknown> | undefined,
@@ -129,6 +136,12 @@ export class DirectSqlite {
   /** The adapter, with transactions that hold the lock from their start until commit or rollback. */
   private guard(adapter: SqlDriverAdapter): SqlDriverAdapter {
     const lock = this.#lock;
+    // A failed COMMIT is followed by rollback() without a ROLLBACK statement: the connection would stay inside the
+    // transaction, and the next one on it would nest into it. It is rolled back before the lock is let go.
+    const endOpenTransaction = () => {
+      const connection = this.#connection;
+      if (connection?.open && connection.inTransaction) connection.exec("ROLLBACK");
+    };
     const onDispose = () => {
       if (Reflect.get(adapter, "client") === this.#connection) {
         this.#connection = undefined;
@@ -141,7 +154,13 @@ export class DirectSqlite {
           return async (isolationLevel?: IsolationLevel): Promise<Transaction> => {
             const release = await lock.acquire();
             try {
-              return releasingOnEnd(await target.startTransaction(isolationLevel), release);
+              return releasingOnEnd(await target.startTransaction(isolationLevel), () => {
+                try {
+                  endOpenTransaction();
+                } finally {
+                  release();
+                }
+              });
             } catch (error) {
               release();
               throw error;
@@ -158,6 +177,26 @@ export class DirectSqlite {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
+  }
+}
+
+/** How long a direct statement waits for the client's transactions before it fails, saying why. */
+const LOCK_WAIT_LIMIT_MS = 60_000;
+
+/** `promise`, or an error saying why after `limitMs` (a direct call from inside a client transaction waits for itself). */
+async function withTimeLimit<T>(promise: Promise<T>, limitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`a direct statement waited ${limitMs / 1000} s for a transaction of the client to end (was it called from inside one?)`)),
+      limitMs,
+    );
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -31,6 +31,32 @@ describeOnBothDatabases("inbound commands once", (harness, test) => {
     expect(await h.db.inboundEvent.count()).toBe(2);
   });
 
+  test("a read-only command whose record cannot be written is not claimed either: its redelivery is answered", async () => {
+    const h = harness();
+    const failRecords = async (on: boolean) => {
+      if (h.provider === "sqlite") {
+        await h.db.$executeRawUnsafe(
+          on ? `CREATE TRIGGER "test_fail_record" BEFORE INSERT ON "AuditEntry" BEGIN SELECT RAISE(ABORT, 'injected fault'); END` : `DROP TRIGGER "test_fail_record"`,
+        );
+      } else if (on) {
+        await h.db.$executeRawUnsafe(`CREATE FUNCTION test_fail_record() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$ LANGUAGE plpgsql`);
+        await h.db.$executeRawUnsafe(`CREATE TRIGGER "test_fail_record" BEFORE INSERT ON "AuditEntry" FOR EACH ROW EXECUTE FUNCTION test_fail_record()`);
+      } else {
+        await h.db.$executeRawUnsafe(`DROP TRIGGER "test_fail_record" ON "AuditEntry"`);
+        await h.db.$executeRawUnsafe(`DROP FUNCTION test_fail_record()`);
+      }
+    };
+    await failRecords(true);
+    try {
+      await expect(h.handler(command("jan.jansen", "/whoami", "ev-5"))).rejects.toThrow(/injected fault/);
+    } finally {
+      await failRecords(false);
+    }
+    expect(await h.db.inboundEvent.count()).toBe(0);
+    expect((await h.handler(command("jan.jansen", "/whoami", "ev-5")))?.message.text).toContain("Jan Jansen");
+    expect(await commandEntries(h)).toEqual(["whoami ok"]);
+  });
+
   test("an unknown command delivered twice is answered and recorded once", async () => {
     const h = harness();
     expect((await h.handler(command("jan.jansen", "/whoamii", "ev-3")))?.message.text).toContain("Did you mean /whoami");

@@ -3,9 +3,10 @@
 // the client's transactions, and one unbroken chain when both kinds of writer append at once (on PostgreSQL, where
 // there is no direct path, the same calls go through the client).
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { appendAuditEntries, appendAuditNow, verifyAudit, type AuditRecord } from "../../src/audit/log.js";
-import { claimInboundEvent } from "../../src/store/inbound-events.js";
+import { inboundEventClaim } from "../../src/store/inbound-events.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { openStore } from "../../src/store/db.js";
 import { applyMigrations } from "../../src/store/migrate.js";
@@ -33,8 +34,9 @@ describe("direct statements on the embedded database", () => {
     const store = await open();
     try {
       const at = new Date("2026-11-23T10:00:00.123Z");
-      expect(await claimInboundEvent(store.db, "matrix:command:$1", at)).toBe(true);
-      expect(await claimInboundEvent(store.db, "matrix:command:$1", at)).toBe(false);
+      const claim = inboundEventClaim("matrix:command:$1", at);
+      expect(await executeStatement(store.db, claim.sql, claim.params)).toBe(1);
+      expect(await executeStatement(store.db, claim.sql, claim.params)).toBe(0);
       expect(await store.db.inboundEvent.findUniqueOrThrow({ where: { key: "matrix:command:$1" } })).toEqual({ key: "matrix:command:$1", receivedAt: at });
       // And what the client wrote compares equal in a direct statement.
       await store.db.inboundEvent.create({ data: { key: "written-by-client", receivedAt: at } });
@@ -99,6 +101,42 @@ describe("direct statements on the embedded database", () => {
       expect(order).toEqual(["client done", "direct runs"]);
       // The client's rollback did not take the direct write with it.
       expect((await store.db.inboundEvent.findMany()).map((row) => row.key)).toEqual(["direct"]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("direct statements after a client transaction whose COMMIT failed", () => {
+  it("are committed on their own, and the client's next transaction works", async () => {
+    const target = { provider: "sqlite" as const, url: join(tempDir("liaison-direct-"), "liaison.db") };
+    await applyMigrations(target);
+    const store = await openStore(target);
+    try {
+      const direct = directSqliteOf(store.db);
+      if (!direct) throw new Error("no direct access");
+      // A foreign key checked only at COMMIT makes the COMMIT itself fail.
+      const failed = await store.db
+        .$transaction(async (tx) => {
+          await tx.$executeRawUnsafe("PRAGMA defer_foreign_keys = ON");
+          await tx.$executeRawUnsafe(`INSERT INTO "ChatIdentity" ("id", "contactId", "platform", "workspace", "userId", "createdAt") VALUES ('i1', 'no-such-contact', 'matrix', '', '@x:y', '2026-11-23T10:00:00.000+00:00')`);
+        })
+        .then(
+          () => "committed",
+          (error: Error) => error.message,
+        );
+      expect(failed).toMatch(/foreign ?key/i);
+      await direct.transaction((statements) => statements.run(`INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?)`, ["after-failed-commit", new Date()]));
+      // Another connection sees the direct write: it was committed, not left inside the failed transaction.
+      const other = new Database(target.url, { readonly: true });
+      try {
+        expect(other.prepare(`SELECT count(*) AS n FROM "InboundEvent" WHERE "key" = 'after-failed-commit'`).get()).toEqual({ n: 1 });
+        expect(other.prepare(`SELECT count(*) AS n FROM "ChatIdentity"`).get()).toEqual({ n: 0 });
+      } finally {
+        other.close();
+      }
+      await store.db.$transaction(async (tx) => tx.inboundEvent.create({ data: { key: "client-after", receivedAt: new Date() } }));
+      expect(await store.db.inboundEvent.count()).toBe(2);
     } finally {
       await store.close();
     }
