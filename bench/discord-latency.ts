@@ -10,7 +10,8 @@ import { createDiscordAdapter } from "../adapters/discord/index.js";
 import { discordConfigSchema } from "../adapters/discord/config.js";
 import { FakeDiscord, IDS } from "../test/fakes/discord/server.js";
 import type { FakeInteraction, RecordedRequest } from "../test/fakes/discord/server.js";
-import { MemoryState, slashFromText, TEST_CATALOG } from "../test/adapters/discord/harness.js";
+import { slashFromText, TEST_CATALOG } from "../test/adapters/discord/harness.js";
+import { MemoryStateStore } from "../test/support/memory-state.js";
 
 const COMMANDS = Number(process.argv[2] ?? 1000);
 const WARMUP = 50;
@@ -51,7 +52,7 @@ async function startLiaison(): Promise<{ fake: FakeDiscord; stop: () => Promise<
   const adapter = createDiscordAdapter({
     config: discordConfigSchema.parse({ enabled: true, applicationId: IDS.application, guildIds: [IDS.guild] }),
     secrets: { DISCORD_TOKEN: fake.token },
-    env: { catalog: TEST_CATALOG, state: new MemoryState(), logger: pino({ level: "silent" }), clock: fake.clock },
+    env: { catalog: TEST_CATALOG, state: new MemoryStateStore(), logger: pino({ level: "silent" }), clock: fake.clock },
     apiBaseUrl: fake.apiBaseUrl,
   });
   await adapter.start(handler);

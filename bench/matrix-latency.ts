@@ -22,8 +22,8 @@ import { systemClock } from "../src/core/clock.js";
 import { importDirectory } from "../src/directory/import.js";
 import { openBenchStore } from "./store.js";
 import { applyMigrations } from "../src/store/migrate.js";
-import type { AdapterStateStore } from "../src/core/platform.js";
 import { FakeHomeserver } from "../test/fakes/matrix/homeserver.js";
+import { MemoryStateStore } from "../test/support/memory-state.js";
 
 const COMMANDS = Number(process.argv[2] ?? 1000);
 const WARMUP = Number(process.argv[3] ?? 50);
@@ -32,19 +32,6 @@ const SYNC_TIMEOUT_MS = 30_000;
 const LIAISON = "@liaison:bench.test";
 const ECHO = "@echo:bench.test";
 const PERSON = "@ann:bench.test";
-
-class MemoryState implements AdapterStateStore {
-  private readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async set(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -86,7 +73,7 @@ async function main(): Promise<void> {
   const adapter = createMatrixAdapter({
     config: matrixConfigSchema.parse({ enabled: true, homeserverUrl: fake.baseUrl, syncTimeoutMs: SYNC_TIMEOUT_MS }),
     secrets: { MATRIX_ACCESS_TOKEN: liaisonToken },
-    env: { catalog: [], state: new MemoryState(), logger: pino({ level: "silent" }), clock: systemClock },
+    env: { catalog: [], state: new MemoryStateStore(), logger: pino({ level: "silent" }), clock: systemClock },
   });
   const realCore = process.env.BENCH_CORE === "real" ? await openRealCore() : undefined;
   await adapter.start(

@@ -17,8 +17,8 @@ import { App, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
 import pino from "pino";
 import { createSlackAdapter, slackConfigSchema } from "../adapters/slack/index.js";
 import { systemClock } from "../src/core/clock.js";
-import type { AdapterStateStore } from "../src/core/platform.js";
 import { FakeSlack } from "../test/fakes/slack/server.js";
+import { MemoryStateStore } from "../test/support/memory-state.js";
 
 type Target = "liaison" | "bare";
 
@@ -47,19 +47,6 @@ const silentBolt: BoltLogger = {
   getLevel: () => LogLevel.ERROR,
   setName: () => undefined,
 };
-
-class MemoryState implements AdapterStateStore {
-  private readonly values = new Map<string, string>();
-  async get(key: string): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-  async set(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-  }
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-}
 
 function percentile(sortedMs: number[], p: number): number {
   const index = Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1));
@@ -115,7 +102,7 @@ async function main(): Promise<void> {
   const liaison = createSlackAdapter({
     config: slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 } }),
     secrets: { SLACK_BOT_TOKEN: workspace.botToken, SLACK_SIGNING_SECRET: fake.signingSecret },
-    env: { catalog: [], state: new MemoryState(), logger: pino({ level: "silent" }), clock: systemClock },
+    env: { catalog: [], state: new MemoryStateStore(), logger: pino({ level: "silent" }), clock: systemClock },
     slackApiUrl: fake.apiUrl,
   });
   await liaison.start(async () => {

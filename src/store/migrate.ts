@@ -3,7 +3,7 @@
 // `_prisma_migrations` ledger as `prisma migrate deploy`. Its shadow-database path does not work with driver adapters,
 // so "create a migration" and "check for drift" apply the checked-in migrations to a scratch database (SQLite in
 // memory, or a temporary PostgreSQL database) and diff that database against the schema.
-// See /work/shared/notes/offline-build.md for what was tried.
+// See shared/notes/offline-build.md (beside the project) for what was tried.
 //
 // applyMigrations is safe to run from several processes at once: on PostgreSQL the engine holds Prisma's advisory
 // lock, on SQLite an exclusive lock on the file. When the ledger already lists every local migration as applied it

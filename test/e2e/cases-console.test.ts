@@ -1,14 +1,13 @@
 // End to end: the real `liaison start` with a scripted console session, as a newcomer runs it: a full notice, and a
 // full removal order with a clarification that restarts its hour. The console shows each party's thread as
 // "[REF @ org] ...", so one script acts as the LEA and as the company.
-import { runLiaison } from "../support/cli.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/db.js";
-
-const ROOT = "/work/main";
+import { runLiaison } from "../support/cli.js";
+import { ROOT_DIR as ROOT } from "../support/core.js";
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

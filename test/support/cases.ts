@@ -31,10 +31,13 @@ import { importDirectory } from "../../src/directory/import.js";
 import { silentLogger } from "../../src/log.js";
 import { openStore, type Provider, type Store } from "../../src/store/db.js";
 import { applyMigrations } from "../../src/store/migrate.js";
-import { createTempDatabase, describeOnPostgres, type PostgresTest } from "./postgres.js";
+import { openTestStore, ROOT_DIR, tempDir } from "./core.js";
+import { describeOnPostgres, type PostgresTest } from "./postgres.js";
+
+export { tempDir };
 
 /** The project directory. */
-export const ROOT = "/work/main";
+export const ROOT = ROOT_DIR;
 
 /** Friday 2026-11-20 10:00 UTC (11:00 in Amsterdam): where every test's clock starts. */
 export const START = "2026-11-20T10:00:00.000Z";
@@ -44,18 +47,6 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-const tempDirs: string[] = [];
-
-/** A temporary directory removed when the test file ends. */
-export function tempDir(prefix = "liaison-cases-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 /** What the recording adapter was asked to do. */
 export type AdapterCall =
@@ -148,31 +139,6 @@ export function policyWithPairs(pairsYaml: string, edit: (text: string) => strin
   return file;
 }
 
-/** Opens a new, migrated, empty database of the given kind; dispose() closes and removes it. */
-export async function openCaseStore(provider: Provider): Promise<{ store: Store; dispose(): Promise<void> }> {
-  if (provider === "sqlite") {
-    const target = { provider: "sqlite" as const, url: join(tempDir("liaison-sqlite-"), "liaison.db") };
-    const store = await openStore(target);
-    await applyMigrations(store);
-    return { store, dispose: () => store.close() };
-  }
-  const database = await createTempDatabase();
-  try {
-    const store = await openStore({ provider: "postgresql", url: database.url });
-    await applyMigrations(store);
-    return {
-      store,
-      dispose: async () => {
-        await store.close();
-        await database.drop();
-      },
-    };
-  } catch (error) {
-    await database.drop();
-    throw error;
-  }
-}
-
 /** Tables the case tests write; emptied between tests (the directory stays). Children first. */
 const CASE_TABLES = ["CaseMessage", "CaseThread", "Case", "OutboxMessage", "Counter", "AuditEntry", "AuditHead", "InboundEvent", "Lease"];
 
@@ -194,7 +160,7 @@ export class CaseHarness {
 
   /** Opens the database, imports the demo directory and builds the core. */
   async open(): Promise<void> {
-    const opened = await openCaseStore(this.provider);
+    const opened = await openTestStore(this.provider);
     this.store = opened.store;
     this.disposeStore = opened.dispose;
     const imported = await importDirectory(this.store.db, this.clock, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "test" });

@@ -249,20 +249,8 @@ function threadOf(event: StoredEvent): string | undefined {
 /** The text a Slack user sees of a message. */
 export const slackText = (message: SlackMessage): string => FakeSlack.visibleText(message);
 
-/** What a Discord user sees of a message: its content, its embeds' title, description, fields and footer, button labels. */
-export function discordText(message: DiscordMessage): string {
-  const parts: string[] = [message.content];
-  for (const raw of message.embeds) {
-    const embed = raw as { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } };
-    parts.push(embed.title ?? "", embed.description ?? "");
-    for (const field of embed.fields ?? []) parts.push(field.name, field.value);
-    parts.push(embed.footer?.text ?? "");
-  }
-  for (const row of message.components as { components?: { label?: string }[] }[]) {
-    for (const component of row.components ?? []) parts.push(component.label ?? "");
-  }
-  return parts.filter((part) => part !== "").join("\n");
-}
+/** What a Discord user sees of a message: its content, its embeds, its button labels. */
+export const discordText = (message: DiscordMessage): string => FakeDiscord.visibleText(message);
 
 /**
  * Starts the world: a migrated SQLite store with the test directory, the core, the console adapter, and the real

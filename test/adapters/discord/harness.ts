@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import type { PlatformIdentity, ThreadAddress } from "../../../src/core/adapter.js";
 import type { CatalogCommand, CommandCatalog } from "../../../src/core/catalog.js";
-import type { AdapterStateStore } from "../../../src/core/platform.js";
+import { MemoryStateStore } from "../../support/memory-state.js";
 import type { DiscordAdapter } from "../../../adapters/discord/index.js";
 import { createDiscordAdapter } from "../../../adapters/discord/index.js";
 import { actionIdOf } from "../../../adapters/discord/components.js";
@@ -47,19 +47,6 @@ function arg(name: string, options: Partial<CatalogCommand["arguments"][number]>
   return { name, description: name, type: "string", required: false, positional: false, rest: false, ...options };
 }
 
-/** An in-memory adapter state store. */
-export class MemoryState implements AdapterStateStore {
-  readonly values = new Map<string, string>();
-  async get(key: string): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-  async set(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-  }
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-}
 
 /** Splits a command line into tokens, honouring double quotes. */
 function tokenize(text: string): string[] {
@@ -116,19 +103,7 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000, what =
 }
 
 /** Human-readable text of a fake message: content, embed title/description/fields/footer, button labels. */
-export function observedText(message: FakeMessage): string {
-  const parts: string[] = [message.content];
-  for (const raw of message.embeds) {
-    const embed = raw as { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } };
-    parts.push(embed.title ?? "", embed.description ?? "");
-    for (const field of embed.fields ?? []) parts.push(field.name, field.value);
-    parts.push(embed.footer?.text ?? "");
-  }
-  for (const row of message.components as { components?: { label?: string }[] }[]) {
-    for (const component of row.components ?? []) parts.push(component.label ?? "");
-  }
-  return parts.filter((part) => part !== "").join("\n");
-}
+export const observedText = (message: FakeMessage): string => FakeDiscord.visibleText(message);
 
 /** A fake message as the contract observes it. */
 function observe(message: FakeMessage): ObservedMessage {
@@ -142,7 +117,7 @@ function observe(message: FakeMessage): ObservedMessage {
 export interface DiscordSetup {
   fake: FakeDiscord;
   adapter: DiscordAdapter;
-  state: MemoryState;
+  state: MemoryStateStore;
   /** Injects an event and resolves once the adapter has finished with it. */
   settle<T>(inject: () => T): Promise<T>;
   close(): Promise<void>;
@@ -154,7 +129,7 @@ export async function startDiscord(
   overrides: { config?: Partial<DiscordConfig>; fake?: FakeDiscordOptions; catalog?: CommandCatalog } = {},
 ): Promise<DiscordSetup> {
   const fake = await new FakeDiscord(overrides.fake).listen();
-  const state = new MemoryState();
+  const state = new MemoryStateStore();
   const config = discordConfigSchema.parse({ enabled: true, applicationId: IDS.application, guildIds: [IDS.guild], ...overrides.config });
   const adapter = createDiscordAdapter({
     config,

@@ -6,6 +6,9 @@ import { createMatrixAdapter, matrixConfigSchema, type MatrixAdapter, type Matri
 import type { AdapterHarness, ObservedMessage } from "../../contract/harness.js";
 import { FakeHomeserver } from "../../fakes/matrix/homeserver.js";
 import type { StoredEvent } from "../../fakes/matrix/model.js";
+import { MemoryStateStore } from "../../support/memory-state.js";
+
+export { MemoryStateStore };
 
 /** The bot's account on the fake homeserver. */
 export const BOT = "@liaison:fake.test";
@@ -14,19 +17,6 @@ export const ANN = "@ann:fake.test";
 /** A person on another homeserver. */
 export const BOB = "@bob:partner.test";
 
-/** An adapter state store in memory (the database's stand-in), shareable across adapter restarts. */
-export class MemoryStateStore implements AdapterStateStore {
-  readonly values = new Map<string, string>();
-  async get(key: string): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-  async set(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-  }
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-}
 
 /** A fake homeserver with the bot, Ann and Bob, and a cases room all three are in. */
 export interface MatrixWorld {

@@ -3,26 +3,11 @@ import pino from "pino";
 import type { InboundHandler } from "../../../src/core/adapter.js";
 import type { CommandCatalog } from "../../../src/core/catalog.js";
 import { systemClock } from "../../../src/core/clock.js";
-import type { AdapterEnvironment, AdapterStateStore } from "../../../src/core/platform.js";
+import type { AdapterEnvironment } from "../../../src/core/platform.js";
+import { MemoryStateStore } from "../../support/memory-state.js";
 import { createSlackAdapter, slackConfigSchema, type SlackAdapter, type SlackConfig, type SlackSecrets } from "../../../adapters/slack/index.js";
 import { FakeSlack, type FakeWorkspace } from "../../fakes/slack/server.js";
 
-/** An in-memory AdapterStateStore that counts writes. */
-export class MemoryStateStore implements AdapterStateStore {
-  readonly values = new Map<string, string>();
-
-  async get(key: string): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-
-  async set(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-  }
-
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-}
 
 /** A small catalog like the real one, for tests that need commands. */
 export const SAMPLE_CATALOG: CommandCatalog = [

@@ -97,6 +97,21 @@ export const IDS = {
  * injection, Discord's limits, the 3-second and answer-once interaction rules and 15-minute tokens.
  */
 export class FakeDiscord {
+  /** What a person sees of a message: its content, its embeds' title, description, fields and footer, button labels. */
+  static visibleText(message: FakeMessage): string {
+    const parts: string[] = [message.content];
+    for (const raw of message.embeds) {
+      const embed = raw as { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } };
+      parts.push(embed.title ?? "", embed.description ?? "");
+      for (const field of embed.fields ?? []) parts.push(field.name, field.value);
+      parts.push(embed.footer?.text ?? "");
+    }
+    for (const row of message.components as { components?: { label?: string }[] }[]) {
+      for (const component of row.components ?? []) parts.push(component.label ?? "");
+    }
+    return parts.filter((part) => part !== "").join("\n");
+  }
+
   readonly token: string;
   readonly requests: RecordedRequest[] = [];
   readonly users = new Map<string, FakeUser>();
