@@ -7,7 +7,7 @@
  *
  * With BENCH_CORE=real, Liaison's side is the real core (a migrated SQLite store with the demo directory; the person
  * is linked to a contact) answering "!whoami" (identity lookup, record entry, a private reply by direct message),
- * instead of a stand-in answering at once.
+ * instead of a stand-in answering at once, and the adapter keeps its state in that database.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +21,7 @@ import { loadConfig } from "../src/config/load.js";
 import { systemClock } from "../src/core/clock.js";
 import { importDirectory } from "../src/directory/import.js";
 import { openBenchStore } from "./store.js";
+import { adapterStateStore } from "../src/store/adapter-state.js";
 import { applyMigrations } from "../src/store/migrate.js";
 import { FakeHomeserver } from "../test/fakes/matrix/homeserver.js";
 import { MemoryStateStore } from "../test/support/memory-state.js";
@@ -52,6 +53,7 @@ async function openRealCore() {
   const core = createCore({ store, clock: systemClock, logger: pino({ level: "silent" }), loaded: loadConfig({ rootDir: root, env: {} }) });
   return {
     core,
+    store,
     async close() {
       await store.close();
       rmSync(directory, { recursive: true, force: true });
@@ -70,12 +72,13 @@ async function main(): Promise<void> {
   const echoRoom = fake.createRoom(PERSON, { name: "echo", members: [ECHO] });
 
   // Liaison's adapter with a core stand-in that answers at once.
+  const realCore = process.env.BENCH_CORE === "real" ? await openRealCore() : undefined;
   const adapter = createMatrixAdapter({
     config: matrixConfigSchema.parse({ enabled: true, homeserverUrl: fake.baseUrl, syncTimeoutMs: SYNC_TIMEOUT_MS }),
     secrets: { MATRIX_ACCESS_TOKEN: liaisonToken },
-    env: { catalog: [], state: new MemoryStateStore(), logger: pino({ level: "silent" }), clock: systemClock },
+    // With the real core, the adapter keeps its state (sync token, direct rooms) in the database, as in production.
+    env: { catalog: [], state: realCore ? adapterStateStore(realCore.store.db, systemClock, "matrix") : new MemoryStateStore(), logger: pino({ level: "silent" }), clock: systemClock },
   });
-  const realCore = process.env.BENCH_CORE === "real" ? await openRealCore() : undefined;
   await adapter.start(
     realCore
       ? realCore.core.attach(adapter)

@@ -22,6 +22,9 @@ export interface SyncLoopOptions {
 
 const syncResponse = z.object({ next_batch: z.string().min(1) }).loose();
 
+/** Least time between two saves of the sync token. */
+const SYNC_TOKEN_SAVE_INTERVAL_MS = 1000;
+
 /**
  * matrix-bot-sdk's client with Liaison's own sync loop: the sync token is saved only after the batch's inbound work
  * has finished (at-least-once; the core de-duplicates by event id), a failed long-poll reconnects after a short,
@@ -32,6 +35,11 @@ export class SyncingMatrixClient extends MatrixClient {
   private halted = false;
   private wakeUp: (() => void) | undefined;
   private tokenSaves: Promise<void> = Promise.resolve();
+  /** Resolves when the work of every batch emitted so far has finished. */
+  private unsettled: Promise<void> = Promise.resolve();
+  private newestToken: { token: string; after: Promise<void> } | undefined;
+  private tokenTimer: NodeJS.Timeout | undefined;
+  private lastTokenSaveMs = -Infinity;
   private firstSync: { promise: Promise<void>; resolve: () => void } | undefined;
   private readonly store: IStorageProvider;
 
@@ -57,7 +65,43 @@ export class SyncingMatrixClient extends MatrixClient {
    */
   async halt(): Promise<void> {
     this.stop();
+    if (this.tokenTimer) {
+      clearTimeout(this.tokenTimer);
+      this.tokenTimer = undefined;
+    }
+    if (this.loopOptions) this.saveToken(this.loopOptions);
     await this.tokenSaves;
+  }
+
+  /**
+   * Saves the newest token at most every SYNC_TOKEN_SAVE_INTERVAL_MS (a write per sync would be a write per event on
+   * a quiet server). What a restart then reads again, at most that much, is dropped as already handled: the core
+   * handles each event once by its id.
+   */
+  private queueTokenSave(token: string, options: SyncLoopOptions): void {
+    this.newestToken = { token, after: this.unsettled };
+    if (this.tokenTimer) return;
+    const waitMs = this.lastTokenSaveMs + SYNC_TOKEN_SAVE_INTERVAL_MS - performance.now();
+    if (waitMs <= 0) {
+      this.saveToken(options);
+      return;
+    }
+    this.tokenTimer = setTimeout(() => {
+      this.tokenTimer = undefined;
+      this.saveToken(options);
+    }, waitMs);
+    this.tokenTimer.unref();
+  }
+
+  private saveToken(options: SyncLoopOptions): void {
+    const newest = this.newestToken;
+    if (!newest) return;
+    this.newestToken = undefined;
+    this.lastTokenSaveMs = performance.now();
+    this.tokenSaves = this.tokenSaves
+      .then(() => newest.after)
+      .then(() => Promise.resolve(this.store.setSyncToken(newest.token)))
+      .catch((error: unknown) => options.logger.error({ err: error }, "matrix: saving the sync token failed"));
   }
 
   override stop(): void {
@@ -91,12 +135,10 @@ export class SyncingMatrixClient extends MatrixClient {
         const next = syncResponse.parse(raw).next_batch;
         options.batchStarting(initial);
         await this.processSync(raw);
-        const settled = options.batchSettled();
-        // Save the token only once this batch's work is done; the next long-poll starts meanwhile.
-        this.tokenSaves = this.tokenSaves
-          .then(() => settled)
-          .then(() => Promise.resolve(this.store.setSyncToken(next)))
-          .catch((error: unknown) => options.logger.error({ err: error }, "matrix: saving the sync token failed"));
+        // Save the token only once this batch's (and every earlier batch's) work is done; the next long-poll starts
+        // meanwhile.
+        this.unsettled = Promise.all([this.unsettled, options.batchSettled()]).then(() => undefined);
+        this.queueTokenSave(next, options);
         token = next;
         failures = 0;
         caughtUp = true;

@@ -48,6 +48,8 @@ export class MatrixPoster {
   private readonly reactionCache = new Map<string, ReactionRecord | null>();
   private readonly latestInThread = new Map<string, string>();
   private readonly directLocks = new Map<string, Promise<string>>();
+  /** Direct rooms known to work, by user id (they change only through this class). */
+  private readonly directRooms = new Map<string, string>();
 
   constructor(
     private readonly client: MatrixClient,
@@ -123,9 +125,14 @@ export class MatrixPoster {
   async directRoomFor(userId: string): Promise<string> {
     const pending = this.directLocks.get(userId);
     if (pending) return pending;
+    const cached = this.directRooms.get(userId);
+    if (cached) return cached;
     const lookup = (async () => {
       const known = await this.state.get(stateKeys.directRoomOf(userId));
-      if (known) return known;
+      if (known) {
+        this.directRooms.set(userId, known);
+        return known;
+      }
       const roomId = await this.createRoom({ is_direct: true, preset: "trusted_private_chat", invite: [userId] }, `direct room with ${userId}`);
       await this.rememberDirectRoom(userId, roomId);
       return roomId;
@@ -142,10 +149,12 @@ export class MatrixPoster {
   async rememberDirectRoom(userId: string, roomId: string): Promise<void> {
     await this.state.set(stateKeys.directRoomOf(userId), roomId);
     await this.state.set(stateKeys.directRoom(roomId), userId);
+    this.directRooms.set(userId, roomId);
   }
 
   /** Forgets a direct room that no longer works (Liaison was removed from it). */
   async forgetDirectRoom(userId: string): Promise<void> {
+    this.directRooms.delete(userId);
     await this.state.delete(stateKeys.directRoomOf(userId));
   }
 

@@ -120,6 +120,34 @@ describe("matrix adapter: delivery on the wire", () => {
     expect(slow.events.map((event) => event.eventId)).toEqual([command]);
   });
 
+  it("saves the sync token at most once a second, and the newest one when stopping", async () => {
+    await adapter.stop();
+    const tokenWrites: string[] = [];
+    const counting = new MemoryStateStore();
+    const set = counting.set.bind(counting);
+    counting.set = async (key, value) => {
+      if (key === "sync.token") tokenWrites.push(value);
+      await set(key, value);
+    };
+    adapter = makeAdapter(world, { state: counting });
+    await adapter.start(handler.handle);
+    const writesAtStart = tokenWrites.length;
+    const commands: string[] = [];
+    for (let index = 0; index < 8; index += 1) {
+      const command = world.fake.say(ANN, world.roomId, `!help ${index}`);
+      commands.push(command);
+      // Each command comes in a batch of its own.
+      await deliveredToBot(world.fake, adapter, command);
+    }
+    expect(handler.events.map((event) => event.eventId)).toEqual(commands);
+    expect(tokenWrites.length - writesAtStart).toBeLessThan(commands.length);
+    await adapter.stop();
+    const last = commands.at(-1) ?? "";
+    expect(Number(counting.values.get("sync.token")?.slice(1))).toBeGreaterThanOrEqual(positionOf(world.fake, last));
+    adapter = makeAdapter(world, { state: counting });
+    await adapter.start(handler.handle);
+  });
+
   it("reconnects the long-poll after the connection drops", async () => {
     await world.fake.waitUntil(() => world.fake.requestsTo("GET", "/sync").length >= 2);
     world.fake.dropSyncConnections(2);
