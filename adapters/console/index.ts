@@ -13,6 +13,7 @@ import type {
   SendOptions,
   ThreadAddress,
 } from "../../src/core/adapter.js";
+import type { CommandCatalog } from "../../src/core/catalog.js";
 import type { OutboundMessage } from "../../src/core/message.js";
 import { prefixLines, renderForConsole } from "./render.js";
 
@@ -26,6 +27,8 @@ export interface ConsoleAdapterOptions {
   actAs: string;
   /** Called after each scripted line's reply, so queued deliveries can be shown before the next line. */
   afterLine?: () => Promise<void>;
+  /** The commands, for Tab completion at a terminal. */
+  catalog?: CommandCatalog;
 }
 
 /** The console's channel where the console's own replies and unthreaded posts appear. */
@@ -68,7 +71,10 @@ export class ConsoleAdapter implements ChatAdapter {
   /** Reads lines until the input ends. */
   async start(handler: InboundHandler): Promise<void> {
     const { input, output, interactive } = this.options;
-    const readline = createInterface({ input, ...(interactive ? { output, terminal: true, historySize: 500 } : { terminal: false }) });
+    const readline = createInterface({
+      input,
+      ...(interactive ? { output, terminal: true, historySize: 500, completer: (line: string) => this.complete(line) } : { terminal: false }),
+    });
     this.readline = readline;
     input.on("error", (error: Error) => this.finishedReject?.(error));
     if (interactive) {
@@ -120,6 +126,25 @@ export class ConsoleAdapter implements ChatAdapter {
     }
     if (reply) this.print(this.options.interactive ? renderForConsole(reply.message) : prefixLines(prefixed ? `${handle}> ` : "", renderForConsole(reply.message)));
     return true;
+  }
+
+  /**
+   * Tab completion at a terminal: command names ("/contacts f" → "/contacts find "), and after "[" the titles of the
+   * case threads shown so far; also after a "handle: " prefix. Returns readline's [candidates, the text completed].
+   */
+  complete(line: string): [string[], string] {
+    const prefix = /^[a-z0-9][a-z0-9._-]{1,63}:\s+/i.exec(line)?.[0] ?? "";
+    const body = line.slice(prefix.length);
+    let options: string[];
+    if (body.startsWith("[")) {
+      options = [...this.threadTitles.values()].map((title) => `[${title}] `);
+    } else {
+      // Commands complete in the form being typed: "/case", "!case" or "case".
+      const sigil = body.startsWith("/") || body.startsWith("!") ? body.charAt(0) : "";
+      options = (this.options.catalog ?? []).map((command) => `${sigil}${command.group}${command.name ? ` ${command.name}` : ""} `);
+    }
+    const hits = [...new Set(options)].filter((option) => option.startsWith(body)).map((option) => `${prefix}${option}`);
+    return [hits, line];
   }
 
   /** A thread named by its full title or by the start of it (a case reference). */

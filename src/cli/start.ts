@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { createConsoleAdapter } from "../../adapters/console/index.js";
+import { commandCatalog } from "../commands/catalog.js";
 import { createCore, seedDemoDirectory } from "../app/app.js";
 import { INTERNAL_ERROR_REPLY } from "../app/inbound.js";
 import { createPlatformAdapters, PlatformSetupError } from "../app/platforms.js";
@@ -82,6 +83,7 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
       output: process.stdout,
       interactive,
       actAs: loaded.config.console.actAs,
+      catalog: commandCatalog,
       // Scripted sessions show each line's consequences (cards, relayed messages) before the next line runs.
       afterLine: () => core.outbox.drain(),
     });
