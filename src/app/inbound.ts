@@ -42,11 +42,8 @@ export interface InboundDependencies {
 export function createInboundHandler(deps: InboundDependencies): InboundHandler {
   return async (event) => {
     const key = `${event.identity.platform}:${event.type}:${event.eventId}`;
-    if (event.type === "message") {
-      const actor = { ...(await resolveActor(deps.directory, event.identity)), location: event.where };
-      return deps.threadMessage(actor, event, key);
-    }
     const actor = { ...(await resolveActor(deps.directory, event.identity)), location: event.where };
+    if (event.type === "message") return deps.threadMessage(actor, event, key);
     const line = event.type === "command" ? event.text : withValues(event.command, event.values);
     // The event is claimed once, by the dispatcher, in the same transaction as the command's record where it can be.
     const answer = await deps.dispatcher.runOnce(actor, line, inboundEventClaim(key, deps.clock.now()));
