@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/db.js";
 import { runLiaison } from "../support/cli.js";
 import { ROOT_DIR as ROOT } from "../support/core.js";
+
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -58,22 +59,25 @@ function expectInOrderOf(lines: string[], expected: (string | RegExp)[]): void {
 
 const count = (lines: string[], line: string) => lines.filter((candidate) => candidate === line).length;
 
+/** Runs `liaison start` on a scripted console session; checks it ended well and logged no warning; returns its output lines. */
+async function runSession(env: Record<string, string>, script: string[]): Promise<string[]> {
+  const result = await runLiaison(["start"], env, [...script, ""].join("\n"));
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stderr).not.toMatch(/"level":"(error|fatal|warn)"/);
+  return result.stdout.split("\n");
+}
+
 describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () => {
   it("a full notice: open, acknowledge, messages both ways, resolved with no action and a reason, closed", async () => {
     const { env } = installation();
-    const script = [
+    const lines = await runSession(env, [
       'sanne.devries: /notice acme-hosting https://example.test/video/123 --reason "incites violence" --basis "Art. 131 Sr"',
       `jan.jansen: /case ack ${N}`,
       `jan.jansen: [${N} @ acme-hosting] We are looking at it.`,
       `sanne.devries: [${N} @ nl-iru] Thank you, it is urgent.`,
       `jan.jansen: /case resolve ${N} --outcome no-action --reason "legal in NL: satire"`,
       `sanne.devries: /case close ${N}`,
-      "",
-    ].join("\n");
-    const result = await runLiaison(["start"], env, script);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).not.toMatch(/"level":"(error|fatal|warn)"/);
-    const lines = result.stdout.split("\n");
+    ]);
     const acme = `[${N} @ acme-hosting]`;
     const iru = `[${N} @ nl-iru]`;
     expectInOrder(lines, [
@@ -116,7 +120,7 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
 
   it("a full removal order with clarification: the hour restarts when the clarification is given; resolved, closed, history", async () => {
     const { env, dbFile } = installation();
-    const script = [
+    const lines = await runSession(env, [
       'sanne.devries: /notice acme-hosting https://example.test/video/9 --kind removal-order --basis "TCO Regulation Art. 3" --reason "terrorist content"',
       `jan.jansen: /case clarify ${R} --question "Which of the two videos on the page?"`,
       `sanne.devries: /case answer ${R} --text "The one uploaded at 14:02."`,
@@ -124,12 +128,7 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
       `jan.jansen: /case resolve ${R} --outcome removed`,
       `sanne.devries: /case close ${R}`,
       `sanne.devries: /case history ${R}`,
-      "",
-    ].join("\n");
-    const result = await runLiaison(["start"], env, script);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).not.toMatch(/"level":"(error|fatal|warn)"/);
-    const lines = result.stdout.split("\n");
+    ]);
     const acme = `[${R} @ acme-hosting]`;
     const iru = `[${R} @ nl-iru]`;
     const time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d";
