@@ -67,9 +67,9 @@ export function truncateEscaped(text: string, maxChars: number): string {
   return escaped;
 }
 
-/** Total characters of text objects in blocks: what Slack's undocumented aggregate limit counts. */
-export function blocksTextChars(blocks: readonly unknown[]): number {
-  let total = 0;
+/** The texts of the text objects (plain_text, mrkdwn) in blocks, in order. */
+function textObjects(blocks: readonly unknown[]): string[] {
+  const texts: string[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
       node.forEach(visit);
@@ -77,11 +77,19 @@ export function blocksTextChars(blocks: readonly unknown[]): number {
     }
     if (node === null || typeof node !== "object") return;
     const record = node as Record<string, unknown>;
-    if ((record.type === "plain_text" || record.type === "mrkdwn") && typeof record.text === "string") total += record.text.length;
-    for (const [key, value] of Object.entries(record)) if (key !== "text" || typeof value !== "string") visit(value);
+    if ((record.type === "plain_text" || record.type === "mrkdwn") && typeof record.text === "string") {
+      texts.push(record.text);
+      return;
+    }
+    for (const value of Object.values(record)) visit(value);
   };
   visit(blocks);
-  return total;
+  return texts;
+}
+
+/** Total characters of text objects in blocks: what Slack's undocumented aggregate limit counts. */
+export function blocksTextChars(blocks: readonly unknown[]): number {
+  return textObjects(blocks).reduce((total, text) => total + text.length, 0);
 }
 
 /** A block plus its cost and its plain-text form (for the fallback). */
@@ -245,20 +253,5 @@ export function renderMessage(message: OutboundMessage, options: { maxParts: num
 
 /** Human-readable text of blocks (what a person sees), for logs and tests. */
 export function blocksToText(blocks: readonly unknown[]): string {
-  const lines: string[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      node.forEach(visit);
-      return;
-    }
-    if (node === null || typeof node !== "object") return;
-    const record = node as Record<string, unknown>;
-    if ((record.type === "plain_text" || record.type === "mrkdwn") && typeof record.text === "string") {
-      lines.push(record.text);
-      return;
-    }
-    for (const value of Object.values(record)) visit(value);
-  };
-  visit(blocks);
-  return lines.join("\n");
+  return textObjects(blocks).join("\n");
 }

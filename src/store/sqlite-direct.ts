@@ -37,8 +37,15 @@ export interface DirectStatements {
 /** A FIFO lock: acquire() resolves to the function that releases it. */
 class Lock {
   #tail: Promise<void> = Promise.resolve();
+  #holders = 0;
+
+  /** True while someone holds the lock or waits for it. */
+  get busy(): boolean {
+    return this.#holders > 0;
+  }
 
   acquire(): Promise<() => void> {
+    this.#holders += 1;
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -50,6 +57,7 @@ class Lock {
       return () => {
         if (released) return;
         released = true;
+        this.#holders -= 1;
         release();
       };
     });
@@ -102,8 +110,10 @@ export class DirectSqlite {
   }
 
   private async withConnection<T>(work: (connection: Database.Database, statements: DirectStatements) => T): Promise<T> {
+    // A free lock is taken at once; only a wait behind a client transaction is timed.
+    const contended = this.#lock.busy;
     const acquiring = this.#lock.acquire();
-    const release = await withTimeLimit(acquiring, LOCK_WAIT_LIMIT_MS).catch((error: unknown) => {
+    const release = await (contended ? withTimeLimit(acquiring, LOCK_WAIT_LIMIT_MS) : acquiring).catch((error: unknown) => {
       // Given up: when the lock comes after all, it is let go at once.
       void acquiring.then((late) => late());
       throw error;
