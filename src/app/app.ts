@@ -16,10 +16,10 @@ import { CaseQueries } from "../cases/queries.js";
 import { CaseService } from "../cases/service.js";
 import { loadCasePolicy } from "../cases/policy.js";
 import { OutboxWorker } from "../outbox/outbox.js";
-import { loadEscalationPolicy } from "../reminders/config.js";
-import { DigestService } from "../reminders/digests.js";
-import { ReminderJobs } from "../reminders/jobs.js";
-import { PolicyReminderPlanner } from "../reminders/plan.js";
+import { loadEscalationPolicy } from "../cases/reminders/policy.js";
+import { DigestService } from "../digests/service.js";
+import { ReminderJobs } from "../jobs/jobs.js";
+import { PolicyReminderPlanner } from "../cases/reminders/plan.js";
 import { createInboundHandler } from "./inbound.js";
 import { createThreadRelay } from "./relay.js";
 

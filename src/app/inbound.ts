@@ -4,7 +4,7 @@ import type { AdapterCapabilities, InboundEvent, InboundHandler, PlatformIdentit
 import type { Clock } from "../core/clock.js";
 import { textMessage } from "../core/message.js";
 import { inboundEventClaim } from "../store/inbound-events.js";
-import type { Actor } from "../commands/actor.js";
+import type { Actor } from "../core/actor.js";
 import type { CommandAnswer, Dispatcher } from "../commands/dispatch.js";
 import type { DirectoryQueries } from "../directory/queries.js";
 

@@ -1,5 +1,5 @@
 import type { AdapterCapabilities, InboundEvent, Platform, Reply } from "../core/adapter.js";
-import type { Actor } from "../commands/actor.js";
+import type { Actor } from "../core/actor.js";
 import { renderFailure } from "../commands/dispatch.js";
 import type { CaseService } from "../cases/service.js";
 import { chooseDelivery } from "./inbound.js";

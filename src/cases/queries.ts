@@ -1,5 +1,5 @@
 import type { Clock } from "../core/clock.js";
-import type { Actor } from "../commands/actor.js";
+import type { Actor } from "../core/actor.js";
 import type { Db } from "../store/db.js";
 import type { CaseKind } from "./kinds.js";
 import { ACTIVE_STATES, CASE_STATES, type CaseState } from "./lifecycle.js";

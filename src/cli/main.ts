@@ -10,7 +10,7 @@ import { verifyAudit } from "../audit/log.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
 import { exportDirectory, formatFileProblem, importDirectory } from "../directory/import.js";
 import { runReport } from "./report.js";
-import { runRemindersCommand } from "../reminders/cli.js";
+import { runRemindersCommand } from "./reminders.js";
 import { runStart } from "./start.js";
 
 /** Help for each subcommand, shown by `liaison <subcommand> --help`. */

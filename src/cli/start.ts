@@ -8,7 +8,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { ChatAdapter, InboundHandler } from "../core/adapter.js";
 import { systemClock } from "../core/clock.js";
 import { describeTarget } from "../store/db.js";
-import { Scheduler } from "../reminders/scheduler.js";
+import { Scheduler } from "../jobs/scheduler.js";
 import { prepareStore } from "./main.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */

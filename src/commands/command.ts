@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { CatalogArgument, CatalogCommand } from "../core/catalog.js";
 import type { OutboundMessage } from "../core/message.js";
 import type { Outcome } from "../core/result.js";
-import type { Actor } from "./actor.js";
+import type { Actor } from "../core/actor.js";
 import type { Services } from "./services.js";
 
 /**

@@ -5,11 +5,11 @@ import type { OutboundMessage } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome } from "../core/result.js";
 import type { Db } from "../store/db.js";
 import { executeStatement, type Statement } from "../store/raw.js";
-import { auditActor, type Actor } from "./actor.js";
+import { auditActor, type Actor } from "../core/actor.js";
 import { fieldName, type Command, type Permission } from "./command.js";
 import { isGrammarError, parseLine } from "./grammar.js";
 import type { Services } from "./services.js";
-import { closest } from "./suggest.js";
+import { closest } from "../core/suggest.js";
 
 /** The answer to one command line. */
 export interface CommandAnswer {

@@ -3,7 +3,7 @@ import { catalogGroups, GROUP_SUMMARIES, type CatalogCommand, type CommandCatalo
 import type { OutboundMessage } from "../core/message.js";
 import { fail, ok } from "../core/result.js";
 import { defineCommand } from "./command.js";
-import { closest } from "./suggest.js";
+import { closest } from "../core/suggest.js";
 
 /** Help for one command: usage, arguments, examples. */
 export function renderCommandHelp(command: CatalogCommand, details?: string): OutboundMessage {

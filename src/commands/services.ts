@@ -3,7 +3,7 @@ import type { Clock } from "../core/clock.js";
 import type { CaseQueries } from "../cases/queries.js";
 import type { CaseService } from "../cases/service.js";
 import type { DirectoryService } from "../directory/service.js";
-import type { DigestService } from "../reminders/digests.js";
+import type { DigestService } from "../digests/service.js";
 
 /** Settings commands read. */
 export interface CommandSettings {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { discordConfigSchema } from "../../adapters/discord/config.js";
 import { matrixConfigSchema } from "../../adapters/matrix/config.js";
 import { slackConfigSchema } from "../../adapters/slack/config.js";
-import { remindersConfigSchema } from "../reminders/settings.js";
+import { remindersConfigSchema } from "../jobs/settings.js";
 
 /** Log levels pino accepts. */
 const logLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);

@@ -1,6 +1,6 @@
 import { canonicalIdentity, type PlatformIdentity } from "../core/adapter.js";
 import type { Db } from "../store/db.js";
-import type { ActorContact } from "../commands/actor.js";
+import type { ActorContact } from "../core/actor.js";
 import { selectRows } from "../store/raw.js";
 import { Prisma } from "../store/generated/sqlite/client.ts";
 import { parseIp, type Topic } from "./model.js";

@@ -1,7 +1,7 @@
 // Every directory command through Dispatcher.run, on SQLite with the demo directory, as the four kinds of actor.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commandCatalog } from "../../src/commands/catalog.js";
-import type { Actor } from "../../src/commands/actor.js";
+import type { Actor } from "../../src/core/actor.js";
 import type { CommandAnswer } from "../../src/commands/dispatch.js";
 import { COMMANDS } from "../../src/commands/registry.js";
 import { identityKey, type PlatformIdentity } from "../../src/core/adapter.js";

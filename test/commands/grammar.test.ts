@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isGrammarError, parseLine, tokenize, type GrammarError, type ParsedLine } from "../../src/commands/grammar.js";
-import { closest, editDistance } from "../../src/commands/suggest.js";
+import { closest, editDistance } from "../../src/core/suggest.js";
 
 /** Parses a line that must parse; returns words and flags as plain values. */
 function parsed(line: string): { words: string[]; flags: Record<string, string | true> } {

@@ -2,7 +2,7 @@
 // empty, each reader's working morning in their time zone, once a day; /digest on demand and subscriptions.
 import { expect } from "vitest";
 import { describe, it } from "vitest";
-import { digestDueAt } from "../../src/reminders/digests.js";
+import { digestDueAt } from "../../src/digests/service.js";
 import { describeOnBothDatabases } from "../support/cases.js";
 import { openRemovalOrder, queuedLines, runJob } from "../support/reminders.js";
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, it } from "vitest";
 import { createCore, type Core } from "../../src/app/app.js";
 import { resolveActor } from "../../src/app/inbound.js";
-import type { Actor } from "../../src/commands/actor.js";
+import type { Actor } from "../../src/core/actor.js";
 import type { Dispatcher } from "../../src/commands/dispatch.js";
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import type { PlatformIdentity } from "../../src/core/adapter.js";

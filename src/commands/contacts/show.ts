@@ -3,7 +3,7 @@ import { fail, ok } from "../../core/result.js";
 import { renderContact, renderOrganisation } from "../../directory/render.js";
 import type { ContactView, OrganisationView } from "../../directory/views.js";
 import { defineCommand } from "../command.js";
-import { closest } from "../suggest.js";
+import { closest } from "../../core/suggest.js";
 
 /** /contacts show: one organisation (its points of contact per topic, hours, verification) or one contact. */
 export const contactsShow = defineCommand({

@@ -1,5 +1,5 @@
 import type { OutboundMessage } from "../../core/message.js";
-import type { DigestSubscriptionState } from "../../reminders/digests.js";
+import type { DigestSubscriptionState } from "../../digests/service.js";
 
 /** The answer to /digest subscribe and /digest unsubscribe. */
 export function renderSubscription(state: DigestSubscriptionState): OutboundMessage {

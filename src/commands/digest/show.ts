@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { renderDigest } from "../../reminders/digest.js";
+import { renderDigest } from "../../digests/content.js";
 import { defineCommand } from "../command.js";
 
 /** /digest: the asker's reminder digest now (coordinators: every organisation, or one with --org; admins: their own). */

@@ -4,14 +4,14 @@
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock.js";
 import type { Db, Provider } from "../store/db.js";
-import type { EscalationPolicy } from "./config.js";
+import type { EscalationPolicy } from "../cases/reminders/policy.js";
 import type { RemindersConfig } from "./settings.js";
-import type { DigestService } from "./digests.js";
+import type { DigestService } from "../digests/service.js";
 import { acquireLease, newLeaseHolder, releaseLease } from "./lease.js";
 import { JOB_NAMES, type JobName, type JobReport } from "./report.js";
-import { RevalidationService } from "./revalidation.js";
+import { RevalidationService } from "../directory/revalidation.js";
 import type { ScheduledJob } from "./scheduler.js";
-import { ReminderSweep } from "./sweep.js";
+import { ReminderSweep } from "../cases/reminders/sweep.js";
 
 /** What the jobs are built from. */
 export interface ReminderJobsOptions {

@@ -1,9 +1,9 @@
 // The texts of reminders and escalations, per audience. TLP-safe: people who are not named on a TLP:RED case (backup
 // and escalation contacts, coordinators) see its reference and deadline only, never what it is about.
-import { KIND_INFO, type CaseKind } from "../cases/kinds.js";
-import type { MessageAction, OutboundMessage, Tlp } from "../core/message.js";
-import { formatDuration, formatLocal } from "../time/calendar.js";
-import type { StepAudience } from "./config.js";
+import { KIND_INFO, type CaseKind } from "../kinds.js";
+import type { MessageAction, OutboundMessage, Tlp } from "../../core/message.js";
+import { formatDuration, formatLocal } from "../../time/calendar.js";
+import type { StepAudience } from "./policy.js";
 import type { StepInstance } from "./plan.js";
 
 /** What a reminder says about its case. */

@@ -4,7 +4,7 @@ import { appendAudit } from "../audit/log.js";
 // own time zone, once per local day (once-only key digest:<contact>:<local date>); on demand with /digest; and the
 // subscriptions (/digest subscribe, /digest unsubscribe).
 import type { AuditRecord } from "../audit/log.js";
-import type { Actor } from "../commands/actor.js";
+import type { Actor } from "../core/actor.js";
 import type { Clock } from "../core/clock.js";
 import { fail, ok, type Outcome } from "../core/result.js";
 import { contactStream, type OutboxItem } from "../outbox/outbox.js";
@@ -12,10 +12,10 @@ import type { Db, Provider } from "../store/db.js";
 import { nextWorkingTime, parseWorkingHours } from "../time/calendar.js";
 import { ALWAYS_OPEN } from "../time/working-hours.js";
 import { instantOfWallTime, isoDateOf, localTimeOf, MINUTE_MS } from "../time/zoned.js";
-import type { RemindersConfig } from "./settings.js";
-import { isEmptyDigest, readDigest, renderDigest, type DigestContent, type DigestScope } from "./digest.js";
-import { appendAuditBatch, enqueueBatch, usedOnceKeys } from "./record.js";
-import type { JobReport } from "./report.js";
+import type { RemindersConfig } from "../jobs/settings.js";
+import { isEmptyDigest, readDigest, renderDigest, type DigestContent, type DigestScope } from "./content.js";
+import { appendAuditBatch, enqueueBatch, usedOnceKeys } from "../jobs/record.js";
+import type { JobReport } from "../jobs/report.js";
 
 /** A digest shown on demand. */
 export interface DigestAnswer {

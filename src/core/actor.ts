@@ -1,4 +1,4 @@
-import { identityKey, type EventLocation, type PlatformIdentity } from "../core/adapter.js";
+import { identityKey, type EventLocation, type PlatformIdentity } from "./adapter.js";
 
 /** The directory contact behind a chat identity, with what permission checks need. */
 export interface ActorContact {

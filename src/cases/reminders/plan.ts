@@ -1,9 +1,9 @@
 // Pure reminder planning: a case's ladder of steps (each with the instant it is due and the instant it may be sent),
 // the next time the sweep has work for the case, and which steps are due now. Nothing here reads the clock.
-import { recipientCalendar } from "../cases/clock.js";
-import type { CaseKind, Priority } from "../cases/kinds.js";
-import { computeDeadline, isWorkingTime, nextWorkingTime, quietHoursEnd, type Calendar, type Pause, type QuietHours } from "../time/calendar.js";
-import { stepsFor, type EscalationPolicy, type StepRule } from "./config.js";
+import { recipientCalendar } from "../clock.js";
+import type { CaseKind, Priority } from "../kinds.js";
+import { computeDeadline, isWorkingTime, nextWorkingTime, quietHoursEnd, type Calendar, type Pause, type QuietHours } from "../../time/calendar.js";
+import { stepsFor, type EscalationPolicy, type StepRule } from "./policy.js";
 
 /** What a case's reminders depend on: its clock, deadlines and the recipient's calendar. */
 export interface ReminderCase {

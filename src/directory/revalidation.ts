@@ -10,10 +10,10 @@ import type { OutboundMessage } from "../core/message.js";
 import { contactStream, type OutboxItem } from "../outbox/outbox.js";
 import type { Db, Provider } from "../store/db.js";
 import { formatLocal, type QuietHours } from "../time/calendar.js";
-import type { RemindersConfig } from "./settings.js";
-import { deliverableTime } from "./plan.js";
-import { appendAuditBatch, enqueueBatch, usedOnceKeys } from "./record.js";
-import type { JobReport } from "./report.js";
+import type { RemindersConfig } from "../jobs/settings.js";
+import { deliverableTime } from "../cases/reminders/plan.js";
+import { appendAuditBatch, enqueueBatch, usedOnceKeys } from "../jobs/record.js";
+import type { JobReport } from "../jobs/report.js";
 
 const CONTACT_SELECT = {
   id: true, handle: true, name: true, timeZone: true, lastVerifiedAt: true, verification: true, verificationAskedAt: true, createdAt: true,

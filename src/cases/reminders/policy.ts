@@ -2,10 +2,10 @@
 // hours. Validated with zod where it is loaded; problems name the file, key and line. The `reminders` section of the
 // main configuration is in settings.ts.
 import { z } from "zod";
-import { loadYamlFiles } from "../config/load.js";
-import { durationSchema } from "../config/schema.js";
-import { CASE_KINDS, type CaseKind, type Priority } from "../cases/kinds.js";
-import { quietHoursSchema } from "../time/calendar.js";
+import { loadYamlFiles } from "../../config/load.js";
+import { durationSchema } from "../../config/schema.js";
+import { CASE_KINDS, type CaseKind, type Priority } from "../kinds.js";
+import { quietHoursSchema } from "../../time/calendar.js";
 
 /** Who a step is addressed to. */
 export const STEP_AUDIENCES = [

@@ -2,21 +2,21 @@
 // grows with what is due, not with the number of open cases), sends the latest due step of each (catching up after
 // downtime with one message, not a burst), and moves each case's nextReminderAt on. Every message carries a
 // once-only key and is written in the same transaction as the case's new reminder state and the record.
-import type { AuditRecord } from "../audit/log.js";
-import { recipientCalendar } from "../cases/clock.js";
-import type { CaseKind, Priority } from "../cases/kinds.js";
-import type { Clock } from "../core/clock.js";
-import type { OutboundMessage } from "../core/message.js";
-import { contactStream, threadStream, type OutboxItem } from "../outbox/outbox.js";
-import type { Db, Provider } from "../store/db.js";
-import type { Pause } from "../time/calendar.js";
-import type { EscalationPolicy, StepAudience } from "./config.js";
+import type { AuditRecord } from "../../audit/log.js";
+import { recipientCalendar } from "../clock.js";
+import type { CaseKind, Priority } from "../kinds.js";
+import type { Clock } from "../../core/clock.js";
+import type { OutboundMessage } from "../../core/message.js";
+import { contactStream, threadStream, type OutboxItem } from "../../outbox/outbox.js";
+import type { Db, Provider } from "../../store/db.js";
+import type { Pause } from "../../time/calendar.js";
+import type { EscalationPolicy, StepAudience } from "./policy.js";
 import { nudgeMessage, type NudgeCase } from "./messages.js";
 import { deliverableTime, dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
-import { appendAuditBatch, enqueueBatch } from "./record.js";
-import { sqliteDate } from "../store/sqlite-direct.js";
-import { sqliteClaimCases, sqliteSelect } from "./sqlite-batch.js";
-import { labelOf, type JobReport } from "./report.js";
+import { appendAuditBatch, enqueueBatch } from "../../jobs/record.js";
+import { sqliteDate } from "../../store/sqlite-direct.js";
+import { sqliteClaimCases, sqliteSelect } from "../../jobs/sqlite-batch.js";
+import { labelOf, type JobReport } from "../../jobs/report.js";
 
 const CASE_FIELDS = {
   id: true, reference: true, kind: true, priority: true, state: true, tlp: true, topic: true, summary: true, openerOrgId: true,
