@@ -51,6 +51,7 @@ export class ConsoleAdapter implements ChatAdapter {
     nativeCommands: false,
     directMessages: true,
     maxTextChars: 1_000_000,
+    userIdIsHandle: true,
   };
 
   private readline: Interface | undefined;

@@ -64,6 +64,7 @@ export class DiscordAdapter implements ChatAdapter {
     nativeCommands: true,
     directMessages: true,
     maxTextChars: DISCORD_LIMITS.contentChars,
+    userIdIsHandle: false,
   };
 
   /** The discord.js client (exposed for tests and diagnostics). */

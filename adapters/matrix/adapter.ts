@@ -50,6 +50,7 @@ export const MATRIX_CAPABILITIES: AdapterCapabilities = {
   nativeCommands: false,
   directMessages: true,
   maxTextChars: MAX_TEXT_CHARS,
+  userIdIsHandle: false,
 };
 
 /** The notice posted once in an encrypted room. */

@@ -63,6 +63,7 @@ export const SLACK_CAPABILITIES: AdapterCapabilities = {
   nativeCommands: true,
   directMessages: true,
   maxTextChars: 9000,
+  userIdIsHandle: false,
 };
 
 /** What a reply needs to reach the person who asked. */

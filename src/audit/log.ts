@@ -2,8 +2,6 @@ import { createHash } from "node:crypto";
 import type { Clock } from "../core/clock.js";
 import type { Db } from "../store/db.js";
 import { Prisma } from "../store/generated/sqlite/client.js";
-import { forClient, type Statement } from "../store/raw.js";
-import { directSqliteOf, sqliteDate } from "../store/sqlite-direct.js";
 import type { Tx } from "../store/types.js";
 
 /** What happened, by whom, from where: one entry of the record. */
@@ -107,49 +105,9 @@ export async function appendAuditEntries(tx: Tx, clock: Clock, records: readonly
   return firstSeq;
 }
 
-// The same three statements as appendAuditEntries, for a direct transaction on the embedded database.
-const BUMP_HEAD = `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, ?, '') ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" + ? RETURNING "seq", "hash"`;
-const INSERT_ENTRY = `INSERT INTO "AuditEntry" ("seq", "at", "actorId", "actor", "via", "action", "subjectType", "subjectId", "caseId", "result", "detail", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const SET_HEAD_HASH = `UPDATE "AuditHead" SET "hash" = ? WHERE "id" = 1`;
-
-/** Options of appendAuditNow. */
-export interface AppendNowOptions {
-  /** A statement run first in the same transaction; when it changes no row, nothing is written (e.g. a claim). */
-  onlyIf?: Statement;
-}
-
-/**
- * Appends entries in a transaction of their own (a command's record, a refusal) and returns the first one's sequence
- * number, or undefined when `onlyIf` changed nothing. On the embedded database this is a direct transaction on the
- * connection (sqlite-direct.ts): it is on the path of every command's answer.
- */
-export async function appendAuditNow(db: Db, clock: Clock, records: readonly AuditRecord[], options: AppendNowOptions = {}): Promise<number | undefined> {
-  const { onlyIf } = options;
-  const direct = directSqliteOf(db);
-  if (!direct) {
-    return db.$transaction(async (tx) => {
-      if (onlyIf && (await tx.$executeRawUnsafe(forClient(db, onlyIf.sql), ...onlyIf.params)) === 0) return undefined;
-      return appendAuditEntries(tx, clock, records);
-    });
-  }
-  const count = records.length;
-  return direct.transaction((statements) => {
-    if (onlyIf && statements.run(onlyIf.sql, onlyIf.params) === 0) return undefined;
-    if (count === 0) return 0;
-    // Read once the transaction is under way, as appendAuditEntries does: later entries never get earlier times.
-    const at = clock.now();
-    const head = statements.get(BUMP_HEAD, [count, count]);
-    if (!head) throw new Error("the audit head was not updated");
-    const firstSeq = Number(head.seq) - count + 1;
-    const rows = chainEntries(records, firstSeq, String(head.hash), at);
-    for (const row of rows) {
-      statements.run(INSERT_ENTRY, [
-        row.seq, sqliteDate(row.at), row.actorId, row.actor, row.via, row.action, row.subjectType, row.subjectId, row.caseId, row.result, row.detail, row.prevHash, row.hash,
-      ]);
-    }
-    statements.run(SET_HEAD_HASH, [rows.at(-1)?.hash ?? head.hash]);
-    return firstSeq;
-  });
+/** Appends entries in a transaction of their own and returns the first one's sequence number. */
+export function appendAuditNow(db: Db, clock: Clock, records: readonly AuditRecord[]): Promise<number> {
+  return db.$transaction((tx) => appendAuditEntries(tx, clock, records));
 }
 
 /** Appends one entry inside the caller's transaction; returns its sequence number. */

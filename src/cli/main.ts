@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, formatProblem, loadConfig, type LoadedConfig } from "../config/load.js";
 import { systemClock } from "../core/clock.js";
 import { createLogger } from "../log.js";
-import { describeTarget, openStore, storeTarget, type Store, type StoreOptions } from "../store/db.js";
+import { describeTarget, openStore, storeTarget, type Store } from "../store/db.js";
 import { applyMigrations, createMigration } from "../store/migrate.js";
 import { verifyAudit } from "../audit/log.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
@@ -74,9 +74,9 @@ Compares prisma/schema.prisma with the migrations and writes a new migration for
 
 type Print = (text: string) => void;
 
-/** Opens the configured store; a long-running process checkpoints SQLite's log on a background thread. */
-export async function openConfiguredStore(loaded: LoadedConfig, options: StoreOptions = {}): Promise<Store> {
-  return openStore(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir), options);
+/** Opens the configured store. */
+export async function openConfiguredStore(loaded: LoadedConfig): Promise<Store> {
+  return openStore(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir));
 }
 
 /** Runs the CLI; resolves to the exit code. */
@@ -170,8 +170,8 @@ function usage(err: Print, command: string): number {
 }
 
 /** Opens the store and applies pending migrations when configured to. */
-export async function prepareStore(loaded: LoadedConfig, options: StoreOptions = {}): Promise<Store> {
-  const store = await openConfiguredStore(loaded, options);
+export async function prepareStore(loaded: LoadedConfig): Promise<Store> {
+  const store = await openConfiguredStore(loaded);
   if (loaded.config.database.migrateOnStart) await applyMigrations(store);
   return store;
 }

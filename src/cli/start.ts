@@ -37,11 +37,7 @@ function untilSignalled(logger: Logger): Promise<void> {
 
 /** `liaison start`: prepares the store, starts the configured platforms or the console, and runs until stopped. */
 export async function runStart(loaded: LoadedConfig, logger: Logger, argv: string[]): Promise<number> {
-  const checkpointIntervalMs = loaded.config.database.sqliteCheckpointIntervalMs;
-  const store = await prepareStore(loaded, {
-    ...(checkpointIntervalMs > 0 ? { checkpointIntervalMs } : {}),
-    onProblem: (message) => logger.warn(message),
-  });
+  const store = await prepareStore(loaded);
   const clock = systemClock;
   logger.info({ database: describeTarget(store.target) }, "store ready");
   logger.info(await seedDemoDirectory(store, clock, loaded));

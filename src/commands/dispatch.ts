@@ -1,14 +1,13 @@
-import { appendAuditNow } from "../audit/log.js";
-import { identityKey } from "../core/adapter.js";
+import { appendAudit } from "../audit/log.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome } from "../core/result.js";
-import type { Db } from "../store/db.js";
-import { executeStatement, type Statement } from "../store/raw.js";
+import type { Store } from "../store/db.js";
+import type { Tx } from "../store/types.js";
 import { auditActor, type Actor } from "../core/actor.js";
 import { fieldName, type Command, type Permission } from "./command.js";
 import { isGrammarError, parseLine } from "./grammar.js";
-import type { Services } from "./services.js";
+import type { CommandSettings, Services } from "./services.js";
 import { closest } from "../core/suggest.js";
 
 /** The answer to one command line. */
@@ -36,16 +35,29 @@ export function renderFailure(failure: Failure): OutboundMessage {
   return { text: lines.join("\n"), tone: "error" };
 }
 
+/** What the dispatcher needs. */
+export interface DispatcherDependencies {
+  /** The services of one transaction: every command's reads and writes go through them. */
+  servicesFor(tx: Tx): Services;
+  store: Pick<Store, "transaction">;
+  clock: Clock;
+  settings: CommandSettings;
+}
+
 /** Finds and runs commands; one instance serves every platform. */
 export class Dispatcher {
   private readonly byGroup = new Map<string, Command[]>();
 
+  private readonly servicesFor: DispatcherDependencies["servicesFor"];
+  private readonly store: DispatcherDependencies["store"];
+  private readonly clock: Clock;
+  private readonly settings: CommandSettings;
+
   constructor(
     private readonly commands: readonly Command[],
-    private readonly services: Services,
-    private readonly db: Db,
-    private readonly clock: Clock,
+    dependencies: DispatcherDependencies,
   ) {
+    ({ servicesFor: this.servicesFor, store: this.store, clock: this.clock, settings: this.settings } = dependencies);
     for (const command of commands) {
       const list = this.byGroup.get(command.definition.group) ?? [];
       list.push(command);
@@ -53,42 +65,32 @@ export class Dispatcher {
     }
   }
 
-  /** Runs one command line as the actor, records it, and returns the answer. */
-  async run(actor: Actor, line: string): Promise<CommandAnswer> {
-    const answer = await this.handle(actor, line, undefined);
-    if (!answer) throw new Error("a command without a claim is always answered");
-    return answer;
+  /** Runs one command line as the actor in a transaction of its own (the CLI, tests), records it, and answers. */
+  run(actor: Actor, line: string): Promise<CommandAnswer> {
+    return this.store.transaction((tx) => this.runIn(tx, actor, line));
   }
 
   /**
-   * Runs a command line from an inbound event once: `claim` (see store/inbound-events.ts) decides, and a repeat of an
-   * event already handled gets undefined. A command that changes something claims its event before it runs, so a
-   * repeat never runs it twice; a read-only one is claimed in the transaction that records it (one commit instead
-   * of two), so a repeat arriving meanwhile may run it again but is neither recorded nor answered.
+   * Runs one command line inside the caller's transaction (the unit of work of an inbound event): the command's
+   * changes, the messages they cause and its record entry commit together, or, when something fails, none do.
    */
-  runOnce(actor: Actor, line: string, claim: Statement): Promise<CommandAnswer | undefined> {
-    return this.handle(actor, line, claim);
-  }
-
-  private async handle(actor: Actor, line: string, claim: Statement | undefined): Promise<CommandAnswer | undefined> {
+  async runIn(tx: Tx, actor: Actor, line: string): Promise<CommandAnswer> {
     const located = this.locate(line);
     if (!located.ok) {
-      if (!(await this.record(actor, line, undefined, located, claim))) return undefined;
+      await this.record(tx, actor, line, undefined, located);
       return { message: renderFailure(located), visibility: "private", failure: located.code };
     }
     const { command } = located.value;
     const definition = command.definition;
-    const claimFirst = claim !== undefined && definition.readOnly !== true;
-    if (claimFirst && (await executeStatement(this.db, claim.sql, claim.params)) === 0) return undefined;
-    const outcome = await this.execute(actor, located.value);
-    if (!(await this.record(actor, line, command, outcome, claimFirst ? undefined : claim))) return undefined;
+    const outcome = await this.execute(tx, actor, located.value);
+    await this.record(tx, actor, line, command, outcome);
     if (!outcome.ok) {
       return { message: renderFailure(outcome), visibility: "private", failure: outcome.code, command: command.fullName };
     }
     return { message: definition.render(outcome.value), visibility: definition.replyVisibility ?? "private", command: command.fullName };
   }
 
-  private async execute(actor: Actor, located: Located): Promise<Outcome<unknown>> {
+  private async execute(tx: Tx, actor: Actor, located: Located): Promise<Outcome<unknown>> {
     const { command, words, flags } = located;
     const definition = command.definition;
     const usage = `Usage: ${command.catalog.usage}\nMore: /help ${command.fullName}`;
@@ -107,8 +109,9 @@ export class Dispatcher {
     }
     const permitted = this.permit(definition.permission, actor);
     if (!permitted.ok) return permitted;
+    const services = this.servicesFor(tx);
     const context: Record<string, unknown> = { actor };
-    for (const name of definition.uses) context[name] = this.services[name];
+    for (const name of definition.uses) context[name] = services[name];
     return definition.execute(context as never, parsed.data);
   }
 
@@ -184,7 +187,7 @@ export class Dispatcher {
   private permit(permission: Permission, actor: Actor): Outcome<true> {
     const contact = actor.contact;
     if (permission === "anyone") return ok(true);
-    if (permission === "directory-reader" && (contact || this.services.settings.unlinkedMayRead)) return ok(true);
+    if (permission === "directory-reader" && (contact || this.settings.unlinkedMayRead)) return ok(true);
     if (!contact) {
       return fail(
         "not-linked",
@@ -199,8 +202,8 @@ export class Dispatcher {
     return ok(true);
   }
 
-  /** Records the command (with the claim of its event, when given); false when the claim was already taken. */
-  private async record(actor: Actor, line: string, command: Command | undefined, outcome: Outcome<unknown>, claim: Statement | undefined): Promise<boolean> {
+  /** Records the command in the caller's transaction. */
+  private async record(tx: Tx, actor: Actor, line: string, command: Command | undefined, outcome: Outcome<unknown>): Promise<void> {
     const entry = {
       ...auditActor(actor),
       action: "command",
@@ -209,7 +212,7 @@ export class Dispatcher {
       result: outcome.ok ? "ok" : `refused:${outcome.code}`,
       detail: { line: line.slice(0, 4000), ...(outcome.ok ? {} : { reason: outcome.message }) },
     };
-    return (await appendAuditNow(this.db, this.clock, [entry], claim ? { onlyIf: claim } : {})) !== undefined;
+    await appendAudit(tx, this.clock, entry);
   }
 
   /** The commands this dispatcher knows. */

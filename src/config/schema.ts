@@ -28,8 +28,6 @@ export const configSchema = z.strictObject({
     sqlitePath: z.string().min(1),
     /** Apply pending migrations when Liaison starts. */
     migrateOnStart: z.boolean(),
-    /** `liaison start` on SQLite: checkpoint the write-ahead log on a background thread this often; 0: during commits. */
-    sqliteCheckpointIntervalMs: z.number().int().min(0),
   }),
   log: z.strictObject({
     level: logLevel,

@@ -61,6 +61,11 @@ export interface AdapterCapabilities {
   directMessages: boolean;
   /** Longest plain text the platform accepts in one message. */
   maxTextChars: number;
+  /**
+   * The platform's user ids are directory handles, and whoever types there may act as that contact: the local
+   * console, whose operator is trusted with the whole installation. False on every chat platform.
+   */
+  userIdIsHandle: boolean;
 }
 
 /** Fields common to every inbound event. */

@@ -14,7 +14,8 @@ import { ALWAYS_OPEN } from "../time/working-hours.js";
 import { instantOfWallTime, isoDateOf, localTimeOf, MINUTE_MS } from "../time/zoned.js";
 import type { RemindersConfig } from "../jobs/settings.js";
 import { isEmptyDigest, readDigest, renderDigest, type DigestContent, type DigestScope } from "./content.js";
-import { appendAuditBatch, enqueueBatch, usedOnceKeys } from "../jobs/record.js";
+import { appendAuditEntries } from "../audit/log.js";
+import { enqueueItems, prismaOutboxStorage } from "../outbox/outbox.js";
 import type { JobReport } from "../jobs/report.js";
 
 /** A digest shown on demand. */
@@ -125,7 +126,7 @@ export class DigestService {
       const today = digestDueAt(now, this.settings.at, zone, reader.organisation.workingHours);
       return today && today.dueAt <= now ? [{ reader, zone, key: `digest:${reader.id}:${today.date}` }] : [];
     });
-    const sent = await usedOnceKeys(this.db, due.map((entry) => entry.key), this.provider);
+    const sent = await prismaOutboxStorage.usedOnceKeys(this.db, due.map((entry) => entry.key));
     const contents = new Map<string, DigestContent>();
     const items: OutboxItem[] = [];
     const records: AuditRecord[] = [];
@@ -150,8 +151,8 @@ export class DigestService {
     }
     if (items.length === 0) return report;
     const written = await this.db.$transaction(async (tx) => {
-      const fresh = await enqueueBatch(tx, this.clock, items, this.provider);
-      await appendAuditBatch(tx, this.clock, records.filter((_, index) => fresh.includes(items[index] as OutboxItem)), this.provider);
+      const fresh = await enqueueItems(tx, this.clock, items);
+      await appendAuditEntries(tx, this.clock, records.filter((_, index) => fresh.includes(items[index] as OutboxItem)));
       return fresh;
     });
     for (const item of written) {

@@ -1,7 +1,7 @@
 import { canonicalIdentity, type PlatformIdentity } from "../core/adapter.js";
 import type { Db } from "../store/db.js";
+import type { Tx } from "../store/types.js";
 import type { ActorContact } from "../core/actor.js";
-import { selectRows } from "../store/raw.js";
 import { Prisma } from "../store/generated/sqlite/client.ts";
 import { parseIp, type Topic } from "./model.js";
 import { compareContacts, splitList, type ContactView, type OrganisationView } from "./views.js";
@@ -18,10 +18,8 @@ const organisationInclude = {
   contacts: { where: { removedAt: null }, include: { roles: contactInclude.roles, identities: contactInclude.identities } },
 } satisfies Prisma.OrganisationInclude;
 
-const ACTOR_COLUMNS = `SELECT c."id", c."handle", c."name", c."organisationId", o."slug" AS "organisationSlug", o."name" AS "organisationName",
-  o."kind" AS "organisationKind", c."coordinator", c."orgAdmin" FROM "Contact" c JOIN "Organisation" o ON o."id" = c."organisationId"`;
-const ACTOR_BY_IDENTITY = `${ACTOR_COLUMNS} WHERE c."id" = (SELECT i."contactId" FROM "ChatIdentity" i WHERE i."platform" = ? AND i."workspace" = ? AND i."userId" = ?) AND c."removedAt" IS NULL AND o."removedAt" IS NULL`;
-const ACTOR_BY_HANDLE = `${ACTOR_COLUMNS} WHERE c."handle" = ? AND c."removedAt" IS NULL AND o."removedAt" IS NULL`;
+const ACTOR_COLUMNS = Prisma.raw(`SELECT c."id", c."handle", c."name", c."organisationId", o."slug" AS "organisationSlug", o."name" AS "organisationName",
+  o."kind" AS "organisationKind", c."coordinator", c."orgAdmin" FROM "Contact" c JOIN "Organisation" o ON o."id" = c."organisationId"`);
 
 type ContactRow = NonNullable<Awaited<ReturnType<Db["contact"]["findFirst"]>>> & {
   roles: { topic: string; role: string }[];
@@ -146,7 +144,7 @@ function domainSuffixes(domain: string): string[] {
 
 /** Reads the directory. All methods hide removed entries. */
 export class DirectoryQueries {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Tx) {}
 
   /** Finds organisations and points of contact; verified contacts first. */
   async find(criteria: FindCriteria): Promise<FindResult> {
@@ -257,16 +255,16 @@ export class DirectoryQueries {
   /** The contact linked to a chat identity, in the form permission checks use (one statement: every event asks). */
   async actorFor(raw: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<ActorContact | undefined> {
     const identity = canonicalIdentity(raw);
-    return this.actorWhere(ACTOR_BY_IDENTITY, [identity.platform, identity.workspace, identity.userId]);
+    return this.actorWhere(Prisma.sql`${ACTOR_COLUMNS} WHERE c."id" = (SELECT i."contactId" FROM "ChatIdentity" i WHERE i."platform" = ${identity.platform} AND i."workspace" = ${identity.workspace} AND i."userId" = ${identity.userId}) AND c."removedAt" IS NULL AND o."removedAt" IS NULL`);
   }
 
   /** A contact in the form permission checks use, by handle. */
   actorByHandle(handle: string): Promise<ActorContact | undefined> {
-    return this.actorWhere(ACTOR_BY_HANDLE, [handle.toLowerCase()]);
+    return this.actorWhere(Prisma.sql`${ACTOR_COLUMNS} WHERE c."handle" = ${handle.toLowerCase()} AND c."removedAt" IS NULL AND o."removedAt" IS NULL`);
   }
 
-  private async actorWhere(sql: string, params: string[]): Promise<ActorContact | undefined> {
-    const rows = await selectRows<Omit<ActorContact, "coordinator" | "orgAdmin"> & { coordinator: unknown; orgAdmin: unknown }>(this.db, sql, params);
+  private async actorWhere(sql: Prisma.Sql): Promise<ActorContact | undefined> {
+    const rows = await this.db.$queryRaw<(Omit<ActorContact, "coordinator" | "orgAdmin"> & { coordinator: unknown; orgAdmin: unknown })[]>(sql);
     const row = rows[0];
     // SQLite has no boolean type: its rows hold 0 and 1.
     return row ? { ...row, coordinator: Boolean(row.coordinator), orgAdmin: Boolean(row.orgAdmin) } : undefined;

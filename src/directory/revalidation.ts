@@ -12,7 +12,8 @@ import type { Db, Provider } from "../store/db.js";
 import { formatLocal, type QuietHours } from "../time/calendar.js";
 import type { RemindersConfig } from "../jobs/settings.js";
 import { deliverableTime } from "../cases/reminders/plan.js";
-import { appendAuditBatch, enqueueBatch, usedOnceKeys } from "../jobs/record.js";
+import { appendAuditEntries } from "../audit/log.js";
+import { enqueueItems, prismaOutboxStorage } from "../outbox/outbox.js";
 import type { JobReport } from "../jobs/report.js";
 
 const CONTACT_SELECT = {
@@ -51,7 +52,7 @@ export class RevalidationService {
     const toMark = asked.filter((contact) => (contact.verificationAskedAt as Date) <= ago(unverifiedAfter));
     const markIds = new Set(toMark.map((contact) => contact.id));
     const toRemind = asked.filter((contact) => !markIds.has(contact.id));
-    const reminded = await usedOnceKeys(this.db, toRemind.map((contact) => this.key(contact, contact.verificationAskedAt as Date, "remind")), this.provider);
+    const reminded = await prismaOutboxStorage.usedOnceKeys(this.db, toRemind.map((contact) => this.key(contact, contact.verificationAskedAt as Date, "remind")));
     const remindNow = toRemind.filter((contact) => !reminded.has(this.key(contact, contact.verificationAskedAt as Date, "remind")));
     const watchers = toMark.length > 0 ? await this.watchers() : [];
 
@@ -92,10 +93,10 @@ export class RevalidationService {
         }
         records.push(this.record(contact, "contact.unverified", { askedAt, before: contact.verification, after: "unverified" }));
       }
-      const written = await enqueueBatch(tx, this.clock, items, this.provider);
+      const written = await enqueueItems(tx, this.clock, items);
       // A reminder another run wrote meanwhile is not recorded twice.
       const kept = records.filter((record) => !reminders.has(record) || written.includes(reminders.get(record) as OutboxItem));
-      await appendAuditBatch(tx, this.clock, kept, this.provider);
+      await appendAuditEntries(tx, this.clock, kept);
       report.handled = kept.length;
       for (const item of written) {
         const subject = subjects.get(item);

@@ -65,7 +65,8 @@ export class DirectoryService {
   readonly read: DirectoryQueries;
 
   constructor(
-    private readonly db: Db,
+    /** The transaction of the unit of work: every change and its record entry commit together. */
+    private readonly db: Tx,
     private readonly clock: Clock,
   ) {
     this.read = new DirectoryQueries(db);
@@ -79,10 +80,8 @@ export class DirectoryService {
     if (await this.db.organisation.findUnique({ where: { slug: parsed.data.slug } })) {
       return fail("conflict", `An organisation with the slug "${parsed.data.slug}" already exists (or was removed).`, "Choose another slug, or use /contacts edit-org.");
     }
-    await this.db.$transaction(async (tx) => {
-      await writeOrganisation(tx, parsed.data, this.clock.now());
-      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "organisation.add", subjectType: "organisation", subjectId: parsed.data.slug, result: "ok", detail: { after: parsed.data } });
-    });
+    await writeOrganisation(this.db, parsed.data, this.clock.now());
+    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "organisation.add", subjectType: "organisation", subjectId: parsed.data.slug, result: "ok", detail: { after: parsed.data } });
     return ok((await this.read.organisation(parsed.data.slug)) as OrganisationView);
   }
 
@@ -99,10 +98,8 @@ export class DirectoryService {
     const next = change({ ...current, contacts: [] });
     const parsed = organisationInputSchema.safeParse({ ...next, slug: before.slug });
     if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
-    await this.db.$transaction(async (tx) => {
-      await writeOrganisation(tx, parsed.data, this.clock.now());
-      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data } });
-    });
+    await writeOrganisation(this.db, parsed.data, this.clock.now());
+    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data } });
     return ok({ before, after: (await this.read.organisation(slug)) as OrganisationView });
   }
 
@@ -113,13 +110,11 @@ export class DirectoryService {
     if (!actor.contact?.coordinator) return fail("not-allowed", "Only a coordinator can remove an organisation.", NOT_ADMIN_HINT);
     const at = this.clock.now();
     const by = auditActor(actor).actor;
-    await this.db.$transaction(async (tx) => {
-      await tx.organisation.update({ where: { id: before.id }, data: { removedAt: at, removedBy: by, updatedAt: at } });
-      await tx.contact.updateMany({ where: { organisationId: before.id, removedAt: null }, data: { removedAt: at, removedBy: by, updatedAt: at } });
-      await tx.chatIdentity.deleteMany({ where: { contact: { organisationId: before.id } } });
-      await tx.searchToken.deleteMany({ where: { organisationId: before.id } });
-      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
-    });
+    await this.db.organisation.update({ where: { id: before.id }, data: { removedAt: at, removedBy: by, updatedAt: at } });
+    await this.db.contact.updateMany({ where: { organisationId: before.id, removedAt: null }, data: { removedAt: at, removedBy: by, updatedAt: at } });
+    await this.db.chatIdentity.deleteMany({ where: { contact: { organisationId: before.id } } });
+    await this.db.searchToken.deleteMany({ where: { organisationId: before.id } });
+    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
     return ok(before);
   }
 
@@ -136,10 +131,8 @@ export class DirectoryService {
     }
     const clash = await this.identityClash(parsed.data);
     if (clash) return clash;
-    await this.db.$transaction(async (tx) => {
-      await writeContact(tx, organisation.id, parsed.data, this.clock.now());
-      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.add", subjectType: "contact", subjectId: parsed.data.handle, result: "ok", detail: { organisation: organisationSlug, after: parsed.data } });
-    });
+    await writeContact(this.db, organisation.id, parsed.data, this.clock.now());
+    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.add", subjectType: "contact", subjectId: parsed.data.handle, result: "ok", detail: { organisation: organisationSlug, after: parsed.data } });
     return ok((await this.read.contact(parsed.data.handle)) as ContactView);
   }
 
@@ -170,10 +163,8 @@ export class DirectoryService {
     if (parsed.data.coordinator !== before.coordinator && !actor.contact?.coordinator) {
       return fail("not-allowed", "Only a coordinator can grant or take the coordinator role.");
     }
-    await this.db.$transaction(async (tx) => {
-      await writeContact(tx, organisation.id, parsed.data, this.clock.now());
-      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.edit", subjectType: "contact", subjectId: handle, result: "ok", detail: { before: current, after: parsed.data } });
-    });
+    await writeContact(this.db, organisation.id, parsed.data, this.clock.now());
+    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.edit", subjectType: "contact", subjectId: handle, result: "ok", detail: { before: current, after: parsed.data } });
     return ok({ before, after: (await this.read.contact(handle)) as ContactView });
   }
 
@@ -184,12 +175,10 @@ export class DirectoryService {
     const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: before.organisationSlug }, select: { id: true } });
     if (!mayAdminister(actor, organisation.id)) return fail("not-allowed", `You may not remove ${handle}.`, NOT_ADMIN_HINT);
     const at = this.clock.now();
-    await this.db.$transaction(async (tx) => {
-      await tx.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: auditActor(actor).actor, updatedAt: at } });
-      await tx.chatIdentity.deleteMany({ where: { contactId: before.id } });
-      await tx.searchToken.deleteMany({ where: { contactId: before.id } });
-      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
-    });
+    await this.db.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: auditActor(actor).actor, updatedAt: at } });
+    await this.db.chatIdentity.deleteMany({ where: { contactId: before.id } });
+    await this.db.searchToken.deleteMany({ where: { contactId: before.id } });
+    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
     return ok(before);
   }
 
@@ -206,10 +195,8 @@ export class DirectoryService {
       return fail("conflict", `${identityKey(identity)} is already linked to ${existing.contact.handle}.`, `Unlink it first: /contacts unlink ${existing.contact.handle} ${identity.platform} ${identity.userId}${identity.workspace ? ` --workspace ${identity.workspace}` : ""}`);
     }
     if (!existing) {
-      await this.db.$transaction(async (tx) => {
-        await tx.chatIdentity.create({ data: { id: crypto.randomUUID(), contactId: contact.id, ...key, createdAt: this.clock.now() } });
-        await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.link", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
-      });
+      await this.db.chatIdentity.create({ data: { id: crypto.randomUUID(), contactId: contact.id, ...key, createdAt: this.clock.now() } });
+      await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.link", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
     }
     return ok((await this.read.contact(handle)) as ContactView);
   }
@@ -221,13 +208,11 @@ export class DirectoryService {
     if (!contact) return this.unknownContact(handle);
     const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: contact.organisationSlug }, select: { id: true } });
     if (!mayAdminister(actor, organisation.id) && actor.contact?.id !== contact.id) return fail("not-allowed", `You may not unlink identities of ${handle}.`, NOT_ADMIN_HINT);
-    const removed = await this.db.$transaction(async (tx: Tx) => {
-      const result = await tx.chatIdentity.deleteMany({ where: { contactId: contact.id, platform: identity.platform, workspace: identity.workspace, userId: identity.userId } });
-      if (result.count > 0) {
-        await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.unlink", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
-      }
-      return result.count;
-    });
+    const result = await this.db.chatIdentity.deleteMany({ where: { contactId: contact.id, platform: identity.platform, workspace: identity.workspace, userId: identity.userId } });
+    if (result.count > 0) {
+      await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.unlink", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
+    }
+    const removed = result.count;
     if (removed === 0) return fail("not-found", `${identityKey(identity)} is not linked to ${handle}.`, `See the linked identities with /contacts show ${handle}.`);
     return ok((await this.read.contact(handle)) as ContactView);
   }
@@ -237,10 +222,8 @@ export class DirectoryService {
     const contact = actor.contact;
     if (!contact) return fail("not-linked", "Only a linked contact can confirm.");
     const at = this.clock.now();
-    await this.db.$transaction(async (tx) => {
-      await tx.contact.update({ where: { id: contact.id }, data: { lastVerifiedAt: at, verification: "verified", verificationAskedAt: null, updatedAt: at } });
-      await appendAudit(tx, this.clock, { ...auditActor(actor), action: "contact.confirm", subjectType: "contact", subjectId: contact.handle, result: "ok", detail: {} });
-    });
+    await this.db.contact.update({ where: { id: contact.id }, data: { lastVerifiedAt: at, verification: "verified", verificationAskedAt: null, updatedAt: at } });
+    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.confirm", subjectType: "contact", subjectId: contact.handle, result: "ok", detail: {} });
     return ok((await this.read.contact(contact.handle)) as ContactView);
   }
 

@@ -12,9 +12,8 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import Database from "better-sqlite3";
 import type pg from "pg";
-import { startBackgroundCheckpoints, type BackgroundCheckpoints } from "./checkpoint.js";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.js";
-import { DirectSqlite, registerDirectSqlite } from "./sqlite-direct.js";
+import type { Tx } from "./types.js";
 
 /** The database client all code uses (the SQLite client's type; the PostgreSQL client is cast to it). */
 export type Db = SqlitePrismaClient;
@@ -28,26 +27,29 @@ export interface StoreTarget {
   url: string;
 }
 
-/** How to open a database. */
-export interface StoreOptions {
-  /**
-   * SQLite files only: checkpoint the write-ahead log on a worker thread every this many milliseconds instead of
-   * during commits (see checkpoint.ts); for long-running processes. Unset: SQLite's own checkpoints.
-   */
-  checkpointIntervalMs?: number;
-  /** Told of problems of the background checkpoints. */
-  onProblem?(message: string): void;
-}
-
 /** An open database. */
 export interface Store {
   db: Db;
   provider: Provider;
   target: StoreTarget;
-  /** The background checkpointer, when one runs (SQLite with checkpointIntervalMs). */
-  checkpoints?: BackgroundCheckpoints;
+  /**
+   * Runs `work` in one transaction on the store's one connection pool: everything it writes commits together or not
+   * at all. Transactions wait for each other (SQLite has one writer); the wait and the work are each bounded.
+   */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Disconnects; the store cannot be used afterwards. */
   close(): Promise<void>;
+}
+
+/** Longest a transaction waits to start (behind the other writers) before it fails. */
+export const TRANSACTION_MAX_WAIT_MS = 30_000;
+
+/** Longest a transaction may run before it is rolled back. */
+export const TRANSACTION_TIMEOUT_MS = 30_000;
+
+/** The store's transaction function for a client. */
+function transactionsOf(db: Db): Store["transaction"] {
+  return (work) => db.$transaction(work, { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS });
 }
 
 /** How long a SQLite connection waits for another process's lock before failing with SQLITE_BUSY. */
@@ -117,36 +119,12 @@ export function sqliteAdapterFactory(path: string): PrismaBetterSqlite3 {
 const sharedFactories = new WeakMap<Store, SqlMigrationAwareDriverAdapterFactory>();
 
 /** Opens (and connects to) the database; SQLite files are switched to WAL mode and their directory is created. */
-export async function openStore(target: StoreTarget, options: StoreOptions = {}): Promise<Store> {
+export async function openStore(target: StoreTarget): Promise<Store> {
   let store: Store | undefined;
   try {
     store = await openClient(target);
     // Connecting is lazy; a first query makes an unreachable server or unreadable file fail here, not later.
     await store.db.$queryRawUnsafe("SELECT 1");
-    if (options.checkpointIntervalMs !== undefined && options.checkpointIntervalMs > 0 && target.provider === "sqlite" && target.url !== IN_MEMORY) {
-      const onProblem = options.onProblem ?? (() => undefined);
-      const checkpoints = await startBackgroundCheckpoints(store.db, {
-        path: target.url,
-        intervalMs: options.checkpointIntervalMs,
-        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
-        onProblem,
-      }).catch((error: Error) => {
-        // Not fatal: SQLite keeps checkpointing during commits, as it does by default.
-        onProblem(`${error.message}; SQLite checkpoints during commits instead`);
-        return undefined;
-      });
-      if (checkpoints) {
-        const disconnect = store.close;
-        store = {
-          ...store,
-          checkpoints,
-          close: async () => {
-            await checkpoints.stop();
-            await disconnect();
-          },
-        };
-      }
-    }
     return store;
   } catch (error) {
     await store?.close().catch(() => undefined);
@@ -165,20 +143,17 @@ async function openClient(target: StoreTarget): Promise<Store> {
     ]);
     const adapter = new PrismaPg({ connectionString: postgresConnectionString(target.url) });
     const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
-    return { db, provider: "postgresql", target, close: () => db.$disconnect() };
+    return { db, provider: "postgresql", target, transaction: transactionsOf(db), close: () => db.$disconnect() };
   }
 
-  // The client's connection also serves direct transactions (sqlite-direct.ts).
-  const direct = new DirectSqlite();
   if (target.url === IN_MEMORY) {
-    const shared = new SharedConnectionFactory(direct.wrap(sqliteAdapterFactory(IN_MEMORY)));
+    const shared = new SharedConnectionFactory(sqliteAdapterFactory(IN_MEMORY));
     const db = new SqlitePrismaClient({ adapter: shared });
-    registerDirectSqlite(db, direct);
     const close = async () => {
       await db.$disconnect();
       await shared.disposeConnection();
     };
-    const store: Store = { db, provider: "sqlite", target, close };
+    const store: Store = { db, provider: "sqlite", target, transaction: transactionsOf(db), close };
     sharedFactories.set(store, shared);
     return store;
   }
@@ -191,9 +166,8 @@ async function openClient(target: StoreTarget): Promise<Store> {
   } finally {
     raw.close();
   }
-  const db = new SqlitePrismaClient({ adapter: direct.wrap(sqliteAdapterFactory(target.url)) });
-  registerDirectSqlite(db, direct);
-  return { db, provider: "sqlite", target, close: () => db.$disconnect() };
+  const db = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target.url) });
+  return { db, provider: "sqlite", target, transaction: transactionsOf(db), close: () => db.$disconnect() };
 }
 
 /** The adapter factory the migration engine must share with this store (SQLite ":memory:"), if any. */

@@ -1,9 +1,10 @@
-// Inbound events are handled once: each event's key ("<platform>:<type>:<event id>") is written to InboundEvent when
-// it is handled, and a second delivery finds it there. The claim is one statement, run on its own or as the condition
-// of the transaction that records the event's command (the dispatcher's runOnce).
-import type { Statement } from "./raw.js";
+// Inbound events are handled once: each event's key ("<platform>:<type>:<event id>") is written to InboundEvent in
+// the transaction that handles the event, and a second delivery finds it there. A crash before that transaction
+// commits leaves no claim, so the platform's redelivery is handled.
+import type { Tx } from "./types.js";
 
-/** The statement that claims an event: it changes one row the first time and none after. */
-export function inboundEventClaim(key: string, receivedAt: Date): Statement {
-  return { sql: `INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?) ON CONFLICT ("key") DO NOTHING`, params: [key, receivedAt] };
+/** Claims an event inside the caller's transaction: true the first time, false when it was already handled. */
+export async function claimInboundEvent(tx: Tx, key: string, receivedAt: Date): Promise<boolean> {
+  const inserted = await tx.$executeRaw`INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (${key}, ${receivedAt}) ON CONFLICT ("key") DO NOTHING`;
+  return inserted > 0;
 }

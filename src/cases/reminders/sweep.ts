@@ -13,9 +13,8 @@ import type { Pause } from "../../time/calendar.js";
 import type { EscalationPolicy, StepAudience } from "./policy.js";
 import { nudgeMessage, type NudgeCase } from "./messages.js";
 import { deliverableTime, dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
-import { appendAuditBatch, enqueueBatch } from "../../jobs/record.js";
-import { sqliteDate } from "../../store/sqlite-direct.js";
-import { sqliteClaimCases, sqliteSelect } from "../../jobs/sqlite-batch.js";
+import { appendAuditEntries } from "../../audit/log.js";
+import { enqueueItems } from "../../outbox/outbox.js";
 import { labelOf, type JobReport } from "../../jobs/report.js";
 
 const CASE_FIELDS = {
@@ -116,16 +115,12 @@ export class ReminderSweep {
 
   /** The cases with work due, oldest first: a range read of the nextReminderAt index. */
   private async dueCases(now: Date): Promise<DueRow[]> {
-    if (this.provider !== "sqlite") return this.db.case.findMany({ where: { nextReminderAt: { lte: now } }, orderBy: { nextReminderAt: "asc" }, take: this.batchSize, select: CASE_FIELDS });
-    const rows = await sqliteSelect<Record<string, unknown>>(this.db, Object.keys(CASE_FIELDS), `"Case" WHERE "nextReminderAt" <= ? ORDER BY "nextReminderAt" LIMIT ?`, [sqliteDate(now), this.batchSize]);
-    for (const row of rows) for (const field of DATE_FIELDS) if (typeof row[field] === "string") row[field] = new Date(row[field]);
-    return rows as unknown as DueRow[];
+    return this.db.case.findMany({ where: { nextReminderAt: { lte: now } }, orderBy: { nextReminderAt: "asc" }, take: this.batchSize, select: CASE_FIELDS });
   }
 
   /** The case threads of the given cases. */
   private async threadsOf(caseIds: readonly string[]): Promise<ThreadRow[]> {
     if (caseIds.length === 0) return [];
-    if (this.provider === "sqlite") return sqliteSelect<ThreadRow>(this.db, ["id", "caseId", "organisationId", "kind", "title"], `"CaseThread" WHERE "caseId" IN (SELECT value FROM json_each(?))`, [JSON.stringify(caseIds)]);
     return this.db.caseThread.findMany({ where: { caseId: { in: [...caseIds] } }, select: { id: true, caseId: true, organisationId: true, kind: true, title: true } });
   }
 
@@ -196,21 +191,16 @@ export class ReminderSweep {
   private async commit(planned: Planned[], itemsByCase: Map<string, OutboxItem[]>, labels: Map<OutboxItem, string>, now: Date, report: JobReport): Promise<void> {
     const sorted = [...planned].sort((a, b) => (a.row.id < b.row.id ? -1 : 1));
     await this.db.$transaction(async (tx) => {
-      let claimed: Planned[] = [];
-      if (this.provider === "sqlite") {
-        const ids = await sqliteClaimCases(tx, sorted.map((entry) => ({ id: entry.row.id, updatedAt: entry.row.updatedAt, seen: entry.row.nextReminderAt, next: entry.next })), now);
-        claimed = sorted.filter((entry) => ids.has(entry.row.id));
-      } else {
-        for (const entry of sorted) {
-          const updated = await tx.case.updateMany({
-            where: { id: entry.row.id, updatedAt: entry.row.updatedAt, nextReminderAt: entry.row.nextReminderAt },
-            data: { nextReminderAt: entry.next, remindedUntil: now },
-          });
-          if (updated.count > 0) claimed.push(entry);
-        }
+      const claimed: Planned[] = [];
+      for (const entry of sorted) {
+        const updated = await tx.case.updateMany({
+          where: { id: entry.row.id, updatedAt: entry.row.updatedAt, nextReminderAt: entry.row.nextReminderAt },
+          data: { nextReminderAt: entry.next, remindedUntil: now },
+        });
+        if (updated.count > 0) claimed.push(entry);
       }
       const items = claimed.flatMap((entry) => itemsByCase.get(entry.row.id) ?? []);
-      const written = new Set(await enqueueBatch(tx, this.clock, items, this.provider));
+      const written = new Set(await enqueueItems(tx, this.clock, items));
       // One record entry per case reminded (so /case history shows it), written with one statement per batch.
       const records: AuditRecord[] = [];
       for (const entry of claimed) {
@@ -224,7 +214,7 @@ export class ReminderSweep {
         });
         for (const item of sent) report.queued.push({ subject: entry.row.reference, step: entry.step.rule.step, to: labels.get(item) ?? "", text: item.message.text });
       }
-      await appendAuditBatch(tx, this.clock, records, this.provider);
+      await appendAuditEntries(tx, this.clock, records);
       report.handled += claimed.length;
     });
   }
