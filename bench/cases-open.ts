@@ -32,7 +32,7 @@ const store = await openBenchStore(databasePath);
 /** A chat platform that accepts everything (the benchmark measures queuing, not delivery). */
 const platform: ChatAdapter = {
   platform: "console",
-  capabilities: { threads: true, ephemeral: true, buttons: false, forms: false, nativeCommands: false, directMessages: true, maxTextChars: 1_000_000 },
+  capabilities: { threads: true, ephemeral: true, buttons: false, forms: false, nativeCommands: false, directMessages: true, maxTextChars: 1_000_000, userIdIsHandle: true },
   start: async () => undefined,
   stop: async () => undefined,
   send: async () => ({ messageId: newId() }),
@@ -102,7 +102,7 @@ try {
   await store.db.$executeRawUnsafe("ANALYZE");
   const core = createCore({ store, clock, logger: silentLogger(), loaded });
   const handler = core.attach(platform);
-  const sanne = await resolveActor(core.services.directory.read, { platform: "console", workspace: "", userId: "sanne.devries" });
+  const sanne = await resolveActor(core.directory, { platform: "console", workspace: "", userId: "sanne.devries" }, { userIdIsHandle: true });
 
   // Opening a case: command in, case stored, cards queued.
   const openSamples: number[] = [];

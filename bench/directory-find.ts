@@ -38,7 +38,7 @@ try {
   });
   const loaded = loadConfig({ rootDir: new URL("..", import.meta.url).pathname, env: {} });
   const core = createCore({ store, clock, logger: silentLogger(), loaded });
-  const actor = { identity: { platform: "console" as const, workspace: "", userId: "bench.coordinator" }, contact: await core.services.directory.read.actorByHandle("bench.coordinator") };
+  const actor = { identity: { platform: "console" as const, workspace: "", userId: "bench.coordinator" }, contact: await core.directory.actorByHandle("bench.coordinator") };
   const queries = (index: number): string => {
     const orgIndex = (index * 7919) % ORGANISATIONS;
     switch (index % 6) {
@@ -62,7 +62,7 @@ try {
   for (let index = 0; index < RUNS; index += 1) {
     const orgIndex = (index * 7919) % ORGANISATIONS;
     const started = performance.now();
-    await core.services.directory.read.find(index % 2 === 0 ? { query: "harbor", country: "DE", limit: 10 } : { query: `10.${Math.floor(orgIndex / 256) % 256}.${orgIndex % 256}.17`, limit: 10 });
+    await core.directory.find(index % 2 === 0 ? { query: "harbor", country: "DE", limit: 10 } : { query: `10.${Math.floor(orgIndex / 256) % 256}.${orgIndex % 256}.17`, limit: 10 });
     querySamples.push(performance.now() - started);
   }
   const perKind = new Map<number, number[]>();

@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const openers = parties.filter((_, index) => index % 2 === 0);
     const recipients = parties.filter((_, index) => index % 2 === 1);
     const policy = loadEscalationPolicy(join(ROOT, "config/escalation.yaml"));
-    const sweep = new ReminderSweep(db, new ManualClock(NOW), policy, 1000, "sqlite");
+    const sweep = new ReminderSweep(db, new ManualClock(NOW), policy, 1000);
 
     let seeded = performance.now();
     const dueIds = await seedCases(db, 0, Math.min(OPEN, DUE + 9000), DUE, openers, recipients);

@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
-import type { AdapterCapabilities, ChatAdapter, Platform } from "../core/adapter.js";
+import type { AdapterCapabilities, ChatAdapter, InboundHandler, Platform } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import type { LoadedConfig } from "../config/load.js";
 import { Dispatcher } from "../commands/dispatch.js";
 import { commandCatalog } from "../commands/catalog.js";
 import { COMMANDS } from "../commands/registry.js";
 import type { Services } from "../commands/services.js";
+import { DirectoryQueries } from "../directory/queries.js";
 import { DirectoryService } from "../directory/service.js";
 import { formatFromName } from "../directory/file-format.js";
 import { formatFileProblem, importDirectory } from "../directory/import.js";
@@ -18,6 +19,7 @@ import { loadCasePolicy } from "../cases/policy.js";
 import { OutboxWorker } from "../outbox/outbox.js";
 import { loadEscalationPolicy } from "../cases/reminders/policy.js";
 import { DigestService } from "../digests/service.js";
+import { UnitOfWork } from "../work/unit-of-work.js";
 import { ReminderJobs } from "../jobs/jobs.js";
 import { PolicyReminderPlanner } from "../cases/reminders/plan.js";
 import { createInboundHandler } from "./inbound.js";
@@ -25,48 +27,50 @@ import { createThreadRelay } from "./relay.js";
 
 /** The running core: services, the dispatcher, and the inbound handler every adapter feeds. */
 export interface Core {
-  services: Services;
+  /** The services of one unit of work (a transaction): what commands use. */
+  servicesFor(work: UnitOfWork): Services;
+  /** Directory reads outside any unit of work (lookups by the CLI and tests). */
+  directory: DirectoryQueries;
   dispatcher: Dispatcher;
   /** Registers an adapter so its capabilities are known; returns the handler to start it with. */
-  attach(adapter: ChatAdapter): ReturnType<typeof createInboundHandler>;
+  attach(adapter: ChatAdapter): InboundHandler;
   adapters: Map<Platform, ChatAdapter>;
   /** Delivers queued messages through the attached adapters. */
   outbox: OutboxWorker;
-  /** The reminder jobs (sweep, digests, revalidation), for the scheduler and `liaison reminders run`. */
+  /** The scheduled jobs (reminder sweep, digests, revalidation), for the scheduler and `liaison reminders run`. */
   reminders: ReminderJobs;
 }
 
 /** Builds the core on an open store. Nothing starts here; adapters are attached and started by the caller. */
 export function createCore(options: { store: Store; clock: Clock; logger: Logger; loaded: LoadedConfig; leaseClock?: Clock }): Core {
   const { store, clock, logger, loaded } = options;
-  const directory = new DirectoryService(store.db, clock);
   const policy = loadCasePolicy(resolve(loaded.rootDir, loaded.config.cases.policyFile));
   const reminderConfig = loaded.config.reminders;
   const escalation = loadEscalationPolicy(resolve(loaded.rootDir, reminderConfig.policyFile));
-  const cases = new CaseService(store.db, clock, policy, new PolicyReminderPlanner(escalation));
-  const digests = new DigestService(store.db, clock, reminderConfig.digests, store.provider);
-  const services: Services = {
-    directory,
-    cases,
-    caseQueries: new CaseQueries(store.db, clock, cases),
-    digests,
-    clock,
+  const planner = new PolicyReminderPlanner(escalation);
+  const settings = { unlinkedMayRead: loaded.config.directory.unlinkedMayRead, findLimit: loaded.config.directory.findLimit };
+  const servicesFor = (work: UnitOfWork): Services => ({
+    directory: new DirectoryService(work),
+    cases: new CaseService(work, policy, planner),
+    caseQueries: new CaseQueries(work.tx, work.clock),
+    digests: new DigestService(work, reminderConfig.digests),
+    clock: work.clock,
     catalog: commandCatalog,
-    settings: { unlinkedMayRead: loaded.config.directory.unlinkedMayRead, findLimit: loaded.config.directory.findLimit },
-  };
-  const dispatcher = new Dispatcher(COMMANDS, services, store.db, clock);
+    settings,
+  });
+  const dispatcher = new Dispatcher(COMMANDS, { servicesFor, store, clock, settings });
   const adapters = new Map<Platform, ChatAdapter>();
   const capabilitiesOf = (platform: Platform): AdapterCapabilities => {
     const adapter = adapters.get(platform);
     if (!adapter) throw new Error(`no adapter attached for ${platform}`);
     return adapter.capabilities;
   };
-  const threadMessage = createThreadRelay(cases, capabilitiesOf);
-  const handler = createInboundHandler({ clock, logger, directory: directory.read, dispatcher, capabilitiesOf, threadMessage });
+  const handler = createInboundHandler({ store, clock, logger, dispatcher, servicesFor, relay: createThreadRelay(capabilitiesOf), capabilitiesOf });
   const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox);
-  const reminders = new ReminderJobs({ db: store.db, provider: store.provider, clock, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation, digests });
+  const reminders = new ReminderJobs({ db: store.db, clock, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation });
   return {
-    services,
+    servicesFor,
+    directory: new DirectoryQueries(store.db),
     dispatcher,
     adapters,
     outbox,

@@ -1,12 +1,16 @@
 import type { Logger } from "pino";
 import { quoteToken } from "../core/catalog.js";
 import type { AdapterCapabilities, InboundEvent, InboundHandler, PlatformIdentity, Reply, ReplyDelivery } from "../core/adapter.js";
+import type { Actor } from "../core/actor.js";
 import type { Clock } from "../core/clock.js";
 import { textMessage } from "../core/message.js";
-import { inboundEventClaim } from "../store/inbound-events.js";
-import type { Actor } from "../core/actor.js";
 import type { CommandAnswer, Dispatcher } from "../commands/dispatch.js";
-import type { DirectoryQueries } from "../directory/queries.js";
+import type { Services } from "../commands/services.js";
+import { DirectoryQueries } from "../directory/queries.js";
+import type { Store } from "../store/db.js";
+import { claimInboundEvent } from "../store/inbound-events.js";
+import { UnitOfWork } from "../work/unit-of-work.js";
+import type { ThreadRelay } from "./relay.js";
 
 /** How a reply reaches the asker: private answers use ephemeral replies, else a DM, else the place they asked. */
 export function chooseDelivery(visibility: CommandAnswer["visibility"], capabilities: AdapterCapabilities, isDirect: boolean): ReplyDelivery {
@@ -16,44 +20,61 @@ export function chooseDelivery(visibility: CommandAnswer["visibility"], capabili
   return "in-place";
 }
 
-/** Turns a platform identity into the actor: the linked contact (console users act as the contact with that handle). */
-export async function resolveActor(directory: DirectoryQueries, identity: PlatformIdentity): Promise<Actor> {
-  const linked = await directory.actorFor(identity);
-  if (linked) return { identity, contact: linked };
-  if (identity.platform === "console") return { identity, contact: await directory.actorByHandle(identity.userId) };
-  return { identity, contact: undefined };
+/**
+ * Turns a platform identity into the actor: the contact its account is linked to; where the platform's user ids are
+ * directory handles (the console), the contact with that handle.
+ */
+export async function resolveActor(directory: DirectoryQueries, identity: PlatformIdentity, capabilities: Pick<AdapterCapabilities, "userIdIsHandle">): Promise<Actor> {
+  if (capabilities.userIdIsHandle) return { identity, contact: await directory.actorByHandle(identity.userId) };
+  return { identity, contact: await directory.actorFor(identity) };
 }
 
 /** What the inbound handler needs. */
 export interface InboundDependencies {
+  store: Pick<Store, "transaction">;
   clock: Clock;
   logger: Logger;
-  directory: DirectoryQueries;
   dispatcher: Dispatcher;
+  /** The services of one unit of work. */
+  servicesFor(work: UnitOfWork): Services;
+  /** Relays people's messages in case threads. */
+  relay: ThreadRelay;
   capabilitiesOf(platform: PlatformIdentity["platform"]): AdapterCapabilities;
-  /**
-   * Handles people's messages in case threads (the relay). It gets the event's key and must make its own effects
-   * once-only with it, in the same transaction (a crash between a separate claim and the relay would lose the message).
-   */
-  threadMessage(actor: Actor, event: Extract<InboundEvent, { type: "message" }>, key: string): Promise<Reply | undefined>;
 }
 
-/** The core's one entry point for every adapter: de-duplicates, resolves who is acting, runs, and answers. */
+/** The key an inbound event is claimed under: a redelivery of the same event has the same key. */
+export function inboundEventKey(event: InboundEvent): string {
+  return `${event.identity.platform}:${event.type}:${event.eventId}`;
+}
+
+/**
+ * The core's one entry point for every adapter. Each event is one unit of work: its claim, whoever it acts as, the
+ * change it makes, the messages that change causes and its record entries commit in one transaction, or none do (a
+ * failure leaves no claim, so the platform's redelivery runs it). A redelivery of an event already handled is ignored.
+ */
 export function createInboundHandler(deps: InboundDependencies): InboundHandler {
-  return async (event) => {
-    const key = `${event.identity.platform}:${event.type}:${event.eventId}`;
-    const actor = { ...(await resolveActor(deps.directory, event.identity)), location: event.where };
-    if (event.type === "message") return deps.threadMessage(actor, event, key);
-    const line = event.type === "command" ? event.text : withValues(event.command, event.values);
-    // The event is claimed once, by the dispatcher, in the same transaction as the command's record where it can be.
-    const answer = await deps.dispatcher.runOnce(actor, line, inboundEventClaim(key, deps.clock.now()));
-    if (!answer) {
-      deps.logger.debug({ key }, "inbound event already processed; ignored");
-      return undefined;
-    }
-    const capabilities = deps.capabilitiesOf(event.identity.platform);
-    return { message: answer.message, delivery: chooseDelivery(answer.visibility, capabilities, event.where.isDirect) };
-  };
+  return (event) =>
+    deps.store.transaction(async (tx) => {
+      const key = inboundEventKey(event);
+      // The claim is the transaction's first statement, a write: on SQLite it takes the write lock at once.
+      if (!(await claimInboundEvent(tx, key, deps.clock.now()))) {
+        deps.logger.debug({ key }, "inbound event already processed; ignored");
+        return undefined;
+      }
+      const work = new UnitOfWork(tx, deps.clock);
+      const capabilities = deps.capabilitiesOf(event.identity.platform);
+      const actor: Actor = { ...(await resolveActor(new DirectoryQueries(tx), event.identity, capabilities)), location: event.where };
+      let reply: Reply | undefined;
+      if (event.type === "message") {
+        reply = await deps.relay(deps.servicesFor(work).cases, actor, event, key);
+      } else {
+        const line = event.type === "command" ? event.text : withValues(event.command, event.values);
+        const answer = await deps.dispatcher.runIn(work, actor, line);
+        reply = { message: answer.message, delivery: chooseDelivery(answer.visibility, capabilities, event.where.isDirect) };
+      }
+      await work.commit();
+      return reply;
+    });
 }
 
 /** Appends form values to a button's command as flags. */
@@ -66,6 +87,6 @@ function withValues(command: string, values: Record<string, string>): string {
 
 /** A reply for when something broke inside Liaison (the details are in the log, not in chat). */
 export const INTERNAL_ERROR_REPLY: Reply = {
-  message: textMessage("✗ Something went wrong inside Liaison; nothing was lost and the operators can see what happened in the log. Please try again in a moment.", "error"),
+  message: textMessage("✗ Something went wrong inside Liaison; nothing of it was kept, and the operators can see what happened in the log. Please try again in a moment.", "error"),
   delivery: "in-place",
 };

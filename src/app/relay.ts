@@ -4,32 +4,24 @@ import { renderFailure } from "../commands/dispatch.js";
 import type { CaseService } from "../cases/service.js";
 import { chooseDelivery } from "./inbound.js";
 
-const REFERENCE = /^([A-Za-z]-\d{4}-\d{4,})\b/;
+/** Relays a person's message in a thread, inside the unit of work of its inbound event. */
+export type ThreadRelay = (cases: CaseService, actor: Actor, event: Extract<InboundEvent, { type: "message" }>, key: string) => Promise<Reply | undefined>;
 
 /**
- * Handles a person's message in a thread: when the thread is a case thread (or the message is addressed to a case
- * by its reference, as the console does), it is relayed to the other parties once. Messages elsewhere are ignored.
+ * Handles a person's message in a thread: when the thread is a case thread, it is relayed to the other parties once;
+ * a message that may not be relayed is answered privately with the reason. Messages elsewhere are ignored.
  */
-export function createThreadRelay(cases: CaseService, capabilitiesOf: (platform: Platform) => AdapterCapabilities) {
-  return async (actor: Actor, event: Extract<InboundEvent, { type: "message" }>, key: string): Promise<Reply | undefined> => {
-    const threadId = event.where.threadId ?? "";
-    const thread = threadId ? await cases.threadAt(event.where) : undefined;
-    const addressed = thread ? undefined : REFERENCE.exec(threadId)?.[1];
-    if (!thread && !addressed) return undefined;
-    const refuse = (failure: Parameters<typeof renderFailure>[0]): Reply => ({
-      message: renderFailure({ ...failure, message: `Not relayed: ${failure.message}` }),
-      delivery: chooseDelivery("private", capabilitiesOf(event.where.platform), event.where.isDirect),
-    });
-    const found = thread ? await cases.findById(actor, thread.caseId) : await cases.find(actor, addressed);
-    if (!found.ok) {
-      // Refusals are recorded like those of commands.
-      await cases.refuseMessage(actor, addressed ?? thread?.caseId, found, thread?.caseId);
-      return refuse(found);
-    }
-    const fromThreadId = thread?.id ?? (actor.contact ? await cases.partyThread(found.value.view.id, actor.contact.organisationId) : undefined);
-    const relayed = await cases.relay(actor, found.value, event.text, { inboundKey: key, ...(fromThreadId ? { fromThreadId } : {}) });
+export function createThreadRelay(capabilitiesOf: (platform: Platform) => AdapterCapabilities): ThreadRelay {
+  return async (cases, actor, event, key) => {
+    const thread = await cases.threadAt(event.where);
+    if (!thread) return undefined;
+    const relayed = await cases.relay(actor, { caseId: thread.caseId, fromThreadId: thread.id }, event.text, key);
     if (relayed.ok) return undefined;
-    await cases.refuseMessage(actor, found.value.view.reference, relayed, found.value.view.id);
-    return refuse(relayed);
+    // Refusals are recorded like those of commands, and the writer is told why.
+    cases.refuseMessage(actor, undefined, relayed, thread.caseId);
+    return {
+      message: renderFailure({ ...relayed, message: `Not relayed: ${relayed.message}` }),
+      delivery: chooseDelivery("private", capabilitiesOf(event.where.platform), event.where.isDirect),
+    };
   };
 }

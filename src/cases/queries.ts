@@ -1,9 +1,10 @@
 import type { Clock } from "../core/clock.js";
 import type { Actor } from "../core/actor.js";
-import type { Db } from "../store/db.js";
+import type { Tx } from "../store/types.js";
 import type { CaseKind } from "./kinds.js";
 import { ACTIVE_STATES, CASE_STATES, type CaseState } from "./lifecycle.js";
-import type { CaseService } from "./service.js";
+import { CaseRepository } from "./repository.js";
+import { disclosureFor, viewOf } from "./service.js";
 import type { CaseView, Disclosure } from "./view.js";
 
 /** Filters of /case list. */
@@ -33,9 +34,8 @@ export interface HistoryEntry {
 /** Reads lists and histories of cases, limited to what the actor may see. */
 export class CaseQueries {
   constructor(
-    private readonly db: Db,
+    private readonly db: Tx,
     private readonly clock: Clock,
-    private readonly cases: CaseService,
   ) {}
 
   /** Cases the actor may see, most urgent first. */
@@ -60,12 +60,9 @@ export class CaseQueries {
       orderBy: [{ resolveDueAt: { sort: "asc", nulls: "last" } }, { ackDueAt: { sort: "asc", nulls: "last" } }, { openedAt: "desc" }],
       take: filter.limit + 1,
     });
-    const items = await Promise.all(
-      rows.slice(0, filter.limit).map(async (row) => {
-        const named = row.openerContactId === contact.id || row.responsibleContactId === contact.id;
-        return { view: await this.cases.viewOf(this.db, row), disclosure: (row.tlp === "RED" && !named ? "metadata" : "full") as Disclosure };
-      }),
-    );
+    // The parties and people of every listed case in two queries.
+    const aggregates = await new CaseRepository(this.db).completeAll(rows.slice(0, filter.limit));
+    const items = aggregates.map((aggregate) => ({ view: viewOf(aggregate), disclosure: disclosureFor(contact, aggregate.row) }));
     return { items, more: rows.length > filter.limit };
   }
 

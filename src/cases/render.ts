@@ -1,5 +1,6 @@
 import type { MessageAction, MessageField, OutboundMessage } from "../core/message.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
+import type { CaseEvent, CaseEventAuthor } from "./events.js";
 import { KIND_INFO, OUTCOMES_NEEDING_REASON } from "./kinds.js";
 import type { CaseView, Disclosure } from "./view.js";
 
@@ -103,4 +104,35 @@ export function statusLine(view: CaseView, now: Date, disclosure: Disclosure = "
   const outcome = view.outcome ? ` · ${view.outcome}` : "";
   const what = disclosure === "full" ? ` · ${view.summary}` : "";
   return `${view.reference} · ${KIND_INFO[view.kind].label} · ${view.opener.slug} → ${view.recipient.slug} · ${view.state}${outcome}${due} · TLP:${view.tlp}${what}`;
+}
+
+/** The one line that tells every party what happened (the thread update of an event). */
+export function eventLine(event: Exclude<CaseEvent, { type: "opened" }>, view: CaseView): string {
+  const reference = view.reference;
+  switch (event.type) {
+    case "acknowledged":
+      return `✓ ${reference} acknowledged${view.responsible ? `; ${view.responsible.name} is responsible` : ""}.`;
+    case "clarification-requested":
+      return `? ${reference}: clarification requested: ${event.question}`;
+    case "clarification-answered":
+      return `↩ ${reference}: clarification given: ${event.answer}`;
+    case "resolved":
+      return `■ ${reference} resolved: ${event.outcome}${event.reason ? ` (${event.reason})` : ""}.`;
+    case "closed":
+      return `✓ ${reference} closed.`;
+    case "withdrawn":
+      return `✗ ${reference} withdrawn by the opener${event.reason ? `: ${event.reason}` : ""}.`;
+    case "reopened":
+      return `↻ ${reference} reopened: ${event.reason}.`;
+    case "extended":
+      return `⏱ ${reference}: deadline extended by ${formatDuration(event.byMs)}: ${event.reason}.`;
+    case "reassigned":
+      return `→ ${reference}: ${event.to.name} (${event.to.handle}) is now responsible.`;
+  }
+}
+
+/** The thread update of an event: what happened, and who did it. */
+export function renderCaseUpdate(event: Exclude<CaseEvent, { type: "opened" }>, view: CaseView, author: CaseEventAuthor | undefined): OutboundMessage {
+  const by = author ? `${author.name} (${author.organisationName})` : "Liaison";
+  return { text: `${eventLine(event, view)}\n— ${by}`, tone: "info", tlp: view.tlp };
 }

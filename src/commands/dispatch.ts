@@ -1,9 +1,8 @@
-import { appendAudit } from "../audit/log.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome } from "../core/result.js";
 import type { Store } from "../store/db.js";
-import type { Tx } from "../store/types.js";
+import { inUnitOfWork, type UnitOfWork } from "../work/unit-of-work.js";
 import { auditActor, type Actor } from "../core/actor.js";
 import { fieldName, type Command, type Permission } from "./command.js";
 import { isGrammarError, parseLine } from "./grammar.js";
@@ -37,8 +36,8 @@ export function renderFailure(failure: Failure): OutboundMessage {
 
 /** What the dispatcher needs. */
 export interface DispatcherDependencies {
-  /** The services of one transaction: every command's reads and writes go through them. */
-  servicesFor(tx: Tx): Services;
+  /** The services of one unit of work: every command's reads and writes go through them. */
+  servicesFor(work: UnitOfWork): Services;
   store: Pick<Store, "transaction">;
   clock: Clock;
   settings: CommandSettings;
@@ -67,30 +66,30 @@ export class Dispatcher {
 
   /** Runs one command line as the actor in a transaction of its own (the CLI, tests), records it, and answers. */
   run(actor: Actor, line: string): Promise<CommandAnswer> {
-    return this.store.transaction((tx) => this.runIn(tx, actor, line));
+    return inUnitOfWork(this.store, this.clock, (work) => this.runIn(work, actor, line));
   }
 
   /**
-   * Runs one command line inside the caller's transaction (the unit of work of an inbound event): the command's
-   * changes, the messages they cause and its record entry commit together, or, when something fails, none do.
+   * Runs one command line inside the caller's unit of work (that of an inbound event): the command's changes, the
+   * messages they cause and its record entry commit together, or, when something fails, none do.
    */
-  async runIn(tx: Tx, actor: Actor, line: string): Promise<CommandAnswer> {
+  async runIn(work: UnitOfWork, actor: Actor, line: string): Promise<CommandAnswer> {
     const located = this.locate(line);
     if (!located.ok) {
-      await this.record(tx, actor, line, undefined, located);
+      this.record(work, actor, line, undefined, located);
       return { message: renderFailure(located), visibility: "private", failure: located.code };
     }
     const { command } = located.value;
     const definition = command.definition;
-    const outcome = await this.execute(tx, actor, located.value);
-    await this.record(tx, actor, line, command, outcome);
+    const outcome = await this.execute(work, actor, located.value);
+    this.record(work, actor, line, command, outcome);
     if (!outcome.ok) {
       return { message: renderFailure(outcome), visibility: "private", failure: outcome.code, command: command.fullName };
     }
     return { message: definition.render(outcome.value), visibility: definition.replyVisibility ?? "private", command: command.fullName };
   }
 
-  private async execute(tx: Tx, actor: Actor, located: Located): Promise<Outcome<unknown>> {
+  private async execute(work: UnitOfWork, actor: Actor, located: Located): Promise<Outcome<unknown>> {
     const { command, words, flags } = located;
     const definition = command.definition;
     const usage = `Usage: ${command.catalog.usage}\nMore: /help ${command.fullName}`;
@@ -109,7 +108,7 @@ export class Dispatcher {
     }
     const permitted = this.permit(definition.permission, actor);
     if (!permitted.ok) return permitted;
-    const services = this.servicesFor(tx);
+    const services = this.servicesFor(work);
     const context: Record<string, unknown> = { actor };
     for (const name of definition.uses) context[name] = services[name];
     return definition.execute(context as never, parsed.data);
@@ -202,8 +201,8 @@ export class Dispatcher {
     return ok(true);
   }
 
-  /** Records the command in the caller's transaction. */
-  private async record(tx: Tx, actor: Actor, line: string, command: Command | undefined, outcome: Outcome<unknown>): Promise<void> {
+  /** Records the command in the unit of work. */
+  private record(work: UnitOfWork, actor: Actor, line: string, command: Command | undefined, outcome: Outcome<unknown>): void {
     const entry = {
       ...auditActor(actor),
       action: "command",
@@ -212,7 +211,7 @@ export class Dispatcher {
       result: outcome.ok ? "ok" : `refused:${outcome.code}`,
       detail: { line: line.slice(0, 4000), ...(outcome.ok ? {} : { reason: outcome.message }) },
     };
-    await appendAudit(tx, this.clock, entry);
+    work.record(entry);
   }
 
   /** The commands this dispatcher knows. */

@@ -5,7 +5,7 @@ import { KIND_INFO, type CaseKind } from "../cases/kinds.js";
 import { ACTIVE_STATES } from "../cases/lifecycle.js";
 import { dueText } from "../cases/render.js";
 import type { MessageSection, OutboundMessage } from "../core/message.js";
-import type { Db } from "../store/db.js";
+import type { Tx } from "../store/types.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
 
 /** Whose cases and contacts a digest covers: every organisation, or one. */
@@ -59,7 +59,7 @@ export function isEmptyDigest(content: DigestContent): boolean {
 }
 
 /** Reads a digest's content with a few indexed, limited queries per section. */
-export async function readDigest(db: Db, scope: DigestScope, asOf: Date, options: { dueSoonWithinMs: number; listLimit: number }): Promise<DigestContent> {
+export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options: { dueSoonWithinMs: number; listLimit: number }): Promise<DigestContent> {
   const soon = new Date(asOf.getTime() + options.dueSoonWithinMs);
   const parties = scope.type === "organisation" ? [{ OR: [{ openerOrgId: scope.organisationId }, { recipientOrgId: scope.organisationId }] }] : [];
   const active = { state: { in: [...ACTIVE_STATES] } };

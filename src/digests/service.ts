@@ -1,5 +1,4 @@
 import { identityKey } from "../core/adapter.js";
-import { appendAudit } from "../audit/log.js";
 // Digests: each coordinator's (and each subscribed organisation admin's) digest on their working mornings, in their
 // own time zone, once per local day (once-only key digest:<contact>:<local date>); on demand with /digest; and the
 // subscriptions (/digest subscribe, /digest unsubscribe).
@@ -8,7 +7,9 @@ import type { Actor } from "../core/actor.js";
 import type { Clock } from "../core/clock.js";
 import { fail, ok, type Outcome } from "../core/result.js";
 import { contactStream, type OutboxItem } from "../outbox/outbox.js";
-import type { Db, Provider } from "../store/db.js";
+import type { Db } from "../store/db.js";
+import type { Tx } from "../store/types.js";
+import type { UnitOfWork } from "../work/unit-of-work.js";
 import { nextWorkingTime, parseWorkingHours } from "../time/calendar.js";
 import { ALWAYS_OPEN } from "../time/working-hours.js";
 import { instantOfWallTime, isoDateOf, localTimeOf, MINUTE_MS } from "../time/zoned.js";
@@ -51,19 +52,23 @@ export function digestDueAt(at: Date, localTime: string, timeZone: string, worki
   return { date: isoDateOf(local.epochDay), dueAt };
 }
 
-/** Digests: the scheduled job, /digest on demand, and subscriptions. */
-export class DigestService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly settings: RemindersConfig["digests"],
-    private readonly provider: Provider,
-  ) {}
+/** The scope of a reader's digest: everything for coordinators, their own organisation for admins. */
+function scopeOf(reader: Reader): DigestScope {
+  if (reader.coordinator) return { type: "installation" };
+  return { type: "organisation", organisationId: reader.organisation.id, slug: reader.organisation.slug, name: reader.organisation.name };
+}
 
-  /** The scope of a reader's digest: everything for coordinators, their own organisation for admins. */
-  private scopeOf(reader: Reader): DigestScope {
-    if (reader.coordinator) return { type: "installation" };
-    return { type: "organisation", organisationId: reader.organisation.id, slug: reader.organisation.slug, name: reader.organisation.name };
+/** /digest on demand, and subscriptions, inside one unit of work. */
+export class DigestService {
+  private readonly db: Tx;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly work: UnitOfWork,
+    private readonly settings: RemindersConfig["digests"],
+  ) {
+    this.db = work.tx;
+    this.clock = work.clock;
   }
 
   private read(scope: DigestScope, asOf: Date): Promise<DigestContent> {
@@ -74,7 +79,7 @@ export class DigestService {
   async show(actor: Actor, organisationSlug?: string): Promise<Outcome<DigestAnswer>> {
     const reader = await this.reader(actor);
     if (!reader.ok) return reader;
-    let scope = this.scopeOf(reader.value);
+    let scope = scopeOf(reader.value);
     if (organisationSlug) {
       const organisation = await this.db.organisation.findFirst({ where: { slug: organisationSlug.toLowerCase(), removedAt: null }, select: { id: true, slug: true, name: true } });
       if (!organisation) return fail("not-found", `There is no organisation "${organisationSlug}".`, "Find it with /contacts find <name>.");
@@ -90,14 +95,12 @@ export class DigestService {
     const reader = await this.reader(actor);
     if (!reader.ok) return reader;
     const at = this.clock.now();
-    await this.db.$transaction(async (tx) => {
-      await tx.digestSubscription.upsert({ where: { contactId: reader.value.id }, create: { contactId: reader.value.id, subscribed, updatedAt: at }, update: { subscribed, updatedAt: at } });
-      await appendAudit(tx, this.clock, {
-        actorId: reader.value.id, actor: reader.value.handle, via: identityKey(actor.identity), action: subscribed ? "digest.subscribe" : "digest.unsubscribe",
-        subjectType: "contact", subjectId: reader.value.handle, result: "ok", detail: { scope: this.scopeOf(reader.value) },
-      });
+    await this.db.digestSubscription.upsert({ where: { contactId: reader.value.id }, create: { contactId: reader.value.id, subscribed, updatedAt: at }, update: { subscribed, updatedAt: at } });
+    this.work.record({
+      actorId: reader.value.id, actor: reader.value.handle, via: identityKey(actor.identity), action: subscribed ? "digest.subscribe" : "digest.unsubscribe",
+      subjectType: "contact", subjectId: reader.value.handle, result: "ok", detail: { scope: scopeOf(reader.value) },
     });
-    return ok({ subscribed, scope: this.scopeOf(reader.value) });
+    return ok({ subscribed, scope: scopeOf(reader.value) });
   }
 
   private async reader(actor: Actor): Promise<Outcome<Reader>> {
@@ -107,6 +110,20 @@ export class DigestService {
     const row = await this.db.contact.findUnique({ where: { id: contact.id }, select: READER_SELECT });
     if (!row) return fail("not-found", "Your directory entry was not found.");
     return ok(row);
+  }
+
+}
+
+/** The scheduled digests: each due reader's digest, once per local day. */
+export class DigestJob {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly settings: RemindersConfig["digests"],
+  ) {}
+
+  private read(scope: DigestScope, asOf: Date): Promise<DigestContent> {
+    return readDigest(this.db, scope, asOf, { dueSoonWithinMs: this.settings.dueSoonWithin, listLimit: this.settings.listLimit });
   }
 
   /** The job: sends every digest due now that was not sent today (in the reader's time zone). */
@@ -131,7 +148,7 @@ export class DigestService {
     const items: OutboxItem[] = [];
     const records: AuditRecord[] = [];
     for (const entry of due.filter((candidate) => !sent.has(candidate.key))) {
-      const scope = this.scopeOf(entry.reader);
+      const scope = scopeOf(entry.reader);
       const scopeKey = scope.type === "installation" ? "*" : scope.organisationId;
       let content = contents.get(scopeKey);
       if (!content) {

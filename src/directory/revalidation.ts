@@ -8,7 +8,7 @@ import { recipientCalendar } from "../cases/clock.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
 import { contactStream, type OutboxItem } from "../outbox/outbox.js";
-import type { Db, Provider } from "../store/db.js";
+import type { Db } from "../store/db.js";
 import { formatLocal, type QuietHours } from "../time/calendar.js";
 import type { RemindersConfig } from "../jobs/settings.js";
 import { deliverableTime } from "../cases/reminders/plan.js";
@@ -32,7 +32,6 @@ export class RevalidationService {
     private readonly clock: Clock,
     private readonly settings: RemindersConfig["revalidation"],
     private readonly quietHours: QuietHours | null,
-    private readonly provider: Provider,
   ) {}
 
   /** One run: asks the contacts whose confirmation is due, reminds, and marks unverified; returns what it queued. */

@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { appendAudit } from "../audit/log.js";
 import { canonicalIdentity, identityKey, type PlatformIdentity } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import { fail, ok, type Outcome } from "../core/result.js";
-import type { Db } from "../store/db.js";
 import type { Tx } from "../store/types.js";
+import type { UnitOfWork } from "../work/unit-of-work.js";
 import { auditActor, mayAdminister, type Actor } from "../core/actor.js";
 import { closest } from "../core/suggest.js";
 import { contactInputSchema, organisationInputSchema, type ContactInput, type OrganisationInput } from "./model.js";
@@ -64,12 +63,14 @@ export class DirectoryService {
   /** Read access. */
   readonly read: DirectoryQueries;
 
-  constructor(
-    /** The transaction of the unit of work: every change and its record entry commit together. */
-    private readonly db: Tx,
-    private readonly clock: Clock,
-  ) {
-    this.read = new DirectoryQueries(db);
+  private readonly db: Tx;
+  private readonly clock: Clock;
+
+  /** Works inside `work`: every change and its record entry commit together. */
+  constructor(private readonly work: UnitOfWork) {
+    this.db = work.tx;
+    this.clock = work.clock;
+    this.read = new DirectoryQueries(work.tx);
   }
 
   /** Adds an organisation (coordinators only). */
@@ -81,7 +82,7 @@ export class DirectoryService {
       return fail("conflict", `An organisation with the slug "${parsed.data.slug}" already exists (or was removed).`, "Choose another slug, or use /contacts edit-org.");
     }
     await writeOrganisation(this.db, parsed.data, this.clock.now());
-    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "organisation.add", subjectType: "organisation", subjectId: parsed.data.slug, result: "ok", detail: { after: parsed.data } });
+    this.work.record({ ...auditActor(actor), action: "organisation.add", subjectType: "organisation", subjectId: parsed.data.slug, result: "ok", detail: { after: parsed.data } });
     return ok((await this.read.organisation(parsed.data.slug)) as OrganisationView);
   }
 
@@ -99,7 +100,7 @@ export class DirectoryService {
     const parsed = organisationInputSchema.safeParse({ ...next, slug: before.slug });
     if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
     await writeOrganisation(this.db, parsed.data, this.clock.now());
-    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data } });
+    this.work.record({ ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data } });
     return ok({ before, after: (await this.read.organisation(slug)) as OrganisationView });
   }
 
@@ -114,7 +115,7 @@ export class DirectoryService {
     await this.db.contact.updateMany({ where: { organisationId: before.id, removedAt: null }, data: { removedAt: at, removedBy: by, updatedAt: at } });
     await this.db.chatIdentity.deleteMany({ where: { contact: { organisationId: before.id } } });
     await this.db.searchToken.deleteMany({ where: { organisationId: before.id } });
-    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
+    this.work.record({ ...auditActor(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
     return ok(before);
   }
 
@@ -132,7 +133,7 @@ export class DirectoryService {
     const clash = await this.identityClash(parsed.data);
     if (clash) return clash;
     await writeContact(this.db, organisation.id, parsed.data, this.clock.now());
-    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.add", subjectType: "contact", subjectId: parsed.data.handle, result: "ok", detail: { organisation: organisationSlug, after: parsed.data } });
+    this.work.record({ ...auditActor(actor), action: "contact.add", subjectType: "contact", subjectId: parsed.data.handle, result: "ok", detail: { organisation: organisationSlug, after: parsed.data } });
     return ok((await this.read.contact(parsed.data.handle)) as ContactView);
   }
 
@@ -164,7 +165,7 @@ export class DirectoryService {
       return fail("not-allowed", "Only a coordinator can grant or take the coordinator role.");
     }
     await writeContact(this.db, organisation.id, parsed.data, this.clock.now());
-    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.edit", subjectType: "contact", subjectId: handle, result: "ok", detail: { before: current, after: parsed.data } });
+    this.work.record({ ...auditActor(actor), action: "contact.edit", subjectType: "contact", subjectId: handle, result: "ok", detail: { before: current, after: parsed.data } });
     return ok({ before, after: (await this.read.contact(handle)) as ContactView });
   }
 
@@ -178,7 +179,7 @@ export class DirectoryService {
     await this.db.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: auditActor(actor).actor, updatedAt: at } });
     await this.db.chatIdentity.deleteMany({ where: { contactId: before.id } });
     await this.db.searchToken.deleteMany({ where: { contactId: before.id } });
-    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
+    this.work.record({ ...auditActor(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
     return ok(before);
   }
 
@@ -196,7 +197,7 @@ export class DirectoryService {
     }
     if (!existing) {
       await this.db.chatIdentity.create({ data: { id: crypto.randomUUID(), contactId: contact.id, ...key, createdAt: this.clock.now() } });
-      await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.link", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
+      this.work.record({ ...auditActor(actor), action: "contact.link", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
     }
     return ok((await this.read.contact(handle)) as ContactView);
   }
@@ -210,7 +211,7 @@ export class DirectoryService {
     if (!mayAdminister(actor, organisation.id) && actor.contact?.id !== contact.id) return fail("not-allowed", `You may not unlink identities of ${handle}.`, NOT_ADMIN_HINT);
     const result = await this.db.chatIdentity.deleteMany({ where: { contactId: contact.id, platform: identity.platform, workspace: identity.workspace, userId: identity.userId } });
     if (result.count > 0) {
-      await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.unlink", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
+      this.work.record({ ...auditActor(actor), action: "contact.unlink", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
     }
     const removed = result.count;
     if (removed === 0) return fail("not-found", `${identityKey(identity)} is not linked to ${handle}.`, `See the linked identities with /contacts show ${handle}.`);
@@ -223,7 +224,7 @@ export class DirectoryService {
     if (!contact) return fail("not-linked", "Only a linked contact can confirm.");
     const at = this.clock.now();
     await this.db.contact.update({ where: { id: contact.id }, data: { lastVerifiedAt: at, verification: "verified", verificationAskedAt: null, updatedAt: at } });
-    await appendAudit(this.db, this.clock, { ...auditActor(actor), action: "contact.confirm", subjectType: "contact", subjectId: contact.handle, result: "ok", detail: {} });
+    this.work.record({ ...auditActor(actor), action: "contact.confirm", subjectType: "contact", subjectId: contact.handle, result: "ok", detail: {} });
     return ok((await this.read.contact(contact.handle)) as ContactView);
   }
 

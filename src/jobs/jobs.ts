@@ -3,10 +3,10 @@
 // `liaison reminders run`.
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock.js";
-import type { Db, Provider } from "../store/db.js";
+import type { Db } from "../store/db.js";
 import type { EscalationPolicy } from "../cases/reminders/policy.js";
 import type { RemindersConfig } from "./settings.js";
-import type { DigestService } from "../digests/service.js";
+import { DigestJob } from "../digests/service.js";
 import { acquireLease, newLeaseHolder, releaseLease } from "./lease.js";
 import { JOB_NAMES, type JobName, type JobReport } from "./report.js";
 import { RevalidationService } from "../directory/revalidation.js";
@@ -16,8 +16,6 @@ import { ReminderSweep } from "../cases/reminders/sweep.js";
 /** What the jobs are built from. */
 export interface ReminderJobsOptions {
   db: Db;
-  /** Which database: the embedded one takes batch statements (sqlite-batch.ts). */
-  provider: Provider;
   /** The time the jobs act as of (a ManualClock for `reminders run --now`). */
   clock: Clock;
   /** The real clock, for leases: whether a holder is alive is a matter of real time. */
@@ -25,7 +23,6 @@ export interface ReminderJobsOptions {
   logger: Logger;
   config: RemindersConfig;
   policy: EscalationPolicy;
-  digests: DigestService;
 }
 
 /** Runs the named jobs under their leases. */
@@ -35,9 +32,10 @@ export class ReminderJobs {
   private readonly runners: Record<JobName, () => Promise<JobReport>>;
 
   constructor(private readonly options: ReminderJobsOptions) {
-    const { db, clock, config, policy, digests, provider } = options;
-    const sweep = new ReminderSweep(db, clock, policy, config.sweep.batchSize, provider);
-    const revalidation = new RevalidationService(db, clock, config.revalidation, policy.quietHours, provider);
+    const { db, clock, config, policy } = options;
+    const sweep = new ReminderSweep(db, clock, policy, config.sweep.batchSize);
+    const revalidation = new RevalidationService(db, clock, config.revalidation, policy.quietHours);
+    const digests = new DigestJob(db, clock, config.digests);
     this.runners = { sweep: () => sweep.run(), digests: () => digests.run(), revalidation: () => revalidation.run() };
   }
 

@@ -169,7 +169,7 @@ describe("refusals change nothing", () => {
     expect((await run("contact", "/contacts edit eva.mulder --roles general:primary")).failure).toBe("not-allowed");
     const after = await core.store.db.contact.findUniqueOrThrow({ where: { handle: "felix.wagner" }, include: { identities: true } });
     expect(after).toEqual(before);
-    const eva = await core.services.directory.read.contact("eva.mulder");
+    const eva = await core.directory.contact("eva.mulder");
     expect(eva?.roles.general).toBeUndefined();
   });
 
@@ -311,9 +311,9 @@ describe("mistakes are answered with what was wrong, the usage and a suggestion"
   });
 
   it("a bad value changes nothing", async () => {
-    const before = await core.services.directory.read.organisation("acme-hosting");
+    const before = await core.directory.organisation("acme-hosting");
     await run("coordinator", '/contacts edit-org acme-hosting --hours "mon-fri 9-25" --name "Renamed"');
-    expect(await core.services.directory.read.organisation("acme-hosting")).toEqual(before);
+    expect(await core.directory.organisation("acme-hosting")).toEqual(before);
   });
 
   it("an unknown organisation or contact is not found, with a suggestion", async () => {
@@ -339,7 +339,7 @@ describe("the directory commands do what they say", () => {
       '/contacts add-org nl-hotline --name "Meldpunt Test" --kind ngo --country nl --time-zone Europe/Amsterdam --hours "mon-fri 09:00-17:00" --languages nl,en --emergency --abuse-contact abuse@hotline.example --channel "slack T0HOT C0CASES"',
     );
     await succeed("coordinator", '/contacts add kim.test --org nl-hotline --name "Kim Test" --email kim@hotline.example --phone +31205551234 --roles notices:primary --admin');
-    const organisation = await core.services.directory.read.organisation("nl-hotline");
+    const organisation = await core.directory.organisation("nl-hotline");
     expect(organisation).toMatchObject({
       name: "Meldpunt Test",
       kind: "ngo",
@@ -359,7 +359,7 @@ describe("the directory commands do what they say", () => {
 
   it("edit-org adds and removes responsibilities and changes fields", async () => {
     await succeed("admin", '/contacts edit-org acme-hosting --add-domain acme-mail.example --remove-domain acme-cdn.example --add-ip 198.51.100.0/24 --add-asn 64510 --emergency=false');
-    const after = await core.services.directory.read.organisation("acme-hosting");
+    const after = await core.directory.organisation("acme-hosting");
     expect(after?.responsibilities.domains.sort()).toEqual(["acme-hosting.example", "acme-mail.example"]);
     expect(after?.responsibilities.ipRanges).toContain("198.51.100.0/24");
     expect(after?.responsibilities.asns.sort()).toEqual(["AS64500", "AS64510"]);
@@ -372,7 +372,7 @@ describe("the directory commands do what they say", () => {
   it("edit changes a contact's own details and an admin's role changes", async () => {
     await succeed("contact", '/contacts edit eva.mulder --name "Eva M. Mulder" --phone +31205559999 --languages en,de');
     await succeed("admin", "/contacts edit eva.mulder --roles general:escalation --drop-role notices --admin");
-    const eva = await core.services.directory.read.contact("eva.mulder");
+    const eva = await core.directory.contact("eva.mulder");
     expect(eva).toMatchObject({ name: "Eva M. Mulder", phone: "+31205559999", languages: ["en", "de"], orgAdmin: true });
     expect(eva?.roles).toEqual({ investigations: "primary", "removal-orders": "backup", general: "escalation" });
   });
@@ -440,7 +440,7 @@ describe("the directory commands do what they say", () => {
   });
 
   it("confirm marks the contact verified as of now", async () => {
-    const before = await core.services.directory.read.contact("tom.hendriks");
+    const before = await core.directory.contact("tom.hendriks");
     expect(before?.verification).toBe("pending");
     core.clock.set("2026-12-01T09:15:00.000Z");
     const tom = await core.actor("tom.hendriks");

@@ -78,7 +78,7 @@ describeOnProviders("contacts find", (provider, test) => {
       return core;
     })());
   const find = async (criteria: Omit<FindCriteria, "limit"> & { limit?: number }) =>
-    (await setup()).services.directory.read.find({ limit: 100, ...criteria });
+    (await setup()).directory.find({ limit: 100, ...criteria });
   const live = (test: (organisation: DemoOrganisation) => boolean) => slugsWhere(test);
 
   test("finds organisations by a fragment of their name, in any case", async () => {
@@ -230,7 +230,7 @@ describeOnProviders("contacts find", (provider, test) => {
     expect(slugsOf(await find({ query: "Zzyzx" }))).toEqual([]);
     const transit = (await find({ query: "big-transit" })).organisations[0];
     expect(transit?.contacts.map((contact) => contact.handle)).toEqual(["stays.here"]);
-    expect(await core.services.directory.read.organisation("zz-removed-isp")).toBeUndefined();
+    expect(await core.directory.organisation("zz-removed-isp")).toBeUndefined();
     const removed = await core.store.db.organisation.findUniqueOrThrow({ where: { slug: "zz-removed-isp" } });
     expect(removed.removedAt).not.toBeNull();
     expect(removed.removedBy).toBe("demo.coordinator");

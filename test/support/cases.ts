@@ -189,12 +189,12 @@ export class CaseHarness {
 
   /** The actor of a console user acting as the contact with this handle. */
   actor(handle: string): Promise<Actor> {
-    return resolveActor(this.core.services.directory.read, { platform: "console", workspace: "", userId: handle });
+    return resolveActor(this.core.directory, { platform: "console", workspace: "", userId: handle }, { userIdIsHandle: true });
   }
 
   /** Runs a command line through the dispatcher as a contact (by handle) or as an unlinked identity. */
   async run(who: string | PlatformIdentity, line: string, location?: Actor["location"]): Promise<CommandAnswer> {
-    const actor = typeof who === "string" ? await this.actor(who) : await resolveActor(this.core.services.directory.read, who);
+    const actor = typeof who === "string" ? await this.actor(who) : await resolveActor(this.core.directory, who, { userIdIsHandle: who.platform === "console" });
     return this.core.dispatcher.run(location ? { ...actor, location } : actor, line);
   }
 

@@ -204,7 +204,8 @@ export interface TestCore {
   dispatcher: Dispatcher;
   clock: ManualClock;
   loaded: LoadedConfig;
-  services: Core["services"];
+  /** Directory reads outside any unit of work. */
+  directory: Core["directory"];
   /** The actor a linked console user with this handle is (undefined contact when no such live contact). */
   actor(handle: string): Promise<Actor>;
   /** The actor of a chat identity as the core resolves it (linked contact, or unlinked). */
@@ -229,12 +230,13 @@ export async function createTestCore(
     ...(options.findLimit !== undefined ? { findLimit: options.findLimit } : {}),
   });
   const core = createCore({ store, clock, logger: silentLogger(), loaded });
-  const actorOf = (identity: PlatformIdentity) => resolveActor(core.services.directory.read, identity);
+  // Console user ids are directory handles (the console adapter declares userIdIsHandle).
+  const actorOf = (identity: PlatformIdentity) => resolveActor(core.directory, identity, { userIdIsHandle: identity.platform === "console" });
   return {
     store,
     core,
     dispatcher: core.dispatcher,
-    services: core.services,
+    directory: core.directory,
     clock,
     loaded,
     actorOf,

@@ -8,7 +8,7 @@ import type { CaseKind, Priority } from "../kinds.js";
 import type { Clock } from "../../core/clock.js";
 import type { OutboundMessage } from "../../core/message.js";
 import { contactStream, threadStream, type OutboxItem } from "../../outbox/outbox.js";
-import type { Db, Provider } from "../../store/db.js";
+import type { Db } from "../../store/db.js";
 import type { Pause } from "../../time/calendar.js";
 import type { EscalationPolicy, StepAudience } from "./policy.js";
 import { nudgeMessage, type NudgeCase } from "./messages.js";
@@ -51,7 +51,6 @@ interface DueRow {
   updatedAt: Date;
 }
 
-const DATE_FIELDS = ["clockStartAt", "ackDueAt", "resolveDueAt", "nextReminderAt", "remindedUntil", "updatedAt"] as const;
 
 interface ThreadRow {
   id: string;
@@ -97,7 +96,6 @@ export class ReminderSweep {
     private readonly clock: Clock,
     private readonly policy: EscalationPolicy,
     private readonly batchSize: number,
-    private readonly provider: Provider,
   ) {}
 
   /** Handles every case with a step due now; returns what was queued. */

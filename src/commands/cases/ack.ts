@@ -13,6 +13,6 @@ export const caseAck = defineCommand({
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference }) =>
-    cases.act(actor, reference, { type: "acknowledge" }, (view) => `✓ ${view.reference} acknowledged${view.responsible ? `; ${view.responsible.name} is responsible` : ""}.`),
+    cases.act(actor, reference, { type: "acknowledge" }),
   render: (visible) => renderActed(`Acknowledged ${visible.view.reference}.`, visible),
 });

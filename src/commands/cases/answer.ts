@@ -16,6 +16,6 @@ export const caseAnswer = defineCommand({
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, text }) =>
-    cases.act(actor, reference, { type: "answer-clarification", answer: text }, (view) => `↩ ${view.reference}: clarification given: ${text}`),
+    cases.act(actor, reference, { type: "answer-clarification", answer: text }),
   render: (visible) => renderActed(`Clarification of ${visible.view.reference} given.`, visible),
 });

@@ -16,6 +16,6 @@ export const caseClarify = defineCommand({
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, question }) =>
-    cases.act(actor, reference, { type: "request-clarification", question }, (view) => `? ${view.reference}: clarification requested: ${question}`),
+    cases.act(actor, reference, { type: "request-clarification", question }),
   render: (visible) => renderActed(`Asked for clarification of ${visible.view.reference}.`, visible),
 });

@@ -12,6 +12,6 @@ export const caseClose = defineCommand({
   examples: ["/case close N-2026-0042"],
   permission: "contact",
   uses: ["cases"],
-  execute: ({ cases, actor }, { reference }) => cases.act(actor, reference, { type: "close" }, (view) => `✓ ${view.reference} closed.`),
+  execute: ({ cases, actor }, { reference }) => cases.act(actor, reference, { type: "close" }),
   render: (visible) => renderActed(`Closed ${visible.view.reference}.`, visible),
 });

@@ -20,6 +20,6 @@ export const caseExtend = defineCommand({
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, by, reason }) =>
-    cases.act(actor, reference, { type: "extend", byMs: by, reason }, (view) => `⏱ ${view.reference}: deadline extended by ${formatDuration(by)}: ${reason}.`),
+    cases.act(actor, reference, { type: "extend", byMs: by, reason }),
   render: (visible) => renderActed(`Extended ${visible.view.reference}.`, visible),
 });

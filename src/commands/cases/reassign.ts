@@ -17,7 +17,7 @@ export const caseReassign = defineCommand({
   async execute({ cases, directory, actor }, { reference, to }) {
     const target = await directory.read.contact(to);
     if (!target) return fail("not-found", `There is no contact "${to}".`, "Find contacts with /contacts show <organisation>.");
-    return cases.act(actor, reference, { type: "reassign", contactId: target.id }, (view) => `→ ${view.reference}: ${target.name} (${target.handle}) is now responsible.`);
+    return cases.act(actor, reference, { type: "reassign", contactId: target.id });
   },
   render: (visible) => renderActed(`${visible.view.responsible?.name ?? "Nobody"} is now responsible for ${visible.view.reference}.`, visible),
 });

@@ -13,6 +13,6 @@ export const caseReopen = defineCommand({
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, reason }) =>
-    cases.act(actor, reference, { type: "reopen", reason }, (view) => `↻ ${view.reference} reopened: ${reason}.`),
+    cases.act(actor, reference, { type: "reopen", reason }),
   render: (visible) => renderActed(`Reopened ${visible.view.reference}.`, visible),
 });

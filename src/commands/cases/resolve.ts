@@ -19,6 +19,6 @@ export const caseResolve = defineCommand({
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, outcome, reason }) =>
-    cases.act(actor, reference, { type: "resolve", outcome, ...(reason ? { reason } : {}) }, (view) => `■ ${view.reference} resolved: ${outcome}${reason ? ` (${reason})` : ""}.`),
+    cases.act(actor, reference, { type: "resolve", outcome, ...(reason ? { reason } : {}) }),
   render: (visible) => renderActed(`Resolved ${visible.view.reference}: ${visible.view.outcome ?? ""}.`, visible),
 });

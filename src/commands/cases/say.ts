@@ -22,7 +22,7 @@ export const caseSay = defineCommand({
     if (!found.ok) return found;
     const body = match?.[2] ?? text;
     const fromThread = actor.location ? await cases.threadAt(actor.location) : undefined;
-    const relayed = await cases.relay(actor, found.value, body, { inboundKey: `say:${randomUUID()}`, ...(fromThread ? { fromThreadId: fromThread.id } : {}) });
+    const relayed = await cases.relay(actor, { caseId: found.value.view.id, ...(fromThread ? { fromThreadId: fromThread.id } : {}) }, body, `say:${randomUUID()}`);
     if (!relayed.ok) return relayed;
     if (relayed.value.relayedTo === 0) return fail("not-found", "This case has no other thread to write to.");
     return ok({ reference: found.value.view.reference, relayedTo: relayed.value.relayedTo });

@@ -13,6 +13,6 @@ export const caseWithdraw = defineCommand({
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, reason }) =>
-    cases.act(actor, reference, { type: "withdraw", ...(reason ? { reason } : {}) }, (view) => `✗ ${view.reference} withdrawn by the opener${reason ? `: ${reason}` : ""}.`),
+    cases.act(actor, reference, { type: "withdraw", ...(reason ? { reason } : {}) }),
   render: (visible) => renderActed(`Withdrew ${visible.view.reference}.`, visible),
 });

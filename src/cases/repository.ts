@@ -1,0 +1,116 @@
+// The case aggregate: a case with its two parties, its two named people and its threads, loaded once per unit of
+// work (three queries), and the writes of a case. Everything here runs in the caller's transaction.
+import type { EventLocation } from "../core/adapter.js";
+import type { Prisma } from "../store/generated/sqlite/client.js";
+import type { Tx } from "../store/types.js";
+
+/** A stored case row. */
+export type CaseRow = NonNullable<Awaited<ReturnType<Tx["case"]["findUnique"]>>>;
+
+/** A stored case thread row. */
+export type CaseThreadRow = NonNullable<Awaited<ReturnType<Tx["caseThread"]["findUnique"]>>>;
+
+/** A stored organisation row. */
+export type OrganisationRow = NonNullable<Awaited<ReturnType<Tx["organisation"]["findUnique"]>>>;
+
+/** A person named on a case. */
+export interface CasePersonRow {
+  id: string;
+  handle: string;
+  name: string;
+}
+
+/** A case with everything its views, deadlines and messages need. */
+export interface CaseAggregate {
+  row: CaseRow;
+  threads: CaseThreadRow[];
+  opener: OrganisationRow;
+  recipient: OrganisationRow;
+  openerContact: CasePersonRow;
+  responsible: CasePersonRow | null;
+}
+
+const PERSON = { id: true, handle: true, name: true } as const;
+
+/** Reads and writes cases inside one transaction. */
+export class CaseRepository {
+  constructor(private readonly db: Tx) {}
+
+  /** The case with this id, with its parties, people and threads. */
+  async byId(id: string): Promise<CaseAggregate | undefined> {
+    const row = await this.db.case.findUnique({ where: { id }, include: { threads: true } });
+    return row ? this.complete(row) : undefined;
+  }
+
+  /** The case with this reference (upper case), with its parties, people and threads. */
+  async byReference(reference: string): Promise<CaseAggregate | undefined> {
+    const row = await this.db.case.findUnique({ where: { reference }, include: { threads: true } });
+    return row ? this.complete(row) : undefined;
+  }
+
+  /** The aggregates of stored case rows (for lists): parties and people read once for all of them. */
+  async complete(row: CaseRow & { threads?: CaseThreadRow[] }): Promise<CaseAggregate> {
+    const [aggregate] = await this.completeAll([row]);
+    if (!aggregate) throw new Error(`case ${row.reference} could not be read`);
+    return aggregate;
+  }
+
+  /** The aggregates of stored case rows; parties and people read in one query each. */
+  async completeAll(rows: readonly (CaseRow & { threads?: CaseThreadRow[] })[]): Promise<CaseAggregate[]> {
+    if (rows.length === 0) return [];
+    const organisationIds = [...new Set(rows.flatMap((row) => [row.openerOrgId, row.recipientOrgId]))];
+    const personIds = [...new Set(rows.flatMap((row) => (row.responsibleContactId ? [row.openerContactId, row.responsibleContactId] : [row.openerContactId])))];
+    const [organisations, people] = await Promise.all([
+      this.db.organisation.findMany({ where: { id: { in: organisationIds } } }),
+      this.db.contact.findMany({ where: { id: { in: personIds } }, select: PERSON }),
+    ]);
+    const organisationById = new Map(organisations.map((organisation) => [organisation.id, organisation]));
+    const personById = new Map(people.map((person) => [person.id, person]));
+    return rows.map((row) => {
+      const { threads, ...caseRow } = row;
+      const opener = organisationById.get(row.openerOrgId);
+      const recipient = organisationById.get(row.recipientOrgId);
+      const openerContact = personById.get(row.openerContactId);
+      if (!opener || !recipient || !openerContact) throw new Error(`case ${row.reference} refers to a missing organisation or contact`);
+      const responsible = row.responsibleContactId ? (personById.get(row.responsibleContactId) ?? null) : null;
+      return { row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible };
+    });
+  }
+
+  /** The case thread at a platform location, when there is one. */
+  async threadAt(location: Pick<EventLocation, "platform" | "workspace" | "channelId" | "threadId">): Promise<CaseThreadRow | undefined> {
+    if (!location.threadId) return undefined;
+    const threads = await this.db.caseThread.findMany({ where: { platform: location.platform, threadId: location.threadId } });
+    // Thread ids are unique per channel (a Slack ts), so the channel decides.
+    return threads.find((candidate) => candidate.channelId === location.channelId && candidate.workspace === location.workspace);
+  }
+
+  /** Stores a new case and its threads. */
+  async insert(data: Prisma.CaseUncheckedCreateInput, threads: Prisma.CaseThreadCreateManyInput[]): Promise<CaseRow> {
+    const row = await this.db.case.create({ data });
+    if (threads.length > 0) await this.db.caseThread.createMany({ data: threads });
+    return row;
+  }
+
+  /** Applies a change to a case unless it changed since `seen`; returns the changed row, or undefined on a conflict. */
+  async update(seen: CaseRow, data: Partial<CaseRow>): Promise<CaseRow | undefined> {
+    const updated = await this.db.case.updateMany({ where: { id: seen.id, state: seen.state, updatedAt: seen.updatedAt }, data });
+    return updated.count === 0 ? undefined : { ...seen, ...data };
+  }
+
+  /** Adds threads to a case. */
+  async addThreads(threads: Prisma.CaseThreadCreateManyInput[]): Promise<void> {
+    if (threads.length > 0) await this.db.caseThread.createMany({ data: threads });
+  }
+
+  /** Removes a named person's direct thread of a case. */
+  async removeDirectThread(caseId: string, contactId: string): Promise<void> {
+    await this.db.caseThread.deleteMany({ where: { caseId, kind: "direct", contactId } });
+  }
+
+  /** Stores a message a party wrote; false when this inbound event was stored before. */
+  async addMessage(message: { id: string; caseId: string; fromThreadId: string; authorId: string; text: string; at: Date; inboundKey: string }): Promise<boolean> {
+    const inserted = await this.db.$executeRaw`INSERT INTO "CaseMessage" ("id", "caseId", "fromThreadId", "authorId", "text", "at", "inboundKey") VALUES (${message.id}, ${message.caseId}, ${message.fromThreadId}, ${message.authorId}, ${message.text}, ${message.at}, ${message.inboundKey}) ON CONFLICT ("inboundKey") DO NOTHING`;
+    return inserted > 0;
+  }
+}
