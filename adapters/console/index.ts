@@ -56,6 +56,8 @@ export class ConsoleAdapter implements ChatAdapter {
 
   private readline: Interface | undefined;
   private readonly threadTitles = new Map<string, string>();
+  /** The channel each thread was opened in, so that what is written there arrives where Liaison opened it. */
+  private readonly threadChannels = new Map<string, ChannelAddress>();
   private finishedResolve: ((linesHandled: number) => void) | undefined;
   private finishedReject: ((error: Error) => void) | undefined;
   /** Resolves at the end of scripted input once every line has been handled (with the number of lines). */
@@ -120,7 +122,7 @@ export class ConsoleAdapter implements ChatAdapter {
     if (thread) {
       const threadId = this.resolveThread(thread[1] ?? "");
       this.print(prefixLines(`[${this.threadTitles.get(threadId) ?? threadId}] `, `${handle}: ${thread[2] ?? ""}`));
-      reply = await handler({ type: "message", eventId, identity, text: thread[2] ?? "", where: { ...CONSOLE_CHANNEL, threadId, isDirect: false } });
+      reply = await handler({ type: "message", eventId, identity, text: thread[2] ?? "", where: { ...(this.threadChannels.get(threadId) ?? CONSOLE_CHANNEL), threadId, isDirect: false } });
     } else {
       const text = body.startsWith("/") || body.startsWith("!") ? body : `/${body}`;
       reply = await handler({ type: "command", eventId, identity, text, where: { ...CONSOLE_CHANNEL, isDirect: false } });
@@ -148,11 +150,12 @@ export class ConsoleAdapter implements ChatAdapter {
     return [hits, line];
   }
 
-  /** A thread named by its full title or by the start of it (a case reference). */
+  /** A thread named by its full title, or by its case reference when one thread shown here has it. */
   private resolveThread(name: string): string {
     if (this.threadTitles.has(name)) return name;
     for (const [threadId, title] of this.threadTitles) if (title === name) return threadId;
-    return name;
+    const byReference = [...this.threadTitles].filter(([, title]) => title.toUpperCase().startsWith(`${name.toUpperCase()} @ `));
+    return byReference.length === 1 && byReference[0] ? byReference[0][0] : name;
   }
 
   /** Prints a post; case threads are shown as "[title] text". */
@@ -166,6 +169,7 @@ export class ConsoleAdapter implements ChatAdapter {
   async openThread(request: OpenThreadRequest, _options: SendOptions): Promise<ThreadAddress> {
     const threadId = request.title;
     this.threadTitles.set(threadId, request.title);
+    this.threadChannels.set(threadId, request.channel);
     this.print(prefixLines(`[${request.title}] `, renderForConsole(request.root)));
     return { ...request.channel, threadId };
   }

@@ -152,9 +152,9 @@ describeOnBothDatabases("case authorization", (harness, test) => {
     await h.drain();
     // jan (recipient) writes in his thread: relayed.
     expect(await h.write("jan.jansen", threadTitle(ref, "acme-hosting"), "we are on it")).toBeUndefined();
-    // lena (chirp-social) addresses the case by its reference, as the console allows.
+    // lena (chirp-social) writes in the opener's thread.
     const mark = await h.auditSeq();
-    const other = await h.write("lena.schmidt", ref, "let me in");
+    const other = await h.write("lena.schmidt", threadTitle(ref, "nl-iru"), "let me in");
     expect(other?.message.text).toMatch(/^✗ Not relayed: .*between other organisations/);
     // An unlinked account writes in the recipient's thread.
     const unlinked = await h.write("nobody.here", threadTitle(ref, "acme-hosting"), "hello?");

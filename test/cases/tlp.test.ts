@@ -119,9 +119,9 @@ describeOnBothDatabases("TLP", (harness, test) => {
     expect(h.adapter.directTexts("eva.mulder")).toEqual([]);
     expect(h.adapter.directTexts("sanne.devries").at(-1)).toContain("resolved: cannot-comply");
     // She cannot write in it: refused, nothing relayed.
-    const written = await h.write("eva.mulder", "R-2026-0001", MESSAGE);
-    expect(written?.message.text).toMatch(/^✗ Not relayed: .*TLP:RED/);
-    expectNoContent(JSON.stringify(written?.message), "eva (relay refusal)");
+    const written = await h.run("eva.mulder", `/case say R-2026-0001 ${MESSAGE}`);
+    expect(written.message.text).toMatch(/^✗ .*TLP:RED/);
+    expectNoContent(JSON.stringify(written.message), "eva (relay refusal)");
     expect(await h.db.caseMessage.count()).toBe(0);
   });
 
@@ -150,6 +150,7 @@ describeOnBothDatabases("TLP", (harness, test) => {
     const h = harness();
     const open = await h.run("sanne.devries", `/notice acme-hosting ${URL_TEXT} --reason "${REASON}"`);
     expect(open.message.tlp).toBe("AMBER");
+    await h.drain();
     await h.ok("jan.jansen", "/case ack N-2026-0001");
     await h.write("jan.jansen", threadTitle("N-2026-0001", "acme-hosting"), "looking at it");
     await h.drain();

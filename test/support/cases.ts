@@ -205,10 +205,16 @@ export class CaseHarness {
     return answer.message.text;
   }
 
-  /** A person writes in a case thread (by its title, e.g. "N-2026-0001 @ acme-hosting"), through the inbound handler. */
-  write(who: string | PlatformIdentity, threadId: string, text: string, eventId = `event-${++this.eventCounter}`): Promise<Reply | undefined> {
+  /**
+   * A person writes in a case thread, through the inbound handler, where the recording adapter opened it (its thread
+   * id is its title, e.g. "N-2026-0001 @ acme-hosting"). Threads that were never opened are written to in the
+   * channel "console" (a thread Liaison does not know).
+   */
+  async write(who: string | PlatformIdentity, threadId: string, text: string, eventId = `event-${++this.eventCounter}`): Promise<Reply | undefined> {
     const identity: PlatformIdentity = typeof who === "string" ? { platform: "console", workspace: "", userId: who } : who;
-    return this.handler({ type: "message", eventId, identity, text, where: { platform: identity.platform, workspace: identity.workspace, channelId: "console", threadId, isDirect: false } });
+    const thread = await this.db.caseThread.findFirst({ where: { platform: identity.platform, threadId } });
+    const where = { platform: identity.platform, workspace: thread?.workspace ?? identity.workspace, channelId: thread?.channelId ?? "console", threadId, isDirect: false };
+    return this.handler({ type: "message", eventId, identity, text, where });
   }
 
   /** Delivers everything due. */
