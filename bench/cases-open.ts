@@ -1,11 +1,10 @@
-// Benchmark: cases on the embedded database (SQLite) with 100,000 existing cases.
+// Benchmark: cases with 100,000 existing cases, on the embedded database (SQLite) or on PostgreSQL (DATABASE_URL).
 // - opening a case through the dispatcher (command in, case stored, both threads' cards queued): target p95 < 20 ms;
 // - relaying a party's thread message to two other parties' threads (queued), through the inbound handler:
 //   target p95 < 10 ms.
-// Run with `node --import tsx bench/cases-open.ts` (BENCH_CASES, BENCH_RUNS to change the sizes; BENCH_DB to keep
-// and reuse a seeded database file).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Run with `node --import tsx bench/cases-open.ts` (BENCH_CASES, BENCH_RUNS to change the sizes; DATABASE_URL for
+// PostgreSQL or a SQLite file:<path>; BENCH_DB to keep and reuse a seeded database, see bench/store.ts).
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createCore } from "../src/app/app.js";
 import { resolveActor } from "../src/app/inbound.js";
@@ -15,8 +14,7 @@ import { ManualClock } from "../src/core/clock.js";
 import { newId } from "../src/core/ids.js";
 import { importDirectory } from "../src/directory/import.js";
 import { silentLogger } from "../src/log.js";
-import { openBenchStore } from "./store.js";
-import { applyMigrations } from "../src/store/migrate.js";
+import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
 import { formatPercentiles, percentiles } from "./stats.js";
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
@@ -24,10 +22,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 500);
 const WARMUP = 50;
 const rootDir = new URL("..", import.meta.url).pathname;
 
-const keptDatabase = process.env.BENCH_DB;
-const directory = keptDatabase ? undefined : mkdtempSync(join(tmpdir(), "liaison-bench-cases-"));
-const databasePath = keptDatabase ?? join(directory ?? tmpdir(), "bench.db");
-const store = await openBenchStore(databasePath);
+const database = await openBenchDatabase("cases");
+const { store } = database;
 
 /** A chat platform that accepts everything (the benchmark measures queuing, not delivery). */
 const platform: ChatAdapter = {
@@ -85,7 +81,6 @@ async function seedCases(count: number, at: Date): Promise<void> {
 }
 
 try {
-  await applyMigrations(store);
   const clock = new ManualClock("2026-11-23T10:00:00Z");
   const loaded = loadConfig({ rootDir, env: {} });
   let seedMs = 0;
@@ -99,7 +94,7 @@ try {
     await seedCases(CASES - existing, clock.now());
     seedMs = performance.now() - seedStart;
   }
-  await store.db.$executeRawUnsafe("ANALYZE");
+  await analyzeAfterSeeding(store);
   const core = createCore({ store, clock, logger: silentLogger(), loaded });
   const handler = core.attach(platform);
   const sanne = await resolveActor(core.directory, { platform: "console", workspace: "", userId: "sanne.devries" }, { userIdIsHandle: true });
@@ -155,7 +150,7 @@ try {
 
   const open = percentiles(openSamples);
   const relay = percentiles(relaySamples);
-  console.log(`cases: ${await store.db.case.count()} (seeded ${CASES} in ${(seedMs / 1000).toFixed(1)} s), SQLite ${databasePath}`);
+  console.log(`cases: ${await store.db.case.count()} (seeded ${CASES} in ${(seedMs / 1000).toFixed(1)} s), ${database.label}`);
   console.log(formatPercentiles("open a case (dispatcher, 2 cards queued)", openSamples));
   console.log(formatPercentiles("relay a thread message to 2 parties", relaySamples));
   // CPU time of this process per operation: what the figures would be without other processes competing for the CPU.
@@ -164,6 +159,5 @@ try {
   console.log(`load average ${(await import("node:os")).loadavg().map((value) => value.toFixed(2)).join(" ")} on ${(await import("node:os")).cpus().length} CPUs`);
   console.log(`targets: open p95 < 20 ms: ${open.p95 < 20 ? "met" : "MISSED"}; relay p95 < 10 ms: ${relay.p95 < 10 ? "met" : "MISSED"}`);
 } finally {
-  await store.close();
-  if (directory) rmSync(directory, { recursive: true, force: true });
+  await database.close();
 }

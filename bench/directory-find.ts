@@ -1,16 +1,13 @@
-// Benchmark: /contacts find on the embedded database with 50,000 contacts in 5,000 organisations.
+// Benchmark: /contacts find with 50,000 contacts in 5,000 organisations, on the embedded database (SQLite) or on
+// PostgreSQL (DATABASE_URL=postgres://...; a temporary database per run unless BENCH_DB names one, see store.ts).
 // Target (issue: foundation): p95 under 10 ms. Prints figures; run with `node --import tsx bench/directory-find.ts`.
 // Contacts get names from 40 first and 60 last names (2,400 combinations over 50,000 people: each name is shared by
 // about 20 people, and each surname by about 830); organisations from 15 words and 10 kinds.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createCore } from "../src/app/app.js";
 import { loadConfig } from "../src/config/load.js";
 import { ManualClock } from "../src/core/clock.js";
 import { silentLogger } from "../src/log.js";
-import { openBenchStore } from "./store.js";
-import { applyMigrations } from "../src/store/migrate.js";
+import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
 import { formatPercentiles } from "./stats.js";
 import { seedLargeDirectory } from "./seed.js";
 
@@ -18,12 +15,9 @@ const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 5000);
 const CONTACTS_PER_ORGANISATION = Number(process.env.BENCH_CONTACTS_PER_ORGANISATION ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1000);
 
-const keptDatabase = process.env.BENCH_DB; // reuse a seeded database between runs when set
-const directory = keptDatabase ? undefined : mkdtempSync(join(tmpdir(), "liaison-bench-find-"));
-const databasePath = keptDatabase ?? join(directory ?? tmpdir(), "bench.db");
-const store = await openBenchStore(databasePath);
+const database = await openBenchDatabase("find"); // BENCH_DB: reuse a seeded database between runs
+const { store } = database;
 try {
-  await applyMigrations(store);
   const clock = new ManualClock("2026-11-23T10:00:00Z");
   const seedStartMs = performance.now();
   const seeded = (await store.db.organisation.count()) > 0;
@@ -36,6 +30,7 @@ try {
   if (!seeded) await store.db.contact.create({
     data: { id: "bench-coordinator", handle: "bench.coordinator", organisationId: "bench-org", name: "Bench", coordinator: true, createdAt: clock.now(), updatedAt: clock.now() },
   });
+  if (!seeded) await analyzeAfterSeeding(store);
   const loaded = loadConfig({ rootDir: new URL("..", import.meta.url).pathname, env: {} });
   const core = createCore({ store, clock, logger: silentLogger(), loaded });
   const actor = { identity: { platform: "console" as const, workspace: "", userId: "bench.coordinator" }, contact: await core.directory.actorByHandle("bench.coordinator") };
@@ -73,11 +68,10 @@ try {
     list.push(performance.now() - started);
     perKind.set(index % 6, list);
   }
-  console.log(`directory: ${ORGANISATIONS} organisations, ${ORGANISATIONS * CONTACTS_PER_ORGANISATION} contacts (seeded in ${(seedMs / 1000).toFixed(1)} s), SQLite`);
+  console.log(`directory: ${ORGANISATIONS} organisations, ${ORGANISATIONS * CONTACTS_PER_ORGANISATION} contacts (seeded in ${(seedMs / 1000).toFixed(1)} s), ${database.label}`);
   console.log(formatPercentiles("find, whole command (parse+query+record)", commandSamples));
   console.log(formatPercentiles("find, directory query only", querySamples));
   for (const [kind, samples] of perKind) console.log(formatPercentiles(`  ${queries(kind).replace(/\d+/g, "N")}`, samples));
 } finally {
-  await store.close();
-  if (directory) rmSync(directory, { recursive: true, force: true });
+  await database.close();
 }

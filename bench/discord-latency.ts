@@ -2,6 +2,12 @@
  * Interaction-to-callback latency of Liaison's Discord adapter against a bare discord.js bot that replies at once,
  * measured side by side in one run, each bot against its own local fake Discord (real discord.js, real HTTP and
  * WebSocket on 127.0.0.1). Run: node --import tsx bench/discord-latency.ts [commands]
+ *
+ * Liaison's side answers "/case status N-2026-0042" through a core stand-in that answers at once. With
+ * BENCH_CORE=real, the real core is behind the adapter instead (a migrated database with the demo directory, the
+ * Discord user linked to a contact, the adapter's state kept in the database as in production) answering "/whoami"
+ * (identity lookup, record entry, a private reply). The database is a temporary SQLite file, or PostgreSQL with
+ * DATABASE_URL=postgres://... (a temporary database, see store.ts).
  */
 import { Client, Events, GatewayIntentBits, MessageFlags } from "discord.js";
 import { pino } from "pino";
@@ -12,9 +18,17 @@ import { FakeDiscord, IDS } from "../test/fakes/discord/server.js";
 import type { FakeInteraction, RecordedRequest } from "../test/fakes/discord/server.js";
 import { slashFromText, TEST_CATALOG } from "../test/adapters/discord/harness.js";
 import { MemoryStateStore } from "../test/support/memory-state.js";
+import { commandCatalog } from "../src/commands/catalog.js";
+import type { CommandCatalog } from "../src/core/catalog.js";
+import { adapterStateStore } from "../src/store/adapter-state.js";
+import { openRealCore, wantsRealCore, type RealCore } from "./real-core.js";
 
 const COMMANDS = Number(process.argv[2] ?? 1000);
 const WARMUP = 50;
+const realCore: RealCore | undefined = wantsRealCore() ? await openRealCore("discord", { platform: "discord", workspace: "", userId: IDS.ann }) : undefined;
+/** The catalog Liaison's side registers and the command it is sent: the real ones with the real core. */
+const liaisonCatalog: CommandCatalog = realCore ? commandCatalog : TEST_CATALOG;
+const liaisonCommand = realCore ? "/whoami" : "/case status N-2026-0042";
 
 /** The value at a percentile (nearest rank) of sorted samples. */
 function percentile(sorted: number[], p: number): number {
@@ -36,25 +50,37 @@ function answered(fake: FakeDiscord, test: (request: RecordedRequest) => boolean
 }
 
 /** Sends one slash command and resolves with the interaction once its final answer has arrived. */
-async function oneCommand(fake: FakeDiscord, finalAnswer: (interaction: FakeInteraction, request: RecordedRequest) => boolean): Promise<FakeInteraction> {
+async function oneCommand(
+  fake: FakeDiscord,
+  finalAnswer: (interaction: FakeInteraction, request: RecordedRequest) => boolean,
+  catalog: CommandCatalog = TEST_CATALOG,
+  text = "/case status N-2026-0042",
+): Promise<FakeInteraction> {
   let interaction: FakeInteraction | undefined;
   const done = answered(fake, (request) => interaction !== undefined && finalAnswer(interaction, request));
-  const { name, options } = slashFromText(TEST_CATALOG, "/case status N-2026-0042");
+  const { name, options } = slashFromText(catalog, text);
   interaction = fake.slashCommand(IDS.ann, IDS.channel, name, options);
   await done;
   return interaction;
 }
 
-/** Liaison's adapter with a core stand-in that answers at once. */
+/** Liaison's adapter with a core stand-in that answers at once, or with the real core (BENCH_CORE=real). */
 async function startLiaison(): Promise<{ fake: FakeDiscord; stop: () => Promise<void> }> {
   const fake = await new FakeDiscord({ bucketLimit: 10_000 }).listen();
-  const handler: InboundHandler = async () => ({ message: { text: "N-2026-0042: open, acknowledged 09:12" }, delivery: "ephemeral" });
   const adapter = createDiscordAdapter({
     config: discordConfigSchema.parse({ enabled: true, applicationId: IDS.application, guildIds: [IDS.guild] }),
     secrets: { DISCORD_TOKEN: fake.token },
-    env: { catalog: TEST_CATALOG, state: new MemoryStateStore(), logger: pino({ level: "silent" }), clock: fake.clock },
+    env: {
+      catalog: liaisonCatalog,
+      state: realCore ? adapterStateStore(realCore.store.db, fake.clock, "discord") : new MemoryStateStore(),
+      logger: pino({ level: "silent" }),
+      clock: fake.clock,
+    },
     apiBaseUrl: fake.apiBaseUrl,
   });
+  const handler: InboundHandler = realCore
+    ? realCore.core.attach(adapter)
+    : async () => ({ message: { text: "N-2026-0042: open, acknowledged 09:12" }, delivery: "ephemeral" });
   await adapter.start(handler);
   return { fake, stop: async () => (await adapter.stop(), await fake.close()) };
 }
@@ -92,7 +118,7 @@ for (let index = 0; index < WARMUP + COMMANDS; index += 1) {
   const runs = index % 2 === 0 ? ["liaison", "bare"] : ["bare", "liaison"];
   for (const who of runs) {
     if (who === "liaison") {
-      const interaction = await oneCommand(liaison.fake, isEdit);
+      const interaction = await oneCommand(liaison.fake, isEdit, liaisonCatalog, liaisonCommand);
       if (index >= WARMUP) {
         liaisonCallback.push((interaction.respondedAtHr ?? NaN) - interaction.createdAtHr);
         liaisonAnswer.push(performance.now() - interaction.createdAtHr);
@@ -105,12 +131,14 @@ for (let index = 0; index < WARMUP + COMMANDS; index += 1) {
 }
 await liaison.stop();
 await bare.stop();
+await realCore?.close();
 
 const format = (value: number): string => value.toFixed(2).padStart(8);
 const ours = summary(liaisonCallback);
 const theirs = summary(bareCallback);
 const answer = summary(liaisonAnswer);
 console.log(`Discord interaction-to-callback latency, ${COMMANDS} slash commands each (after ${WARMUP} warm-up), alternating, one process`);
+console.log(realCore ? `Liaison side: the real core answering ${liaisonCommand}, ${realCore.label}` : `Liaison side: a stand-in core answering ${liaisonCommand} at once (no database; BENCH_CORE=real for the real core)`);
 console.log(`${"".padEnd(44)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"mean".padStart(8)}${"max".padStart(8)}`);
 console.log(`${"Liaison adapter (first response: defer)".padEnd(44)}${format(ours.p50)}${format(ours.p99)}${format(ours.mean)}${format(ours.max)}`);
 console.log(`${"bare discord.js bot (first response: reply)".padEnd(44)}${format(theirs.p50)}${format(theirs.p99)}${format(theirs.mean)}${format(theirs.max)}`);

@@ -5,24 +5,18 @@
  *
  *   node --import tsx bench/matrix-latency.ts [commands=1000] [warmup=50]
  *
- * With BENCH_CORE=real, Liaison's side is the real core (a migrated SQLite store with the demo directory; the person
- * is linked to a contact) answering "!whoami" (identity lookup, record entry, a private reply by direct message),
- * instead of a stand-in answering at once, and the adapter keeps its state in that database.
+ * With BENCH_CORE=real, Liaison's side is the real core (a migrated store with the demo directory; the person is
+ * linked to a contact) answering "!whoami" (identity lookup, record entry, a private reply by direct message),
+ * instead of a stand-in answering at once, and the adapter keeps its state in that database. The database is a
+ * temporary SQLite file, or PostgreSQL with DATABASE_URL=postgres://... (a temporary database, see store.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { LogLevel, LogService, MatrixClient, MemoryStorageProvider } from "matrix-bot-sdk";
 import pino from "pino";
 import { createMatrixAdapter, matrixConfigSchema } from "../adapters/matrix/index.js";
-import { createCore } from "../src/app/app.js";
-import { loadConfig } from "../src/config/load.js";
 import { systemClock } from "../src/core/clock.js";
-import { importDirectory } from "../src/directory/import.js";
-import { openBenchStore } from "./store.js";
+import { openRealCore, wantsRealCore } from "./real-core.js";
 import { adapterStateStore } from "../src/store/adapter-state.js";
-import { applyMigrations } from "../src/store/migrate.js";
 import { FakeHomeserver } from "../test/fakes/matrix/homeserver.js";
 import { MemoryStateStore } from "../test/support/memory-state.js";
 
@@ -40,27 +34,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index] as number;
 }
 
-/** The real core on a fresh SQLite store with the demo directory, the bench's person linked to its coordinator. */
-async function openRealCore() {
-  const directory = mkdtempSync(join(tmpdir(), "liaison-bench-matrix-"));
-  const store = await openBenchStore(join(directory, "bench.db"));
-  await applyMigrations(store);
-  const root = new URL("..", import.meta.url).pathname;
-  const imported = await importDirectory(store.db, systemClock, readFileSync(join(root, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });
-  if (!imported.ok) throw new Error("demo directory did not import");
-  const coordinator = await store.db.contact.findUniqueOrThrow({ where: { handle: "demo.coordinator" } });
-  await store.db.chatIdentity.create({ data: { id: "bench-identity", contactId: coordinator.id, platform: "matrix", workspace: "", userId: PERSON, createdAt: new Date() } });
-  const core = createCore({ store, clock: systemClock, logger: pino({ level: "silent" }), loaded: loadConfig({ rootDir: root, env: {} }) });
-  return {
-    core,
-    store,
-    async close() {
-      await store.close();
-      rmSync(directory, { recursive: true, force: true });
-    },
-  };
-}
-
 async function main(): Promise<void> {
   LogService.setLevel(LogLevel.ERROR);
   const fake = new FakeHomeserver("bench.test");
@@ -72,7 +45,7 @@ async function main(): Promise<void> {
   const echoRoom = fake.createRoom(PERSON, { name: "echo", members: [ECHO] });
 
   // Liaison's adapter with a core stand-in that answers at once.
-  const realCore = process.env.BENCH_CORE === "real" ? await openRealCore() : undefined;
+  const realCore = wantsRealCore() ? await openRealCore("matrix", { platform: "matrix", workspace: "", userId: PERSON }) : undefined;
   const adapter = createMatrixAdapter({
     config: matrixConfigSchema.parse({ enabled: true, homeserverUrl: fake.baseUrl, syncTimeoutMs: SYNC_TIMEOUT_MS }),
     secrets: { MATRIX_ACCESS_TOKEN: liaisonToken },
@@ -135,6 +108,7 @@ async function main(): Promise<void> {
   const rows = [row("liaison adapter", liaison), row("bare matrix-bot-sdk bot", bare)];
   const format = (value: number) => value.toFixed(2).padStart(8);
   console.log(`Matrix command-to-reply latency: ${COMMANDS} commands per bot (after ${WARMUP} warm-up), fake homeserver on 127.0.0.1, node ${process.version}`);
+  console.log(realCore ? `Liaison side: the real core answering !whoami, ${realCore.label}` : "Liaison side: a stand-in core answering at once (no database; BENCH_CORE=real for the real core)");
   console.log(`${"".padEnd(26)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"mean ms".padStart(8)}${"max ms".padStart(8)}`);
   for (const { name, p50, p99, mean, max } of rows) console.log(`${name.padEnd(26)}${format(p50)}${format(p99)}${format(mean)}${format(max)}`);
   const ratio = (rows[0]?.p99 ?? Number.NaN) / (rows[1]?.p99 ?? Number.NaN);

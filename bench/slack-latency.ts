@@ -5,7 +5,10 @@
  *   node --import tsx bench/slack-latency.ts [--requests 1000] [--warmup 50]
  *
  * The core is stood in for by a handler that resolves a reply at once; Liaison then answers through response_url
- * after the ack, as it does in production. Requests alternate between the two apps, one at a time, over keep-alive
+ * after the ack, as it does in production. With BENCH_CORE=real, the real core is behind the adapter instead (a
+ * migrated database with the demo directory, the Slack user linked to a contact, the adapter's state kept in the
+ * database as in production): it runs the command for real after the ack. The database is a temporary SQLite file,
+ * or PostgreSQL with DATABASE_URL=postgres://... (a temporary database, see store.ts). Requests alternate between the two apps, one at a time, over keep-alive
  * connections. They are sent and timed from a worker thread (its own event loop, as Slack is remote): latency runs
  * from the request being written to the end of the ack response.
  */
@@ -16,9 +19,13 @@ import { Worker } from "node:worker_threads";
 import { App, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
 import pino from "pino";
 import { createSlackAdapter, slackConfigSchema } from "../adapters/slack/index.js";
+import { commandCatalog } from "../src/commands/catalog.js";
+import type { InboundHandler } from "../src/core/adapter.js";
 import { systemClock } from "../src/core/clock.js";
+import { adapterStateStore } from "../src/store/adapter-state.js";
 import { FakeSlack } from "../test/fakes/slack/server.js";
 import { MemoryStateStore } from "../test/support/memory-state.js";
+import { openRealCore, wantsRealCore } from "./real-core.js";
 
 type Target = "liaison" | "bare";
 
@@ -98,16 +105,26 @@ async function main(): Promise<void> {
   const workspace = fake.addWorkspace({ teamId: "T0BENCH", users: [{ id: "U0ANN", name: "ann" }], channels: [{ id: "C0CASES", name: "cases" }] });
 
   // Liaison's adapter: HTTP receiver, one workspace, the same code path as production.
+  const realCore = wantsRealCore() ? await openRealCore("slack", { platform: "slack", workspace: "T0BENCH", userId: "U0ANN" }) : undefined;
   let coreCalls = 0;
   const liaison = createSlackAdapter({
     config: slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 } }),
     secrets: { SLACK_BOT_TOKEN: workspace.botToken, SLACK_SIGNING_SECRET: fake.signingSecret },
-    env: { catalog: [], state: new MemoryStateStore(), logger: pino({ level: "silent" }), clock: systemClock },
+    env: {
+      catalog: realCore ? commandCatalog : [],
+      // With the real core, the adapter keeps its state in the database, as in production.
+      state: realCore ? adapterStateStore(realCore.store.db, systemClock, "slack") : new MemoryStateStore(),
+      logger: pino({ level: "silent" }),
+      clock: systemClock,
+    },
     slackApiUrl: fake.apiUrl,
   });
-  await liaison.start(async () => {
+  const core: InboundHandler = realCore
+    ? realCore.core.attach(liaison)
+    : async () => ({ message: { text: "reply from the core" }, delivery: "ephemeral" });
+  await liaison.start(async (event) => {
     coreCalls += 1;
-    return { message: { text: "reply from the core" }, delivery: "ephemeral" };
+    return core(event);
   });
   const liaisonUrl = `http://127.0.0.1:${liaison.listeningPort() ?? 0}/slack/events`;
 
@@ -149,6 +166,7 @@ async function main(): Promise<void> {
   const [ours, theirs] = rows;
   const replies = fake.callsOf("response_url").filter((call) => call.status === 200).length;
   console.log(`Slack slash-command ack latency: ${requests} signed requests to each app (after ${warmup} warm-up each), same run`);
+  console.log(realCore ? `Liaison side: the real core running "/contacts find hosting --country NL", ${realCore.label}` : "Liaison side: a stand-in core answering at once (no database; BENCH_CORE=real for the real core)");
   console.log(`node ${process.version}, load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}`);
   console.log("app                           n   p50 ms   p99 ms   max ms");
   for (const row of rows) {
@@ -168,10 +186,13 @@ async function main(): Promise<void> {
   console.log(`by predecessor: Liaison after Liaison ${after("liaison", "liaison")}, after bare ${after("liaison", "bare")}`);
   console.log(`                bare after Liaison ${after("bare", "liaison")}, after bare ${after("bare", "bare")}`);
   console.log(`core calls: ${coreCalls}; replies delivered through response_url: ${replies}`);
+  const failed = fake.callsOf("response_url").filter((call) => JSON.stringify(call.params).includes("✗")).length;
+  if (failed > 0) console.log(`replies saying something failed: ${failed} (first: ${JSON.stringify(fake.callsOf("response_url")[0]?.params).slice(0, 200)})`);
 
   await liaison.stop();
   await bare.stop();
   await fake.close();
+  await realCore?.close();
 }
 
 await main();
