@@ -1,5 +1,4 @@
-import { computeDeadline, parseWorkingHours, type Calendar, type Pause } from "../time/calendar.js";
-import { ALWAYS_OPEN } from "../time/working-hours.js";
+import { computeDeadline, type Calendar, type Pause } from "../time/calendar.js";
 
 /** What a case's deadlines depend on. */
 export interface CaseClock {
@@ -17,11 +16,6 @@ export interface CaseClock {
   calendar: Calendar;
 }
 
-/** The recipient's calendar from its directory entry (24/7 when its hours cannot be read). */
-export function recipientCalendar(timeZone: string, workingHours: string): Calendar {
-  const hours = parseWorkingHours(workingHours);
-  return { timeZone, hours: hours.ok ? hours.value : ALWAYS_OPEN };
-}
 
 /**
  * A case's deadlines: acknowledge (until acknowledged) and resolve (until resolved), counting only working time

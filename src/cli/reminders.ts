@@ -7,7 +7,7 @@ import { createCore } from "../app/app.js";
 import type { LoadedConfig } from "../config/load.js";
 import { ManualClock, systemClock, type Clock } from "../core/clock.js";
 import type { Store } from "../store/db.js";
-import { formatReport, JOB_NAMES, type JobName } from "../jobs/report.js";
+import { formatReport, JOB_NAMES, type JobName } from "../core/job-report.js";
 
 /** Whether the console is this installation's chat platform (as `liaison start` decides without flags). */
 function consoleDelivers(loaded: LoadedConfig): boolean {

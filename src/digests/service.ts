@@ -17,7 +17,7 @@ import type { RemindersConfig } from "../jobs/settings.js";
 import { isEmptyDigest, readDigest, renderDigest, type DigestContent, type DigestScope } from "./content.js";
 import { appendAuditEntries } from "../audit/log.js";
 import { enqueueItems, prismaOutboxStorage } from "../outbox/outbox.js";
-import type { JobReport } from "../jobs/report.js";
+import type { JobReport } from "../core/job-report.js";
 
 /** A digest shown on demand. */
 export interface DigestAnswer {

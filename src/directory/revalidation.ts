@@ -4,17 +4,16 @@
 // and marked unverified after `unverifiedAfter`, and their organisation admins and the coordinators are told.
 // Confirming (DirectoryService.confirm) resets the timeline. After downtime only the latest due stage is sent.
 import type { AuditRecord } from "../audit/log.js";
-import { recipientCalendar } from "../cases/clock.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
 import { contactStream, type OutboxItem } from "../outbox/outbox.js";
 import type { Db } from "../store/db.js";
 import { formatLocal, type QuietHours } from "../time/calendar.js";
 import type { RemindersConfig } from "../jobs/settings.js";
-import { deliverableTime } from "../cases/reminders/plan.js";
+import { deliverableTime, recipientCalendar } from "../time/calendar.js";
 import { appendAuditEntries } from "../audit/log.js";
 import { enqueueItems, prismaOutboxStorage } from "../outbox/outbox.js";
-import type { JobReport } from "../jobs/report.js";
+import type { JobReport } from "../core/job-report.js";
 
 const CONTACT_SELECT = {
   id: true, handle: true, name: true, timeZone: true, lastVerifiedAt: true, verification: true, verificationAskedAt: true, createdAt: true,

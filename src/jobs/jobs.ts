@@ -8,7 +8,7 @@ import type { EscalationPolicy } from "../cases/reminders/policy.js";
 import type { RemindersConfig } from "./settings.js";
 import { DigestJob } from "../digests/service.js";
 import { acquireLease, newLeaseHolder, releaseLease } from "./lease.js";
-import { JOB_NAMES, type JobName, type JobReport } from "./report.js";
+import { JOB_NAMES, type JobName, type JobReport } from "../core/job-report.js";
 import { RevalidationService } from "../directory/revalidation.js";
 import type { ScheduledJob } from "./scheduler.js";
 import { ReminderSweep } from "../cases/reminders/sweep.js";

@@ -2,7 +2,7 @@
 // read what they queued (the outbox) as "to: text" lines that read like the console.
 import { runLiaison, type CliRun } from "./cli.js";
 import { ROOT, type CaseHarness } from "./cases.js";
-import type { JobName, JobReport } from "../../src/jobs/report.js";
+import type { JobName, JobReport } from "../../src/core/job-report.js";
 
 /** Minutes and hours in milliseconds. */
 export const MINUTE = 60_000;

@@ -1,8 +1,7 @@
 // Pure reminder planning: a case's ladder of steps (each with the instant it is due and the instant it may be sent),
 // the next time the sweep has work for the case, and which steps are due now. Nothing here reads the clock.
-import { recipientCalendar } from "../clock.js";
 import type { CaseKind, Priority } from "../kinds.js";
-import { computeDeadline, isWorkingTime, nextWorkingTime, quietHoursEnd, type Calendar, type Pause, type QuietHours } from "../../time/calendar.js";
+import { computeDeadline, deliverableTime, recipientCalendar, type Calendar, type Pause } from "../../time/calendar.js";
 import { stepsFor, type EscalationPolicy, type StepRule } from "./policy.js";
 
 /** What a case's reminders depend on: its clock, deadlines and the recipient's calendar. */
@@ -52,21 +51,6 @@ export interface ReminderChange {
 export interface ReminderPlanner {
   /** The reminder columns after a change. */
   plan(change: ReminderChange): ReminderState;
-}
-
-/**
- * The first instant at or after `at` that is inside the calendar's working time and outside the quiet hours (both
- * in the calendar's time zone). A calendar whose working time lies wholly in quiet hours gets its next working time.
- */
-export function deliverableTime(at: Date, calendar: Calendar, quiet: QuietHours | null): Date {
-  let candidate = at;
-  for (let attempt = 0; attempt < 14; attempt += 1) {
-    const working = isWorkingTime(candidate, calendar) ? candidate : nextWorkingTime(candidate, calendar);
-    const quietEnd = quiet ? quietHoursEnd(working, quiet, calendar.timeZone) : null;
-    if (!quietEnd) return working;
-    candidate = quietEnd;
-  }
-  return nextWorkingTime(at, calendar);
 }
 
 /** The deadline a step is about, by its `of` (auto: resolve when the case has a resolve clock, else acknowledge). */

@@ -3,7 +3,7 @@
 // downtime with one message, not a burst), and moves each case's nextReminderAt on. Every message carries a
 // once-only key and is written in the same transaction as the case's new reminder state and the record.
 import type { AuditRecord } from "../../audit/log.js";
-import { recipientCalendar } from "../clock.js";
+import { deliverableTime, recipientCalendar } from "../../time/calendar.js";
 import type { CaseKind, Priority } from "../kinds.js";
 import type { Clock } from "../../core/clock.js";
 import type { OutboundMessage } from "../../core/message.js";
@@ -12,10 +12,10 @@ import type { Db } from "../../store/db.js";
 import type { Pause } from "../../time/calendar.js";
 import type { EscalationPolicy, StepAudience } from "./policy.js";
 import { nudgeMessage, type NudgeCase } from "./messages.js";
-import { deliverableTime, dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
+import { dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
 import { appendAuditEntries } from "../../audit/log.js";
 import { enqueueItems } from "../../outbox/outbox.js";
-import { labelOf, type JobReport } from "../../jobs/report.js";
+import { labelOf, type JobReport } from "../../core/job-report.js";
 
 const CASE_FIELDS = {
   id: true, reference: true, kind: true, priority: true, state: true, tlp: true, topic: true, summary: true, openerOrgId: true,
