@@ -35,6 +35,8 @@ export interface CommandDefinition<S extends z.ZodObject, U extends keyof Servic
   positional?: readonly (keyof z.infer<S> & string)[];
   /** The positional field that takes the rest of the line (must be the last positional). */
   rest?: keyof z.infer<S> & string;
+  /** The rest is free text, taken exactly as written (a message): nothing in it is read as an option. */
+  verbatim?: boolean;
   examples: readonly string[];
   permission: Permission;
   /** The services execute needs; it gets only these. */
@@ -142,6 +144,7 @@ function describeCommand(definition: CommandDefinition<z.ZodObject, keyof Servic
       required: described.required,
       positional: positional.includes(field),
       rest: definition.rest === field,
+      verbatim: definition.rest === field && definition.verbatim === true,
       ...(described.choices ? { choices: described.choices } : {}),
     };
   });

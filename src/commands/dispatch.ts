@@ -5,7 +5,7 @@ import type { Store } from "../store/db.js";
 import { inUnitOfWork, type UnitOfWork } from "../work/unit-of-work.js";
 import { auditActor, type Actor } from "../core/actor.js";
 import { fieldName, type Command, type Permission } from "./command.js";
-import { isGrammarError, parseLine } from "./grammar.js";
+import { isGrammarError, parseLine, type ParsedLine } from "./grammar.js";
 import type { CommandSettings, Services } from "./services.js";
 import { closest } from "../core/suggest.js";
 
@@ -25,6 +25,10 @@ interface Located {
   command: Command;
   words: string[];
   flags: Map<string, string | true>;
+  /** The line as typed, and where each of `words` starts in it (a rest argument is taken from there, as written). */
+  line: string;
+  wordStarts: number[];
+  flagStarts: ParsedLine["flagStarts"];
 }
 
 /** Renders an expected failure for the asker. */
@@ -90,10 +94,10 @@ export class Dispatcher {
   }
 
   private async execute(work: UnitOfWork, actor: Actor, located: Located): Promise<Outcome<unknown>> {
-    const { command, words, flags } = located;
+    const { command } = located;
     const definition = command.definition;
     const usage = `Usage: ${command.catalog.usage}\nMore: /help ${command.fullName}`;
-    const bound = this.bind(command, words, flags);
+    const bound = this.bind(located);
     if (!bound.ok) return { ...bound, hint: bound.hint ? `${bound.hint}\n${usage}` : usage };
     const parsed = definition.args.safeParse(bound.value);
     if (!parsed.success) {
@@ -129,8 +133,9 @@ export class Dispatcher {
     const named = candidates.filter((candidate) => candidate.definition.name !== undefined);
     const sub = rest[0]?.toLowerCase();
     const match = named.find((candidate) => candidate.definition.name === sub);
-    if (match) return ok({ command: match, words: rest.slice(1), flags: parsed.flags });
-    if (bare) return ok({ command: bare, words: rest, flags: parsed.flags });
+    const context = { flags: parsed.flags, line, flagStarts: parsed.flagStarts };
+    if (match) return ok({ command: match, words: rest.slice(1), wordStarts: parsed.wordStarts.slice(2), ...context });
+    if (bare) return ok({ command: bare, words: rest, wordStarts: parsed.wordStarts.slice(1), ...context });
     const names = named.map((candidate) => candidate.definition.name as string);
     const list = `/${group} ${names.join(" | ")}`;
     if (sub === undefined) return fail("bad-arguments", `/${group} needs a subcommand: ${names.join(", ")}.`, `Usage: ${list}\nMore: /help ${group}`);
@@ -143,14 +148,22 @@ export class Dispatcher {
   }
 
   /** Maps words and flags onto the command's fields, as strings (booleans as true/false), before validation. */
-  private bind(command: Command, words: string[], flags: Map<string, string | true>): Outcome<Record<string, unknown>> {
+  private bind(located: Located): Outcome<Record<string, unknown>> {
+    const { command, words, line, wordStarts } = located;
+    let flags = located.flags;
     const values: Record<string, unknown> = {};
     const args = command.catalog.arguments;
     const positional = args.filter((argument) => argument.positional);
     let index = 0;
     for (const argument of positional) {
       if (index >= words.length) break;
-      if (argument.rest) {
+      if (argument.rest && argument.verbatim) {
+        // The rest of the line exactly as written: spaces, quotes, backslashes and words starting with -- included.
+        const start = wordStarts[index] ?? line.length;
+        values[fieldName(argument.name)] = line.slice(start);
+        flags = new Map(located.flagStarts.filter((flag) => flag.position < start).map((flag) => [flag.name, flag.value]));
+        index = words.length;
+      } else if (argument.rest) {
         values[fieldName(argument.name)] = words.slice(index).join(" ");
         index = words.length;
       } else {

@@ -4,6 +4,10 @@ export interface ParsedLine {
   words: string[];
   /** Flags: `--name value`, `--name=value`, or `--name` alone (true). Repeated flags keep the last value. */
   flags: Map<string, string | true>;
+  /** Where each word starts in the line (same order as `words`), so that a command can take the rest of it as written. */
+  wordStarts: number[];
+  /** Each flag as written, with where it starts in the line, in order. */
+  flagStarts: { name: string; value: string | true; position: number }[];
 }
 
 /** A problem in the text itself (an unclosed quote), with the position it starts at. */
@@ -82,31 +86,36 @@ export function parseLine(line: string): ParsedLine | GrammarError {
   const tokens = tokenize(line);
   if (!Array.isArray(tokens)) return tokens;
   const words: string[] = [];
+  const wordStarts: number[] = [];
   const flags = new Map<string, string | true>();
+  const flagStarts: ParsedLine["flagStarts"] = [];
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index];
     if (!token) continue;
     if (isFlag(token)) {
       const body = token.text.slice(2);
       const equals = body.indexOf("=");
+      let name: string;
+      let value: string | true;
       if (equals >= 0 && equals + 2 < token.bare) {
-        flags.set(body.slice(0, equals).toLowerCase(), body.slice(equals + 1));
-        continue;
-      }
-      const next = tokens[index + 1];
-      if (next && !isFlag(next)) {
-        flags.set(body.toLowerCase(), next.text);
-        index += 1;
+        name = body.slice(0, equals).toLowerCase();
+        value = body.slice(equals + 1);
       } else {
-        flags.set(body.toLowerCase(), true);
+        name = body.toLowerCase();
+        const next = tokens[index + 1];
+        value = next && !isFlag(next) ? next.text : true;
+        if (value !== true) index += 1;
       }
+      flags.set(name, value);
+      flagStarts.push({ name, value, position: token.position });
       continue;
     }
     words.push(token.text);
+    wordStarts.push(token.position);
   }
   if (words[0]?.startsWith("/") || words[0]?.startsWith("!")) words[0] = words[0].slice(1);
   if (words[0] !== undefined) words[0] = words[0].toLowerCase();
-  return { words, flags };
+  return { words, flags, wordStarts, flagStarts };
 }
 
 /** A token that is a flag: it starts with a bare "--" and a bare name (quoted or escaped text is a value). */

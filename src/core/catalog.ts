@@ -11,6 +11,11 @@ export interface CatalogArgument {
   positional: boolean;
   /** True when a positional argument takes the rest of the line. */
   rest: boolean;
+  /**
+   * True when that rest is free text taken exactly as written: spaces, quotes, backslashes and words that start
+   * with "--" are part of it (a message), not options.
+   */
+  verbatim?: boolean;
   /** Allowed values, when the argument is an enumeration. */
   choices?: string[];
 }

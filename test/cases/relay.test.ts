@@ -88,6 +88,18 @@ describeOnBothDatabases("relay", (harness, test) => {
     expect(after(h, ACME)).toEqual(["Dana Coordinator (Liaison Coordination Desk): please speed up"]);
   });
 
+  test("/case say relays the text exactly as written: backslashes, runs of spaces, quotes and words starting with --", async () => {
+    const h = harness();
+    await openNotice(h);
+    const text = 'Path C:\\temp\\x  and  two  spaces, "quoted", \'single\', --not-an-option --tlp RED, a\\nb';
+    await h.ok("jan.jansen", `/case say N-2026-0001 ${text}`);
+    await h.drain();
+    expect(after(h, IRU)).toEqual([`${JAN}: ${text}`]);
+    // A flag before the text is still an option; the same flag inside the text is text.
+    const unknown = await h.run("jan.jansen", "/case say --bogus N-2026-0001 hello");
+    expect(unknown.failure).toBe("bad-arguments");
+  });
+
   test("messages outside case threads are left alone; unlinked authors and other organisations are refused with a reply", async () => {
     const h = harness();
     await openNotice(h);
