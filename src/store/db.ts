@@ -47,9 +47,20 @@ export const TRANSACTION_MAX_WAIT_MS = 30_000;
 /** Longest a transaction may run before it is rolled back. */
 export const TRANSACTION_TIMEOUT_MS = 30_000;
 
-/** The store's transaction function for a client. */
-function transactionsOf(db: Db): Store["transaction"] {
-  return (work) => db.$transaction(work, { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS });
+/**
+ * The store's transaction function for a client. On SQLite each transaction first takes the database's write lock
+ * (a write that changes nothing, as BEGIN IMMEDIATE would; the driver adapter begins with a plain BEGIN): a
+ * transaction that reads before it writes could otherwise fail at once, without waiting, when another process wrote
+ * in between. The lock waits up to SQLITE_BUSY_TIMEOUT_MS for other processes' transactions.
+ */
+function transactionsOf(db: Db, provider: Provider): Store["transaction"] {
+  const options = { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS };
+  if (provider === "postgresql") return (work) => db.$transaction(work, options);
+  return (work) =>
+    db.$transaction(async (tx) => {
+      await tx.$executeRaw`UPDATE "Counter" SET "value" = "value" WHERE 1 = 0`;
+      return work(tx);
+    }, options);
 }
 
 /** How long a SQLite connection waits for another process's lock before failing with SQLITE_BUSY. */
@@ -143,7 +154,7 @@ async function openClient(target: StoreTarget): Promise<Store> {
     ]);
     const adapter = new PrismaPg({ connectionString: postgresConnectionString(target.url) });
     const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
-    return { db, provider: "postgresql", target, transaction: transactionsOf(db), close: () => db.$disconnect() };
+    return { db, provider: "postgresql", target, transaction: transactionsOf(db, "postgresql"), close: () => db.$disconnect() };
   }
 
   if (target.url === IN_MEMORY) {
@@ -153,7 +164,7 @@ async function openClient(target: StoreTarget): Promise<Store> {
       await db.$disconnect();
       await shared.disposeConnection();
     };
-    const store: Store = { db, provider: "sqlite", target, transaction: transactionsOf(db), close };
+    const store: Store = { db, provider: "sqlite", target, transaction: transactionsOf(db, "sqlite"), close };
     sharedFactories.set(store, shared);
     return store;
   }
@@ -167,7 +178,7 @@ async function openClient(target: StoreTarget): Promise<Store> {
     raw.close();
   }
   const db = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target.url) });
-  return { db, provider: "sqlite", target, transaction: transactionsOf(db), close: () => db.$disconnect() };
+  return { db, provider: "sqlite", target, transaction: transactionsOf(db, "sqlite"), close: () => db.$disconnect() };
 }
 
 /** The adapter factory the migration engine must share with this store (SQLite ":memory:"), if any. */
