@@ -45,6 +45,9 @@ export interface CaseChanged extends VisibleCase {
   event: CaseEvent;
 }
 
+/** Longest message relayed between the parties of a case; longer ones are refused, saying so, before anything is stored. */
+export const MAX_RELAYED_CHARS = 16_000;
+
 /** Who may see what of a case: everything, or (TLP:RED, not named) only its reference, state and deadlines. */
 export function disclosureFor(contact: { id: string }, row: Pick<CaseRow, "tlp" | "openerContactId" | "responsibleContactId">): Disclosure {
   const named = contact.id === row.openerContactId || contact.id === row.responsibleContactId;
@@ -378,6 +381,9 @@ export class CaseService {
     const { aggregate, visible } = located.value;
     const { view } = visible;
     if (visible.disclosure !== "full") return fail("not-allowed", `${view.reference} is TLP:RED: only the named people write in it.`);
+    if (text.length > MAX_RELAYED_CHARS) {
+      return fail("bad-arguments", `your message is ${text.length.toLocaleString("en")} characters long; at most ${MAX_RELAYED_CHARS.toLocaleString("en")} are relayed.`, "Split it into several messages.");
+    }
     const at = this.clock.now();
     const stored = await this.repository.addMessage({ id: newId(), caseId: view.id, fromThreadId: target.fromThreadId ?? "", authorId: contact.id, text, at, inboundKey });
     if (!stored) return ok({ relayedTo: 0, duplicate: true });

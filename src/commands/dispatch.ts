@@ -31,6 +31,9 @@ interface Located {
   flagStarts: ParsedLine["flagStarts"];
 }
 
+/** Longest command line read: longer ones are refused before they are parsed (parsing costs their length). */
+export const MAX_COMMAND_LINE_CHARS = 20_000;
+
 /** Renders an expected failure for the asker. */
 export function renderFailure(failure: Failure): OutboundMessage {
   const lines = [`✗ ${failure.message}`];
@@ -78,7 +81,10 @@ export class Dispatcher {
    * messages they cause and its record entry commit together, or, when something fails, none do.
    */
   async runIn(work: UnitOfWork, actor: Actor, line: string): Promise<CommandAnswer> {
-    const located = this.locate(line);
+    const located: Outcome<Located> =
+      line.length > MAX_COMMAND_LINE_CHARS
+        ? fail("bad-arguments", `This command is ${line.length.toLocaleString("en")} characters long; Liaison reads commands of at most ${MAX_COMMAND_LINE_CHARS.toLocaleString("en")}.`, "Split it into several commands (for example, a few URLs per notice), or import a file.")
+        : this.locate(line);
     if (!located.ok) {
       this.record(work, actor, line, undefined, located);
       return { message: renderFailure(located), visibility: "private", failure: located.code };

@@ -41,7 +41,8 @@ export function tokenize(line: string): Token[] | GrammarError {
     let bare: number | undefined;
     while (index < normalised.length && !/\s/.test(normalised[index] ?? "")) {
       const char = normalised[index] ?? "";
-      const opensSingle = char === "'" && (text === "" || (bare === undefined && /^--[^=]+=$/.test(text)));
+      // (The flag test runs only on a bare text ending in "=", so a run of apostrophes stays linear.)
+      const opensSingle = char === "'" && (text === "" || (bare === undefined && text.endsWith("=") && /^--[^=]+=$/.test(text)));
       if (char === '"' || opensSingle) {
         quoted = true;
         bare ??= text.length;

@@ -17,17 +17,23 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-/** The candidate closest to `input`, when it is close enough to be a likely typo. */
+/** Longest input that gets a suggestion: names and options are short, and the distance costs its length squared. */
+export const MAX_SUGGESTION_INPUT_CHARS = 64;
+
+/** The candidate closest to `input`, when it is close enough to be a likely typo (linear in the candidates). */
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  if (input.length > MAX_SUGGESTION_INPUT_CHARS) return undefined;
+  const allowed = Math.max(1, Math.floor(input.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: candidates that far off are not computed.
+    if (Math.abs(candidate.length - input.length) > allowed && !candidate.startsWith(input)) continue;
     const distance = candidate.startsWith(input) && input.length >= 2 ? 0.5 : editDistance(input.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const allowed = Math.max(1, Math.floor(input.length / 3));
   return bestDistance <= allowed ? best : undefined;
 }

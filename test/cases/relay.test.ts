@@ -100,6 +100,17 @@ describeOnBothDatabases("relay", (harness, test) => {
     expect(unknown.failure).toBe("bad-arguments");
   });
 
+  test("a 100,000-character thread message is refused with a private reply saying why; nothing is stored or relayed", async () => {
+    const h = harness();
+    await openNotice(h);
+    const reply = await h.write("jan.jansen", ACME, "x".repeat(100_000));
+    expect(reply?.message.text).toMatch(/^✗ Not relayed: your message is 100,000 characters long; at most 16,000 are relayed\./);
+    expect(reply?.delivery).toBe("ephemeral");
+    await h.drain();
+    expect(after(h, IRU)).toEqual([]);
+    expect(await h.db.caseMessage.count()).toBe(0);
+  });
+
   test("messages outside case threads are left alone; unlinked authors and other organisations are refused with a reply", async () => {
     const h = harness();
     await openNotice(h);

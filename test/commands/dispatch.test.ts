@@ -332,6 +332,37 @@ describe("mistakes are answered with what was wrong, the usage and a suggestion"
   });
 });
 
+describe("hostile input is refused before it is parsed, and costs little", () => {
+  it("a 100,000-character line is refused with its length and the limit; recorded once, shortened", async () => {
+    const before = await core.store.db.auditEntry.count();
+    const answer = await run("coordinator", `/contacts find ${"a".repeat(100_000)}`);
+    expect(answer.failure).toBe("bad-arguments");
+    expect(answer.message.text).toContain("100,015 characters long");
+    expect(answer.message.text).toContain("at most 20,000");
+    const entries = await core.store.db.auditEntry.findMany({ where: { seq: { gt: before } } });
+    expect(entries).toHaveLength(1);
+    expect((JSON.parse(entries[0]?.detail ?? "{}") as { line: string }).line.length).toBeLessThanOrEqual(4000);
+  });
+
+  it("long unknown commands and options get no suggestion (the edit distance would cost their length squared)", async () => {
+    const command = await run("coordinator", `/${"x".repeat(19_000)}`);
+    expect(command.failure).toBe("unknown-command");
+    expect(command.message.text).not.toContain("Did you mean");
+    const option = await run("coordinator", `/contacts find acme --${"y".repeat(19_000)} 1`);
+    expect(option.failure).toBe("bad-arguments");
+    expect(option.message.text).not.toContain("Did you mean");
+    // Short typos are still suggested.
+    expect((await run("coordinator", "/contacts find acme --contry NL")).message.text).toContain("Did you mean --country?");
+  });
+
+  it("runs of apostrophes, quotes and backslashes up to the limit parse (linear grammar)", async () => {
+    for (const body of ["b'".repeat(9_000), '"a'.repeat(9_000), "\\a".repeat(6_000), "--a ".repeat(4_000)]) {
+      const answer = await run("coordinator", `/contacts find ${body}`);
+      expect(answer.failure === undefined || answer.failure === "bad-arguments").toBe(true);
+    }
+  });
+});
+
 describe("the directory commands do what they say", () => {
   it("add-org and add create entries that find and show then list", async () => {
     await succeed(
