@@ -108,7 +108,8 @@ export async function deliverReply(
     const untilMs = route.usableUntilMs ?? startedMs + policy.routeWindowMs;
     let backoffMs = policy.firstBackoffMs;
     for (let attempt = 1; ; attempt += 1) {
-      if (policy.timing.nowMs() >= untilMs) {
+      // A route with a platform limit is not tried once it has passed; one without is always tried once.
+      if ((attempt > 1 || route.usableUntilMs !== undefined) && policy.timing.nowMs() >= untilMs) {
         lastError = new DeliveryError(`the ${name} route is no longer usable`, { permanent: true });
         observe({ route: name, attempt, error: lastError, next: isLast ? "give up" : "fall back" });
         break;

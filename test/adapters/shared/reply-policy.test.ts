@@ -132,6 +132,13 @@ describe("reply policy", () => {
     expect(clock.waits).toEqual([20_000, 20_000, 20_000, 20_000]);
   });
 
+  it("tries a route without a platform limit once even with no window to retry in", async () => {
+    const clock = fakeTiming();
+    const shown: string[] = [];
+    await deliverReply(reply("in-place"), command, { inPlace: route("in-place", [], shown), direct: route("direct", [], shown) }, policy(clock.timing, { routeWindowMs: 0 }));
+    expect(shown).toEqual(["in-place: the answer"]);
+  });
+
   it("throws what is not a DeliveryError: a fault, not an answer", async () => {
     const clock = fakeTiming();
     const broken: ReplyRoute = {
