@@ -44,13 +44,8 @@ const THREAD_PATTERN = /^\[([^\]]+)\]\s*(.*)$/;
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = "console" as const;
   readonly capabilities: AdapterCapabilities = {
-    threads: true,
     ephemeral: true,
-    buttons: false,
-    forms: false,
-    nativeCommands: false,
     directMessages: true,
-    maxTextChars: 1_000_000,
     userIdIsHandle: true,
   };
 

@@ -21,7 +21,6 @@ import { rateLimitWaitMs } from "./errors.js";
 import { identityOf, interactionSchema, isHumanMessage, messageCreateSchema } from "./inbound.js";
 import type { MessageCreatePayload } from "./inbound.js";
 import { InteractionResponder } from "./interactions.js";
-import { DISCORD_LIMITS } from "./limits.js";
 import { DiscordPoster } from "./outbound.js";
 
 export { discordCommands } from "./commands.js";
@@ -57,13 +56,8 @@ function threadKey(threadId: string): string {
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = "discord" as const;
   readonly capabilities: AdapterCapabilities = {
-    threads: true,
     ephemeral: true,
-    buttons: true,
-    forms: true,
-    nativeCommands: true,
     directMessages: true,
-    maxTextChars: DISCORD_LIMITS.contentChars,
     userIdIsHandle: false,
   };
 

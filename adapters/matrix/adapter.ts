@@ -22,7 +22,6 @@ import type { MatrixConfig } from "./config.js";
 import { matrixErrorInfo } from "./errors.js";
 import { classifyMessage, inviteEventSchema, inviterAllowed, reactionContentSchema, roomEventSchema, sameReaction, type RoomEvent } from "./inbound.js";
 import { MatrixPoster, type Placement } from "./outbound.js";
-import { MAX_TEXT_CHARS } from "./render.js";
 import { PendingWork } from "./pending.js";
 import { StateStorageProvider, stateKeys } from "./storage.js";
 
@@ -41,15 +40,10 @@ export interface MatrixAdapterOptions {
   homeserverUrl?: string;
 }
 
-/** What Liaison can do on Matrix: threads and direct rooms; reactions instead of buttons; no ephemeral messages. */
+/** What the core must know of Matrix: direct rooms, no ephemeral messages. */
 export const MATRIX_CAPABILITIES: AdapterCapabilities = {
-  threads: true,
   ephemeral: false,
-  buttons: false,
-  forms: false,
-  nativeCommands: false,
   directMessages: true,
-  maxTextChars: MAX_TEXT_CHARS,
   userIdIsHandle: false,
 };
 

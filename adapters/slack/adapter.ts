@@ -56,13 +56,8 @@ export interface SlackAdapter extends ChatAdapter {
 
 /** Slack's capabilities as the core sees them. */
 export const SLACK_CAPABILITIES: AdapterCapabilities = {
-  threads: true,
   ephemeral: true,
-  buttons: true,
-  forms: true,
-  nativeCommands: true,
   directMessages: true,
-  maxTextChars: 9000,
   userIdIsHandle: false,
 };
 
