@@ -76,9 +76,11 @@ export class DiscordAdapter implements ChatAdapter {
   /** Inbound events one at a time per conversation (a thread is a channel of its own on Discord). */
   private readonly conversations = createConversationQueue();
   private readonly replyPolicy: ReplyPolicy;
+  /** Aborted by stop(): replies waiting out a rate limit give up instead of holding the shutdown. */
+  private readonly stopping = new AbortController();
   private applicationId: string | undefined;
   private botUserId: string | undefined;
-  private stopping = false;
+  private isStopping = false;
   /** Gateway dispatches seen (handled or ignored), for tests that wait for the adapter to catch up. */
   dispatchesSeen = 0;
 
@@ -97,7 +99,7 @@ export class DiscordAdapter implements ChatAdapter {
       makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
     });
     this.poster = new DiscordPoster(this.client.rest, env.state, config.maxMessageParts);
-    this.replyPolicy = defaultReplyPolicy(env.clock, options.replyPolicy);
+    this.replyPolicy = defaultReplyPolicy(env.clock, { signal: this.stopping.signal, ...options.replyPolicy });
     this.responder = new InteractionResponder({
       rest: this.client.rest,
       poster: this.poster,
@@ -113,7 +115,7 @@ export class DiscordAdapter implements ChatAdapter {
     this.client.on(Events.Error, (error) => env.logger.error({ err: error }, "discord: client error"));
     this.client.on(Events.ShardResume, (shardId, replayed) => env.logger.info({ shardId, replayed }, "discord: gateway resumed"));
     this.client.on(Events.ShardReconnecting, (shardId) => {
-      if (!this.stopping) env.logger.warn({ shardId }, "discord: gateway reconnecting");
+      if (!this.isStopping) env.logger.warn({ shardId }, "discord: gateway reconnecting");
     });
   }
 
@@ -130,7 +132,8 @@ export class DiscordAdapter implements ChatAdapter {
 
   /** Finishes pending inbound work (at most 10 s), then disconnects. */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.isStopping = true;
+    this.stopping.abort();
     await Promise.race([Promise.allSettled([...this.pending]), sleep(10_000)]);
     await this.client.destroy();
   }

@@ -90,10 +90,12 @@ export class MatrixAdapter implements ChatAdapter {
   /** Events of one conversation are handled and answered one at a time, in timeline order. */
   private readonly conversations = createConversationQueue();
   private readonly replyPolicy: ReplyPolicy;
+  /** Aborted by stop(): replies waiting out a rate limit give up instead of holding the shutdown. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: MatrixAdapterOptions) {
     this.logger = options.env.logger.child({ platform: "matrix" });
-    this.replyPolicy = defaultReplyPolicy(options.env.clock, { routeWindowMs: options.config.replyWindowMs, ...options.replyPolicy });
+    this.replyPolicy = defaultReplyPolicy(options.env.clock, { routeWindowMs: options.config.replyWindowMs, signal: this.stopping.signal, ...options.replyPolicy });
   }
 
   /** The bot's Matrix user id (after start). */
@@ -141,6 +143,7 @@ export class MatrixAdapter implements ChatAdapter {
   async stop(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    this.stopping.abort();
     client.stop();
     await this.pending.drain();
     await client.halt();

@@ -96,6 +96,8 @@ export class SlackChatAdapter implements SlackAdapter {
   private readonly pending = new Set<Promise<void>>();
   private readonly conversations = createConversationQueue();
   private readonly replyPolicy: ReplyPolicy;
+  /** Aborted by stop(): replies waiting out a rate limit give up instead of holding the shutdown. */
+  private readonly stopping = new AbortController();
   private handler: InboundHandler | undefined;
   private port: number | undefined;
 
@@ -110,7 +112,7 @@ export class SlackChatAdapter implements SlackAdapter {
       env.state,
       config.maxMessagesPerSend,
     );
-    this.replyPolicy = defaultReplyPolicy(env.clock, options.replyPolicy);
+    this.replyPolicy = defaultReplyPolicy(env.clock, { signal: this.stopping.signal, ...options.replyPolicy });
     this.registerListeners();
   }
 
@@ -137,6 +139,7 @@ export class SlackChatAdapter implements SlackAdapter {
   }
 
   async stop(): Promise<void> {
+    this.stopping.abort();
     await this.app.stop();
     await this.whenIdle();
   }

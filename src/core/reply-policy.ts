@@ -31,8 +31,8 @@ export interface ReplyRoutes {
 export interface ReplyTiming {
   /** Now, in milliseconds (any fixed origin). */
   nowMs(): number;
-  /** Resolves after `ms` milliseconds. */
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms` milliseconds, or as soon as `signal` is aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** The policy's knobs. */
@@ -44,6 +44,8 @@ export interface ReplyPolicy {
   firstBackoffMs: number;
   /** Longest wait after a transient failure that came without a wait, in milliseconds. */
   maxBackoffMs: number;
+  /** Aborted when the adapter stops: no more waiting; what fails from then on is given up. */
+  signal?: AbortSignal;
 }
 
 /** How a reply went: shown by one route after some attempts, or not shown at all (the last failure says why). */
@@ -58,7 +60,17 @@ export type ReplyAttemptObserver = (report: { route: ReplyRouteName; attempt: nu
 export function replyTimingOn(clock: Clock): ReplyTiming {
   return {
     nowMs: () => clock.now().getTime(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms, signal) =>
+      new Promise((resolve) => {
+        if (signal?.aborted) return resolve();
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener("abort", done, { once: true });
+      }),
   };
 }
 
@@ -87,7 +99,7 @@ export function replyRoutePlan(reply: Reply, event: Pick<InboundEvent, "type" | 
 /**
  * Delivers the core's reply to an inbound event: each route in the plan is retried on rate limits (the platform's
  * wait) and transient failures (growing backoff) while it is usable, then the next route is tried; the direct message
- * to the asker comes last. Failures of the routes are answers (the outcome); anything else a route throws is a fault
+ * to the asker comes last. Once the policy's signal is aborted (the adapter stops), nothing more is waited for. Failures of the routes are answers (the outcome); anything else a route throws is a fault
  * and is thrown on.
  */
 export async function deliverReply(
@@ -127,12 +139,16 @@ export async function deliverReply(
         }
         const waitMs = error.retryAfterMs ?? backoffMs;
         if (error.retryAfterMs === undefined) backoffMs = Math.min(policy.maxBackoffMs, backoffMs * 2);
+        if (policy.signal?.aborted) {
+          observe({ route: name, attempt, error, next: "give up" });
+          return { delivered: false, attempts, error };
+        }
         if (policy.timing.nowMs() + waitMs >= untilMs) {
           observe({ route: name, attempt, error, next: isLast ? "give up" : "fall back", waitMs });
           break;
         }
         observe({ route: name, attempt, error, next: "retry", waitMs });
-        await policy.timing.sleep(waitMs);
+        await policy.timing.sleep(waitMs, policy.signal);
       }
     }
   }

@@ -139,6 +139,20 @@ describe("reply policy", () => {
     expect(shown).toEqual(["in-place: the answer"]);
   });
 
+  it("waits no more once the adapter stops", async () => {
+    const clock = fakeTiming();
+    const stopping = new AbortController();
+    const inPlace = route("in-place", [rateLimited(1000), rateLimited(1000)]);
+    const timing = { nowMs: clock.timing.nowMs, sleep: async (ms: number) => {
+      await clock.timing.sleep(ms);
+      stopping.abort();
+    } };
+    const outcome = await deliverReply(reply("in-place"), command, { inPlace, direct: route("direct") }, policy(timing, { signal: stopping.signal }));
+    expect(outcome.delivered).toBe(false);
+    expect(inPlace.calls).toBe(2);
+    expect(clock.waits).toEqual([1000]);
+  });
+
   it("throws what is not a DeliveryError: a fault, not an answer", async () => {
     const clock = fakeTiming();
     const broken: ReplyRoute = {
