@@ -28,7 +28,7 @@ const { store } = database;
 /** A chat platform that accepts everything (the benchmark measures queuing, not delivery). */
 const platform: ChatAdapter = {
   platform: "console",
-  capabilities: { threads: true, ephemeral: true, buttons: false, forms: false, nativeCommands: false, directMessages: true, maxTextChars: 1_000_000, userIdIsHandle: true },
+  capabilities: { ephemeral: true, directMessages: true, userIdIsHandle: true },
   start: async () => undefined,
   stop: async () => undefined,
   send: async () => ({ messageId: newId() }),

@@ -148,7 +148,7 @@ instrumentPostgres();
 /** A chat platform that accepts everything (the benchmark counts the core's statements, not delivery). */
 const platform: ChatAdapter = {
   platform: "console",
-  capabilities: { threads: true, ephemeral: true, buttons: false, forms: false, nativeCommands: false, directMessages: true, maxTextChars: 1_000_000, userIdIsHandle: true },
+  capabilities: { ephemeral: true, directMessages: true, userIdIsHandle: true },
   start: async () => undefined,
   stop: async () => undefined,
   send: async () => ({ messageId: newId() }),

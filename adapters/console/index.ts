@@ -1,20 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { createInterface, type Interface } from "node:readline";
+import { z } from "zod";
 import type {
   AdapterCapabilities,
   ChatAdapter,
   ChannelAddress,
   Destination,
+  InboundEvent,
   InboundHandler,
   OpenThreadRequest,
   PlatformIdentity,
   PostedMessage,
-  Reply,
   SendOptions,
   ThreadAddress,
 } from "../../src/core/adapter.js";
 import type { CommandCatalog } from "../../src/core/catalog.js";
+import { systemClock } from "../../src/core/clock.js";
 import type { OutboundMessage } from "../../src/core/message.js";
+import { conversationKey, createConversationQueue } from "../../src/core/ordering.js";
+import type { AdapterStateStore } from "../../src/core/platform.js";
+import { defaultReplyPolicy, deliverReply } from "../../src/core/reply-policy.js";
 import { prefixLines, renderForConsole } from "./render.js";
 
 /** Options of the console adapter. */
@@ -29,38 +34,46 @@ export interface ConsoleAdapterOptions {
   afterLine?: () => Promise<void>;
   /** The commands, for Tab completion at a terminal. */
   catalog?: CommandCatalog;
+  /** Where the threads opened here are remembered across sessions; without it, only for this session. */
+  state?: AdapterStateStore;
 }
 
 /** The console's channel where the console's own replies and unthreaded posts appear. */
 export const CONSOLE_CHANNEL: ChannelAddress = { platform: "console", workspace: "", channelId: "console" };
 
+/** State-store key of the threads opened in the console. */
+export const CONSOLE_THREADS_KEY = "console.threads";
+
 const PREFIX_PATTERN = /^([a-z0-9][a-z0-9._-]{1,63}):\s+(.*)$/i;
 const THREAD_PATTERN = /^\[([^\]]+)\]\s*(.*)$/;
 
+const savedThreadsSchema = z.array(z.object({ workspace: z.string(), channelId: z.string(), threadId: z.string().min(1) }));
+
+/** What a typed "[label]" names: one thread, or the answer to print instead. */
+export type ThreadResolution = { thread: ThreadAddress } | { answer: string };
+
 /**
- * A chat platform in the terminal. Lines are commands ("/contacts find acme") or thread messages ("[N-2026-0001] text"),
- * optionally prefixed with "handle: " to act as that directory contact. Threads print as "[title] text".
+ * A chat platform in the terminal. Lines are commands ("/contacts find acme") or thread messages
+ * ("[N-2026-0001 @ acme-hosting] text", or "[N-2026-0001] text" when that case has one thread here), optionally
+ * prefixed with "handle: " to act as that directory contact. Threads are labelled by their title and print as
+ * "[label] text"; the label is the thread's id.
  */
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = "console" as const;
   readonly capabilities: AdapterCapabilities = {
-    threads: true,
     ephemeral: true,
-    buttons: false,
-    forms: false,
-    nativeCommands: false,
     directMessages: true,
-    maxTextChars: 1_000_000,
     userIdIsHandle: true,
   };
 
   private readline: Interface | undefined;
-  private readonly threadTitles = new Map<string, string>();
-  /** The channel each thread was opened in, so that what is written there arrives where Liaison opened it. */
-  private readonly threadChannels = new Map<string, ChannelAddress>();
+  /** Threads opened here, by label (their title, which is also their thread id). */
+  private readonly threads = new Map<string, ThreadAddress>();
+  private readonly conversations = createConversationQueue();
+  private readonly replyPolicy = defaultReplyPolicy(systemClock);
   private finishedResolve: ((linesHandled: number) => void) | undefined;
   private finishedReject: ((error: Error) => void) | undefined;
-  /** Resolves at the end of scripted input once every line has been handled (with the number of lines). */
+  /** Resolves at the end of input once every line has been handled (with the number of lines handled or answered). */
   readonly finished: Promise<number>;
 
   constructor(private readonly options: ConsoleAdapterOptions) {
@@ -71,9 +84,13 @@ export class ConsoleAdapter implements ChatAdapter {
     this.finished.catch(() => undefined);
   }
 
-  /** Reads lines until the input ends. */
+  /**
+   * Reads lines until the input ends. Scripted input runs line by line (each line's consequences are shown before
+   * the next); at a terminal, lines of different conversations run side by side, each conversation in order.
+   */
   async start(handler: InboundHandler): Promise<void> {
     const { input, output, interactive } = this.options;
+    await this.loadThreads();
     const readline = createInterface({
       input,
       ...(interactive ? { output, terminal: true, historySize: 500, completer: (line: string) => this.complete(line) } : { terminal: false }),
@@ -88,15 +105,25 @@ export class ConsoleAdapter implements ChatAdapter {
     }
     let handled = 0;
     let chain = Promise.resolve();
+    const count = (counted: boolean) => {
+      handled += counted ? 1 : 0;
+    };
     readline.on("line", (line) => {
+      if (interactive) {
+        // Read (and its thread resolved) now, as the person saw the threads when typing; run in its conversation.
+        const run = this.handleLine(handler, line).then(count);
+        chain = chain.then(() => run.then(() => readline.prompt()));
+        return;
+      }
       chain = chain.then(async () => {
-        handled += (await this.handleLine(handler, line)) ? 1 : 0;
-        if (!interactive) await this.options.afterLine?.();
-        if (interactive) readline.prompt();
+        count(await this.handleLine(handler, line));
+        await this.options.afterLine?.();
       });
     });
     readline.on("close", () => {
-      void chain.then(() => this.finishedResolve?.(handled), (error: unknown) => this.finishedReject?.(error as Error));
+      void chain
+        .then(() => this.conversations.idle())
+        .then(() => this.finishedResolve?.(handled), (error: unknown) => this.finishedReject?.(error as Error));
     });
   }
 
@@ -105,6 +132,7 @@ export class ConsoleAdapter implements ChatAdapter {
     this.readline?.close();
   }
 
+  /** Handles one line; true when it was handed to the core or answered here. */
   private async handleLine(handler: InboundHandler, rawLine: string): Promise<boolean> {
     const line = rawLine.trim();
     if (line === "" || line.startsWith("#")) return false;
@@ -117,18 +145,58 @@ export class ConsoleAdapter implements ChatAdapter {
     const body = prefixed?.[2] ?? line;
     const identity: PlatformIdentity = { platform: "console", workspace: "", userId: handle, displayName: handle };
     const eventId = randomUUID();
+    const answerPrefix = prefixed ? `${handle}> ` : "";
     const thread = THREAD_PATTERN.exec(body);
-    let reply: Reply | undefined;
+    let event: InboundEvent;
     if (thread) {
-      const threadId = this.resolveThread(thread[1] ?? "");
-      this.print(prefixLines(`[${this.threadTitles.get(threadId) ?? threadId}] `, `${handle}: ${thread[2] ?? ""}`));
-      reply = await handler({ type: "message", eventId, identity, text: thread[2] ?? "", where: { ...(this.threadChannels.get(threadId) ?? CONSOLE_CHANNEL), threadId, isDirect: false } });
+      const resolved = this.resolveThread(thread[1] ?? "");
+      if ("answer" in resolved) {
+        this.printAnswer(answerPrefix, { text: resolved.answer, tone: "error" });
+        return true;
+      }
+      const address = resolved.thread;
+      const text = thread[2] ?? "";
+      this.print(prefixLines(`[${address.threadId}] `, `${handle}: ${text}`));
+      event = { type: "message", eventId, identity, text, where: { platform: "console", workspace: address.workspace, channelId: address.channelId, threadId: address.threadId, isDirect: false } };
     } else {
       const text = body.startsWith("/") || body.startsWith("!") ? body : `/${body}`;
-      reply = await handler({ type: "command", eventId, identity, text, where: { ...CONSOLE_CHANNEL, isDirect: false } });
+      event = { type: "command", eventId, identity, text, where: { ...CONSOLE_CHANNEL, isDirect: false } };
     }
-    if (reply) this.print(this.options.interactive ? renderForConsole(reply.message) : prefixLines(prefixed ? `${handle}> ` : "", renderForConsole(reply.message)));
+    await this.conversations.run(conversationKey(event.where), async () => {
+      const reply = await handler(event);
+      if (!reply) return;
+      // Printing cannot fail; the shared policy still decides where the answer goes (a thread message's refusal
+      // goes to its writer alone, never into the thread).
+      await deliverReply(reply, event, {
+        inPlace: { send: async (message) => this.printAnswer(answerPrefix, message) },
+        ephemeral: { send: async (message) => this.printAnswer(answerPrefix, message) },
+        direct: { send: async (message) => this.print(prefixLines(`[DM → ${handle}] `, renderForConsole(message))) },
+      }, this.replyPolicy);
+    });
     return true;
+  }
+
+  /** Prints the answer to a line: bare at a terminal, after "handle> " in a script when the line named its handle. */
+  private printAnswer(prefix: string, message: OutboundMessage): void {
+    this.print(this.options.interactive ? renderForConsole(message) : prefixLines(prefix, renderForConsole(message)));
+  }
+
+  /**
+   * The thread a typed label names: a full label ("N-2026-0001 @ acme-hosting"), or a case reference when exactly
+   * one thread of that case is open here. Otherwise the answer says which labels there are.
+   */
+  resolveThread(typed: string): ThreadResolution {
+    const wanted = typed.trim().toLowerCase();
+    const labels = [...this.threads.keys()];
+    const exact = labels.find((label) => label.toLowerCase() === wanted);
+    if (exact !== undefined) return { thread: this.threads.get(exact) as ThreadAddress };
+    const ofCase = labels.filter((label) => label.toLowerCase().startsWith(`${wanted} @ `));
+    const [only] = ofCase;
+    if (ofCase.length === 1 && only !== undefined) return { thread: this.threads.get(only) as ThreadAddress };
+    const list = (names: string[]) => names.map((label) => `[${label}]`).join(", ");
+    if (ofCase.length > 1) return { answer: `✗ [${typed}] has ${ofCase.length} threads here: ${list(ofCase)}. Write in one of them, e.g. [${only ?? ""}] your text` };
+    if (labels.length === 0) return { answer: `✗ No thread [${typed}] here: no case thread is open in this console yet.` };
+    return { answer: `✗ No thread [${typed}] here. Open threads: ${list(labels)}` };
   }
 
   /**
@@ -140,7 +208,7 @@ export class ConsoleAdapter implements ChatAdapter {
     const body = line.slice(prefix.length);
     let options: string[];
     if (body.startsWith("[")) {
-      options = [...this.threadTitles.values()].map((title) => `[${title}] `);
+      options = [...this.threads.keys()].map((label) => `[${label}] `);
     } else {
       // Commands complete in the form being typed: "/case", "!case" or "case".
       const sigil = body.startsWith("/") || body.startsWith("!") ? body.charAt(0) : "";
@@ -150,34 +218,50 @@ export class ConsoleAdapter implements ChatAdapter {
     return [hits, line];
   }
 
-  /** A thread named by its full title, or by its case reference when one thread shown here has it. */
-  private resolveThread(name: string): string {
-    if (this.threadTitles.has(name)) return name;
-    for (const [threadId, title] of this.threadTitles) if (title === name) return threadId;
-    const byReference = [...this.threadTitles].filter(([, title]) => title.toUpperCase().startsWith(`${name.toUpperCase()} @ `));
-    return byReference.length === 1 && byReference[0] ? byReference[0][0] : name;
-  }
-
-  /** Prints a post; case threads are shown as "[title] text". */
+  /** Prints a post; case threads are shown as "[label] text". */
   async send(destination: Extract<Destination, { kind: "channel" | "thread" }>, message: OutboundMessage, _options: SendOptions): Promise<PostedMessage> {
-    const label = destination.kind === "thread" ? (this.threadTitles.get(destination.threadId) ?? destination.threadId) : `#${destination.channelId}`;
+    const label = destination.kind === "thread" ? destination.threadId : `#${destination.channelId}`;
     this.print(prefixLines(`[${label}] `, renderForConsole(message)));
     return { messageId: randomUUID() };
   }
 
-  /** Prints the card; the thread is known by its title from then on. */
+  /** Prints the card; the thread is labelled, and known, by its title from then on (remembered in the state store). */
   async openThread(request: OpenThreadRequest, _options: SendOptions): Promise<ThreadAddress> {
-    const threadId = request.title;
-    this.threadTitles.set(threadId, request.title);
-    this.threadChannels.set(threadId, request.channel);
+    const address: ThreadAddress = { platform: "console", workspace: request.channel.workspace, channelId: request.channel.channelId, threadId: request.title };
+    this.threads.set(request.title, address);
+    await this.saveThreads();
     this.print(prefixLines(`[${request.title}] `, renderForConsole(request.root)));
-    return { ...request.channel, threadId };
+    return address;
   }
 
   /** Prints a direct message as "[DM → handle] text". */
   async sendDirect(to: PlatformIdentity, message: OutboundMessage, _options: SendOptions): Promise<PostedMessage> {
     this.print(prefixLines(`[DM → ${to.userId}] `, renderForConsole(message)));
     return { messageId: randomUUID() };
+  }
+
+  /** Reads the threads opened in earlier sessions (those of this session win). */
+  private async loadThreads(): Promise<void> {
+    const raw = await this.options.state?.get(CONSOLE_THREADS_KEY);
+    if (raw === undefined) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    const saved = savedThreadsSchema.safeParse(parsed);
+    if (!saved.success) return;
+    for (const thread of saved.data) {
+      if (!this.threads.has(thread.threadId)) this.threads.set(thread.threadId, { platform: "console", ...thread });
+    }
+  }
+
+  private async saveThreads(): Promise<void> {
+    const state = this.options.state;
+    if (!state) return;
+    const saved = [...this.threads.values()].map(({ workspace, channelId, threadId }) => ({ workspace, channelId, threadId }));
+    await state.set(CONSOLE_THREADS_KEY, JSON.stringify(saved));
   }
 
   private print(text: string): void {

@@ -6,22 +6,25 @@ import type {
   AdapterCapabilities,
   ChatAdapter,
   Destination,
+  InboundEvent,
   InboundHandler,
   OpenThreadRequest,
   PlatformIdentity,
   PostedMessage,
+  Reply,
   SendOptions,
   ThreadAddress,
 } from "../../src/core/adapter.js";
 import type { OutboundMessage } from "../../src/core/message.js";
+import { conversationKey, createConversationQueue, type ConversationTurn } from "../../src/core/ordering.js";
 import type { AdapterEnvironment } from "../../src/core/platform.js";
+import { defaultReplyPolicy, deliverReply, type ReplyPolicy } from "../../src/core/reply-policy.js";
 import { CommandResolver, discordCommands, sameCommands } from "./commands.js";
 import type { DiscordConfig } from "./config.js";
 import { rateLimitWaitMs } from "./errors.js";
 import { identityOf, interactionSchema, isHumanMessage, messageCreateSchema } from "./inbound.js";
 import type { MessageCreatePayload } from "./inbound.js";
 import { InteractionResponder } from "./interactions.js";
-import { DISCORD_LIMITS } from "./limits.js";
 import { DiscordPoster } from "./outbound.js";
 
 export { discordCommands } from "./commands.js";
@@ -35,6 +38,8 @@ export interface DiscordAdapterOptions {
   apiBaseUrl?: string;
   /** How long start() waits for the gateway to become ready. */
   readyTimeoutMs?: number;
+  /** Changes to the reply policy (tests make its waits short). */
+  replyPolicy?: Partial<ReplyPolicy>;
 }
 
 /** Gateway intents Liaison needs: guilds (channels, threads), guild and DM messages, and message content for threads. */
@@ -57,13 +62,8 @@ function threadKey(threadId: string): string {
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = "discord" as const;
   readonly capabilities: AdapterCapabilities = {
-    threads: true,
     ephemeral: true,
-    buttons: true,
-    forms: true,
-    nativeCommands: true,
     directMessages: true,
-    maxTextChars: DISCORD_LIMITS.contentChars,
     userIdIsHandle: false,
   };
 
@@ -73,10 +73,14 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly responder: InteractionResponder;
   private handler: InboundHandler | undefined;
   private readonly pending = new Set<Promise<void>>();
-  private readonly channelQueues = new Map<string, Promise<void>>();
+  /** Inbound events one at a time per conversation (a thread is a channel of its own on Discord). */
+  private readonly conversations = createConversationQueue();
+  private readonly replyPolicy: ReplyPolicy;
+  /** Aborted by stop(): replies waiting out a rate limit give up instead of holding the shutdown. */
+  private readonly stopping = new AbortController();
   private applicationId: string | undefined;
   private botUserId: string | undefined;
-  private stopping = false;
+  private isStopping = false;
   /** Gateway dispatches seen (handled or ignored), for tests that wait for the adapter to catch up. */
   dispatchesSeen = 0;
 
@@ -95,6 +99,7 @@ export class DiscordAdapter implements ChatAdapter {
       makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
     });
     this.poster = new DiscordPoster(this.client.rest, env.state, config.maxMessageParts);
+    this.replyPolicy = defaultReplyPolicy(env.clock, { signal: this.stopping.signal, ...options.replyPolicy });
     this.responder = new InteractionResponder({
       rest: this.client.rest,
       poster: this.poster,
@@ -104,12 +109,13 @@ export class DiscordAdapter implements ChatAdapter {
       resolver: new CommandResolver(env.catalog),
       applicationId: () => this.applicationId ?? "",
       deferAfterMs: config.deferAfterMs,
+      replyPolicy: this.replyPolicy,
     });
     this.client.on(Events.Raw, (packet: unknown) => this.onDispatch(packet));
     this.client.on(Events.Error, (error) => env.logger.error({ err: error }, "discord: client error"));
     this.client.on(Events.ShardResume, (shardId, replayed) => env.logger.info({ shardId, replayed }, "discord: gateway resumed"));
     this.client.on(Events.ShardReconnecting, (shardId) => {
-      if (!this.stopping) env.logger.warn({ shardId }, "discord: gateway reconnecting");
+      if (!this.isStopping) env.logger.warn({ shardId }, "discord: gateway reconnecting");
     });
   }
 
@@ -126,7 +132,8 @@ export class DiscordAdapter implements ChatAdapter {
 
   /** Finishes pending inbound work (at most 10 s), then disconnects. */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.isStopping = true;
+    this.stopping.abort();
     await Promise.race([Promise.allSettled([...this.pending]), sleep(10_000)]);
     await this.client.destroy();
   }
@@ -191,29 +198,35 @@ export class DiscordAdapter implements ChatAdapter {
     const dispatch = packet as { t?: unknown; d?: unknown } | null;
     if (!dispatch || (dispatch.t !== "INTERACTION_CREATE" && dispatch.t !== "MESSAGE_CREATE")) return;
     const type = dispatch.t;
-    // Messages are handed over in order per channel (a thread's conversation); interactions run at once.
-    const channelId = type === "MESSAGE_CREATE" ? (dispatch.d as { channel_id?: unknown } | null)?.channel_id : undefined;
-    const key = typeof channelId === "string" ? channelId : undefined;
-    const before = key === undefined ? undefined : this.channelQueues.get(key);
-    const work: Promise<void> = (before ?? Promise.resolve())
-      .then(() => this.route(type, dispatch.d))
+    this.dispatchesSeen += 1;
+    // Every event takes its turn in its conversation now, in gateway order: the innermost channel (a thread is a
+    // channel) names the conversation for messages and interactions alike.
+    const data = (dispatch.d ?? {}) as { channel_id?: unknown; channel?: { id?: unknown } | null; guild_id?: unknown };
+    const channelId = typeof data.channel_id === "string" ? data.channel_id : typeof data.channel?.id === "string" ? data.channel.id : "";
+    const workspace = typeof data.guild_id === "string" ? data.guild_id : "";
+    let turn: ConversationTurn;
+    try {
+      turn = this.conversations.reserve(conversationKey({ platform: "discord", workspace, channelId }));
+    } catch (error) {
+      this.options.env.logger.error({ err: error, type, channelId }, "discord: inbound event refused: its conversation has too much waiting");
+      return;
+    }
+    const work: Promise<void> = this.route(type, dispatch.d, turn)
       .catch((error: unknown) => this.options.env.logger.error({ err: error, type }, "discord: inbound event failed"))
       .finally(() => {
+        turn.skip();
         this.pending.delete(work);
-        if (key !== undefined && this.channelQueues.get(key) === work) this.channelQueues.delete(key);
       });
-    if (key !== undefined) this.channelQueues.set(key, work);
     this.pending.add(work);
-    this.dispatchesSeen += 1;
   }
 
-  /** Sends a validated dispatch to the right flow. */
-  private async route(type: "INTERACTION_CREATE" | "MESSAGE_CREATE", data: unknown): Promise<void> {
+  /** Sends a validated dispatch to the right flow, which runs the core in `turn`. */
+  private async route(type: "INTERACTION_CREATE" | "MESSAGE_CREATE", data: unknown, turn: ConversationTurn): Promise<void> {
     const handler = this.handler;
     if (!handler) return;
     if (type === "INTERACTION_CREATE") {
       const parsed = interactionSchema.safeParse(data);
-      if (parsed.success) await this.responder.handle(parsed.data, handler);
+      if (parsed.success) await this.responder.handle(parsed.data, handler, turn);
       return;
     }
     const parsed = messageCreateSchema.safeParse(data);
@@ -222,7 +235,7 @@ export class DiscordAdapter implements ChatAdapter {
       return;
     }
     if (!isHumanMessage(parsed.data, this.botUserId)) return;
-    await this.onMessage(parsed.data, handler);
+    await turn.run(() => this.onMessage(parsed.data, handler));
   }
 
   /** A person's message: in a thread, to the core as a thread message; in a DM, as a command when it starts with "/". */
@@ -233,14 +246,41 @@ export class DiscordAdapter implements ChatAdapter {
       const text = message.content.trim();
       if (!text.startsWith("/")) return;
       const where = { platform: "discord" as const, workspace: "", channelId: message.channel_id, isDirect: true };
-      const reply = await handler({ type: "command", eventId: message.id, identity, where, text });
-      if (reply) await this.poster.post(message.channel_id, reply.message, `dm-reply:${message.id}`);
+      const event: InboundEvent = { type: "command", eventId: message.id, identity, where, text };
+      const reply = await handler(event);
+      if (reply) await this.deliverMessageReply(reply, event, message.channel_id, message.id);
       return;
     }
     const parentId = await this.threadParent(message.channel_id);
     if (parentId === undefined) return;
     const where = { platform: "discord" as const, workspace: message.guild_id, channelId: parentId, threadId: message.channel_id, isDirect: false };
-    await handler({ type: "message", eventId: message.id, identity, where, text: message.content });
+    const event: InboundEvent = { type: "message", eventId: message.id, identity, where, text: message.content };
+    const reply = await handler(event);
+    if (reply) await this.deliverMessageReply(reply, event, message.channel_id, message.id);
+  }
+
+  /**
+   * Delivers the reply to a message (no interaction, so nothing ephemeral) through the shared reply policy: in its
+   * channel when public or in a DM, else (a refused thread message) to its writer by DM.
+   */
+  private async deliverMessageReply(reply: Reply, event: InboundEvent, channelId: string, messageId: string): Promise<void> {
+    const logger = this.options.env.logger;
+    const outcome = await deliverReply(
+      reply,
+      event,
+      {
+        inPlace: { send: async (message) => void (await this.poster.post(channelId, message, `message-reply:${messageId}`)) },
+        direct: {
+          send: async (message) => {
+            const dm = await this.poster.dmChannel(event.identity.userId);
+            await this.poster.post(dm, message, `message-reply-dm:${messageId}`);
+          },
+        },
+      },
+      this.replyPolicy,
+      (report) => logger.info({ messageId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error.message }, "discord: reply attempt failed"),
+    );
+    if (!outcome.delivered) logger.warn({ messageId, attempts: outcome.attempts, err: outcome.error.message }, "discord: could not deliver a reply");
   }
 
   /** The parent channel of a thread: threads Liaison opened are in the state store, others in discord.js's cache. */

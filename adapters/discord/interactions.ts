@@ -1,14 +1,16 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { REST } from "discord.js";
-import { RateLimitError, Routes } from "discord.js";
+import { Routes } from "discord.js";
 import type { Logger } from "pino";
 import type { InboundEvent, InboundHandler, Reply } from "../../src/core/adapter.js";
 import { DeliveryError } from "../../src/core/adapter.js";
 import type { Clock } from "../../src/core/clock.js";
+import type { OutboundMessage } from "../../src/core/message.js";
+import type { ConversationTurn } from "../../src/core/ordering.js";
 import type { AdapterStateStore } from "../../src/core/platform.js";
+import { deliverReply, type ReplyPolicy, type ReplyRoute, type ReplyRoutes } from "../../src/core/reply-policy.js";
 import type { CommandResolver } from "./commands.js";
 import { buildModal, decodeButton, decodeModal, modalValues } from "./components.js";
-import { ALREADY_ACKNOWLEDGED, discordCode, INVALID_WEBHOOK_TOKEN, rateLimitWaitMs, UNKNOWN_INTERACTION } from "./errors.js";
+import { ALREADY_ACKNOWLEDGED, discordCode, INVALID_WEBHOOK_TOKEN, toDeliveryError, UNKNOWN_INTERACTION } from "./errors.js";
 import type { InteractionPayload } from "./inbound.js";
 import { identityOf, interactionLocation } from "./inbound.js";
 import { EPHEMERAL_FLAG, INTERACTION_TOKEN_LIFETIME_MS, INTERACTION_TOKEN_MARGIN_MS } from "./limits.js";
@@ -38,6 +40,7 @@ export interface ResponderDeps {
   resolver: CommandResolver;
   applicationId: () => string;
   deferAfterMs: number;
+  replyPolicy: ReplyPolicy;
 }
 
 /** One interaction being answered: its token's lifetime and whether it was answered. */
@@ -51,10 +54,14 @@ class InteractionSession {
     private readonly receivedAtMs: number,
   ) {}
 
+  /** Until when follow-ups and edits with the token are tried, on the clock, in milliseconds. */
+  get tokenUsableUntilMs(): number {
+    return this.receivedAtMs + INTERACTION_TOKEN_LIFETIME_MS - INTERACTION_TOKEN_MARGIN_MS;
+  }
+
   /** True while follow-ups and edits with the token are still possible. */
   tokenAlive(): boolean {
-    const ageMs = this.deps.clock.now().getTime() - this.receivedAtMs;
-    return !this.tokenDead && ageMs < INTERACTION_TOKEN_LIFETIME_MS - INTERACTION_TOKEN_MARGIN_MS;
+    return !this.tokenDead && this.deps.clock.now().getTime() < this.tokenUsableUntilMs;
   }
 
   /** Sends the one interaction response; resolves false when Discord refused it (too late, or already answered). */
@@ -95,20 +102,20 @@ class InteractionSession {
     return this.withToken(() => this.deps.rest.post(route, { body, auth: false, query: new URLSearchParams({ wait: "true" }) }));
   }
 
-  /** Runs a token call, waiting out short rate limits while the token lives; marks the token dead when Discord says so. */
+  /**
+   * Runs a token call, as a DeliveryError when it fails (the reply policy retries rate limits); marks the token dead
+   * when Discord says so, which makes the failure permanent.
+   */
   private async withToken<T>(call: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await call();
-      } catch (error) {
-        const code = discordCode(error);
-        if (code !== undefined && DEAD_TOKEN_CODES.has(code)) this.tokenDead = true;
-        if (error instanceof RateLimitError && attempt < 3 && this.tokenAlive()) {
-          await sleep(rateLimitWaitMs(error));
-          continue;
-        }
-        throw error;
-      }
+    if (!this.tokenAlive()) throw new DeliveryError(`interaction ${this.interaction.id}: the token can no longer be used`, { permanent: true });
+    try {
+      return await call();
+    } catch (error) {
+      const code = discordCode(error);
+      if (code !== undefined && DEAD_TOKEN_CODES.has(code)) this.tokenDead = true;
+      const failure = toDeliveryError(error, `interaction ${this.interaction.id}`);
+      if (this.tokenDead && !failure.permanent) throw new DeliveryError(failure.message, { permanent: true, cause: error });
+      throw failure;
     }
   }
 }
@@ -130,163 +137,226 @@ export class InteractionResponder {
     return true;
   }
 
-  /** Handles one validated interaction. */
-  async handle(interaction: InteractionPayload, handler: InboundHandler): Promise<void> {
-    if (!this.firstTime(interaction.id)) {
-      this.deps.logger.debug({ interactionId: interaction.id }, "discord: interaction seen before, not answered again");
-      return;
-    }
-    const session = new InteractionSession(interaction, this.deps, this.deps.clock.now().getTime());
-    const identity = identityOf(interaction);
-    if (!identity) return;
-    const base = { eventId: interaction.id, identity, where: interactionLocation(interaction) };
-    if (interaction.type === 2) {
-      const text = this.deps.resolver.toText(interaction.data.name, interaction.data.options);
-      await this.replyFlow(session, { ...base, type: "command", text }, handler);
-    } else if (interaction.type === 3) {
-      await this.buttonFlow(session, interaction, base, handler);
-    } else {
-      const action = await decodeModal(interaction.data.custom_id, this.deps.state);
-      if (!action) {
-        await session.respond({ type: REPLY, data: noteBody("This form has expired; press the button again.", EPHEMERAL_FLAG) });
+  /**
+   * Handles one validated interaction: answers Discord at once (deferral, modal, or a quick reply), and runs the core
+   * and the reply in `turn`, the interaction's place in its conversation.
+   */
+  async handle(interaction: InteractionPayload, handler: InboundHandler, turn: ConversationTurn): Promise<void> {
+    try {
+      if (!this.firstTime(interaction.id)) {
+        this.deps.logger.debug({ interactionId: interaction.id }, "discord: interaction seen before, not answered again");
         return;
       }
-      const values = modalValues(interaction.data.components, action);
-      await this.replyFlow(session, { ...base, type: "action", command: action.command, values }, handler);
+      const session = new InteractionSession(interaction, this.deps, this.deps.clock.now().getTime());
+      const identity = identityOf(interaction);
+      if (!identity) return;
+      const base = { eventId: interaction.id, identity, where: interactionLocation(interaction) };
+      if (interaction.type === 2) {
+        const text = this.deps.resolver.toText(interaction.data.name, interaction.data.options);
+        await this.replyFlow(session, { ...base, type: "command", text }, handler, turn);
+      } else if (interaction.type === 3) {
+        await this.buttonFlow(session, interaction, base, handler, turn);
+      } else {
+        const action = await decodeModal(interaction.data.custom_id, this.deps.state);
+        if (!action) {
+          turn.skip();
+          await session.respond({ type: REPLY, data: noteBody("This form has expired; press the button again.", EPHEMERAL_FLAG) });
+          return;
+        }
+        const values = modalValues(interaction.data.components, action);
+        await this.replyFlow(session, { ...base, type: "action", command: action.command, values }, handler, turn);
+      }
+    } finally {
+      turn.skip();
     }
   }
 
-  /** Slash commands and modal submits: defer (ephemeral) at once or after deferAfterMs, then edit or follow up. */
-  private async replyFlow(session: InteractionSession, event: InboundEvent, handler: InboundHandler): Promise<void> {
+  /**
+   * Slash commands and modal submits: defer (ephemeral) at once, or after deferAfterMs from arrival when the core has
+   * not answered by then; the core runs in the conversation's turn, then the reply edits or follows up.
+   */
+  private async replyFlow(session: InteractionSession, event: InboundEvent, handler: InboundHandler, turn: ConversationTurn): Promise<void> {
     const { deferAfterMs } = this.deps;
     let deferred: Promise<boolean> | undefined;
-    if (deferAfterMs === 0) deferred = session.respond({ type: DEFERRED_REPLY, data: { flags: EPHEMERAL_FLAG } });
-    const replying = handler(event).then(
-      (reply) => ({ reply }),
-      (error: unknown) => ({ error }),
-    );
-    if (!deferred) {
-      const timer = sleep(deferAfterMs).then(() => undefined);
-      const first = await Promise.race([replying, timer]);
-      if (first !== undefined && "reply" in first && first.reply) {
-        await this.replyDirectly(session, first.reply);
+    let answeredDirectly = false;
+    const defer = (): Promise<boolean> => (deferred ??= session.respond({ type: DEFERRED_REPLY, data: { flags: EPHEMERAL_FLAG } }));
+    let timer: NodeJS.Timeout | undefined;
+    if (deferAfterMs === 0) void defer();
+    else {
+      timer = setTimeout(() => {
+        if (!answeredDirectly) void defer();
+      }, deferAfterMs);
+    }
+    await turn.run(async () => {
+      const outcome = await handler(event).then(
+        (reply) => ({ reply }),
+        (error: unknown) => ({ error }),
+      );
+      clearTimeout(timer);
+      if (!deferred && "reply" in outcome && outcome.reply) {
+        answeredDirectly = true;
+        await this.replyDirectly(session, event, outcome.reply);
         return;
       }
-      deferred = session.respond({ type: DEFERRED_REPLY, data: { flags: EPHEMERAL_FLAG } });
-    }
-    const [ok, outcome] = await Promise.all([deferred, replying]);
-    if (!ok && !session.tokenDead) return; // already answered elsewhere: never answer twice
-    if ("error" in outcome) {
-      this.deps.logger.error({ err: outcome.error, eventId: event.eventId }, "discord: the core failed on an interaction");
-      await this.deliver(session, { message: { text: "Something went wrong; please try again.", tone: "error" }, delivery: "ephemeral" }, "deferred");
-      return;
-    }
-    await this.deliver(session, outcome.reply, "deferred");
+      const ok = await defer();
+      if (!ok && !session.tokenDead) return; // already answered elsewhere: never answer twice
+      if ("error" in outcome) {
+        this.deps.logger.error({ err: outcome.error, eventId: event.eventId }, "discord: the core failed on an interaction");
+        await this.deliver(session, event, { message: { text: "Something went wrong; please try again.", tone: "error" }, delivery: "ephemeral" }, "deferred");
+        return;
+      }
+      await this.deliver(session, event, outcome.reply, "deferred");
+    });
   }
 
   /** A quick core answer: the first response carries it (type 4), with the visibility the core asked for. */
-  private async replyDirectly(session: InteractionSession, reply: Reply): Promise<void> {
+  private async replyDirectly(session: InteractionSession, event: InboundEvent, reply: Reply): Promise<void> {
     if (reply.delivery === "direct") {
-      await this.sendDm(session, reply);
-      await session.respond({ type: REPLY, data: noteBody("I sent you a direct message.", EPHEMERAL_FLAG) });
+      await this.deliver(session, event, reply, "update", async () => {
+        await session.respond({ type: REPLY, data: noteBody("I sent you a direct message.", EPHEMERAL_FLAG) });
+      });
       return;
     }
     const flags = reply.delivery === "ephemeral" ? EPHEMERAL_FLAG : undefined;
     const bodies = (await this.deps.poster.render(reply.message)).map((body) => (flags ? { ...body, flags } : body));
     const [first, ...rest] = bodies;
-    if (!first || !(await session.respond({ type: REPLY, data: first }))) return;
+    if (!first) return;
+    if (!(await session.respond({ type: REPLY, data: first }))) {
+      // Refused because the token is gone, or never acknowledged: the reply policy takes it from here.
+      if (session.tokenDead || !session.acknowledged) await this.deliver(session, event, reply, "update");
+      return;
+    }
     for (const body of rest) await session.followUp(body).catch((error: unknown) => this.warn(session, error));
   }
 
-  /** Buttons: a modal when the action has a form; otherwise acknowledge (deferred update), run, and follow up. */
+  /** Buttons: a modal when the action has a form; otherwise acknowledge (deferred update) at once, run in the turn, and follow up. */
   private async buttonFlow(
     session: InteractionSession,
     interaction: Extract<InteractionPayload, { type: 3 }>,
     base: Pick<InboundEvent, "eventId" | "identity" | "where">,
     handler: InboundHandler,
+    turn: ConversationTurn,
   ): Promise<void> {
     const action = await decodeButton(interaction.data.custom_id, this.deps.state);
     if (!action) {
+      turn.skip();
       await session.respond({ type: REPLY, data: noteBody("This button is no longer valid.", EPHEMERAL_FLAG) });
       return;
     }
     if (action.form && action.form.fields.length > 0) {
+      turn.skip();
       const modal = await buildModal({ ...action, form: action.form }, this.deps.state);
       await session.respond({ type: MODAL, data: modal });
       return;
     }
     const deferred = session.respond({ type: DEFERRED_UPDATE });
-    const outcome = await handler({ ...base, type: "action", command: action.command, values: {} }).then(
-      (reply) => ({ reply }),
-      (error: unknown) => ({ error }),
-    );
-    const ok = await deferred;
-    if (!ok && !session.tokenDead) return;
-    if ("error" in outcome) {
-      this.deps.logger.error({ err: outcome.error, eventId: base.eventId }, "discord: the core failed on a button");
-      await this.deliver(session, { message: { text: "Something went wrong; please try again.", tone: "error" }, delivery: "ephemeral" }, "update");
-      return;
-    }
-    await this.deliver(session, outcome.reply, "update");
+    const event: InboundEvent = { ...base, type: "action", command: action.command, values: {} };
+    await turn.run(async () => {
+      const outcome = await handler(event).then(
+        (reply) => ({ reply }),
+        (error: unknown) => ({ error }),
+      );
+      const ok = await deferred;
+      if (!ok && !session.tokenDead) return;
+      if ("error" in outcome) {
+        this.deps.logger.error({ err: outcome.error, eventId: base.eventId }, "discord: the core failed on a button");
+        await this.deliver(session, event, { message: { text: "Something went wrong; please try again.", tone: "error" }, delivery: "ephemeral" }, "update");
+        return;
+      }
+      await this.deliver(session, event, outcome.reply, "update");
+    });
   }
 
   /**
-   * Delivers the core's reply after the first response: "deferred" edits the ephemeral original; "update" (a button's
-   * deferred update) sends follow-ups. With the token gone (15 minutes, or Discord refused it), in-place replies go to
-   * the channel and private ones to a DM, so nothing private is ever posted in public.
+   * Delivers the core's reply after the first response, through the shared reply policy: "deferred" edits the
+   * ephemeral original; "update" (a button's deferred update) sends follow-ups. Private replies stay private: while
+   * the token lives, ephemerally; then by DM. In-place replies go to the channel once the token is gone.
    */
-  private async deliver(session: InteractionSession, reply: Reply | undefined, mode: "deferred" | "update"): Promise<void> {
+  private async deliver(session: InteractionSession, event: InboundEvent, reply: Reply | undefined, mode: "deferred" | "update", noteDirect?: () => Promise<void>): Promise<void> {
     if (!reply) {
       if (mode === "deferred" && session.tokenAlive()) await session.deleteOriginal().catch((error: unknown) => this.warn(session, error));
       return;
     }
-    if (!session.tokenAlive()) {
-      await this.fallback(session, reply);
-      return;
-    }
-    try {
-      const bodies = await this.deps.poster.render(reply.message);
-      if (reply.delivery === "direct") {
-        await this.sendDm(session, reply);
-        const note = noteBody("I sent you a direct message.", EPHEMERAL_FLAG);
-        await (mode === "deferred" ? session.editOriginal(note) : session.followUp(note));
-      } else if (reply.delivery === "ephemeral") {
-        const [first, ...rest] = bodies;
-        if (first && mode === "deferred") await session.editOriginal(first);
-        else if (first) await session.followUp({ ...first, flags: EPHEMERAL_FLAG });
-        for (const body of rest) await session.followUp({ ...body, flags: EPHEMERAL_FLAG });
-      } else {
-        // The deferred placeholder is ephemeral and the first follow-up would inherit that: resolve it first.
-        if (mode === "deferred") await session.editOriginal(noteBody("Answer posted in the channel."));
-        for (const body of bodies) await session.followUp(body);
-      }
-    } catch (error) {
-      if (!session.tokenDead) throw error;
-      await this.fallback(session, reply);
-    }
+    const outcome = await deliverReply(reply, event, this.routes(session, mode, noteDirect), this.deps.replyPolicy, (report) => {
+      this.deps.logger.info({ interactionId: session.interaction.id, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error.message }, "discord: reply attempt failed");
+    });
+    if (!outcome.delivered) this.deps.logger.warn({ interactionId: session.interaction.id, attempts: outcome.attempts, err: outcome.error.message }, "discord: could not deliver a reply");
+    else if (outcome.fellBack) this.deps.logger.info({ interactionId: session.interaction.id, route: outcome.route }, "discord: reply delivered by a fallback route");
   }
 
-  /** Without a usable token: in-place replies to the channel (or thread), private ones by DM. */
-  private async fallback(session: InteractionSession, reply: Reply): Promise<void> {
+  /** The ways a reply to an interaction can be shown. */
+  private routes(session: InteractionSession, mode: "deferred" | "update", noteDirect?: () => Promise<void>): ReplyRoutes {
     const { interaction } = session;
-    this.deps.logger.info({ interactionId: interaction.id, delivery: reply.delivery }, "discord: interaction token gone, replying outside it");
-    if (reply.delivery === "in-place" && interaction.channel_id) {
-      await this.deps.poster.post(interaction.channel_id, reply.message, `interaction:${interaction.id}`);
-      return;
-    }
-    await this.sendDm(session, reply);
+    const render = (message: OutboundMessage) => this.deps.poster.render(message);
+    const ephemeral: ReplyRoute = {
+      usableUntilMs: session.tokenUsableUntilMs,
+      send: stepwise(async (message) => {
+        const bodies = await render(message);
+        return bodies.map((body, index) => () => (index === 0 && mode === "deferred" ? session.editOriginal(body) : session.followUp({ ...body, flags: EPHEMERAL_FLAG })));
+      }),
+    };
+    const viaToken = stepwise(async (message) => {
+      const bodies = await render(message);
+      // The deferred placeholder is ephemeral and the first follow-up would inherit that: resolve it first.
+      const first = mode === "deferred" ? [() => session.editOriginal(noteBody("Answer posted in the channel."))] : [];
+      return [...first, ...bodies.map((body) => () => session.followUp(body))];
+    });
+    const channelId = interaction.channel_id ?? interaction.channel?.id;
+    const inPlace: ReplyRoute = {
+      send: async (message) => {
+        if (session.tokenAlive()) {
+          try {
+            await viaToken(message);
+            return;
+          } catch (error) {
+            if (!session.tokenDead || !channelId) throw error;
+          }
+        }
+        if (!channelId) throw new DeliveryError("the interaction has no channel to answer in", { permanent: true });
+        this.deps.logger.info({ interactionId: interaction.id }, "discord: interaction token gone, replying in the channel");
+        await this.deps.poster.post(channelId, message, `interaction:${interaction.id}`);
+      },
+    };
+    const direct: ReplyRoute = {
+      send: async (message) => {
+        await this.sendDm(session, message);
+        const note = noteDirect ?? (async () => {
+          if (!session.tokenAlive()) return;
+          const body = noteBody("I sent you a direct message.", EPHEMERAL_FLAG);
+          await (mode === "deferred" ? session.editOriginal(body) : session.followUp(body));
+        });
+        await note().catch((error: unknown) => this.warn(session, error));
+      },
+    };
+    return { inPlace, ephemeral, direct };
   }
 
-  /** Sends a reply to the person by DM. */
-  private async sendDm(session: InteractionSession, reply: Reply): Promise<void> {
+  /** Sends a message to the person behind an interaction by DM. */
+  private async sendDm(session: InteractionSession, message: OutboundMessage): Promise<void> {
     const identity = identityOf(session.interaction);
     if (!identity) throw new DeliveryError("no user on the interaction", { permanent: true });
     const channelId = await this.deps.poster.dmChannel(identity.userId);
-    await this.deps.poster.post(channelId, reply.message, `interaction-dm:${session.interaction.id}`);
+    await this.deps.poster.post(channelId, message, `interaction-dm:${session.interaction.id}`);
   }
 
   /** Logs a failed follow-up that is not worth failing the whole reply for. */
   private warn(session: InteractionSession, error: unknown): void {
     this.deps.logger.warn({ err: error, interactionId: session.interaction.id }, "discord: follow-up failed");
   }
+}
+
+/**
+ * A send made of steps (an edit, then follow-ups) that, called again after a failure, continues with the step that
+ * failed; a failing step's error is a DeliveryError.
+ */
+function stepwise(plan: (message: OutboundMessage) => Promise<(() => Promise<unknown>)[]>): (message: OutboundMessage) => Promise<void> {
+  let done = 0;
+  return async (message) => {
+    const steps = await plan(message);
+    while (done < steps.length) {
+      const step = steps[done];
+      if (step) await step();
+      done += 1;
+    }
+  };
 }

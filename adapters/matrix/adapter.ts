@@ -16,13 +16,14 @@ import type {
 } from "../../src/core/adapter.js";
 import { DeliveryError } from "../../src/core/adapter.js";
 import type { OutboundMessage } from "../../src/core/message.js";
+import { conversationKey, createConversationQueue } from "../../src/core/ordering.js";
 import type { AdapterEnvironment } from "../../src/core/platform.js";
+import { defaultReplyPolicy, deliverReply, type ReplyPolicy, type ReplyRoutes } from "../../src/core/reply-policy.js";
 import { describeError, installRetryAfterCapture, routeSdkLogs, SyncingMatrixClient } from "./client.js";
 import type { MatrixConfig } from "./config.js";
 import { matrixErrorInfo } from "./errors.js";
 import { classifyMessage, inviteEventSchema, inviterAllowed, reactionContentSchema, roomEventSchema, sameReaction, type RoomEvent } from "./inbound.js";
 import { MatrixPoster, type Placement } from "./outbound.js";
-import { MAX_TEXT_CHARS } from "./render.js";
 import { PendingWork } from "./pending.js";
 import { StateStorageProvider, stateKeys } from "./storage.js";
 
@@ -39,17 +40,14 @@ export interface MatrixAdapterOptions {
   env: AdapterEnvironment;
   /** Test-only: the homeserver's base URL, overriding config.homeserverUrl. */
   homeserverUrl?: string;
+  /** Changes to the reply policy (tests make its waits short). */
+  replyPolicy?: Partial<ReplyPolicy>;
 }
 
-/** What Liaison can do on Matrix: threads and direct rooms; reactions instead of buttons; no ephemeral messages. */
+/** What the core must know of Matrix: direct rooms, no ephemeral messages. */
 export const MATRIX_CAPABILITIES: AdapterCapabilities = {
-  threads: true,
   ephemeral: false,
-  buttons: false,
-  forms: false,
-  nativeCommands: false,
   directMessages: true,
-  maxTextChars: MAX_TEXT_CHARS,
   userIdIsHandle: false,
 };
 
@@ -68,6 +66,12 @@ interface ReplyContext {
   identity: PlatformIdentity;
 }
 
+/** An inbound event found in a room, and where its reply goes. */
+interface Routed {
+  inbound: InboundEvent;
+  context: ReplyContext;
+}
+
 /** Liaison's Matrix adapter on matrix-bot-sdk (see README.md beside this file). */
 export class MatrixAdapter implements ChatAdapter {
   readonly platform = "matrix" as const;
@@ -81,9 +85,17 @@ export class MatrixAdapter implements ChatAdapter {
   private readonly logger: Logger;
   private readonly roomKinds = new Map<string, { direct: boolean; caseRoom: boolean }>();
   private readonly encryptionNoticed = new Set<string>();
+  /** Events of one room are read in timeline order here, to find their conversation (a thread, or the room). */
+  private readonly rooms = createConversationQueue();
+  /** Events of one conversation are handled and answered one at a time, in timeline order. */
+  private readonly conversations = createConversationQueue();
+  private readonly replyPolicy: ReplyPolicy;
+  /** Aborted by stop(): replies waiting out a rate limit give up instead of holding the shutdown. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: MatrixAdapterOptions) {
     this.logger = options.env.logger.child({ platform: "matrix" });
+    this.replyPolicy = defaultReplyPolicy(options.env.clock, { routeWindowMs: options.config.replyWindowMs, signal: this.stopping.signal, ...options.replyPolicy });
   }
 
   /** The bot's Matrix user id (after start). */
@@ -131,6 +143,7 @@ export class MatrixAdapter implements ChatAdapter {
   async stop(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    this.stopping.abort();
     client.stop();
     await this.pending.drain();
     await client.halt();
@@ -281,19 +294,24 @@ export class MatrixAdapter implements ChatAdapter {
     try {
       if (event.type === "m.room.encrypted" || event.type === "m.room.encryption") {
         await this.noticeEncryption(roomId);
-      } else if (initial) {
-        // The first sync of a new installation returns old history; it is not acted on.
-      } else if (event.type === "m.room.message") {
-        await this.onMessage(roomId, event);
-      } else if (event.type === "m.reaction") {
-        await this.onReaction(roomId, event);
+        return;
       }
+      // The first sync of a new installation returns old history; it is not acted on.
+      if (initial || (event.type !== "m.room.message" && event.type !== "m.reaction")) return;
+      // Which conversation an event belongs to takes a lookup (case rooms, reaction records): the room's events are
+      // looked up in order, and each takes its turn in its conversation before the next one is looked up.
+      const routed = await this.rooms.run(roomId, async () => {
+        const found = event.type === "m.room.message" ? await this.messageEvent(roomId, event) : await this.reactionEvent(roomId, event);
+        return found ? { ...found, turn: this.conversations.reserve(conversationKey(found.inbound.where)) } : undefined;
+      });
+      if (routed) await routed.turn.run(() => this.dispatch(routed.inbound, routed.context));
     } catch (error) {
       this.logger.error({ roomId, eventId: event.event_id, err: describeError(error) }, "matrix: handling an event failed");
     }
   }
 
-  private async onMessage(roomId: string, event: RoomEvent): Promise<void> {
+  /** A message as the core's inbound event, with where to reply; undefined when Liaison ignores it. */
+  private async messageEvent(roomId: string, event: RoomEvent): Promise<Routed | undefined> {
     const kind = await this.roomKind(roomId);
     const meaning = classifyMessage(event.sender, event.content, {
       botUserId: this.botUserId,
@@ -301,7 +319,7 @@ export class MatrixAdapter implements ChatAdapter {
       isDirect: kind.direct,
       isCaseRoom: kind.caseRoom,
     });
-    if (meaning.kind === "ignore") return;
+    if (meaning.kind === "ignore") return undefined;
     if (meaning.threadId) this.requirePoster().noteThreadEvent(meaning.threadId, event.event_id);
     const identity: PlatformIdentity = { platform: "matrix", workspace: "", userId: event.sender };
     const where: EventLocation = { platform: "matrix", workspace: "", channelId: roomId, isDirect: kind.direct };
@@ -311,51 +329,57 @@ export class MatrixAdapter implements ChatAdapter {
       meaning.kind === "command"
         ? { type: "command", eventId: event.event_id, identity, where, text: meaning.text }
         : { type: "message", eventId: event.event_id, identity, where, text: meaning.text };
-    await this.dispatch(inbound, { roomId, threadId: meaning.threadId, eventId: event.event_id, identity });
+    return { inbound, context: { roomId, threadId: meaning.threadId, eventId: event.event_id, identity } };
   }
 
-  private async onReaction(roomId: string, event: RoomEvent): Promise<void> {
+  /** A reaction on a card as the action it stands for; undefined when it stands for none. */
+  private async reactionEvent(roomId: string, event: RoomEvent): Promise<Routed | undefined> {
     const parsed = reactionContentSchema.safeParse(event.content);
-    if (!parsed.success) return;
+    if (!parsed.success) return undefined;
     const target = parsed.data["m.relates_to"];
     const record = await this.requirePoster().reactionsFor(target.event_id);
     const action = record?.actions.find((candidate) => sameReaction(candidate.reaction, target.key));
-    if (!record || !action) return;
+    if (!record || !action) return undefined;
     const kind = await this.roomKind(roomId);
     const identity: PlatformIdentity = { platform: "matrix", workspace: "", userId: event.sender };
     const where: EventLocation = { platform: "matrix", workspace: "", channelId: roomId, isDirect: kind.direct };
     const threadId = kind.caseRoom ? "" : record.threadId;
     if (threadId !== undefined) where.threadId = kind.caseRoom ? roomId : threadId;
     const inbound: InboundEvent = { type: "action", eventId: event.event_id, identity, where, command: action.command, values: {} };
-    await this.dispatch(inbound, { roomId, threadId, eventId: target.event_id, identity });
+    return { inbound, context: { roomId, threadId, eventId: target.event_id, identity } };
   }
 
   private async dispatch(event: InboundEvent, context: ReplyContext): Promise<void> {
     const handler = this.handler;
     if (!handler) return;
     const reply = await handler(event);
-    if (reply) await this.deliverReply(reply, context);
+    if (reply) await this.deliverReply(reply, event, context);
   }
 
-  /** Posts a reply where the core asked, retrying short rate-limit waits with the same transaction id. */
-  private async deliverReply(reply: Reply, context: ReplyContext): Promise<void> {
+  /**
+   * Delivers a reply through the shared reply policy: in the room (or thread, replying to the command) where the
+   * core asked for it, else in the person's direct room; each retried on rate limits within replyWindowMs. Every
+   * attempt of a route uses the same transaction id, so a retry never posts twice.
+   */
+  private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<void> {
     const poster = this.requirePoster();
     const key = `reply.${context.eventId}.${context.identity.userId}`;
-    const post = () =>
-      reply.delivery === "in-place"
-        ? poster.postMessage(reply.message, { roomId: context.roomId, threadId: context.threadId || undefined, replyTo: context.eventId }, key)
-        : poster.postDirect(context.identity.userId, reply.message, key);
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await post();
-        return;
-      } catch (error) {
-        const waitMs = error instanceof DeliveryError && !error.permanent ? (error.retryAfterMs ?? 1000) : undefined;
-        if (waitMs === undefined || attempt >= 3 || waitMs > this.options.config.replyRetryMaxWaitMs) throw error;
-        this.logger.info({ waitMs, attempt }, "matrix: reply rate limited, waiting");
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
-      }
-    }
+    const routes: ReplyRoutes = {
+      inPlace: {
+        send: async (message) => {
+          await poster.postMessage(message, { roomId: context.roomId, threadId: context.threadId || undefined, replyTo: context.eventId }, key);
+        },
+      },
+      direct: {
+        send: async (message) => {
+          await poster.postDirect(context.identity.userId, message, `${key}.direct`);
+        },
+      },
+    };
+    const outcome = await deliverReply(reply, event, routes, this.replyPolicy, (report) => {
+      this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error.message }, "matrix: reply attempt failed");
+    });
+    if (!outcome.delivered) this.logger.warn({ eventId: context.eventId, attempts: outcome.attempts, err: outcome.error.message }, "matrix: could not deliver a reply");
   }
 
   private async noticeEncryption(roomId: string): Promise<void> {

@@ -37,8 +37,11 @@ export const matrixConfigSchema = z.strictObject({
   seedReactions: z.boolean().default(true),
   /** Device display name used for password login. */
   deviceName: z.string().min(1).default("Liaison"),
-  /** Waits of at most this long after a 429 are done by the adapter for command replies (the outbox does the rest). */
-  replyRetryMaxWaitMs: z.number().int().min(0).default(10_000),
+  /**
+   * How long the adapter keeps retrying a reply (rate limits, homeserver errors) where it was asked for, before
+   * sending it to the person's direct room instead (retried as long again), in milliseconds.
+   */
+  replyWindowMs: z.number().int().min(0).default(180_000),
 });
 
 /** Validated `platforms.matrix` configuration. */

@@ -7,7 +7,7 @@ export const MAX_CONTENT_BYTES = 60_000;
 /** Most events one message is split into; beyond this the text is truncated visibly. */
 export const MAX_PARTS = 8;
 
-/** Plain text that fits one event together with its HTML rendering (declared as capabilities.maxTextChars). */
+/** Plain text that fits one event together with its HTML rendering; longer text is split into several events. */
 export const MAX_TEXT_CHARS = 24_000;
 
 /** The content of an m.notice with HTML and plain-text bodies. */

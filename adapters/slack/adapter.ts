@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import type { App, RespondArguments, RespondFn } from "@slack/bolt";
+import type { App, RespondFn } from "@slack/bolt";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type {
@@ -16,9 +16,10 @@ import type {
   ThreadAddress,
   Destination,
 } from "../../src/core/adapter.js";
-import { DeliveryError } from "../../src/core/adapter.js";
 import { textMessage, type OutboundMessage } from "../../src/core/message.js";
+import { conversationKey, createConversationQueue, type ConversationPlace, type ConversationTurn } from "../../src/core/ordering.js";
 import type { AdapterEnvironment } from "../../src/core/platform.js";
+import { defaultReplyPolicy, deliverReply, type ReplyPolicy, type ReplyRoute, type ReplyRoutes } from "../../src/core/reply-policy.js";
 import { buildBoltApp } from "./app.js";
 import type { SlackConfig, SlackSecrets } from "./config.js";
 import { toDeliveryError } from "./errors.js";
@@ -33,8 +34,9 @@ import {
   viewSubmissionSchema,
 } from "./inbound.js";
 import type { StateInstallationStore } from "./installation-store.js";
-import { SLACK_LIMITS } from "./limits.js";
-import { SlackPoster, type SlackClient } from "./outbound.js";
+import { RESPONSE_URL_MARGIN_MS, SLACK_LIMITS } from "./limits.js";
+import { postToResponseUrl, SlackPoster, type SlackClient } from "./outbound.js";
+import type { SlackMessagePart } from "./render.js";
 import { ACTION_ID_PREFIX } from "./render.js";
 
 /** Options of createSlackAdapter. */
@@ -44,6 +46,8 @@ export interface SlackAdapterOptions {
   env: AdapterEnvironment;
   /** Web API base URL, for tests against a fake Slack (e.g. "http://127.0.0.1:PORT/api/"). */
   slackApiUrl?: string;
+  /** Changes to the reply policy (tests make its waits short). */
+  replyPolicy?: Partial<ReplyPolicy>;
 }
 
 /** The Slack adapter: a ChatAdapter plus what operators and tests need to see. */
@@ -56,13 +60,8 @@ export interface SlackAdapter extends ChatAdapter {
 
 /** Slack's capabilities as the core sees them. */
 export const SLACK_CAPABILITIES: AdapterCapabilities = {
-  threads: true,
   ephemeral: true,
-  buttons: true,
-  forms: true,
-  nativeCommands: true,
   directMessages: true,
-  maxTextChars: 9000,
   userIdIsHandle: false,
 };
 
@@ -75,7 +74,9 @@ interface ReplyContext {
   channel?: string;
   threadTs?: string;
   /** The command's or button's response_url (slash commands and block actions). */
-  respond?: RespondFn;
+  responseUrl?: string;
+  /** Until when response_url may be used (the reply policy's clock), in milliseconds. */
+  responseUrlUntilMs?: number;
   /** Slash commands answer "in-place" through response_url; buttons answer in the message's thread. */
   source: "command" | "action";
 }
@@ -93,6 +94,10 @@ export class SlackChatAdapter implements SlackAdapter {
   private readonly installationStore: StateInstallationStore | undefined;
   private readonly logger: Logger;
   private readonly pending = new Set<Promise<void>>();
+  private readonly conversations = createConversationQueue();
+  private readonly replyPolicy: ReplyPolicy;
+  /** Aborted by stop(): replies waiting out a rate limit give up instead of holding the shutdown. */
+  private readonly stopping = new AbortController();
   private handler: InboundHandler | undefined;
   private port: number | undefined;
 
@@ -105,9 +110,9 @@ export class SlackChatAdapter implements SlackAdapter {
     this.poster = new SlackPoster(
       bundle.installationStore ? { kind: "oauth", store: bundle.installationStore, clientOptions: bundle.clientOptions } : { kind: "single", client: this.app.client },
       env.state,
-      this.logger,
       config.maxMessagesPerSend,
     );
+    this.replyPolicy = defaultReplyPolicy(env.clock, { signal: this.stopping.signal, ...options.replyPolicy });
     this.registerListeners();
   }
 
@@ -134,6 +139,7 @@ export class SlackChatAdapter implements SlackAdapter {
   }
 
   async stop(): Promise<void> {
+    this.stopping.abort();
     await this.app.stop();
     await this.whenIdle();
   }
@@ -167,13 +173,28 @@ export class SlackChatAdapter implements SlackAdapter {
     return { messageId: await this.poster.sendDirect(client, to.workspace, to.userId, message, options.idempotencyKey) };
   }
 
-  /** Runs inbound work after the ack, and remembers it until it is done (for whenIdle and stop). */
-  private track(work: () => Promise<void>): void {
-    const promise = work().catch((error: unknown) => {
+  /**
+   * Takes the event's turn in its conversation at once (arrival order), then runs `work` in that turn after the
+   * ack; remembers it until it is done (for whenIdle and stop).
+   */
+  private enqueue(place: ConversationPlace, work: (turn: ConversationTurn) => Promise<void>): void {
+    let turn: ConversationTurn;
+    try {
+      turn = this.conversations.reserve(conversationKey(place));
+    } catch (error) {
+      this.logger.error({ err: error, channel: place.channelId }, "Slack inbound event refused: its conversation has too much waiting");
+      return;
+    }
+    const promise = work(turn).catch((error: unknown) => {
       this.logger.error({ err: error }, "Slack inbound handling failed");
     });
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise));
+  }
+
+  /** The reply policy's clock now, in milliseconds. */
+  private nowMs(): number {
+    return this.replyPolicy.timing.nowMs();
   }
 
   private async dispatch(event: InboundEvent): Promise<Reply | undefined> {
@@ -192,39 +213,43 @@ export class SlackChatAdapter implements SlackAdapter {
       this.logger.error({ err: error }, "Slack app error");
     });
 
-    app.command(/^\/.+/, async ({ ack, body, respond, client }) => {
+    app.command(/^\/.+/, async ({ ack, body, client }) => {
       await ack();
-      this.track(async () => {
-        const parsed = slashCommandSchema.safeParse(body as unknown);
-        if (!parsed.success) {
-          this.logger.warn({ issues: parsed.error.issues }, "ignored a malformed Slack slash command");
-          return;
-        }
-        const event = toCommandEvent(parsed.data, this.options.config.commandPrefix);
-        const reply = await this.dispatch(event);
-        if (reply) {
-          await this.deliverReply(reply, {
+      const receivedMs = this.nowMs();
+      const parsed = slashCommandSchema.safeParse(body as unknown);
+      if (!parsed.success) {
+        this.logger.warn({ issues: parsed.error.issues }, "ignored a malformed Slack slash command");
+        return;
+      }
+      const event = toCommandEvent(parsed.data, this.options.config.commandPrefix);
+      this.enqueue(event.where, (turn) =>
+        turn.run(async () => {
+          const reply = await this.dispatch(event);
+          if (!reply) return;
+          await this.deliverReply(reply, event, {
             client,
             workspace: parsed.data.team_id,
             userId: parsed.data.user_id,
             eventId: event.eventId,
             channel: parsed.data.channel_id,
-            respond,
+            responseUrl: parsed.data.response_url,
+            responseUrlUntilMs: receivedMs + SLACK_LIMITS.responseUrlLifetimeMs - RESPONSE_URL_MARGIN_MS,
             source: "command",
           });
-        }
-      });
+        }),
+      );
     });
 
     app.event("message", async ({ body, event, context, client }) => {
-      this.track(async () => {
-        const envelope = eventCallbackSchema.safeParse(body as unknown);
-        if (!envelope.success) return;
-        const message = toThreadMessageEvent(envelope.data, event as unknown, context.botUserId);
-        if (!message) return;
-        const reply = await this.dispatch(message);
-        if (reply) {
-          await this.deliverReply(reply, {
+      const envelope = eventCallbackSchema.safeParse(body as unknown);
+      if (!envelope.success) return;
+      const message = toThreadMessageEvent(envelope.data, event as unknown, context.botUserId);
+      if (!message) return;
+      this.enqueue(message.where, (turn) =>
+        turn.run(async () => {
+          const reply = await this.dispatch(message);
+          if (!reply) return;
+          await this.deliverReply(reply, message, {
             client,
             workspace: message.where.workspace,
             userId: message.identity.userId,
@@ -233,18 +258,18 @@ export class SlackChatAdapter implements SlackAdapter {
             ...(message.where.threadId ? { threadTs: message.where.threadId } : {}),
             source: "action",
           });
-        }
-      });
+        }),
+      );
     });
 
     app.action({ action_id: new RegExp(`^${ACTION_ID_PREFIX}`) }, async ({ ack, body, client, respond }) => {
       await ack();
-      this.track(() => this.onButton(body as unknown, client, respond));
+      this.onButton(body as unknown, client, respond);
     });
 
     app.view(FORM_CALLBACK_ID, async ({ ack, body, client }) => {
       await ack();
-      this.track(() => this.onFormSubmitted(body as unknown, client));
+      this.onFormSubmitted(body as unknown, client);
     });
 
     const forget = async (teamId: string | undefined): Promise<void> => {
@@ -259,7 +284,12 @@ export class SlackChatAdapter implements SlackAdapter {
     });
   }
 
-  private async onButton(raw: unknown, client: SlackClient, respond: RespondFn | undefined): Promise<void> {
+  /**
+   * A button press: its turn is taken at once; a form opens without waiting for the conversation (its trigger_id
+   * lives 3 seconds), anything else runs in the turn.
+   */
+  private onButton(raw: unknown, client: SlackClient, respond: RespondFn | undefined): void {
+    const receivedMs = this.nowMs();
     const parsed = blockActionsSchema.safeParse(raw);
     if (!parsed.success) {
       this.logger.warn({ issues: parsed.error.issues }, "ignored a malformed Slack button press");
@@ -275,17 +305,6 @@ export class SlackChatAdapter implements SlackAdapter {
     // A button on a case card (or a reply in its thread) belongs to the card's thread; in a DM, to the conversation.
     const isDirect = channel?.startsWith("D") ?? false;
     const threadTs = body.message?.thread_ts ?? body.container?.thread_ts ?? (isDirect ? undefined : messageTs);
-    const form = await this.formOf(value.data);
-    if (form) {
-      const view = buildFormView(form, { c: value.data.c, ...(channel ? { ch: channel } : {}), ...(threadTs ? { th: threadTs } : {}), tm: workspace });
-      try {
-        await client.views.open({ trigger_id: body.trigger_id, view });
-      } catch (error) {
-        this.logger.warn({ err: error }, "could not open a Slack modal");
-        if (respond) await respond({ response_type: "ephemeral", replace_original: false, text: "Liaison could not open the form. Please try again." }).catch(() => undefined);
-      }
-      return;
-    }
     const event: ActionEvent = {
       type: "action",
       eventId: `slack:act:${stableHash(workspace, body.user.id, body.trigger_id, action.action_id)}`,
@@ -294,22 +313,41 @@ export class SlackChatAdapter implements SlackAdapter {
       identity: { platform: "slack", workspace: body.user.team_id ?? workspace, userId: body.user.id, ...displayName(body.user) },
       where: { platform: "slack", workspace, channelId: channel ?? "", ...(threadTs ? { threadId: threadTs } : {}), isDirect },
     };
-    const reply = await this.dispatch(event);
-    if (!reply) return;
-    const ephemeralContainer = body.container?.is_ephemeral === true;
-    await this.deliverReply(reply, {
-      client,
-      workspace,
-      userId: body.user.id,
-      eventId: event.eventId,
-      ...(channel ? { channel } : {}),
-      ...(threadTs && !ephemeralContainer ? { threadTs } : {}),
-      ...(respond ? { respond } : {}),
-      source: ephemeralContainer ? "command" : "action",
+    this.enqueue(event.where, async (turn) => {
+      const form = await this.formOf(value.data).catch((error: unknown) => {
+        turn.skip();
+        throw error;
+      });
+      if (form) {
+        turn.skip();
+        const view = buildFormView(form, { c: value.data.c, ...(channel ? { ch: channel } : {}), ...(threadTs ? { th: threadTs } : {}), tm: workspace });
+        try {
+          await client.views.open({ trigger_id: body.trigger_id, view });
+        } catch (error) {
+          this.logger.warn({ err: error }, "could not open a Slack modal");
+          if (respond) await respond({ response_type: "ephemeral", replace_original: false, text: "Liaison could not open the form. Please try again." }).catch(() => undefined);
+        }
+        return;
+      }
+      await turn.run(async () => {
+        const reply = await this.dispatch(event);
+        if (!reply) return;
+        const ephemeralContainer = body.container?.is_ephemeral === true;
+        await this.deliverReply(reply, event, {
+          client,
+          workspace,
+          userId: body.user.id,
+          eventId: event.eventId,
+          ...(channel ? { channel } : {}),
+          ...(threadTs && !ephemeralContainer ? { threadTs } : {}),
+          ...(body.response_url ? { responseUrl: body.response_url, responseUrlUntilMs: receivedMs + SLACK_LIMITS.responseUrlLifetimeMs - RESPONSE_URL_MARGIN_MS } : {}),
+          source: ephemeralContainer ? "command" : "action",
+        });
+      });
     });
   }
 
-  private async onFormSubmitted(raw: unknown, client: SlackClient): Promise<void> {
+  private onFormSubmitted(raw: unknown, client: SlackClient): void {
     const parsed = viewSubmissionSchema.safeParse(raw);
     if (!parsed.success) {
       this.logger.warn({ issues: parsed.error.issues }, "ignored a malformed Slack form submission");
@@ -328,17 +366,21 @@ export class SlackChatAdapter implements SlackAdapter {
       identity: { platform: "slack", workspace: body.user.team_id ?? workspace, userId: body.user.id, ...displayName(body.user) },
       where: { platform: "slack", workspace, channelId: metadata.ch ?? "", ...(metadata.th ? { threadId: metadata.th } : {}), isDirect: metadata.ch?.startsWith("D") ?? false },
     };
-    const reply = await this.dispatch(event);
-    if (!reply) return;
-    await this.deliverReply(reply, {
-      client,
-      workspace,
-      userId: body.user.id,
-      eventId: event.eventId,
-      ...(metadata.ch ? { channel: metadata.ch } : {}),
-      ...(metadata.th ? { threadTs: metadata.th } : {}),
-      source: "action",
-    });
+    this.enqueue(event.where, (turn) =>
+      turn.run(async () => {
+        const reply = await this.dispatch(event);
+        if (!reply) return;
+        await this.deliverReply(reply, event, {
+          client,
+          workspace,
+          userId: body.user.id,
+          eventId: event.eventId,
+          ...(metadata.ch ? { channel: metadata.ch } : {}),
+          ...(metadata.th ? { threadTs: metadata.th } : {}),
+          source: "action",
+        });
+      }),
+    );
   }
 
   /** The form a button opens, inline in its value or from the state store. */
@@ -353,45 +395,62 @@ export class SlackChatAdapter implements SlackAdapter {
     return form.data as ActionForm;
   }
 
-  /** Delivers the core's reply as it asks: ephemeral, by DM, or where the person asked. */
-  private async deliverReply(reply: Reply, context: ReplyContext): Promise<void> {
-    const { message } = reply;
-    try {
-      if (reply.delivery === "direct") {
-        await this.poster.sendDirect(context.client, context.workspace, context.userId, message, `reply:${context.eventId}`);
-        return;
-      }
-      if (context.respond && (context.source === "command" || reply.delivery === "ephemeral")) {
-        if (await this.respondWith(context.respond, reply.delivery === "ephemeral" ? "ephemeral" : "in_channel", message)) return;
-      } else if (context.channel && reply.delivery === "ephemeral") {
-        if (await this.poster.postEphemeral(context.client, context.channel, context.userId, message, context.threadTs)) return;
-      } else if (context.channel) {
-        const parts = await this.poster.render(message);
-        await this.poster.postParts(context.client, { channel: context.channel, ...(context.threadTs ? { threadTs: context.threadTs } : {}) }, parts, `reply:${context.eventId}`);
-        return;
-      }
-      // Nothing else reached the person: a direct message always can.
-      await this.poster.sendDirect(context.client, context.workspace, context.userId, message, `reply:${context.eventId}`);
-    } catch (error) {
-      const failure = error instanceof DeliveryError ? error : toDeliveryError(error, "reply");
-      this.logger.warn({ err: failure, eventId: context.eventId }, "could not deliver a reply on Slack");
-    }
+  /**
+   * Delivers the core's reply through the shared reply policy: response_url (slash commands, buttons) within its
+   * 30 minutes, ephemeral or thread posts otherwise, a direct message last.
+   */
+  private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<void> {
+    const outcome = await deliverReply(reply, event, this.replyRoutes(context), this.replyPolicy, (report) => {
+      this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error.message }, "Slack reply attempt failed");
+    });
+    if (!outcome.delivered) this.logger.warn({ err: outcome.error, eventId: context.eventId, attempts: outcome.attempts }, "could not deliver a reply on Slack");
   }
 
-  /** Answers through response_url (at most 5 uses); false when Slack refused it (expired, used up). */
-  private async respondWith(respond: RespondFn, responseType: "ephemeral" | "in_channel", message: OutboundMessage): Promise<boolean> {
-    try {
-      const parts = await this.poster.render(message, Math.min(this.options.config.maxMessagesPerSend, SLACK_LIMITS.responseUrlUses));
-      for (const part of parts) {
-        const payload: RespondArguments = { response_type: responseType, replace_original: false, text: part.text, blocks: part.blocks };
-        await respond(payload);
-      }
-      return true;
-    } catch (error) {
-      this.logger.warn({ err: error }, "Slack response_url refused the reply; falling back");
-      return false;
+  /** The ways a reply can reach the person in this context. */
+  private replyRoutes(context: ReplyContext): ReplyRoutes {
+    const { client, channel, responseUrl } = context;
+    const threadTs = context.threadTs;
+    const render = (message: OutboundMessage) => this.poster.render(message);
+    const respondRoute = (responseType: "ephemeral" | "in_channel", url: string): ReplyRoute => ({
+      send: resumable(
+        (message) => this.poster.render(message, Math.min(this.options.config.maxMessagesPerSend, SLACK_LIMITS.responseUrlUses)),
+        (part) => postToResponseUrl(url, { response_type: responseType, replace_original: false, text: part.text, blocks: part.blocks }, this.options.config.apiTimeoutMs),
+      ),
+      ...(context.responseUrlUntilMs !== undefined ? { usableUntilMs: context.responseUrlUntilMs } : {}),
+    });
+    const postInPlace = (target: string): ReplyRoute => ({
+      send: async (message) => {
+        await this.poster.postParts(client, { channel: target, ...(threadTs ? { threadTs } : {}) }, await render(message), `reply:${context.eventId}:in-place`);
+      },
+    });
+    const routes: ReplyRoutes = {
+      direct: {
+        send: async (message) => {
+          await this.poster.sendDirect(client, context.workspace, context.userId, message, `reply:${context.eventId}:direct`);
+        },
+      },
+    };
+    if (responseUrl && context.source === "command") routes.inPlace = respondRoute("in_channel", responseUrl);
+    else if (channel) routes.inPlace = postInPlace(channel);
+    if (responseUrl) routes.ephemeral = respondRoute("ephemeral", responseUrl);
+    else if (channel) {
+      routes.ephemeral = { send: resumable(render, (part) => this.poster.postEphemeralPart(client, channel, context.userId, part, threadTs)) };
     }
+    return routes;
   }
+}
+
+/** A send that posts a message's parts one by one and, called again after a failure, continues with the part that failed. */
+function resumable(render: (message: OutboundMessage) => Promise<SlackMessagePart[]>, post: (part: SlackMessagePart) => Promise<void>): (message: OutboundMessage) => Promise<void> {
+  let shown = 0;
+  return async (message) => {
+    const parts = await render(message);
+    while (shown < parts.length) {
+      const part = parts[shown];
+      if (part) await post(part);
+      shown += 1;
+    }
+  };
 }
 
 function safeJson(text: string | undefined): unknown {

@@ -35,6 +35,7 @@ export const PERMANENT_SLACK_ERRORS = new Set([
   "method_deprecated",
   "deprecated_endpoint",
   "no_installation",
+  "user_not_in_channel",
 ]);
 
 /** The shape of @slack/web-api errors, read by their `code` (the SDK's documented discriminator). */

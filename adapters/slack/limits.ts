@@ -45,7 +45,12 @@ export const SLACK_LIMITS = {
   plainTextInputChars: 3000,
   /** Uses of one response_url. */
   responseUrlUses: 5,
+  /** How long a response_url can be used after the command or button, in milliseconds. */
+  responseUrlLifetimeMs: 30 * 60_000,
 } as const;
+
+/** A response_url is not used in its last this-many milliseconds (the reply goes by direct message instead). */
+export const RESPONSE_URL_MARGIN_MS = 30_000;
 
 /** What Liaison allows itself per message: well inside Slack's limits, so nothing is ever rejected. */
 export const RENDER_BUDGET = {

@@ -1,5 +1,4 @@
 import { webApi } from "@slack/bolt";
-import type { Logger } from "pino";
 import { DeliveryError } from "../../src/core/adapter.js";
 import type { OutboundMessage } from "../../src/core/message.js";
 import type { AdapterStateStore } from "../../src/core/platform.js";
@@ -9,6 +8,35 @@ import { renderMessage, type SlackMessagePart } from "./render.js";
 
 /** A Web API client, as the SDK defines it. */
 export type SlackClient = InstanceType<typeof webApi.WebClient>;
+
+/** One message posted to a response_url (https://docs.slack.dev/interactivity/handling-user-interaction). */
+export interface ResponseUrlPayload {
+  response_type: "ephemeral" | "in_channel";
+  replace_original: false;
+  text: string;
+  blocks: unknown[];
+}
+
+/**
+ * Posts one message to a command's or button's response_url; throws a DeliveryError: 429 with Retry-After, 404 once
+ * the URL expired (30 minutes) or its five uses are spent (permanent), network failures and 5xx (retryable).
+ */
+export async function postToResponseUrl(url: string, payload: ResponseUrlPayload, timeoutMs: number): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload), signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new DeliveryError(`response_url: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  await response.body?.cancel();
+  if (response.ok) return;
+  const status = response.status;
+  if (status === 429) {
+    const retryAfterSeconds = Number(response.headers.get("retry-after"));
+    throw new DeliveryError("response_url: Slack rate limit", Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? { retryAfterMs: retryAfterSeconds * 1000 } : {});
+  }
+  throw new DeliveryError(`response_url answered HTTP ${status}`, { permanent: status >= 400 && status < 500 && status !== 408 });
+}
 
 /** Where a run of message parts goes. */
 export interface PostTarget {
@@ -30,7 +58,6 @@ export class SlackPoster {
   constructor(
     private readonly tokens: TokenSource,
     private readonly state: AdapterStateStore,
-    private readonly logger: Logger,
     private readonly maxParts: number,
   ) {}
 
@@ -109,16 +136,12 @@ export class SlackPoster {
     return this.postParts(client, { channel }, await this.render(message), idempotencyKey);
   }
 
-  /** Posts an ephemeral message (visible to one person) in a channel or thread; false when Slack refused it. */
-  async postEphemeral(client: SlackClient, channel: string, userId: string, message: OutboundMessage, threadTs?: string): Promise<boolean> {
+  /** Posts one rendered part as an ephemeral message (visible to one person) in a channel or thread. */
+  async postEphemeralPart(client: SlackClient, channel: string, userId: string, part: SlackMessagePart, threadTs?: string): Promise<void> {
     try {
-      for (const part of await this.render(message)) {
-        await client.chat.postEphemeral({ channel, user: userId, text: part.text, blocks: part.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
-      }
-      return true;
+      await client.chat.postEphemeral({ channel, user: userId, text: part.text, blocks: part.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
     } catch (error) {
-      this.logger.warn({ err: error, channel }, "Slack refused an ephemeral message");
-      return false;
+      throw toDeliveryError(error, `chat.postEphemeral in ${channel}`);
     }
   }
 

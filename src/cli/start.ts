@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { createConsoleAdapter } from "../../adapters/console/index.js";
+import { adapterStateStore } from "../store/adapter-state.js";
 import { commandCatalog } from "../commands/catalog.js";
 import { createCore, seedDemoDirectory } from "../app/app.js";
 import { INTERNAL_ERROR_REPLY } from "../app/inbound.js";
@@ -80,6 +81,8 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
       interactive,
       actAs: loaded.config.console.actAs,
       catalog: commandCatalog,
+      // The console remembers the case threads it showed, so that they can be written in after a restart.
+      state: adapterStateStore(store.db, clock, "console"),
       // Scripted sessions show each line's consequences (cards, relayed messages) before the next line runs.
       afterLine: () => core.outbox.drain(),
     });

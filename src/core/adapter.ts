@@ -48,19 +48,18 @@ export interface EventLocation extends ChannelAddress {
   isDirect: boolean;
 }
 
-/** What a platform can do; the core falls back where something is missing (no ephemeral replies -> DM). */
+/**
+ * What the core must know about a platform to decide for it. Everything else (buttons or reactions, forms, how long
+ * a message may be, native commands) each adapter handles itself when it renders and receives.
+ */
 export interface AdapterCapabilities {
-  threads: boolean;
-  /** Replies only the asker sees. */
+  /**
+   * Replies only the asker sees exist on this platform (in some contexts at least): the core may ask for "ephemeral";
+   * where a context has none (a Discord thread message), the adapter sends a direct message instead.
+   */
   ephemeral: boolean;
-  buttons: boolean;
-  /** Forms (modals) before an action runs. */
-  forms: boolean;
-  /** Commands registered with the platform (Slack and Discord slash commands). */
-  nativeCommands: boolean;
+  /** The adapter can open a direct conversation with a person: the core may ask for "direct" and send DMs. */
   directMessages: boolean;
-  /** Longest plain text the platform accepts in one message. */
-  maxTextChars: number;
   /**
    * The platform's user ids are directory handles, and whoever types there may act as that contact: the local
    * console, whose operator is trusted with the whole installation. False on every chat platform.
@@ -99,7 +98,11 @@ export interface ActionEvent extends InboundBase {
 /** Anything a platform delivers to the core. */
 export type InboundEvent = CommandEvent | ThreadMessageEvent | ActionEvent;
 
-/** How a reply reaches the asker, decided by the core from the adapter's capabilities. */
+/**
+ * How a reply reaches the asker, decided by the core from the adapter's capabilities. Adapters deliver replies
+ * through src/core/reply-policy.ts: a reply to a thread message outside a direct conversation always goes to its
+ * writer alone, whatever is asked.
+ */
 export type ReplyDelivery = "ephemeral" | "direct" | "in-place";
 
 /** The core's answer to an inbound event. */
@@ -141,7 +144,10 @@ export interface OpenThreadRequest {
 export interface ChatAdapter {
   readonly platform: Platform;
   readonly capabilities: AdapterCapabilities;
-  /** Connects and starts delivering inbound events to `handler`. */
+  /**
+   * Connects and starts delivering inbound events to `handler`: one at a time per conversation (thread, or channel
+   * outside threads), in arrival order; conversations in parallel (src/core/ordering.ts).
+   */
   start(handler: InboundHandler): Promise<void>;
   /** Disconnects; pending inbound work is finished first. */
   stop(): Promise<void>;

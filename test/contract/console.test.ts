@@ -77,13 +77,10 @@ async function makeConsoleHarness(handler: RecordingHandler): Promise<AdapterHar
   });
   await adapter.start(handler.handle);
 
-  /** Types one line and waits until the adapter has handled it and printed what it prints. */
-  const type = async (line: string): Promise<{ from: number }> => {
-    const from = printed.length;
-    linesTyped += 1;
-    const wanted = linesTyped;
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the console did not handle "${line}" within 5 s`)), 5000);
+  /** Resolves once the adapter has handled `wanted` lines (and printed what they print). */
+  const handledUpTo = (wanted: number, what: string): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the console did not handle ${what} within 10 s`)), 10_000);
       const check = () => {
         if (linesHandled >= wanted) {
           clearTimeout(timer);
@@ -92,8 +89,16 @@ async function makeConsoleHarness(handler: RecordingHandler): Promise<AdapterHar
       };
       check();
     });
+  /** Types one line without waiting for it. */
+  const typeAhead = (line: string): void => {
+    linesTyped += 1;
     input.write(`${line}\n`);
-    await done;
+  };
+  /** Types one line and waits until the adapter has handled it and printed what it prints. */
+  const type = async (line: string): Promise<{ from: number }> => {
+    const from = printed.length;
+    typeAhead(line);
+    await handledUpTo(linesTyped, `"${line}"`);
     return { from };
   };
 
@@ -130,12 +135,16 @@ async function makeConsoleHarness(handler: RecordingHandler): Promise<AdapterHar
     async writeInThread(user, thread, text) {
       await type(`${user.userId}: [${thread.threadId}] ${text}`);
     },
-    async redeliverLast() {
-      // Lines on standard input are read once: the console never delivers an event twice.
+    async sendCommand(user, text) {
+      typeAhead(`${user.userId}: ${text}`);
     },
-    async pressButton() {
-      throw new Error("the console has no buttons: it prints the command a button would run");
+    async sendInThread(user, thread, text) {
+      typeAhead(`${user.userId}: [${thread.threadId}] ${text}`);
     },
+    settled: () => handledUpTo(linesTyped, "every line typed"),
+    // No redeliverLast: lines on standard input are read once, so the console never delivers an event twice.
+    // No pressButton: the console has no buttons; it prints the command a button would run.
+    serialInput: "a scripted console session runs its lines one after another, so that each line's consequences show before the next",
     async channelMessages(channel) {
       const channelId = channel?.channelId ?? CONSOLE_CHANNEL.channelId;
       const firsts = new Set(cards().values());
@@ -154,6 +163,11 @@ async function makeConsoleHarness(handler: RecordingHandler): Promise<AdapterHar
       return all()
         .filter((message) => message.parsed.kind === "direct" && message.parsed.key === user.userId)
         .map((message) => observe(message));
+    },
+    async privateMessagesTo(user) {
+      return all()
+        .filter((message) => (message.parsed.kind === "direct" || message.parsed.kind === "reply") && message.parsed.key === user.userId)
+        .map((message) => observe(message, message.parsed.kind === "reply" ? { ephemeralTo: user.userId } : {}));
     },
     async lastReplySeenBy(user) {
       return lastReplies.get(user.userId);

@@ -61,7 +61,7 @@ export type AdapterCall =
  */
 export class RecordingAdapter implements ChatAdapter {
   readonly capabilities: AdapterCapabilities = {
-    threads: true, ephemeral: true, buttons: false, forms: false, nativeCommands: false, directMessages: true, maxTextChars: 1_000_000, userIdIsHandle: true,
+    ephemeral: true, directMessages: true, userIdIsHandle: true,
   };
   /** Called before each delivery; return an error to throw it instead of delivering. */
   failWith: ((call: AdapterCall) => Error | undefined) | undefined;

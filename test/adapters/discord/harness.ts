@@ -6,6 +6,7 @@ import type { DiscordAdapter } from "../../../adapters/discord/index.js";
 import { createDiscordAdapter } from "../../../adapters/discord/index.js";
 import { actionIdOf } from "../../../adapters/discord/components.js";
 import type { DiscordConfig } from "../../../adapters/discord/config.js";
+import type { ReplyPolicy } from "../../../src/core/reply-policy.js";
 import { discordConfigSchema } from "../../../adapters/discord/config.js";
 import type { AdapterHarness, ObservedMessage, RecordingHandler } from "../../contract/harness.js";
 import type { FakeDiscordOptions, FakeInteraction, FakeMessage } from "../../fakes/discord/server.js";
@@ -120,13 +121,15 @@ export interface DiscordSetup {
   state: MemoryStateStore;
   /** Injects an event and resolves once the adapter has finished with it. */
   settle<T>(inject: () => T): Promise<T>;
+  /** Injects an event and resolves once the adapter has received it (not waiting for the work). */
+  deliver<T>(inject: () => T): Promise<T>;
   close(): Promise<void>;
 }
 
 /** Starts a fake Discord and the adapter against it, started with `handler`. */
 export async function startDiscord(
   handle: RecordingHandler["handle"],
-  overrides: { config?: Partial<DiscordConfig>; fake?: FakeDiscordOptions; catalog?: CommandCatalog } = {},
+  overrides: { config?: Partial<DiscordConfig>; fake?: FakeDiscordOptions; catalog?: CommandCatalog; replyPolicy?: Partial<ReplyPolicy> } = {},
 ): Promise<DiscordSetup> {
   const fake = await new FakeDiscord(overrides.fake).listen();
   const state = new MemoryStateStore();
@@ -137,12 +140,18 @@ export async function startDiscord(
     env: { catalog: overrides.catalog ?? TEST_CATALOG, state, logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }), clock: fake.clock },
     apiBaseUrl: fake.apiBaseUrl,
     readyTimeoutMs: 10_000,
+    // Transient failures are retried after 50 ms instead of 1 s, so that tests run quickly.
+    replyPolicy: { firstBackoffMs: 50, ...overrides.replyPolicy },
   });
   await adapter.start(handle);
-  const settle = async <T>(inject: () => T): Promise<T> => {
+  const deliver = async <T>(inject: () => T): Promise<T> => {
     const before = adapter.dispatchesSeen;
     const result = inject();
     await waitFor(() => adapter.dispatchesSeen > before, 5000, "the adapter to receive the dispatch");
+    return result;
+  };
+  const settle = async <T>(inject: () => T): Promise<T> => {
+    const result = await deliver(inject);
     await adapter.idle();
     return result;
   };
@@ -151,6 +160,7 @@ export async function startDiscord(
     adapter,
     state,
     settle,
+    deliver,
     close: async () => {
       await adapter.stop();
       await fake.close();
@@ -161,7 +171,7 @@ export async function startDiscord(
 /** The contract harness over a started setup. */
 export async function makeHarness(handler: RecordingHandler): Promise<AdapterHarness> {
   const setup = await startDiscord(handler.handle);
-  const { fake, adapter, settle } = setup;
+  const { fake, adapter, settle, deliver } = setup;
   const channel = { platform: "discord" as const, workspace: IDS.guild, channelId: IDS.channel };
   const identity = (userId: string): PlatformIdentity => ({ platform: "discord", workspace: IDS.guild, userId });
   const lastInteraction = (userId: string): FakeInteraction | undefined =>
@@ -174,6 +184,14 @@ export async function makeHarness(handler: RecordingHandler): Promise<AdapterHar
       const { name, options } = slashFromText(TEST_CATALOG, text);
       await settle(() => fake.slashCommand(user.userId, thread?.threadId ?? channel.channelId, name, options));
     },
+    async sendCommand(user, text) {
+      const { name, options } = slashFromText(TEST_CATALOG, text);
+      await deliver(() => fake.slashCommand(user.userId, channel.channelId, name, options));
+    },
+    async sendInThread(user, thread, text) {
+      await deliver(() => fake.userMessage(user.userId, thread.threadId, text));
+    },
+    settled: () => adapter.idle(),
     async writeInThread(user, thread, text) {
       await settle(() => fake.userMessage(user.userId, thread.threadId, text));
     },
@@ -199,6 +217,10 @@ export async function makeHarness(handler: RecordingHandler): Promise<AdapterHar
       const dm = fake.dmChannelOf(user.userId);
       return dm ? fake.messagesIn(dm.id).map(observe) : [];
     },
+    async privateMessagesTo(user) {
+      const dm = fake.dmChannelOf(user.userId);
+      return fake.messages.filter((message) => !message.deleted && !message.loading && (message.ephemeralTo === user.userId || (dm !== undefined && message.channelId === dm.id))).map(observe);
+    },
     async lastReplySeenBy(user) {
       const interaction = lastInteraction(user.userId);
       if (!interaction) return undefined;
@@ -217,6 +239,10 @@ export async function makeHarness(handler: RecordingHandler): Promise<AdapterHar
     },
     rateLimitNextSend(retryAfterMs) {
       fake.rateLimitNext({ method: "POST", path: /^\/channels\/\d+\/messages$/, retryAfterMs });
+    },
+    rateLimitReplies(count, retryAfterMs) {
+      // Follow-ups with the interaction token carry an answer shown in place.
+      for (let index = 0; index < count; index += 1) fake.rateLimitNext({ method: "POST", path: /^\/webhooks\/\d+\/[^/]+$/, retryAfterMs });
     },
     close: setup.close,
   };

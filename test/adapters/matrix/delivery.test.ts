@@ -148,6 +148,19 @@ describe("matrix adapter: delivery on the wire", () => {
     await adapter.start(handler.handle);
   });
 
+  it("answers a burst of commands through the homeserver's per-user rate limit (Synapse's rc_message bucket), in order", async () => {
+    world.fake.limitMessages({ perSecond: 2, burstCount: 3 });
+    handler.answer = (event) => (event.type === "command" ? { message: { text: `answer to ${event.text}` }, delivery: "in-place" } : undefined);
+    const commands = Array.from({ length: 6 }, (_, index) => world.fake.say(ANN, world.roomId, `!case status N-2026-010${index}`));
+    await deliveredToBot(world.fake, adapter, commands.at(-1) ?? "");
+    await adapter.settled();
+    const limited = world.fake.requests.filter((request) => request.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.response).toMatchObject({ errcode: "M_LIMIT_EXCEEDED", retry_after_ms: expect.any(Number) });
+    const answers = botMessages().map((event) => String(event.content.body));
+    expect(answers).toEqual(commands.map((_, index) => expect.stringContaining(`answer to /case status N-2026-010${index}`)));
+  });
+
   it("reconnects the long-poll after the connection drops", async () => {
     await world.fake.waitUntil(() => world.fake.requestsTo("GET", "/sync").length >= 2);
     world.fake.dropSyncConnections(2);

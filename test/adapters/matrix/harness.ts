@@ -2,6 +2,7 @@ import pino from "pino";
 import { systemClock } from "../../../src/core/clock.js";
 import type { ChannelAddress, InboundHandler, PlatformIdentity, ThreadAddress } from "../../../src/core/adapter.js";
 import type { AdapterEnvironment, AdapterStateStore } from "../../../src/core/platform.js";
+import type { ReplyPolicy } from "../../../src/core/reply-policy.js";
 import { createMatrixAdapter, matrixConfigSchema, type MatrixAdapter, type MatrixConfig } from "../../../adapters/matrix/index.js";
 import type { AdapterHarness, ObservedMessage } from "../../contract/harness.js";
 import { FakeHomeserver } from "../../fakes/matrix/homeserver.js";
@@ -39,7 +40,12 @@ export async function startWorld(): Promise<MatrixWorld> {
 /** Creates (but does not start) an adapter against the world's homeserver. */
 export function makeAdapter(
   world: MatrixWorld,
-  options: { state?: AdapterStateStore; config?: Partial<MatrixConfig>; secrets?: { MATRIX_ACCESS_TOKEN?: string; MATRIX_PASSWORD?: string } } = {},
+  options: {
+    state?: AdapterStateStore;
+    config?: Partial<MatrixConfig>;
+    secrets?: { MATRIX_ACCESS_TOKEN?: string; MATRIX_PASSWORD?: string };
+    replyPolicy?: Partial<ReplyPolicy>;
+  } = {},
 ): MatrixAdapter {
   const config = matrixConfigSchema.parse({ enabled: true, homeserverUrl: world.fake.baseUrl, syncTimeoutMs: 1000, syncRetryMinMs: 50, syncRetryMaxMs: 200, ...options.config });
   const env: AdapterEnvironment = {
@@ -48,7 +54,13 @@ export function makeAdapter(
     logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }),
     clock: systemClock,
   };
-  return createMatrixAdapter({ config, secrets: options.secrets ?? { MATRIX_ACCESS_TOKEN: world.botToken }, env });
+  return createMatrixAdapter({
+    config,
+    secrets: options.secrets ?? { MATRIX_ACCESS_TOKEN: world.botToken },
+    env,
+    // Transient failures are retried after 50 ms instead of 1 s, so that tests run quickly.
+    replyPolicy: { firstBackoffMs: 50, ...options.replyPolicy },
+  });
 }
 
 /** The stream position of an event's (first) appearance. */
@@ -112,6 +124,18 @@ export async function makeMatrixHarness(handler: { handle: InboundHandler }, con
       await fake.waitUntil(() => fake.model.stream.slice(position).some((item) => item.event.sender === BOT && isMessage(item.event)), 5000, "the bot's reply");
       await adapter.settled();
     },
+    async sendCommand(user, text) {
+      const eventId = fake.say(user.userId, roomId, text.startsWith("/") ? `!${text.slice(1)}` : text);
+      lastInbound = eventId;
+      lastCommandPosition.set(user.userId, positionOf(fake, eventId));
+    },
+    async sendInThread(user, thread, text) {
+      lastInbound = fake.say(user.userId, thread.channelId, text, thread.threadId || undefined);
+    },
+    async settled() {
+      await fake.waitForSyncPast(BOT, fake.model.position);
+      await adapter.settled();
+    },
     async writeInThread(user, thread: ThreadAddress, text) {
       const eventId = fake.say(user.userId, thread.channelId, text, thread.threadId || undefined);
       lastInbound = eventId;
@@ -143,6 +167,10 @@ export async function makeMatrixHarness(handler: { handle: InboundHandler }, con
       const rooms = [...fake.model.rooms.values()].filter((room) => room.isDirect && room.members.has(user.userId) && room.members.get(BOT) === "join");
       return rooms.flatMap((room) => room.events.filter((event) => isMessage(event) && event.sender === BOT).map(observe));
     },
+    async privateMessagesTo(user) {
+      const rooms = [...fake.model.rooms.values()].filter((room) => room.isDirect && room.members.has(user.userId));
+      return rooms.flatMap((room) => room.events.filter((event) => isMessage(event) && event.sender === BOT).map(observe));
+    },
     async lastReplySeenBy(user) {
       const since = lastCommandPosition.get(user.userId);
       if (since === undefined) return undefined;
@@ -158,6 +186,9 @@ export async function makeMatrixHarness(handler: { handle: InboundHandler }, con
     },
     rateLimitNextSend(retryAfterMs) {
       fake.rateLimitSends(retryAfterMs);
+    },
+    rateLimitReplies(count, retryAfterMs) {
+      fake.rateLimitSends(retryAfterMs, { count });
     },
     async close() {
       await adapter.stop();

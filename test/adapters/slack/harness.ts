@@ -16,7 +16,8 @@ function observe(message: FakeMessage): ObservedMessage {
 
 /** Builds the harness; `transport` picks Bolt's HTTP receiver or Socket Mode. */
 export async function makeSlackHarness(handler: RecordingHandler, transport: "http" | "socket" = "http"): Promise<AdapterHarness> {
-  const rig = await startRig(handler.handle, { config: { mode: transport } });
+  // Transient failures are retried after 50 ms instead of 1 s, so that the contract runs quickly.
+  const rig = await startRig(handler.handle, { config: { mode: transport }, replyPolicy: { firstBackoffMs: 50 } });
   const { fake, adapter } = rig;
   let last: Delivery | undefined;
   const idle = async (): Promise<void> => {
@@ -33,6 +34,14 @@ export async function makeSlackHarness(handler: RecordingHandler, transport: "ht
       last = await fake.slashCommand({ team: user.workspace, user: user.userId, channel: thread?.channelId ?? CASES_CHANNEL, command, text: args });
       await idle();
     },
+    async sendCommand(user, text) {
+      const { command, text: args } = splitCommand(text);
+      last = await fake.slashCommand({ team: user.workspace, user: user.userId, channel: CASES_CHANNEL, command, text: args });
+    },
+    async sendInThread(user, thread, text) {
+      last = await fake.userMessage({ team: user.workspace, user: user.userId, channel: thread.channelId, threadTs: thread.threadId, text });
+    },
+    settled: idle,
     async writeInThread(user, thread, text) {
       await idle();
       last = await fake.userMessage({ team: user.workspace, user: user.userId, channel: thread.channelId, threadTs: thread.threadId, text });
@@ -66,6 +75,10 @@ export async function makeSlackHarness(handler: RecordingHandler, transport: "ht
       await idle();
       return fake.directMessages(user.workspace, user.userId).map(observe);
     },
+    async privateMessagesTo(user) {
+      await idle();
+      return fake.privateMessagesTo(user.workspace, user.userId).map(observe);
+    },
     async lastReplySeenBy(user) {
       await idle();
       const message = fake.lastAnswerTo(user.workspace, user.userId);
@@ -73,6 +86,9 @@ export async function makeSlackHarness(handler: RecordingHandler, transport: "ht
     },
     rateLimitNextSend(retryAfterMs) {
       fake.failNext("chat.postMessage", { kind: "ratelimit", retryAfterSec: Math.ceil(retryAfterMs / 1000) });
+    },
+    rateLimitReplies(count, retryAfterMs) {
+      fake.failNext("response_url", { kind: "ratelimit", retryAfterSec: Math.ceil(retryAfterMs / 1000) }, count);
     },
     close: () => rig.close(),
   };

@@ -4,6 +4,7 @@ import type { InboundHandler } from "../../../src/core/adapter.js";
 import type { CommandCatalog } from "../../../src/core/catalog.js";
 import { systemClock } from "../../../src/core/clock.js";
 import type { AdapterEnvironment } from "../../../src/core/platform.js";
+import type { ReplyPolicy } from "../../../src/core/reply-policy.js";
 import { MemoryStateStore } from "../../support/memory-state.js";
 import { createSlackAdapter, slackConfigSchema, type SlackAdapter, type SlackConfig, type SlackSecrets } from "../../../adapters/slack/index.js";
 import { FakeSlack, type FakeWorkspace } from "../../fakes/slack/server.js";
@@ -39,7 +40,10 @@ export interface SlackRig {
 }
 
 /** Starts a fake Slack with one workspace and a Slack adapter against it (HTTP by default, or Socket Mode). */
-export async function startRig(handler: InboundHandler, options: { config?: Partial<SlackConfig>; env?: ReturnType<typeof testEnvironment> } = {}): Promise<SlackRig> {
+export async function startRig(
+  handler: InboundHandler,
+  options: { config?: Partial<SlackConfig>; env?: ReturnType<typeof testEnvironment>; replyPolicy?: Partial<ReplyPolicy> } = {},
+): Promise<SlackRig> {
   const fake = await FakeSlack.start();
   const workspace = fake.addWorkspace({ teamId: TEAM, users: [ANN, BOB], channels: [{ id: CASES_CHANNEL, name: "cases" }, { id: "C0OTHER", name: "other", botIsMember: false }] });
   const env = options.env ?? testEnvironment();
@@ -49,7 +53,7 @@ export async function startRig(handler: InboundHandler, options: { config?: Part
       ? { SLACK_SIGNING_SECRET: fake.signingSecret, SLACK_CLIENT_ID: fake.clientId, SLACK_CLIENT_SECRET: fake.clientSecret, SLACK_STATE_SECRET: "fake-state-secret" }
       : { SLACK_BOT_TOKEN: workspace.botToken, SLACK_SIGNING_SECRET: fake.signingSecret };
   if (config.mode === "socket") secrets.SLACK_APP_TOKEN = fake.appToken;
-  const adapter = createSlackAdapter({ config, secrets, env, slackApiUrl: fake.apiUrl });
+  const adapter = createSlackAdapter({ config, secrets, env, slackApiUrl: fake.apiUrl, ...(options.replyPolicy ? { replyPolicy: options.replyPolicy } : {}) });
   await adapter.start(handler);
   fake.transport = config.mode === "socket" ? "socket" : "http";
   fake.appUrl = `http://127.0.0.1:${adapter.listeningPort() ?? 0}${config.http.eventsPath}`;

@@ -30,6 +30,17 @@ interface InjectedFault {
   loseAnswer?: boolean;
 }
 
+/** Synapse's rc_message: how fast each user may send events (a token bucket). */
+export interface MessageRateLimit {
+  /** Events a user may send per second once the burst is spent. */
+  perSecond: number;
+  /** Events a user may send at once. */
+  burstCount: number;
+}
+
+/** Synapse's default rc_message (docs: usage/configuration/config_documentation, rc_message). */
+export const SYNAPSE_RC_MESSAGE: MessageRateLimit = { perSecond: 0.2, burstCount: 10 };
+
 interface Account {
   userId: string;
   password?: string;
@@ -85,6 +96,8 @@ export class FakeHomeserver {
   private readonly replayNext = new Set<string>();
   private readonly rewindTo = new Map<string, number>();
   private dropSyncs = 0;
+  private messageLimit: MessageRateLimit | undefined;
+  private readonly messageBuckets = new Map<string, { actions: number; atMs: number }>();
   private server: Server | undefined;
   private filterCounter = 0;
   /** Base URL, e.g. http://127.0.0.1:PORT (after start). */
@@ -174,6 +187,31 @@ export class FakeHomeserver {
   }
 
   // ---- fault injection ---------------------------------------------------------------------------------------
+
+  /**
+   * Limits every user's sends as Synapse's rc_message does: a token bucket of `burstCount` events refilled at
+   * `perSecond`; a send beyond it answers 429 M_LIMIT_EXCEEDED with retry_after_ms (and Retry-After, in seconds).
+   * Repeats of a transaction already sent are answered from the transaction, unlimited, as Synapse does.
+   */
+  limitMessages(limit: MessageRateLimit = SYNAPSE_RC_MESSAGE): void {
+    this.messageLimit = limit;
+    this.messageBuckets.clear();
+  }
+
+  /** Wait before the user may send, in milliseconds, taking a token when there is one (synapse/api/ratelimiting.py). */
+  private messageWaitMs(userId: string): number {
+    const limit = this.messageLimit;
+    if (!limit) return 0;
+    const nowMs = Date.now();
+    const bucket = this.messageBuckets.get(userId) ?? { actions: 0, atMs: nowMs };
+    const performed = Math.max(0, bucket.actions - ((nowMs - bucket.atMs) / 1000) * limit.perSecond);
+    if (performed + 1 > limit.burstCount) {
+      const allowedAtMs = nowMs + ((performed - limit.burstCount + 1) / limit.perSecond) * 1000;
+      return Math.max(1, Math.ceil(allowedAtMs - nowMs));
+    }
+    this.messageBuckets.set(userId, { actions: performed + 1, atMs: nowMs });
+    return 0;
+  }
 
   /** The next `count` sends answer 429 M_LIMIT_EXCEEDED with Retry-After (seconds) and/or retry_after_ms. */
   rateLimitSends(retryAfterMs: number, options: { count?: number; header?: boolean; bodyField?: boolean; pathIncludes?: string } = {}): void {
@@ -491,6 +529,10 @@ export class FakeHomeserver {
     if (this.model.membership(roomId, session.userId) !== "join") return error(403, "M_FORBIDDEN", `User ${session.userId} not in room ${roomId}`);
     const content = request.body;
     if (typeof content !== "object" || content === null || Array.isArray(content)) return error(400, "M_BAD_JSON", "Content must be a JSON object");
+    const waitMs = this.messageWaitMs(session.userId);
+    if (waitMs > 0) {
+      return { ...error(429, "M_LIMIT_EXCEEDED", "Too Many Requests", { retry_after_ms: waitMs }), headers: { "Retry-After": String(Math.ceil(waitMs / 1000)) } };
+    }
     const tooBig = this.checkSize(roomId, session.userId, eventType, content as Record<string, unknown>);
     if (tooBig) return tooBig;
     const event = this.model.append(roomId, session.userId, eventType, content as Record<string, unknown>);

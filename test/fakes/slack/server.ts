@@ -297,6 +297,12 @@ export class FakeSlack {
     return channel ? this.messages.filter((message) => message.channel === channel && !message.ephemeralTo) : [];
   }
 
+  /** Messages only this person sees: ephemeral to them, and the bot's messages in their DM, in order. */
+  privateMessagesTo(team: string, user: string): FakeMessage[] {
+    const dm = this.workspace(team).dms.get(user);
+    return this.messages.filter((message) => message.team === team && (message.ephemeralTo === user || (dm !== undefined && message.channel === dm && message.user !== user)));
+  }
+
   /** The last message a person got as an answer: ephemeral to them, in their DM, or posted to their response_url. */
   lastAnswerTo(team: string, user: string): FakeMessage | undefined {
     const dm = this.workspace(team).dms.get(user);
@@ -487,6 +493,11 @@ export class FakeSlack {
     };
     const fault = this.takeFault("response_url");
     if (fault?.kind === "http") return fail(fault.status, "error");
+    if (fault?.kind === "ratelimit") {
+      this.calls.push({ method: "response_url", token: undefined, params, status: 429, response: "rate_limited" });
+      res.writeHead(429, { "content-type": "text/plain", "retry-after": String(fault.retryAfterSec) }).end("rate_limited");
+      return;
+    }
     if (!entry || Date.now() - entry.createdMs > RESPONSE_URL_LIFETIME_MS) return fail(404, "expired_url");
     if (entry.uses >= RESPONSE_URL_MAX_USES) return fail(404, "used_url");
     const problem = validateMessage(params.text, params.blocks);
