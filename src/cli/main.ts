@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import { ConfigError, formatProblem, loadConfig, type LoadedConfig } from "../config/load.js";
 import { systemClock } from "../core/clock.js";
 import { createLogger } from "../log.js";
-import { describeTarget, openStore, storeTarget, type Store } from "../store/db.js";
+import { describeTarget, openStore, storeTarget, type Store, type StoreTarget } from "../store/db.js";
+import { StoreUnavailableError } from "../store/failures.js";
 import { applyMigrations, createMigration } from "../store/migrate.js";
 import { verifyAudit } from "../audit/log.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
@@ -74,13 +75,26 @@ Compares prisma/schema.prisma with the migrations and writes a new migration for
 
 type Print = (text: string) => void;
 
-/** Opens the configured store. */
+/** Opens the configured store (without migrating it). */
 export async function openConfiguredStore(loaded: LoadedConfig): Promise<Store> {
-  return openStore(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir));
+  return openStore(configuredTarget(loaded));
 }
 
-/** Runs the CLI; resolves to the exit code. */
+/**
+ * Runs the CLI; resolves to the exit code. A database that cannot be used (StoreUnavailableError) is one line on
+ * `err` saying what is wrong and what to do, and exit code 1.
+ */
 export async function main(argv: string[], out: Print = (text) => process.stdout.write(`${text}\n`), err: Print = (text) => process.stderr.write(`${text}\n`)): Promise<number> {
+  try {
+    return await runCommand(argv, out, err);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    err(error.message);
+    return 1;
+  }
+}
+
+async function runCommand(argv: string[], out: Print, err: Print): Promise<number> {
   const [first, second] = argv;
   const command = first === undefined || first.startsWith("-") ? "start" : first;
   const wantsHelp = argv.includes("--help") || argv.includes("-h");
@@ -115,7 +129,7 @@ export async function main(argv: string[], out: Print = (text) => process.stdout
       out(`Console: ${String(loaded.config.console.enabled)} (acting as ${loaded.config.console.actAs})`);
       return 0;
     case "migrate": {
-      const target = storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir);
+      const target = configuredTarget(loaded);
       const result = await applyMigrations(target);
       out(result.applied.length === 0 ? `Database is up to date (${describeTarget(target)}).` : `Applied ${result.applied.length} migration(s) to ${describeTarget(target)}:\n${result.applied.map((name) => `  ${name}`).join("\n")}`);
       return 0;
@@ -169,11 +183,31 @@ function usage(err: Print, command: string): number {
   return 2;
 }
 
-/** Opens the store and applies pending migrations when configured to. */
+/**
+ * Applies pending migrations when configured to (database.migrateOnStart), without any Prisma client of the app
+ * open, then opens the store. Processes starting at once wait for each other; one applies, the others find it done.
+ */
 export async function prepareStore(loaded: LoadedConfig): Promise<Store> {
-  const store = await openConfiguredStore(loaded);
-  if (loaded.config.database.migrateOnStart) await applyMigrations(store);
-  return store;
+  const target = configuredTarget(loaded);
+  const migrate = loaded.config.database.migrateOnStart;
+  if (target.provider === "sqlite" && target.url === ":memory:") {
+    // A database inside this process only: nobody else can open it, and it must be migrated through its store.
+    const store = await openStore(target);
+    try {
+      if (migrate) await applyMigrations(store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+  if (migrate) await applyMigrations(target);
+  return openStore(target);
+}
+
+/** The configured database: DATABASE_URL, or else database.sqlitePath. */
+export function configuredTarget(loaded: LoadedConfig): StoreTarget {
+  return storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir);
 }
 
 async function directoryCommand(loaded: LoadedConfig, argv: string[], out: Print, err: Print): Promise<number> {
