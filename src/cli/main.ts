@@ -28,7 +28,7 @@ Commands:
   config check               Validate the configuration and environment, and say what would run
   audit verify               Check that no entry of the record was altered or deleted
   report --from <date> --to <date>  Transparency figures: counts by kind and outcome, times to acknowledge and resolve
-  reminders run [--now <time>]  Run the reminder sweep, digests and directory revalidation once, and print what was queued
+  reminders run [--now <time>]  Run the reminder sweep, digests, directory revalidation and retention once, and print what they did
   dev migration-create <name>  Create a migration after editing prisma/schema.prisma (developers)
 
 Configuration: config/default.yaml, overridden by the file in LIAISON_CONFIG; secrets from the environment or .env.
@@ -59,11 +59,12 @@ Recomputes the record's hash chain; reports every edited, deleted or reordered e
 Figures for a transparency report (TCO Art. 7, DSA Art. 15/24) over cases opened in the period: counts by kind and
 outcome, median and 90th-percentile time to acknowledge and to resolve, overdue counts, per organisation. It holds
 no case content, so it can be published.`,
-  reminders: `Usage: liaison reminders run [--now <ISO time>] [--only sweep,digests,revalidation]
+  reminders: `Usage: liaison reminders run [--now <ISO time>] [--only sweep,digests,revalidation,retention]
 
 Runs each reminder job once, as \`liaison start\` does on its schedules (config/default.yaml, reminders), and prints the
 messages it queued: reminders and escalations of cases (config/escalation.yaml), coordinators' digests, and the
-directory revalidation (asking contacts to confirm, reminding, marking unverified). Each message is sent once, even
+directory revalidation (asking contacts to confirm, reminding, marking unverified); the retention job deletes old
+inbound-event claims and delivered messages (reminders.retention). Each message is sent once, even
 when runs overlap or repeat. Where the console is the chat platform, they are delivered (printed) at once;
 else the outbox of the running \`liaison start\` delivers them.
   --now <time>   act as of this time instead of now, e.g. 2026-11-23T09:00:00Z (for operations and tests)
