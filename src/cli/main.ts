@@ -42,7 +42,10 @@ when input is piped (one command per line; "handle: /command" acts as that conta
   --no-console   never run the console`,
   migrate: `Usage: liaison migrate
 
-Applies the checked-in migrations (prisma/migrations/<sqlite|postgresql>) to the configured database.`,
+Applies the checked-in migrations (prisma/migrations/<sqlite|postgresql>) to the configured database. Every command
+that uses the database does the same first while database.migrateOnStart is true. Processes that do it at once wait
+for each other (a lock file <database>.lock beside a SQLite file, an advisory lock on PostgreSQL); each migration is
+applied once.`,
   directory: `Usage: liaison directory import <file> [--format yaml|json|csv]
        liaison directory export [--format yaml|json|csv] [--output <file>]
 
