@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import { ConfigError, formatProblem, loadConfig, type LoadedConfig } from "../config/load.js";
 import { systemClock } from "../core/clock.js";
 import { createLogger } from "../log.js";
-import { describeTarget, openStore, storeTarget, type Store } from "../store/db.js";
+import { describeTarget, openStore, storeTarget, type Store, type StoreTarget } from "../store/db.js";
+import { StoreUnavailableError } from "../store/failures.js";
 import { applyMigrations, createMigration } from "../store/migrate.js";
 import { verifyAudit } from "../audit/log.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
@@ -27,7 +28,7 @@ Commands:
   config check               Validate the configuration and environment, and say what would run
   audit verify               Check that no entry of the record was altered or deleted
   report --from <date> --to <date>  Transparency figures: counts by kind and outcome, times to acknowledge and resolve
-  reminders run [--now <time>]  Run the reminder sweep, digests and directory revalidation once, and print what was queued
+  reminders run [--now <time>]  Run the reminder sweep, digests, directory revalidation and retention once, and print what they did
   dev migration-create <name>  Create a migration after editing prisma/schema.prisma (developers)
 
 Configuration: config/default.yaml, overridden by the file in LIAISON_CONFIG; secrets from the environment or .env.
@@ -41,7 +42,10 @@ when input is piped (one command per line; "handle: /command" acts as that conta
   --no-console   never run the console`,
   migrate: `Usage: liaison migrate
 
-Applies the checked-in migrations (prisma/migrations/<sqlite|postgresql>) to the configured database.`,
+Applies the checked-in migrations (prisma/migrations/<sqlite|postgresql>) to the configured database. Every command
+that uses the database does the same first while database.migrateOnStart is true. Processes that do it at once wait
+for each other (a lock file <database>.lock beside a SQLite file, an advisory lock on PostgreSQL); each migration is
+applied once.`,
   directory: `Usage: liaison directory import <file> [--format yaml|json|csv]
        liaison directory export [--format yaml|json|csv] [--output <file>]
 
@@ -58,11 +62,12 @@ Recomputes the record's hash chain; reports every edited, deleted or reordered e
 Figures for a transparency report (TCO Art. 7, DSA Art. 15/24) over cases opened in the period: counts by kind and
 outcome, median and 90th-percentile time to acknowledge and to resolve, overdue counts, per organisation. It holds
 no case content, so it can be published.`,
-  reminders: `Usage: liaison reminders run [--now <ISO time>] [--only sweep,digests,revalidation]
+  reminders: `Usage: liaison reminders run [--now <ISO time>] [--only sweep,digests,revalidation,retention]
 
 Runs each reminder job once, as \`liaison start\` does on its schedules (config/default.yaml, reminders), and prints the
 messages it queued: reminders and escalations of cases (config/escalation.yaml), coordinators' digests, and the
-directory revalidation (asking contacts to confirm, reminding, marking unverified). Each message is sent once, even
+directory revalidation (asking contacts to confirm, reminding, marking unverified); the retention job deletes old
+inbound-event claims and delivered messages (reminders.retention). Each message is sent once, even
 when runs overlap or repeat. Where the console is the chat platform, they are delivered (printed) at once;
 else the outbox of the running \`liaison start\` delivers them.
   --now <time>   act as of this time instead of now, e.g. 2026-11-23T09:00:00Z (for operations and tests)
@@ -74,13 +79,26 @@ Compares prisma/schema.prisma with the migrations and writes a new migration for
 
 type Print = (text: string) => void;
 
-/** Opens the configured store. */
+/** Opens the configured store (without migrating it). */
 export async function openConfiguredStore(loaded: LoadedConfig): Promise<Store> {
-  return openStore(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir));
+  return openStore(configuredTarget(loaded));
 }
 
-/** Runs the CLI; resolves to the exit code. */
+/**
+ * Runs the CLI; resolves to the exit code. A database that cannot be used (StoreUnavailableError) is one line on
+ * `err` saying what is wrong and what to do, and exit code 1.
+ */
 export async function main(argv: string[], out: Print = (text) => process.stdout.write(`${text}\n`), err: Print = (text) => process.stderr.write(`${text}\n`)): Promise<number> {
+  try {
+    return await runCommand(argv, out, err);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    err(error.message);
+    return 1;
+  }
+}
+
+async function runCommand(argv: string[], out: Print, err: Print): Promise<number> {
   const [first, second] = argv;
   const command = first === undefined || first.startsWith("-") ? "start" : first;
   const wantsHelp = argv.includes("--help") || argv.includes("-h");
@@ -115,7 +133,7 @@ export async function main(argv: string[], out: Print = (text) => process.stdout
       out(`Console: ${String(loaded.config.console.enabled)} (acting as ${loaded.config.console.actAs})`);
       return 0;
     case "migrate": {
-      const target = storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir);
+      const target = configuredTarget(loaded);
       const result = await applyMigrations(target);
       out(result.applied.length === 0 ? `Database is up to date (${describeTarget(target)}).` : `Applied ${result.applied.length} migration(s) to ${describeTarget(target)}:\n${result.applied.map((name) => `  ${name}`).join("\n")}`);
       return 0;
@@ -169,11 +187,31 @@ function usage(err: Print, command: string): number {
   return 2;
 }
 
-/** Opens the store and applies pending migrations when configured to. */
+/**
+ * Applies pending migrations when configured to (database.migrateOnStart), without any Prisma client of the app
+ * open, then opens the store. Processes starting at once wait for each other; one applies, the others find it done.
+ */
 export async function prepareStore(loaded: LoadedConfig): Promise<Store> {
-  const store = await openConfiguredStore(loaded);
-  if (loaded.config.database.migrateOnStart) await applyMigrations(store);
-  return store;
+  const target = configuredTarget(loaded);
+  const migrate = loaded.config.database.migrateOnStart;
+  if (target.provider === "sqlite" && target.url === ":memory:") {
+    // A database inside this process only: nobody else can open it, and it must be migrated through its store.
+    const store = await openStore(target);
+    try {
+      if (migrate) await applyMigrations(store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+  if (migrate) await applyMigrations(target);
+  return openStore(target);
+}
+
+/** The configured database: DATABASE_URL, or else database.sqlitePath. */
+export function configuredTarget(loaded: LoadedConfig): StoreTarget {
+  return storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir);
 }
 
 async function directoryCommand(loaded: LoadedConfig, argv: string[], out: Print, err: Print): Promise<number> {

@@ -1,5 +1,5 @@
-// `liaison reminders run [--now <ISO time>] [--only <jobs>]`: one run of every reminder job as of a time, printing what
-// each queued. For operations without a long-running process (a cron entry), and for tests.
+// `liaison reminders run [--now <ISO time>] [--only <jobs>]`: one run of every scheduled job (reminder sweep, digests,
+// revalidation, retention) as of a time, printing what each queued or did. For operations without a long-running process (a cron entry), and for tests.
 import { parseArgs } from "node:util";
 import type { Logger } from "pino";
 import { createConsoleAdapter } from "../../adapters/console/index.js";
@@ -34,7 +34,7 @@ export async function runRemindersCommand(
   }
   const { values, positionals } = parsed;
   if (positionals[0] !== "run" || positionals.length > 1) {
-    err("Usage: liaison reminders run [--now <ISO time>] [--only sweep,digests,revalidation]");
+    err(`Usage: liaison reminders run [--now <ISO time>] [--only ${JOB_NAMES.join(",")}]`);
     return 2;
   }
   let clock: Clock = systemClock;

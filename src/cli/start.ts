@@ -9,6 +9,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { ChatAdapter, InboundHandler } from "../core/adapter.js";
 import { systemClock } from "../core/clock.js";
 import { describeTarget } from "../store/db.js";
+import { withStartupLock } from "../store/startup-lock.js";
 import { Scheduler } from "../jobs/scheduler.js";
 import { prepareStore } from "./main.js";
 
@@ -36,12 +37,22 @@ function untilSignalled(logger: Logger): Promise<void> {
   });
 }
 
-/** `liaison start`: prepares the store, starts the configured platforms or the console, and runs until stopped. */
+/**
+ * `liaison start`: migrates and opens the store, loads the demo directory into an empty one, starts the configured
+ * platforms or the console, and runs until stopped.
+ */
 export async function runStart(loaded: LoadedConfig, logger: Logger, argv: string[]): Promise<number> {
   const store = await prepareStore(loaded);
   const clock = systemClock;
   logger.info({ database: describeTarget(store.target) }, "store ready");
-  logger.info(await seedDemoDirectory(store, clock, loaded));
+  // Of several processes starting at once on an empty database, one loads the demo directory; the others wait for
+  // it under the startup lock and then find the directory not empty.
+  try {
+    logger.info(loaded.config.directory.demo.enabled ? await withStartupLock(store.target, () => seedDemoDirectory(store, clock, loaded)) : "demo directory switched off");
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const core = createCore({ store, clock, logger, loaded });
   let platformAdapters: ChatAdapter[];
   try {

@@ -1,7 +1,7 @@
 // What a job run did, for `liaison reminders run`, the log and tests.
 
 /** The named jobs. */
-export const JOB_NAMES = ["sweep", "digests", "revalidation"] as const;
+export const JOB_NAMES = ["sweep", "digests", "revalidation", "retention"] as const;
 
 /** A job's name. */
 export type JobName = (typeof JOB_NAMES)[number];

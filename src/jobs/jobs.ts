@@ -1,5 +1,5 @@
-// The reminder jobs together: sweep, digests and revalidation, each run under its lease in the database so that of
-// several Liaison processes only one runs it at a time. Used by the scheduler (`liaison start`) and by
+// The scheduled jobs together: sweep, digests, revalidation and retention, each run under its lease in the database
+// so that of several Liaison processes only one runs it at a time. Used by the scheduler (`liaison start`) and by
 // `liaison reminders run`.
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock.js";
@@ -12,6 +12,7 @@ import { JOB_NAMES, type JobName, type JobReport } from "../core/job-report.js";
 import { RevalidationService } from "../directory/revalidation.js";
 import type { ScheduledJob } from "./scheduler.js";
 import { ReminderSweep } from "../cases/reminders/sweep.js";
+import { RetentionJob } from "./retention.js";
 
 /** What the jobs are built from. */
 export interface ReminderJobsOptions {
@@ -36,13 +37,14 @@ export class ReminderJobs {
     const sweep = new ReminderSweep(db, clock, policy, config.sweep.batchSize);
     const revalidation = new RevalidationService(db, clock, config.revalidation, policy.quietHours);
     const digests = new DigestJob(db, clock, config.digests);
-    this.runners = { sweep: () => sweep.run(), digests: () => digests.run(), revalidation: () => revalidation.run() };
+    const retention = new RetentionJob(db, clock, config.retention);
+    this.runners = { sweep: () => sweep.run(), digests: () => digests.run(), revalidation: () => revalidation.run(), retention: () => retention.run() };
   }
 
   /** Runs one job unless it is switched off or another process holds its lease. */
   async run(job: JobName): Promise<JobReport> {
     const { db, leaseClock, config } = this.options;
-    if ((job === "digests" && !config.digests.enabled) || (job === "revalidation" && !config.revalidation.enabled)) {
+    if ((job === "digests" || job === "revalidation" || job === "retention") && !config[job].enabled) {
       return { job, handled: 0, queued: [], notes: [], skipped: `reminders.${job}.enabled is false` };
     }
     const lease = `job:${job}`;
@@ -57,7 +59,7 @@ export class ReminderJobs {
     }
   }
 
-  /** Runs every job once, in order: sweep, digests, revalidation. */
+  /** Runs every job once, in order: sweep, digests, revalidation, retention. */
   async runAll(only?: readonly JobName[]): Promise<JobReport[]> {
     const reports: JobReport[] = [];
     for (const job of JOB_NAMES) if (!only || only.includes(job)) reports.push(await this.run(job));

@@ -1,4 +1,4 @@
-// The scheduler: the one module that imports node-cron. Named jobs (sweep, digests, revalidation) run on the cron
+// The scheduler: the one module that imports node-cron. Named jobs (sweep, digests, revalidation, retention) run on the cron
 // schedules from the configuration; each run takes the job's lease in the database first (see jobs.ts), so of several
 // Liaison processes only one runs a job at a time. Runs of one job never overlap within a process either.
 import cron, { type ScheduledTask } from "node-cron";

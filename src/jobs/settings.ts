@@ -1,5 +1,5 @@
-// The `reminders` section of the main configuration (config/default.yaml): job schedules, sweep, digests and directory
-// revalidation. Imported by src/config/schema.ts, so it imports nothing from src/config/ (that would be a cycle).
+// The `reminders` section of the main configuration (config/default.yaml): job schedules, sweep, digests, directory
+// revalidation and retention. Imported by src/config/schema.ts, so it imports nothing from src/config/ (that would be a cycle).
 import { z } from "zod";
 import { isValidCronExpression } from "./scheduler.js";
 
@@ -25,6 +25,7 @@ export const remindersConfigSchema = z.strictObject({
     sweep: cronSchema,
     digests: cronSchema,
     revalidation: cronSchema,
+    retention: cronSchema,
     /** How long a job's lease lasts before another process may take the job over (its holder died). */
     leaseMs: z.number().int().min(1000),
   }),
@@ -50,6 +51,15 @@ export const remindersConfigSchema = z.strictObject({
     unverifiedAfter: durationSchema,
     /** Most contacts asked, reminded or marked per run. */
     batchSize: z.number().int().min(1).max(10_000),
+  }),
+  retention: z.strictObject({
+    enabled: z.boolean(),
+    /** How long an inbound event's claim is kept: it must outlive every redelivery of the event. */
+    keepInboundEvents: durationSchema.refine((ms) => ms >= UNIT_MS.d, { error: "at least 1d: platforms redeliver events for hours, Matrix even for days" }),
+    /** How long a delivered (sent) outbox message is kept. */
+    keepSentMessages: durationSchema.refine((ms) => ms >= UNIT_MS.h, { error: "at least 1h" }),
+    /** Most rows deleted by one statement. */
+    batchSize: z.number().int().min(1).max(100_000),
   }),
 });
 

@@ -4,7 +4,7 @@
 // SQLite files are put in WAL mode with a busy timeout, so that several processes can share one file. A SQLite
 // ":memory:" store keeps its one connection to itself; migrate it with applyMigrations(store), not its target.
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { userInfo } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@p
 import Database from "better-sqlite3";
 import type pg from "pg";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.js";
+import { explainStoreFailure, StoreUnavailableError } from "./failures.js";
 import type { Tx } from "./types.js";
 
 /** The database client all code uses (the SQLite client's type; the PostgreSQL client is cast to it). */
@@ -76,10 +77,10 @@ export function storeTarget(databaseUrl: string | undefined, sqlitePath: string,
   if (/^file:/i.test(url)) {
     if (/^file:\/\//i.test(url)) return { provider: "sqlite", url: fileURLToPath(url.replace(/\?.*$/, "")) };
     const path = url.slice("file:".length).replace(/\?.*$/, "");
-    if (!path) throw new Error("DATABASE_URL: file: needs a path, e.g. file:./data/liaison.db");
+    if (!path) throw new StoreUnavailableError("DATABASE_URL: file: needs a path, e.g. file:./data/liaison.db");
     return { provider: "sqlite", url: sqliteFile(path, rootDir) };
   }
-  throw new Error(`DATABASE_URL must be a postgres:// URL or file:<path> for SQLite, not ${maskUrl(url)}`);
+  throw new StoreUnavailableError(`DATABASE_URL must be a postgres:// URL or file:<path> for SQLite, not ${maskUrl(url)}`);
 }
 
 function sqliteFile(path: string, rootDir: string): string {
@@ -129,7 +130,10 @@ export function sqliteAdapterFactory(path: string): PrismaBetterSqlite3 {
 // migration engine, which reaches it through this map (see adapterFactoryOf).
 const sharedFactories = new WeakMap<Store, SqlMigrationAwareDriverAdapterFactory>();
 
-/** Opens (and connects to) the database; SQLite files are switched to WAL mode and their directory is created. */
+/**
+ * Opens (and connects to) the database; SQLite files are switched to WAL mode and their directory is created. A
+ * database that cannot be used fails here with a StoreUnavailableError saying what is wrong and what to do.
+ */
 export async function openStore(target: StoreTarget): Promise<Store> {
   let store: Store | undefined;
   try {
@@ -139,9 +143,11 @@ export async function openStore(target: StoreTarget): Promise<Store> {
     return store;
   } catch (error) {
     await store?.close().catch(() => undefined);
+    const explained = explainStoreFailure(target, error);
+    if (explained) throw new StoreUnavailableError(explained, { cause: error });
     // Prisma's messages start with the invocation; the reason is the last line.
     const message = (error instanceof Error ? error.message : String(error)).trim().split("\n").pop();
-    throw new Error(`cannot open ${describeTarget(target)}: ${message}`, { cause: error });
+    throw new StoreUnavailableError(`Cannot open ${describeTarget(target)}: ${message}`, { cause: error });
   }
 }
 
@@ -170,6 +176,9 @@ async function openClient(target: StoreTarget): Promise<Store> {
   }
 
   ensureSqliteDirectory(target);
+  // SQLite opens a file it may not write read-only, without a word, and fails at the first write; ask the system
+  // first, so that a read-only file fails here with its reason (EACCES, EPERM, EROFS).
+  closeSync(openSync(target.url, existsSync(target.url) ? "r+" : "a"));
   const raw = new Database(target.url, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
     // WAL is a property of the file: once set, every later connection (any process) uses it.

@@ -5,9 +5,11 @@
 // memory, or a temporary PostgreSQL database) and diff that database against the schema.
 // See shared/notes/offline-build.md (beside the project) for what was tried.
 //
-// applyMigrations is safe to run from several processes at once: on PostgreSQL the engine holds Prisma's advisory
-// lock, on SQLite an exclusive lock on the file. When the ledger already lists every local migration as applied it
-// answers without loading the engine. A SQLite ":memory:" database exists only inside its store: pass the Store.
+// applyMigrations is safe to run from several processes at once: when the ledger does not already list every local
+// migration as applied (then it answers without loading the engine), it takes the startup lock (startup-lock.ts: a
+// lock file beside a SQLite database, an advisory lock on PostgreSQL), reads the ledger again, and only then runs
+// the engine, which on PostgreSQL also holds Prisma's advisory lock while it migrates. It needs no Prisma client:
+// commands migrate first and open the store afterwards. A SQLite ":memory:" database exists only inside its store: pass the Store.
 // Given a SQLite file store with migrations pending, it closes the store's connection first (the engine needs the
 // file to itself); the store reconnects on its next query. So migrate before using the store, as at start.
 import { createHash } from "node:crypto";
@@ -38,6 +40,8 @@ import {
   type Store,
   type StoreTarget,
 } from "./db.js";
+import { explainStoreFailure, storeFailure, StoreUnavailableError } from "./failures.js";
+import { withStartupLock } from "./startup-lock.js";
 
 /** Where the checked-in migrations live: one folder per provider (prisma/migrations/sqlite, .../postgresql). */
 export const defaultMigrationsRoot = join(rootDir, "prisma/migrations");
@@ -65,7 +69,11 @@ const LOCKFILE = "migration_lock.toml";
 const MIGRATION_FILE = "migration.sql";
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
-/** Applies the checked-in migrations the database lacks, like `prisma migrate deploy`, and returns their names. */
+/**
+ * Applies the checked-in migrations the database lacks, like `prisma migrate deploy`, and returns their names.
+ * Processes that start at once wait for each other (the startup lock); the one that gets the lock second finds the
+ * migrations applied. A database that cannot be used fails with a StoreUnavailableError saying what to do.
+ */
 export async function applyMigrations(
   target: StoreTarget | Store,
   options: MigrationOptions = {},
@@ -80,27 +88,40 @@ export async function applyMigrations(
   if (!shared && storeTarget.provider === "sqlite" && storeTarget.url === ":memory:") {
     throw new Error('a SQLite ":memory:" database exists only inside its store: pass the Store to applyMigrations');
   }
-  if (!shared && (await ledgerIsUpToDate(storeTarget, migrations))) return { applied: [] };
+  if (shared) return applyWithEngine(storeTarget, trackConnections(shared), migrations);
+  if (await ledgerIsUpToDate(storeTarget, migrations)) return { applied: [] };
 
-  if (store && !shared && storeTarget.provider === "sqlite") {
-    // The engine takes the file for itself (SQLite exclusive locking mode), which an open connection of this
-    // process would block; the store's client reconnects on its next query.
-    await store.db.$disconnect();
-  }
-  const connection = shared ? trackConnections(shared) : engineConnection(storeTarget);
-  const output = await withEngine(connection, datasourceOnlySchema(storeTarget.provider), (engine) =>
+  return withStartupLock(storeTarget, async () => {
+    // Another process may have applied them while this one waited.
+    if (await ledgerIsUpToDate(storeTarget, migrations)) return { applied: [] };
+    if (store && storeTarget.provider === "sqlite") {
+      // The engine takes the file for itself (SQLite exclusive locking mode), which an open connection of this
+      // process would block; the store's client reconnects on its next query.
+      await store.db.$disconnect();
+    }
+    return applyWithEngine(storeTarget, engineConnection(storeTarget), migrations);
+  });
+}
+
+/** Runs the engine's applyMigrations on `connection`; failures are explained (StoreUnavailableError) when possible. */
+async function applyWithEngine(
+  target: StoreTarget,
+  connection: EngineConnection,
+  migrations: MigrationList,
+): Promise<{ applied: string[] }> {
+  const output = await withEngine(connection, datasourceOnlySchema(target.provider), (engine) =>
     engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTERS }),
   ).catch((error: unknown) => {
-    const context = `applying migrations to ${describeTarget(storeTarget)} failed`;
+    const context = `applying migrations to ${describeTarget(target)}`;
     // better-sqlite3's SQLITE_BUSY reaches the engine as a "SocketTimeout" it cannot read.
-    if (storeTarget.provider === "sqlite" && /SocketTimeout|database is locked|SQLITE_BUSY/.test(String(error))) {
+    if (target.provider === "sqlite" && /SocketTimeout|database is locked|SQLITE_BUSY/.test(String(error))) {
       const busy =
-        `${context}: the file stayed locked by another connection for ${SQLITE_BUSY_TIMEOUT_MS} ms, and migrating ` +
+        `${context} failed: the file stayed locked by another connection for ${SQLITE_BUSY_TIMEOUT_MS} ms, and migrating ` +
         "needs it to itself for a moment (a store of this process: pass the Store instead of its target; another " +
         "process: retry once it is idle, or stop it)";
-      throw new Error(busy, { cause: error });
+      throw new StoreUnavailableError(busy, { cause: error });
     }
-    throw wrapError(context, error);
+    throw storeFailure(target, error, context);
   });
   return { applied: output.appliedMigrationNames };
 }
@@ -248,7 +269,8 @@ function checksum(text: string): string {
 
 /**
  * True when the ledger lists every local migration as applied with the same checksum and none has failed; then
- * the engine (about 0.1-0.2 s to load) is not needed. Any doubt answers false and lets the engine decide.
+ * the engine (about 0.1-0.2 s to load) is not needed. Any doubt answers false and lets the engine decide, except a
+ * database that cannot be used at all (not a database, damaged, unreachable, refused): that is a StoreUnavailableError.
  */
 async function ledgerIsUpToDate(target: StoreTarget, migrations: MigrationList): Promise<boolean> {
   const wanted = new Map<string, string>();
@@ -284,7 +306,12 @@ async function ledgerIsUpToDate(target: StoreTarget, migrations: MigrationList):
         await client.end();
       }
     }
-  } catch {
+  } catch (error) {
+    // A database that cannot be used is said so now; anything else (a lock held for a moment) lets the engine decide.
+    const explained = /SQLITE_BUSY|database is locked/.test(String((error as { code?: unknown }).code ?? error))
+      ? undefined
+      : explainStoreFailure(target, error);
+    if (explained) throw new StoreUnavailableError(explained, { cause: error });
     return false;
   }
   for (const row of rows) {
