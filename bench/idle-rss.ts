@@ -173,6 +173,9 @@ try {
   const untuned = ["--input-type=module", "-e", 'const { main } = await import("./dist/src/cli/main.js"); process.exitCode = await main(["start"]);'];
   row("liaison start, compiled, default WASM tiering", await measure(untuned, { input: "/whoami\n" }), node);
   row("liaison start, tsx (scripts/liaison-dev.mjs)", await measure(["scripts/liaison-dev.mjs", "start"], { input: "/whoami\n" }), node);
+  // As `liaison start` ran before the build step: the sources through tsx, V8's default WebAssembly tiering.
+  const before = ["--import", "tsx", "--input-type=module", "-e", 'const { main } = await import("./src/cli/main.ts"); process.exitCode = await main(["start"]);'];
+  row("liaison start, tsx, default WASM tiering (before the build step)", await measure(before, { input: "/whoami\n" }), node);
 
   // 3. Every adapter, against the fakes.
   console.error("Every adapter enabled, against the fakes:");
@@ -192,6 +195,7 @@ try {
     row("every adapter, compiled", await measure(["--input-type=module", "-e", HARNESS], harness("dist/", ".js", true)), node);
     row("every adapter, compiled, default WASM tiering", await measure(["--input-type=module", "-e", HARNESS], harness("dist/", ".js", false)), node);
     row("every adapter, tsx", await measure(["--import", "tsx", "--input-type=module", "-e", HARNESS], harness("", ".ts", true)), node);
+    row("every adapter, tsx, default WASM tiering (before the build step)", await measure(["--import", "tsx", "--input-type=module", "-e", HARNESS], harness("", ".ts", false)), node);
   } finally {
     await slack.close();
     await homeserver.close();
