@@ -11,15 +11,21 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The launchers: the product (the compiled build, src/cli/liaison.mjs) and the TypeScript sources through tsx. */
+export const COMPILED_LAUNCHER = "src/cli/liaison.mjs";
+export const SOURCE_LAUNCHER = "scripts/liaison-dev.mjs";
+
 /**
- * Runs `node src/cli/liaison.mjs <args>` in the project directory, feeding `input` on stdin. The environment is the
- * test's, plus `env`; DATABASE_URL, LIAISON_CONFIG and NODE_OPTIONS are passed only when `env` sets them.
+ * Runs `node <launcher> <args>` in the project directory, feeding `input` on stdin: by default the sources through
+ * tsx (scripts/liaison-dev.mjs), so that no build is needed; test/e2e/compiled.test.ts runs the compiled product.
+ * The environment is the test's, plus `env`; DATABASE_URL, LIAISON_CONFIG and NODE_OPTIONS are passed only when
+ * `env` sets them.
  */
-export function runLiaison(args: string[], env: Record<string, string | undefined> = {}, input = "", timeoutMs = 60_000): Promise<CliRun> {
+export function runLiaison(args: string[], env: Record<string, string | undefined> = {}, input = "", timeoutMs = 60_000, launcher = SOURCE_LAUNCHER): Promise<CliRun> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const name of ["DATABASE_URL", "LIAISON_CONFIG", "NODE_OPTIONS"]) if (!(name in env) || env[name] === undefined) delete childEnv[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["src/cli/liaison.mjs", ...args], { cwd: ROOT, env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [launcher, ...args], { cwd: ROOT, env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
