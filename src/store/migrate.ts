@@ -17,7 +17,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -25,7 +24,8 @@ import {
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import Database from "better-sqlite3";
-import pg from "pg";
+// The PostgreSQL client is loaded only for PostgreSQL (the embedded default starts without it).
+import type pg from "pg";
 import { providers, rootDir, schemaFor } from "../../scripts/schema-variants.mjs";
 import {
   adapterFactoryOf,
@@ -99,7 +99,7 @@ export async function applyMigrations(
       // process would block; the store's client reconnects on its next query.
       await store.db.$disconnect();
     }
-    return applyWithEngine(storeTarget, engineConnection(storeTarget), migrations);
+    return applyWithEngine(storeTarget, await engineConnection(storeTarget), migrations);
   });
 }
 
@@ -293,7 +293,8 @@ async function ledgerIsUpToDate(target: StoreTarget, migrations: MigrationList):
         db.close();
       }
     } else {
-      const client = new pg.Client({
+      const { default: pgModule } = await import("pg");
+      const client = new pgModule.Client({
         connectionString: postgresConnectionString(target.url),
         connectionTimeoutMillis: 10_000,
       });
@@ -416,7 +417,7 @@ function datasourceOnlySchema(provider: Provider): string {
 }
 
 /** The engine's connection to a target. */
-function engineConnection(target: StoreTarget): EngineConnection {
+async function engineConnection(target: StoreTarget): Promise<EngineConnection> {
   if (target.provider === "sqlite") {
     ensureSqliteDirectory(target);
     return trackConnections(sqliteAdapterFactory(target.url));
@@ -456,8 +457,9 @@ function trackConnections(
  * which introspection needs, and a migration script is sent whole (one simple query, so PostgreSQL runs it as one
  * transaction, as `prisma migrate deploy` does) instead of being split at every ";".
  */
-function postgresEngineConnection(url: string): EngineConnection {
-  const pool = new pg.Pool({
+async function postgresEngineConnection(url: string): Promise<EngineConnection> {
+  const [{ default: pgModule }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
+  const pool = new pgModule.Pool({
     connectionString: postgresConnectionString(url),
     max: 1,
     idleTimeoutMillis: 0,
@@ -537,7 +539,7 @@ async function withScratchDatabase<T>(
     );
   }
   try {
-    return await use(postgresEngineConnection(scratch.url));
+    return await use(await postgresEngineConnection(scratch.url));
   } finally {
     await scratch.drop();
   }

@@ -14,7 +14,7 @@ import { postgresConnectionString } from "../../src/store/db.js";
 /** What a CLI run printed and how it ended. */
 type CliResult = CliRun;
 
-/** Runs `node src/cli/liaison.mjs <args>` in the project directory, feeding `input` on stdin. */
+/** Runs the `liaison` command from the sources (scripts/liaison-dev.mjs) in the project directory, feeding `input` on stdin. */
 function liaison(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   return runLiaison(args, options.env, options.input, 45_000);
 }

@@ -46,7 +46,7 @@ export async function reminderOutbox(h: CaseHarness): Promise<string[]> {
   return lines;
 }
 
-/** Spawns `node src/cli/liaison.mjs <args>` in the project directory with the given environment and stdin. */
+/** Spawns the `liaison` command from the sources (scripts/liaison-dev.mjs) in the project directory with the given environment and stdin. */
 export function spawnLiaison(args: string[], env: Record<string, string>, input = ""): Promise<CliRun> {
   return runLiaison(args, env, input);
 }
