@@ -59,8 +59,8 @@ export interface NewOutboxRow {
 export interface OutboxStorage {
   /** The once-only keys among `keys` that were already written. */
   usedOnceKeys(tx: Tx | Db, keys: readonly string[]): Promise<Set<string>>;
-  /** Inserts the rows. */
-  insert(tx: Tx, rows: NewOutboxRow[]): Promise<void>;
+  /** Inserts the rows, except those whose onceKey was already written; returns the ids of the rows inserted. */
+  insert(tx: Tx, rows: NewOutboxRow[]): Promise<Set<string>>;
 }
 
 /** Most values in one statement: far under SQLite's and PostgreSQL's parameter limits. */
@@ -77,34 +77,43 @@ export const prismaOutboxStorage: OutboxStorage = {
     return used;
   },
   // Every card, update and relayed message passes here: a raw INSERT costs a fraction of the generated createMany.
+  // Rows with a once-only key skip a key already written (ON CONFLICT ... DO NOTHING: SQLite 3.24 and PostgreSQL 9.5
+  // alike; RETURNING, SQLite 3.35), also one another transaction writes meanwhile (PostgreSQL waits for it to end).
   async insert(tx, rows) {
+    const inserted = new Set<string>();
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const values = rows
-        .slice(start, start + ROWS_PER_STATEMENT)
-        .map((row) => Prisma.sql`(${row.id}, ${row.seq}, ${row.createdAt}, ${row.streamKey}, 'pending', ${row.dueAt}, 0, ${row.destination}, ${row.message}, ${row.onceKey ?? null})`);
-      await tx.$executeRaw`INSERT INTO "OutboxMessage" ("id", "seq", "createdAt", "streamKey", "state", "dueAt", "attempts", "destination", "message", "onceKey") VALUES ${Prisma.join(values)}`;
+      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+      const values = Prisma.join(chunk.map((row) => Prisma.sql`(${row.id}, ${row.seq}, ${row.createdAt}, ${row.streamKey}, 'pending', ${row.dueAt}, 0, ${row.destination}, ${row.message}, ${row.onceKey ?? null})`));
+      const insert = Prisma.sql`INSERT INTO "OutboxMessage" ("id", "seq", "createdAt", "streamKey", "state", "dueAt", "attempts", "destination", "message", "onceKey") VALUES ${values}`;
+      if (chunk.some((row) => row.onceKey !== undefined)) {
+        for (const row of await tx.$queryRaw<{ id: string }[]>`${insert} ON CONFLICT ("onceKey") DO NOTHING RETURNING "id"`) inserted.add(row.id);
+      } else {
+        await tx.$executeRaw`${insert}`;
+        for (const row of chunk) inserted.add(row.id);
+      }
     }
+    return inserted;
   },
 };
 
 /**
  * Writes messages to the outbox inside the caller's transaction, so they exist exactly when the change that causes
- * them is committed. Items whose onceKey was already used (or repeats one earlier in the batch) are skipped; returns
- * the items written. A key written by another process meanwhile makes the insert fail on the unique index, and the
- * caller's transaction with it: nothing is ever sent twice.
+ * them is committed. Items whose onceKey was already used (or repeats one earlier in the batch) are skipped, also
+ * when another process writes the key meanwhile (the insert skips it): nothing is ever sent twice. Returns the items
+ * written.
  */
 export async function enqueueItems(tx: Tx, clock: Clock, items: readonly OutboxItem[], storage: OutboxStorage = prismaOutboxStorage): Promise<OutboxItem[]> {
-  const onceKeys = items.flatMap((item) => (item.onceKey !== undefined ? [item.onceKey] : []));
-  const used = onceKeys.length > 0 ? await storage.usedOnceKeys(tx, onceKeys) : new Set<string>();
-  const fresh = items.filter((item) => {
+  const keys = new Set<string>();
+  const unique = items.filter((item) => {
     if (item.onceKey === undefined) return true;
-    if (used.has(item.onceKey)) return false;
-    used.add(item.onceKey);
+    if (keys.has(item.onceKey)) return false;
+    keys.add(item.onceKey);
     return true;
   });
-  if (fresh.length === 0) return [];
-  // One reservation of consecutive sequence numbers and one insert for the whole batch.
-  const firstSeq = await reserveCounterValues(tx, "outbox", fresh.length);
+  if (unique.length === 0) return [];
+  // One reservation of consecutive sequence numbers and one insert for the whole batch (a skipped item leaves a gap
+  // in the sequence, which only orders messages).
+  const firstSeq = await reserveCounterValues(tx, "outbox", unique.length);
   const now = clock.now();
   // One message often goes to several people and threads: encode it once.
   const encoded = new Map<OutboundMessage, string>();
@@ -113,20 +122,18 @@ export async function enqueueItems(tx: Tx, clock: Clock, items: readonly OutboxI
     if (text === undefined) encoded.set(message, (text = JSON.stringify(message)));
     return text;
   };
-  await storage.insert(
-    tx,
-    fresh.map((item, index) => ({
-      id: newId(),
-      seq: firstSeq + index,
-      createdAt: now,
-      streamKey: item.streamKey,
-      dueAt: item.notBefore && item.notBefore > now ? item.notBefore : now,
-      destination: JSON.stringify(item.destination),
-      message: encode(item.message),
-      ...(item.onceKey !== undefined ? { onceKey: item.onceKey } : {}),
-    })),
-  );
-  return fresh;
+  const rows = unique.map((item, index) => ({
+    id: newId(),
+    seq: firstSeq + index,
+    createdAt: now,
+    streamKey: item.streamKey,
+    dueAt: item.notBefore && item.notBefore > now ? item.notBefore : now,
+    destination: JSON.stringify(item.destination),
+    message: encode(item.message),
+    ...(item.onceKey !== undefined ? { onceKey: item.onceKey } : {}),
+  }));
+  const inserted = await storage.insert(tx, rows);
+  return unique.filter((_, index) => inserted.has((rows[index] as NewOutboxRow).id));
 }
 
 /** Writes messages to the outbox (see enqueueItems); returns how many were written. */
