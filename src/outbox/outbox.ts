@@ -196,8 +196,8 @@ async function claimStreamHeads(db: Db, holder: string, now: Date, leaseUntil: D
 }
 
 /**
- * Delivers outbox messages through the attached adapters: due messages, oldest first, one at a time per stream;
- * retries with exponential backoff (or the platform's rate-limit wait) and gives up after maxAttempts. A message is
+ * Delivers outbox messages through the attached adapters: due messages, oldest first, one at a time per stream
+ * (several streams at once); retries with exponential backoff (or the platform's rate-limit wait) and gives up after maxAttempts. A message is
  * claimed with a lease before it is sent, so several workers (processes) never send the same message at once, and
  * one left behind by a crash is taken up again once its lease has passed.
  */
