@@ -3,12 +3,11 @@
 // a temporary database per run unless BENCH_DB names one, see store.ts). Operations: opening a case (/notice), /case
 // ack, a person's thread message relayed to two other parties, and the read-only /whoami.
 //
-// Statements are counted at the driver, below Prisma and below Liaison's own direct statements:
+// Statements are counted at the driver, below Prisma (every statement goes through the Prisma client):
 // - SQLite: every execution of a better-sqlite3 statement (run, get, all, iterate) and every Database.exec, which
-//   covers the Prisma adapter's statements (its BEGIN, and the COMMIT Prisma sends), raw ones, and the statements
-//   src/store/sqlite-direct.ts runs on the same connection (including the BEGIN IMMEDIATE and COMMIT of
-//   better-sqlite3's transaction()). The background checkpoints run on their own connection in a worker thread and
-//   are not counted (they are not part of any operation).
+//   covers the Prisma adapter's statements (its BEGIN, and the COMMIT Prisma sends) and raw ones. The background
+//   checkpoints run on their own connection in a worker thread and are not counted (they are not part of any
+//   operation).
 // - PostgreSQL: every pg Client.query (the pool's queries go through it), BEGIN and COMMIT included.
 // "commits" counts the transactions that wrote or were committed: each COMMIT, plus each writing statement run outside
 // a transaction (autocommit). Run: node --import tsx bench/statements.ts (BENCH_RUNS, default 20 of each operation).
@@ -43,15 +42,13 @@ interface Tally {
   explicitCommits: number;
   /** Writing statements run outside a transaction (each its own commit). */
   autocommitWrites: number;
-  /** SQLite: statements run directly on the connection by src/store/sqlite-direct.ts, not through Prisma. */
-  direct: number;
   /** Every statement's text, in order (for BENCH_VERBOSE=1). */
   texts: string[];
 }
 
 /** An empty tally. */
 function emptyTally(): Tally {
-  return { statements: 0, reads: 0, writes: 0, control: 0, explicitCommits: 0, autocommitWrites: 0, direct: 0, texts: [] };
+  return { statements: 0, reads: 0, writes: 0, control: 0, explicitCommits: 0, autocommitWrites: 0, texts: [] };
 }
 
 /** The kind of a statement, from its text. */
@@ -73,13 +70,12 @@ class StatementCounter {
   active: Tally | undefined;
 
   /** Notes one statement; `inTransaction` is whether it runs inside an open transaction. */
-  note(sql: string, inTransaction: boolean, direct: boolean, writes: boolean): void {
+  note(sql: string, inTransaction: boolean, writes: boolean): void {
     const tally = this.active;
     if (!tally) return;
     const kind = classify(sql);
     tally.statements += 1;
-    tally.texts.push(`${direct ? "[direct] " : ""}${sql.replace(/\s+/g, " ").slice(0, 160)}`);
-    if (direct) tally.direct += 1;
+    tally.texts.push(sql.replace(/\s+/g, " ").slice(0, 160));
     if (kind === "read") tally.reads += 1;
     if (kind === "write" || (kind === "other" && writes)) tally.writes += 1;
     if (kind === "begin" || kind === "commit" || kind === "rollback" || kind === "savepoint") tally.control += 1;
@@ -89,18 +85,6 @@ class StatementCounter {
 }
 
 const counter = new StatementCounter();
-
-/**
- * True when the current statement is one src/store/sqlite-direct.ts runs itself, not the Prisma adapter's (whose
- * transactions also pass through sqlite-direct.ts's lock). Benchmark only: reads the call stack.
- */
-function calledFromDirect(): boolean {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 60;
-  const stack = new Error().stack ?? "";
-  Error.stackTraceLimit = limit;
-  return stack.includes("sqlite-direct.") && !stack.includes("adapter-better-sqlite3");
-}
 
 /** Wraps better-sqlite3's statement executions and Database.exec (the benchmark's own process only). */
 function instrumentSqlite(): void {
@@ -112,7 +96,7 @@ function instrumentSqlite(): void {
     statementPrototype[method] = function (this: Database.Statement, ...args: unknown[]) {
       if (counter.active) {
         const writes = !this.reader && !/^\s*PRAGMA/i.test(this.source);
-        counter.note(this.source, this.database.inTransaction, calledFromDirect(), writes);
+        counter.note(this.source, this.database.inTransaction, writes);
       }
       return original.apply(this, args);
     };
@@ -120,7 +104,7 @@ function instrumentSqlite(): void {
   const databasePrototype = Database.prototype as unknown as Record<string, unknown>;
   const exec = databasePrototype.exec as (this: Database.Database, sql: string) => Database.Database;
   databasePrototype.exec = function (this: Database.Database, sql: string) {
-    if (counter.active) counter.note(sql, this.inTransaction, calledFromDirect(), false);
+    if (counter.active) counter.note(sql, this.inTransaction, false);
     return exec.call(this, sql);
   };
 }
@@ -135,7 +119,7 @@ function instrumentPostgres(): void {
     const sql = typeof config === "string" ? config : typeof (config as { text?: unknown })?.text === "string" ? (config as { text: string }).text : "";
     const kind = classify(sql);
     const open = inTransaction.get(this) === true;
-    counter.note(sql, open || kind === "commit", false, false);
+    counter.note(sql, open || kind === "commit", false);
     if (kind === "begin") inTransaction.set(this, true);
     if (kind === "commit" || kind === "rollback") inTransaction.set(this, false);
     return query.apply(this, args);
@@ -252,7 +236,7 @@ try {
     console.log(`${name.padEnd(38)} | ${figure(tallies, (tally) => tally.statements).padEnd(10)} | ${commits.padEnd(7)} | ${provider}`);
   }
   console.log("");
-  console.log("detail: reads / writes / BEGIN-COMMIT-SAVEPOINT / COMMITs / autocommit writes / direct (not through Prisma)");
+  console.log("detail: reads / writes / BEGIN-COMMIT-SAVEPOINT / COMMITs / autocommit writes");
   for (const [name, tallies] of results) {
     const parts = [
       figure(tallies, (tally) => tally.reads),
@@ -260,7 +244,6 @@ try {
       figure(tallies, (tally) => tally.control),
       figure(tallies, (tally) => tally.explicitCommits),
       figure(tallies, (tally) => tally.autocommitWrites),
-      figure(tallies, (tally) => tally.direct),
     ];
     console.log(`  ${name.padEnd(38)} ${parts.join(" / ")}`);
   }

@@ -55,12 +55,12 @@ export interface NewOutboxRow {
   onceKey?: string;
 }
 
-/** How outbox rows are read and written; the default uses Prisma (the reminders supply a faster SQLite one). */
+/** How outbox rows are read and written (the default: prismaOutboxStorage, on both databases). */
 export interface OutboxStorage {
   /** The once-only keys among `keys` that were already written. */
   usedOnceKeys(tx: Tx | Db, keys: readonly string[]): Promise<Set<string>>;
-  /** Inserts the rows. */
-  insert(tx: Tx, rows: NewOutboxRow[]): Promise<void>;
+  /** Inserts the rows, except those whose onceKey was already written; returns the ids of the rows inserted. */
+  insert(tx: Tx, rows: NewOutboxRow[]): Promise<Set<string>>;
 }
 
 /** Most values in one statement: far under SQLite's and PostgreSQL's parameter limits. */
@@ -77,34 +77,43 @@ export const prismaOutboxStorage: OutboxStorage = {
     return used;
   },
   // Every card, update and relayed message passes here: a raw INSERT costs a fraction of the generated createMany.
+  // Rows with a once-only key skip a key already written (ON CONFLICT ... DO NOTHING: SQLite 3.24 and PostgreSQL 9.5
+  // alike; RETURNING, SQLite 3.35), also one another transaction writes meanwhile (PostgreSQL waits for it to end).
   async insert(tx, rows) {
+    const inserted = new Set<string>();
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const values = rows
-        .slice(start, start + ROWS_PER_STATEMENT)
-        .map((row) => Prisma.sql`(${row.id}, ${row.seq}, ${row.createdAt}, ${row.streamKey}, 'pending', ${row.dueAt}, 0, ${row.destination}, ${row.message}, ${row.onceKey ?? null})`);
-      await tx.$executeRaw`INSERT INTO "OutboxMessage" ("id", "seq", "createdAt", "streamKey", "state", "dueAt", "attempts", "destination", "message", "onceKey") VALUES ${Prisma.join(values)}`;
+      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+      const values = Prisma.join(chunk.map((row) => Prisma.sql`(${row.id}, ${row.seq}, ${row.createdAt}, ${row.streamKey}, 'pending', ${row.dueAt}, 0, ${row.destination}, ${row.message}, ${row.onceKey ?? null})`));
+      const insert = Prisma.sql`INSERT INTO "OutboxMessage" ("id", "seq", "createdAt", "streamKey", "state", "dueAt", "attempts", "destination", "message", "onceKey") VALUES ${values}`;
+      if (chunk.some((row) => row.onceKey !== undefined)) {
+        for (const row of await tx.$queryRaw<{ id: string }[]>`${insert} ON CONFLICT ("onceKey") DO NOTHING RETURNING "id"`) inserted.add(row.id);
+      } else {
+        await tx.$executeRaw`${insert}`;
+        for (const row of chunk) inserted.add(row.id);
+      }
     }
+    return inserted;
   },
 };
 
 /**
  * Writes messages to the outbox inside the caller's transaction, so they exist exactly when the change that causes
- * them is committed. Items whose onceKey was already used (or repeats one earlier in the batch) are skipped; returns
- * the items written. A key written by another process meanwhile makes the insert fail on the unique index, and the
- * caller's transaction with it: nothing is ever sent twice.
+ * them is committed. Items whose onceKey was already used (or repeats one earlier in the batch) are skipped, also
+ * when another process writes the key meanwhile (the insert skips it): nothing is ever sent twice. Returns the items
+ * written.
  */
 export async function enqueueItems(tx: Tx, clock: Clock, items: readonly OutboxItem[], storage: OutboxStorage = prismaOutboxStorage): Promise<OutboxItem[]> {
-  const onceKeys = items.flatMap((item) => (item.onceKey !== undefined ? [item.onceKey] : []));
-  const used = onceKeys.length > 0 ? await storage.usedOnceKeys(tx, onceKeys) : new Set<string>();
-  const fresh = items.filter((item) => {
+  const keys = new Set<string>();
+  const unique = items.filter((item) => {
     if (item.onceKey === undefined) return true;
-    if (used.has(item.onceKey)) return false;
-    used.add(item.onceKey);
+    if (keys.has(item.onceKey)) return false;
+    keys.add(item.onceKey);
     return true;
   });
-  if (fresh.length === 0) return [];
-  // One reservation of consecutive sequence numbers and one insert for the whole batch.
-  const firstSeq = await reserveCounterValues(tx, "outbox", fresh.length);
+  if (unique.length === 0) return [];
+  // One reservation of consecutive sequence numbers and one insert for the whole batch (a skipped item leaves a gap
+  // in the sequence, which only orders messages).
+  const firstSeq = await reserveCounterValues(tx, "outbox", unique.length);
   const now = clock.now();
   // One message often goes to several people and threads: encode it once.
   const encoded = new Map<OutboundMessage, string>();
@@ -113,20 +122,18 @@ export async function enqueueItems(tx: Tx, clock: Clock, items: readonly OutboxI
     if (text === undefined) encoded.set(message, (text = JSON.stringify(message)));
     return text;
   };
-  await storage.insert(
-    tx,
-    fresh.map((item, index) => ({
-      id: newId(),
-      seq: firstSeq + index,
-      createdAt: now,
-      streamKey: item.streamKey,
-      dueAt: item.notBefore && item.notBefore > now ? item.notBefore : now,
-      destination: JSON.stringify(item.destination),
-      message: encode(item.message),
-      ...(item.onceKey !== undefined ? { onceKey: item.onceKey } : {}),
-    })),
-  );
-  return fresh;
+  const rows = unique.map((item, index) => ({
+    id: newId(),
+    seq: firstSeq + index,
+    createdAt: now,
+    streamKey: item.streamKey,
+    dueAt: item.notBefore && item.notBefore > now ? item.notBefore : now,
+    destination: JSON.stringify(item.destination),
+    message: encode(item.message),
+    ...(item.onceKey !== undefined ? { onceKey: item.onceKey } : {}),
+  }));
+  const inserted = await storage.insert(tx, rows);
+  return unique.filter((_, index) => inserted.has((rows[index] as NewOutboxRow).id));
 }
 
 /** Writes messages to the outbox (see enqueueItems); returns how many were written. */
@@ -141,8 +148,10 @@ export interface OutboxWorkerOptions {
   backoffMaxMs: number;
   /** How long a claimed message is reserved for this worker before another may take it (crash recovery). */
   leaseMs?: number;
-  /** Most messages looked at per pass. */
+  /** Most messages delivered per pass. */
   batchSize?: number;
+  /** Most messages sent at once, each in a stream of its own (default 8). */
+  concurrency?: number;
 }
 
 /** What one delivery pass did. */
@@ -152,11 +161,43 @@ export interface DeliveryPass {
   dead: number;
 }
 
-type OutboxRow = Awaited<ReturnType<Db["outboxMessage"]["findFirstOrThrow"]>>;
+/** A message claimed for delivery: what deliver() needs of its row. */
+interface ClaimedRow {
+  id: string;
+  attempts: number;
+  destination: string;
+  message: string;
+}
+
+/** Default lease of a claimed message. */
+const DEFAULT_LEASE_MS = 60_000;
 
 /**
- * Delivers outbox messages through the attached adapters: due messages, oldest first, one at a time per stream;
- * retries with exponential backoff (or the platform's rate-limit wait) and gives up after maxAttempts. A message is
+ * Claims the next message of up to `limit` streams for `holder` until `leaseUntil`, and returns them: the head of
+ * each stream (its lowest seq still pending), if it is due and no live lease is on it, oldest first. One statement
+ * on SQLite (3.35 or later) and PostgreSQL alike: the heads come from the pending rows alone (the (state, dueAt)
+ * index), so the cost grows with what is pending, not with a stream's history; seq is unique, so a head is found
+ * by its seq. Parameters stand only where a column gives them their type. On PostgreSQL a concurrent worker that
+ * chose the same rows waits for this statement's row locks and then re-checks state and lease on the rows as they
+ * are now, so it skips what this one took; SQLite runs one writing statement at a time.
+ */
+async function claimStreamHeads(db: Db, holder: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedRow[]> {
+  const rows = await db.$queryRaw<ClaimedRow[]>`UPDATE "OutboxMessage" SET "leaseUntil" = ${leaseUntil}, "leaseHolder" = ${holder}
+    WHERE "id" IN (
+      SELECT "m"."id" FROM "OutboxMessage" AS "m"
+      JOIN (SELECT MIN("seq") AS "seq" FROM "OutboxMessage" WHERE "state" = 'pending' GROUP BY "streamKey") AS "head" ON "head"."seq" = "m"."seq"
+      WHERE "m"."dueAt" <= ${now} AND ("m"."leaseUntil" IS NULL OR "m"."leaseUntil" < ${now})
+      ORDER BY "m"."seq"
+      LIMIT ${limit}
+    )
+    AND "state" = 'pending' AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+    RETURNING "id", "attempts", "destination", "message"`;
+  return rows.map((row) => ({ ...row, attempts: Number(row.attempts) }));
+}
+
+/**
+ * Delivers outbox messages through the attached adapters: due messages, oldest first, one at a time per stream
+ * (several streams at once); retries with exponential backoff (or the platform's rate-limit wait) and gives up after maxAttempts. A message is
  * claimed with a lease before it is sent, so several workers (processes) never send the same message at once, and
  * one left behind by a crash is taken up again once its lease has passed.
  */
@@ -208,41 +249,33 @@ export class OutboxWorker {
     await this.running;
   }
 
+  /**
+   * Claims the head of each stream that can go now (one statement) and sends those messages at once, each in a
+   * stream of its own; repeats while that sent something, up to batchSize messages. Claiming no more than are
+   * sent at once means a lease starts when its send does.
+   */
   private async pass(): Promise<DeliveryPass> {
-    const now = this.clock.now();
     const result: DeliveryPass = { sent: 0, retried: 0, dead: 0 };
-    const candidates = await this.db.outboxMessage.findMany({
-      where: { state: "pending", dueAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      orderBy: { seq: "asc" },
-      take: this.options.batchSize ?? 100,
-    });
-    const blockedStreams = new Set<string>();
-    for (const candidate of candidates) {
-      if (blockedStreams.has(candidate.streamKey)) continue;
-      const earlier = await this.db.outboxMessage.findFirst({
-        where: { streamKey: candidate.streamKey, state: "pending", seq: { lt: candidate.seq } },
-        select: { id: true },
-      });
-      if (earlier) {
-        blockedStreams.add(candidate.streamKey);
-        continue;
-      }
-      const claimed = await this.db.outboxMessage.updateMany({
-        where: { id: candidate.id, state: "pending", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-        data: { leaseUntil: new Date(now.getTime() + (this.options.leaseMs ?? 60_000)), leaseHolder: this.holder },
-      });
-      if (claimed.count === 0) {
-        blockedStreams.add(candidate.streamKey);
-        continue;
-      }
-      const outcome = await this.deliver(candidate);
-      result[outcome] += 1;
-      if (outcome !== "sent") blockedStreams.add(candidate.streamKey);
+    const budget = this.options.batchSize ?? 100;
+    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
+    let handled = 0;
+    while (handled < budget) {
+      const now = this.clock.now();
+      const claimed = await claimStreamHeads(this.db, this.holder, now, new Date(now.getTime() + leaseMs), Math.min(this.options.concurrency ?? 8, budget - handled));
+      if (claimed.length === 0) break;
+      handled += claimed.length;
+      // Every claimed message's delivery finishes (or records its failure) before the pass reports an error.
+      const settled = await Promise.allSettled(claimed.map((row) => this.deliver(row)));
+      const failed = settled.find((entry) => entry.status === "rejected");
+      if (failed) throw failed.reason;
+      const outcomes = settled.map((entry) => (entry as PromiseFulfilledResult<"sent" | "retried" | "dead">).value);
+      for (const outcome of outcomes) result[outcome] += 1;
+      if (!outcomes.includes("sent")) break;
     }
     return result;
   }
 
-  private async deliver(row: OutboxRow): Promise<"sent" | "retried" | "dead"> {
+  private async deliver(row: ClaimedRow): Promise<"sent" | "retried" | "dead"> {
     const destination = JSON.parse(row.destination) as OutboxDestination;
     const message = JSON.parse(row.message) as OutboundMessage;
     try {
@@ -338,12 +371,16 @@ export class OutboxWorker {
     return identities.map((identity) => ({ platform: identity.platform as Platform, workspace: identity.workspace, userId: identity.userId }));
   }
 
-  /** A linked account of the contact on a running platform; the console reaches everyone by handle. */
+  /**
+   * A linked account of the contact on a running platform; failing that, their handle on a running platform whose
+   * user ids are directory handles (capabilities.userIdIsHandle).
+   */
   private async identityFor(contactId: string): Promise<PlatformIdentity> {
     const contact = await this.db.contact.findUniqueOrThrow({ where: { id: contactId }, include: { identities: true } });
     const linked = contact.identities.find((identity) => this.adapters.has(identity.platform as Platform));
     if (linked) return { platform: linked.platform as Platform, workspace: linked.workspace, userId: linked.userId };
-    if (this.adapters.has("console")) return { platform: "console", workspace: "", userId: contact.handle };
+    const byHandle = [...this.adapters.values()].find((adapter) => adapter.capabilities.userIdIsHandle);
+    if (byHandle) return { platform: byHandle.platform, workspace: "", userId: contact.handle };
     throw new DeliveryError(`${contact.handle} has no linked account on a running platform`);
   }
 }

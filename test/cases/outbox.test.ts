@@ -4,7 +4,7 @@
 // one database never send the same message twice.
 import { expect } from "vitest";
 import { createCore } from "../../src/app/app.js";
-import type { ChatAdapter, Platform } from "../../src/core/adapter.js";
+import type { AdapterCapabilities, ChatAdapter, Platform } from "../../src/core/adapter.js";
 import { silentLogger } from "../../src/log.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../../src/outbox/outbox.js";
 import { openStore, type Store } from "../../src/store/db.js";
@@ -73,17 +73,14 @@ describeOnBothDatabases("outbox", (harness, test) => {
   test("a worker that dies while sending: after its lease another worker sends the message, once, with the same idempotency key", async () => {
     const h = harness();
     await busyCase(h);
-    const attempted: AdapterCall[] = [];
-    const hanging = new RecordingAdapter();
-    // The first delivery never returns (the process hangs, then dies).
-    hanging.failWith = (call) => {
-      attempted.push(call);
-      return undefined;
-    };
-    hanging.delayMs = 3_600_000;
+    // The worker's first delivery never returns (the process hangs, then dies); what it sends at the same time to
+    // the other thread goes out.
+    const hanging = new HangingAdapter(h.adapter.calls);
     void worker(h, hanging).runOnce();
-    await vi_waitFor(() => attempted.length === 1);
-    const firstKey = attempted[0]?.key;
+    await vi_waitFor(() => hanging.attempted.length === 1);
+    // Its delivery to the other thread, sent at the same time, is finished (the hung one keeps its lease).
+    await vi_waitFor(async () => (await h.db.outboxMessage.count({ where: { leaseUntil: { not: null } } })) === 1);
+    const firstKey = hanging.attempted[0];
     const next = new RecordingAdapter("console", h.adapter.calls);
     const survivor = worker(h, next);
     await survivor.drain();
@@ -91,6 +88,7 @@ describeOnBothDatabases("outbox", (harness, test) => {
     expect(next.calls.every((call) => call.op === "openThread" || call.op === "send")).toBe(true);
     const claimed = await h.db.outboxMessage.findFirstOrThrow({ where: { id: firstKey } });
     expect(claimed.state).toBe("pending");
+    expect(await h.db.outboxMessage.count({ where: { state: "pending", NOT: { streamKey: claimed.streamKey } } })).toBe(0);
     expect(next.calls.some((call) => call.key === firstKey)).toBe(false);
     // After the lease (60 s by default) it is taken up again.
     h.clock.advance(61_000);
@@ -220,6 +218,22 @@ describeOnBothDatabases("outbox", (harness, test) => {
     expect(await states(h)).toEqual({ sent: 4 });
   });
 
+  test("a contact with no linked account is reached by handle only on a running platform whose user ids are handles", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video" --tlp RED');
+    // A chat platform: its user ids are not handles, and nobody has an account there.
+    const chat = new ChatPlatformAdapter("discord");
+    await worker(h, chat).drain();
+    expect(chat.calls).toEqual([]);
+    expect((await h.db.outboxMessage.findFirstOrThrow({ where: { state: "pending" }, orderBy: { seq: "asc" } })).lastError).toMatch(/has no linked account on a running platform/);
+    // Any platform that declares its user ids to be directory handles reaches them by handle (not only "console").
+    h.clock.advance(60_000);
+    const byHandle = new RecordingAdapter("matrix");
+    await worker(h, byHandle).drain();
+    expect(byHandle.calls.map((call) => (call.op === "sendDirect" ? call.userId : call.op)).sort()).toEqual(["jan.jansen", "sanne.devries"]);
+    expect(await states(h)).toEqual({ sent: 2 });
+  });
+
   test("two workers with their own connections, at the same time, with a slow platform: every message sent once, in order per thread", async () => {
     const h = harness();
     for (let n = 0; n < 3; n += 1) {
@@ -269,10 +283,44 @@ describeOnBothDatabases("outbox", (harness, test) => {
   }, 60_000);
 });
 
+/** A recording adapter that answers as a chat platform does: its user ids are not directory handles. */
+class ChatPlatformAdapter extends RecordingAdapter {
+  override readonly capabilities: AdapterCapabilities = {
+    threads: true, ephemeral: true, buttons: false, forms: false, nativeCommands: false, directMessages: true, maxTextChars: 40_000, userIdIsHandle: false,
+  };
+}
+
+/** A recording adapter whose first delivery never returns; `attempted` holds that delivery's idempotency key. */
+class HangingAdapter extends RecordingAdapter {
+  readonly attempted: string[] = [];
+
+  constructor(calls: AdapterCall[]) {
+    super("console", calls);
+  }
+
+  private hangFirst<T>(key: string, deliver: () => Promise<T>): Promise<T> {
+    if (this.attempted.length > 0) return deliver();
+    this.attempted.push(key);
+    return new Promise<T>(() => undefined);
+  }
+
+  override send(...args: Parameters<RecordingAdapter["send"]>): ReturnType<RecordingAdapter["send"]> {
+    return this.hangFirst(args[2].idempotencyKey, () => super.send(...args));
+  }
+
+  override openThread(...args: Parameters<RecordingAdapter["openThread"]>): ReturnType<RecordingAdapter["openThread"]> {
+    return this.hangFirst(args[1].idempotencyKey, () => super.openThread(...args));
+  }
+
+  override sendDirect(...args: Parameters<RecordingAdapter["sendDirect"]>): ReturnType<RecordingAdapter["sendDirect"]> {
+    return this.hangFirst(args[2].idempotencyKey, () => super.sendDirect(...args));
+  }
+}
+
 /** Waits until a condition holds (polling), or fails after 5 s. */
-async function vi_waitFor(condition: () => boolean): Promise<void> {
+async function vi_waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
   const until = Date.now() + 5000;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > until) throw new Error("condition not reached");
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

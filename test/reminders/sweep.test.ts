@@ -3,6 +3,8 @@
 // run twice) never sends a step again; changes to the case move its reminders; working-hours cases wait.
 import { expect } from "vitest";
 import { createCore } from "../../src/app/app.js";
+import { claimDueCases } from "../../src/cases/reminders/sweep.js";
+import { openStore } from "../../src/store/db.js";
 import { silentLogger } from "../../src/log.js";
 import { describeOnBothDatabases, START, testConfig } from "../support/cases.js";
 import { HOUR, MINUTE, openRemovalOrder, queuedLines, reminderOutbox, runJob } from "../support/reminders.js";
@@ -120,5 +122,52 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     const results = await Promise.allSettled([runJob(h, "sweep"), other.reminders.run("sweep"), runJob(h, "sweep")]);
     for (const result of results) expect(result.status).toBe("fulfilled");
     expect(await reminderOutbox(h)).toEqual(["[DM → demo.coordinator] coordinators", "[DM → demo.coordinator] coordinators"]);
+  });
+
+  test("two sweeps at once, each on its own connection (two processes), send each due step once", async () => {
+    const h = harness();
+    const references: string[] = [];
+    for (let n = 0; n < 12; n += 1) references.push(await openRemovalOrder(h));
+    h.clock.set(at(2 * HOUR / MINUTE + 1));
+    const stores = [await openStore(h.store.target), await openStore(h.store.target)];
+    try {
+      const cores = stores.map((store) => createCore({ store, clock: h.clock, logger: silentLogger(), loaded: testConfig() }));
+      const reports = await Promise.all(cores.map((core) => core.reminders.run("sweep")));
+      const queued = reports.flatMap((report) => report.queued);
+      expect(queued.map((message) => message.subject).sort()).toEqual([...references].sort());
+      expect(reports.reduce((sum, report) => sum + report.handled, 0)).toBe(references.length);
+      expect(await reminderOutbox(h)).toEqual(references.map(() => "[DM → demo.coordinator] coordinators"));
+      // One record entry per case, whichever sweep claimed it.
+      expect(await h.db.auditEntry.count({ where: { action: "case.reminder" } })).toBe(references.length);
+      for (const core of cores) expect((await core.reminders.run("sweep")).queued).toEqual([]);
+    } finally {
+      for (const store of stores) await store.close();
+    }
+  });
+
+  test("a claim takes only the cases unchanged since they were read, and moves their reminder state", async () => {
+    const h = harness();
+    const [unchanged, edited, swept, ended] = [await openRemovalOrder(h), await openRemovalOrder(h), await openRemovalOrder(h), await openRemovalOrder(h)];
+    // Milliseconds that are not zero: the comparison must match what the client wrote to the last digit.
+    const read = new Map<string, { id: string; updatedAt: Date; nextReminderAt: Date | null }>();
+    for (const [index, reference] of [unchanged, edited, swept, ended].entries()) {
+      const row = await h.caseRow(reference as string);
+      const data = { updatedAt: new Date(row.updatedAt.getTime() + 123 + index), nextReminderAt: new Date(at(30).getTime() + 457 + index) };
+      await h.db.case.update({ where: { id: row.id }, data });
+      read.set(reference as string, { id: row.id, ...data });
+    }
+    const claim = (reference: string, next: Date | null) => ({ ...(read.get(reference) as { id: string; updatedAt: Date; nextReminderAt: Date | null }), next });
+    // Meanwhile: one case was edited (updatedAt moved), another was claimed by a sweep (nextReminderAt moved).
+    await h.db.case.update({ where: { reference: edited as string }, data: { updatedAt: at(31) } });
+    await h.db.case.update({ where: { reference: swept as string }, data: { nextReminderAt: at(50) } });
+    const now = new Date(at(31).getTime() + 789);
+    const claimed = await h.store.transaction((tx) => claimDueCases(tx, [claim(unchanged as string, at(50)), claim(edited as string, at(50)), claim(swept as string, at(60)), claim(ended as string, null)], now));
+    expect([...claimed].sort()).toEqual([read.get(unchanged as string)?.id, read.get(ended as string)?.id].sort());
+    expect(await h.caseRow(unchanged as string)).toMatchObject({ nextReminderAt: at(50), remindedUntil: now, updatedAt: read.get(unchanged as string)?.updatedAt });
+    expect(await h.caseRow(ended as string)).toMatchObject({ nextReminderAt: null, remindedUntil: now });
+    expect(await h.caseRow(edited as string)).toMatchObject({ nextReminderAt: read.get(edited as string)?.nextReminderAt, updatedAt: at(31) });
+    expect(await h.caseRow(swept as string)).toMatchObject({ nextReminderAt: at(50), remindedUntil: at(0) });
+    // A case read without a next reminder is not due: nothing to claim.
+    expect(await h.store.transaction((tx) => claimDueCases(tx, [{ ...claim(unchanged as string, at(60)), nextReminderAt: null }], now))).toEqual(new Set());
   });
 });

@@ -9,6 +9,8 @@ import type { Clock } from "../../core/clock.js";
 import type { OutboundMessage } from "../../core/message.js";
 import { contactStream, threadStream, type OutboxItem } from "../../outbox/outbox.js";
 import type { Db } from "../../store/db.js";
+import { Prisma } from "../../store/generated/sqlite/client.js";
+import type { Tx } from "../../store/types.js";
 import type { Pause } from "../../time/calendar.js";
 import type { EscalationPolicy, StepAudience } from "./policy.js";
 import { nudgeMessage, type NudgeCase } from "./messages.js";
@@ -84,6 +86,51 @@ interface Planned {
   step: StepInstance | undefined;
   passedOver: StepInstance[];
   next: Date | null;
+}
+
+/** Most cases claimed by one statement: 4 parameters each, far under SQLite's and PostgreSQL's parameter limits. */
+const CLAIMS_PER_STATEMENT = 500;
+
+/** A due case as it was read, and its reminder state after this sweep. */
+export interface ReminderClaim {
+  id: string;
+  updatedAt: Date;
+  /** As read (never null for a due case; null would match no row). */
+  nextReminderAt: Date | null;
+  /** The case's next nextReminderAt. */
+  next: Date | null;
+}
+
+/**
+ * A first row for a VALUES list of (id, timestamp, timestamp, timestamp) that matches no case and gives the
+ * list's columns their types on PostgreSQL: there the columns of a VALUES list whose entries are all parameters are
+ * text, and a text column cannot be compared with a TIMESTAMP(3) one. An explicit CAST(... AS TIMESTAMP(3)) would
+ * break SQLite, which reads it as a NUMERIC cast of the ISO text Prisma stores ("2026-11-23T10:00:00.000+00:00"
+ * becomes 2026); a NULL of the column's own type means the same on both.
+ */
+const TYPED_FIRST_ROW = Prisma.sql`('', (SELECT "updatedAt" FROM "Case" WHERE 1 = 0), (SELECT "nextReminderAt" FROM "Case" WHERE 1 = 0), (SELECT "nextReminderAt" FROM "Case" WHERE 1 = 0))`;
+
+/**
+ * Moves the reminder state of the cases that did not change since they were read (same updatedAt and
+ * nextReminderAt) and returns their ids: one UPDATE ... FROM (VALUES ...) ... RETURNING per CLAIMS_PER_STATEMENT
+ * cases (SQLite 3.35 or later, and PostgreSQL). Each VALUES row is (id, updatedAt read, nextReminderAt read, new
+ * nextReminderAt); the columns are named column1..column4 on both databases. The dates are bound as parameters,
+ * which the driver adapters write exactly as the client writes them (SQLite: ISO text, compared as text; PostgreSQL:
+ * timestamps). Rows are listed in id order. On PostgreSQL a concurrent sweep's claim of the same cases waits for
+ * this transaction and then finds nextReminderAt moved on, so it claims none of them.
+ */
+export async function claimDueCases(tx: Tx, claims: readonly ReminderClaim[], now: Date): Promise<Set<string>> {
+  const claimed = new Set<string>();
+  const ordered = [...claims].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let start = 0; start < ordered.length; start += CLAIMS_PER_STATEMENT) {
+    const rows = ordered.slice(start, start + CLAIMS_PER_STATEMENT).map((claim) => Prisma.sql`(${claim.id}, ${claim.updatedAt}, ${claim.nextReminderAt}, ${claim.next})`);
+    const updated = await tx.$queryRaw<{ id: string }[]>`UPDATE "Case" SET "nextReminderAt" = "claim"."column4", "remindedUntil" = ${now}
+      FROM (VALUES ${TYPED_FIRST_ROW}, ${Prisma.join(rows)}) AS "claim"
+      WHERE "Case"."id" = "claim"."column1" AND "Case"."updatedAt" = "claim"."column2" AND "Case"."nextReminderAt" = "claim"."column3"
+      RETURNING "Case"."id"`;
+    for (const row of updated) claimed.add(row.id);
+  }
+  return claimed;
 }
 
 /** Most batches one sweep handles before it leaves the rest to the next run. */
@@ -189,14 +236,8 @@ export class ReminderSweep {
   private async commit(planned: Planned[], itemsByCase: Map<string, OutboxItem[]>, labels: Map<OutboxItem, string>, now: Date, report: JobReport): Promise<void> {
     const sorted = [...planned].sort((a, b) => (a.row.id < b.row.id ? -1 : 1));
     await this.db.$transaction(async (tx) => {
-      const claimed: Planned[] = [];
-      for (const entry of sorted) {
-        const updated = await tx.case.updateMany({
-          where: { id: entry.row.id, updatedAt: entry.row.updatedAt, nextReminderAt: entry.row.nextReminderAt },
-          data: { nextReminderAt: entry.next, remindedUntil: now },
-        });
-        if (updated.count > 0) claimed.push(entry);
-      }
+      const claimedIds = await claimDueCases(tx, sorted.map((entry) => ({ id: entry.row.id, updatedAt: entry.row.updatedAt, nextReminderAt: entry.row.nextReminderAt, next: entry.next })), now);
+      const claimed = sorted.filter((entry) => claimedIds.has(entry.row.id));
       const items = claimed.flatMap((entry) => itemsByCase.get(entry.row.id) ?? []);
       const written = new Set(await enqueueItems(tx, this.clock, items));
       // One record entry per case reminded (so /case history shows it), written with one statement per batch.
