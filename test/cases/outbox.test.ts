@@ -286,7 +286,7 @@ describeOnBothDatabases("outbox", (harness, test) => {
 /** A recording adapter that answers as a chat platform does: its user ids are not directory handles. */
 class ChatPlatformAdapter extends RecordingAdapter {
   override readonly capabilities: AdapterCapabilities = {
-    threads: true, ephemeral: true, buttons: false, forms: false, nativeCommands: false, directMessages: true, maxTextChars: 40_000, userIdIsHandle: false,
+    ephemeral: true, directMessages: true, userIdIsHandle: false,
   };
 }
 
