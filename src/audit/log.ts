@@ -105,11 +105,6 @@ export async function appendAuditEntries(tx: Tx, clock: Clock, records: readonly
   return firstSeq;
 }
 
-/** Appends entries in a transaction of their own and returns the first one's sequence number. */
-export function appendAuditNow(db: Db, clock: Clock, records: readonly AuditRecord[]): Promise<number> {
-  return db.$transaction((tx) => appendAuditEntries(tx, clock, records));
-}
-
 /** Appends one entry inside the caller's transaction; returns its sequence number. */
 export function appendAudit(tx: Tx, clock: Clock, record: AuditRecord): Promise<number> {
   return appendAuditEntries(tx, clock, [record]);

@@ -7,7 +7,7 @@ import type { Actor } from "../core/actor.js";
 import type { Clock } from "../core/clock.js";
 import { fail, ok, type Outcome } from "../core/result.js";
 import { contactStream, type OutboxItem } from "../outbox/outbox.js";
-import type { Db } from "../store/db.js";
+import { lockForWriting, TRANSACTION_OPTIONS, type Db } from "../store/db.js";
 import type { Tx } from "../store/types.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import { nextWorkingTime, parseWorkingHours } from "../time/calendar.js";
@@ -168,10 +168,11 @@ export class DigestJob {
     }
     if (items.length === 0) return report;
     const written = await this.db.$transaction(async (tx) => {
+      await lockForWriting(tx);
       const fresh = await enqueueItems(tx, this.clock, items);
       await appendAuditEntries(tx, this.clock, records.filter((_, index) => fresh.includes(items[index] as OutboxItem)));
       return fresh;
-    });
+    }, TRANSACTION_OPTIONS);
     for (const item of written) {
       const handle = item.onceKey ? (records[items.indexOf(item)]?.subjectId ?? "") : "";
       report.queued.push({ subject: handle, step: "digest", to: `DM → ${handle}`, text: item.message.text });

@@ -1,6 +1,6 @@
 import { appendAudit } from "../audit/log.js";
 import type { Clock } from "../core/clock.js";
-import type { Db } from "../store/db.js";
+import { lockForWriting, type Db } from "../store/db.js";
 import { organisationInputSchema, type OrganisationInput } from "./model.js";
 import { readDirectoryText, type DirectoryFormat, type FileProblem } from "./file-format.js";
 import { DirectoryQueries } from "./queries.js";
@@ -95,6 +95,7 @@ export async function importDirectory(db: Db, clock: Clock, text: string, format
   const counts = { organisations: { created: 0, updated: 0 }, contacts: { created: 0, updated: 0 } };
   await db.$transaction(
     async (tx) => {
+      await lockForWriting(tx);
       const at = clock.now();
       for (const organisation of validated.organisations) {
         const existed = await tx.organisation.findUnique({ where: { slug: organisation.slug }, select: { id: true } });

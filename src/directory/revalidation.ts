@@ -7,7 +7,7 @@ import type { AuditRecord } from "../audit/log.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
 import { contactStream, type OutboxItem } from "../outbox/outbox.js";
-import type { Db } from "../store/db.js";
+import { lockForWriting, TRANSACTION_OPTIONS, type Db } from "../store/db.js";
 import { formatLocal, type QuietHours } from "../time/calendar.js";
 import type { RemindersConfig } from "../jobs/settings.js";
 import { deliverableTime, recipientCalendar } from "../time/calendar.js";
@@ -67,6 +67,7 @@ export class RevalidationService {
       subjects.set(item, { handle: contact.handle, step, to: `DM → ${to.handle}` });
     };
     await this.db.$transaction(async (tx) => {
+      await lockForWriting(tx);
       for (const contact of toAsk) {
         const claimed = await tx.contact.updateMany({ where: { id: contact.id, verificationAskedAt: null }, data: { verificationAskedAt: now } });
         if (claimed.count === 0) continue;
@@ -100,7 +101,7 @@ export class RevalidationService {
         const subject = subjects.get(item);
         if (subject) report.queued.push({ subject: subject.handle, step: subject.step, to: subject.to, text: item.message.text });
       }
-    });
+    }, TRANSACTION_OPTIONS);
     return report;
   }
 

@@ -49,17 +49,25 @@ export const TRANSACTION_MAX_WAIT_MS = 30_000;
 export const TRANSACTION_TIMEOUT_MS = 30_000;
 
 /**
- * The store's transaction function for a client. On SQLite each transaction first takes the database's write lock
- * (a write that changes nothing, as BEGIN IMMEDIATE would; the driver adapter begins with a plain BEGIN): a
- * transaction that reads before it writes could otherwise fail at once, without waiting, when another process wrote
- * in between. The lock waits up to SQLITE_BUSY_TIMEOUT_MS for other processes' transactions.
+ * Takes the database's write lock at once, as the first statement of a transaction that reads before it writes: a
+ * write that changes nothing, as BEGIN IMMEDIATE would on SQLite (the driver adapter begins with a plain BEGIN). On
+ * SQLite such a transaction could otherwise fail at once, without waiting, when another process wrote in between; with
+ * the lock it waits up to SQLITE_BUSY_TIMEOUT_MS for the other process. On PostgreSQL it locks nothing.
  */
+export async function lockForWriting(tx: Tx): Promise<void> {
+  await tx.$executeRaw`UPDATE "Counter" SET "value" = "value" WHERE 1 = 0`;
+}
+
+/** The bounds of every interactive transaction: its wait to start, and its run. */
+export const TRANSACTION_OPTIONS = { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS } as const;
+
+/** The store's transaction function for a client: on SQLite each transaction takes the write lock first. */
 function transactionsOf(db: Db, provider: Provider): Store["transaction"] {
-  const options = { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS };
+  const options = TRANSACTION_OPTIONS;
   if (provider === "postgresql") return (work) => db.$transaction(work, options);
   return (work) =>
     db.$transaction(async (tx) => {
-      await tx.$executeRaw`UPDATE "Counter" SET "value" = "value" WHERE 1 = 0`;
+      await lockForWriting(tx);
       return work(tx);
     }, options);
 }

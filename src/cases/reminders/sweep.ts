@@ -8,7 +8,7 @@ import type { CaseKind, Priority } from "../kinds.js";
 import type { Clock } from "../../core/clock.js";
 import type { OutboundMessage } from "../../core/message.js";
 import { contactStream, threadStream, type OutboxItem } from "../../outbox/outbox.js";
-import type { Db } from "../../store/db.js";
+import { lockForWriting, TRANSACTION_OPTIONS, type Db } from "../../store/db.js";
 import { Prisma } from "../../store/generated/sqlite/client.js";
 import type { Tx } from "../../store/types.js";
 import type { Pause } from "../../time/calendar.js";
@@ -236,6 +236,7 @@ export class ReminderSweep {
   private async commit(planned: Planned[], itemsByCase: Map<string, OutboxItem[]>, labels: Map<OutboxItem, string>, now: Date, report: JobReport): Promise<void> {
     const sorted = [...planned].sort((a, b) => (a.row.id < b.row.id ? -1 : 1));
     await this.db.$transaction(async (tx) => {
+      await lockForWriting(tx);
       const claimedIds = await claimDueCases(tx, sorted.map((entry) => ({ id: entry.row.id, updatedAt: entry.row.updatedAt, nextReminderAt: entry.row.nextReminderAt, next: entry.next })), now);
       const claimed = sorted.filter((entry) => claimedIds.has(entry.row.id));
       const items = claimed.flatMap((entry) => itemsByCase.get(entry.row.id) ?? []);
@@ -255,7 +256,7 @@ export class ReminderSweep {
       }
       await appendAuditEntries(tx, this.clock, records);
       report.handled += claimed.length;
-    });
+    }, TRANSACTION_OPTIONS);
   }
 
   /** What the sweep does with one due case: the latest due step, the steps passed over, and the next time. */
