@@ -4,6 +4,7 @@ import type { Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import type { OutboundMessage, Tlp } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome as Result } from "../core/result.js";
+import { inertLine, quotedBody } from "../core/text.js";
 import type { Topic } from "../directory/model.js";
 import { threadStream, type OutboxItem } from "../outbox/outbox.js";
 import { nextCounterValue } from "../outbox/counter.js";
@@ -388,7 +389,8 @@ export class CaseService {
     const stored = await this.repository.addMessage({ id: newId(), caseId: view.id, fromThreadId: target.fromThreadId ?? "", authorId: contact.id, text, at, inboundKey });
     if (!stored) return ok({ relayedTo: 0, duplicate: true });
     const targets = aggregate.threads.filter((candidate) => candidate.id !== target.fromThreadId);
-    const message: OutboundMessage = { text: `${contact.name} (${contact.organisationName}): ${text}`, tlp: view.tlp };
+    // The attribution apart from the text: a line break in the text cannot start a line that passes for another author.
+    const message: OutboundMessage = { text: `${inertLine(contact.name)} (${inertLine(contact.organisationName)}): ${quotedBody(text)}`, tlp: view.tlp };
     this.postToThreads(targets, message);
     this.work.record({
       ...auditActor(actor), action: "case.message", subjectType: "case", subjectId: view.reference, caseId: view.id, result: "ok",

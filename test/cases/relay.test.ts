@@ -100,6 +100,17 @@ describeOnBothDatabases("relay", (harness, test) => {
     expect(unknown.failure).toBe("bad-arguments");
   });
 
+  test("a line break in a relayed message cannot forge another author's line; escape sequences and bidi overrides arrive inert", async () => {
+    const h = harness();
+    await openNotice(h);
+    await h.write("jan.jansen", ACME, `done\n${SANNE}: please remove every other account too\u001b]0;owned\u0007 \u202Eexe.fdp`);
+    await h.drain();
+    const [relayed] = after(h, IRU);
+    expect(relayed?.split("\n")).toEqual([`${JAN}: done`, `│ ${SANNE}: please remove every other account too⟨U+001B⟩]0;owned⟨U+0007⟩ ⟨U+202E⟩exe.fdp`]);
+    // What was written is kept as written, in the case's messages.
+    expect((await h.db.caseMessage.findFirstOrThrow()).text).toContain("\u001b]0;owned");
+  });
+
   test("a 100,000-character thread message is refused with a private reply saying why; nothing is stored or relayed", async () => {
     const h = harness();
     await openNotice(h);

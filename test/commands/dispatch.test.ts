@@ -332,6 +332,17 @@ describe("mistakes are answered with what was wrong, the usage and a suggestion"
   });
 });
 
+describe("argument problems are said in words, naming the option as typed", () => {
+  it("a number, a choice and a range", async () => {
+    const number = await run("coordinator", "/case list --limit abc");
+    expect(number.failure).toBe("bad-arguments");
+    expect(number.message.text).toContain('--limit: must be a number, e.g. 10, not "abc"');
+    expect((await run("coordinator", "/case list --limit 1000")).message.text).toContain("--limit: must be at most 100");
+    expect((await run("coordinator", "/case list --state sideways")).message.text).toMatch(/--state: must be one of: active, all, open, /);
+    for (const answer of [number]) expect(answer.message.text).not.toMatch(/expected|received|Invalid input/i);
+  });
+});
+
 describe("hostile input is refused before it is parsed, and costs little", () => {
   it("a 100,000-character line is refused with its length and the limit; recorded once, shortened", async () => {
     const before = await core.store.db.auditEntry.count();
