@@ -56,7 +56,8 @@ export function createInboundHandler(deps: InboundDependencies): InboundHandler 
   return (event) =>
     deps.store.transaction(async (tx) => {
       const key = inboundEventKey(event);
-      // The claim is the transaction's first statement, a write: on SQLite it takes the write lock at once.
+      // The claim is the transaction's first statement, a write: on SQLite it takes the write lock at once (so the
+      // store takes no lock before it).
       if (!(await claimInboundEvent(tx, key, deps.clock.now()))) {
         deps.logger.debug({ key }, "inbound event already processed; ignored");
         return undefined;
@@ -74,7 +75,7 @@ export function createInboundHandler(deps: InboundDependencies): InboundHandler 
       }
       await work.commit();
       return reply;
-    });
+    }, { startsWithWrite: true });
 }
 
 /** Appends form values to a button's command as flags. */

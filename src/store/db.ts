@@ -37,9 +37,15 @@ export interface Store {
    * Runs `work` in one transaction on the store's one connection pool: everything it writes commits together or not
    * at all. Transactions wait for each other (SQLite has one writer); the wait and the work are each bounded.
    */
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Disconnects; the store cannot be used afterwards. */
   close(): Promise<void>;
+}
+
+/** How a transaction begins. */
+export interface TransactionOptions {
+  /** The work's first statement is a write (it takes SQLite's write lock itself), so no lock is taken before it. */
+  startsWithWrite?: boolean;
 }
 
 /** Longest a transaction waits to start (behind the other writers) before it fails. */
@@ -65,9 +71,9 @@ export const TRANSACTION_OPTIONS = { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: 
 function transactionsOf(db: Db, provider: Provider): Store["transaction"] {
   const options = TRANSACTION_OPTIONS;
   if (provider === "postgresql") return (work) => db.$transaction(work, options);
-  return (work) =>
+  return (work, begin) =>
     db.$transaction(async (tx) => {
-      await lockForWriting(tx);
+      if (!begin?.startsWithWrite) await lockForWriting(tx);
       return work(tx);
     }, options);
 }

@@ -28,11 +28,11 @@ class FaultyStore {
   store(): Store {
     return {
       ...this.inner,
-      transaction: (work) =>
+      transaction: (work, options) =>
         this.inner.transaction((tx) => {
           this.calls = 0;
           return work(this.wrap(tx));
-        }),
+        }, options),
     };
   }
 
