@@ -10,8 +10,17 @@ export type CaseRow = NonNullable<Awaited<ReturnType<Tx["case"]["findUnique"]>>>
 /** A stored case thread row. */
 export type CaseThreadRow = NonNullable<Awaited<ReturnType<Tx["caseThread"]["findUnique"]>>>;
 
-/** A stored organisation row. */
-export type OrganisationRow = NonNullable<Awaited<ReturnType<Tx["organisation"]["findUnique"]>>>;
+/** What a case needs of an organisation: who it is, and its calendar. */
+export interface OrganisationRow {
+  id: string;
+  slug: string;
+  name: string;
+  timeZone: string;
+  workingHours: string;
+}
+
+/** The organisation columns a case reads (no more: every case event reads two organisations). */
+export const ORGANISATION_FIELDS = { id: true, slug: true, name: true, timeZone: true, workingHours: true } as const;
 
 /** A person named on a case. */
 export interface CasePersonRow {
@@ -61,7 +70,7 @@ export class CaseRepository {
     const organisationIds = [...new Set(rows.flatMap((row) => [row.openerOrgId, row.recipientOrgId]))];
     const personIds = [...new Set(rows.flatMap((row) => (row.responsibleContactId ? [row.openerContactId, row.responsibleContactId] : [row.openerContactId])))];
     const [organisations, people] = await Promise.all([
-      this.db.organisation.findMany({ where: { id: { in: organisationIds } } }),
+      this.db.organisation.findMany({ where: { id: { in: organisationIds } }, select: ORGANISATION_FIELDS }),
       this.db.contact.findMany({ where: { id: { in: personIds } }, select: PERSON }),
     ]);
     const organisationById = new Map(organisations.map((organisation) => [organisation.id, organisation]));

@@ -19,7 +19,7 @@ import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseLifecycleStat
 import { clockRule, kindDefaults, mayOpen, type CasePolicy } from "./policy.js";
 import type { ReminderChange, ReminderPlanner, ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
-import { CaseRepository, type CaseAggregate, type CasePersonRow, type CaseRow, type CaseThreadRow } from "./repository.js";
+import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CasePersonRow, type CaseRow, type CaseThreadRow } from "./repository.js";
 import type { CasePersonView, CaseView, Disclosure } from "./view.js";
 
 /** A request to open a case. */
@@ -137,7 +137,7 @@ export class CaseService {
     }
     // The recipient and the opener's own organisation in one query (the card shows both).
     const slug = request.recipientSlug.toLowerCase();
-    const organisations = await this.db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] } });
+    const organisations = await this.db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] }, select: { ...ORGANISATION_FIELDS, removedAt: true } });
     const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
     const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
     if (!recipient || !opener) return fail("not-found", `There is no organisation "${request.recipientSlug}".`, "Find it with /contacts find <name, domain or IP>.");
