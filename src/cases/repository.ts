@@ -69,10 +69,9 @@ export class CaseRepository {
     if (rows.length === 0) return [];
     const organisationIds = [...new Set(rows.flatMap((row) => [row.openerOrgId, row.recipientOrgId]))];
     const personIds = [...new Set(rows.flatMap((row) => (row.responsibleContactId ? [row.openerContactId, row.responsibleContactId] : [row.openerContactId])))];
-    const [organisations, people] = await Promise.all([
-      this.db.organisation.findMany({ where: { id: { in: organisationIds } }, select: ORGANISATION_FIELDS }),
-      this.db.contact.findMany({ where: { id: { in: personIds } }, select: PERSON }),
-    ]);
+    // One query at a time: inside a transaction they share one connection (PostgreSQL's client queues concurrent ones).
+    const organisations = await this.db.organisation.findMany({ where: { id: { in: organisationIds } }, select: ORGANISATION_FIELDS });
+    const people = await this.db.contact.findMany({ where: { id: { in: personIds } }, select: PERSON });
     const organisationById = new Map(organisations.map((organisation) => [organisation.id, organisation]));
     const personById = new Map(people.map((person) => [person.id, person]));
     return rows.map((row) => {

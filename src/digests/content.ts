@@ -75,20 +75,20 @@ export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options
   const unacknowledged = { AND: [...parties, { state: "open" }] };
   const order = [{ ackDueAt: "asc" as const }, { resolveDueAt: "asc" as const }];
   const take = options.listLimit;
-  const [overdueRows, overdueCount, soonRows, soonCount, openRows, openCount] = await Promise.all([
-    db.case.findMany({ where: overdue, select: CASE_SELECT, orderBy: order, take }), db.case.count({ where: overdue }),
-    db.case.findMany({ where: dueSoon, select: CASE_SELECT, orderBy: order, take }), db.case.count({ where: dueSoon }),
-    db.case.findMany({ where: unacknowledged, select: CASE_SELECT, orderBy: order, take }), db.case.count({ where: unacknowledged }),
-  ]);
+  // One query at a time: /digest reads inside its command's transaction, whose queries share one connection.
+  const overdueRows = await db.case.findMany({ where: overdue, select: CASE_SELECT, orderBy: order, take });
+  const overdueCount = await db.case.count({ where: overdue });
+  const soonRows = await db.case.findMany({ where: dueSoon, select: CASE_SELECT, orderBy: order, take });
+  const soonCount = await db.case.count({ where: dueSoon });
+  const openRows = await db.case.findMany({ where: unacknowledged, select: CASE_SELECT, orderBy: order, take });
+  const openCount = await db.case.count({ where: unacknowledged });
   const staleWhere = {
     removedAt: null,
     ...(scope.type === "organisation" ? { organisationId: scope.organisationId } : {}),
     OR: [{ verification: "unverified" }, { verificationAskedAt: { not: null } }],
   };
-  const [staleRows, staleCount] = await Promise.all([
-    db.contact.findMany({ where: staleWhere, select: { handle: true, name: true, organisationId: true, verification: true, verificationAskedAt: true, lastVerifiedAt: true }, orderBy: { handle: "asc" }, take }),
-    db.contact.count({ where: staleWhere }),
-  ]);
+  const staleRows = await db.contact.findMany({ where: staleWhere, select: { handle: true, name: true, organisationId: true, verification: true, verificationAskedAt: true, lastVerifiedAt: true }, orderBy: { handle: "asc" }, take });
+  const staleCount = await db.contact.count({ where: staleWhere });
   const organisationIds = new Set([...overdueRows, ...soonRows, ...openRows].flatMap((row) => [row.openerOrgId, row.recipientOrgId]));
   for (const row of staleRows) organisationIds.add(row.organisationId);
   const organisations = new Map((await db.organisation.findMany({ where: { id: { in: [...organisationIds] } }, select: { id: true, slug: true } })).map((row) => [row.id, row.slug]));
