@@ -1,6 +1,7 @@
 // What happened to a case: the services return these, and src/cases/render.ts turns them into the thread updates
 // every party reads (the services never build announcement text themselves).
 import type { Outcome } from "./kinds.js";
+import type { CaseAction } from "./lifecycle.js";
 import type { CasePersonView } from "./view.js";
 
 /** Something that happened to a case, as the parties are told. */
@@ -20,4 +21,29 @@ export type CaseEvent =
 export interface CaseEventAuthor {
   name: string;
   organisationName: string;
+}
+
+/** The event an action causes. */
+export function eventOf(action: CaseAction, responsible: CasePersonView | null): Exclude<CaseEvent, { type: "opened" }> {
+  switch (action.type) {
+    case "acknowledge":
+      return { type: "acknowledged" };
+    case "request-clarification":
+      return { type: "clarification-requested", question: action.question };
+    case "answer-clarification":
+      return { type: "clarification-answered", answer: action.answer };
+    case "resolve":
+      return { type: "resolved", outcome: action.outcome, ...(action.reason ? { reason: action.reason } : {}) };
+    case "close":
+      return { type: "closed" };
+    case "withdraw":
+      return { type: "withdrawn", ...(action.reason ? { reason: action.reason } : {}) };
+    case "reopen":
+      return { type: "reopened", reason: action.reason };
+    case "extend":
+      return { type: "extended", byMs: action.byMs, reason: action.reason };
+    case "reassign":
+      if (!responsible) throw new Error("a reassigned case names its responsible contact");
+      return { type: "reassigned", to: responsible };
+  }
 }

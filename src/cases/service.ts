@@ -10,17 +10,18 @@ import { threadStream, type OutboxItem } from "../outbox/outbox.js";
 import { nextCounterValue } from "../outbox/counter.js";
 import type { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
-import { recipientCalendar, type Pause } from "../time/calendar.js";
+import { recipientCalendar } from "../time/organisation-calendar.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import { caseDeadlines } from "./clock.js";
-import type { CaseEvent } from "./events.js";
+import { eventOf, type CaseEvent } from "./events.js";
 import { KIND_INFO, parseCaseFields, type CaseFields, type CaseKind, type Priority } from "./kinds.js";
-import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseLifecycleState, type CaseRole, type CaseState } from "./lifecycle.js";
+import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "./lifecycle.js";
 import { clockRule, kindDefaults, mayOpen, type CasePolicy } from "./policy.js";
 import type { ReminderChange, ReminderPlanner, ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
+import { disclosureFor, lifecycleOf, viewOf } from "./view-of.js";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CasePersonRow, type CaseRow, type CaseThreadRow } from "./repository.js";
-import type { CasePersonView, CaseView, Disclosure } from "./view.js";
+import type { CaseView, Disclosure } from "./view.js";
 
 /** A request to open a case. */
 export interface OpenCaseRequest {
@@ -49,12 +50,6 @@ export interface CaseChanged extends VisibleCase {
 /** Longest message relayed between the parties of a case; longer ones are refused, saying so, before anything is stored. */
 export const MAX_RELAYED_CHARS = 16_000;
 
-/** Who may see what of a case: everything, or (TLP:RED, not named) only its reference, state and deadlines. */
-export function disclosureFor(contact: { id: string }, row: Pick<CaseRow, "tlp" | "openerContactId" | "responsibleContactId">): Disclosure {
-  const named = contact.id === row.openerContactId || contact.id === row.responsibleContactId;
-  return row.tlp === "RED" && !named ? "metadata" : "full";
-}
-
 const ROLE_ORDER = ["primary", "backup", "escalation"];
 
 /** A short text of what a case asks, for lists (never shown for TLP:RED to people who are not named). */
@@ -72,31 +67,6 @@ async function nextReference(tx: Tx, kind: CaseKind, at: Date): Promise<string> 
   const year = at.getUTCFullYear();
   const number = await nextCounterValue(tx, `case:${prefix}-${year}`);
   return `${prefix}-${year}-${String(number).padStart(4, "0")}`;
-}
-
-/** The event an action causes. */
-function eventOf(action: CaseAction, responsible: CasePersonView | null): Exclude<CaseEvent, { type: "opened" }> {
-  switch (action.type) {
-    case "acknowledge":
-      return { type: "acknowledged" };
-    case "request-clarification":
-      return { type: "clarification-requested", question: action.question };
-    case "answer-clarification":
-      return { type: "clarification-answered", answer: action.answer };
-    case "resolve":
-      return { type: "resolved", outcome: action.outcome, ...(action.reason ? { reason: action.reason } : {}) };
-    case "close":
-      return { type: "closed" };
-    case "withdraw":
-      return { type: "withdrawn", ...(action.reason ? { reason: action.reason } : {}) };
-    case "reopen":
-      return { type: "reopened", reason: action.reason };
-    case "extend":
-      return { type: "extended", byMs: action.byMs, reason: action.reason };
-    case "reassign":
-      if (!responsible) throw new Error("a reassigned case names its responsible contact");
-      return { type: "reassigned", to: responsible };
-  }
 }
 
 /** A party of a new thread: its organisation, and the named people who get direct threads where needed. */
@@ -409,30 +379,4 @@ export class CaseService {
     const items: OutboxItem[] = threads.map((thread) => ({ streamKey: threadStream(thread.id), destination: { type: "case-thread", caseThreadId: thread.id }, message }));
     this.work.send(items);
   }
-}
-
-/** A case's view from its aggregate (no queries). */
-export function viewOf(aggregate: Pick<CaseAggregate, "row" | "opener" | "recipient" | "openerContact" | "responsible">): CaseView {
-  const { row, opener, recipient, openerContact, responsible } = aggregate;
-  const party = (organisation: { id: string; slug: string; name: string; timeZone: string }) => ({ id: organisation.id, slug: organisation.slug, name: organisation.name, timeZone: organisation.timeZone });
-  const person = (contact: CasePersonView) => ({ id: contact.id, handle: contact.handle, name: contact.name });
-  return {
-    id: row.id, reference: row.reference, kind: row.kind as CaseKind, priority: row.priority as Priority, state: row.state as CaseState,
-    stateBeforeClarification: row.stateBeforeClarification as CaseState | null, tlp: row.tlp as Tlp, topic: row.topic, summary: row.summary,
-    fields: JSON.parse(row.fields) as CaseFields, opener: party(opener), openerContact: person(openerContact), recipient: party(recipient),
-    responsible: responsible ? person(responsible) : null, openedAt: row.openedAt, acknowledgedAt: row.acknowledgedAt, resolvedAt: row.resolvedAt,
-    closedAt: row.closedAt, outcome: row.outcome as CaseView["outcome"], outcomeReason: row.outcomeReason, clockMode: row.clockMode as CaseView["clockMode"],
-    ackDueAt: row.ackDueAt, resolveDueAt: row.resolveDueAt, clockStartAt: row.clockStartAt,
-    pauses: (JSON.parse(row.pauses) as { from: string; to?: string }[]).map((pause) => ({ from: new Date(pause.from), ...(pause.to ? { to: new Date(pause.to) } : {}) })),
-    extendedMs: row.extendedMs, ackDurationMs: row.ackDurationMs, resolveDurationMs: row.resolveDurationMs, updatedAt: row.updatedAt,
-  };
-}
-
-/** The lifecycle fields of a case view. */
-function lifecycleOf(view: CaseView): CaseLifecycleState {
-  return {
-    kind: view.kind, state: view.state, stateBeforeClarification: view.stateBeforeClarification, acknowledgedAt: view.acknowledgedAt,
-    resolvedAt: view.resolvedAt, closedAt: view.closedAt, outcome: view.outcome, outcomeReason: view.outcomeReason,
-    clockStartAt: view.clockStartAt, pauses: view.pauses as Pause[], extendedMs: view.extendedMs, responsibleContactId: view.responsible?.id ?? null,
-  };
 }

@@ -10,7 +10,7 @@ import { contactStream, type OutboxItem } from "../outbox/outbox.js";
 import { lockForWriting, TRANSACTION_OPTIONS, type Db } from "../store/db.js";
 import { formatLocal, type QuietHours } from "../time/calendar.js";
 import type { RemindersConfig } from "../jobs/settings.js";
-import { deliverableTime, recipientCalendar } from "../time/calendar.js";
+import { deliverableTime, recipientCalendar } from "../time/organisation-calendar.js";
 import { appendAuditEntries } from "../audit/log.js";
 import { enqueueItems, prismaOutboxStorage } from "../outbox/outbox.js";
 import type { JobReport } from "../core/job-report.js";

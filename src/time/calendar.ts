@@ -4,7 +4,7 @@
  * Nothing here reads the system clock; every instant is passed in.
  */
 import { z } from "zod";
-import { ALWAYS_OPEN, WEEKDAYS, parseWorkingHours, type TimeRange, type Weekday, type WorkingHours, workingHoursSchema } from "./working-hours.js";
+import { WEEKDAYS, type TimeRange, type Weekday, type WorkingHours, workingHoursSchema } from "./working-hours.js";
 import {
   DAY_MS,
   HOUR_MS,
@@ -377,25 +377,4 @@ export function formatDuration(ms: number): string {
   if (hours > 0) parts.push(`${hours} h`);
   if (minutes > 0) parts.push(`${minutes} min`);
   return `${sign}${parts.join(" ")}`;
-}
-
-/** An organisation's (or a person's) calendar from its directory entry (24/7 when its hours cannot be read). */
-export function recipientCalendar(timeZone: string, workingHours: string): Calendar {
-  const hours = parseWorkingHours(workingHours);
-  return { timeZone, hours: hours.ok ? hours.value : ALWAYS_OPEN };
-}
-
-/**
- * The first instant at or after `at` that is inside the calendar's working time and outside the quiet hours (both
- * in the calendar's time zone). A calendar whose working time lies wholly in quiet hours gets its next working time.
- */
-export function deliverableTime(at: Date, calendar: Calendar, quiet: QuietHours | null): Date {
-  let candidate = at;
-  for (let attempt = 0; attempt < 14; attempt += 1) {
-    const working = isWorkingTime(candidate, calendar) ? candidate : nextWorkingTime(candidate, calendar);
-    const quietEnd = quiet ? quietHoursEnd(working, quiet, calendar.timeZone) : null;
-    if (!quietEnd) return working;
-    candidate = quietEnd;
-  }
-  return nextWorkingTime(at, calendar);
 }

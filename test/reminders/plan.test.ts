@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/load.js";
 import { loadEscalationPolicy, stepsFor } from "../../src/cases/reminders/policy.js";
 import { dueSteps, ladderOf, nextReminderAt, PolicyReminderPlanner, type ReminderCase } from "../../src/cases/reminders/plan.js";
-import { computeDeadline, deliverableTime, recipientCalendar } from "../../src/time/calendar.js";
+import { computeDeadline } from "../../src/time/calendar.js";
+import { deliverableTime, recipientCalendar } from "../../src/time/organisation-calendar.js";
 import { ROOT, tempDir } from "../support/cases.js";
 import { DAY, HOUR, MINUTE } from "../support/reminders.js";
 

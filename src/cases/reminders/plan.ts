@@ -1,7 +1,8 @@
 // Pure reminder planning: a case's ladder of steps (each with the instant it is due and the instant it may be sent),
 // the next time the sweep has work for the case, and which steps are due now. Nothing here reads the clock.
 import type { CaseKind, Priority } from "../kinds.js";
-import { computeDeadline, deliverableTime, recipientCalendar, type Calendar, type Pause } from "../../time/calendar.js";
+import { computeDeadline, type Calendar, type Pause } from "../../time/calendar.js";
+import { deliverableTime, recipientCalendar } from "../../time/organisation-calendar.js";
 import { stepsFor, type EscalationPolicy, type StepRule } from "./policy.js";
 
 /** What a case's reminders depend on: its clock, deadlines and the recipient's calendar. */

@@ -3,7 +3,7 @@
 // downtime with one message, not a burst), and moves each case's nextReminderAt on. Every message carries a
 // once-only key and is written in the same transaction as the case's new reminder state and the record.
 import type { AuditRecord } from "../../audit/log.js";
-import { deliverableTime, recipientCalendar } from "../../time/calendar.js";
+import { deliverableTime, recipientCalendar } from "../../time/organisation-calendar.js";
 import type { CaseKind, Priority } from "../kinds.js";
 import type { Clock } from "../../core/clock.js";
 import type { OutboundMessage } from "../../core/message.js";
