@@ -19,25 +19,27 @@ import type {
 import { textMessage, type OutboundMessage } from "../../src/core/message.js";
 import { conversationKey, createConversationQueue, type ConversationPlace, type ConversationTurn } from "../../src/core/ordering.js";
 import type { AdapterEnvironment } from "../../src/core/platform.js";
-import { defaultReplyPolicy, deliverReply, type ReplyPolicy, type ReplyRoute, type ReplyRoutes } from "../../src/core/reply-policy.js";
+import { defaultReplyPolicy, deliverReply, type ReplyPolicy } from "../../src/core/reply-policy.js";
 import { buildBoltApp } from "./app.js";
 import type { SlackConfig, SlackSecrets } from "./config.js";
 import { toDeliveryError } from "./errors.js";
 import { actionFormSchema, buildFormView, FORM_CALLBACK_ID, readFormSubmission, type ActionForm } from "./forms.js";
 import {
   blockActionsSchema,
+  displayName,
   eventCallbackSchema,
   slashCommandSchema,
   stableHash,
   toCommandEvent,
+  safeJson,
   toThreadMessageEvent,
   viewSubmissionSchema,
 } from "./inbound.js";
 import type { StateInstallationStore } from "./installation-store.js";
 import { RESPONSE_URL_MARGIN_MS, SLACK_LIMITS } from "./limits.js";
-import { postToResponseUrl, SlackPoster, type SlackClient } from "./outbound.js";
-import type { SlackMessagePart } from "./render.js";
+import { SlackPoster, type SlackClient } from "./outbound.js";
 import { ACTION_ID_PREFIX } from "./render.js";
+import { slackReplyRoutes, type ReplyContext } from "./replies.js";
 
 /** Options of createSlackAdapter. */
 export interface SlackAdapterOptions {
@@ -65,21 +67,6 @@ export const SLACK_CAPABILITIES: AdapterCapabilities = {
   userIdIsHandle: false,
 };
 
-/** What a reply needs to reach the person who asked. */
-interface ReplyContext {
-  client: SlackClient;
-  workspace: string;
-  userId: string;
-  eventId: string;
-  channel?: string;
-  threadTs?: string;
-  /** The command's or button's response_url (slash commands and block actions). */
-  responseUrl?: string;
-  /** Until when response_url may be used (the reply policy's clock), in milliseconds. */
-  responseUrlUntilMs?: number;
-  /** Slash commands answer "in-place" through response_url; buttons answer in the message's thread. */
-  source: "command" | "action";
-}
 
 const buttonValueSchema = z.looseObject({ c: z.string().min(1), f: z.unknown().optional(), k: z.string().optional() });
 
@@ -224,9 +211,7 @@ export class SlackChatAdapter implements SlackAdapter {
       const event = toCommandEvent(parsed.data, this.options.config.commandPrefix);
       this.enqueue(event.where, (turn) =>
         turn.run(async () => {
-          const reply = await this.dispatch(event);
-          if (!reply) return;
-          await this.deliverReply(reply, event, {
+          await this.answer(event, {
             client,
             workspace: parsed.data.team_id,
             userId: parsed.data.user_id,
@@ -247,9 +232,7 @@ export class SlackChatAdapter implements SlackAdapter {
       if (!message) return;
       this.enqueue(message.where, (turn) =>
         turn.run(async () => {
-          const reply = await this.dispatch(message);
-          if (!reply) return;
-          await this.deliverReply(reply, message, {
+          await this.answer(message, {
             client,
             workspace: message.where.workspace,
             userId: message.identity.userId,
@@ -330,10 +313,8 @@ export class SlackChatAdapter implements SlackAdapter {
         return;
       }
       await turn.run(async () => {
-        const reply = await this.dispatch(event);
-        if (!reply) return;
         const ephemeralContainer = body.container?.is_ephemeral === true;
-        await this.deliverReply(reply, event, {
+        await this.answer(event, {
           client,
           workspace,
           userId: body.user.id,
@@ -368,9 +349,7 @@ export class SlackChatAdapter implements SlackAdapter {
     };
     this.enqueue(event.where, (turn) =>
       turn.run(async () => {
-        const reply = await this.dispatch(event);
-        if (!reply) return;
-        await this.deliverReply(reply, event, {
+        await this.answer(event, {
           client,
           workspace,
           userId: body.user.id,
@@ -395,74 +374,20 @@ export class SlackChatAdapter implements SlackAdapter {
     return form.data as ActionForm;
   }
 
+  /** Runs the event through the core and delivers its reply, if any. */
+  private async answer(event: InboundEvent, context: ReplyContext): Promise<void> {
+    const reply = await this.dispatch(event);
+    if (reply) await this.deliverReply(reply, event, context);
+  }
+
   /**
    * Delivers the core's reply through the shared reply policy: response_url (slash commands, buttons) within its
    * 30 minutes, ephemeral or thread posts otherwise, a direct message last.
    */
   private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<void> {
-    const outcome = await deliverReply(reply, event, this.replyRoutes(context), this.replyPolicy, (report) => {
+    const outcome = await deliverReply(reply, event, slackReplyRoutes(context, { poster: this.poster, config: this.options.config }), this.replyPolicy, (report) => {
       this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error.message }, "Slack reply attempt failed");
     });
     if (!outcome.delivered) this.logger.warn({ err: outcome.error, eventId: context.eventId, attempts: outcome.attempts }, "could not deliver a reply on Slack");
   }
-
-  /** The ways a reply can reach the person in this context. */
-  private replyRoutes(context: ReplyContext): ReplyRoutes {
-    const { client, channel, responseUrl } = context;
-    const threadTs = context.threadTs;
-    const render = (message: OutboundMessage) => this.poster.render(message);
-    const respondRoute = (responseType: "ephemeral" | "in_channel", url: string): ReplyRoute => ({
-      send: resumable(
-        (message) => this.poster.render(message, Math.min(this.options.config.maxMessagesPerSend, SLACK_LIMITS.responseUrlUses)),
-        (part) => postToResponseUrl(url, { response_type: responseType, replace_original: false, text: part.text, blocks: part.blocks }, this.options.config.apiTimeoutMs),
-      ),
-      ...(context.responseUrlUntilMs !== undefined ? { usableUntilMs: context.responseUrlUntilMs } : {}),
-    });
-    const postInPlace = (target: string): ReplyRoute => ({
-      send: async (message) => {
-        await this.poster.postParts(client, { channel: target, ...(threadTs ? { threadTs } : {}) }, await render(message), `reply:${context.eventId}:in-place`);
-      },
-    });
-    const routes: ReplyRoutes = {
-      direct: {
-        send: async (message) => {
-          await this.poster.sendDirect(client, context.workspace, context.userId, message, `reply:${context.eventId}:direct`);
-        },
-      },
-    };
-    if (responseUrl && context.source === "command") routes.inPlace = respondRoute("in_channel", responseUrl);
-    else if (channel) routes.inPlace = postInPlace(channel);
-    if (responseUrl) routes.ephemeral = respondRoute("ephemeral", responseUrl);
-    else if (channel) {
-      routes.ephemeral = { send: resumable(render, (part) => this.poster.postEphemeralPart(client, channel, context.userId, part, threadTs)) };
-    }
-    return routes;
-  }
-}
-
-/** A send that posts a message's parts one by one and, called again after a failure, continues with the part that failed. */
-function resumable(render: (message: OutboundMessage) => Promise<SlackMessagePart[]>, post: (part: SlackMessagePart) => Promise<void>): (message: OutboundMessage) => Promise<void> {
-  let shown = 0;
-  return async (message) => {
-    const parts = await render(message);
-    while (shown < parts.length) {
-      const part = parts[shown];
-      if (part) await post(part);
-      shown += 1;
-    }
-  };
-}
-
-function safeJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function displayName(user: { name?: string | undefined; username?: string | undefined }): { displayName?: string } {
-  const name = user.name ?? user.username;
-  return name ? { displayName: name } : {};
 }

@@ -166,3 +166,19 @@ export function toThreadMessageEvent(
     where: { platform: "slack", workspace, channelId: event.channel, threadId: event.thread_ts, isDirect: isDirectChannel(event.channel, event.channel_type) },
   };
 }
+
+/** A JSON text parsed, or undefined when it is not JSON (a button value written by someone else). */
+export function safeJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The display name Slack gives a user, when it gives one. */
+export function displayName(user: { name?: string | undefined; username?: string | undefined }): { displayName?: string } {
+  const name = user.name ?? user.username;
+  return name ? { displayName: name } : {};
+}
