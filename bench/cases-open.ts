@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { createCore } from "../src/app/app.js";
 import { resolveActor } from "../src/app/inbound.js";
 import { loadConfig } from "../src/config/load.js";
-import type { ChatAdapter } from "../src/core/adapter.js";
 import { ManualClock } from "../src/core/clock.js";
 import { newId } from "../src/core/ids.js";
+import { acceptingPlatform } from "./accepting-platform.js";
 import { importDirectory } from "../src/directory/import.js";
 import { silentLogger } from "../src/log.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
@@ -25,16 +25,7 @@ const rootDir = new URL("..", import.meta.url).pathname;
 const database = await openBenchDatabase("cases");
 const { store } = database;
 
-/** A chat platform that accepts everything (the benchmark measures queuing, not delivery). */
-const platform: ChatAdapter = {
-  platform: "console",
-  capabilities: { ephemeral: true, directMessages: true, userIdIsHandle: true },
-  start: async () => undefined,
-  stop: async () => undefined,
-  send: async () => ({ messageId: newId() }),
-  openThread: async (request) => ({ ...request.channel, threadId: newId() }),
-  sendDirect: async () => ({ messageId: newId() }),
-};
+const platform = acceptingPlatform();
 
 /** Fills the database with `count` cases between the demo organisations, each with two threads and its cards sent. */
 async function seedCases(count: number, at: Date): Promise<void> {

@@ -17,9 +17,10 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { createCore } from "../src/app/app.js";
 import { loadConfig } from "../src/config/load.js";
-import type { ChatAdapter, InboundEvent, Reply } from "../src/core/adapter.js";
+import type { InboundEvent, Reply } from "../src/core/adapter.js";
 import { ManualClock } from "../src/core/clock.js";
 import { newId } from "../src/core/ids.js";
+import { acceptingPlatform } from "./accepting-platform.js";
 import { importDirectory } from "../src/directory/import.js";
 import { silentLogger } from "../src/log.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
@@ -129,16 +130,7 @@ function instrumentPostgres(): void {
 instrumentSqlite();
 instrumentPostgres();
 
-/** A chat platform that accepts everything (the benchmark counts the core's statements, not delivery). */
-const platform: ChatAdapter = {
-  platform: "console",
-  capabilities: { ephemeral: true, directMessages: true, userIdIsHandle: true },
-  start: async () => undefined,
-  stop: async () => undefined,
-  send: async () => ({ messageId: newId() }),
-  openThread: async (request) => ({ ...request.channel, threadId: newId() }),
-  sendDirect: async () => ({ messageId: newId() }),
-};
+const platform = acceptingPlatform();
 
 const database = await openBenchDatabase("statements");
 const { store } = database;
