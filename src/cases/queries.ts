@@ -4,7 +4,8 @@ import type { Tx } from "../store/types.js";
 import type { CaseKind } from "./kinds.js";
 import { ACTIVE_STATES, CASE_STATES, type CaseState } from "./lifecycle.js";
 import { CaseRepository } from "./repository.js";
-import { disclosureFor, viewOf } from "./view-of.js";
+import { disclosureFor } from "./disclosure.js";
+import { viewOf } from "./view-of.js";
 import type { CaseView, Disclosure } from "./view.js";
 
 /** Filters of /case list. */

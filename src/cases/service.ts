@@ -19,7 +19,8 @@ import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "
 import { clockRule, kindDefaults, mayOpen, type CasePolicy } from "./policy.js";
 import type { ReminderChange, ReminderPlanner, ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
-import { disclosureFor, lifecycleOf, viewOf } from "./view-of.js";
+import { disclosureFor } from "./disclosure.js";
+import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CasePersonRow, type CaseRow, type CaseThreadRow } from "./repository.js";
 import type { CaseView, Disclosure } from "./view.js";
 

@@ -4,13 +4,7 @@ import type { Pause } from "../time/calendar.js";
 import type { CaseFields, CaseKind, Priority } from "./kinds.js";
 import type { CaseLifecycleState, CaseState } from "./lifecycle.js";
 import type { CaseAggregate, CaseRow } from "./repository.js";
-import type { CasePersonView, CaseView, Disclosure } from "./view.js";
-
-/** Who may see what of a case: everything, or (TLP:RED, not named) only its reference, state and deadlines. */
-export function disclosureFor(contact: { id: string }, row: Pick<CaseRow, "tlp" | "openerContactId" | "responsibleContactId">): Disclosure {
-  const named = contact.id === row.openerContactId || contact.id === row.responsibleContactId;
-  return row.tlp === "RED" && !named ? "metadata" : "full";
-}
+import type { CasePersonView, CaseView } from "./view.js";
 
 /** A case's view from its aggregate (no queries). */
 export function viewOf(aggregate: Pick<CaseAggregate, "row" | "opener" | "recipient" | "openerContact" | "responsible">): CaseView {

@@ -1,6 +1,7 @@
 // A reminder digest: overdue cases, cases due soon, unacknowledged cases and stale directory entries, for the whole
 // installation (coordinators) or one organisation (its admins). Rendered counts first, then the lists; TLP-safe:
 // a TLP:RED case shows its reference and deadline only, a TLP:AMBER+STRICT case no content.
+import { disclosureOf } from "../cases/disclosure.js";
 import { KIND_INFO, type CaseKind } from "../cases/kinds.js";
 import { ACTIVE_STATES } from "../cases/lifecycle.js";
 import { dueText } from "../cases/render.js";
@@ -113,12 +114,16 @@ export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options
   };
 }
 
-/** One case as a digest line; TLP:RED shows reference and deadline only, TLP:AMBER+STRICT no content. */
+/**
+ * One case as a digest line. A digest goes to coordinators of any organisation, so the disclosure rule is applied as
+ * for someone neither named on the case nor of its parties: TLP:RED shows reference and deadline only, TLP:AMBER+STRICT
+ * no content.
+ */
 export function digestCaseLine(item: DigestCase, asOf: Date, timeZone: string): string {
   const deadline = item.deadline ? `${item.deadline.of} by ${dueText(item.deadline.at, asOf, timeZone)}` : "no deadline running";
   if (item.tlp === "RED") return `${item.reference} · TLP:RED · ${deadline}`;
   const parts = [item.reference, KIND_INFO[item.kind].label, `${item.opener} → ${item.recipient}`, item.state, deadline, `TLP:${item.tlp}`];
-  if (item.tlp !== "AMBER+STRICT") parts.push(item.summary);
+  if (disclosureOf(item.tlp, { named: false, ofAParty: false }) === "full") parts.push(item.summary);
   return parts.join(" · ");
 }
 

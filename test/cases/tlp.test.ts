@@ -175,6 +175,25 @@ describeOnBothDatabases("TLP", (harness, test) => {
     for (const call of h.adapter.calls) expect(call.op === "openThread" && call.title.startsWith("N-2026-0003") ? call.message.tlp : "AMBER+STRICT").toBe("AMBER+STRICT");
   });
 
+  test("a TLP:AMBER+STRICT case shows its content to both parties' people, and not to another organisation's coordinator", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", `/notice acme-hosting ${URL_TEXT} --reason "${REASON}" --tlp "AMBER+STRICT"`);
+    const ref = "N-2026-0001";
+    // Of the parties, named or not: the opener's colleague and the recipient's contacts see everything.
+    for (const who of ["sanne.devries", "pieter.bakker", "jan.jansen", "eva.mulder"]) {
+      expect((await h.run(who, `/case status ${ref}`)).message.text, who).toContain(URL_TEXT);
+    }
+    // A coordinator of a third organisation may follow the case, but sees its reference, state and deadlines only.
+    const status = await h.run("demo.coordinator", `/case status ${ref}`);
+    expect(status.failure).toBeUndefined();
+    expect(status.message.text).toContain(ref);
+    expect(status.message.text).toContain("TLP:AMBER+STRICT");
+    expectNoContent(JSON.stringify(status.message), "demo.coordinator (status)");
+    const list = await h.run("demo.coordinator", "/case list");
+    expect(list.message.text).toContain(ref);
+    expectNoContent(JSON.stringify(list.message), "demo.coordinator (list)");
+  });
+
   test("the report holds counts and times, never case content", async () => {
     const h = harness();
     await redCaseWithHistory(h);

@@ -113,6 +113,19 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     expect(coordinator).toContain("TLP:RED");
   });
 
+  test("TLP:AMBER+STRICT: a coordinator of another organisation is told the reference and deadline", async () => {
+    const h = harness();
+    const reference = await openRemovalOrder(h, ' --tlp "AMBER+STRICT"');
+    h.clock.set(at(121));
+    await runJob(h, "sweep");
+    await h.drain();
+    // demo.coordinator works at nl-coordination, which is neither party: the content stays within the two parties.
+    const coordinator = h.adapter.directTexts("demo.coordinator").join("\n");
+    expect(coordinator).toContain(reference);
+    expect(coordinator).toContain("TLP:AMBER+STRICT");
+    expect(coordinator).not.toContain("example.test");
+  });
+
   test("two sweeps at once send each step once", async () => {
     const h = harness();
     await openRemovalOrder(h);

@@ -1,5 +1,8 @@
-// The texts of reminders and escalations, per audience. TLP-safe: people who are not named on a TLP:RED case (backup
-// and escalation contacts, coordinators) see its reference and deadline only, never what it is about.
+// The texts of reminders and escalations, per audience. What each audience sees of the case is decided by the one
+// disclosure rule (../disclosure.ts): people not named on a TLP:RED case (backup and escalation contacts,
+// coordinators) and people outside its parties on a TLP:AMBER+STRICT case (coordinators of other organisations) see
+// its reference and deadline only, never what it is about.
+import { disclosureOf } from "../disclosure.js";
 import { KIND_INFO, type CaseKind } from "../kinds.js";
 import type { MessageAction, OutboundMessage, Tlp } from "../../core/message.js";
 import { formatDuration, formatLocal } from "../../time/calendar.js";
@@ -63,9 +66,10 @@ function actionsFor(subject: NudgeCase): MessageAction[] {
   return actions;
 }
 
-/** Whether an audience is named on the case (and so may see a TLP:RED case's content). */
-function named(audience: StepAudience): boolean {
-  return audience === "responsible" || audience === "opener" || audience === "threads" || audience === "recipient-thread";
+/** Where an audience stands on the case: named on it, and within its parties (coordinators may be of any organisation). */
+function standingOf(audience: StepAudience): { named: boolean; ofAParty: boolean } {
+  const named = audience === "responsible" || audience === "opener" || audience === "threads" || audience === "recipient-thread";
+  return { named, ofAParty: audience !== "coordinators" };
 }
 
 /** The message of one step for one audience. */
@@ -74,7 +78,7 @@ export function nudgeMessage(subject: NudgeCase, step: StepInstance, audience: S
   const overdue = step.deadline.getTime() <= now.getTime();
   const mark = overdue ? "⚠" : "⏰";
   const head = `${subject.reference} (${label}, ${subject.opener.slug} → ${subject.recipient.slug}) ${deadlineText(subject, step, now)}.`;
-  const about = subject.tlp === "RED" && !named(audience) ? "TLP:RED: the content is shown to the named people only." : `About: ${subject.summary}`;
+  const about = disclosureOf(subject.tlp, standingOf(audience)) === "full" ? `About: ${subject.summary}` : `TLP:${subject.tlp}: the content is not shown to you (${subject.tlp === "RED" ? "named people only" : "the two parties only"}).`;
   const responsible = subject.responsible ? `${subject.responsible.name} (${subject.responsible.handle})` : "nobody yet";
   const lines: string[] = [];
   switch (audience) {
