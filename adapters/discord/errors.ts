@@ -34,6 +34,23 @@ export function discordCode(error: unknown): number | undefined {
   return error instanceof DiscordAPIError && typeof error.code === "number" ? error.code : undefined;
 }
 
+/** The route of a request URL with interaction and webhook tokens taken out. */
+function routeOf(url: string): string {
+  const path = url.replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "");
+  return path.replace(/\/(webhooks|interactions)\/(\d+)\/[^/]+/, "/$1/$2/:token");
+}
+
+/** What a log line may say about a Discord failure: status, code and route, never the request body (message text). */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) {
+    const code = error instanceof DiscordAPIError ? error.code : undefined;
+    return { type: error.name, status: error.status, code, method: error.method, route: routeOf(error.url) };
+  }
+  if (error instanceof RateLimitError) return { type: error.name, route: error.route, method: error.method };
+  if (error instanceof DeliveryError) return { type: error.name, message: error.message, permanent: error.permanent, cause: error.cause instanceof Error ? loggableError(error.cause) : error.cause };
+  return error instanceof Error ? { type: error.name, message: error.message } : { message: String(error) };
+}
+
 /** Converts a failure from discord.js into the DeliveryError the outbox understands. */
 export function toDeliveryError(error: unknown, what: string): DeliveryError {
   if (error instanceof DeliveryError) return error;
@@ -43,10 +60,11 @@ export function toDeliveryError(error: unknown, what: string): DeliveryError {
   if (error instanceof DiscordAPIError) {
     const code = typeof error.code === "number" ? error.code : 0;
     const permanent = PERMANENT_CODES.has(code) || error.status === 403 || error.status === 404;
-    return new DeliveryError(`${what}: Discord said ${error.status} ${code} ${error.message}`, { permanent, cause: error });
+    // The cause is not kept: a DiscordAPIError carries the request body, which would reach the logs.
+    return new DeliveryError(`${what}: Discord said ${error.status} ${code}`, { permanent, cause: loggableError(error) });
   }
   if (error instanceof HTTPError) {
-    return new DeliveryError(`${what}: Discord answered ${error.status}`, { permanent: false, cause: error });
+    return new DeliveryError(`${what}: Discord answered ${error.status}`, { permanent: false, cause: loggableError(error) });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new DeliveryError(`${what}: ${message}`, { cause: error });

@@ -10,13 +10,13 @@ import type { AdapterStateStore } from "../../src/core/platform.js";
 import { deliverReply, type ReplyPolicy, type ReplyRoute, type ReplyRoutes } from "../../src/core/reply-policy.js";
 import type { CommandResolver } from "./commands.js";
 import { buildModal, decodeButton, decodeModal, modalValues } from "./components.js";
-import { ALREADY_ACKNOWLEDGED, discordCode, INVALID_WEBHOOK_TOKEN, toDeliveryError, UNKNOWN_INTERACTION } from "./errors.js";
+import { ALREADY_ACKNOWLEDGED, discordCode, INVALID_WEBHOOK_TOKEN, loggableError, toDeliveryError, UNKNOWN_INTERACTION } from "./errors.js";
 import type { InteractionPayload } from "./inbound.js";
 import { identityOf, interactionLocation } from "./inbound.js";
 import { EPHEMERAL_FLAG, INTERACTION_TOKEN_LIFETIME_MS, INTERACTION_TOKEN_MARGIN_MS } from "./limits.js";
 import type { DiscordPoster } from "./outbound.js";
 import type { DiscordMessageBody } from "./render.js";
-import { noteBody } from "./render.js";
+import { noteBody, withFlags } from "./render.js";
 
 /** Interaction response types used here. */
 const REPLY = 4;
@@ -79,7 +79,7 @@ class InteractionSession {
       const code = discordCode(error);
       if (code === UNKNOWN_INTERACTION) this.tokenDead = true;
       if (code !== ALREADY_ACKNOWLEDGED && code !== UNKNOWN_INTERACTION) this.acknowledged = false;
-      this.deps.logger.warn({ err: error, interactionId: this.interaction.id, code }, "discord: interaction response refused");
+      this.deps.logger.warn({ err: loggableError(error), interactionId: this.interaction.id, code }, "discord: interaction response refused");
       return false;
     }
   }
@@ -218,7 +218,7 @@ export class InteractionResponder {
       return;
     }
     const flags = reply.delivery === "ephemeral" ? EPHEMERAL_FLAG : undefined;
-    const bodies = (await this.deps.poster.render(reply.message)).map((body) => (flags ? { ...body, flags } : body));
+    const bodies = (await this.deps.poster.render(reply.message)).map((body) => (flags ? withFlags(body, flags) : body));
     const [first, ...rest] = bodies;
     if (!first) return;
     if (!(await session.respond({ type: REPLY, data: first }))) {
@@ -292,7 +292,7 @@ export class InteractionResponder {
       usableUntilMs: session.tokenUsableUntilMs,
       send: stepwise(async (message) => {
         const bodies = await render(message);
-        return bodies.map((body, index) => () => (index === 0 && mode === "deferred" ? session.editOriginal(body) : session.followUp({ ...body, flags: EPHEMERAL_FLAG })));
+        return bodies.map((body, index) => () => (index === 0 && mode === "deferred" ? session.editOriginal(body) : session.followUp(withFlags(body, EPHEMERAL_FLAG))));
       }),
     };
     const viaToken = stepwise(async (message) => {
@@ -341,7 +341,7 @@ export class InteractionResponder {
 
   /** Logs a failed follow-up that is not worth failing the whole reply for. */
   private warn(session: InteractionSession, error: unknown): void {
-    this.deps.logger.warn({ err: error, interactionId: session.interaction.id }, "discord: follow-up failed");
+    this.deps.logger.warn({ err: loggableError(error), interactionId: session.interaction.id }, "discord: follow-up failed");
   }
 }
 

@@ -28,6 +28,12 @@ export const DISCORD_LIMITS = {
   selectOptions: 25,
 } as const;
 
+/**
+ * Message flag: no link previews. Set on messages of content only: on a message with embeds it would hide
+ * Liaison's own embeds, and the text of embeds is never previewed.
+ */
+export const SUPPRESS_EMBEDS_FLAG = 1 << 2;
+
 /** Message flag: only the person who used the interaction sees the message. */
 export const EPHEMERAL_FLAG = 64;
 

@@ -1,7 +1,8 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
 import type { MessageAction, OutboundMessage, Tlp } from "../../src/core/message.js";
 import { splitText, truncateVisibly } from "../../src/core/message.js";
-import { DISCORD_LIMITS as L } from "./limits.js";
+import { inertText } from "../../src/core/text.js";
+import { DISCORD_LIMITS as L, SUPPRESS_EMBEDS_FLAG } from "./limits.js";
 
 /** A message body for POST /channels/{id}/messages, interaction callbacks and webhook follow-ups. */
 export interface DiscordMessageBody {
@@ -18,6 +19,14 @@ export const CUT_NOTE = "… [truncated: too long for Discord]";
 /** Embed colours by TLP label (FIRST's colours) and by tone. */
 const TLP_COLOURS: Record<Tlp, number> = { CLEAR: 0xffffff, GREEN: 0x33ff00, AMBER: 0xffc000, "AMBER+STRICT": 0xffc000, RED: 0xff2b2b };
 const TONE_COLOURS = { info: 0x3498db, success: 0x2ecc71, warning: 0xf1c40f, error: 0xe74c3c } as const;
+
+/**
+ * Text for Discord markdown, inert: backslash-escaped so that it cannot form masked links ("[text](url)"), mentions
+ * or channel links ("<@123>", "<#123>") or angle-bracketed links; control and reordering characters shown as markers.
+ */
+export function inertMarkdown(text: string): string {
+  return inertText(text).replace(/[\\[\]<]/g, "\\$&");
+}
 
 /** Characters an embed counts toward the 6000-character total. */
 export function embedChars(embed: APIEmbed): number {
@@ -55,13 +64,14 @@ export function renderActions(actions: MessageAction[], customIds: ReadonlyMap<s
 /** Plain text, split into messages of at most 2000 characters, at most `maxParts` of them, cut visibly beyond. */
 function renderPlain(message: OutboundMessage, maxParts: number): DiscordMessageBody[] {
   const label = message.tlp ? `**TLP:${message.tlp}**\n` : "";
-  const text = label + (message.text === "" ? "\u200b" : message.text);
+  const text = label + (message.text === "" ? "\u200b" : inertMarkdown(message.text));
   let pieces = splitText(text, L.contentChars);
   if (pieces.length > maxParts) {
     pieces = pieces.slice(0, maxParts);
     pieces[maxParts - 1] = markCut(pieces[maxParts - 1] ?? "", L.contentChars);
   }
-  return pieces.map((content) => ({ content, allowed_mentions: { parse: [] } }));
+  // Content with a URL would be previewed (Discord fetches the page): the flag stops that.
+  return pieces.map((content) => ({ content, flags: SUPPRESS_EMBEDS_FLAG, allowed_mentions: { parse: [] } }));
 }
 
 /** A piece of an embed to pack: a description chunk or one field. */
@@ -74,18 +84,18 @@ function richBlocks(message: OutboundMessage): Block[] {
   const fields: APIEmbedField[] = [];
   if (message.sections && message.sections.length > 0) {
     for (const section of message.sections) {
-      const parts = [section.heading ? `**${section.heading}**` : "", section.text ?? ""].filter((part) => part !== "");
+      const parts = [section.heading ? `**${inertMarkdown(section.heading)}**` : "", inertMarkdown(section.text ?? "")].filter((part) => part !== "");
       if (parts.length > 0) paragraphs.push(parts.join("\n"));
       for (const field of section.fields ?? []) {
         fields.push({
-          name: truncateVisibly(field.label || "-", L.embedFieldNameChars, "…"),
-          value: truncateVisibly(field.value || "-", L.embedFieldValueChars, "… [truncated]"),
+          name: truncateVisibly(inertText(field.label) || "-", L.embedFieldNameChars, "…"),
+          value: truncateVisibly(inertMarkdown(field.value) || "-", L.embedFieldValueChars, "… [truncated]"),
           inline: field.value.length <= 60,
         });
       }
     }
   } else {
-    paragraphs.push(message.text);
+    paragraphs.push(inertMarkdown(message.text));
   }
   const description = paragraphs.join("\n\n");
   // Chunks well under the 4096 limit so several fit in one message's 6000-character budget.
@@ -98,7 +108,7 @@ function richBlocks(message: OutboundMessage): Block[] {
 function renderRich(message: OutboundMessage, maxParts: number): DiscordMessageBody[] {
   const colour = message.tlp ? TLP_COLOURS[message.tlp] : TONE_COLOURS[message.tone ?? "info"];
   const footer = message.tlp ? { text: `TLP:${message.tlp}` } : undefined;
-  const title = message.title ? truncateVisibly(message.title, L.embedTitleChars, "…") : undefined;
+  const title = message.title ? truncateVisibly(inertMarkdown(message.title), L.embedTitleChars, "…") : undefined;
   const reserve = (footer?.text.length ?? 0) + (title?.length ?? 0) + CUT_NOTE.length;
   const budget = L.embedTotalChars - reserve;
   const messages: APIEmbed[][] = [[]];
@@ -184,9 +194,12 @@ export function renderMessage(
   return bodies;
 }
 
-/** A short one-line body (notes such as "sent you a direct message"). */
-export function noteBody(text: string, flags?: number): DiscordMessageBody {
-  const body: DiscordMessageBody = { content: truncateVisibly(text, L.contentChars), allowed_mentions: { parse: [] } };
-  if (flags !== undefined) body.flags = flags;
-  return body;
+/** A short one-line body (notes such as "sent you a direct message"), with `flags` besides SUPPRESS_EMBEDS. */
+export function noteBody(text: string, flags = 0): DiscordMessageBody {
+  return { content: truncateVisibly(inertMarkdown(text), L.contentChars), flags: flags | SUPPRESS_EMBEDS_FLAG, allowed_mentions: { parse: [] } };
+}
+
+/** A body with `flags` added to those it carries (SUPPRESS_EMBEDS stays). */
+export function withFlags(body: DiscordMessageBody, flags: number): DiscordMessageBody {
+  return { ...body, flags: (body.flags ?? 0) | flags };
 }

@@ -32,6 +32,15 @@ const reactionRecordSchema = z.object({
 const sendResponse = z.object({ event_id: z.string().startsWith("$") });
 const createRoomResponse = z.object({ room_id: z.string().startsWith("!") });
 
+/** The room state that asks clients not to preview URLs (Element's setting; case messages carry hostile URLs). */
+export const NO_URL_PREVIEWS = { type: "org.matrix.room.preview_urls", state_key: "", content: { disable: true } } as const;
+
+/** A createRoom body whose initial state turns URL previews off. */
+function withoutUrlPreviews(body: Record<string, unknown>): Record<string, unknown> {
+  const initial = Array.isArray(body.initial_state) ? (body.initial_state as unknown[]) : [];
+  return { ...body, initial_state: [...initial, NO_URL_PREVIEWS] };
+}
+
 /** Builds a transaction id from an idempotency key: the same key and part always give the same txnId. */
 export function transactionId(idempotencyKey: string, part: string): string {
   const base = /^[A-Za-z0-9._~-]{1,80}$/.test(idempotencyKey)
@@ -62,7 +71,9 @@ export class MatrixPoster {
     const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(eventType)}/${encodeURIComponent(txnId)}`;
     let raw: unknown;
     try {
-      raw = await this.client.doRequest("PUT", path, null, content);
+      // Every message says it mentions no one, so that no text in it (@room, a name) notifies anybody.
+      const sent = eventType === "m.room.message" ? { ...content, "m.mentions": {} } : content;
+      raw = await this.client.doRequest("PUT", path, null, sent);
     } catch (error) {
       throw toDeliveryError(error, `sending ${eventType} to ${roomId}`);
     }
@@ -176,7 +187,7 @@ export class MatrixPoster {
   async createRoom(body: Record<string, unknown>, what: string): Promise<string> {
     let raw: unknown;
     try {
-      raw = await this.client.doRequest("POST", "/_matrix/client/v3/createRoom", null, body);
+      raw = await this.client.doRequest("POST", "/_matrix/client/v3/createRoom", null, withoutUrlPreviews(body));
     } catch (error) {
       throw toDeliveryError(error, `creating ${what}`);
     }

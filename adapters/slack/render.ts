@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { types } from "@slack/bolt";
 import type { MessageAction, MessageSection, OutboundMessage } from "../../src/core/message.js";
 import { splitText, truncateVisibly } from "../../src/core/message.js";
+import { inertText } from "../../src/core/text.js";
 import { RENDER_BUDGET, SLACK_LIMITS } from "./limits.js";
 
 /** One Slack message: Block Kit blocks and the plain-text notification fallback. */
@@ -40,9 +41,9 @@ const TONE_EMOJI: Record<NonNullable<OutboundMessage["tone"]>, string> = {
   error: ":x:",
 };
 
-/** Escapes text for Slack mrkdwn, so that user content cannot form links or mentions (<!channel>). */
+/** Escapes text for Slack mrkdwn, so that user content cannot form links or mentions (<!channel>); inert as well. */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return inertText(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Splits plain text into mrkdwn-escaped pieces of at most `maxChars` characters after escaping. */
@@ -179,7 +180,7 @@ function contextBlock(text: string): types.ContextBlock {
 function* bodyUnits(message: OutboundMessage): Generator<Unit> {
   const tone = message.tone ? `${TONE_EMOJI[message.tone]} ` : "";
   if (message.title) {
-    const header = truncateVisibly(tone + message.title, SLACK_LIMITS.headerChars, "…");
+    const header = truncateVisibly(tone + inertText(message.title), SLACK_LIMITS.headerChars, "…");
     yield unit({ type: "header", text: { type: "plain_text", text: header, emoji: true } }, message.title);
   }
   const sections = message.sections ?? [];
@@ -245,7 +246,8 @@ export function renderMessage(message: OutboundMessage, options: { maxParts: num
     parts: parts.map((part, index) => {
       const plain = index === 0 && !truncated && parts.length === 1 ? message.text : part.units.map((item) => item.plain).join("\n");
       const withLabel = message.tlp ? `[TLP:${message.tlp}] ${plain}` : plain;
-      return { text: truncateVisibly(withLabel.trim() === "" ? message.title ?? "Liaison" : withLabel, RENDER_BUDGET.fallbackTextChars), blocks: part.blocks };
+      // The fallback is parsed like mrkdwn (notifications, clients without blocks): escaped like the blocks.
+      return { text: truncateEscaped(withLabel.trim() === "" ? message.title ?? "Liaison" : withLabel, RENDER_BUDGET.fallbackTextChars), blocks: part.blocks };
     }),
     storedForms,
   };

@@ -5,6 +5,9 @@ import { DeliveryError } from "../../../src/core/adapter.js";
 import type { DiscordSetup } from "./harness.js";
 import { observedText, slashFromText, startDiscord, TEST_CATALOG, waitFor } from "./harness.js";
 import { IDS } from "../../fakes/discord/server.js";
+import { pino } from "pino";
+import { loggableError } from "../../../adapters/discord/errors.js";
+import { HOSTILE_TEXT, HUGE_TEXT } from "../hostile.js";
 import { DiscordSpec, SPEC_PATH } from "../../fakes/discord/spec.js";
 
 const channel = { kind: "channel" as const, platform: "discord" as const, workspace: IDS.guild, channelId: IDS.channel };
@@ -238,5 +241,46 @@ describe("discord on the wire", () => {
     // The checker can fail: a wrong body and an unknown operation are reported.
     expect(spec.check({ method: "POST", path: `/channels/${IDS.channel}/messages`, body: { content: 5 } })).toHaveLength(1);
     expect(spec.check({ method: "POST", path: "/channels/1/nonsense", body: {} })).toHaveLength(1);
+  });
+});
+
+describe("discord: hostile text is inert", () => {
+  let setup: DiscordSetup | undefined;
+  afterEach(async () => {
+    await setup?.close();
+    setup = undefined;
+  });
+
+  it("posts without link previews or mentions, with masked links and mention syntax escaped", async () => {
+    setup = await startDiscord(recorder().handle);
+    await setup.adapter.send(channel, { text: HOSTILE_TEXT }, { idempotencyKey: "hostile-1" });
+    await setup.adapter.send(channel, { text: HUGE_TEXT }, { idempotencyKey: "hostile-2" });
+    await setup.adapter.send(channel, { text: HOSTILE_TEXT, title: "Case", sections: [{ text: HOSTILE_TEXT, fields: [{ label: "URL", value: "[x](https://evil.example)" }] }] }, { idempotencyKey: "hostile-3" });
+    const posts = setup.fake.requests.filter((request) => request.method === "POST" && /^\/channels\/\d+\/messages$/.test(request.path)).map((request) => request.body as { content?: string; flags?: number; embeds?: unknown[]; allowed_mentions: unknown });
+    expect(posts.length).toBeGreaterThan(2);
+    for (const post of posts) {
+      expect(post.allowed_mentions).toEqual({ parse: [] });
+      if (!post.embeds) expect((post.flags ?? 0) & (1 << 2)).toBe(1 << 2);
+      const embeds = (post.embeds ?? []) as { title?: string; description?: string; fields?: { value: string }[] }[];
+      const texts = [post.content ?? "", ...embeds.flatMap((embed) => [embed.title ?? "", embed.description ?? "", ...(embed.fields ?? []).map((field) => field.value)])];
+      for (const text of texts) expect(text).not.toMatch(/(^|[^\\])\[[^\]]*\]\(|[^\\]<@\d|\u202E|\u200B/);
+    }
+    expect(posts[0]?.content).toContain("\\[https://bank.example\\](https://evil.example)");
+  });
+
+  it("logs a Discord API error with its status, code and route, and none of the message text", async () => {
+    setup = await startDiscord(recorder().handle);
+    const secret = "CASE-CONTENT https://evil.example/csam";
+    const error = await failure(setup.adapter.send({ ...channel, channelId: "1999999999999999999" }, { text: secret }, { idempotencyKey: "hostile-4" }));
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    logger.error({ err: error }, "discord: delivery failed");
+    logger.error({ err: loggableError(error) }, "discord: delivery failed");
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).not.toContain("CASE-CONTENT");
+      expect(line).not.toContain("evil.example");
+    }
+    expect(lines[1]).toMatch(/"status":404/);
   });
 });

@@ -3,6 +3,7 @@ import { DeliveryError } from "../../../src/core/adapter.js";
 import type { MatrixAdapter } from "../../../adapters/matrix/index.js";
 import { RecordingHandler } from "../../contract/harness.js";
 import { MAX_EVENT_BYTES, pduBytes } from "../../fakes/matrix/model.js";
+import { HOSTILE_TEXT, HUGE_TEXT } from "../hostile.js";
 import { ANN, BOT, deliveredToBot, positionOf, makeAdapter, MemoryStateStore, startWorld, type MatrixWorld } from "./harness.js";
 
 describe("matrix adapter: delivery on the wire", () => {
@@ -218,5 +219,21 @@ describe("matrix adapter: delivery on the wire", () => {
     expect(html).toContain("<table>");
     expect(html).toContain("TLP:RED");
     expect(String(content.body)).toContain("Notice <img src=x onerror=alert(1)>");
+  });
+
+  it("sends hostile text that mentions no one, with no pills or @room in its HTML, and opens rooms without URL previews", async () => {
+    await adapter.send(channel(), { text: HOSTILE_TEXT }, { idempotencyKey: "hostile-1" });
+    await adapter.send(channel(), { text: HUGE_TEXT }, { idempotencyKey: "hostile-2" });
+    await adapter.sendDirect({ platform: "matrix", workspace: "", userId: ANN }, { text: HOSTILE_TEXT }, { idempotencyKey: "hostile-3" });
+    const sent = world.fake.requestsTo("PUT", "/send/m.room.message/").map((request) => request.body as Record<string, unknown>);
+    expect(sent.length).toBeGreaterThan(3);
+    for (const content of sent) {
+      expect(content["m.mentions"]).toEqual({});
+      const html = typeof content.formatted_body === "string" ? content.formatted_body : "";
+      expect(html).not.toMatch(/<a[\s>]|href="/);
+    }
+    const creates = world.fake.requestsTo("POST", "/createRoom");
+    expect(creates).toHaveLength(1);
+    expect(creates[0]?.body).toMatchObject({ initial_state: [{ type: "org.matrix.room.preview_urls", state_key: "", content: { disable: true } }] });
   });
 });

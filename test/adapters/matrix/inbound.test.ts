@@ -116,7 +116,7 @@ describe("matrix adapter: what people do", () => {
     await deliveredToBot(world.fake, adapter as MatrixAdapter, last);
     const notices = botEvents(world.roomId);
     expect(notices).toHaveLength(1);
-    expect(notices[0]?.content).toEqual({ msgtype: "m.notice", body: ENCRYPTED_ROOM_NOTICE });
+    expect(notices[0]?.content).toEqual({ msgtype: "m.notice", body: ENCRYPTED_ROOM_NOTICE, "m.mentions": {} });
     // Invited into an already encrypted room: the same notice there, once.
     const secret = world.fake.createRoom(ANN, { name: "secret", encrypted: true });
     world.fake.invite(secret, ANN, BOT);

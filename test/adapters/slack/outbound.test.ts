@@ -4,6 +4,7 @@ import type { OutboundMessage } from "../../../src/core/message.js";
 import { LogLevel, webApi } from "@slack/bolt";
 import { FakeSlack } from "../../fakes/slack/server.js";
 import { BOB, CASES_CHANNEL, startRig, TEAM, type SlackRig } from "./support.js";
+import { HOSTILE_TEXT, HUGE_TEXT } from "../hostile.js";
 
 const channel: ChannelAddress = { platform: "slack", workspace: TEAM, channelId: CASES_CHANNEL };
 const key = (() => {
@@ -179,5 +180,28 @@ describe("Slack rendering within Block Kit limits (enforced by the fake)", () =>
     expect(answers.length).toBeGreaterThan(1);
     expect(answers.length).toBeLessThanOrEqual(5);
     expect(answers.every((call) => call.status === 200)).toBe(true);
+  });
+});
+
+describe("Slack: hostile text is inert", () => {
+  let rig: SlackRig;
+  beforeEach(async () => {
+    rig = await startRig(async () => undefined);
+  });
+  afterEach(async () => {
+    await rig.close();
+  });
+
+  it("escapes mentions and disguised links in the fallback text and the blocks, and shows bidi and zero-width characters", async () => {
+    await rig.adapter.send({ kind: "channel", ...channel }, { text: HOSTILE_TEXT }, { idempotencyKey: key() });
+    await rig.adapter.send({ kind: "channel", ...channel }, { text: HUGE_TEXT }, { idempotencyKey: key() });
+    const posts = rig.fake.callsOf("chat.postMessage").map((call) => call.params as { text: string; blocks: unknown[] });
+    for (const post of posts) {
+      const all = `${post.text}\n${JSON.stringify(post.blocks)}`;
+      expect(all).not.toMatch(/<[!@#]|<https?:|\u202E|\u200B|\u2060/);
+    }
+    expect(posts[0]?.text).toContain("&lt;!channel&gt;");
+    expect(posts[0]?.text).toContain("⟨U+202E⟩");
+    expect(posts.length).toBeGreaterThan(1);
   });
 });
