@@ -6,6 +6,7 @@ import type { Tx } from "../store/types.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import { auditActor, mayAdminister, type Actor } from "../core/actor.js";
 import { closest } from "../core/suggest.js";
+import { checkCoordinatorProtected, checkLinkIdentity, checkNotLastCoordinator } from "./accounts.js";
 import { contactInputSchema, organisationInputSchema, type ContactInput, type OrganisationInput } from "./model.js";
 import { DirectoryQueries } from "./queries.js";
 import { writeContact, writeOrganisation } from "./store.js";
@@ -152,6 +153,8 @@ export class DirectoryService {
     const isAdmin = mayAdminister(actor, organisation.id);
     const isSelf = actor.contact?.id === before.id;
     if (!isAdmin && !isSelf) return fail("not-allowed", `You may not edit ${handle}.`, `${NOT_ADMIN_HINT} Contacts may edit their own entry.`);
+    const protectedCoordinator = checkCoordinatorProtected(actor, before, "edit");
+    if (protectedCoordinator) return protectedCoordinator;
     const current = contactToInput(before);
     const next = change(current);
     const parsed = contactInputSchema.safeParse({ ...next, handle: before.handle });
@@ -164,6 +167,10 @@ export class DirectoryService {
     if (parsed.data.coordinator !== before.coordinator && !actor.contact?.coordinator) {
       return fail("not-allowed", "Only a coordinator can grant or take the coordinator role.");
     }
+    if (!parsed.data.coordinator) {
+      const last = await checkNotLastCoordinator(this.db, before, "lose the coordinator role");
+      if (last) return last;
+    }
     await writeContact(this.db, organisation.id, parsed.data, this.clock.now());
     this.work.record({ ...auditActor(actor), action: "contact.edit", subjectType: "contact", subjectId: handle, result: "ok", detail: { before: current, after: parsed.data } });
     return ok({ before, after: (await this.read.contact(handle)) as ContactView });
@@ -175,6 +182,8 @@ export class DirectoryService {
     if (!before) return this.unknownContact(handle);
     const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: before.organisationSlug }, select: { id: true } });
     if (!mayAdminister(actor, organisation.id)) return fail("not-allowed", `You may not remove ${handle}.`, NOT_ADMIN_HINT);
+    const refused = checkCoordinatorProtected(actor, before, "remove") ?? (await checkNotLastCoordinator(this.db, before, "be removed"));
+    if (refused) return refused;
     const at = this.clock.now();
     await this.db.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: auditActor(actor).actor, updatedAt: at } });
     await this.db.chatIdentity.deleteMany({ where: { contactId: before.id } });
@@ -185,15 +194,19 @@ export class DirectoryService {
 
   /** Links a chat identity to a contact, so that person acts as the contact. */
   async link(actor: Actor, handle: string, raw: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<Outcome<ContactView>> {
+    const malformed = checkLinkIdentity(raw);
+    if (malformed) return malformed;
     const identity = canonicalIdentity(raw);
     const contact = await this.read.contact(handle);
     if (!contact) return this.unknownContact(handle);
     const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: contact.organisationSlug }, select: { id: true } });
     if (!mayAdminister(actor, organisation.id)) return fail("not-allowed", `You may not link identities to ${handle}.`, NOT_ADMIN_HINT);
+    const protectedCoordinator = checkCoordinatorProtected(actor, contact, "link accounts to");
+    if (protectedCoordinator) return protectedCoordinator;
     const key = { platform: identity.platform, workspace: identity.workspace, userId: identity.userId };
     const existing = await this.db.chatIdentity.findUnique({ where: { platform_workspace_userId: key }, include: { contact: { select: { handle: true } } } });
     if (existing && existing.contactId !== contact.id) {
-      return fail("conflict", `${identityKey(identity)} is already linked to ${existing.contact.handle}.`, `Unlink it first: /contacts unlink ${existing.contact.handle} ${identity.platform} ${identity.userId}${identity.workspace ? ` --workspace ${identity.workspace}` : ""}`);
+      return fail("conflict", `${identityKey(identity)} is already linked to ${existing.contact.handle}; a coordinator must resolve this.`, `A coordinator unlinks it first: /contacts unlink ${existing.contact.handle} ${identity.platform} ${identity.userId}${identity.workspace ? ` --workspace ${identity.workspace}` : ""}`);
     }
     if (!existing) {
       await this.db.chatIdentity.create({ data: { id: crypto.randomUUID(), contactId: contact.id, ...key, createdAt: this.clock.now() } });
@@ -209,6 +222,8 @@ export class DirectoryService {
     if (!contact) return this.unknownContact(handle);
     const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: contact.organisationSlug }, select: { id: true } });
     if (!mayAdminister(actor, organisation.id) && actor.contact?.id !== contact.id) return fail("not-allowed", `You may not unlink identities of ${handle}.`, NOT_ADMIN_HINT);
+    const protectedCoordinator = checkCoordinatorProtected(actor, contact, "unlink accounts of");
+    if (protectedCoordinator) return protectedCoordinator;
     const result = await this.db.chatIdentity.deleteMany({ where: { contactId: contact.id, platform: identity.platform, workspace: identity.workspace, userId: identity.userId } });
     if (result.count > 0) {
       this.work.record({ ...auditActor(actor), action: "contact.unlink", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
