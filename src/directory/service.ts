@@ -8,6 +8,7 @@ import { auditActor, mayAdminister, type Actor } from "../core/actor.js";
 import { closest } from "../core/suggest.js";
 import { checkCoordinatorProtected, checkLinkIdentity, checkNotLastCoordinator } from "./accounts.js";
 import { contactInputSchema, organisationInputSchema, type ContactInput, type OrganisationInput } from "./model.js";
+import { checkDesignations } from "./designations.js";
 import { DirectoryQueries } from "./queries.js";
 import { writeContact, writeOrganisation } from "./store.js";
 import type { ContactView, OrganisationView } from "./views.js";
@@ -92,7 +93,7 @@ export class DirectoryService {
     actor: Actor,
     slug: string,
     change: (current: z.input<typeof organisationInputSchema>) => z.input<typeof organisationInputSchema>,
-  ): Promise<Outcome<{ before: OrganisationView; after: OrganisationView }>> {
+  ): Promise<Outcome<{ before: OrganisationView; after: OrganisationView; warnings: string[] }>> {
     const before = await this.read.organisation(slug);
     if (!before) return this.unknownOrganisation(slug);
     if (!mayAdminister(actor, before.id)) return fail("not-allowed", `You may not edit ${slug}.`, NOT_ADMIN_HINT);
@@ -100,9 +101,12 @@ export class DirectoryService {
     const next = change({ ...current, contacts: [] });
     const parsed = organisationInputSchema.safeParse({ ...next, slug: before.slug });
     if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
+    const previous = organisationInputSchema.parse({ ...current, contacts: [] });
+    const { refusal, warnings } = await checkDesignations(this.db, actor.contact?.coordinator === true, previous, parsed.data);
+    if (refusal) return refusal;
     await writeOrganisation(this.db, parsed.data, this.clock.now());
-    this.work.record({ ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data } });
-    return ok({ before, after: (await this.read.organisation(slug)) as OrganisationView });
+    this.work.record({ ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data, ...(warnings.length > 0 ? { warnings } : {}) } });
+    return ok({ before, after: (await this.read.organisation(slug)) as OrganisationView, warnings });
   }
 
   /** Removes an organisation and its contacts (soft: kept in the record, hidden everywhere). Coordinators only. */

@@ -65,8 +65,9 @@ export const contactsEditOrg = defineCommand({
       };
     });
   },
-  render: ({ after }) => {
+  render: ({ after, warnings }) => {
     const shown = renderOrganisation(after);
-    return { ...shown, text: `✓ Updated ${after.slug}.\n${shown.text}`, tone: "success" };
+    const warned = warnings.length > 0 ? `\n⚠ ${warnings.join("\n⚠ ")}` : "";
+    return { ...shown, text: `✓ Updated ${after.slug}.${warned}\n${shown.text}`, tone: "success" };
   },
 });
