@@ -351,7 +351,7 @@ organisations:
   test("a contact named on an open case is not moved to another organisation, and nothing of the import is applied", async () => {
     const [store] = await withDemo();
     const jan = await store.db.contact.findUniqueOrThrow({ where: { handle: "jan.jansen" }, include: { organisation: true } });
-    const eva = await store.db.contact.findUniqueOrThrow({ where: { handle: "eva.mulder" }, include: { organisation: true } });
+    const eva = await store.db.contact.findUniqueOrThrow({ where: { handle: "sanne.devries" }, include: { organisation: true } });
     expect(eva.organisationId).not.toBe(jan.organisationId);
     const openCase = (reference: string, state: string) => ({
       id: `case-${reference}`, reference, kind: "notice", priority: "normal", state, tlp: "AMBER", topic: "notices",
