@@ -46,11 +46,13 @@ Applies the checked-in migrations (prisma/migrations/<sqlite|postgresql>) to the
 that uses the database does the same first while database.migrateOnStart is true. Processes that do it at once wait
 for each other (a lock file <database>.lock beside a SQLite file, an advisory lock on PostgreSQL); each migration is
 applied once.`,
-  directory: `Usage: liaison directory import <file> [--format yaml|json|csv]
+  directory: `Usage: liaison directory import <file> [--format yaml|json|csv] [--restore-removed]
        liaison directory export [--format yaml|json|csv] [--output <file>]
 
 Import upserts organisations by slug and contacts by handle. Every record is validated first; if any is bad, every
-problem is listed with its record and line, and nothing is imported. Export writes what import reads back.`,
+problem is listed with its record and line, and nothing is imported. An import that names a removed organisation or
+contact is refused unless --restore-removed is given; one that moves a contact named on an open case to another
+organisation is refused, with the cases. Export writes what import reads back.`,
   config: `Usage: liaison config check
 
 Loads config/default.yaml and LIAISON_CONFIG, checks every key and the environment, and prints a summary.`,
@@ -218,7 +220,7 @@ async function directoryCommand(loaded: LoadedConfig, argv: string[], out: Print
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { format: { type: "string" }, output: { type: "string" } },
+    options: { format: { type: "string" }, output: { type: "string" }, "restore-removed": { type: "boolean" } },
   });
   const [action, file] = positionals;
   const format = values.format as DirectoryFormat | undefined;
@@ -243,13 +245,16 @@ async function directoryCommand(loaded: LoadedConfig, argv: string[], out: Print
     }
     const store = await prepareStore(loaded);
     try {
-      const result = await importDirectory(store.db, systemClock, text, fileFormat, { actor: "operator", via: "cli" });
+      const result = await importDirectory(store.db, systemClock, text, fileFormat, { actor: "operator", via: "cli" }, { restoreRemoved: values["restore-removed"] === true });
       if (!result.ok) {
         err(`Nothing was imported: ${result.problems.length} problem(s) in ${file}:`);
         for (const problem of result.problems) err(`  ${formatFileProblem(problem)}`);
         return 1;
       }
       out(`Imported ${file}: organisations ${result.organisations.created} new, ${result.organisations.updated} updated; contacts ${result.contacts.created} new, ${result.contacts.updated} updated.`);
+      const restored = [...result.restored.organisations, ...result.restored.contacts];
+      if (restored.length > 0) out(`Restored (they had been removed): ${restored.join(", ")}.`);
+      if (result.moved.length > 0) out(`Moved: ${result.moved.map((move) => `${move.handle} from ${move.fromSlug} to ${move.toSlug}`).join(", ")}.`);
       return 0;
     } finally {
       await store.close();

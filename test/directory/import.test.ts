@@ -321,4 +321,70 @@ organisations:
     }
     expect(provider).toBe(store.provider);
   });
+
+  test("a removed organisation or contact is not brought back by re-importing an export, unless restoring is asked for", async () => {
+    const [store] = await withDemo();
+    const exported = await exportDirectory(store.db, "yaml");
+    const tom = await store.db.contact.findUniqueOrThrow({ where: { handle: "tom.hendriks" }, include: { identities: true } });
+    await store.db.organisation.update({ where: { slug: "de-cert" }, data: { removedAt: clock.now(), removedBy: "test" } });
+    await store.db.contact.updateMany({ where: { organisation: { slug: "de-cert" } }, data: { removedAt: clock.now(), removedBy: "test" } });
+    await store.db.contact.update({ where: { handle: "tom.hendriks" }, data: { removedAt: clock.now(), removedBy: "test" } });
+    await store.db.chatIdentity.deleteMany({ where: { contactId: tom.id } });
+    const before = { export: await exportDirectory(store.db, "yaml"), counts: await counts(store) };
+    const refused = await importDirectory(store.db, clock, exported, "yaml", WHO);
+    expect(refused).toMatchObject({ ok: false, code: "conflict" });
+    const messages = problemsOf(refused).map((problem) => problem.message);
+    expect(messages.find((message) => message.startsWith("de-cert: this organisation was removed"))).toMatch(/restore-removed/);
+    expect(messages.some((message) => message.includes("contact tom.hendriks was removed"))).toBe(true);
+    const deCertContacts = demo.organisations.find((organisation) => organisation.slug === "de-cert")?.contacts ?? [];
+    for (const contact of deCertContacts) expect(messages.some((message) => message.includes(`contact ${contact.handle} was removed`))).toBe(true);
+    expect(await exportDirectory(store.db, "yaml")).toBe(before.export);
+    expect(await counts(store)).toEqual(before.counts);
+    const restored = imported(await importDirectory(store.db, clock, exported, "yaml", WHO, { restoreRemoved: true }));
+    expect(restored.restored.organisations).toEqual(["de-cert"]);
+    expect(restored.restored.contacts.sort()).toEqual([...deCertContacts.map((contact) => contact.handle), "tom.hendriks"].sort());
+    expect(await exportDirectory(store.db, "yaml")).toBe(exported);
+    const entry = await store.db.auditEntry.findFirstOrThrow({ where: { action: "directory.import" }, orderBy: { seq: "desc" } });
+    expect(JSON.parse(entry.detail)).toMatchObject({ restored: { organisations: ["de-cert"] } });
+  });
+
+  test("a contact named on an open case is not moved to another organisation, and nothing of the import is applied", async () => {
+    const [store] = await withDemo();
+    const jan = await store.db.contact.findUniqueOrThrow({ where: { handle: "jan.jansen" }, include: { organisation: true } });
+    const eva = await store.db.contact.findUniqueOrThrow({ where: { handle: "sanne.devries" }, include: { organisation: true } });
+    expect(eva.organisationId).not.toBe(jan.organisationId);
+    const openCase = (reference: string, state: string) => ({
+      id: `case-${reference}`, reference, kind: "notice", priority: "normal", state, tlp: "AMBER", topic: "notices",
+      openerOrgId: eva.organisationId, openerContactId: eva.id, recipientOrgId: jan.organisationId, responsibleContactId: jan.id,
+      summary: "https://example.org/x", fields: "{}", openedAt: clock.now(), clockMode: "continuous", clockStartAt: clock.now(),
+      ackDurationMs: 3_600_000, updatedAt: clock.now(),
+    });
+    await store.db.case.create({ data: openCase("N-2026-0001", "acknowledged") });
+    await store.db.case.create({ data: openCase("N-2026-0002", "closed") });
+    const before = { export: await exportDirectory(store.db, "yaml"), counts: await counts(store) };
+    const file = parseYaml(before.export) as DemoFile;
+    const from = file.organisations.find((organisation) => organisation.slug === jan.organisation.slug);
+    const to = file.organisations.find((organisation) => organisation.slug === eva.organisation.slug);
+    const moving = from?.contacts?.find((contact) => contact.handle === "jan.jansen");
+    if (!from || !to || !moving) throw new Error("the demo directory changed");
+    from.contacts = from.contacts?.filter((contact) => contact !== moving);
+    to.contacts = [...(to.contacts ?? []), moving];
+    file.organisations.push({ slug: "brand-new", name: "Brand New", kind: "ngo", country: "NL", timeZone: "Europe/Amsterdam" } as DemoFile["organisations"][number]);
+    const result = await importDirectory(store.db, clock, JSON.stringify(file), "json", WHO);
+    expect(result).toMatchObject({ ok: false, code: "conflict" });
+    const problems = problemsOf(result);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toContain("jan.jansen");
+    expect(problems[0]?.message).toContain("N-2026-0001");
+    expect(problems[0]?.message).not.toContain("N-2026-0002");
+    expect(await counts(store)).toEqual(before.counts);
+    expect(await exportDirectory(store.db, "yaml")).toBe(before.export);
+    expect(await store.db.organisation.findUnique({ where: { slug: "brand-new" } })).toBeNull();
+    // Once the case is closed the move is made, and the summary says so.
+    await store.db.case.update({ where: { reference: "N-2026-0001" }, data: { state: "closed" } });
+    const moved = imported(await importDirectory(store.db, clock, JSON.stringify(file), "json", WHO));
+    expect(moved.moved).toEqual([{ handle: "jan.jansen", fromSlug: jan.organisation.slug, toSlug: eva.organisation.slug }]);
+    expect(moved.organisations.created).toBe(1);
+    expect((await store.db.contact.findUniqueOrThrow({ where: { handle: "jan.jansen" } })).organisationId).toBe(eva.organisationId);
+  });
 });
