@@ -125,7 +125,7 @@ export interface AuditVerification {
 /**
  * Walks the whole chain and reports every entry whose content, hash or link no longer matches: an edited entry
  * breaks its own hash, a deleted one leaves a gap in the sequence or a broken link, a deleted tail disagrees with
- * the head.
+ * the head, a deleted head or a wiped record (while the directory or cases remain) is reported too.
  */
 export async function verifyAudit(db: Db, batchSize = 5000): Promise<AuditVerification> {
   const problems: AuditProblem[] = [];
@@ -150,8 +150,24 @@ export async function verifyAudit(db: Db, batchSize = 5000): Promise<AuditVerifi
     }
   }
   const head = await db.auditHead.findUnique({ where: { id: 1 } });
+  if (!head && count > 0) {
+    problems.push({ seq: expectedSeq - 1, problem: "the head row is missing beside existing entries: the record's end can no longer be checked (the head was deleted)" });
+  }
+  if (!head && count === 0 && (await holdsOtherData(db))) {
+    problems.push({ seq: 0, problem: "the record is empty while the database holds organisations, contacts or cases: the record was wiped" });
+  }
   if (head && (head.seq !== expectedSeq - 1 || head.hash !== previousHash)) {
     problems.push({ seq: head.seq, problem: `the chain ends at ${expectedSeq - 1} but the head records ${head.seq}: entries at the end were removed` });
   }
   return { entries: count, problems };
+}
+
+/** Whether the database holds organisations, contacts or cases: every one of those was recorded when it was made. */
+async function holdsOtherData(db: Db): Promise<boolean> {
+  const [organisation, contact, found] = await Promise.all([
+    db.organisation.findFirst({ select: { id: true } }),
+    db.contact.findFirst({ select: { id: true } }),
+    db.case.findFirst({ select: { id: true } }),
+  ]);
+  return organisation !== null || contact !== null || found !== null;
 }

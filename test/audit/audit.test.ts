@@ -118,6 +118,22 @@ describeOnProviders("audit chain", (provider, test) => {
     expect(result.problems).toEqual([{ seq: last.seq, problem: expect.stringMatching(/head/) }]);
   });
 
+  test("a deleted head beside existing entries is tampering", async () => {
+    const core = await setup();
+    const all = await entries(core);
+    expect(await core.store.db.$executeRaw`DELETE FROM "AuditHead"`).toBe(1);
+    const result = await verifyAudit(core.store.db);
+    expect(result.problems).toEqual([{ seq: all.length, problem: expect.stringMatching(/head was deleted/) }]);
+  });
+
+  test("a wiped record (entries and head) while the directory remains is tampering", async () => {
+    const core = await setup();
+    await core.store.db.$executeRaw`DELETE FROM "AuditEntry"`;
+    await core.store.db.$executeRaw`DELETE FROM "AuditHead"`;
+    const result = await verifyAudit(core.store.db);
+    expect(result).toEqual({ entries: 0, problems: [{ seq: 0, problem: expect.stringMatching(/record was wiped/) }] });
+  });
+
   test("appending continues the chain after earlier entries, across cores sharing the database", async () => {
     const core = await setup();
     const other = await createTestCore(core.store, { seed: false, clock: core.clock });
