@@ -4,7 +4,7 @@
 // SQLite files are put in WAL mode with a busy timeout, so that several processes can share one file. A SQLite
 // ":memory:" store keeps its one connection to itself; migrate it with applyMigrations(store), not its target.
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { userInfo } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -130,9 +130,41 @@ export function postgresConnectionString(url: string): string {
   return parsed.toString();
 }
 
-/** Creates the directory that will hold a SQLite file (e.g. ./data/); does nothing for PostgreSQL or ":memory:". */
+/** Permission bits of the directory holding a SQLite file: its owner only (it holds platform tokens). */
+export const SQLITE_DIRECTORY_MODE = 0o700;
+
+/** Permission bits of a SQLite database file and its -wal and -shm files: its owner only. */
+export const SQLITE_FILE_MODE = 0o600;
+
+/** Creates the directory that will hold a SQLite file (e.g. ./data/), owner only; nothing for PostgreSQL or ":memory:". */
 export function ensureSqliteDirectory(target: StoreTarget): void {
-  if (target.provider === "sqlite" && target.url !== IN_MEMORY) mkdirSync(dirname(target.url), { recursive: true });
+  if (target.provider !== "sqlite" || target.url === IN_MEMORY) return;
+  mkdirSync(dirname(target.url), { recursive: true, mode: SQLITE_DIRECTORY_MODE });
+  tightenSqliteModes(target);
+}
+
+/**
+ * Takes group and other permissions away from an existing SQLite directory and its database, -wal and -shm files;
+ * returns the paths that were changed (none for PostgreSQL, ":memory:", or files that were already owner only).
+ */
+export function tightenSqliteModes(target: StoreTarget): string[] {
+  if (target.provider !== "sqlite" || target.url === IN_MEMORY) return [];
+  const changed: string[] = [];
+  const wanted: Array<[string, number]> = [
+    [dirname(target.url), SQLITE_DIRECTORY_MODE],
+    ...["", "-wal", "-shm"].map((suffix): [string, number] => [`${target.url}${suffix}`, SQLITE_FILE_MODE]),
+  ];
+  for (const [path, mode] of wanted) {
+    if (!existsSync(path)) continue;
+    const stat = statSync(path);
+    // A shared directory (sticky, like /tmp) or one of another user is left as it is; only the files are tightened.
+    if (stat.isDirectory() && ((stat.mode & 0o1000) !== 0 || (process.getuid && stat.uid !== process.getuid()))) continue;
+    const current = stat.mode & 0o777;
+    if ((current & ~mode) === 0) continue;
+    chmodSync(path, current & mode);
+    changed.push(path);
+  }
+  return changed;
 }
 
 /** The driver adapter for a SQLite file or ":memory:", with the busy timeout that lets processes share a file. */
@@ -192,7 +224,8 @@ async function openClient(target: StoreTarget): Promise<Store> {
   ensureSqliteDirectory(target);
   // SQLite opens a file it may not write read-only, without a word, and fails at the first write; ask the system
   // first, so that a read-only file fails here with its reason (EACCES, EPERM, EROFS).
-  closeSync(openSync(target.url, existsSync(target.url) ? "r+" : "a"));
+  // A new file is created owner only; SQLite gives its -wal and -shm files the database file's permissions.
+  closeSync(openSync(target.url, existsSync(target.url) ? "r+" : "a", SQLITE_FILE_MODE));
   const raw = new Database(target.url, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
     // WAL is a property of the file: once set, every later connection (any process) uses it.

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeTarget, maskUrl, openStore, storeTarget } from "../../src/store/db.js";
+import { describeTarget, maskUrl, openStore, storeTarget, tightenSqliteModes } from "../../src/store/db.js";
 import { StoreUnavailableError } from "../../src/store/failures.js";
 
 const root = "/srv/liaison";
@@ -68,6 +68,27 @@ describe("openStore", () => {
     const store = await openStore({ provider: "sqlite", url });
     await store.close();
     expect(existsSync(url)).toBe(true);
+  });
+
+  it("creates the directory and database files owner only, and tightens existing ones", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "liaison-db-"));
+    dirs.push(dir);
+    const url = join(dir, "data", "liaison.db");
+    const target = { provider: "sqlite" as const, url };
+    const store = await openStore(target);
+    await store.db.$executeRawUnsafe("CREATE TABLE t (x INTEGER)");
+    expect(statSync(join(dir, "data")).mode & 0o777).toBe(0o700);
+    for (const path of [url, `${url}-wal`, `${url}-shm`]) {
+      if (existsSync(path)) expect(statSync(path).mode & 0o777).toBe(0o600);
+    }
+    await store.close();
+    chmodSync(join(dir, "data"), 0o755);
+    chmodSync(url, 0o644);
+    expect(tightenSqliteModes(target)).toEqual([join(dir, "data"), url]);
+    expect(statSync(join(dir, "data")).mode & 0o777).toBe(0o700);
+    expect(statSync(url).mode & 0o777).toBe(0o600);
+    expect(tightenSqliteModes(target)).toEqual([]);
+    expect(tightenSqliteModes({ provider: "sqlite", url: ":memory:" })).toEqual([]);
   });
 
   it("fails at once, naming the server and what to check, when PostgreSQL is unreachable", async () => {
