@@ -11,7 +11,7 @@ import { systemClock } from "../core/clock.js";
 import { describeTarget, tightenSqliteModes } from "../store/db.js";
 import { withStartupLock } from "../store/startup-lock.js";
 import { Scheduler } from "../jobs/scheduler.js";
-import { configuredTarget, prepareStore } from "./main.js";
+import { prepareStore } from "./main.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */
 function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
@@ -42,10 +42,11 @@ function untilSignalled(logger: Logger): Promise<void> {
  * platforms or the console, and runs until stopped.
  */
 export async function runStart(loaded: LoadedConfig, logger: Logger, argv: string[]): Promise<number> {
-  // The embedded database holds platform tokens: files left readable by others are made owner only, once.
-  const tightened = tightenSqliteModes(configuredTarget(loaded));
-  if (tightened.length > 0) logger.warn({ paths: tightened }, "the data directory and database files were readable by others; made them owner only (0700/0600)");
   const store = await prepareStore(loaded);
+  // The embedded database holds platform tokens: files left readable by others are made owner only, once it is known
+  // to be a database Liaison can use.
+  const tightened = tightenSqliteModes(store.target);
+  if (tightened.length > 0) logger.warn({ paths: tightened }, "the data directory and database files were readable by others; made them owner only (0700/0600)");
   const clock = systemClock;
   logger.info({ database: describeTarget(store.target) }, "store ready");
   // Of several processes starting at once on an empty database, one loads the demo directory; the others wait for

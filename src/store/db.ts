@@ -140,12 +140,12 @@ export const SQLITE_FILE_MODE = 0o600;
 export function ensureSqliteDirectory(target: StoreTarget): void {
   if (target.provider !== "sqlite" || target.url === IN_MEMORY) return;
   mkdirSync(dirname(target.url), { recursive: true, mode: SQLITE_DIRECTORY_MODE });
-  tightenSqliteModes(target);
 }
 
 /**
  * Takes group and other permissions away from an existing SQLite directory and its database, -wal and -shm files;
- * returns the paths that were changed (none for PostgreSQL, ":memory:", or files that were already owner only).
+ * returns the paths that were changed (none for PostgreSQL, ":memory:", or files that were already owner only). Best
+ * effort: a path this process may not change (another owner, a read-only file system) is left as it is.
  */
 export function tightenSqliteModes(target: StoreTarget): string[] {
   if (target.provider !== "sqlite" || target.url === IN_MEMORY) return [];
@@ -157,12 +157,17 @@ export function tightenSqliteModes(target: StoreTarget): string[] {
   for (const [path, mode] of wanted) {
     if (!existsSync(path)) continue;
     const stat = statSync(path);
+    if (!stat.isDirectory() && !stat.isFile()) continue;
     // A shared directory (sticky, like /tmp) or one of another user is left as it is; only the files are tightened.
     if (stat.isDirectory() && ((stat.mode & 0o1000) !== 0 || (process.getuid && stat.uid !== process.getuid()))) continue;
     const current = stat.mode & 0o777;
     if ((current & ~mode) === 0) continue;
-    chmodSync(path, current & mode);
-    changed.push(path);
+    try {
+      chmodSync(path, current & mode);
+      changed.push(path);
+    } catch {
+      // Not ours to change (EPERM, EROFS): opening the store reports what matters about it.
+    }
   }
   return changed;
 }
