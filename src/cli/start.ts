@@ -8,10 +8,10 @@ import { createPlatformAdapters, PlatformSetupError } from "../app/platforms.js"
 import type { LoadedConfig } from "../config/load.js";
 import type { ChatAdapter, InboundHandler } from "../core/adapter.js";
 import { systemClock } from "../core/clock.js";
-import { describeTarget, tightenSqliteModes } from "../store/db.js";
+import { describeTarget, looseSqlitePaths, tightenSqliteModes } from "../store/db.js";
 import { withStartupLock } from "../store/startup-lock.js";
 import { Scheduler } from "../jobs/scheduler.js";
-import { prepareStore } from "./main.js";
+import { configuredTarget, prepareStore } from "./main.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */
 function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
@@ -42,10 +42,12 @@ function untilSignalled(logger: Logger): Promise<void> {
  * platforms or the console, and runs until stopped.
  */
 export async function runStart(loaded: LoadedConfig, logger: Logger, argv: string[]): Promise<number> {
+  // The embedded database holds platform tokens: files left readable by others are made owner only, once the store
+  // is known to be one Liaison can use. Files the first start just made are tightened without a word; an existing
+  // installation's loose files are named in one warning.
+  const looseBefore = new Set(looseSqlitePaths(configuredTarget(loaded)));
   const store = await prepareStore(loaded);
-  // The embedded database holds platform tokens: files left readable by others are made owner only, once it is known
-  // to be a database Liaison can use.
-  const tightened = tightenSqliteModes(store.target);
+  const tightened = tightenSqliteModes(store.target).filter((path) => looseBefore.has(path));
   if (tightened.length > 0) logger.warn({ paths: tightened }, "the data directory and database files were readable by others; made them owner only (0700/0600)");
   const clock = systemClock;
   logger.info({ database: describeTarget(store.target) }, "store ready");

@@ -142,14 +142,10 @@ export function ensureSqliteDirectory(target: StoreTarget): void {
   mkdirSync(dirname(target.url), { recursive: true, mode: SQLITE_DIRECTORY_MODE });
 }
 
-/**
- * Takes group and other permissions away from an existing SQLite directory and its database, -wal and -shm files;
- * returns the paths that were changed (none for PostgreSQL, ":memory:", or files that were already owner only). Best
- * effort: a path this process may not change (another owner, a read-only file system) is left as it is.
- */
-export function tightenSqliteModes(target: StoreTarget): string[] {
+/** The SQLite directory and files that grant more than their owner-only mode: path, current and wanted bits. */
+function looseModes(target: StoreTarget): Array<{ path: string; current: number; wanted: number }> {
   if (target.provider !== "sqlite" || target.url === IN_MEMORY) return [];
-  const changed: string[] = [];
+  const loose: Array<{ path: string; current: number; wanted: number }> = [];
   const wanted: Array<[string, number]> = [
     [dirname(target.url), SQLITE_DIRECTORY_MODE],
     ...["", "-wal", "-shm"].map((suffix): [string, number] => [`${target.url}${suffix}`, SQLITE_FILE_MODE]),
@@ -161,9 +157,26 @@ export function tightenSqliteModes(target: StoreTarget): string[] {
     // A shared directory (sticky, like /tmp) or one of another user is left as it is; only the files are tightened.
     if (stat.isDirectory() && ((stat.mode & 0o1000) !== 0 || (process.getuid && stat.uid !== process.getuid()))) continue;
     const current = stat.mode & 0o777;
-    if ((current & ~mode) === 0) continue;
+    if ((current & ~mode) !== 0) loose.push({ path, current, wanted: mode });
+  }
+  return loose;
+}
+
+/** The SQLite directory and files that others may read or enter (none for PostgreSQL or ":memory:"); changes nothing. */
+export function looseSqlitePaths(target: StoreTarget): string[] {
+  return looseModes(target).map((entry) => entry.path);
+}
+
+/**
+ * Takes group and other permissions away from an existing SQLite directory and its database, -wal and -shm files;
+ * returns the paths that were changed (none for PostgreSQL, ":memory:", or files that were already owner only). Best
+ * effort: a path this process may not change (another owner, a read-only file system) is left as it is.
+ */
+export function tightenSqliteModes(target: StoreTarget): string[] {
+  const changed: string[] = [];
+  for (const { path, current, wanted } of looseModes(target)) {
     try {
-      chmodSync(path, current & mode);
+      chmodSync(path, current & wanted);
       changed.push(path);
     } catch {
       // Not ours to change (EPERM, EROFS): opening the store reports what matters about it.

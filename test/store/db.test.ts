@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeTarget, maskUrl, openStore, storeTarget, tightenSqliteModes } from "../../src/store/db.js";
+import { describeTarget, looseSqlitePaths, maskUrl, openStore, storeTarget, tightenSqliteModes } from "../../src/store/db.js";
 import { StoreUnavailableError } from "../../src/store/failures.js";
 
 const root = "/srv/liaison";
@@ -84,7 +84,11 @@ describe("openStore", () => {
     await store.close();
     chmodSync(join(dir, "data"), 0o755);
     chmodSync(url, 0o644);
+    // Looking changes nothing; tightening changes exactly what looking found.
+    expect(looseSqlitePaths(target)).toEqual([join(dir, "data"), url]);
+    expect(statSync(url).mode & 0o777).toBe(0o644);
     expect(tightenSqliteModes(target)).toEqual([join(dir, "data"), url]);
+    expect(looseSqlitePaths(target)).toEqual([]);
     expect(statSync(join(dir, "data")).mode & 0o777).toBe(0o700);
     expect(statSync(url).mode & 0o777).toBe(0o600);
     expect(tightenSqliteModes(target)).toEqual([]);
