@@ -61,12 +61,17 @@ function added(before: Responsibilities, after: Responsibilities): { type: "doma
   ].filter((item) => !had.has(`${item.type}:${item.value}`));
 }
 
-/** Other live organisations whose responsibilities overlap `item`, as "value (slug)". */
-async function overlaps(tx: Tx, slug: string, item: { type: "domain" | "ip" | "asn"; value: string }): Promise<string[]> {
-  const others = await tx.responsibility.findMany({
-    where: { type: item.type, organisation: { slug: { not: slug }, removedAt: null } },
-    select: { value: true, rangeStart: true, rangeEnd: true, organisation: { select: { slug: true } } },
+/** Every live organisation's responsibilities but `slug`'s, read once per edit. */
+function othersResponsibilities(tx: Tx, slug: string) {
+  return tx.responsibility.findMany({
+    where: { organisation: { slug: { not: slug }, removedAt: null } },
+    select: { type: true, value: true, rangeStart: true, rangeEnd: true, organisation: { select: { slug: true } } },
   });
+}
+
+/** The responsibilities among `all` (other organisations') that overlap `item`, as "value (slug)". */
+function overlaps(all: Awaited<ReturnType<typeof othersResponsibilities>>, item: { type: "domain" | "ip" | "asn"; value: string }): string[] {
+  const others = all.filter((other) => other.type === item.type);
   const range = item.type === "ip" ? parseCidr(item.value) : undefined;
   return others
     .filter((other) =>
@@ -107,10 +112,12 @@ export async function checkDesignations(
     return { refusal: fail("not-allowed", `Only a coordinator may set ${fields.join(", ")}; nothing was changed.`, "Ask a coordinator to change them."), warnings: [] };
   }
   const warnings: string[] = [];
-  for (const item of added(before.responsibilities, after.responsibilities)) {
+  const additions = added(before.responsibilities, after.responsibilities);
+  const others = additions.length > 0 ? await othersResponsibilities(tx, after.slug) : [];
+  for (const item of additions) {
     const broad = item.type === "asn" ? undefined : tooBroad(item.type, item.value);
     if (broad) problems.push(broad);
-    const shared = await overlaps(tx, after.slug, item);
+    const shared = overlaps(others, item);
     if (shared.length > 0) (isCoordinator ? warnings : problems).push(`${item.value} overlaps ${shared.join(", ")}`);
   }
   if (after.workingHours !== before.workingHours) {
