@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
+import { spreadsheetSafeCell } from "../core/csv-cells.js";
 import { buildReport, type Report } from "../cases/report.js";
 import { systemClock } from "../core/clock.js";
 import type { Store } from "../store/db.js";
@@ -27,12 +28,13 @@ export function reportTable(report: Report): string {
 export function reportCsv(report: Report): string {
   const outcomes = [...new Set(report.rows.flatMap((row) => Object.keys(row.outcomes)))].sort();
   const header = ["organisation", "kind", "received", ...outcomes.map((name) => `outcome_${name}`), "ack_median_min", "ack_p90_min", "resolve_median_min", "resolve_p90_min", "ack_late", "resolve_late"];
+  const safe = (cell: string | number) => (typeof cell === "string" ? spreadsheetSafeCell(cell) : cell);
   return stringifyCsv([
     header,
     ...report.rows.map((row) => [
       row.organisation, row.kind, row.received, ...outcomes.map((name) => row.outcomes[name] ?? 0),
       minutes(row.acknowledgeMedianMs), minutes(row.acknowledgeP90Ms), minutes(row.resolveMedianMs), minutes(row.resolveP90Ms), row.acknowledgedLate, row.resolvedLate,
-    ]),
+    ].map(safe)),
   ]);
 }
 

@@ -11,6 +11,25 @@ function marker(char: string): string {
   return `⟨U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}⟩`;
 }
 
+/** Characters a name or other one-line label may not hold: every UNSAFE one, and line breaks and tabs. */
+const NOT_IN_A_NAME = /[\u0000-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+
+/** The same, with line feeds allowed (a postal address). */
+const NOT_IN_A_NAME_BUT_LINE_BREAKS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+
+/**
+ * The first character a name may not hold, as "U+202E at character 5", or undefined when there is none. Names are
+ * shown everywhere as a message's author, so a line break, a terminal control or a reordering character in one
+ * could make a line pass for another author's: they are refused where names are written, not only made inert.
+ * The zero-width joiner and non-joiner stay allowed (Persian and Indic names, emoji need them).
+ */
+export function forbiddenNameCharacter(text: string, lineBreaks: "refused" | "allowed" = "refused"): string | undefined {
+  const found = (lineBreaks === "allowed" ? NOT_IN_A_NAME_BUT_LINE_BREAKS : NOT_IN_A_NAME).exec(text.replace(/\r\n/g, "\n"));
+  if (!found) return undefined;
+  const code = (found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+  return `U+${code} at character ${found.index + 1}`;
+}
+
 /** True when the text holds a character that inertText would replace. */
 export function hasUnsafeCharacters(text: string): boolean {
   UNSAFE.lastIndex = 0;

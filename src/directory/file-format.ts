@@ -1,5 +1,6 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
+import { spreadsheetCellValue, spreadsheetSafeCell } from "../core/csv-cells.js";
 import { isMap, isSeq, LineCounter, parseDocument, stringify as stringifyYaml } from "yaml";
 import type { z } from "zod";
 import type { organisationInputSchema } from "./model.js";
@@ -120,7 +121,7 @@ function readCsv(text: string): { records: RawRecord[] } | { problems: FileProbl
       record: Record<string, string>;
       info: { lines: number };
     }[];
-    rows = parsed.map((row) => row.record);
+    rows = parsed.map((row) => Object.fromEntries(Object.entries(row.record).map(([column, cell]) => [column, spreadsheetCellValue(cell)])));
     lines = parsed.map((row) => row.info.lines - Object.values(row.record).reduce((count, cell) => count + (cell.match(/\n/g)?.length ?? 0), 0));
   } catch (error) {
     return { problems: [{ message: `not valid CSV: ${(error as Error).message}` }] };
@@ -217,5 +218,5 @@ export function writeDirectoryText(organisations: OrganisationFileEntry[], forma
       ]);
     }
   }
-  return stringifyCsv([[...CSV_COLUMNS], ...rows]);
+  return stringifyCsv([[...CSV_COLUMNS], ...rows.map((row) => row.map(spreadsheetSafeCell))]);
 }

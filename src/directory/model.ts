@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { canonicalIdentity, PLATFORMS } from "../core/adapter.js";
+import { forbiddenNameCharacter } from "../core/text.js";
 import { timeZoneSchema, workingHoursSchema } from "../time/calendar.js";
 
 /** Kinds of organisation (domain.md, "The directory"). */
@@ -52,6 +53,29 @@ export const phoneSchema = z
   .string()
   .trim()
   .regex(/^\+[1-9]\d{6,14}$/, "an international phone number in E.164 form such as +31201234567");
+
+/**
+ * A name or label (a person's or organisation's name, a mailbox; a legal contact's address may span lines): at most
+ * `maxChars`, without control, direction-changing or invisible characters (they could forge an author's line).
+ */
+export function plainLineSchema(maxChars: number, minChars = 1, lineBreaks: "refused" | "allowed" = "refused") {
+  return z
+    .string()
+    .trim()
+    .min(minChars)
+    .max(maxChars)
+    .superRefine((value, context) => {
+      const found = forbiddenNameCharacter(value, lineBreaks);
+      if (found) {
+        context.addIssue({
+          code: "custom",
+          message: lineBreaks === "refused"
+            ? `must be plain text on one line: it holds a line break, control, direction-changing or invisible character (${found}); type it again without it`
+            : `must be plain text: it holds a control, direction-changing or invisible character (${found}); type it again without it`,
+        });
+      }
+    });
+}
 
 /** A list given either as a YAML/JSON list or as a comma-separated string. */
 function listOf<T extends z.ZodType>(item: T) {
@@ -116,7 +140,7 @@ export const rolesSchema = z.partialRecord(z.enum(TOPICS), z.enum(ROLES));
 /** A contact as written in an import file. */
 export const contactInputSchema = z.strictObject({
   handle: handleSchema,
-  name: z.string().trim().min(1).max(200),
+  name: plainLineSchema(200),
   email: z.email().optional(),
   phone: phoneSchema.optional(),
   languages: listOf(languageSchema).default([]),
@@ -131,7 +155,7 @@ export const contactInputSchema = z.strictObject({
 /** An organisation as written in an import file, with its contacts. */
 export const organisationInputSchema = z.strictObject({
   slug: slugSchema,
-  name: z.string().trim().min(1).max(200),
+  name: plainLineSchema(200),
   kind: z.enum(ORGANISATION_KINDS),
   country: countrySchema,
   jurisdictions: listOf(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "two-letter codes such as NL or EU")).default([]),
@@ -139,8 +163,8 @@ export const organisationInputSchema = z.strictObject({
   timeZone: timeZoneSchema,
   workingHours: workingHoursTextSchema.default("mon-fri 09:00-17:00"),
   emergency24x7: z.boolean().default(false),
-  abuseContact: z.string().trim().min(3).optional(),
-  legalPointOfContact: z.string().trim().min(1).optional(),
+  abuseContact: plainLineSchema(320, 3).optional(),
+  legalPointOfContact: plainLineSchema(1000, 1, "allowed").optional(),
   responsibilities: z
     .strictObject({
       domains: listOf(domainSchema).default([]),
