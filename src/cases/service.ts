@@ -248,6 +248,12 @@ export class CaseService {
     const { view, roles } = visible;
     const { row } = aggregate;
     let responsible = aggregate.responsible;
+    if (action.type === "reassign" && row.tlp === "RED" && !actor.contact?.coordinator && actor.contact?.id !== row.responsibleContactId) {
+      // TLP:RED goes to the named people only: a colleague of the named contact who is not named could otherwise
+      // name themselves and receive the whole case. The named contact hands it on, or a coordinator does; the opener
+      // is told either way (the update reaches the opener's direct thread).
+      return this.refuse(actor, view.reference, action, fail("not-allowed", `${view.reference} is TLP:RED: only its named responsible contact or a coordinator may reassign it.`, "Ask the named contact, or a coordinator, to reassign it."), view.id);
+    }
     if (action.type === "reassign") {
       const target = await this.db.contact.findFirst({ where: { id: action.contactId, organisationId: row.recipientOrgId, removedAt: null }, select: { id: true, handle: true, name: true } });
       if (!target) return this.refuse(actor, view.reference, action, fail("bad-arguments", `The responsible contact must be a contact of ${view.recipient.slug}.`), view.id);

@@ -86,9 +86,11 @@ export function defaultReplyPolicy(clock: Clock, overrides: Partial<ReplyPolicy>
  * The routes a reply is tried by, in order. A private reply (ephemeral or direct) and any reply to a person's thread
  * message outside a direct conversation (a refusal, "✗ Not relayed: …") only ever reach the asker: ephemeral where
  * the context has it, else a direct message. A public reply goes where the event happened, else by direct message.
+ * A reply carrying TLP:RED content is private whatever it asked for: RED goes to the named people only, never into a
+ * channel or a channel's thread, where everyone in it would read it.
  */
 export function replyRoutePlan(reply: Reply, event: Pick<InboundEvent, "type" | "where">, available: { inPlace: boolean; ephemeral: boolean }): ReplyRouteName[] {
-  const privateOnly = reply.delivery !== "in-place" || (event.type === "message" && !event.where.isDirect);
+  const privateOnly = reply.delivery !== "in-place" || reply.message.tlp === "RED" || (event.type === "message" && !event.where.isDirect);
   if (!privateOnly) return available.inPlace ? ["in-place", "direct"] : ["direct"];
   // In a direct conversation, the conversation itself is private.
   if (event.where.isDirect && available.inPlace) return ["in-place", "direct"];

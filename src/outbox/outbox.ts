@@ -305,12 +305,20 @@ export class OutboxWorker {
     }
   }
 
-  /** Sends one message; returns the platform's reference to it. */
+  /**
+   * Sends one message; returns the platform's reference to it. TLP:RED content is delivered by direct message only:
+   * addressed to a channel or a channel's thread, it is refused for good (the message is dead, nothing is sent), so
+   * that no mistake upstream can put it where everyone in the channel reads it.
+   */
   private async send(destination: OutboxDestination, message: OutboundMessage, idempotencyKey: string): Promise<string> {
     const options = { idempotencyKey };
+    const refuseRedToChannel = (where: string): void => {
+      if (message.tlp === "RED") throw new DeliveryError(`TLP:RED content is sent by direct message only, never to ${where}`, { permanent: true });
+    };
     switch (destination.type) {
       case "address": {
         const target = destination.destination;
+        if (target.kind !== "direct") refuseRedToChannel(`a ${target.kind}`);
         const adapter = this.adapterFor(target.platform);
         if (target.kind === "direct") return (await adapter.sendDirect(target, message, options)).messageId;
         return (await adapter.send(target, message, options)).messageId;
@@ -325,6 +333,7 @@ export class OutboxWorker {
           await this.db.caseThread.update({ where: { id: thread.id }, data: { threadId: posted.messageId, platform: identity.platform, workspace: identity.workspace, channelId: identity.userId } });
           return posted.messageId;
         }
+        refuseRedToChannel("a case's channel thread");
         const members = await this.membersOf(thread.organisationId, thread.platform as Platform);
         const opened = await this.adapterFor(thread.platform as Platform).openThread({ channel, title: thread.title, root: message, members }, options);
         await this.db.caseThread.update({ where: { id: thread.id }, data: { threadId: opened.threadId, channelId: opened.channelId } });
@@ -336,6 +345,7 @@ export class OutboxWorker {
           const identity = await this.identityFor(thread.contactId);
           return (await this.adapterFor(identity.platform).sendDirect(identity, message, options)).messageId;
         }
+        refuseRedToChannel("a case's channel thread");
         if (thread.threadId === "") throw new DeliveryError(`case thread ${thread.title} is not open yet`);
         const adapter = this.adapterFor(thread.platform as Platform);
         const address = { kind: "thread" as const, platform: thread.platform as Platform, workspace: thread.workspace, channelId: thread.channelId, threadId: thread.threadId };

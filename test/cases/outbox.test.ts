@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import { createCore } from "../../src/app/app.js";
 import type { AdapterCapabilities, ChatAdapter, Platform } from "../../src/core/adapter.js";
 import { silentLogger } from "../../src/log.js";
-import { OutboxWorker, type OutboxWorkerOptions } from "../../src/outbox/outbox.js";
+import { enqueue, OutboxWorker, type OutboxWorkerOptions } from "../../src/outbox/outbox.js";
 import { openStore, type Store } from "../../src/store/db.js";
 import { deliveryError, describeOnBothDatabases, RecordingAdapter, testConfig, threadTitle, type AdapterCall, type CaseHarness } from "../support/cases.js";
 
@@ -216,6 +216,27 @@ describeOnBothDatabases("outbox", (harness, test) => {
     await worker(h, slack).drain();
     expect(slack.calls.map((call) => (call.op === "sendDirect" ? call.userId : call.op)).sort()).toEqual(["U0JAN", "U0JAN", "U0SANNE", "U0SANNE"]);
     expect(await states(h)).toEqual({ sent: 4 });
+  });
+
+  test("delivery refuses TLP:RED content addressed to a channel or a channel thread: dead at once, nothing sent", async () => {
+    const h = harness();
+    await busyCase(h);
+    const thread = await h.db.caseThread.findFirstOrThrow({ where: { kind: { not: "direct" } } });
+    await worker(h, h.adapter).drain();
+    h.adapter.calls.length = 0;
+    const red = { text: "R-2026-0009 the secret removal order", tlp: "RED" as const };
+    await h.store.transaction((tx) => enqueue(tx, h.clock, [
+      { streamKey: "red-channel", destination: { type: "address", destination: { kind: "channel", platform: "console", workspace: "", channelId: "cases" } }, message: red },
+      { streamKey: "red-thread", destination: { type: "case-thread", caseThreadId: thread.id }, message: red },
+      { streamKey: "amber-channel", destination: { type: "address", destination: { kind: "channel", platform: "console", workspace: "", channelId: "cases" } }, message: { ...red, tlp: "AMBER" } },
+    ]));
+    await worker(h, h.adapter).drain();
+    const rows = await h.db.outboxMessage.findMany({ where: { streamKey: { in: ["red-channel", "red-thread", "amber-channel"] } } });
+    expect(rows.map((row) => [row.streamKey, row.state, row.attempts]).sort()).toEqual([["amber-channel", "sent", 1], ["red-channel", "dead", 1], ["red-thread", "dead", 1]]);
+    expect(rows.filter((row) => row.state === "dead").every((row) => /direct message only/.test(row.lastError ?? ""))).toBe(true);
+    // The platform saw the AMBER message only.
+    expect(h.adapter.calls.map((call) => call.message.text)).toEqual(["R-2026-0009 the secret removal order"]);
+    expect(h.adapter.calls.map((call) => call.op)).toEqual(["send"]);
   });
 
   test("a contact with no linked account is reached by handle only on a running platform whose user ids are handles", async () => {

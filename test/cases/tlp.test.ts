@@ -146,6 +146,36 @@ describeOnBothDatabases("TLP", (harness, test) => {
     expect((await h.db.caseThread.findMany()).every((thread) => thread.kind === "direct")).toBe(true);
   });
 
+  test("only the named contact or a coordinator reassigns a TLP:RED case; an unnamed colleague cannot name themselves; the opener is told", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", RED);
+    await h.drain();
+    const jan = await h.actor("jan.jansen");
+    h.adapter.calls.length = 0;
+    // Colleagues of the named contact at the recipient, its admin included, are refused: nothing changes, nothing is sent.
+    for (const colleague of ["eva.mulder", "tom.hendriks"]) {
+      const answer = await h.run(colleague, `/case reassign R-2026-0001 --to ${colleague}`);
+      expect(answer.failure, answer.message.text).toBe("not-allowed");
+      expect(answer.message.text).toMatch(/TLP:RED.*named responsible contact or a coordinator/);
+      expectNoContent(JSON.stringify(answer.message), `${colleague} (refusal)`);
+    }
+    await h.drain();
+    expect(h.adapter.calls).toEqual([]);
+    expect((await h.db.case.findFirstOrThrow()).responsibleContactId).toBe(jan.contact?.id);
+    const refusals = await h.db.auditEntry.findMany({ where: { action: "case.reassign" } });
+    expect(refusals.map((entry) => entry.result)).toEqual(["refused:not-allowed", "refused:not-allowed"]);
+    // A coordinator may; the opener and the new contact are told by direct message, the former one is not.
+    await h.ok("demo.coordinator", "/case reassign R-2026-0001 --to eva.mulder");
+    await h.drain();
+    expect(h.adapter.directTexts("sanne.devries").join("\n")).toMatch(/eva\.mulder\) is now responsible/);
+    expect(h.adapter.directTexts("eva.mulder").join("\n")).toContain(URL_TEXT);
+    // And the named contact may hand it on; the opener is told again.
+    h.adapter.calls.length = 0;
+    await h.ok("eva.mulder", "/case reassign R-2026-0001 --to jan.jansen");
+    await h.drain();
+    expect(h.adapter.directTexts("sanne.devries").join("\n")).toMatch(/jan\.jansen\) is now responsible/);
+  });
+
   test("an AMBER case: card in both channel threads with its label; updates, relayed messages and replies carry it", async () => {
     const h = harness();
     const open = await h.run("sanne.devries", `/notice acme-hosting ${URL_TEXT} --reason "${REASON}"`);

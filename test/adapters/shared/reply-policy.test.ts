@@ -64,6 +64,18 @@ describe("reply policy", () => {
     expect(replyRoutePlan(reply("ephemeral"), inDm, all)).toEqual(["in-place", "direct"]);
   });
 
+  it("plans a reply carrying TLP:RED content to the asker alone, even when the core asked for it in place", () => {
+    const all = { inPlace: true, ephemeral: true };
+    const red: Reply = { message: { text: "R-2026-0001 secret", tlp: "RED" }, delivery: "in-place" };
+    expect(replyRoutePlan(red, command, all)).toEqual(["ephemeral", "direct"]);
+    expect(replyRoutePlan(red, command, { inPlace: true, ephemeral: false })).toEqual(["direct"]);
+    expect(replyRoutePlan(red, threadMessage, all)).toEqual(["ephemeral", "direct"]);
+    // A direct conversation is private: RED may be answered there.
+    expect(replyRoutePlan(red, { type: "command", where: { ...where, isDirect: true } }, all)).toEqual(["in-place", "direct"]);
+    // Other labels are as asked.
+    expect(replyRoutePlan({ ...red, message: { ...red.message, tlp: "AMBER+STRICT" } }, command, all)).toEqual(["in-place", "direct"]);
+  });
+
   it("waits the platform's wait after a rate limit and shows the reply once", async () => {
     const clock = fakeTiming();
     const shown: string[] = [];
