@@ -102,7 +102,8 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
       const open = next.pauses.find((pause) => pause.to === undefined);
       if (open) open.to = at;
       if (rule.clarification === "restart") {
-        // The whole period starts again once the clarification is given (TCO Art. 3(7)).
+        // The whole period starts again once the clarification is received (TCO Art. 3(8): "The deadline set out in
+        // paragraph 3 shall start to run as soon as the hosting service provider has received the clarification.").
         next.clockStartAt = at;
         next.pauses = [];
       }
@@ -147,6 +148,9 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
       next.extendedMs = 0;
       return ok(next);
     case "extend":
+      if (rule.legalSource) {
+        return fail("not-allowed", `This deadline is set by law and cannot be extended: ${rule.legalSource}.`, "If the order cannot be executed as it stands, ask for clarification (/case clarify); if it cannot be executed at all, resolve it as cannot-comply with the grounds.");
+      }
       if (!action.reason.trim()) return fail("bad-arguments", "An extension needs a reason.", 'Add --reason "...".');
       if (action.byMs <= 0) return fail("bad-arguments", "An extension must be longer than zero.", "e.g. --by 2h or --by 3d");
       next.extendedMs = current.extendedMs + action.byMs;

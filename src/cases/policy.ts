@@ -4,6 +4,7 @@ import { loadYamlFiles } from "../config/load.js";
 import { TLP_LABELS, type Tlp } from "../core/message.js";
 import { ORGANISATION_KINDS, TOPICS, type Topic } from "../directory/model.js";
 import { CASE_KINDS, PRIORITIES, type CaseKind, type Priority } from "./kinds.js";
+import { LEGAL_CLOCKS, legalResolveMs } from "./legal-clocks.js";
 
 /** A duration, or "none" for no deadline. */
 const durationOrNone = z.union([durationSchema, z.literal("none").transform(() => null)]);
@@ -37,11 +38,77 @@ const pairOverrideSchema = z.strictObject({
   resolve: durationsOrNone.partial().optional(),
 });
 
+/** Readable milliseconds for a policy message: "1h", "10d", "90m". */
+function shortDuration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  return `${Math.round(ms / 60_000)}m`;
+}
+
+type PolicyShape = {
+  kinds: Record<CaseKind, { clock: string; resolve: Partial<Record<Priority, number | null>> & { normal: number | null } }>;
+  pairs: { kind?: CaseKind | undefined; clock?: string | undefined; resolve?: Partial<Record<Priority, number | null>> | undefined }[];
+};
+
+/**
+ * Refuses a policy that weakens a clock the law sets (see legal-clocks.ts): a legal kind's resolve time longer than
+ * the law's at any priority, or none; its clock on working hours; an agreement between two organisations ("pairs")
+ * that lengthens it or moves it to working hours, also one without a kind (it would apply to every kind). Each
+ * problem names its key, so that the start-up error points at the line.
+ */
+function refuseWeakenedLegalClocks(policy: PolicyShape, context: z.RefinementCtx): void {
+  const legalKinds = Object.keys(LEGAL_CLOCKS) as CaseKind[];
+  for (const kind of legalKinds) {
+    const source = LEGAL_CLOCKS[kind]?.source ?? "";
+    const rule = policy.kinds[kind];
+    if (rule.clock !== "continuous") {
+      context.addIssue({ code: "custom", path: ["kinds", kind, "clock"], message: `must be continuous: the law's clock runs around the clock (${source})` });
+    }
+    for (const priority of PRIORITIES) {
+      const legalMs = legalResolveMs(kind, priority) as number;
+      const own = rule.resolve[priority];
+      const resolveMs = own === undefined ? rule.resolve.normal : own;
+      const key = own === undefined ? "normal" : priority;
+      if (resolveMs === null || resolveMs > legalMs) {
+        context.addIssue({
+          code: "custom",
+          path: ["kinds", kind, "resolve", key],
+          message: `${resolveMs === null ? "none" : shortDuration(resolveMs)} for ${priority} priority is longer than the law allows: at most ${shortDuration(legalMs)} (${source}); a policy may only shorten it`,
+        });
+      }
+    }
+  }
+  policy.pairs.forEach((pair, index) => {
+    const kinds = pair.kind ? [pair.kind].filter((kind) => LEGAL_CLOCKS[kind]) : legalKinds;
+    for (const kind of kinds) {
+      const source = LEGAL_CLOCKS[kind]?.source ?? "";
+      const scope = pair.kind ? "" : ` (this agreement names no kind, so it applies to ${kind}s too; add "kind:")`;
+      if (pair.clock === "working-hours") {
+        context.addIssue({ code: "custom", path: ["pairs", index, "clock"], message: `cannot move a ${kind}'s clock to working hours${scope}: ${source}` });
+      }
+      for (const priority of PRIORITIES) {
+        const value = pair.resolve?.[priority];
+        const legalMs = legalResolveMs(kind, priority) as number;
+        if (value === undefined) continue;
+        if (value === null || value > legalMs) {
+          context.addIssue({
+            code: "custom",
+            path: ["pairs", index, "resolve", priority],
+            message: `cannot lengthen a ${kind}'s resolve time to ${value === null ? "none" : shortDuration(value)}${scope}: at most ${shortDuration(legalMs)} (${source})`,
+          });
+        }
+      }
+    }
+  });
+}
+
 /** The case policy file (config/policy.yaml): every kind's clock, and agreements between pairs of organisations. */
-export const casePolicySchema = z.strictObject({
-  kinds: z.strictObject(Object.fromEntries(CASE_KINDS.map((kind) => [kind, kindPolicySchema])) as Record<CaseKind, typeof kindPolicySchema>),
-  pairs: z.array(pairOverrideSchema).default([]),
-});
+export const casePolicySchema = z
+  .strictObject({
+    kinds: z.strictObject(Object.fromEntries(CASE_KINDS.map((kind) => [kind, kindPolicySchema])) as Record<CaseKind, typeof kindPolicySchema>),
+    pairs: z.array(pairOverrideSchema).default([]),
+  })
+  .superRefine((policy, context) => refuseWeakenedLegalClocks(policy as PolicyShape, context));
 
 /** The validated case policy. */
 export type CasePolicy = z.output<typeof casePolicySchema>;
@@ -49,6 +116,8 @@ export type CasePolicy = z.output<typeof casePolicySchema>;
 /** A case's clock as the policy sets it. */
 export interface ClockRule {
   mode: "continuous" | "working-hours";
+  /** The law's provision when the resolve time is the law's (no extension), else undefined. */
+  legalSource?: string;
   acknowledgeMs: number;
   /** null: no resolve deadline (e.g. a notice's "timely, diligent"). */
   resolveMs: number | null;
@@ -79,7 +148,8 @@ export function clockRule(policy: CasePolicy, kind: CaseKind, priority: Priority
   for (const pair of pairs) if (pair.clock) mode = pair.clock;
   const acknowledgeMs = pick(rule.acknowledge, pairs.map((pair) => pair.acknowledge));
   const resolveMs = pick(rule.resolve, pairs.map((pair) => pair.resolve));
-  return { mode, acknowledgeMs, resolveMs, clarification: rule.clarification };
+  const legal = LEGAL_CLOCKS[kind];
+  return { mode, acknowledgeMs, resolveMs, clarification: rule.clarification, ...(legal ? { legalSource: legal.source } : {}) };
 }
 
 /** Whether an organisation of this kind may open cases of this kind. */

@@ -66,7 +66,9 @@ export async function buildReport(db: Db, from: Date, to: Date, now: Date, organ
     const ackDue = detail.before?.ackDueAt ? new Date(detail.before.ackDueAt) : undefined;
     const resolveDue = detail.before?.resolveDueAt ? new Date(detail.before.resolveDueAt) : undefined;
     if (ackDue && action.at > ackDue) lateAck.add(action.caseId ?? "");
-    if (action.action === "case.resolve" && resolveDue && action.at > resolveDue) lateResolve.add(action.caseId ?? "");
+    // A clarification asked once the resolve deadline had passed does not undo the lateness: under TCO Art. 3(8) the
+    // hour starts again on receipt of the answer, but the deadline in force was already missed.
+    if ((action.action === "case.resolve" || action.action === "case.request-clarification") && resolveDue && action.at > resolveDue) lateResolve.add(action.caseId ?? "");
   }
   const groups = new Map<string, ReportRow & { ackTimes: number[]; resolveTimes: number[] }>();
   for (const row of cases) {

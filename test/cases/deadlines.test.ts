@@ -40,7 +40,7 @@ describeOnBothDatabases("removal order: 1 hour around the clock, acknowledge wit
     expect(await deadlines(h, "R-2026-0001")).toEqual({ ack: null, resolve: "2026-11-20T11:00:00.000Z", state: "acknowledged" });
   });
 
-  test("clarification stops the clock; the answer restarts the full hour (TCO Art. 3(7))", async () => {
+  test("clarification stops the clock; the answer restarts the full hour (TCO Art. 3(8))", async () => {
     const h = harness();
     await h.ok("sanne.devries", REMOVAL);
     h.clock.set("2026-11-20T10:20:00Z");
@@ -58,13 +58,32 @@ describeOnBothDatabases("removal order: 1 hour around the clock, acknowledge wit
     expect(await deadlines(h, "R-2026-0001")).toEqual({ ack: null, resolve: null, state: "resolved" });
   });
 
-  test("an extension by the opener moves the resolve deadline: +2 h -> 13:00", async () => {
+  test("the hour is the law's: an extension is refused, for the opener and a coordinator alike, and nothing changes", async () => {
     const h = harness();
     await h.ok("sanne.devries", REMOVAL);
-    await h.ok("sanne.devries", '/case extend R-2026-0001 --by 2h --reason "agreed by phone"');
-    expect((await deadlines(h, "R-2026-0001")).resolve).toBe("2026-11-20T13:00:00.000Z");
-    await h.ok("sanne.devries", '/case extend R-2026-0001 --by 30m --reason "and a little more"');
-    expect((await deadlines(h, "R-2026-0001")).resolve).toBe("2026-11-20T13:30:00.000Z");
+    const before = await deadlines(h, "R-2026-0001");
+    for (const who of ["sanne.devries", "demo.coordinator"]) {
+      const answer = await h.run(who, '/case extend R-2026-0001 --by 2h --reason "agreed by phone"');
+      expect(answer.failure, answer.message.text).toBe("not-allowed");
+      expect(answer.message.text).toContain("set by law");
+      expect(answer.message.text).toContain("Art. 3(3)");
+      expect(answer.message.text).toMatch(/clarif/);
+    }
+    expect(await deadlines(h, "R-2026-0001")).toEqual(before);
+    expect((await h.db.case.findFirstOrThrow()).extendedMs).toBe(0);
+    const refusals = await h.db.auditEntry.findMany({ where: { action: "case.extend" } });
+    expect(refusals.map((entry) => entry.result)).toEqual(["refused:not-allowed", "refused:not-allowed"]);
+  });
+
+  test("an extension by the opener of a clock that is policy, not law, moves its resolve deadline", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind threat-to-life --reason "threat against a school" --priority normal');
+    const reference = (await h.db.case.findFirstOrThrow()).reference;
+    const first = new Date((await deadlines(h, reference)).resolve as string).getTime();
+    await h.ok("sanne.devries", `/case extend ${reference} --by 2h --reason "agreed by phone"`);
+    expect(new Date((await deadlines(h, reference)).resolve as string).getTime() - first).toBe(2 * 3_600_000);
+    await h.ok("sanne.devries", `/case extend ${reference} --by 30m --reason "and a little more"`);
+    expect(new Date((await deadlines(h, reference)).resolve as string).getTime() - first).toBe(2.5 * 3_600_000);
   });
 
   test("reopening starts the clocks again from the moment of reopening", async () => {
@@ -215,7 +234,7 @@ describe("clockRule", () => {
   it("takes each priority's times, falling back to normal where a priority has none", () => {
     expect(clockRule(policy, "notice", "normal", "a", "b")).toEqual({ mode: "working-hours", acknowledgeMs: 4 * HOUR, resolveMs: 24 * HOUR, clarification: "pause" });
     expect(clockRule(policy, "notice", "emergency", "a", "b")).toEqual({ mode: "working-hours", acknowledgeMs: 30 * MINUTE, resolveMs: 2 * HOUR, clarification: "pause" });
-    expect(clockRule(policy, "removal-order", "emergency", "a", "b")).toEqual({ mode: "continuous", acknowledgeMs: 15 * MINUTE, resolveMs: HOUR, clarification: "restart" });
+    expect(clockRule(policy, "removal-order", "emergency", "a", "b")).toEqual({ mode: "continuous", acknowledgeMs: 15 * MINUTE, resolveMs: HOUR, clarification: "restart", legalSource: expect.stringContaining("Art. 3(3)") });
     expect(clockRule(policy, "production-order", "high", "a", "b")).toMatchObject({ acknowledgeMs: DAY, resolveMs: 10 * DAY });
     expect(clockRule(policy, "investigation-request", "emergency", "a", "b")).toMatchObject({ acknowledgeMs: HOUR, resolveMs: null });
     expect(clockRule(policy, "threat-to-life", "emergency", "a", "b")).toMatchObject({ mode: "continuous", clarification: "none" });
@@ -223,14 +242,14 @@ describe("clockRule", () => {
 
   it('"none" for one priority means no deadline for that priority, not the normal one', () => {
     const file = policyWithPairs(
-      `  - { from: a, to: b, kind: production-order, resolve: { high: none } }\n`,
-      (text) => text.replace("resolve: { normal: 10d, emergency: 8h }", "resolve: { normal: 10d, emergency: none }"),
+      `  - { from: a, to: b, kind: investigation-request, resolve: { high: none } }\n`,
+      (text) => text.replace("resolve: { normal: none }", "resolve: { normal: 5d, emergency: none }"),
     );
     const edited = loadCasePolicy(file);
-    expect(clockRule(edited, "production-order", "emergency", "x", "y").resolveMs).toBeNull();
-    expect(clockRule(edited, "production-order", "normal", "x", "y").resolveMs).toBe(10 * DAY);
-    expect(clockRule(edited, "production-order", "high", "a", "b").resolveMs).toBeNull();
-    expect(clockRule(edited, "production-order", "high", "x", "y").resolveMs).toBe(10 * DAY);
+    expect(clockRule(edited, "investigation-request", "emergency", "x", "y").resolveMs).toBeNull();
+    expect(clockRule(edited, "investigation-request", "normal", "x", "y").resolveMs).toBe(5 * DAY);
+    expect(clockRule(edited, "investigation-request", "high", "a", "b").resolveMs).toBeNull();
+    expect(clockRule(edited, "investigation-request", "high", "x", "y").resolveMs).toBe(5 * DAY);
   });
 
   it("a pair's normal time does not replace a kind's own time for another priority", () => {

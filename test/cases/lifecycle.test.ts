@@ -201,7 +201,7 @@ describe("clarification: pause, restart or none", () => {
     expect(answered.state).toBe("acknowledged");
   });
 
-  it("restart: the clock stops when asked and the whole period starts again when answered (TCO Art. 3(7))", () => {
+  it("restart: the clock stops when asked and the whole period starts again when answered (TCO Art. 3(8))", () => {
     const { asked, answered } = askAndAnswer("restart", "acknowledged");
     expect(asked.pauses).toEqual([{ from: ASKED }]);
     expect(answered.clockStartAt).toEqual(ANSWERED);

@@ -132,12 +132,12 @@ describeOnBothDatabases("TLP", (harness, test) => {
     await h.ok("jan.jansen", "/case reassign R-2026-0001 --to eva.mulder");
     await h.drain();
     h.adapter.calls.length = 0;
-    await h.ok("sanne.devries", '/case extend R-2026-0001 --by 1h --reason "agreed with eva"');
+    await h.ok("eva.mulder", '/case clarify R-2026-0001 --question "which clip, agreed with eva"');
     await h.ok("sanne.devries", `/case say R-2026-0001 ${MESSAGE}`);
     await h.drain();
     expect(h.adapter.directTexts("jan.jansen")).toEqual([]);
     const eva = h.adapter.directTexts("eva.mulder").join("\n");
-    expect(eva).toContain("deadline extended");
+    expect(eva).toContain("which clip");
     expect(eva).toContain(MESSAGE);
     // eva is named now: she sees the content; jan no longer does.
     expect((await h.run("eva.mulder", "/case status R-2026-0001")).message.text).toContain(URL_TEXT);

@@ -70,7 +70,10 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
 
   test("acknowledging keeps the ladder of the resolve deadline; resolving ends it; an extension starts it afresh", async () => {
     const h = harness();
-    const reference = await openRemovalOrder(h);
+    // A threat-to-life case: the same one-hour continuous clock and ladder as a removal order, but the installation's
+    // (a removal order's hour is the law's and cannot be extended).
+    const opened = await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind threat-to-life --reason "threat against a school" --priority normal');
+    const reference = /\b([A-Z]-\d{4}-\d{4})\b/.exec(opened)?.[1] as string;
     h.clock.set(at(31));
     await runJob(h, "sweep");
     h.clock.set(at(40));
@@ -81,7 +84,7 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     expect((await h.caseRow(reference)).nextReminderAt).toEqual(at(60));
     h.clock.set(at(61));
     expect(queuedLines(await runJob(h, "sweep"))).toEqual(["[DM → jan.jansen] half-time", `[${reference} @ acme-hosting] half-time`]);
-    await h.ok("jan.jansen", `/case resolve ${reference} --outcome removed`);
+    await h.ok("jan.jansen", `/case resolve ${reference} --outcome police-informed`);
     expect((await h.caseRow(reference)).nextReminderAt).toBeNull();
     h.clock.set(at(300));
     expect((await runJob(h, "sweep")).queued).toEqual([]);

@@ -8,6 +8,42 @@ const MINUTE_MS = 60_000;
 describeOnProviders("transparency report", (provider, test) => {
   const database = lazyStore(provider);
 
+  test("a clarification asked after the deadline does not erase its lateness; one asked in time is not late", async () => {
+    const { store } = await database.get();
+    await (await database.get()).reset();
+    const testCore = await createTestCore(store, { clock: undefined });
+    const { clock, dispatcher } = testCore;
+    clock.set("2026-11-23T09:00:00Z");
+    const sanne = await testCore.actor("sanne.devries");
+    const jan = await testCore.actor("jan.jansen");
+    const run = async (actor: typeof jan, line: string) => expect((await dispatcher.run(actor, line)).failure, line).toBeUndefined();
+    const order = (url: string) => `/notice acme-hosting ${url} --kind removal-order --basis "TCO Art. 3" --reason "secret reason text"`;
+    // R-1: acknowledged in time; clarification asked 70 minutes after opening (the hour had passed), answered, then
+    // resolved within the restarted hour. Late.
+    await run(sanne, order("https://example.test/late"));
+    clock.advance(10 * MINUTE_MS);
+    await run(jan, "/case ack R-2026-0001");
+    clock.advance(60 * MINUTE_MS);
+    await run(jan, '/case clarify R-2026-0001 --question "which URL exactly?"');
+    clock.advance(5 * MINUTE_MS);
+    await run(sanne, '/case answer R-2026-0001 --text "the second one"');
+    clock.advance(20 * MINUTE_MS);
+    await run(jan, "/case resolve R-2026-0001 --outcome removed");
+    // R-2: the same, but the clarification asked 30 minutes after opening. Not late.
+    await run(sanne, order("https://example.test/in-time"));
+    clock.advance(10 * MINUTE_MS);
+    await run(jan, "/case ack R-2026-0002");
+    clock.advance(20 * MINUTE_MS);
+    await run(jan, '/case clarify R-2026-0002 --question "which URL exactly?"');
+    clock.advance(5 * MINUTE_MS);
+    await run(sanne, '/case answer R-2026-0002 --text "the second one"');
+    clock.advance(50 * MINUTE_MS);
+    await run(jan, "/case resolve R-2026-0002 --outcome removed");
+    const report = await buildReport(store.db, new Date("2026-11-01T00:00:00Z"), new Date("2026-12-01T00:00:00Z"), clock.now());
+    expect(report.rows).toHaveLength(1);
+    expect(report.rows[0]).toMatchObject({ received: 2, acknowledgedLate: 0, resolvedLate: 1 });
+  });
+
   test("counts by kind and outcome, times to acknowledge and resolve, late cases, and no content", async () => {
     const { store } = await database.get();
     await (await database.get()).reset();

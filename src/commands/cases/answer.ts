@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "../command.js";
 import { referenceArg, renderActed } from "./shared.js";
 
-/** /case answer: the opener gives the clarification; a removal order's hour starts again (TCO Art. 3(7)). */
+/** /case answer: the opener gives the clarification; a removal order's hour starts again (TCO Art. 3(8)). */
 export const caseAnswer = defineCommand({
   group: "case",
   name: "answer",
