@@ -17,6 +17,7 @@ import { CaseQueries } from "../cases/queries.js";
 import { CaseService } from "../cases/service.js";
 import { loadCasePolicy } from "../cases/policy.js";
 import { OutboxWorker } from "../outbox/outbox.js";
+import { caseReceiptListener } from "../cases/receipt.js";
 import { loadEscalationPolicy } from "../cases/reminders/policy.js";
 import { DigestService } from "../digests/service.js";
 import { UnitOfWork } from "../work/unit-of-work.js";
@@ -66,7 +67,7 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
     return adapter.capabilities;
   };
   const handler = createInboundHandler({ store, clock, logger, dispatcher, servicesFor, relay: createThreadRelay(capabilitiesOf), capabilitiesOf });
-  const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox);
+  const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox, caseReceiptListener(store, clock, planner));
   const reminders = new ReminderJobs({ db: store.db, clock, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation });
   return {
     servicesFor,

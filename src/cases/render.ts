@@ -64,12 +64,19 @@ export function recipientActions(view: CaseView): MessageAction[] {
 }
 
 /** The case card: kind, reference, parties, what is asked, deadlines, TLP label and the responsible contact. */
-export function renderCard(view: CaseView, now: Date, audience: "opener" | "recipient", disclosure: Disclosure = "full"): OutboundMessage {
+export function renderCard(view: CaseView, now: Date, audience: "opener" | "recipient", disclosure: Disclosure = "full", timesShown = false): OutboundMessage {
   const info = KIND_INFO[view.kind];
   const title = `${info.label} ${view.reference} · TLP:${view.tlp}`;
+  // When it was issued and received (TCO Art. 3(5) asks for both), in /case status; the card itself is what arrives.
+  const zone = view.recipient.timeZone;
+  const held = ["open", "acknowledged", "clarification-requested"].includes(view.state) ? "not yet: held until it reaches the recipient" : "not recorded";
+  const times: MessageField[] = timesShown
+    ? [{ label: "Issued", value: formatLocal(view.openedAt, zone) }, { label: "Received", value: view.receivedAt ? formatLocal(view.receivedAt, zone) : held }]
+    : [];
   const parties: MessageField[] = [
     { label: "From", value: `${view.opener.name} [${view.opener.slug}] · ${view.openerContact.name}` },
     { label: "To", value: `${view.recipient.name} [${view.recipient.slug}]` },
+    ...times,
     { label: "Responsible", value: view.responsible ? `${view.responsible.name} (${view.responsible.handle})` : "no point of contact for this topic: coordinators, please assign one" },
     { label: "Priority", value: view.priority },
     { label: "State", value: view.state },

@@ -21,6 +21,7 @@ import type { ReminderChange, ReminderPlanner, ReminderState } from "./reminders
 import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor } from "./disclosure.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
+import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CasePersonRow, type CaseRow, type CaseThreadRow } from "./repository.js";
 import type { CaseView, Disclosure } from "./view.js";
 
@@ -154,7 +155,10 @@ export class CaseService {
     this.work.send(
       threads.map((thread) => ({
         streamKey: threadStream(thread.id as string),
-        destination: { type: "open-case-thread", caseThreadId: thread.id as string },
+        // The recipient's card carries the case id: its first delivery is the case's receipt (receipt.ts).
+        destination: thread.organisationId === recipient.id
+          ? { type: "open-case-thread", caseThreadId: thread.id as string, receiptOf: row.id }
+          : { type: "open-case-thread", caseThreadId: thread.id as string },
         message: renderCard(view, at, thread.organisationId === recipient.id ? "recipient" : "opener"),
       })),
     );
@@ -324,6 +328,22 @@ export class CaseService {
     return result;
   }
 
+  /**
+   * Enters the time the recipient received a case served by another channel (the issuer's side: the opener's
+   * organisation or a coordinator); see receipt.ts for what it changes.
+   */
+  async enterReceipt(actor: Actor, reference: string | undefined, receivedAt: Date): Promise<Result<ReceiptRecorded>> {
+    const located = await this.locate(actor, reference);
+    if (!located.ok) return located;
+    const { aggregate, visible } = located.value;
+    if (!visible.roles.includes("opener") && !visible.roles.includes("coordinator")) {
+      const failure = fail("not-allowed", `Only the organisation that issued ${aggregate.row.reference}, or a coordinator, enters when it was received.`);
+      this.recordRefusal(actor, aggregate.row.reference, { type: "received" }, failure, aggregate.row.id);
+      return failure;
+    }
+    return new CaseReceipts(this.work, this.reminders).record(aggregate.row.id, receivedAt, { type: "entered", actor });
+  }
+
   /** The reminder columns after a change (none without a planner). */
   private planReminders(change: ReminderChange): Partial<ReminderState> {
     return this.reminders ? this.reminders.plan(change) : {};
@@ -340,7 +360,7 @@ export class CaseService {
     return failure;
   }
 
-  private recordRefusal(actor: Actor, reference: string | undefined, action: CaseAction | { type: "message" }, failure: Failure, caseId?: string): void {
+  private recordRefusal(actor: Actor, reference: string | undefined, action: CaseAction | { type: "message" } | { type: "received" }, failure: Failure, caseId?: string): void {
     this.work.record({
       ...auditActor(actor), action: `case.${action.type}`, subjectType: "case", subjectId: reference ?? "(none)", caseId: caseId ?? null,
       result: `refused:${failure.code}`, detail: { action, reason: failure.message },

@@ -15,7 +15,7 @@ export function viewOf(aggregate: Pick<CaseAggregate, "row" | "opener" | "recipi
     id: row.id, reference: row.reference, kind: row.kind as CaseKind, priority: row.priority as Priority, state: row.state as CaseState,
     stateBeforeClarification: row.stateBeforeClarification as CaseState | null, tlp: row.tlp as Tlp, topic: row.topic, summary: row.summary,
     fields: JSON.parse(row.fields) as CaseFields, opener: party(opener), openerContact: person(openerContact), recipient: party(recipient),
-    responsible: responsible ? person(responsible) : null, openedAt: row.openedAt, acknowledgedAt: row.acknowledgedAt, resolvedAt: row.resolvedAt,
+    responsible: responsible ? person(responsible) : null, openedAt: row.openedAt, receivedAt: row.receivedAt, acknowledgedAt: row.acknowledgedAt, resolvedAt: row.resolvedAt,
     closedAt: row.closedAt, outcome: row.outcome as CaseView["outcome"], outcomeReason: row.outcomeReason, clockMode: row.clockMode as CaseView["clockMode"],
     ackDueAt: row.ackDueAt, resolveDueAt: row.resolveDueAt, clockStartAt: row.clockStartAt,
     pauses: (JSON.parse(row.pauses) as { from: string; to?: string }[]).map((pause) => ({ from: new Date(pause.from), ...(pause.to ? { to: new Date(pause.to) } : {}) })),

@@ -34,7 +34,10 @@ export interface CaseView {
   openerContact: CasePersonView;
   recipient: CasePartyView;
   responsible: CasePersonView | null;
+  /** When the case was issued. */
   openedAt: Date;
+  /** When the recipient received it (first delivery, or a time the issuer entered); null while held. */
+  receivedAt: Date | null;
   acknowledgedAt: Date | null;
   resolvedAt: Date | null;
   closedAt: Date | null;

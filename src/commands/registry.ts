@@ -7,6 +7,7 @@ import { caseHistory } from "./cases/history.js";
 import { caseList } from "./cases/list.js";
 import { notice } from "./cases/notice.js";
 import { caseReassign } from "./cases/reassign.js";
+import { caseReceived } from "./cases/received.js";
 import { caseReopen } from "./cases/reopen.js";
 import { request } from "./cases/request.js";
 import { caseResolve } from "./cases/resolve.js";
@@ -48,6 +49,7 @@ export const COMMANDS: readonly Command[] = [
   caseReopen,
   caseExtend,
   caseReassign,
+  caseReceived,
   caseSay,
   contactsFind,
   contactsShow,

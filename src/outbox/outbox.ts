@@ -12,14 +12,29 @@ import { reserveCounterValues } from "./counter.js";
 
 /** Where an outbox message goes, resolved when it is delivered (so a thread opened meanwhile is found). */
 export type OutboxDestination =
-  /** Post the case card in the party's channel and open its thread there. */
-  | { type: "open-case-thread"; caseThreadId: string }
+  /**
+   * Post the case card in the party's channel and open its thread there. `receiptOf` (a case id) marks the card
+   * that reaches the recipient: its first delivery is the case's receipt.
+   */
+  | { type: "open-case-thread"; caseThreadId: string; receiptOf?: string }
   /** Reply in a party's case thread (opened by an earlier message of the same stream). */
   | { type: "case-thread"; caseThreadId: string }
   /** A direct message to a directory contact, on a platform where they have a linked account. */
   | { type: "contact"; contactId: string }
   /** An explicit platform destination. */
   | { type: "address"; destination: Destination };
+
+/**
+ * Told of deliveries that matter beyond the message: a case card reaching its recipient (the case's receipt), and
+ * one failing (the issuer must know at once). Called before the message is marked sent, so a crash between them
+ * repeats the call, which must therefore be idempotent.
+ */
+export interface DeliveryReceipts {
+  /** The recipient's card of case `caseId` was delivered at `at`. */
+  delivered(caseId: string, at: Date): Promise<void>;
+  /** Delivering the recipient's card of case `caseId` failed (it is retried unless `permanent`). */
+  failed(caseId: string, reason: string, permanent: boolean): Promise<void>;
+}
 
 /** One message to write to the outbox. */
 export interface OutboxItem {
@@ -212,6 +227,7 @@ export class OutboxWorker {
     private readonly logger: Logger,
     private readonly adapters: ReadonlyMap<Platform, ChatAdapter>,
     private readonly options: OutboxWorkerOptions,
+    private readonly receipts?: DeliveryReceipts,
   ) {}
 
   /** Runs one pass over the due messages (concurrent calls share the pass in progress). */
@@ -278,31 +294,42 @@ export class OutboxWorker {
   private async deliver(row: ClaimedRow): Promise<"sent" | "retried" | "dead"> {
     const destination = JSON.parse(row.destination) as OutboxDestination;
     const message = JSON.parse(row.message) as OutboundMessage;
+    const receiptOf = destination.type === "open-case-thread" ? destination.receiptOf : undefined;
+    let sentRef: string;
     try {
-      const sentRef = await this.send(destination, message, row.id);
-      await this.db.outboxMessage.update({
-        where: { id: row.id },
-        data: { state: "sent", sentAt: this.clock.now(), sentRef, attempts: row.attempts + 1, leaseUntil: null, lastError: null },
-      });
-      return "sent";
+      sentRef = await this.send(destination, message, row.id);
     } catch (error) {
-      const attempts = row.attempts + 1;
-      const delivery = error instanceof DeliveryError ? error : undefined;
-      const reason = error instanceof Error ? error.message : String(error);
-      if (delivery?.permanent || attempts >= this.options.maxAttempts) {
-        this.logger.error({ outboxId: row.id, attempts, reason }, "outbox message given up");
-        await this.db.outboxMessage.update({ where: { id: row.id }, data: { state: "dead", attempts, lastError: reason, leaseUntil: null } });
-        return "dead";
-      }
-      const backoffMs = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (attempts - 1));
-      const waitMs = Math.max(backoffMs, delivery?.retryAfterMs ?? 0);
-      this.logger.warn({ outboxId: row.id, attempts, waitMs, reason }, "outbox delivery failed; will retry");
-      await this.db.outboxMessage.update({
-        where: { id: row.id },
-        data: { attempts, lastError: reason, dueAt: new Date(this.clock.now().getTime() + waitMs), leaseUntil: null },
-      });
-      return "retried";
+      return this.failed(row, error, receiptOf);
     }
+    // The receipt is recorded before the message is marked sent: a crash between them records it again (idempotent).
+    if (receiptOf && this.receipts) await this.receipts.delivered(receiptOf, this.clock.now());
+    await this.db.outboxMessage.update({
+      where: { id: row.id },
+      data: { state: "sent", sentAt: this.clock.now(), sentRef, attempts: row.attempts + 1, leaseUntil: null, lastError: null },
+    });
+    return "sent";
+  }
+
+  /** Records a failed attempt: retried with backoff, or given up; the receipt listener hears of a case card's failure. */
+  private async failed(row: ClaimedRow, error: unknown, receiptOf: string | undefined): Promise<"retried" | "dead"> {
+    const attempts = row.attempts + 1;
+    const delivery = error instanceof DeliveryError ? error : undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    const permanent = delivery?.permanent === true || attempts >= this.options.maxAttempts;
+    if (receiptOf && this.receipts) await this.receipts.failed(receiptOf, reason, permanent);
+    if (permanent) {
+      this.logger.error({ outboxId: row.id, attempts, reason }, "outbox message given up");
+      await this.db.outboxMessage.update({ where: { id: row.id }, data: { state: "dead", attempts, lastError: reason, leaseUntil: null } });
+      return "dead";
+    }
+    const backoffMs = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (attempts - 1));
+    const waitMs = Math.max(backoffMs, delivery?.retryAfterMs ?? 0);
+    this.logger.warn({ outboxId: row.id, attempts, waitMs, reason }, "outbox delivery failed; will retry");
+    await this.db.outboxMessage.update({
+      where: { id: row.id },
+      data: { attempts, lastError: reason, dueAt: new Date(this.clock.now().getTime() + waitMs), leaseUntil: null },
+    });
+    return "retried";
   }
 
   /**

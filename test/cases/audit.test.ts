@@ -32,6 +32,7 @@ describeOnBothDatabases("audit verification after a case's lifecycle", (harness,
     expect(verified.entries).toBe(await h.db.auditEntry.count());
     expect((await caseEntries(h, caseId)).map((entry) => `${entry.action} ${entry.result}`)).toEqual([
       "case.open ok",
+      "case.received ok",
       "case.acknowledge ok",
       "case.message ok",
       "case.request-clarification ok",

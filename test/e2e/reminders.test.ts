@@ -43,7 +43,12 @@ describe("reminders from the command line (console)", () => {
     const reference = /Opened (R-\d{4}-\d{4})/.exec(opened.stdout)?.[1] ?? "";
     expect(reference).not.toBe("");
     const sqlite = new Database(dbFile, { readonly: true });
-    const openedAt = new Date((sqlite.prepare(`SELECT "openedAt" FROM "Case"`).get() as { openedAt: string }).openedAt);
+    // The hour runs from receipt: the console delivered the card a few milliseconds after it was opened.
+    const times = sqlite.prepare(`SELECT "openedAt", "receivedAt", "clockStartAt" FROM "Case"`).get() as { openedAt: string; receivedAt: string | null; clockStartAt: string };
+    expect(times.receivedAt).not.toBeNull();
+    expect(times.clockStartAt).toBe(times.receivedAt);
+    expect(new Date(times.clockStartAt).getTime() - new Date(times.openedAt).getTime()).toBeLessThan(60_000);
+    const openedAt = new Date(times.clockStartAt);
     sqlite.close();
     const at = (minutes: number) => new Date(openedAt.getTime() + minutes * MINUTE).toISOString();
     const run = async (minutes: number) => {

@@ -21,5 +21,5 @@ export function renderActed(done: string, visible: VisibleCase): OutboundMessage
 /** The full card of a case, for /case status. */
 export function renderStatus(visible: VisibleCase): OutboundMessage {
   const audience = visible.roles.includes("recipient") ? "recipient" : "opener";
-  return renderCard(visible.view, visible.asOf, audience, visible.disclosure);
+  return renderCard(visible.view, visible.asOf, audience, visible.disclosure, true);
 }

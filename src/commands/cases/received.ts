@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { defineCommand } from "../command.js";
+import { referenceArg } from "./shared.js";
+
+/** An instant with its offset from UTC, so that no time zone is guessed. */
+const instantArg = z
+  .string()
+  .trim()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/, "a time with its offset from UTC, e.g. 2026-11-20T14:05+01:00 or 2026-11-20T13:05Z")
+  .refine((text) => !Number.isNaN(Date.parse(text)), "a real date and time, e.g. 2026-11-20T14:05+01:00")
+  .transform((text) => new Date(text));
+
+/**
+ * /case received: the issuer enters when the recipient received a case served by another channel (e-mail, the
+ * recipient's portal, by hand). A removal order's hour then runs from that time (TCO Art. 3(3), 3(5)).
+ */
+export const caseReceived = defineCommand({
+  group: "case",
+  name: "received",
+  summary: "Enter when the recipient received a case served another way (the issuer)",
+  details:
+    "Liaison records receipt itself when the case reaches the recipient's channel. Where it was served by another channel first, " +
+    "enter that time; a legal clock (a removal order's hour) then runs from it. The time may be earlier than the one Liaison recorded, never later, never in the future.",
+  args: z.object({
+    reference: referenceArg,
+    at: instantArg.describe("When it was received, with the offset from UTC, e.g. 2026-11-20T14:05+01:00"),
+  }),
+  positional: ["reference"],
+  examples: ["/case received R-2026-0042 --at 2026-11-20T14:05+01:00"],
+  permission: "contact",
+  uses: ["cases"],
+  execute: ({ cases, actor }, { reference, at }) => cases.enterReceipt(actor, reference, at),
+  render: (recorded) => ({
+    text: recorded.changed
+      ? `✓ ${recorded.reference}: received ${recorded.receivedAt.toISOString()} recorded.${recorded.resolveDueAt ? ` Resolve by ${recorded.resolveDueAt.toISOString()}.` : ""}`
+      : `${recorded.reference} was already recorded as received at ${recorded.receivedAt.toISOString()}; nothing changed.`,
+    tone: recorded.changed ? "success" : "info",
+  }),
+});
