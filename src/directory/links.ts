@@ -206,5 +206,5 @@ function proofMessage(contact: { handle: string; name: string; organisationName:
     `If you are ${inertLine(contact.name)}, confirm from this account: ${command} (valid until ${expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC).`,
     "If you are not, do nothing: the link takes effect only when it is confirmed from this account.",
   ].join("\n");
-  return { title: "Confirm a link to your account", text, tone: "info", actions: [{ id: "confirm-link", label: `I am ${inertLine(contact.name)}: link this account`, style: "primary", command }] };
+  return { title: "Confirm a link to your account", text, tone: "info", actions: [{ id: "confirm-link", label: "It is me: link this account", style: "primary", command }] };
 }
