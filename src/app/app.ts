@@ -50,7 +50,7 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
   const planner = new PolicyReminderPlanner(escalation);
   const directorySettings = {
     approvals: loaded.config.directory.approvals,
-    links: { codeValidForMs: loaded.config.directory.links.codeValidFor, maxWrongCodes: loaded.config.directory.links.maxWrongCodes },
+    links: { codeValidForMs: loaded.config.directory.links.codeValidHours * 3_600_000, maxWrongCodes: loaded.config.directory.links.maxWrongCodes },
   };
   const settings = { unlinkedMayRead: loaded.config.directory.unlinkedMayRead, findLimit: loaded.config.directory.findLimit };
   const servicesFor = (work: UnitOfWork): Services => ({

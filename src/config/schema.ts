@@ -48,8 +48,8 @@ export const configSchema = z.strictObject({
     }),
     /** Linking chat accounts: the one-time code the account proves itself with. */
     links: z.strictObject({
-      /** How long a link's code stays valid, e.g. "24h". */
-      codeValidFor: durationSchema,
+      /** How long a link's code stays valid, in hours. */
+      codeValidHours: z.number().min(0.1).max(24 * 14),
       /** Wrong codes typed from the account before its pending link is cancelled. */
       maxWrongCodes: z.number().int().min(1).max(20),
     }),

@@ -127,7 +127,7 @@ describeOnProviders("proven chat accounts", (provider, test) => {
     // Expiry: valid for the configured time, not a millisecond more.
     await succeeds(core, "jan.jansen", `/contacts link eva.mulder matrix ${EVA_MATRIX.userId}`);
     const late = await sentLinkCode(core.store, EVA_MATRIX);
-    core.clock.advance(core.loaded.config.directory.links.codeValidFor);
+    core.clock.advance(core.loaded.config.directory.links.codeValidHours * 3_600_000);
     expect(await refused(core, EVA_MATRIX, `/contacts confirm-link ${late}`, "invalid-input")).toMatch(/expired/);
     expect(await actsAs(core, EVA_MATRIX)).toBeUndefined();
     await refused(core, EVA_MATRIX, `/contacts confirm-link ${late}`, "not-found");
