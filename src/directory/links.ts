@@ -5,13 +5,15 @@
 // on their other accounts whenever an account is linked to them; conflicts go to the coordinators.
 import { createHash, randomInt } from "node:crypto";
 import { canonicalIdentity, identityKey, type PlatformIdentity } from "../core/adapter.js";
-import { auditActor, type Actor } from "../core/actor.js";
+import { auditActor, mayAdminister, type Actor } from "../core/actor.js";
 import type { OutboundMessage } from "../core/message.js";
 import { newId } from "../core/ids.js";
 import { fail, ok, type Outcome } from "../core/result.js";
 import { inertLine } from "../core/text.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
+import { checkCoordinatorProtected } from "./accounts.js";
 import { toAccount, toCoordinators } from "./notify.js";
+import { DirectoryQueries } from "./queries.js";
 
 /** How links are proven (config directory.links). */
 export interface LinkSettings {
@@ -164,6 +166,14 @@ export class AccountLinks {
     }
     await tx.pendingLink.delete({ where: { id: pending.id } });
     if (pending.contact.removedAt) return fail("not-found", `${handle} has been removed from the directory; nothing was linked.`);
+    // Whoever asked must still be allowed to: not removed, still an admin there, and a coordinator if the contact
+    // has become one meanwhile (a link asked for earlier does not carry over to rights granted later).
+    const requester: Actor = { identity: actor.identity, contact: await new DirectoryQueries(tx).actorByHandle(pending.createdBy) };
+    const stale = !mayAdminister(requester, pending.contact.organisationId) ? fail("not-allowed", `${inertLine(pending.createdBy)}, who asked for this link, may no longer link accounts to ${handle}.`) : checkCoordinatorProtected(requester, pending.contact, "link accounts to");
+    if (stale) {
+      this.record(actor, handle, "contact.link-cancelled", `refused:${stale.code}`, { identity: identityKey(identity), reason: `${pending.createdBy} may no longer link accounts to ${handle}` });
+      return fail("not-allowed", `${stale.message} Nothing was linked.`, "Ask a coordinator to link it.");
+    }
     const linked = await tx.chatIdentity.findUnique({ where: { platform_workspace_userId: key }, include: { contact: { select: { handle: true } } } });
     if (linked && linked.contactId !== pending.contactId) {
       this.record(actor, handle, "contact.link-conflict", "refused:conflict", { identity: identityKey(identity), linkedTo: linked.contact.handle });

@@ -145,6 +145,7 @@ export class DirectoryService {
     await this.db.organisation.update({ where: { id: before.id }, data: { removedAt: at, removedBy: by, updatedAt: at } });
     await this.db.contact.updateMany({ where: { organisationId: before.id, removedAt: null }, data: { removedAt: at, removedBy: by, updatedAt: at } });
     await this.db.chatIdentity.deleteMany({ where: { contact: { organisationId: before.id } } });
+    await this.db.pendingLink.deleteMany({ where: { contact: { organisationId: before.id } } });
     await this.db.searchToken.deleteMany({ where: { organisationId: before.id } });
     this.work.record({ ...auditActor(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
     return ok(before);
@@ -217,6 +218,7 @@ export class DirectoryService {
     const at = this.clock.now();
     await this.db.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: auditActor(actor).actor, updatedAt: at } });
     await this.db.chatIdentity.deleteMany({ where: { contactId: before.id } });
+    await this.db.pendingLink.deleteMany({ where: { contactId: before.id } });
     await this.db.searchToken.deleteMany({ where: { contactId: before.id } });
     this.work.record({ ...auditActor(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
     return ok(before);

@@ -174,6 +174,26 @@ describeOnProviders("proven chat accounts", (provider, test) => {
     expect(await actsAs(core, coordinatorMatrix)).toBe("demo.coordinator");
   });
 
+  test("a link asked for earlier does not carry over to rights granted, or taken, later", async () => {
+    const core = await fresh();
+    // Staged while eva is an ordinary contact, confirmed after she became a coordinator: refused.
+    await succeeds(core, "jan.jansen", `/contacts link eva.mulder matrix ${JAN_SECOND.userId}`);
+    const staged = await sentLinkCode(core.store, JAN_SECOND);
+    await succeeds(core, "demo.coordinator", "/contacts edit eva.mulder --coordinator");
+    expect(await refused(core, JAN_SECOND, `/contacts confirm-link ${staged}`, "not-allowed")).toMatch(/coordinator/);
+    expect(await actsAs(core, JAN_SECOND)).toBeUndefined();
+    // Asked for by an admin who is no longer one: refused.
+    await succeeds(core, "jan.jansen", `/contacts link tom.hendriks matrix ${EVA_MATRIX.userId}`);
+    const code = await sentLinkCode(core.store, EVA_MATRIX);
+    await succeeds(core, "demo.coordinator", "/contacts edit jan.jansen --admin=false");
+    await refused(core, EVA_MATRIX, `/contacts confirm-link ${code}`, "not-allowed");
+    expect(await actsAs(core, EVA_MATRIX)).toBeUndefined();
+    // Removing a contact drops its pending links.
+    await succeeds(core, "demo.coordinator", `/contacts link tom.hendriks matrix ${EVA_MATRIX.userId}`);
+    await succeeds(core, "demo.coordinator", '/contacts remove tom.hendriks --reason "left the company"');
+    expect(await pendingCount(core)).toBe(0);
+  });
+
   test("hostile codes are refused without being echoed and without counting against the account", async () => {
     const core = await fresh();
     await succeeds(core, "jan.jansen", `/contacts link eva.mulder matrix ${EVA_MATRIX.userId}`);
