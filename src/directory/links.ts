@@ -26,6 +26,9 @@ export interface LinkSettings {
 /** The settings config/default.yaml ships with. */
 export const DEFAULT_LINK_SETTINGS: LinkSettings = { codeValidForMs: 24 * 3_600_000, maxWrongCodes: 5 };
 
+/** Most links one person may have waiting at once: each sends a direct message to an account, possibly a stranger's. */
+export const MAX_OPEN_REQUESTS = 10;
+
 /** Letters and digits of a code: no 0/O, 1/I/L, so that it can be read out and typed without doubt. */
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
@@ -115,9 +118,13 @@ export class AccountLinks {
     await tx.pendingLink.deleteMany({ where: { ...key, expiresAt: { lte: now } } });
     const pending = await tx.pendingLink.findUnique({ where: { platform_workspace_userId: key }, include: { contact: { select: { handle: true } } } });
     if (pending && pending.contactId !== contact.id) return this.conflict(actor, contact.handle, identity, `a link of it to ${pending.contact.handle} is waiting for confirmation`);
+    const by = auditActor(actor).actor;
+    const open = await tx.pendingLink.count({ where: { createdBy: by, expiresAt: { gt: now }, NOT: { ...key } } });
+    if (open >= MAX_OPEN_REQUESTS) {
+      return fail("conflict", `You have ${open} links waiting for confirmation; Liaison sends no more codes for you until some are confirmed or expire.`, "See them with /contacts show <handle>; each expires after its code's validity.");
+    }
     const code = newLinkCode();
     const expiresAt = new Date(now.getTime() + this.settings.codeValidForMs);
-    const by = auditActor(actor).actor;
     if (pending) await tx.pendingLink.delete({ where: { id: pending.id } });
     await tx.pendingLink.create({ data: { id: newId(), contactId: contact.id, ...key, codeHash: hashLinkCode(code), expiresAt, attempts: 0, createdBy: by, createdAt: now } });
     this.work.send([toAccount(identity, proofMessage(contact, by, code, expiresAt))]);

@@ -9,6 +9,7 @@ import type { OutboundMessage } from "../../src/core/message.js";
 import type { FailureCode } from "../../src/core/result.js";
 import { renderMessage as renderSlack } from "../../adapters/slack/render.js";
 import { hasUnsafeCharacters } from "../../src/core/text.js";
+import { MAX_OPEN_REQUESTS } from "../../src/directory/links.js";
 import { createTestCore, describeOnProviders, lazyStore, type TestCore } from "../support/core.js";
 import { linkProven, sentLinkCode, sentToAccount, sentToContact } from "../support/links.js";
 
@@ -192,6 +193,17 @@ describeOnProviders("proven chat accounts", (provider, test) => {
     await succeeds(core, "demo.coordinator", `/contacts link tom.hendriks matrix ${EVA_MATRIX.userId}`);
     await succeeds(core, "demo.coordinator", '/contacts remove tom.hendriks --reason "left the company"');
     expect(await pendingCount(core)).toBe(0);
+  });
+
+  test("one person can have only a few links waiting: Liaison is not a way to message strangers in bulk", async () => {
+    const core = await fresh();
+    for (let index = 0; index < MAX_OPEN_REQUESTS; index += 1) await succeeds(core, "jan.jansen", `/contacts link eva.mulder matrix @someone${index}:elsewhere.example`);
+    await refused(core, "jan.jansen", "/contacts link eva.mulder matrix @one-more:elsewhere.example", "conflict");
+    expect(await sentToAccount(core.store, { platform: "matrix", workspace: "", userId: "@one-more:elsewhere.example" })).toEqual([]);
+    // Asking again for one already waiting (a new code) is not one more; once they expire, there is room again.
+    await succeeds(core, "jan.jansen", "/contacts link eva.mulder matrix @someone0:elsewhere.example");
+    core.clock.advance(core.loaded.config.directory.links.codeValidHours * 3_600_000);
+    await succeeds(core, "jan.jansen", "/contacts link eva.mulder matrix @one-more:elsewhere.example");
   });
 
   test("hostile codes are refused without being echoed and without counting against the account", async () => {
