@@ -7,6 +7,7 @@ import { fail, ok, type Outcome } from "../core/result.js";
 import { inertLine } from "../core/text.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import type { PendingItem } from "./designations.js";
+import { contactStream } from "../outbox/outbox.js";
 import { toCoordinators } from "./notify.js";
 import { responsibilityKeys } from "./store.js";
 
@@ -111,6 +112,9 @@ export class PendingApprovals {
     });
     const text = `${actor.contact.handle} ${decision} for ${organisation.slug}: ${describe(item)} (asked for by ${inertLine(item.requestedBy)}: ${inertLine(item.reason)})${cleanReason ? `. Reason: ${cleanReason}` : ""}`;
     this.work.send(await toCoordinators(tx, { text, tone: "info" }, actor.contact.id));
+    // The person who asked hears the decision too (unless they made it, or are no longer in the directory).
+    const requester = await tx.contact.findFirst({ where: { handle: item.requestedBy, removedAt: null, coordinator: false }, select: { id: true } });
+    if (requester) this.work.send([{ streamKey: contactStream(requester.id), destination: { type: "contact", contactId: requester.id }, message: { text: `Your request for ${organisation.slug} was ${decision} by ${actor.contact.handle}: ${describe(item)}${cleanReason ? `. Reason: ${cleanReason}` : ""}.`, tone: "info" } }]);
     return ok({ slug: organisation.slug, item, decision });
   }
 }

@@ -29,7 +29,7 @@ type Organisation = Omit<OrganisationInput, "contacts">;
 type Responsibilities = Organisation["responsibilities"];
 
 /** The designation fields that differ between two entries. */
-export function changedDesignations(before: Organisation, after: Organisation): string[] {
+export function changedDesignations(before: Organisation, after: Organisation): (typeof DESIGNATION_FIELDS)[number][] {
   return DESIGNATION_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
 }
 

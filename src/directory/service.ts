@@ -6,9 +6,11 @@ import type { Tx } from "../store/types.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import { auditActor, mayAdminister, type Actor } from "../core/actor.js";
 import { closest } from "../core/suggest.js";
+import { inertLine } from "../core/text.js";
+import { toCoordinators } from "./notify.js";
 import { checkCoordinatorProtected, checkLinkIdentity, checkNotLastCoordinator } from "./accounts.js";
 import { contactInputSchema, organisationInputSchema, type OrganisationInput } from "./model.js";
-import { checkDesignations, DEFAULT_APPROVAL_FLOORS, type ApprovalFloors, type PendingItem } from "./designations.js";
+import { changedDesignations, checkDesignations, DEFAULT_APPROVAL_FLOORS, type ApprovalFloors, type PendingItem } from "./designations.js";
 import { AccountLinks, DEFAULT_LINK_SETTINGS, type LinkConfirmed, type LinkRequested, type LinkSettings } from "./links.js";
 import { PendingApprovals, type ApprovalDecision } from "./approvals.js";
 import { DirectoryQueries } from "./queries.js";
@@ -130,7 +132,14 @@ export class DirectoryService {
     if (refusal) return refusal;
     await writeOrganisation(this.db, apply, this.clock.now());
     this.work.record({ ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: apply, ...(warnings.length > 0 ? { warnings } : {}), ...(pending.length > 0 ? { pending } : {}) } });
-    if (isCoordinator) await this.approvals.settledBy(before.id, apply.responsibilities);
+    if (isCoordinator) {
+      await this.approvals.settledBy(before.id, apply.responsibilities);
+      // What only coordinators may set, set by one: the others hear of it.
+      const granted = [...changedDesignations(previous, apply).map((field) => `${field} set to ${inertLine(JSON.stringify(apply[field]))}`), ...warnings];
+      if (granted.length > 0) {
+        this.work.send(await toCoordinators(this.db, { text: `${actor.contact?.handle ?? "A coordinator"} changed ${slug}: ${granted.join("; ")}.`, tone: "info" }, actor.contact?.id));
+      }
+    }
     await this.approvals.request(actor, before, pending);
     return ok({ before, after: (await this.read.organisation(slug)) as OrganisationView, warnings, pending });
   }

@@ -75,6 +75,10 @@ describeOnProviders("changes that wait for a coordinator", (provider, test) => {
     const decisions = await core.store.db.auditEntry.findMany({ where: { action: { in: ["organisation.approve", "organisation.reject"] } }, orderBy: { seq: "asc" } });
     expect(decisions.map((decision) => decision.action)).toEqual(["organisation.approve", "organisation.reject"]);
     expect(decisions[1]?.detail).toContain("that is chirp-social's");
+    // The admin who asked hears both decisions.
+    const heard = (await sentToContact(core.store, "jan.jansen")).map((message) => message.text);
+    expect(heard.some((text) => text.includes("approved") && text.includes("10.0.0.0/8"))).toBe(true);
+    expect(heard.some((text) => text.includes("rejected") && text.includes("that is chirp-social's"))).toBe(true);
     // A decided change cannot be decided again.
     await refused(core, "demo.coordinator", "/contacts approve acme-hosting AS64501", "not-found");
   });
@@ -128,8 +132,12 @@ describeOnProviders("changes that wait for a coordinator", (provider, test) => {
     expect(await core.store.db.auditEntry.count({ where: { action: { in: ["organisation.approve", "organisation.reject"] } } })).toBe(0);
   });
 
-  test("a coordinator's own edit applies at once and settles a matching request", async () => {
+  test("a coordinator's own edit applies at once, settles a matching request, and the other coordinators hear of it", async () => {
     const core = await fresh();
+    await succeeds(core, "demo.coordinator", '/contacts add second.coordinator --org nl-coordination --name "Second Coordinator" --coordinator');
+    await succeeds(core, "demo.coordinator", "/contacts edit-org acme-hosting --kind access-provider");
+    expect((await sentToContact(core.store, "second.coordinator")).some((message) => message.text.includes("kind set to"))).toBe(true);
+    expect(await sentToContact(core.store, "demo.coordinator")).toEqual([]);
     await succeeds(core, "jan.jansen", "/contacts edit-org acme-hosting --add-ip 10.0.0.0/8");
     const answer = await succeeds(core, "demo.coordinator", "/contacts edit-org acme-hosting --add-ip 10.0.0.0/8");
     expect(answer).toMatch(/wider than \/16/);
