@@ -149,11 +149,13 @@ describeOnProviders("changes that wait for a coordinator", (provider, test) => {
     const core = await fresh();
     await succeeds(core, "jan.jansen", "/contacts edit-org acme-hosting --add-ip 10.0.0.0/8");
     const hostile = ["x".repeat(100_000), "10.0.0.0/8\u0007\u001b[2J", "<!channel>", "@everyone", "@room", "\u202E8/0.0.0.01"];
-    for (const item of hostile) {
-      const answer = await run(core, "demo.coordinator", `/contacts approve acme-hosting "${item}"`);
-      expect(answer.failure, item.slice(0, 30)).toBeDefined();
-      expect(answer.message.text.length).toBeLessThan(2_000);
-      expect(hasUnsafeCharacters(answer.message.text)).toBe(false);
+    for (const text of hostile) {
+      for (const line of [`/contacts approve acme-hosting "${text}"`, `/contacts approve "${text}" 10.0.0.0/8`, `/contacts reject "${text}" 10.0.0.0/8 --reason "not theirs"`]) {
+        const answer = await run(core, "demo.coordinator", line);
+        expect(answer.failure, line.slice(0, 60)).toBeDefined();
+        expect(answer.message.text.length).toBeLessThan(2_000);
+        expect(hasUnsafeCharacters(answer.message.text)).toBe(false);
+      }
     }
     // A 100,000-character reason is refused; a reason with mentions and controls is kept as inert text.
     await refused(core, "demo.coordinator", `/contacts reject acme-hosting 10.0.0.0/8 --reason ${"x".repeat(100_000)}`, "bad-arguments");
