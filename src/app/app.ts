@@ -49,9 +49,13 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
   const reminderConfig = loaded.config.reminders;
   const escalation = loadEscalationPolicy(resolve(loaded.rootDir, reminderConfig.policyFile));
   const planner = new PolicyReminderPlanner(escalation);
+  const directorySettings = {
+    approvals: loaded.config.directory.approvals,
+    links: { codeValidForMs: loaded.config.directory.links.codeValidHours * 3_600_000, maxWrongCodes: loaded.config.directory.links.maxWrongCodes },
+  };
   const settings = { unlinkedMayRead: loaded.config.directory.unlinkedMayRead, findLimit: loaded.config.directory.findLimit };
   const servicesFor = (work: UnitOfWork): Services => ({
-    directory: new DirectoryService(work),
+    directory: new DirectoryService(work, directorySettings),
     cases: new CaseService(work, policy, planner),
     caseQueries: new CaseQueries(work.tx, work.clock),
     digests: new DigestService(work, reminderConfig.digests),

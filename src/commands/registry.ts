@@ -17,7 +17,9 @@ import { caseWithdraw } from "./cases/withdraw.js";
 import type { Command } from "./command.js";
 import { contactsAdd } from "./contacts/add.js";
 import { contactsAddOrg } from "./contacts/add-org.js";
+import { contactsApprove, contactsReject } from "./contacts/approve.js";
 import { contactsConfirm } from "./contacts/confirm.js";
+import { contactsConfirmLink } from "./contacts/confirm-link.js";
 import { contactsEdit } from "./contacts/edit.js";
 import { contactsEditOrg } from "./contacts/edit-org.js";
 import { contactsFind } from "./contacts/find.js";
@@ -58,10 +60,13 @@ export const COMMANDS: readonly Command[] = [
   contactsEdit,
   contactsRemove,
   contactsLink,
+  contactsConfirmLink,
   contactsUnlink,
   contactsAddOrg,
   contactsEditOrg,
   contactsRemoveOrg,
+  contactsApprove,
+  contactsReject,
   digestShow,
   digestSubscribe,
   digestUnsubscribe,

@@ -21,7 +21,7 @@ export const whoami = defineCommand({
     const contact = actor.contact;
     if (!contact) {
       const link = `/contacts link <handle> ${identity.platform} ${identity.userId}${identity.workspace ? ` --workspace ${identity.workspace}` : ""}`;
-      const text = `${platformLine}\nYou are not linked to a directory contact. Ask your organisation admin or a coordinator to run:\n${link}`;
+      const text = `${platformLine}\nYou are not linked to a directory contact. Ask your organisation admin or a coordinator to run:\n${link}\nLiaison then sends a one-time code to this account; type /contacts confirm-link <code> here to make the link take effect.`;
       return { text, title: "Not linked", sections: [{ text }] };
     }
     const roles = [contact.coordinator ? "coordinator" : "", contact.orgAdmin ? `admin of ${contact.organisationSlug}` : ""].filter(Boolean);

@@ -35,6 +35,24 @@ export const configSchema = z.strictObject({
   directory: z.strictObject({
     unlinkedMayRead: z.boolean(),
     findLimit: z.number().int().min(1).max(200),
+    /** What an organisation admin may set alone; anything beyond waits for a coordinator's approval. */
+    approvals: z.strictObject({
+      /** Fewest working hours a week an admin may set without approval. */
+      minWorkingHoursPerWeek: z.number().min(0).max(168),
+      /** Shortest working day (hours) an admin may set without approval. */
+      minWorkingHoursPerDay: z.number().min(0).max(24),
+      /** Shortest IPv4 prefix (bits) an admin may claim without approval: /16 is 65,536 addresses. */
+      minIpv4PrefixBits: z.number().int().min(0).max(32),
+      /** Shortest IPv6 prefix (bits) an admin may claim without approval. */
+      minIpv6PrefixBits: z.number().int().min(0).max(128),
+    }),
+    /** Linking chat accounts: the one-time code the account proves itself with. */
+    links: z.strictObject({
+      /** How long a link's code stays valid, in hours. */
+      codeValidHours: z.number().min(0.1).max(24 * 14),
+      /** Wrong codes typed from the account before its pending link is cancelled. */
+      maxWrongCodes: z.number().int().min(1).max(20),
+    }),
     demo: z.strictObject({
       enabled: z.boolean(),
       file: z.string().min(1),

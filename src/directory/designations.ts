@@ -7,17 +7,20 @@ import { WEEKDAYS } from "../time/working-hours.js";
 /** Organisation fields that say who an organisation is; only coordinators set them. */
 export const DESIGNATION_FIELDS = ["name", "kind", "country", "jurisdictions"] as const;
 
-/** The shortest IPv4 prefix an organisation admin may claim (a /16 is 65,536 addresses). */
-export const MIN_ADMIN_IPV4_PREFIX_BITS = 16;
+/** What an organisation admin may set without a coordinator's approval (config directory.approvals). */
+export interface ApprovalFloors {
+  /** Fewest working hours a week. */
+  minWorkingHoursPerWeek: number;
+  /** Shortest working day, in hours (days with no hours at all are closed days, not short ones). */
+  minWorkingHoursPerDay: number;
+  /** Shortest IPv4 prefix, in bits (a /16 is 65,536 addresses). */
+  minIpv4PrefixBits: number;
+  /** Shortest IPv6 prefix, in bits (a /32 is a typical provider allocation). */
+  minIpv6PrefixBits: number;
+}
 
-/** The shortest IPv6 prefix an organisation admin may claim (a /32 is a typical provider allocation). */
-export const MIN_ADMIN_IPV6_PREFIX_BITS = 32;
-
-/** The fewest working hours a week an organisation admin may set (deadlines are counted in working time). */
-export const MIN_ADMIN_WORKING_MINUTES_PER_WEEK = 20 * 60;
-
-/** The shortest working day an organisation admin may set. */
-export const MIN_ADMIN_WORKING_MINUTES_PER_DAY = 4 * 60;
+/** The floors config/default.yaml ships with. */
+export const DEFAULT_APPROVAL_FLOORS: ApprovalFloors = { minWorkingHoursPerWeek: 20, minWorkingHoursPerDay: 4, minIpv4PrefixBits: 16, minIpv6PrefixBits: 32 };
 
 /** Domain suffixes under which the public registers names: a bare one is never one organisation's. */
 const PUBLIC_SUFFIX_SECOND_LEVELS = new Set(["co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.jp", "co.nz", "com.br", "com.cn", "co.za", "com.tr", "com.mx", "co.in"]);
@@ -26,12 +29,12 @@ type Organisation = Omit<OrganisationInput, "contacts">;
 type Responsibilities = Organisation["responsibilities"];
 
 /** The designation fields that differ between two entries. */
-export function changedDesignations(before: Organisation, after: Organisation): string[] {
+export function changedDesignations(before: Organisation, after: Organisation): (typeof DESIGNATION_FIELDS)[number][] {
   return DESIGNATION_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
 }
 
 /** Why a domain or IP range is too broad for one organisation to claim, or undefined when it is narrow enough. */
-export function tooBroad(type: "domain" | "ip", value: string): string | undefined {
+export function tooBroad(type: "domain" | "ip", value: string, floors: ApprovalFloors = DEFAULT_APPROVAL_FLOORS): string | undefined {
   if (type === "domain") {
     const labels = value.toLowerCase().split(".");
     if (labels.length < 2 || PUBLIC_SUFFIX_SECOND_LEVELS.has(value.toLowerCase())) return `${value} is a public suffix`;
@@ -40,7 +43,7 @@ export function tooBroad(type: "domain" | "ip", value: string): string | undefin
   const [address, prefixText] = value.split("/");
   const isV4 = !(address ?? "").includes(":");
   const prefixBits = prefixText === undefined ? (isV4 ? 32 : 128) : Number(prefixText);
-  const floorBits = isV4 ? MIN_ADMIN_IPV4_PREFIX_BITS : MIN_ADMIN_IPV6_PREFIX_BITS;
+  const floorBits = isV4 ? floors.minIpv4PrefixBits : floors.minIpv6PrefixBits;
   return prefixBits < floorBits ? `${value} is wider than /${floorBits}` : undefined;
 }
 
@@ -82,50 +85,88 @@ function overlaps(all: Awaited<ReturnType<typeof othersResponsibilities>>, item:
     .map((other) => `${other.value} (${other.organisation.slug})`);
 }
 
-/** Why working hours are too short for an admin to set, or undefined when they are long enough. */
-export function hoursTooShort(text: string): string | undefined {
+/** Why working hours are too short for an admin to set alone, or undefined when they are long enough. */
+export function hoursTooShort(text: string, floors: ApprovalFloors = DEFAULT_APPROVAL_FLOORS): string | undefined {
   const parsed = workingHoursSchema.safeParse(text);
   if (!parsed.success) return undefined;
   const hours: WorkingHours = parsed.data;
+  const dayFloorMinutes = floors.minWorkingHoursPerDay * 60;
+  const weekFloorMinutes = floors.minWorkingHoursPerWeek * 60;
   let weekMinutes = 0;
   for (const day of WEEKDAYS) {
     const dayMinutes = hours.days[day].reduce((sum, range) => sum + range.to - range.from, 0);
-    if (dayMinutes > 0 && dayMinutes < MIN_ADMIN_WORKING_MINUTES_PER_DAY) return `${day} has ${dayMinutes} working minutes, under ${MIN_ADMIN_WORKING_MINUTES_PER_DAY / 60} hours`;
+    if (dayMinutes > 0 && dayMinutes < dayFloorMinutes) return `${day} has ${dayMinutes} working minutes, under ${floors.minWorkingHoursPerDay} hours`;
     weekMinutes += dayMinutes;
   }
-  return weekMinutes < MIN_ADMIN_WORKING_MINUTES_PER_WEEK ? `${weekMinutes / 60} working hours a week, under ${MIN_ADMIN_WORKING_MINUTES_PER_WEEK / 60}` : undefined;
+  return weekMinutes < weekFloorMinutes ? `${weekMinutes / 60} working hours a week, under ${floors.minWorkingHoursPerWeek}` : undefined;
+}
+
+/** A change that waits for a coordinator: a responsibility to add, or working hours to set. */
+export interface PendingItem {
+  type: "domain" | "ip" | "asn" | "hours";
+  value: string;
+  /** Why it waits, e.g. "10.0.0.0/8 is wider than /16". */
+  reason: string;
+}
+
+/** What an edit may do at once, and what waits. */
+export interface DesignationCheck {
+  /** Set when the edit is refused as a whole (designation fields changed by an admin). */
+  refusal: Failure | undefined;
+  /** Told to a coordinator who makes a change an admin could not make alone. */
+  warnings: string[];
+  /** The admin's changes that wait for a coordinator; they are left out of `apply`. */
+  pending: PendingItem[];
+  /** The entry to write now. */
+  apply: Organisation;
 }
 
 /**
- * Checks an edit against what only coordinators may grant: designation fields, broad or overlapping
- * responsibilities, and short working hours. Returns the refusal for an admin, or the warnings for a coordinator.
+ * Checks an edit against what only coordinators may grant: designation fields (an admin's edit that changes them is
+ * refused whole), and broad or overlapping responsibilities and short working hours (an admin's wait as pending,
+ * the rest of the edit applies). A coordinator's edit applies whole, with warnings.
  */
 export async function checkDesignations(
   tx: Tx,
   isCoordinator: boolean,
   before: Organisation,
   after: Organisation,
-): Promise<{ refusal: Failure | undefined; warnings: string[] }> {
-  const problems: string[] = [];
+  floors: ApprovalFloors = DEFAULT_APPROVAL_FLOORS,
+): Promise<DesignationCheck> {
   const fields = changedDesignations(before, after);
   if (fields.length > 0 && !isCoordinator) {
-    return { refusal: fail("not-allowed", `Only a coordinator may set ${fields.join(", ")}; nothing was changed.`, "Ask a coordinator to change them."), warnings: [] };
+    return { refusal: fail("not-allowed", `Only a coordinator may set ${fields.join(", ")}; nothing was changed.`, "Ask a coordinator to change them."), warnings: [], pending: [], apply: before };
   }
+  const pending: PendingItem[] = [];
   const warnings: string[] = [];
   const additions = added(before.responsibilities, after.responsibilities);
   const others = additions.length > 0 ? await othersResponsibilities(tx, after.slug) : [];
   for (const item of additions) {
-    const broad = item.type === "asn" ? undefined : tooBroad(item.type, item.value);
-    if (broad) problems.push(broad);
+    const reasons: string[] = [];
+    const broad = item.type === "asn" ? undefined : tooBroad(item.type, item.value, floors);
+    if (broad) reasons.push(broad);
     const shared = overlaps(others, item);
-    if (shared.length > 0) (isCoordinator ? warnings : problems).push(`${item.value} overlaps ${shared.join(", ")}`);
+    if (shared.length > 0) reasons.push(`${item.value} overlaps ${shared.join(", ")}`);
+    if (reasons.length === 0) continue;
+    if (isCoordinator) warnings.push(...reasons);
+    else pending.push({ ...item, reason: reasons.join("; ") });
   }
   if (after.workingHours !== before.workingHours) {
-    const short = hoursTooShort(after.workingHours);
-    if (short) problems.push(short);
+    const short = hoursTooShort(after.workingHours, floors);
+    if (short && isCoordinator) warnings.push(short);
+    else if (short) pending.push({ type: "hours", value: after.workingHours, reason: short });
   }
-  if (problems.length > 0 && !isCoordinator) {
-    return { refusal: fail("not-allowed", `A coordinator must add these: ${problems.join("; ")}. Nothing was changed.`, "Ask a coordinator to make this change."), warnings: [] };
-  }
-  return { refusal: undefined, warnings: isCoordinator ? [...problems, ...warnings] : warnings };
+  if (pending.length === 0) return { refusal: undefined, warnings, pending, apply: after };
+  const waits = new Set(pending.map((item) => `${item.type}:${item.value}`));
+  const keep = (type: string) => (value: string) => !waits.has(`${type}:${value}`);
+  const apply: Organisation = {
+    ...after,
+    workingHours: waits.has(`hours:${after.workingHours}`) ? before.workingHours : after.workingHours,
+    responsibilities: {
+      domains: after.responsibilities.domains.filter(keep("domain")),
+      ipRanges: after.responsibilities.ipRanges.filter(keep("ip")),
+      asns: after.responsibilities.asns.filter(keep("asn")),
+    },
+  };
+  return { refusal: undefined, warnings, pending, apply };
 }

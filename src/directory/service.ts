@@ -6,9 +6,13 @@ import type { Tx } from "../store/types.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import { auditActor, mayAdminister, type Actor } from "../core/actor.js";
 import { closest } from "../core/suggest.js";
+import { inertLine } from "../core/text.js";
+import { toCoordinators } from "./notify.js";
 import { checkCoordinatorProtected, checkLinkIdentity, checkNotLastCoordinator } from "./accounts.js";
-import { contactInputSchema, organisationInputSchema, type ContactInput, type OrganisationInput } from "./model.js";
-import { checkDesignations } from "./designations.js";
+import { contactInputSchema, organisationInputSchema, type OrganisationInput } from "./model.js";
+import { changedDesignations, checkDesignations, DEFAULT_APPROVAL_FLOORS, type ApprovalFloors, type PendingItem } from "./designations.js";
+import { AccountLinks, DEFAULT_LINK_SETTINGS, type LinkConfirmed, type LinkRequested, type LinkSettings } from "./links.js";
+import { PendingApprovals, type ApprovalDecision } from "./approvals.js";
 import { DirectoryQueries } from "./queries.js";
 import { writeContact, writeOrganisation } from "./store.js";
 import type { ContactView, OrganisationView } from "./views.js";
@@ -58,21 +62,39 @@ export function describeZodError(error: z.ZodError): string {
 }
 
 
+/** What the directory service reads from the configuration (directory.approvals, directory.links). */
+export interface DirectorySettings {
+  approvals: ApprovalFloors;
+  links: LinkSettings;
+}
+
+/** The settings config/default.yaml ships with. */
+export const DEFAULT_DIRECTORY_SETTINGS: DirectorySettings = { approvals: DEFAULT_APPROVAL_FLOORS, links: DEFAULT_LINK_SETTINGS };
+
 const NOT_ADMIN_HINT = "Coordinators maintain every entry; an organisation admin maintains their own organisation.";
 
 /** Maintains the directory: every change is checked against the actor's rights and recorded with before and after. */
 export class DirectoryService {
   /** Read access. */
   readonly read: DirectoryQueries;
+  /** Pending links of chat accounts (proven from the account). */
+  readonly links: AccountLinks;
+  /** Changes waiting for a coordinator. */
+  readonly approvals: PendingApprovals;
 
   private readonly db: Tx;
   private readonly clock: Clock;
 
   /** Works inside `work`: every change and its record entry commit together. */
-  constructor(private readonly work: UnitOfWork) {
+  constructor(
+    private readonly work: UnitOfWork,
+    private readonly settings: DirectorySettings = DEFAULT_DIRECTORY_SETTINGS,
+  ) {
     this.db = work.tx;
     this.clock = work.clock;
     this.read = new DirectoryQueries(work.tx);
+    this.links = new AccountLinks(work, settings.links);
+    this.approvals = new PendingApprovals(work);
   }
 
   /** Adds an organisation (coordinators only). */
@@ -88,12 +110,15 @@ export class DirectoryService {
     return ok((await this.read.organisation(parsed.data.slug)) as OrganisationView);
   }
 
-  /** Changes an organisation's fields: `change` receives the current entry in import form and returns the new one. */
+  /**
+   * Changes an organisation's fields: `change` receives the current entry in import form and returns the new one.
+   * What an admin may not set alone (broad or overlapping responsibilities, short hours) waits as `pending`.
+   */
   async editOrganisation(
     actor: Actor,
     slug: string,
     change: (current: z.input<typeof organisationInputSchema>) => z.input<typeof organisationInputSchema>,
-  ): Promise<Outcome<{ before: OrganisationView; after: OrganisationView; warnings: string[] }>> {
+  ): Promise<Outcome<{ before: OrganisationView; after: OrganisationView; warnings: string[]; pending: PendingItem[] }>> {
     const before = await this.read.organisation(slug);
     if (!before) return this.unknownOrganisation(slug);
     if (!mayAdminister(actor, before.id)) return fail("not-allowed", `You may not edit ${slug}.`, NOT_ADMIN_HINT);
@@ -102,11 +127,21 @@ export class DirectoryService {
     const parsed = organisationInputSchema.safeParse({ ...next, slug: before.slug });
     if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
     const previous = organisationInputSchema.parse({ ...current, contacts: [] });
-    const { refusal, warnings } = await checkDesignations(this.db, actor.contact?.coordinator === true, previous, parsed.data);
+    const isCoordinator = actor.contact?.coordinator === true;
+    const { refusal, warnings, pending, apply } = await checkDesignations(this.db, isCoordinator, previous, parsed.data, this.settings.approvals);
     if (refusal) return refusal;
-    await writeOrganisation(this.db, parsed.data, this.clock.now());
-    this.work.record({ ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: parsed.data, ...(warnings.length > 0 ? { warnings } : {}) } });
-    return ok({ before, after: (await this.read.organisation(slug)) as OrganisationView, warnings });
+    await writeOrganisation(this.db, apply, this.clock.now());
+    this.work.record({ ...auditActor(actor), action: "organisation.edit", subjectType: "organisation", subjectId: slug, result: "ok", detail: { before: current, after: apply, ...(warnings.length > 0 ? { warnings } : {}), ...(pending.length > 0 ? { pending } : {}) } });
+    if (isCoordinator) {
+      await this.approvals.settledBy(before.id, apply.responsibilities);
+      // What only coordinators may set, set by one: the others hear of it.
+      const granted = [...changedDesignations(previous, apply).map((field) => `${field} set to ${inertLine(JSON.stringify(apply[field]))}`), ...warnings];
+      if (granted.length > 0) {
+        this.work.send(await toCoordinators(this.db, { text: `${actor.contact?.handle ?? "A coordinator"} changed ${slug}: ${granted.join("; ")}.`, tone: "info" }, actor.contact?.id));
+      }
+    }
+    await this.approvals.request(actor, before, pending);
+    return ok({ before, after: (await this.read.organisation(slug)) as OrganisationView, warnings, pending });
   }
 
   /** Removes an organisation and its contacts (soft: kept in the record, hidden everywhere). Coordinators only. */
@@ -119,6 +154,7 @@ export class DirectoryService {
     await this.db.organisation.update({ where: { id: before.id }, data: { removedAt: at, removedBy: by, updatedAt: at } });
     await this.db.contact.updateMany({ where: { organisationId: before.id, removedAt: null }, data: { removedAt: at, removedBy: by, updatedAt: at } });
     await this.db.chatIdentity.deleteMany({ where: { contact: { organisationId: before.id } } });
+    await this.db.pendingLink.deleteMany({ where: { contact: { organisationId: before.id } } });
     await this.db.searchToken.deleteMany({ where: { organisationId: before.id } });
     this.work.record({ ...auditActor(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
     return ok(before);
@@ -132,11 +168,10 @@ export class DirectoryService {
     const parsed = contactInputSchema.safeParse(raw);
     if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
     if (parsed.data.coordinator && !actor.contact?.coordinator) return fail("not-allowed", "Only a coordinator can make someone a coordinator.");
+    if (parsed.data.identities.length > 0) return fail("invalid-input", "Chat accounts are not added with the contact: each is linked with /contacts link and proven from the account.");
     if (await this.db.contact.findUnique({ where: { handle: parsed.data.handle } })) {
       return fail("conflict", `The handle "${parsed.data.handle}" is taken (handles are unique, including removed contacts).`, "Choose another handle, e.g. firstname.lastname.");
     }
-    const clash = await this.identityClash(parsed.data);
-    if (clash) return clash;
     await writeContact(this.db, organisation.id, parsed.data, this.clock.now());
     this.work.record({ ...auditActor(actor), action: "contact.add", subjectType: "contact", subjectId: parsed.data.handle, result: "ok", detail: { organisation: organisationSlug, after: parsed.data } });
     return ok((await this.read.contact(parsed.data.handle)) as ContactView);
@@ -161,7 +196,8 @@ export class DirectoryService {
     if (protectedCoordinator) return protectedCoordinator;
     const current = contactToInput(before);
     const next = change(current);
-    const parsed = contactInputSchema.safeParse({ ...next, handle: before.handle });
+    // Chat accounts stay as they are: they change only through /contacts link (proven) and /contacts unlink.
+    const parsed = contactInputSchema.safeParse({ ...next, handle: before.handle, identities: current.identities });
     if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
     if (!isAdmin) {
       const protectedChanged =
@@ -191,32 +227,36 @@ export class DirectoryService {
     const at = this.clock.now();
     await this.db.contact.update({ where: { id: before.id }, data: { removedAt: at, removedBy: auditActor(actor).actor, updatedAt: at } });
     await this.db.chatIdentity.deleteMany({ where: { contactId: before.id } });
+    await this.db.pendingLink.deleteMany({ where: { contactId: before.id } });
     await this.db.searchToken.deleteMany({ where: { contactId: before.id } });
     this.work.record({ ...auditActor(actor), action: "contact.remove", subjectType: "contact", subjectId: handle, result: "ok", detail: { reason, before } });
     return ok(before);
   }
 
-  /** Links a chat identity to a contact, so that person acts as the contact. */
-  async link(actor: Actor, handle: string, raw: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<Outcome<ContactView>> {
+  /**
+   * Asks for a chat identity to be linked to a contact: a pending link, whose one-time code goes to that account by
+   * direct message. It takes effect only when confirmed from the account (confirmLink).
+   */
+  async link(actor: Actor, handle: string, raw: Pick<PlatformIdentity, "platform" | "workspace" | "userId">): Promise<Outcome<LinkRequested>> {
     const malformed = checkLinkIdentity(raw);
     if (malformed) return malformed;
-    const identity = canonicalIdentity(raw);
     const contact = await this.read.contact(handle);
     if (!contact) return this.unknownContact(handle);
     const organisation = await this.db.organisation.findUniqueOrThrow({ where: { slug: contact.organisationSlug }, select: { id: true } });
     if (!mayAdminister(actor, organisation.id)) return fail("not-allowed", `You may not link identities to ${handle}.`, NOT_ADMIN_HINT);
     const protectedCoordinator = checkCoordinatorProtected(actor, contact, "link accounts to");
     if (protectedCoordinator) return protectedCoordinator;
-    const key = { platform: identity.platform, workspace: identity.workspace, userId: identity.userId };
-    const existing = await this.db.chatIdentity.findUnique({ where: { platform_workspace_userId: key }, include: { contact: { select: { handle: true } } } });
-    if (existing && existing.contactId !== contact.id) {
-      return fail("conflict", `${identityKey(identity)} is already linked to ${existing.contact.handle}; a coordinator must resolve this.`, `A coordinator unlinks it first: /contacts unlink ${existing.contact.handle} ${identity.platform} ${identity.userId}${identity.workspace ? ` --workspace ${identity.workspace}` : ""}`);
-    }
-    if (!existing) {
-      await this.db.chatIdentity.create({ data: { id: crypto.randomUUID(), contactId: contact.id, ...key, createdAt: this.clock.now() } });
-      this.work.record({ ...auditActor(actor), action: "contact.link", subjectType: "contact", subjectId: handle, result: "ok", detail: { identity: identityKey(identity) } });
-    }
-    return ok((await this.read.contact(handle)) as ContactView);
+    return this.links.request(actor, contact, canonicalIdentity(raw));
+  }
+
+  /** The person typing from an account confirms its pending link with the code Liaison sent to it. */
+  confirmLink(actor: Actor, code: string): Promise<Outcome<LinkConfirmed>> {
+    return this.links.confirm(actor, code);
+  }
+
+  /** A coordinator approves or rejects a change of an organisation that waits for approval. */
+  decide(actor: Actor, slug: string, item: string, decision: "approved" | "rejected", reason?: string): Promise<Outcome<ApprovalDecision>> {
+    return this.approvals.decide(actor, slug, item, decision, reason);
   }
 
   /** Removes a chat identity from a contact. */
@@ -245,19 +285,6 @@ export class DirectoryService {
     await this.db.contact.update({ where: { id: contact.id }, data: { lastVerifiedAt: at, verification: "verified", verificationAskedAt: null, updatedAt: at } });
     this.work.record({ ...auditActor(actor), action: "contact.confirm", subjectType: "contact", subjectId: contact.handle, result: "ok", detail: {} });
     return ok((await this.read.contact(contact.handle)) as ContactView);
-  }
-
-  private async identityClash(input: ContactInput): Promise<ReturnType<typeof fail> | undefined> {
-    for (const identity of input.identities) {
-      const existing = await this.db.chatIdentity.findUnique({
-        where: { platform_workspace_userId: { platform: identity.platform, workspace: identity.workspace, userId: identity.user } },
-        include: { contact: { select: { handle: true } } },
-      });
-      if (existing && existing.contact.handle !== input.handle) {
-        return fail("conflict", `${identity.platform}:${identity.workspace}:${identity.user} is already linked to ${existing.contact.handle}.`);
-      }
-    }
-    return undefined;
   }
 
   private async unknownOrganisation(slug: string) {

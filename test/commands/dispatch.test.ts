@@ -15,6 +15,7 @@ import {
   type StoreSnapshot,
   type TestCore,
 } from "../support/core.js";
+import { linkProven, sentLinkCode } from "../support/links.js";
 
 /** Who runs a line: three demo contacts, and an identity linked to nobody (with directory reading off or on). */
 type Who = "coordinator" | "admin" | "contact" | "unlinked" | "unlinkedReader";
@@ -66,9 +67,14 @@ async function commandEntries() {
   return core.store.db.auditEntry.findMany({ where: { action: "command" }, orderBy: { seq: "asc" } });
 }
 
+/** Links the account the way people do: asked for by a coordinator, confirmed from the account with the code sent to it. */
 async function linkIdentity(handle: string, identity: PlatformIdentity): Promise<void> {
-  const workspace = identity.workspace ? ` --workspace ${identity.workspace}` : "";
-  await succeed("coordinator", `/contacts link ${handle} ${identity.platform} ${identity.userId}${workspace}`);
+  await linkProven(core, HANDLES.coordinator, handle, identity);
+}
+
+/** An admin's request that waits for a coordinator (a range wider than an admin may claim alone). */
+async function requestBroadRange(): Promise<void> {
+  await succeed("admin", "/contacts edit-org acme-hosting --add-ip 10.0.0.0/8");
 }
 
 interface PermissionCase {
@@ -128,6 +134,8 @@ const CASES: PermissionCase[] = [
   { what: "edit another organisation", line: '/contacts edit-org chirp-social --hours "mon-fri 08:00-18:00"', allowed: ["coordinator"] },
   { what: "remove the admin's organisation", line: '/contacts remove-org acme-hosting --reason "went out of business"', allowed: ["coordinator"] },
   { what: "remove another organisation", line: '/contacts remove-org chirp-social --reason "went out of business"', allowed: ["coordinator"] },
+  { what: "approve an admin's request", line: "/contacts approve acme-hosting 10.0.0.0/8", allowed: ["coordinator"], setup: requestBroadRange },
+  { what: "reject an admin's request", line: '/contacts reject acme-hosting 10.0.0.0/8 --reason "not theirs"', allowed: ["coordinator"], setup: requestBroadRange },
 ];
 
 describe("permissions: every command as every kind of actor", () => {
@@ -460,10 +468,13 @@ describe("the directory commands do what they say", () => {
     expect((await core.actor("lena.schmidt")).contact).toBeUndefined();
   });
 
-  it("link makes a chat identity act as the contact; unlink undoes it; an identity belongs to one contact", async () => {
+  it("link makes a chat identity act as the contact once confirmed from it; unlink undoes it; an identity belongs to one contact", async () => {
     const slackEva: PlatformIdentity = { platform: "slack", workspace: "T0ACME", userId: "U0EVA" };
     expect((await core.actorOf(slackEva)).contact).toBeUndefined();
-    await succeed("admin", "/contacts link eva.mulder slack U0EVA --workspace T0ACME");
+    expect(await succeed("admin", "/contacts link eva.mulder slack U0EVA --workspace T0ACME")).toMatch(/pending/i);
+    expect((await core.actorOf(slackEva)).contact).toBeUndefined();
+    const code = await sentLinkCode(core.store, slackEva);
+    expect((await core.dispatcher.run(await core.actorOf(slackEva), `/contacts confirm-link ${code}`)).failure).toBeUndefined();
     const linked = await core.actorOf(slackEva);
     expect(linked.contact?.handle).toBe("eva.mulder");
     expect(await core.dispatcher.run(linked, "/whoami").then((answer) => answer.message.text)).toContain("Eva Mulder (eva.mulder)");
@@ -478,7 +489,7 @@ describe("the directory commands do what they say", () => {
     expect((await core.actorOf(slackEva)).contact).toBeUndefined();
     expect((await run("coordinator", "/contacts unlink eva.mulder slack U0EVA --workspace T0ACME")).failure).toBe("not-found");
     const actions = (await core.store.db.auditEntry.findMany({ where: { subjectId: "eva.mulder" }, orderBy: { seq: "asc" } })).map((entry) => entry.action);
-    expect(actions).toEqual(["contact.link", "contact.unlink"]);
+    expect(actions).toEqual(["contact.link-requested", "contact.link", "contact.unlink"]);
   });
 
   it("confirm marks the contact verified as of now", async () => {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { countrySchema, ORGANISATION_KINDS, TOPICS, workingHoursTextSchema } from "../../directory/model.js";
 import { timeZoneSchema } from "../../time/calendar.js";
 import { renderOrganisation } from "../../directory/render.js";
+import { withPendingApprovals } from "../../directory/render-pending.js";
 import { defineCommand } from "../command.js";
 import { channelOption, editList } from "./options.js";
 
@@ -65,9 +66,10 @@ export const contactsEditOrg = defineCommand({
       };
     });
   },
-  render: ({ after, warnings }) => {
-    const shown = renderOrganisation(after);
+  render: ({ after, warnings, pending }) => {
+    const shown = withPendingApprovals(renderOrganisation(after), pending);
     const warned = warnings.length > 0 ? `\n⚠ ${warnings.join("\n⚠ ")}` : "";
-    return { ...shown, text: `✓ Updated ${after.slug}.${warned}\n${shown.text}`, tone: "success" };
+    const waits = pending.length > 0 ? `\n⏳ ${pending.length} change(s) wait for a coordinator's approval and are not used until then; the coordinators are told.` : "";
+    return { ...shown, text: `✓ Updated ${after.slug}.${warned}${waits}\n${shown.text}`, tone: "success" };
   },
 });

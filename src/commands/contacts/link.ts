@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { PLATFORMS } from "../../core/adapter.js";
-import { renderContact } from "../../directory/render.js";
 import { defineCommand } from "../command.js";
 
 const linkArgs = z.object({
@@ -10,12 +9,14 @@ const linkArgs = z.object({
   workspace: z.string().trim().optional().describe("Slack team id or Discord server id (not for Matrix)"),
 });
 
-/** /contacts link: link a chat account to a contact, so that person acts as the contact. */
+/** /contacts link: ask for a chat account to be linked to a contact; it takes effect when confirmed from the account. */
 export const contactsLink = defineCommand({
   group: "contacts",
   name: "link",
-  summary: "Link a chat account to a contact (organisation admins, coordinators)",
-  details: "The person can see their platform, workspace and user id with /whoami.",
+  summary: "Link a chat account to a contact, once confirmed from that account (organisation admins, coordinators)",
+  details:
+    "The person can see their platform, workspace and user id with /whoami. Liaison sends a one-time code to that account by direct message; " +
+    "the link takes effect only when the person types /contacts confirm-link <code> from that account (or presses the button in the message).",
   args: linkArgs,
   positional: ["handle", "platform", "user"],
   examples: ["/contacts link jan.jansen slack U024BE7LH --workspace T061EG9R6", "/contacts link anna.devries matrix @anna:police.example"],
@@ -24,10 +25,16 @@ export const contactsLink = defineCommand({
   async execute({ directory, actor }, args) {
     return directory.link(actor, args.handle, { platform: args.platform, workspace: args.workspace ?? "", userId: args.user });
   },
-  render: (contact) => {
-    const shown = renderContact(contact);
-    return { ...shown, text: `✓ Linked.\n${shown.text}`, tone: "success" };
-  },
+  render: (requested) =>
+    requested.alreadyLinked
+      ? { text: `✓ ${requested.account} is already linked to ${requested.handle}; nothing changed.`, tone: "success" }
+      : {
+          text:
+            `⏳ Link pending: ${requested.account} → ${requested.handle}. Liaison sent a one-time code to that account by direct message. ` +
+            `The link takes effect only when the person types /contacts confirm-link <code> from that account (or presses the button), ` +
+            `before ${requested.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC. Until then nothing changes.`,
+          tone: "info",
+        },
 });
 
 /** /contacts unlink: remove a chat account from a contact. */

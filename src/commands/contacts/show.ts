@@ -1,9 +1,15 @@
 import { z } from "zod";
 import { fail, ok } from "../../core/result.js";
 import { renderContact, renderOrganisation } from "../../directory/render.js";
+import { withPendingApprovals, withPendingLinks } from "../../directory/render-pending.js";
+import type { PendingApprovalView } from "../../directory/approvals.js";
+import type { PendingLinkView } from "../../directory/links.js";
 import type { ContactView, OrganisationView } from "../../directory/views.js";
 import { defineCommand } from "../command.js";
 import { closest } from "../../core/suggest.js";
+
+/** What show found: an organisation with its waiting changes, or a contact with its pending links. */
+type Shown = { organisation?: OrganisationView; approvals?: PendingApprovalView[]; contact?: ContactView; links?: PendingLinkView[] };
 
 /** /contacts show: one organisation (its points of contact per topic, hours, verification) or one contact. */
 export const contactsShow = defineCommand({
@@ -20,11 +26,12 @@ export const contactsShow = defineCommand({
   readOnly: true,
   async execute({ directory }, { entry }) {
     const organisation = await directory.read.organisation(entry);
-    if (organisation) return ok<{ organisation?: OrganisationView; contact?: ContactView }>({ organisation });
+    if (organisation) return ok<Shown>({ organisation, approvals: await directory.approvals.pendingFor(organisation.id) });
     const contact = await directory.read.contact(entry);
-    if (contact) return ok<{ organisation?: OrganisationView; contact?: ContactView }>({ contact });
+    if (contact) return ok<Shown>({ contact, links: await directory.links.pendingFor(contact.id) });
     const suggestion = closest(entry, await directory.read.slugs());
     return fail("not-found", `No organisation or contact is called "${entry}".`, suggestion ? `Did you mean ${suggestion}?` : "Find it with /contacts find <name>.");
   },
-  render: ({ organisation, contact }) => (organisation ? renderOrganisation(organisation) : renderContact(contact as ContactView)),
+  render: ({ organisation, contact, approvals, links }) =>
+    organisation ? withPendingApprovals(renderOrganisation(organisation), approvals ?? []) : withPendingLinks(renderContact(contact as ContactView), links ?? []),
 });
