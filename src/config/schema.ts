@@ -3,6 +3,7 @@ import { discordConfigSchema } from "../../adapters/discord/config.js";
 import { matrixConfigSchema } from "../../adapters/matrix/config.js";
 import { slackConfigSchema } from "../../adapters/slack/config.js";
 import { remindersConfigSchema } from "../jobs/settings.js";
+import { limitsConfigSchema } from "../limits/settings.js";
 
 /** Log levels pino accepts. */
 const logLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
@@ -46,6 +47,8 @@ export const configSchema = z.strictObject({
   }),
   /** Reminders, escalation, digests and directory revalidation (src/reminders). */
   reminders: remindersConfigSchema,
+  /** Rate limits on commands, relayed messages and case openings (src/limits). */
+  limits: limitsConfigSchema,
   console: z.strictObject({
     enabled: z.union([z.literal("auto"), z.boolean()]),
     actAs: z.string().min(1),
