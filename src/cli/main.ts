@@ -6,6 +6,7 @@ import { systemClock } from "../core/clock.js";
 import { createLogger } from "../log.js";
 import { describeTarget, openStore, storeTarget, type Store, type StoreTarget } from "../store/db.js";
 import { StoreUnavailableError } from "../store/failures.js";
+import { SecretKeyError } from "../store/secret-box.js";
 import { applyMigrations, createMigration } from "../store/migrate.js";
 import { verifyAudit } from "../audit/log.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
@@ -87,14 +88,15 @@ export async function openConfiguredStore(loaded: LoadedConfig): Promise<Store> 
 }
 
 /**
- * Runs the CLI; resolves to the exit code. A database that cannot be used (StoreUnavailableError) is one line on
- * `err` saying what is wrong and what to do, and exit code 1.
+ * Runs the CLI; resolves to the exit code. A database that cannot be used (StoreUnavailableError), or a secret key
+ * that is missing, malformed or wrong (SecretKeyError), is one line on `err` saying what is wrong and what to do, and
+ * exit code 1.
  */
 export async function main(argv: string[], out: Print = (text) => process.stdout.write(`${text}\n`), err: Print = (text) => process.stderr.write(`${text}\n`)): Promise<number> {
   try {
     return await runCommand(argv, out, err);
   } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
+    if (!(error instanceof StoreUnavailableError) && !(error instanceof SecretKeyError)) throw error;
     err(error.message);
     return 1;
   }

@@ -84,6 +84,8 @@ export const secretsSchema = z.object({
   MATRIX_ACCESS_TOKEN: z.string().optional(),
   MATRIX_PASSWORD: z.string().optional(),
   DISCORD_TOKEN: z.string().optional(),
+  /** Encrypts the platform tokens Liaison stores in its database (src/store/secret-box.ts): 32+ random bytes, base64 or hex. */
+  LIAISON_SECRET_KEY: z.string().optional(),
 });
 
 /** Secrets from the environment. */
