@@ -15,7 +15,7 @@ import { Scheduler } from "../jobs/scheduler.js";
 import { configuredTarget, prepareStore } from "./main.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */
-function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
+export function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
   return async (event) => {
     try {
       return await handler(event);
