@@ -352,6 +352,9 @@ export class CaseService {
    * `fromThreadId` is the thread it was written in (not posted back there); without it, every thread gets it.
    */
   async relay(actor: Actor, target: { caseId: string; fromThreadId?: string }, text: string, inboundKey: string): Promise<Result<{ relayedTo: number; duplicate: boolean }>> {
+    // Counted first, so that a flood of messages that would be refused (someone not linked) is limited too.
+    const admitted = await this.limits?.admit(actor, "relays");
+    if (admitted && !admitted.ok) return admitted;
     const contact = actor.contact;
     const located = await this.locateById(actor, target.caseId);
     if (!located.ok) return located;
@@ -362,8 +365,6 @@ export class CaseService {
     if (text.length > MAX_RELAYED_CHARS) {
       return fail("bad-arguments", `your message is ${text.length.toLocaleString("en")} characters long; at most ${MAX_RELAYED_CHARS.toLocaleString("en")} are relayed.`, "Split it into several messages.");
     }
-    const admitted = await this.limits?.admit(actor, "relays");
-    if (admitted && !admitted.ok) return admitted;
     const at = this.clock.now();
     const stored = await this.repository.addMessage({ id: newId(), caseId: view.id, fromThreadId: target.fromThreadId ?? "", authorId: contact.id, text, at, inboundKey });
     if (!stored) return ok({ relayedTo: 0, duplicate: true });

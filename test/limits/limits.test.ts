@@ -191,6 +191,18 @@ describeOnBothDatabases(
       expect(await h.write("jan.jansen", acme, "four")).toBeUndefined();
     });
 
+    test("someone not linked who floods a case thread is refused by the limit too, and recorded once, not per message", async () => {
+      const h = harness();
+      await h.ok("sanne.devries", NOTICE);
+      await h.drain();
+      const acme = threadTitle("N-2026-0001", "acme-hosting");
+      const stranger = { platform: "console" as const, workspace: "", userId: "nobody.here" };
+      for (let i = 0; i < 2; i += 1) expect((await h.write(stranger, acme, `spam ${i}`))?.message.text).toContain("Not relayed");
+      for (let i = 0; i < 10; i += 1) expect((await h.write(stranger, acme, `spam ${i}`))?.message.text).toContain("Try again in");
+      expect(await h.db.auditEntry.count({ where: { action: "case.message" } })).toBe(2);
+      expect((await floods(h)).map((entry) => entry.subjectId)).toEqual(["relays:account"]);
+    });
+
     test("two processes sharing the database enforce one ceiling (commands at the same time on both)", async () => {
       const h = harness();
       const clock = new ManualClock(START);
