@@ -6,7 +6,7 @@ import { systemClock } from "../core/clock.js";
 import { createLogger } from "../log.js";
 import { describeTarget, openStore, storeTarget, type Store, type StoreTarget } from "../store/db.js";
 import { StoreUnavailableError } from "../store/failures.js";
-import { SecretKeyError } from "../store/secret-box.js";
+import { parseSecretKey, SecretKeyError } from "../store/secret-box.js";
 import { applyMigrations, createMigration } from "../store/migrate.js";
 import { verifyAudit } from "../audit/log.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
@@ -135,6 +135,11 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
       out(`Database: ${describeTarget(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir))}`);
       for (const [platform, settings] of Object.entries(loaded.config.platforms)) out(`${platform}: ${settings.enabled ? "enabled" : "off"}`);
       out(`Console: ${String(loaded.config.console.enabled)} (acting as ${loaded.config.console.actAs})`);
+      {
+        // A malformed key is a SecretKeyError: one line, exit code 1.
+        const secretKey = parseSecretKey(loaded.secrets.LIAISON_SECRET_KEY);
+        out(`Stored platform tokens: ${secretKey ? `encrypted (LIAISON_SECRET_KEY, key ${secretKey.id})` : "not encrypted (LIAISON_SECRET_KEY is not set)"}`);
+      }
       return 0;
     case "migrate": {
       const target = configuredTarget(loaded);

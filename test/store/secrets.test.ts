@@ -154,6 +154,18 @@ describeOnProviders("stored platform tokens", (provider, test) => {
 });
 
 describe("the real CLI with a wrong key", () => {
+  it("config check names the key by its id, and refuses a malformed one in one line", async () => {
+    const good = await runLiaison(["config", "check"], { LIAISON_SECRET_KEY: KEY_TEXT });
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toContain(`Stored platform tokens: encrypted (LIAISON_SECRET_KEY, key ${KEY?.id ?? "?"})`);
+    const none = await runLiaison(["config", "check"], { LIAISON_SECRET_KEY: "" });
+    expect(none.stdout).toContain("not encrypted (LIAISON_SECRET_KEY is not set)");
+    const bad = await runLiaison(["config", "check"], { LIAISON_SECRET_KEY: "short" });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("LIAISON_SECRET_KEY must be at least 32 random bytes");
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
   it("prints one line saying what to do, and no stack trace", async () => {
     const file = join(tempDir("liaison-secrets-"), "liaison.db");
     const target = { provider: "sqlite" as const, url: file };
