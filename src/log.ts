@@ -5,7 +5,8 @@ const REDACTED_PATHS = [
   "token", "*.token", "secret", "*.secret", "password", "*.password", "authorization", "*.authorization",
   "headers.authorization", "*.headers.authorization", "accessToken", "*.accessToken", "botToken", "*.botToken",
   "signingSecret", "*.signingSecret", "clientSecret", "*.clientSecret", "DATABASE_URL", "*.DATABASE_URL",
-  "databaseUrl", "*.databaseUrl", "url", "*.url",
+  "databaseUrl", "*.databaseUrl", "url", "*.url", "LIAISON_SECRET_KEY", "*.LIAISON_SECRET_KEY",
+  "LIAISON_SECRET_KEY_PREVIOUS", "*.LIAISON_SECRET_KEY_PREVIOUS",
 ];
 
 /**

@@ -19,7 +19,7 @@ export const SECRET_STATE_KEYS: Readonly<Record<string, (key: string) => boolean
 
 /** The secret key of the installation (LIAISON_SECRET_KEY), or undefined; a malformed one throws a SecretKeyError. */
 export function installationSecretKey(loaded: LoadedConfig): SecretKey | undefined {
-  return parseSecretKey(loaded.secrets.LIAISON_SECRET_KEY);
+  return parseSecretKey(loaded.secrets.LIAISON_SECRET_KEY, loaded.secrets.LIAISON_SECRET_KEY_PREVIOUS);
 }
 
 /** What the state store of a namespace seals. */
@@ -38,7 +38,7 @@ function platformsStoreTokens(loaded: LoadedConfig): string[] {
 
 /** What the start check found and did. */
 export interface SecretsAtRest {
-  /** Stored tokens sealed now (they were written before there was a key). */
+  /** Stored tokens sealed now (written before there was a key, or sealed with LIAISON_SECRET_KEY_PREVIOUS). */
   sealedNow: number;
   /** Stored tokens kept in clear text (no key, embedded database). */
   clear: number;
@@ -59,7 +59,7 @@ export async function secureStoredSecrets(store: Store, clock: Clock, loaded: Lo
     for (const row of secrets) {
       const name = stateRowName(row.namespace, row.key);
       const opened = open(key, name, row.value);
-      if (opened.sealed) continue;
+      if (opened.sealed && !opened.stale) continue;
       if (!key) {
         clear += 1;
         continue;
@@ -69,7 +69,7 @@ export async function secureStoredSecrets(store: Store, clock: Clock, loaded: Lo
     }
     return { sealedNow, clear };
   });
-  if (result.sealedNow > 0) logger.info({ count: result.sealedNow }, "stored platform tokens that were kept in clear text are now encrypted with LIAISON_SECRET_KEY");
+  if (result.sealedNow > 0) logger.info({ count: result.sealedNow, keyId: key?.id }, "stored platform tokens are now encrypted with LIAISON_SECRET_KEY (they were in clear text, or under the previous key)");
   if (key) return result;
   const storing = [...(result.clear > 0 ? [`${result.clear} stored platform token(s)`] : []), ...platformsStoreTokens(loaded)];
   if (storing.length === 0) return result;

@@ -137,8 +137,9 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
       out(`Console: ${String(loaded.config.console.enabled)} (acting as ${loaded.config.console.actAs})`);
       {
         // A malformed key is a SecretKeyError: one line, exit code 1.
-        const secretKey = parseSecretKey(loaded.secrets.LIAISON_SECRET_KEY);
-        out(`Stored platform tokens: ${secretKey ? `encrypted (LIAISON_SECRET_KEY, key ${secretKey.id})` : "not encrypted (LIAISON_SECRET_KEY is not set)"}`);
+        const secretKey = parseSecretKey(loaded.secrets.LIAISON_SECRET_KEY, loaded.secrets.LIAISON_SECRET_KEY_PREVIOUS);
+        const previous = secretKey?.previous ? `; the previous key ${secretKey.previous.id} still opens, and is replaced at start` : "";
+        out(`Stored platform tokens: ${secretKey ? `encrypted (LIAISON_SECRET_KEY, key ${secretKey.id}${previous})` : "not encrypted (LIAISON_SECRET_KEY is not set)"}`);
       }
       return 0;
     case "migrate": {

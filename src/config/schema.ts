@@ -86,6 +86,8 @@ export const secretsSchema = z.object({
   DISCORD_TOKEN: z.string().optional(),
   /** Encrypts the platform tokens Liaison stores in its database (src/store/secret-box.ts): 32+ random bytes, base64 or hex. */
   LIAISON_SECRET_KEY: z.string().optional(),
+  /** While changing keys: the key LIAISON_SECRET_KEY replaces; what it sealed still opens, and is sealed again at start. */
+  LIAISON_SECRET_KEY_PREVIOUS: z.string().optional(),
 });
 
 /** Secrets from the environment. */

@@ -35,7 +35,7 @@ export function adapterStateStore(db: Db, clock: Clock, namespace: string, secre
       const secret = secretKeyFor(key);
       if (stored === undefined || !secret) return stored;
       const opened = open(secret.key, stateRowName(namespace, key), stored);
-      if (!opened.sealed && secret.key) await write(key, seal(secret.key, stateRowName(namespace, key), opened.value));
+      if ((!opened.sealed || opened.stale) && secret.key) await write(key, seal(secret.key, stateRowName(namespace, key), opened.value));
       return opened.value;
     },
     async set(key, value) {

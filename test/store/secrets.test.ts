@@ -127,6 +127,26 @@ describeOnProviders("stored platform tokens", (provider, test) => {
     await expect(adapterStateStore(store.db, clock, "slack", stateSecretsFor("slack", parseSecretKey(OTHER_KEY_TEXT))).get("installation:T01")).rejects.toThrow(SecretKeyError);
   });
 
+  test("changing keys: with the old key as LIAISON_SECRET_KEY_PREVIOUS, its tokens open and are sealed again with the new one", async () => {
+    const { store, reset } = await database.get();
+    await reset();
+    const oldKey = parseSecretKey(OTHER_KEY_TEXT);
+    await adapterStateStore(store.db, clock, "slack", stateSecretsFor("slack", oldKey)).set("installation:T01", INSTALLATION);
+    await adapterStateStore(store.db, clock, "matrix", stateSecretsFor("matrix", oldKey)).set("auth.accessToken", MATRIX_TOKEN);
+    const rotating = parseSecretKey(KEY_TEXT, OTHER_KEY_TEXT);
+    expect(rotating?.previous?.id).toBe(oldKey?.id);
+    // Read while rotating: the value, and sealed with the new key from now on.
+    expect(await adapterStateStore(store.db, clock, "matrix", stateSecretsFor("matrix", rotating)).get("auth.accessToken")).toBe(MATRIX_TOKEN);
+    expect(await rawValue("matrix", "auth.accessToken")).toContain(`:${KEY?.id ?? "?"}:`);
+    const log = capturedLogger();
+    expect(await secureStoredSecrets(store, clock, config({ LIAISON_SECRET_KEY: KEY_TEXT, LIAISON_SECRET_KEY_PREVIOUS: OTHER_KEY_TEXT }), log.logger)).toEqual({ sealedNow: 1, clear: 0 });
+    // The old key is no longer needed.
+    expect(await secureStoredSecrets(store, clock, config({ LIAISON_SECRET_KEY: KEY_TEXT }), log.logger)).toEqual({ sealedNow: 0, clear: 0 });
+    expect(await adapterStateStore(store.db, clock, "slack", stateSecretsFor("slack", KEY)).get("installation:T01")).toBe(INSTALLATION);
+    expect(log.text()).not.toContain(OTHER_KEY_TEXT);
+    expect(() => parseSecretKey(undefined, OTHER_KEY_TEXT)).toThrow(/LIAISON_SECRET_KEY_PREVIOUS is set without LIAISON_SECRET_KEY/);
+  });
+
   test(
     provider === "postgresql"
       ? "without a key, PostgreSQL that holds or would store tokens is refused; without tokens it starts"
