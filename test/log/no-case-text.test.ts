@@ -72,6 +72,11 @@ describe("logs never hold case text, request bodies or tokens", () => {
     await w.console.type(`dana.desk: /notice nosuchorg https://x.test/${MARK} --reason "${MARK} refused"`);
     await w.console.type(`dana.desk: /notice acme "${MARK} never closed`);
 
+    // Requests Slack's signature check refuses (a wrong secret, a stale timestamp): their bodies are not logged.
+    const refusedRequest = { team: S.team, user: S.jan.id, channel: S.casesChannel, command: "/notice", text: `acme https://x.test/${MARK} --reason "${MARK}"` };
+    expect((await slack.fake.slashCommand({ ...refusedRequest, signing: { secret: "not-the-secret" } })).status).toBeGreaterThanOrEqual(400);
+    expect((await slack.fake.slashCommand({ ...refusedRequest, signing: { timestampSec: Math.floor(Date.now() / 1000) - 3600 } })).status).toBeGreaterThanOrEqual(400);
+
     // Cases whose text carries the marker, delivered while every platform fails: 500s, then 429s, then through.
     slack.fake.failNext("chat.postMessage", { kind: "http", status: 500 }, 2);
     slack.fake.failNext("chat.postMessage", { kind: "ratelimit", retryAfterSec: 1 }, 1, 2);
