@@ -3,14 +3,16 @@
 // Liaison processes sharing it enforce one ceiling. On both databases, with small ceilings and a manual clock.
 import { describe, expect, it } from "vitest";
 import { createCore } from "../../src/app/app.js";
-import type { LoadedConfig } from "../../src/config/load.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { RATE_LIMIT_EXCEEDED, waitWords, windowWords } from "../../src/limits/limiter.js";
 import type { LimitsSettings } from "../../src/limits/settings.js";
 import { silentLogger } from "../../src/log.js";
 import { resolveActor } from "../../src/app/inbound.js";
 import { openStore } from "../../src/store/db.js";
-import { describeOnBothDatabases, HOUR, MINUTE, START, testConfig, threadTitle, type CaseHarness } from "../support/cases.js";
+import { describeOnBothDatabases, HOUR, MINUTE, ROOT, START, tempDir, testConfig, threadTitle, type CaseHarness } from "../support/cases.js";
 import { UNLINKED_IDENTITY } from "../support/core.js";
 
 /** Small ceilings, so that each is reached in a few events. */
@@ -248,6 +250,23 @@ describeOnBothDatabases("rate limits: the defaults", (harness, test) => {
     expect(await h.db.case.count()).toBe(10);
     expect(await floods(h)).toHaveLength(1);
   }, 60_000);
+});
+
+describe("configuration", () => {
+  it("has the documented defaults, takes single values from an installation's file, and refuses a bad window", () => {
+    const defaults = testConfig().config.limits;
+    expect(defaults.enabled).toBe(true);
+    expect(defaults.emergencyOpenings).toEqual({ window: HOUR, account: 10, coordinator: 30, organisation: 30 });
+    expect(defaults.commands).toEqual({ window: MINUTE, account: 30, coordinator: 120, organisation: 300 });
+    const dir = tempDir("liaison-limits-config-");
+    const file = join(dir, "liaison.yaml");
+    writeFileSync(file, "limits:\n  emergencyOpenings:\n    account: 5\n  relays:\n    window: 30s\n");
+    const changed = loadConfig({ rootDir: ROOT, env: { LIAISON_CONFIG: file } }).config.limits;
+    expect(changed.emergencyOpenings).toEqual({ window: HOUR, account: 5, coordinator: 30, organisation: 30 });
+    expect(changed.relays.window).toBe(30_000);
+    writeFileSync(file, "limits:\n  relays:\n    window: soon\n    account: 0\n");
+    expect(() => loadConfig({ rootDir: ROOT, env: { LIAISON_CONFIG: file } })).toThrow(/limits\.relays\.window: .*a window such as "30s"[\s\S]*limits\.relays\.account/);
+  });
 });
 
 describe("words", () => {
