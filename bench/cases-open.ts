@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createCore } from "../src/app/app.js";
 import { resolveActor } from "../src/app/inbound.js";
 import { loadConfig } from "../src/config/load.js";
+import { withUnreachedCeilings } from "./limits.js";
 import { ManualClock } from "../src/core/clock.js";
 import { newId } from "../src/core/ids.js";
 import { acceptingPlatform } from "./accepting-platform.js";
@@ -73,7 +74,7 @@ async function seedCases(count: number, at: Date): Promise<void> {
 
 try {
   const clock = new ManualClock("2026-11-23T10:00:00Z");
-  const loaded = loadConfig({ rootDir, env: {} });
+  const loaded = withUnreachedCeilings(loadConfig({ rootDir, env: {} }));
   let seedMs = 0;
   if ((await store.db.organisation.count()) === 0) {
     const imported = await importDirectory(store.db, clock, readFileSync(join(rootDir, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });

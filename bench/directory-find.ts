@@ -5,6 +5,7 @@
 // about 20 people, and each surname by about 830); organisations from 15 words and 10 kinds.
 import { createCore } from "../src/app/app.js";
 import { loadConfig } from "../src/config/load.js";
+import { withUnreachedCeilings } from "./limits.js";
 import { ManualClock } from "../src/core/clock.js";
 import { silentLogger } from "../src/log.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
@@ -31,7 +32,7 @@ try {
     data: { id: "bench-coordinator", handle: "bench.coordinator", organisationId: "bench-org", name: "Bench", coordinator: true, createdAt: clock.now(), updatedAt: clock.now() },
   });
   if (!seeded) await analyzeAfterSeeding(store);
-  const loaded = loadConfig({ rootDir: new URL("..", import.meta.url).pathname, env: {} });
+  const loaded = withUnreachedCeilings(loadConfig({ rootDir: new URL("..", import.meta.url).pathname, env: {} }));
   const core = createCore({ store, clock, logger: silentLogger(), loaded });
   const actor = { identity: { platform: "console" as const, workspace: "", userId: "bench.coordinator" }, contact: await core.directory.actorByHandle("bench.coordinator") };
   const queries = (index: number): string => {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { createCore, type Core } from "../src/app/app.js";
 import { loadConfig } from "../src/config/load.js";
+import { withUnreachedCeilings } from "./limits.js";
 import type { PlatformIdentity } from "../src/core/adapter.js";
 import { systemClock } from "../src/core/clock.js";
 import { importDirectory } from "../src/directory/import.js";
@@ -46,6 +47,6 @@ export async function openRealCore(name: string, identity: PlatformIdentity): Pr
     await database.close().catch(() => undefined);
     throw error;
   }
-  const core = createCore({ store, clock: systemClock, logger: pino({ level: "silent" }), loaded: loadConfig({ rootDir: ROOT, env: {} }) });
+  const core = createCore({ store, clock: systemClock, logger: pino({ level: "silent" }), loaded: withUnreachedCeilings(loadConfig({ rootDir: ROOT, env: {} })) });
   return { core, store, label: database.label, close: () => database.close() };
 }

@@ -17,6 +17,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { createCore } from "../src/app/app.js";
 import { loadConfig } from "../src/config/load.js";
+import { withUnreachedCeilings } from "./limits.js";
 import type { InboundEvent, Reply } from "../src/core/adapter.js";
 import { ManualClock } from "../src/core/clock.js";
 import { newId } from "../src/core/ids.js";
@@ -139,7 +140,7 @@ try {
   const imported = await importDirectory(store.db, clock, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });
   if (!imported.ok) throw new Error("the demo directory did not import");
   await analyzeAfterSeeding(store);
-  const core = createCore({ store, clock, logger: silentLogger(), loaded: loadConfig({ rootDir: ROOT, env: {} }) });
+  const core = createCore({ store, clock, logger: silentLogger(), loaded: withUnreachedCeilings(loadConfig({ rootDir: ROOT, env: {} })) });
   const handler = core.attach(platform);
   const runId = newId();
   let serial = 0;

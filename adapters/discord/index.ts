@@ -278,9 +278,9 @@ export class DiscordAdapter implements ChatAdapter {
         },
       },
       this.replyPolicy,
-      (report) => logger.info({ messageId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error.message }, "discord: reply attempt failed"),
+      (report) => logger.info({ messageId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error }, "discord: reply attempt failed"),
     );
-    if (!outcome.delivered) logger.warn({ messageId, attempts: outcome.attempts, err: outcome.error.message }, "discord: could not deliver a reply");
+    if (!outcome.delivered) logger.warn({ messageId, attempts: outcome.attempts, err: outcome.error }, "discord: could not deliver a reply");
   }
 
   /** The parent channel of a thread: threads Liaison opened are in the state store, others in discord.js's cache. */

@@ -278,9 +278,9 @@ export class InteractionResponder {
       return;
     }
     const outcome = await deliverReply(reply, event, this.routes(session, mode, noteDirect), this.deps.replyPolicy, (report) => {
-      this.deps.logger.info({ interactionId: session.interaction.id, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error.message }, "discord: reply attempt failed");
+      this.deps.logger.info({ interactionId: session.interaction.id, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error }, "discord: reply attempt failed");
     });
-    if (!outcome.delivered) this.deps.logger.warn({ interactionId: session.interaction.id, attempts: outcome.attempts, err: outcome.error.message }, "discord: could not deliver a reply");
+    if (!outcome.delivered) this.deps.logger.warn({ interactionId: session.interaction.id, attempts: outcome.attempts, err: outcome.error }, "discord: could not deliver a reply");
     else if (outcome.fellBack) this.deps.logger.info({ interactionId: session.interaction.id, route: outcome.route }, "discord: reply delivered by a fallback route");
   }
 

@@ -270,7 +270,7 @@ export class MatrixAdapter implements ChatAdapter {
       }
       this.logger.info({ roomId, inviter }, "matrix: joined on invite");
     } catch (error) {
-      this.logger.warn({ roomId, inviter, err: describeError(error) }, "matrix: handling an invite failed");
+      this.logger.warn({ roomId, inviter, err: error }, "matrix: handling an invite failed");
     }
   }
 
@@ -280,7 +280,7 @@ export class MatrixAdapter implements ChatAdapter {
     try {
       await client.getRoomStateEvent(roomId, "m.room.encryption", "");
     } catch (error) {
-      if (matrixErrorInfo(error).errcode !== "M_NOT_FOUND") this.logger.debug({ roomId, err: describeError(error) }, "matrix: encryption state unknown");
+      if (matrixErrorInfo(error).errcode !== "M_NOT_FOUND") this.logger.debug({ roomId, err: error }, "matrix: encryption state unknown");
       return;
     }
     await this.noticeEncryption(roomId);
@@ -306,7 +306,7 @@ export class MatrixAdapter implements ChatAdapter {
       });
       if (routed) await routed.turn.run(() => this.dispatch(routed.inbound, routed.context));
     } catch (error) {
-      this.logger.error({ roomId, eventId: event.event_id, err: describeError(error) }, "matrix: handling an event failed");
+      this.logger.error({ roomId, eventId: event.event_id, err: error }, "matrix: handling an event failed");
     }
   }
 
@@ -377,9 +377,9 @@ export class MatrixAdapter implements ChatAdapter {
       },
     };
     const outcome = await deliverReply(reply, event, routes, this.replyPolicy, (report) => {
-      this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error.message }, "matrix: reply attempt failed");
+      this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error }, "matrix: reply attempt failed");
     });
-    if (!outcome.delivered) this.logger.warn({ eventId: context.eventId, attempts: outcome.attempts, err: outcome.error.message }, "matrix: could not deliver a reply");
+    if (!outcome.delivered) this.logger.warn({ eventId: context.eventId, attempts: outcome.attempts, err: outcome.error }, "matrix: could not deliver a reply");
   }
 
   private async noticeEncryption(roomId: string): Promise<void> {
@@ -393,7 +393,7 @@ export class MatrixAdapter implements ChatAdapter {
       this.logger.warn({ roomId }, "matrix: room is encrypted; told the room Liaison cannot read it");
     } catch (error) {
       this.encryptionNoticed.delete(roomId);
-      this.logger.warn({ roomId, err: describeError(error) }, "matrix: could not post the encrypted-room notice");
+      this.logger.warn({ roomId, err: error }, "matrix: could not post the encrypted-room notice");
     }
   }
 }

@@ -1,5 +1,6 @@
 import { getRequestFn, LogService, MatrixClient, setRequestFn, type IStorageProvider } from "matrix-bot-sdk";
 import type { Logger } from "pino";
+import { sdkLogText } from "../../src/log.js";
 import { z } from "zod";
 
 /** Field the request wrapper adds to a 429 error body: the Retry-After header, in milliseconds. */
@@ -115,7 +116,7 @@ export class SyncingMatrixClient extends MatrixClient {
     let resolveFirst: () => void = () => undefined;
     const promise = new Promise<void>((resolve) => (resolveFirst = resolve));
     this.firstSync = { promise, resolve: resolveFirst };
-    void this.runLoop().catch((error: unknown) => this.loopOptions?.logger.error({ err: describeError(error) }, "matrix: the sync loop stopped"));
+    void this.runLoop().catch((error: unknown) => this.loopOptions?.logger.error({ err: error }, "matrix: the sync loop stopped"));
     return Promise.resolve();
   }
 
@@ -149,7 +150,7 @@ export class SyncingMatrixClient extends MatrixClient {
         if (this.halted) break;
         failures += 1;
         const waitMs = Math.min(options.retryMaxMs, options.retryMinMs * 2 ** Math.min(failures - 1, 16));
-        options.logger.warn({ err: describeError(error), waitMs, failures }, "matrix: /sync failed, reconnecting");
+        options.logger.warn({ err: error, waitMs, failures }, "matrix: /sync failed, reconnecting");
         this.firstSync?.resolve();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, waitMs);
@@ -228,7 +229,8 @@ export function routeSdkLogs(logger: Logger): void {
   if (sdkLoggerInstalled) return;
   sdkLoggerInstalled = true;
   const child = logger.child({ component: "matrix-bot-sdk" });
-  const text = (parts: unknown[]): string => parts.map((part) => (typeof part === "string" ? part : describeError(part))).join(" ");
+  // Request and response bodies the SDK logs are withheld (they hold what people wrote).
+  const text = (parts: unknown[]): string => sdkLogText(parts);
   LogService.setLogger({
     trace: (module: string, ...parts: unknown[]) => child.trace({ module }, text(parts)),
     debug: (module: string, ...parts: unknown[]) => child.debug({ module }, text(parts)),

@@ -24,6 +24,11 @@ export const stateKeys = {
   encryptionNotice: (roomId: string) => `e2ee.notice.${roomId}`,
 } as const;
 
+/** True for the state keys whose values are secrets: the access token saved after a password login. */
+export function isMatrixSecretStateKey(key: string): boolean {
+  return key === stateKeys.accessToken;
+}
+
 const filterInfo = z.object({ id: z.union([z.number(), z.string()]), filter: z.unknown() });
 
 /**

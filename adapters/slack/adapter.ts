@@ -386,7 +386,7 @@ export class SlackChatAdapter implements SlackAdapter {
    */
   private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<void> {
     const outcome = await deliverReply(reply, event, slackReplyRoutes(context, { poster: this.poster, config: this.options.config }), this.replyPolicy, (report) => {
-      this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error.message }, "Slack reply attempt failed");
+      this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error }, "Slack reply attempt failed");
     });
     if (!outcome.delivered) this.logger.warn({ err: outcome.error, eventId: context.eventId, attempts: outcome.attempts }, "could not deliver a reply on Slack");
   }

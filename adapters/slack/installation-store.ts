@@ -12,6 +12,11 @@ export function enterpriseInstallationKey(enterpriseId: string): string {
   return `installation:enterprise:${enterpriseId}`;
 }
 
+/** True for the state keys whose values hold tokens (an installation holds the bot token, and a user or refresh token). */
+export function isSlackSecretStateKey(key: string): boolean {
+  return key.startsWith("installation:");
+}
+
 /** The parts of a stored installation Liaison relies on; the rest is kept as Slack's SDK wrote it. */
 const storedInstallationSchema = z.looseObject({
   team: z.looseObject({ id: z.string() }).optional(),

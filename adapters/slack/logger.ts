@@ -1,5 +1,6 @@
 import { LogLevel, type Logger as BoltLogger } from "@slack/bolt";
 import type { Logger } from "pino";
+import { sdkLogText } from "../../src/log.js";
 
 const PINO_TO_BOLT: Record<string, LogLevel> = {
   trace: LogLevel.DEBUG,
@@ -14,7 +15,8 @@ const PINO_TO_BOLT: Record<string, LogLevel> = {
 /** Wraps Liaison's pino logger in the Logger interface Bolt and the Slack SDK log through. */
 export function boltLogger(logger: Logger): BoltLogger {
   let child = logger.child({ component: "slack-sdk" });
-  const text = (messages: unknown[]): string => messages.map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ");
+  // The SDK logs request bodies and results ("http request body: {...}"): those parts are withheld.
+  const text = (messages: unknown[]): string => sdkLogText(messages);
   return {
     debug: (...messages: unknown[]) => child.debug(text(messages)),
     info: (...messages: unknown[]) => child.info(text(messages)),

@@ -25,6 +25,7 @@ import { ReminderJobs } from "../jobs/jobs.js";
 import { PolicyReminderPlanner } from "../cases/reminders/plan.js";
 import { createInboundHandler } from "./inbound.js";
 import { createThreadRelay } from "./relay.js";
+import { RateLimiter } from "../limits/limiter.js";
 
 /** The running core: services, the dispatcher, and the inbound handler every adapter feeds. */
 export interface Core {
@@ -54,15 +55,19 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
     links: { codeValidForMs: loaded.config.directory.links.codeValidHours * 3_600_000, maxWrongCodes: loaded.config.directory.links.maxWrongCodes },
   };
   const settings = { unlinkedMayRead: loaded.config.directory.unlinkedMayRead, findLimit: loaded.config.directory.findLimit };
-  const servicesFor = (work: UnitOfWork): Services => ({
-    directory: new DirectoryService(work, directorySettings),
-    cases: new CaseService(work, policy, planner),
-    caseQueries: new CaseQueries(work.tx, work.clock),
-    digests: new DigestService(work, reminderConfig.digests),
-    clock: work.clock,
-    catalog: commandCatalog,
-    settings,
-  });
+  const servicesFor = (work: UnitOfWork): Services => {
+    const limits = new RateLimiter(work, loaded.config.limits);
+    return {
+      directory: new DirectoryService(work, directorySettings),
+      cases: new CaseService(work, policy, planner, limits),
+      caseQueries: new CaseQueries(work.tx, work.clock),
+      digests: new DigestService(work, reminderConfig.digests),
+      clock: work.clock,
+      catalog: commandCatalog,
+      settings,
+      limits,
+    };
+  };
   const dispatcher = new Dispatcher(COMMANDS, { servicesFor, store, clock, settings });
   const adapters = new Map<Platform, ChatAdapter>();
   const capabilitiesOf = (platform: Platform): AdapterCapabilities => {

@@ -5,6 +5,7 @@ import type { Clock } from "../core/clock.js";
 import { commandCatalog } from "../commands/catalog.js";
 import { adapterStateStore } from "../store/adapter-state.js";
 import type { Store } from "../store/db.js";
+import { installationSecretKey, stateSecretsFor } from "./secrets-at-rest.js";
 
 /** A platform that is enabled but cannot start: what is missing and how to fix it. */
 export class PlatformSetupError extends Error {
@@ -26,9 +27,11 @@ function required(value: string | undefined, variable: string, platform: string)
 export async function createPlatformAdapters(loaded: LoadedConfig, store: Store, clock: Clock, logger: Logger): Promise<ChatAdapter[]> {
   const { platforms } = loaded.config;
   const secrets = loaded.secrets;
+  const secretKey = installationSecretKey(loaded);
   const environment = (namespace: string) => ({
     catalog: commandCatalog,
-    state: adapterStateStore(store.db, clock, namespace),
+    // Platform tokens among the state are sealed with LIAISON_SECRET_KEY (src/app/secrets-at-rest.ts).
+    state: adapterStateStore(store.db, clock, namespace, stateSecretsFor(namespace, secretKey)),
     logger: logger.child({ platform: namespace }),
     clock,
   });

@@ -3,6 +3,7 @@ import type { Actor } from "../core/actor.js";
 import { renderFailure } from "../commands/dispatch.js";
 import type { CaseService } from "../cases/service.js";
 import { chooseDelivery } from "./inbound.js";
+import { isRateLimited } from "../limits/limiter.js";
 
 /** Relays a person's message in a thread, inside the unit of work of its inbound event. */
 export type ThreadRelay = (cases: CaseService, actor: Actor, event: Extract<InboundEvent, { type: "message" }>, key: string) => Promise<Reply | undefined>;
@@ -17,8 +18,9 @@ export function createThreadRelay(capabilitiesOf: (platform: Platform) => Adapte
     if (!thread) return undefined;
     const relayed = await cases.relay(actor, { caseId: thread.caseId, fromThreadId: thread.id }, event.text, key);
     if (relayed.ok) return undefined;
-    // Refusals are recorded like those of commands, and the writer is told why.
-    cases.refuseMessage(actor, undefined, relayed, thread.caseId);
+    // Refusals are recorded like those of commands (a rate limit's once per window, by the limiter), and the writer
+    // is told why: a message that is not relayed is never dropped without a word.
+    if (!isRateLimited(relayed)) cases.refuseMessage(actor, undefined, relayed, thread.caseId);
     return {
       message: renderFailure({ ...relayed, message: `Not relayed: ${relayed.message}` }),
       delivery: chooseDelivery("private", capabilitiesOf(event.where.platform), event.where.isDirect),

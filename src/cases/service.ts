@@ -12,6 +12,7 @@ import type { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
 import { recipientCalendar } from "../time/organisation-calendar.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
+import type { RateLimiter } from "../limits/limiter.js";
 import { caseDeadlines } from "./clock.js";
 import { eventOf, type CaseEvent } from "./events.js";
 import { KIND_INFO, parseCaseFields, type CaseFields, type CaseKind, type Priority } from "./kinds.js";
@@ -92,6 +93,8 @@ export class CaseService {
     private readonly policy: CasePolicy,
     /** Keeps each case's next reminder time; without it cases get no reminders. */
     private readonly reminders?: ReminderPlanner,
+    /** Counts case openings and relayed messages against their rate limits; without it nothing is limited. */
+    private readonly limits?: RateLimiter,
   ) {
     this.db = work.tx;
     this.clock = work.clock;
@@ -120,6 +123,9 @@ export class CaseService {
     const trusted = (parsed.fields as { trustedFlagger?: boolean }).trustedFlagger === true;
     const priority = request.priority ?? (trusted && defaults.priority === "normal" ? "high" : defaults.priority);
     const tlp = request.tlp ?? defaults.tlp;
+    // Counted once the case could be opened, so a mistyped attempt costs nothing; emergencies have a budget of their own.
+    const admitted = await this.limits?.admit(actor, priority === "emergency" ? "emergencyOpenings" : "caseOpenings");
+    if (admitted && !admitted.ok) return admitted;
     const rule = clockRule(this.policy, request.kind, priority, contact.organisationSlug, recipient.slug);
     const at = this.clock.now();
     const responsible = await this.responsibleFor(recipient.id, defaults.topic);
@@ -372,6 +378,9 @@ export class CaseService {
    * `fromThreadId` is the thread it was written in (not posted back there); without it, every thread gets it.
    */
   async relay(actor: Actor, target: { caseId: string; fromThreadId?: string }, text: string, inboundKey: string): Promise<Result<{ relayedTo: number; duplicate: boolean }>> {
+    // Counted first, so that a flood of messages that would be refused (someone not linked) is limited too.
+    const admitted = await this.limits?.admit(actor, "relays");
+    if (admitted && !admitted.ok) return admitted;
     const contact = actor.contact;
     const located = await this.locateById(actor, target.caseId);
     if (!located.ok) return located;

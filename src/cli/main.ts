@@ -6,6 +6,7 @@ import { systemClock } from "../core/clock.js";
 import { createLogger } from "../log.js";
 import { describeTarget, openStore, storeTarget, type Store, type StoreTarget } from "../store/db.js";
 import { StoreUnavailableError } from "../store/failures.js";
+import { parseSecretKey, SecretKeyError } from "../store/secret-box.js";
 import { applyMigrations, createMigration } from "../store/migrate.js";
 import { verifyAudit } from "../audit/log.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
@@ -87,14 +88,15 @@ export async function openConfiguredStore(loaded: LoadedConfig): Promise<Store> 
 }
 
 /**
- * Runs the CLI; resolves to the exit code. A database that cannot be used (StoreUnavailableError) is one line on
- * `err` saying what is wrong and what to do, and exit code 1.
+ * Runs the CLI; resolves to the exit code. A database that cannot be used (StoreUnavailableError), or a secret key
+ * that is missing, malformed or wrong (SecretKeyError), is one line on `err` saying what is wrong and what to do, and
+ * exit code 1.
  */
 export async function main(argv: string[], out: Print = (text) => process.stdout.write(`${text}\n`), err: Print = (text) => process.stderr.write(`${text}\n`)): Promise<number> {
   try {
     return await runCommand(argv, out, err);
   } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
+    if (!(error instanceof StoreUnavailableError) && !(error instanceof SecretKeyError)) throw error;
     err(error.message);
     return 1;
   }
@@ -133,6 +135,12 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
       out(`Database: ${describeTarget(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir))}`);
       for (const [platform, settings] of Object.entries(loaded.config.platforms)) out(`${platform}: ${settings.enabled ? "enabled" : "off"}`);
       out(`Console: ${String(loaded.config.console.enabled)} (acting as ${loaded.config.console.actAs})`);
+      {
+        // A malformed key is a SecretKeyError: one line, exit code 1.
+        const secretKey = parseSecretKey(loaded.secrets.LIAISON_SECRET_KEY, loaded.secrets.LIAISON_SECRET_KEY_PREVIOUS);
+        const previous = secretKey?.previous ? `; the previous key ${secretKey.previous.id} still opens, and is replaced at start` : "";
+        out(`Stored platform tokens: ${secretKey ? `encrypted (LIAISON_SECRET_KEY, key ${secretKey.id}${previous})` : "not encrypted (LIAISON_SECRET_KEY is not set)"}`);
+      }
       return 0;
     case "migrate": {
       const target = configuredTarget(loaded);

@@ -5,6 +5,7 @@ import { commandCatalog } from "../commands/catalog.js";
 import { createCore, seedDemoDirectory } from "../app/app.js";
 import { INTERNAL_ERROR_REPLY } from "../app/inbound.js";
 import { createPlatformAdapters, PlatformSetupError } from "../app/platforms.js";
+import { secureStoredSecrets } from "../app/secrets-at-rest.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { ChatAdapter, InboundHandler } from "../core/adapter.js";
 import { systemClock } from "../core/clock.js";
@@ -14,7 +15,7 @@ import { Scheduler } from "../jobs/scheduler.js";
 import { configuredTarget, prepareStore } from "./main.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */
-function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
+export function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
   return async (event) => {
     try {
       return await handler(event);
@@ -55,6 +56,13 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   // it under the startup lock and then find the directory not empty.
   try {
     logger.info(loaded.config.directory.demo.enabled ? await withStartupLock(store.target, () => seedDemoDirectory(store, clock, loaded)) : "demo directory switched off");
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  // Stored platform tokens: sealed with LIAISON_SECRET_KEY, or the rule for an installation without one.
+  try {
+    await secureStoredSecrets(store, clock, loaded, logger);
   } catch (error) {
     await store.close();
     throw error;

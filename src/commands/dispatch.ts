@@ -9,6 +9,7 @@ import { fieldName, type Command, type Permission } from "./command.js";
 import { isGrammarError, parseLine, type ParsedLine } from "./grammar.js";
 import type { CommandSettings, Services } from "./services.js";
 import { closest } from "../core/suggest.js";
+import { isRateLimited } from "../limits/limiter.js";
 
 /** The answer to one command line. */
 export interface CommandAnswer {
@@ -119,21 +120,30 @@ export class Dispatcher {
       line.length > MAX_COMMAND_LINE_CHARS
         ? fail("bad-arguments", `This command is ${line.length.toLocaleString("en")} characters long; Liaison reads commands of at most ${MAX_COMMAND_LINE_CHARS.toLocaleString("en")}.`, "Split it into several commands (for example, a few URLs per notice), or import a file.")
         : this.locate(line);
+    const services = this.servicesFor(work);
+    // Counted before anything runs: a line that names no command counts as a command (a flood of them is one too).
+    const limit = located.ok && located.value.command.definition.readOnly ? "readOnlyCommands" : "commands";
+    const admitted = await services.limits.admit(actor, limit);
+    if (!admitted.ok) {
+      // Recorded once per window by the limiter, not per refused attempt.
+      return { message: renderFailure(admitted), visibility: "private", failure: admitted.code, ...(located.ok ? { command: located.value.command.fullName } : {}) };
+    }
     if (!located.ok) {
       this.record(work, actor, line, undefined, located);
       return { message: renderFailure(located), visibility: "private", failure: located.code };
     }
     const { command } = located.value;
     const definition = command.definition;
-    const outcome = await this.execute(work, actor, located.value);
-    this.record(work, actor, line, command, outcome);
+    const outcome = await this.execute(services, actor, located.value);
+    // A refusal by a limit inside the command (a case opening) is recorded once per window by the limiter.
+    if (outcome.ok || !isRateLimited(outcome)) this.record(work, actor, line, command, outcome);
     if (!outcome.ok) {
       return { message: renderFailure(outcome), visibility: "private", failure: outcome.code, command: command.fullName };
     }
     return { message: definition.render(outcome.value), visibility: definition.replyVisibility ?? "private", command: command.fullName };
   }
 
-  private async execute(work: UnitOfWork, actor: Actor, located: Located): Promise<Outcome<unknown>> {
+  private async execute(services: Services, actor: Actor, located: Located): Promise<Outcome<unknown>> {
     const { command } = located;
     const definition = command.definition;
     const usage = `Usage: ${command.catalog.usage}\nMore: /help ${command.fullName}`;
@@ -152,7 +162,6 @@ export class Dispatcher {
     }
     const permitted = this.permit(definition.permission, actor);
     if (!permitted.ok) return permitted;
-    const services = this.servicesFor(work);
     const context: Record<string, unknown> = { actor };
     for (const name of definition.uses) context[name] = services[name];
     return definition.execute(context as never, parsed.data);

@@ -4,6 +4,7 @@ import type { CaseQueries } from "../cases/queries.js";
 import type { CaseService } from "../cases/service.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { DigestService } from "../digests/service.js";
+import type { RateLimiter } from "../limits/limiter.js";
 
 /** Settings commands read. */
 export interface CommandSettings {
@@ -23,4 +24,6 @@ export interface Services {
   clock: Clock;
   catalog: CommandCatalog;
   settings: CommandSettings;
+  /** Rate limits, counted in the unit of work. */
+  limits: RateLimiter;
 }

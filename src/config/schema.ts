@@ -3,6 +3,7 @@ import { discordConfigSchema } from "../../adapters/discord/config.js";
 import { matrixConfigSchema } from "../../adapters/matrix/config.js";
 import { slackConfigSchema } from "../../adapters/slack/config.js";
 import { remindersConfigSchema } from "../jobs/settings.js";
+import { limitsConfigSchema } from "../limits/settings.js";
 
 /** Log levels pino accepts. */
 const logLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
@@ -64,6 +65,8 @@ export const configSchema = z.strictObject({
   }),
   /** Reminders, escalation, digests and directory revalidation (src/reminders). */
   reminders: remindersConfigSchema,
+  /** Rate limits on commands, relayed messages and case openings (src/limits). */
+  limits: limitsConfigSchema,
   console: z.strictObject({
     enabled: z.union([z.literal("auto"), z.boolean()]),
     actAs: z.string().min(1),
@@ -99,6 +102,10 @@ export const secretsSchema = z.object({
   MATRIX_ACCESS_TOKEN: z.string().optional(),
   MATRIX_PASSWORD: z.string().optional(),
   DISCORD_TOKEN: z.string().optional(),
+  /** Encrypts the platform tokens Liaison stores in its database (src/store/secret-box.ts): 32+ random bytes, base64 or hex. */
+  LIAISON_SECRET_KEY: z.string().optional(),
+  /** While changing keys: the key LIAISON_SECRET_KEY replaces; what it sealed still opens, and is sealed again at start. */
+  LIAISON_SECRET_KEY_PREVIOUS: z.string().optional(),
 });
 
 /** Secrets from the environment. */

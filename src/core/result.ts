@@ -7,7 +7,8 @@ export type FailureCode =
   | "not-found"
   | "conflict"
   | "invalid-transition"
-  | "invalid-input";
+  | "invalid-input"
+  | "rate-limited";
 
 /** An expected failure: what went wrong, how to do it right, and a stable code. */
 export interface Failure {

@@ -318,13 +318,13 @@ export class OutboxWorker {
     const permanent = delivery?.permanent === true || attempts >= this.options.maxAttempts;
     if (receiptOf && this.receipts) await this.receipts.failed(receiptOf, reason, permanent);
     if (permanent) {
-      this.logger.error({ outboxId: row.id, attempts, reason }, "outbox message given up");
+      this.logger.error({ outboxId: row.id, attempts, err: error }, "outbox message given up");
       await this.db.outboxMessage.update({ where: { id: row.id }, data: { state: "dead", attempts, lastError: reason, leaseUntil: null } });
       return "dead";
     }
     const backoffMs = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (attempts - 1));
     const waitMs = Math.max(backoffMs, delivery?.retryAfterMs ?? 0);
-    this.logger.warn({ outboxId: row.id, attempts, waitMs, reason }, "outbox delivery failed; will retry");
+    this.logger.warn({ outboxId: row.id, attempts, waitMs, err: error }, "outbox delivery failed; will retry");
     await this.db.outboxMessage.update({
       where: { id: row.id },
       data: { attempts, lastError: reason, dueAt: new Date(this.clock.now().getTime() + waitMs), leaseUntil: null },

@@ -140,7 +140,7 @@ export function policyWithPairs(pairsYaml: string, edit: (text: string) => strin
 }
 
 /** Tables the case tests write; emptied between tests (the directory stays). Children first. */
-const CASE_TABLES = ["CaseMessage", "CaseThread", "Case", "OutboxMessage", "Counter", "AuditEntry", "AuditHead", "InboundEvent", "Lease"];
+const CASE_TABLES = ["CaseMessage", "CaseThread", "Case", "OutboxMessage", "Counter", "AuditEntry", "AuditHead", "InboundEvent", "Lease", "RateWindow"];
 
 /** A core on a database with the demo directory, a manual clock and a recording adapter. */
 export class CaseHarness {
@@ -156,6 +156,8 @@ export class CaseHarness {
   constructor(
     readonly provider: Provider,
     private readonly policyFile?: string,
+    /** Changes the configuration the core is built with (e.g. smaller rate limits). */
+    private readonly configure: (loaded: LoadedConfig) => LoadedConfig = (loaded) => loaded,
   ) {}
 
   /** Opens the database, imports the demo directory and builds the core. */
@@ -165,7 +167,7 @@ export class CaseHarness {
     this.disposeStore = opened.dispose;
     const imported = await importDirectory(this.store.db, this.clock, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "test" });
     if (!imported.ok) throw new Error(`demo directory did not import: ${JSON.stringify(imported.problems)}`);
-    this.core = createCore({ store: this.store, clock: this.clock, logger: silentLogger(), loaded: testConfig(this.policyFile) });
+    this.core = createCore({ store: this.store, clock: this.clock, logger: silentLogger(), loaded: this.configure(testConfig(this.policyFile)) });
     this.handler = this.core.attach(this.adapter);
     await this.adapter.start(this.handler);
   }
@@ -243,7 +245,11 @@ export class CaseHarness {
  * A describe block run once per database, with a harness opened before its first test and reset before each test.
  * On PostgreSQL the tests are skipped with a printed reason when the server does not answer (failed when CI is set).
  */
-export function describeOnBothDatabases(name: string, body: (harness: () => CaseHarness, test: PostgresTest) => void, options: { policyFile?: () => string } = {}): void {
+export function describeOnBothDatabases(
+  name: string,
+  body: (harness: () => CaseHarness, test: PostgresTest) => void,
+  options: { policyFile?: () => string; configure?: (loaded: LoadedConfig) => LoadedConfig } = {},
+): void {
   const register = (provider: Provider, test: PostgresTest) => {
     let harness: CaseHarness | undefined;
     let opened: Promise<void> | undefined;
@@ -253,7 +259,7 @@ export function describeOnBothDatabases(name: string, body: (harness: () => Case
     };
     beforeEach(async () => {
       if (!harness) {
-        harness = new CaseHarness(provider, options.policyFile?.());
+        harness = new CaseHarness(provider, options.policyFile?.(), options.configure);
         opened = harness.open();
       }
       await opened;

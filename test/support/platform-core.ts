@@ -258,7 +258,7 @@ export const discordText = (message: DiscordMessage): string => FakeDiscord.visi
  */
 export async function startPlatformWorld(
   platforms: readonly Exclude<Platform, "console">[],
-  options: { matrix?: Partial<MatrixConfig> } = {},
+  options: { matrix?: Partial<MatrixConfig>; logger?: Logger } = {},
 ): Promise<PlatformWorld> {
   const dir = mkdtempSync(join(tmpdir(), "liaison-platforms-"));
   const target = { provider: "sqlite" as const, url: join(dir, "liaison.db") };
@@ -266,7 +266,7 @@ export async function startPlatformWorld(
   const store = await openStore(target);
   const clock = new ManualClock(PLATFORM_TEST_START);
   const loaded = loadConfig({ rootDir: ROOT_DIR, env: {} });
-  const log = logger();
+  const log = options.logger ?? logger();
   const core = createCore({ store, clock, logger: log, loaded });
   const closers: (() => Promise<void>)[] = [];
   const idlers: (() => Promise<void>)[] = [];
