@@ -6,7 +6,8 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { verifyAudit } from "../../src/audit/log.js";
+import { verifyAudit } from "../../src/audit/verify.js";
+import { TEST_KEYS } from "../support/keys.js";
 import { ConfigError, loadConfig } from "../../src/config/load.js";
 import { ManualClock } from "../../src/core/clock.js";
 import type { InboundEvent } from "../../src/core/adapter.js";
@@ -93,7 +94,7 @@ describeOnBothDatabases("retention", (harness, test) => {
     // The record is untouched: same entries, same head, chain intact (it grows only by what runs next).
     expect(await h.db.auditEntry.count()).toBe(record.entries);
     expect(await h.db.auditHead.findMany()).toEqual(record.head);
-    expect((await verifyAudit(h.db)).problems).toEqual([]);
+    expect((await verifyAudit(h.db, TEST_KEYS)).problems).toEqual([]);
 
     // The platform redelivers the day-2 event: still handled once.
     expect(await h.handler(command("day-2"))).toBeUndefined();
@@ -143,6 +144,7 @@ describeOnBothDatabases("retention", (harness, test) => {
     const jobs = new ReminderJobs({
       db: h.db,
       clock: h.clock,
+      keys: TEST_KEYS,
       leaseClock: h.clock,
       logger: silentLogger(),
       config: { ...reminders, retention: { ...reminders.retention, enabled: false } },

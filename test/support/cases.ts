@@ -33,6 +33,7 @@ import { openStore, type Provider, type Store } from "../../src/store/db.js";
 import { applyMigrations } from "../../src/store/migrate.js";
 import { openTestStore, ROOT_DIR, tempDir } from "./core.js";
 import { describeOnPostgres, type PostgresTest } from "./postgres.js";
+import { TEST_KEYS } from "./keys.js";
 
 export { tempDir };
 
@@ -163,9 +164,9 @@ export class CaseHarness {
     const opened = await openTestStore(this.provider);
     this.store = opened.store;
     this.disposeStore = opened.dispose;
-    const imported = await importDirectory(this.store.db, this.clock, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "test" });
+    const imported = await importDirectory(this.store.db, this.clock, TEST_KEYS, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "test" });
     if (!imported.ok) throw new Error(`demo directory did not import: ${JSON.stringify(imported.problems)}`);
-    this.core = createCore({ store: this.store, clock: this.clock, logger: silentLogger(), loaded: testConfig(this.policyFile) });
+    this.core = createCore({ store: this.store, clock: this.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig(this.policyFile) });
     this.handler = this.core.attach(this.adapter);
     await this.adapter.start(this.handler);
   }
