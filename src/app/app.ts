@@ -53,7 +53,7 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
   const servicesFor = (work: UnitOfWork): Services => ({
     directory: new DirectoryService(work),
     cases: new CaseService(work, policy, planner),
-    caseQueries: new CaseQueries(work.tx, work.clock),
+    caseQueries: new CaseQueries(work.tx, work.clock, work.keys),
     digests: new DigestService(work, reminderConfig.digests),
     clock: work.clock,
     catalog: commandCatalog,

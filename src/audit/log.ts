@@ -2,6 +2,7 @@ import type { Clock } from "../core/clock.js";
 import { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
 import type { RecordKeys } from "./keys.js";
+import { sealRedText } from "./sealed.js";
 
 /** What happened, by whom, from where: one entry of the record. */
 export interface AuditRecord {
@@ -97,18 +98,22 @@ function chainEntries(keys: RecordKeys, records: readonly AuditRecord[], firstSe
 }
 
 /**
- * Appends entries inside the caller's transaction and returns the first one's sequence number. The single AuditHead
- * row is bumped first, in one statement, which locks it on PostgreSQL until commit (and SQLite's write lock covers
- * the rest), so concurrent writers form one unbroken chain.
+ * Appends entries inside the caller's transaction and returns the first one's sequence number. Free text of TLP:RED
+ * cases is sealed first (src/audit/sealed.ts). Then the single AuditHead row is bumped, in one statement, which locks
+ * it on PostgreSQL until commit (and SQLite's write lock covers the rest), so concurrent writers form one unbroken
+ * chain.
  */
 export async function appendAuditEntries(tx: Tx, clock: Clock, keys: RecordKeys, records: readonly AuditRecord[], write: AuditRowWriter = insertRows): Promise<number> {
   const count = records.length;
   if (count === 0) return 0;
+  const at = clock.now();
+  // Sealed before the head is taken, so that the head is held no longer than before.
+  const sealed = await sealRedText(tx, keys, records, at);
   const heads = await tx.$queryRaw<{ seq: number | bigint; hash: string }[]>`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, ${count}, '') ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" + ${count} RETURNING "seq", "hash"`;
   const head = heads[0];
   if (!head) throw new Error("the audit head was not updated");
   const firstSeq = Number(head.seq) - count + 1;
-  const rows = chainEntries(keys, records, firstSeq, head.hash, clock.now());
+  const rows = chainEntries(keys, sealed, firstSeq, head.hash, at);
   await write(tx, rows);
   await tx.$executeRaw`UPDATE "AuditHead" SET "hash" = ${rows.at(-1)?.hash ?? head.hash} WHERE "id" = 1`;
   return firstSeq;

@@ -122,17 +122,17 @@ describeOnBothDatabases("retention", (harness, test) => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const job = new RetentionJob(counting, clock, { enabled: true, keepInboundEvents: 30 * DAY, keepSentMessages: 30 * DAY, batchSize: 2 });
+    const job = new RetentionJob(counting, clock, { enabled: true, keepInboundEvents: 30 * DAY, keepSentMessages: 30 * DAY, keepRedCaseText: 365 * DAY, batchSize: 2 });
 
     const first = await job.prune();
-    expect(first.deleted).toEqual({ inboundEvents: MAX_BATCHES_PER_RUN * 2, sentMessages: 0 });
+    expect(first.deleted).toEqual({ inboundEvents: MAX_BATCHES_PER_RUN * 2, sentMessages: 0, redCaseKeys: 0 });
     expect(first.more).toEqual(["inboundEvents"]);
-    // Every statement deleted at most a batch: 100 full batches of events, then one (empty) for the messages.
+    // Every statement deleted at most a batch: 100 full batches of events, then one (empty) for the messages and one for the TLP:RED case keys.
     expect(statements.slice(0, MAX_BATCHES_PER_RUN).every((count) => count === 2)).toBe(true);
-    expect(statements).toHaveLength(MAX_BATCHES_PER_RUN + 1);
+    expect(statements).toHaveLength(MAX_BATCHES_PER_RUN + 2);
 
     const second = await job.prune();
-    expect(second.deleted).toEqual({ inboundEvents: 3, sentMessages: 0 });
+    expect(second.deleted).toEqual({ inboundEvents: 3, sentMessages: 0, redCaseKeys: 0 });
     expect(second.more).toEqual([]);
     expect(await keys(h)).toEqual(["slack:event:new:0", "slack:event:new:1"]);
   }, 60_000);
@@ -174,7 +174,7 @@ describe("retention settings", () => {
 
   it("defaults to 30 days for both, hourly, in batches of 1000", () => {
     const { config } = loadConfig({ rootDir: ROOT, env: {} });
-    expect(config.reminders.retention).toEqual({ enabled: true, keepInboundEvents: 30 * DAY, keepSentMessages: 30 * DAY, batchSize: 1000 });
+    expect(config.reminders.retention).toEqual({ enabled: true, keepInboundEvents: 30 * DAY, keepSentMessages: 30 * DAY, keepRedCaseText: 365 * DAY, batchSize: 1000 });
     expect(config.reminders.scheduler.retention).toBe("17 * * * *");
   });
 });
