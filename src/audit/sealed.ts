@@ -47,23 +47,52 @@ async function caseDataKey(tx: Tx, keys: RecordKeys, caseId: string, at: Date): 
   return row.wrapped === null ? undefined : keys.unwrap(caseId, row.wrapped);
 }
 
+/** Case references in a command line, as typed (any case): N-2026-0042. */
+const REFERENCE = /\b[A-Za-z]-\d{4}-\d{4,}\b/g;
+
+/** The case references a record without a case names in its command line, upper case. */
+function referencesIn(record: AuditRecord): string[] {
+  if (record.caseId || !isObject(record.detail) || typeof record.detail.line !== "string") return [];
+  return [...record.detail.line.matchAll(REFERENCE)].map((match) => match[0].toUpperCase());
+}
+
+/** Whether a record without a case is a command line asking for a TLP:RED case (`--tlp RED`). */
+function asksForRed(record: AuditRecord): boolean {
+  return !record.caseId && isObject(record.detail) && typeof record.detail.line === "string" && /--tlp[=\s]+["']?red\b/i.test(record.detail.line);
+}
+
 /**
- * The records with the free text of TLP:RED cases sealed. A record with no case of its own is sealed under the
- * batch's first TLP:RED case (the command line of the unit of work that acted on it).
+ * A command asking for a TLP:RED case that made none (refused: bad arguments, not allowed): there is no case key to
+ * seal its text under, so its free text is not kept at all.
+ */
+function withholdRedRequest(record: AuditRecord): AuditRecord {
+  if (!asksForRed(record) || !isObject(record.detail)) return record;
+  return { ...record, detail: { ...split(record.detail).clear, withheld: "a TLP:RED request that made no case; its text is not kept" } };
+}
+
+/**
+ * The records with the free text of TLP:RED cases sealed. A record with no case of its own (a command entry) is
+ * sealed under the batch's first TLP:RED case (the case the unit of work acted on), or else under the first TLP:RED
+ * case its line names (a command refused before the case was found: not named, not allowed, bad arguments).
  */
 export async function sealRedText(tx: Tx, keys: RecordKeys, records: readonly AuditRecord[], at: Date): Promise<readonly AuditRecord[]> {
   const caseIds = [...new Set(records.flatMap((record) => (record.caseId ? [record.caseId] : [])))];
-  if (caseIds.length === 0) return records;
-  const red = (await tx.case.findMany({ where: { id: { in: caseIds }, tlp: "RED" }, select: { id: true } })).map((row) => row.id);
-  if (red.length === 0) return records;
-  const redSet = new Set(red);
-  const unitCase = caseIds.find((id) => redSet.has(id)) as string;
+  const references = [...new Set(records.flatMap(referencesIn))];
+  const red = caseIds.length === 0 && references.length === 0 ? [] : await tx.case.findMany({ where: { tlp: "RED", OR: [{ id: { in: caseIds } }, { reference: { in: references } }] }, select: { id: true, reference: true } });
+  if (red.length === 0) return records.some(asksForRed) ? records.map(withholdRedRequest) : records;
+  const redSet = new Set(red.map((row) => row.id));
+  const byReference = new Map(red.map((row) => [row.reference, row.id]));
+  const unitCase = caseIds.find((id) => redSet.has(id));
+  const caseOf = (record: AuditRecord): string | undefined => {
+    if (record.caseId) return redSet.has(record.caseId) ? record.caseId : undefined;
+    return unitCase ?? referencesIn(record).map((reference) => byReference.get(reference)).find((id) => id !== undefined);
+  };
   const dataKeys = new Map<string, Buffer | undefined>();
   const sealed: AuditRecord[] = [];
   for (const record of records) {
-    const caseId = record.caseId ? (redSet.has(record.caseId) ? record.caseId : undefined) : unitCase;
+    const caseId = caseOf(record);
     if (!caseId || !isObject(record.detail)) {
-      sealed.push(record);
+      sealed.push(withholdRedRequest(record));
       continue;
     }
     const top = split(record.detail);

@@ -124,4 +124,29 @@ describeOnBothDatabases("TLP:RED text in the record", (harness, test) => {
     await h.db.auditEntry.update({ where: { seq: message.seq }, data: { detail: JSON.stringify({ ...detail, sealed: { ...detail.sealed, data: bytes.toString("base64") } }) } });
     expect((await verifyAudit(h.db, TEST_KEYS)).problems).toEqual([{ seq: message.seq, problem: expect.stringMatching(/edited/) }]);
   });
+
+  test("free text in refused commands on a TLP:RED case is not kept in clear either", async () => {
+    const h = harness();
+    const { reference } = await redCase(h);
+    const attempts = [
+      ["pieter.bakker", `/case say ${reference} refused red uploader details`],
+      ["demo.coordinator", `/case clarify ${reference} --question "refused red uploader question"`],
+      ["eva.mulder", `/case reopen ${reference} --reason "refused red uploader reason"`],
+    ];
+    for (const [who, line] of attempts) expect((await h.run(who as string, line as string)).failure, line).toBeDefined();
+    const raw = await rawRecord(h);
+    for (const text of ["refused red uploader details", "refused red uploader question", "refused red uploader reason"]) expect(raw).not.toContain(text);
+  });
+
+  test("a refused request for a TLP:RED case, which made no case to seal under, keeps no free text; other refusals keep theirs", async () => {
+    const h = harness();
+    const refused = await h.run("sanne.devries", "/notice acme-hosting https://example.test/red-never-opened --kind no-such-kind --tlp red");
+    expect(refused.failure).toBe("bad-arguments");
+    await h.run("sanne.devries", "/notice acme-hosting https://example.test/amber-never-opened --kind no-such-kind --tlp AMBER");
+    const raw = await rawRecord(h);
+    expect(raw).not.toContain("red-never-opened");
+    expect(raw).toContain("a TLP:RED request that made no case; its text is not kept");
+    expect(raw).toContain("amber-never-opened");
+    expect((await verifyAudit(h.db, TEST_KEYS)).problems).toEqual([]);
+  });
 });
