@@ -49,6 +49,14 @@ export function generatedKeyMessage(path: string): string {
   ].join("\n");
 }
 
+/** Where the record key is configured to come from, in words (for `liaison config check`); never the key. */
+export function describeRecordKeySetting(loaded: LoadedConfig): string {
+  if (loaded.secrets.LIAISON_AUDIT_KEY) return "LIAISON_AUDIT_KEY (from the environment)";
+  const { path, configured } = loaded.recordKeyFile;
+  const state = existsSync(path) ? "present" : configured ? "missing" : "missing: made on a first embedded start; PostgreSQL needs LIAISON_AUDIT_KEY_FILE or LIAISON_AUDIT_KEY";
+  return `${configured ? "LIAISON_AUDIT_KEY_FILE" : "the embedded default"} ${path} (${state})`;
+}
+
 /** Finds (or, on a first embedded start, makes) the record key and derives the record's keys; throws RecordKeyError. */
 export async function openRecordKey(loaded: LoadedConfig, target: StoreTarget, db: Db, options: OpenRecordKeyOptions): Promise<OpenedRecordKey> {
   const opened = await findKey(loaded, target, db, options.generate);

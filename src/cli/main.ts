@@ -7,7 +7,7 @@ import { createLogger } from "../log.js";
 import { describeTarget, openStore, storeTarget, type Store, type StoreTarget } from "../store/db.js";
 import { StoreUnavailableError } from "../store/failures.js";
 import { applyMigrations, createMigration } from "../store/migrate.js";
-import { generatedKeyMessage, openRecordKey, RecordKeyError } from "../audit/key-source.js";
+import { describeRecordKeySetting, generatedKeyMessage, openRecordKey, RecordKeyError } from "../audit/key-source.js";
 import { AUDIT_HELP, runAuditCommand } from "./audit.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
 import { exportDirectory, formatFileProblem, importDirectory } from "../directory/import.js";
@@ -133,6 +133,7 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
       out(`Database: ${describeTarget(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir))}`);
       for (const [platform, settings] of Object.entries(loaded.config.platforms)) out(`${platform}: ${settings.enabled ? "enabled" : "off"}`);
       out(`Console: ${String(loaded.config.console.enabled)} (acting as ${loaded.config.console.actAs})`);
+      out(`Record key: ${describeRecordKeySetting(loaded)}`);
       return 0;
     case "migrate": {
       const target = configuredTarget(loaded);

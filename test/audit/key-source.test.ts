@@ -158,6 +158,9 @@ it("`liaison start` on a first embedded start writes the key and says to back it
   expect(first.stderr).toMatch(/BACK IT UP NOW.*without it the record cannot be verified/s);
   expect(first.stderr.match(/Generated the record key/g)).toHaveLength(1);
   const key = readFileSync(keyFile, "utf8");
+  const checked = await runLiaison(["config", "check"], env, "", 60_000);
+  expect(checked.stdout).toContain(`Record key: LIAISON_AUDIT_KEY_FILE ${keyFile} (present)`);
+  expect(checked.stdout + checked.stderr).not.toContain(key.trim());
   expect(first.stderr + first.stdout).not.toContain(key.trim());
   rmSync(keyFile);
   const refused = await runLiaison(["start"], env, "", 120_000);
