@@ -13,6 +13,7 @@ import { dirname, relative, resolve, isAbsolute } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
 import type { Db, StoreTarget } from "../store/db.js";
 import { newRecordKeyText, parseRecordKey, RecordKeys } from "./keys.js";
+import { isLegacyRecord } from "./legacy.js";
 import { entryHash } from "./log.js";
 
 /** The record key cannot be used; the message says what is wrong and what to do. */
@@ -38,7 +39,13 @@ export interface OpenRecordKeyOptions {
   generate: boolean;
   /** Check that the key verifies the record's last entry. */
   checkLastEntry: boolean;
+  /** `liaison audit adopt-key`: a record kept before record keys may get a (new) key. */
+  adoptLegacy?: boolean;
 }
+
+/** What to do with a record kept before record keys. */
+const LEGACY_MESSAGE =
+  "This database's record was kept before record keys (its entries carry plain SHA-256 hashes, which anyone who can write the database can recompute). Run `liaison audit adopt-key` once: it verifies the old record in full, then moves it onto the record key (the embedded default makes the key file; PostgreSQL needs LIAISON_AUDIT_KEY_FILE or LIAISON_AUDIT_KEY set first).";
 
 /** The message printed once when a key file is generated. */
 export function generatedKeyMessage(path: string): string {
@@ -59,12 +66,12 @@ export function describeRecordKeySetting(loaded: LoadedConfig): string {
 
 /** Finds (or, on a first embedded start, makes) the record key and derives the record's keys; throws RecordKeyError. */
 export async function openRecordKey(loaded: LoadedConfig, target: StoreTarget, db: Db, options: OpenRecordKeyOptions): Promise<OpenedRecordKey> {
-  const opened = await findKey(loaded, target, db, options.generate);
+  const opened = await findKey(loaded, target, db, options.generate, options.adoptLegacy === true);
   if (options.checkLastEntry) await checkLastEntry(db, opened.keys);
   return opened;
 }
 
-async function findKey(loaded: LoadedConfig, target: StoreTarget, db: Db, generate: boolean): Promise<OpenedRecordKey> {
+async function findKey(loaded: LoadedConfig, target: StoreTarget, db: Db, generate: boolean, adoptLegacy: boolean): Promise<OpenedRecordKey> {
   const fromEnvironment = loaded.secrets.LIAISON_AUDIT_KEY;
   if (fromEnvironment) {
     const secret = parseRecordKey(fromEnvironment);
@@ -92,7 +99,9 @@ async function findKey(loaded: LoadedConfig, target: StoreTarget, db: Db, genera
     );
   }
   const existing = await existingRecord(db);
-  if (existing) {
+  const legacy = existing !== undefined && (await isLegacyRecord(db));
+  if (legacy && !adoptLegacy) throw new RecordKeyError(LEGACY_MESSAGE);
+  if (existing && !legacy) {
     throw new RecordKeyError(
       `The record key file ${path} is missing, but this database already has ${existing}. Restore the key file from its backup (or set LIAISON_AUDIT_KEY_FILE to where it is). No new key is made: the existing record could not be verified with it.`,
     );
@@ -161,6 +170,7 @@ async function existingRecord(db: Db): Promise<string | undefined> {
 async function checkLastEntry(db: Db, keys: RecordKeys): Promise<void> {
   const last = await db.auditEntry.findFirst({ orderBy: { seq: "desc" } });
   if (!last || entryHash(keys, last) === last.hash) return;
+  if (await isLegacyRecord(db)) throw new RecordKeyError(LEGACY_MESSAGE);
   throw new RecordKeyError(
     `The record key (key id ${keys.keyId}) does not match the record: its last entry (${last.seq}) was not made with it. Either another key is configured than the one this record was kept with (restore that one), or the last entry was altered (run liaison audit verify).`,
   );

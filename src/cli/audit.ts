@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatCheckpoint, parseCheckpoints, takeCheckpoint, type Checkpoint } from "../audit/checkpoint.js";
-import { openRecordKey } from "../audit/key-source.js";
+import { generatedKeyMessage, openRecordKey } from "../audit/key-source.js";
+import { adoptRecordKey } from "../audit/legacy.js";
 import type { RecordKeys } from "../audit/keys.js";
 import { describeCheckpoint, verifyAudit, type AuditVerification } from "../audit/verify.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -16,6 +17,7 @@ type Print = (text: string) => void;
 /** Help of `liaison audit`. */
 export const AUDIT_HELP = `Usage: liaison audit verify [--full] [--against <checkpoint line or file>]
        liaison audit checkpoint
+       liaison audit adopt-key
 
 verify      Checks the record with its key (LIAISON_AUDIT_KEY, LIAISON_AUDIT_KEY_FILE or the embedded default's key
             file): every edited, deleted or reordered entry, a removed end, a deleted head, a wiped record, and stored
@@ -29,7 +31,11 @@ verify      Checks the record with its key (LIAISON_AUDIT_KEY, LIAISON_AUDIT_KEY
               --full). This finds a history rewritten even by someone who holds the key.
 checkpoint  Verifies the record (as verify does), then signs its last entry and prints the checkpoint as one JSON line
             (seq, hash, time, key id, public key, signature) to keep elsewhere, e.g. appended to a file on another
-            machine: liaison audit checkpoint >> /safe/place/liaison-checkpoints.jsonl`;
+            machine: liaison audit checkpoint >> /safe/place/liaison-checkpoints.jsonl
+adopt-key   Once, for a record kept before record keys (plain SHA-256 hashes): verifies the old record in full
+            (nothing is changed when it does not verify), makes the embedded default's key file when none is
+            configured, re-chains every entry under the key, records that it did (with the old head's hash) and
+            stores a checkpoint. Minutes per million entries; run it with Liaison stopped.`;
 
 /** Runs `liaison audit <verify|checkpoint>`; resolves to the exit code. */
 export async function runAuditCommand(loaded: LoadedConfig, argv: string[], prepareStore: (loaded: LoadedConfig) => Promise<Store>, out: Print, err: Print, clock: Clock = systemClock): Promise<number> {
@@ -42,7 +48,7 @@ export async function runAuditCommand(loaded: LoadedConfig, argv: string[], prep
   }
   const [action, extra] = parsed.positionals;
   const { full, against } = parsed.values;
-  if ((action !== "verify" && action !== "checkpoint") || extra !== undefined || (action === "checkpoint" && (full || against !== undefined))) {
+  if ((action !== "verify" && action !== "checkpoint" && action !== "adopt-key") || extra !== undefined || (action !== "verify" && (full || against !== undefined))) {
     err(AUDIT_HELP);
     return 2;
   }
@@ -57,6 +63,7 @@ export async function runAuditCommand(loaded: LoadedConfig, argv: string[], prep
   }
   const store = await prepareStore(loaded);
   try {
+    if (action === "adopt-key") return await adoptKey(loaded, store, out, err, clock);
     const { keys } = await openRecordKey(loaded, store.target, store.db, { generate: false, checkLastEntry: false });
     const result = await verifyAudit(store.db, keys, { full: full === true, against: kept });
     if (result.problems.length > 0) {
@@ -82,6 +89,21 @@ export async function runAuditCommand(loaded: LoadedConfig, argv: string[], prep
   } finally {
     await store.close();
   }
+}
+
+/** `liaison audit adopt-key`. */
+async function adoptKey(loaded: LoadedConfig, store: Store, out: Print, err: Print, clock: Clock): Promise<number> {
+  const { keys, generated } = await openRecordKey(loaded, store.target, store.db, { generate: true, checkLastEntry: false, adoptLegacy: true });
+  if (generated) err(generatedKeyMessage(generated));
+  const outcome = await adoptRecordKey(store, clock, keys);
+  if (!outcome.adopted) {
+    err(outcome.reason);
+    for (const problem of outcome.problems) err(`  entry ${problem.seq}: ${problem.problem}`);
+    return 1;
+  }
+  out(`The old record verified (${outcome.entries} entries, last hash ${outcome.legacyHeadHash}) and is now kept with the record key (key id ${keys.keyId}).`);
+  out(formatCheckpoint(keys, outcome.checkpoint));
+  return 0;
 }
 
 /** A stored checkpoint of the verified end (the stored one is reused when nothing was added since). */
