@@ -115,8 +115,9 @@ async function checkpointAtEnd(store: Store, clock: Clock, keys: RecordKeys, res
 /** "checked 12 entries (31 to 42) after the checkpoint of ... at entry 30" */
 function describeRange(result: AuditVerification): string {
   const first = (result.from?.seq ?? 0) + 1;
-  const range = result.entries === 0 ? "no entries" : `${result.entries} entries (${first} to ${result.last.seq})`;
-  return result.from ? `checked ${range} after ${describeCheckpoint(result.from, "stored")} at entry ${result.from.seq}` : `checked ${range} from the first entry`;
+  const n = (value: number) => value.toLocaleString("en");
+  const range = result.entries === 0 ? "no entries" : `${n(result.entries)} entries (${n(first)} to ${n(result.last.seq)})`;
+  return result.from ? `checked ${range} after ${describeCheckpoint(result.from, "stored")} at entry ${n(result.from.seq)}` : `checked ${range} from the first entry`;
 }
 
 /** The kept checkpoints of --against: a JSON line, or a file of them; a message when they cannot be read. */
