@@ -8,6 +8,7 @@
 //   - PostgreSQL (production) never generates one: several servers share one database and must share one key, which
 //     the operator makes once (openssl rand -base64 32), keeps in the secret store and backs up.
 //   - A key that does not verify the record's last entry is refused (a different key than the record was kept with).
+import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve, isAbsolute } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
@@ -136,7 +137,7 @@ function readKeyFile(path: string): RecordKeys {
  */
 function writeKeyFileOnce(path: string): boolean {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   writeFileSync(temporary, newRecordKeyText(), { mode: 0o600, flag: "wx" });
   try {
     chmodSync(temporary, 0o600);
