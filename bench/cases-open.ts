@@ -17,6 +17,7 @@ import { importDirectory } from "../src/directory/import.js";
 import { silentLogger } from "../src/log.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
 import { formatPercentiles, percentiles } from "./stats.js";
+import { TEST_KEYS } from "../test/support/keys.js";
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 500);
@@ -77,7 +78,7 @@ try {
   const loaded = withUnreachedCeilings(loadConfig({ rootDir, env: {} }));
   let seedMs = 0;
   if ((await store.db.organisation.count()) === 0) {
-    const imported = await importDirectory(store.db, clock, readFileSync(join(rootDir, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });
+    const imported = await importDirectory(store.db, clock, TEST_KEYS, readFileSync(join(rootDir, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });
     if (!imported.ok) throw new Error("the demo directory did not import");
   }
   const existing = await store.db.case.count();
@@ -87,7 +88,7 @@ try {
     seedMs = performance.now() - seedStart;
   }
   await analyzeAfterSeeding(store);
-  const core = createCore({ store, clock, logger: silentLogger(), loaded });
+  const core = createCore({ store, clock, keys: TEST_KEYS, logger: silentLogger(), loaded });
   const handler = core.attach(platform);
   const sanne = await resolveActor(core.directory, { platform: "console", workspace: "", userId: "sanne.devries" }, { userIdIsHandle: true });
 

@@ -11,6 +11,7 @@ import { silentLogger } from "../src/log.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
 import { formatPercentiles } from "./stats.js";
 import { seedLargeDirectory } from "./seed.js";
+import { TEST_KEYS } from "../test/support/keys.js";
 
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 5000);
 const CONTACTS_PER_ORGANISATION = Number(process.env.BENCH_CONTACTS_PER_ORGANISATION ?? 10);
@@ -33,7 +34,7 @@ try {
   });
   if (!seeded) await analyzeAfterSeeding(store);
   const loaded = withUnreachedCeilings(loadConfig({ rootDir: new URL("..", import.meta.url).pathname, env: {} }));
-  const core = createCore({ store, clock, logger: silentLogger(), loaded });
+  const core = createCore({ store, clock, keys: TEST_KEYS, logger: silentLogger(), loaded });
   const actor = { identity: { platform: "console" as const, workspace: "", userId: "bench.coordinator" }, contact: await core.directory.actorByHandle("bench.coordinator") };
   const queries = (index: number): string => {
     const orgIndex = (index * 7919) % ORGANISATIONS;

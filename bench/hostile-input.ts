@@ -18,6 +18,8 @@ import { ManualClock } from "../src/core/clock.js";
 import { quotedBody } from "../src/core/text.js";
 import { importDirectory } from "../src/directory/import.js";
 import { silentLogger } from "../src/log.js";
+import { TEST_KEYS } from "../test/support/keys.js";
+import { withUnreachedCeilings } from "./limits.js";
 import { percentiles } from "./stats.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
 
@@ -63,10 +65,10 @@ const database = await openBenchDatabase("hostile");
 const { store } = database;
 try {
   const clock = new ManualClock("2026-11-23T10:00:00Z");
-  const imported = await importDirectory(store.db, clock, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });
+  const imported = await importDirectory(store.db, clock, TEST_KEYS, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });
   if (!imported.ok) throw new Error("the demo directory did not import");
   await analyzeAfterSeeding(store);
-  const core = createCore({ store, clock, logger: silentLogger(), loaded: loadConfig({ rootDir: ROOT, env: {} }) });
+  const core = createCore({ store, clock, keys: TEST_KEYS, logger: silentLogger(), loaded: withUnreachedCeilings(loadConfig({ rootDir: ROOT, env: {} })) });
   const coordinator = { identity: { platform: "console" as const, workspace: "", userId: "demo.coordinator" }, contact: await core.directory.actorByHandle("demo.coordinator") };
   await core.dispatcher.run(coordinator, "/notice acme-hosting https://example.test/v/1 --reason bench");
   console.log(`Hostile input, ${RUNS} runs each, on ${database.label}`);

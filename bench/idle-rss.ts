@@ -125,8 +125,10 @@ const { discordConfigSchema } = await from("adapters/discord/config");
 const loaded = loadConfig();
 const logger = createLogger(loaded.config.log.level);
 const store = await prepareStore(loaded);
-await app.seedDemoDirectory(store, clock, loaded);
-const core = app.createCore({ store, clock, logger, loaded });
+const { RecordKeys } = await from("src/audit/keys");
+const keys = RecordKeys.derive((await import("node:crypto")).randomBytes(32));
+await app.seedDemoDirectory(store, clock, keys, loaded);
+const core = app.createCore({ store, clock, keys, logger, loaded });
 const environment = (namespace) => ({ catalog, state: adapterStateStore(store.db, clock, namespace), logger: logger.child({ platform: namespace }), clock });
 const adapters = [
   slack.createSlackAdapter({ config: slack.slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 } }), secrets: fakes.slack.secrets, env: environment("slack"), slackApiUrl: fakes.slack.apiUrl }),

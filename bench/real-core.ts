@@ -12,6 +12,7 @@ import { systemClock } from "../src/core/clock.js";
 import { importDirectory } from "../src/directory/import.js";
 import type { Store } from "../src/store/db.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
+import { TEST_KEYS } from "../test/support/keys.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -36,7 +37,7 @@ export async function openRealCore(name: string, identity: PlatformIdentity): Pr
   const { store } = database;
   try {
     const demo = readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8");
-    const imported = await importDirectory(store.db, systemClock, demo, "yaml", { actor: "system", via: "bench" });
+    const imported = await importDirectory(store.db, systemClock, TEST_KEYS, demo, "yaml", { actor: "system", via: "bench" });
     if (!imported.ok) throw new Error("demo directory did not import");
     const coordinator = await store.db.contact.findUniqueOrThrow({ where: { handle: "demo.coordinator" } });
     await store.db.chatIdentity.create({
@@ -47,6 +48,6 @@ export async function openRealCore(name: string, identity: PlatformIdentity): Pr
     await database.close().catch(() => undefined);
     throw error;
   }
-  const core = createCore({ store, clock: systemClock, logger: pino({ level: "silent" }), loaded: withUnreachedCeilings(loadConfig({ rootDir: ROOT, env: {} })) });
+  const core = createCore({ store, clock: systemClock, keys: TEST_KEYS, logger: pino({ level: "silent" }), loaded: withUnreachedCeilings(loadConfig({ rootDir: ROOT, env: {} })) });
   return { core, store, label: database.label, close: () => database.close() };
 }

@@ -14,6 +14,7 @@ import type { Db } from "../src/store/db.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
 import { seedLargeDirectory } from "./seed.js";
 import { percentiles } from "./stats.js";
+import { TEST_KEYS } from "../test/support/keys.js";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const MINUTE = 60_000;
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
     const openers = parties.filter((_, index) => index % 2 === 0);
     const recipients = parties.filter((_, index) => index % 2 === 1);
     const policy = loadEscalationPolicy(join(ROOT, "config/escalation.yaml"));
-    const sweep = new ReminderSweep(db, new ManualClock(NOW), policy, 1000);
+    const sweep = new ReminderSweep(db, new ManualClock(NOW), TEST_KEYS, policy, 1000);
     console.log(`database: ${database.label}`);
 
     let seeded = performance.now();

@@ -25,6 +25,7 @@ import { acceptingPlatform } from "./accepting-platform.js";
 import { importDirectory } from "../src/directory/import.js";
 import { silentLogger } from "../src/log.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
+import { TEST_KEYS } from "../test/support/keys.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = 3;
@@ -137,10 +138,10 @@ const database = await openBenchDatabase("statements");
 const { store } = database;
 try {
   const clock = new ManualClock("2026-11-23T10:00:00Z");
-  const imported = await importDirectory(store.db, clock, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });
+  const imported = await importDirectory(store.db, clock, TEST_KEYS, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "bench" });
   if (!imported.ok) throw new Error("the demo directory did not import");
   await analyzeAfterSeeding(store);
-  const core = createCore({ store, clock, logger: silentLogger(), loaded: withUnreachedCeilings(loadConfig({ rootDir: ROOT, env: {} })) });
+  const core = createCore({ store, clock, keys: TEST_KEYS, logger: silentLogger(), loaded: withUnreachedCeilings(loadConfig({ rootDir: ROOT, env: {} })) });
   const handler = core.attach(platform);
   const runId = newId();
   let serial = 0;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { AdapterCapabilities, ChatAdapter, InboundHandler, Platform } from "../core/adapter.js";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import type { LoadedConfig } from "../config/load.js";
 import { Dispatcher } from "../commands/dispatch.js";
@@ -44,8 +45,8 @@ export interface Core {
 }
 
 /** Builds the core on an open store. Nothing starts here; adapters are attached and started by the caller. */
-export function createCore(options: { store: Store; clock: Clock; logger: Logger; loaded: LoadedConfig; leaseClock?: Clock }): Core {
-  const { store, clock, logger, loaded } = options;
+export function createCore(options: { store: Store; clock: Clock; keys: RecordKeys; logger: Logger; loaded: LoadedConfig; leaseClock?: Clock }): Core {
+  const { store, clock, keys, logger, loaded } = options;
   const policy = loadCasePolicy(resolve(loaded.rootDir, loaded.config.cases.policyFile));
   const reminderConfig = loaded.config.reminders;
   const escalation = loadEscalationPolicy(resolve(loaded.rootDir, reminderConfig.policyFile));
@@ -60,7 +61,7 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
     return {
       directory: new DirectoryService(work, directorySettings),
       cases: new CaseService(work, policy, planner, limits),
-      caseQueries: new CaseQueries(work.tx, work.clock),
+      caseQueries: new CaseQueries(work.tx, work.clock, work.keys),
       digests: new DigestService(work, reminderConfig.digests),
       clock: work.clock,
       catalog: commandCatalog,
@@ -68,16 +69,16 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
       limits,
     };
   };
-  const dispatcher = new Dispatcher(COMMANDS, { servicesFor, store, clock, settings });
+  const dispatcher = new Dispatcher(COMMANDS, { servicesFor, store, clock, keys, settings });
   const adapters = new Map<Platform, ChatAdapter>();
   const capabilitiesOf = (platform: Platform): AdapterCapabilities => {
     const adapter = adapters.get(platform);
     if (!adapter) throw new Error(`no adapter attached for ${platform}`);
     return adapter.capabilities;
   };
-  const handler = createInboundHandler({ store, clock, logger, dispatcher, servicesFor, relay: createThreadRelay(capabilitiesOf), capabilitiesOf });
-  const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox, caseReceiptListener(store, clock, planner));
-  const reminders = new ReminderJobs({ db: store.db, clock, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation });
+  const handler = createInboundHandler({ store, clock, keys, logger, dispatcher, servicesFor, relay: createThreadRelay(capabilitiesOf), capabilitiesOf });
+  const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox, caseReceiptListener(store, clock, keys, planner));
+  const reminders = new ReminderJobs({ db: store.db, clock, keys, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation });
   return {
     servicesFor,
     directory: new DirectoryQueries(store.db),
@@ -93,14 +94,14 @@ export function createCore(options: { store: Store; clock: Clock; logger: Logger
 }
 
 /** Loads the demo directory into an empty database (when enabled); returns what it did, for the log. */
-export async function seedDemoDirectory(store: Store, clock: Clock, loaded: LoadedConfig): Promise<string> {
+export async function seedDemoDirectory(store: Store, clock: Clock, keys: RecordKeys, loaded: LoadedConfig): Promise<string> {
   const demo = loaded.config.directory.demo;
   if (!demo.enabled) return "demo directory switched off";
   if ((await store.db.organisation.count()) > 0) return "directory not empty; demo not loaded";
   const file = resolve(loaded.rootDir, demo.file);
   const format = formatFromName(file);
   if (!format) throw new Error(`directory.demo.file must end in .yaml, .yml, .json or .csv: ${file}`);
-  const result = await importDirectory(store.db, clock, readFileSync(file, "utf8"), format, { actor: "system", via: "demo-seed" });
+  const result = await importDirectory(store.db, clock, keys, readFileSync(file, "utf8"), format, { actor: "system", via: "demo-seed" });
   if (!result.ok) throw new Error(`the demo directory ${file} is invalid:\n${result.problems.map(formatFileProblem).join("\n")}`);
   return `demo directory loaded: ${result.organisations.created} organisations, ${result.contacts.created} contacts`;
 }

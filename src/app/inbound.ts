@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { quoteToken } from "../core/catalog.js";
 import type { AdapterCapabilities, InboundEvent, InboundHandler, PlatformIdentity, Reply, ReplyDelivery } from "../core/adapter.js";
 import type { Actor } from "../core/actor.js";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import { textMessage } from "../core/message.js";
 import type { CommandAnswer, Dispatcher } from "../commands/dispatch.js";
@@ -33,6 +34,8 @@ export async function resolveActor(directory: DirectoryQueries, identity: Platfo
 export interface InboundDependencies {
   store: Pick<Store, "transaction">;
   clock: Clock;
+  /** The record's keys, for each event's unit of work. */
+  keys: RecordKeys;
   logger: Logger;
   dispatcher: Dispatcher;
   /** The services of one unit of work. */
@@ -62,7 +65,7 @@ export function createInboundHandler(deps: InboundDependencies): InboundHandler 
         deps.logger.debug({ key }, "inbound event already processed; ignored");
         return undefined;
       }
-      const work = new UnitOfWork(tx, deps.clock);
+      const work = new UnitOfWork(tx, deps.clock, deps.keys);
       const capabilities = deps.capabilitiesOf(event.identity.platform);
       const actor: Actor = { ...(await resolveActor(new DirectoryQueries(tx), event.identity, capabilities)), location: event.where };
       let reply: Reply | undefined;

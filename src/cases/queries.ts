@@ -1,3 +1,5 @@
+import type { RecordKeys } from "../audit/keys.js";
+import { openDetails } from "../audit/sealed.js";
 import type { Clock } from "../core/clock.js";
 import type { Actor } from "../core/actor.js";
 import type { Tx } from "../store/types.js";
@@ -30,6 +32,8 @@ export interface HistoryEntry {
   action: string;
   result: string;
   detail: Record<string, unknown>;
+  /** "destroyed" when the entry's TLP:RED text was destroyed with the case's key; "open" when it was put back. */
+  sealed?: "open" | "destroyed";
 }
 
 /** Reads lists and histories of cases, limited to what the actor may see. */
@@ -37,6 +41,8 @@ export class CaseQueries {
   constructor(
     private readonly db: Tx,
     private readonly clock: Clock,
+    /** Opens TLP:RED text sealed in the record. */
+    private readonly keys: RecordKeys,
   ) {}
 
   /** Cases the actor may see, most urgent first. */
@@ -67,16 +73,21 @@ export class CaseQueries {
     return { items, more: rows.length > filter.limit };
   }
 
-  /** The recorded timeline of a case. */
+  /** The recorded timeline of a case, TLP:RED text opened (who may see it is the caller's to decide). */
   async history(caseId: string): Promise<HistoryEntry[]> {
     const entries = await this.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: "asc" } });
-    return entries.map((entry) => ({
-      at: entry.at,
-      actor: entry.actor,
-      via: entry.via,
-      action: entry.action,
-      result: entry.result,
-      detail: JSON.parse(entry.detail) as Record<string, unknown>,
-    }));
+    const details = await openDetails(this.db, this.keys, entries.map((entry) => entry.detail));
+    return entries.map((entry, index) => {
+      const opened = details[index] ?? { detail: {} };
+      return {
+        at: entry.at,
+        actor: entry.actor,
+        via: entry.via,
+        action: entry.action,
+        result: entry.result,
+        detail: opened.detail,
+        ...(opened.sealed ? { sealed: opened.sealed } : {}),
+      };
+    });
   }
 }

@@ -10,6 +10,7 @@
 import type { Actor } from "../core/actor.js";
 import { auditActor } from "../core/actor.js";
 import { fail, ok, type Outcome as Result } from "../core/result.js";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import { contactStream, threadStream, type DeliveryReceipts, type OutboxItem } from "../outbox/outbox.js";
 import type { Store } from "../store/db.js";
@@ -140,10 +141,10 @@ export class CaseReceipts {
 }
 
 /** The outbox's listener for case cards: each receipt or failure in a unit of work (a transaction) of its own. */
-export function caseReceiptListener(store: Pick<Store, "transaction">, clock: Clock, planner?: ReminderPlanner): DeliveryReceipts {
+export function caseReceiptListener(store: Pick<Store, "transaction">, clock: Clock, keys: RecordKeys, planner?: ReminderPlanner): DeliveryReceipts {
   const inWork = (act: (receipts: CaseReceipts) => Promise<unknown>) =>
     store.transaction(async (tx) => {
-      const work = new UnitOfWork(tx, clock);
+      const work = new UnitOfWork(tx, clock, keys);
       await act(new CaseReceipts(work, planner));
       await work.commit();
     });

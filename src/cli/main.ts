@@ -8,7 +8,8 @@ import { describeTarget, openStore, storeTarget, type Store, type StoreTarget } 
 import { StoreUnavailableError } from "../store/failures.js";
 import { parseSecretKey, SecretKeyError } from "../store/secret-box.js";
 import { applyMigrations, createMigration } from "../store/migrate.js";
-import { verifyAudit } from "../audit/log.js";
+import { describeRecordKeySetting, generatedKeyMessage, openRecordKey, RecordKeyError } from "../audit/key-source.js";
+import { AUDIT_HELP, runAuditCommand } from "./audit.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
 import { exportDirectory, formatFileProblem, importDirectory } from "../directory/import.js";
 import { runReport } from "./report.js";
@@ -27,7 +28,8 @@ Commands:
   directory import <file>    Import organisations and contacts (YAML, JSON or CSV); nothing is written if any record is bad
   directory export           Print the directory (--format yaml|json|csv, --output <file>)
   config check               Validate the configuration and environment, and say what would run
-  audit verify               Check that no entry of the record was altered or deleted
+  audit verify               Check that no entry of the record was altered or deleted (--full, --against <checkpoint>)
+  audit checkpoint           Print a signed checkpoint of the record, to keep elsewhere
   report --from <date> --to <date>  Transparency figures: counts by kind and outcome, times to acknowledge and resolve
   reminders run [--now <time>]  Run the reminder sweep, digests, directory revalidation and retention once, and print what they did
   dev migration-create <name>  Create a migration after editing prisma/schema.prisma (developers)
@@ -57,9 +59,7 @@ organisation is refused, with the cases. Export writes what import reads back.`,
   config: `Usage: liaison config check
 
 Loads config/default.yaml and LIAISON_CONFIG, checks every key and the environment, and prints a summary.`,
-  audit: `Usage: liaison audit verify
-
-Recomputes the record's hash chain; reports every edited, deleted or reordered entry. Exit code 1 when any is found.`,
+  audit: AUDIT_HELP,
   report: `Usage: liaison report --from <date> --to <date> [--org <slug>] [--format table|csv|json]
 
 Figures for a transparency report (TCO Art. 7, DSA Art. 15/24) over cases opened in the period: counts by kind and
@@ -96,7 +96,7 @@ export async function main(argv: string[], out: Print = (text) => process.stdout
   try {
     return await runCommand(argv, out, err);
   } catch (error) {
-    if (!(error instanceof StoreUnavailableError) && !(error instanceof SecretKeyError)) throw error;
+    if (!(error instanceof StoreUnavailableError) && !(error instanceof SecretKeyError) && !(error instanceof RecordKeyError)) throw error;
     err(error.message);
     return 1;
   }
@@ -141,6 +141,7 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
         const previous = secretKey?.previous ? `; the previous key ${secretKey.previous.id} still opens, and is replaced at start` : "";
         out(`Stored platform tokens: ${secretKey ? `encrypted (LIAISON_SECRET_KEY, key ${secretKey.id}${previous})` : "not encrypted (LIAISON_SECRET_KEY is not set)"}`);
       }
+      out(`Record key: ${describeRecordKeySetting(loaded)}`);
       return 0;
     case "migrate": {
       const target = configuredTarget(loaded);
@@ -150,22 +151,8 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
     }
     case "directory":
       return directoryCommand(loaded, argv.slice(1), out, err);
-    case "audit": {
-      if (second !== "verify") return usage(err, "audit");
-      const store = await prepareStore(loaded);
-      try {
-        const result = await verifyAudit(store.db);
-        if (result.problems.length === 0) {
-          out(`The record is intact: ${result.entries} entries, hash chain verified.`);
-          return 0;
-        }
-        err(`The record has been tampered with (${result.problems.length} problem(s) in ${result.entries} entries):`);
-        for (const problem of result.problems) err(`  entry ${problem.seq}: ${problem.problem}`);
-        return 1;
-      } finally {
-        await store.close();
-      }
-    }
+    case "audit":
+      return runAuditCommand(loaded, argv.slice(1), prepareStore, out, err);
     case "report": {
       const store = await prepareStore(loaded);
       try {
@@ -253,7 +240,9 @@ async function directoryCommand(loaded: LoadedConfig, argv: string[], out: Print
     }
     const store = await prepareStore(loaded);
     try {
-      const result = await importDirectory(store.db, systemClock, text, fileFormat, { actor: "operator", via: "cli" }, { restoreRemoved: values["restore-removed"] === true });
+      const { keys, generated } = await openRecordKey(loaded, store.target, store.db, { generate: true, checkLastEntry: true });
+      if (generated) err(generatedKeyMessage(generated));
+      const result = await importDirectory(store.db, systemClock, keys, text, fileFormat, { actor: "operator", via: "cli" }, { restoreRemoved: values["restore-removed"] === true });
       if (!result.ok) {
         err(`Nothing was imported: ${result.problems.length} problem(s) in ${file}:`);
         for (const problem of result.problems) err(`  ${formatFileProblem(problem)}`);

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import type { Logger } from "pino";
 import { createConsoleAdapter } from "../../adapters/console/index.js";
 import { createCore } from "../app/app.js";
+import { generatedKeyMessage, openRecordKey } from "../audit/key-source.js";
 import type { LoadedConfig } from "../config/load.js";
 import { ManualClock, systemClock, type Clock } from "../core/clock.js";
 import type { Store } from "../store/db.js";
@@ -55,7 +56,9 @@ export async function runRemindersCommand(
   const store = await openStore(loaded);
   try {
     // Leases are about which process is alive: they follow the real clock even when --now sets another time.
-    const core = createCore({ store, clock, logger, loaded, leaseClock: systemClock });
+    const { keys, generated } = await openRecordKey(loaded, store.target, store.db, { generate: true, checkLastEntry: true });
+    if (generated) err(generatedKeyMessage(generated));
+    const core = createCore({ store, clock, keys, logger, loaded, leaseClock: systemClock });
     out(`Reminders as of ${clock.now().toISOString()}`);
     for (const report of await core.reminders.runAll(only as JobName[] | undefined)) for (const line of formatReport(report)) out(line);
     if (consoleDelivers(loaded)) {

@@ -9,6 +9,8 @@ import { secureStoredSecrets } from "../app/secrets-at-rest.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { ChatAdapter, InboundHandler } from "../core/adapter.js";
 import { systemClock } from "../core/clock.js";
+import { generatedKeyMessage, openRecordKey } from "../audit/key-source.js";
+import type { RecordKeys } from "../audit/keys.js";
 import { describeTarget, looseSqlitePaths, tightenSqliteModes } from "../store/db.js";
 import { withStartupLock } from "../store/startup-lock.js";
 import { Scheduler } from "../jobs/scheduler.js";
@@ -52,10 +54,20 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   if (tightened.length > 0) logger.warn({ paths: tightened }, "the data directory and database files were readable by others; made them owner only (0700/0600)");
   const clock = systemClock;
   logger.info({ database: describeTarget(store.target) }, "store ready");
+  let keys: RecordKeys;
+  try {
+    const opened = await openRecordKey(loaded, store.target, store.db, { generate: true, checkLastEntry: true });
+    keys = opened.keys;
+    if (opened.generated) process.stderr.write(`${generatedKeyMessage(opened.generated)}\n`);
+    logger.info({ source: opened.source, keyId: keys.keyId }, "record key ready");
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   // Of several processes starting at once on an empty database, one loads the demo directory; the others wait for
   // it under the startup lock and then find the directory not empty.
   try {
-    logger.info(loaded.config.directory.demo.enabled ? await withStartupLock(store.target, () => seedDemoDirectory(store, clock, loaded)) : "demo directory switched off");
+    logger.info(loaded.config.directory.demo.enabled ? await withStartupLock(store.target, () => seedDemoDirectory(store, clock, keys, loaded)) : "demo directory switched off");
   } catch (error) {
     await store.close();
     throw error;
@@ -67,7 +79,7 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
     await store.close();
     throw error;
   }
-  const core = createCore({ store, clock, logger, loaded });
+  const core = createCore({ store, clock, keys, logger, loaded });
   let platformAdapters: ChatAdapter[];
   try {
     platformAdapters = await createPlatformAdapters(loaded, store, clock, logger);

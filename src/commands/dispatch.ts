@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome } from "../core/result.js";
@@ -82,6 +83,8 @@ export interface DispatcherDependencies {
   servicesFor(work: UnitOfWork): Services;
   store: Pick<Store, "transaction">;
   clock: Clock;
+  /** The record's keys, for the units of work the dispatcher runs on its own. */
+  keys: RecordKeys;
   settings: CommandSettings;
 }
 
@@ -92,13 +95,14 @@ export class Dispatcher {
   private readonly servicesFor: DispatcherDependencies["servicesFor"];
   private readonly store: DispatcherDependencies["store"];
   private readonly clock: Clock;
+  private readonly keys: RecordKeys;
   private readonly settings: CommandSettings;
 
   constructor(
     private readonly commands: readonly Command[],
     dependencies: DispatcherDependencies,
   ) {
-    ({ servicesFor: this.servicesFor, store: this.store, clock: this.clock, settings: this.settings } = dependencies);
+    ({ servicesFor: this.servicesFor, store: this.store, clock: this.clock, keys: this.keys, settings: this.settings } = dependencies);
     for (const command of commands) {
       const list = this.byGroup.get(command.definition.group) ?? [];
       list.push(command);
@@ -108,7 +112,7 @@ export class Dispatcher {
 
   /** Runs one command line as the actor in a transaction of its own (the CLI, tests), records it, and answers. */
   run(actor: Actor, line: string): Promise<CommandAnswer> {
-    return inUnitOfWork(this.store, this.clock, (work) => this.runIn(work, actor, line));
+    return inUnitOfWork(this.store, this.clock, this.keys, (work) => this.runIn(work, actor, line));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
@@ -40,6 +41,11 @@ export interface LoadedConfig {
   files: string[];
   /** The directory relative paths in the configuration are resolved against. */
   rootDir: string;
+  /**
+   * Where the record key file is: LIAISON_AUDIT_KEY_FILE (configured), or else the embedded default,
+   * $XDG_CONFIG_HOME/liaison/audit.key (~/.config/liaison/audit.key). Unused when LIAISON_AUDIT_KEY is set.
+   */
+  recordKeyFile: { path: string; configured: boolean };
 }
 
 /** Options of loadConfig; defaults read the real process environment and working directory. */
@@ -228,5 +234,14 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       })),
     );
   }
-  return { config, secrets: secretsResult.data, files: paths, rootDir };
+  const secrets = secretsResult.data;
+  if (secrets.LIAISON_AUDIT_KEY && secrets.LIAISON_AUDIT_KEY_FILE) {
+    throw new ConfigError([{ file: "environment", path: "LIAISON_AUDIT_KEY", message: "set either LIAISON_AUDIT_KEY or LIAISON_AUDIT_KEY_FILE, not both" }]);
+  }
+  const configured = secrets.LIAISON_AUDIT_KEY_FILE;
+  const configHome = env.XDG_CONFIG_HOME?.trim() || join(env.HOME?.trim() || homedir(), ".config");
+  const recordKeyFile = configured
+    ? { path: isAbsolute(configured) ? configured : resolve(rootDir, configured), configured: true }
+    : { path: join(configHome, "liaison", "audit.key"), configured: false };
+  return { config, secrets, files: paths, rootDir, recordKeyFile };
 }

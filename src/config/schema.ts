@@ -4,6 +4,7 @@ import { matrixConfigSchema } from "../../adapters/matrix/config.js";
 import { slackConfigSchema } from "../../adapters/slack/config.js";
 import { remindersConfigSchema } from "../jobs/settings.js";
 import { limitsConfigSchema } from "../limits/settings.js";
+import { parseRecordKey } from "../audit/keys.js";
 
 /** Log levels pino accepts. */
 const logLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
@@ -106,6 +107,13 @@ export const secretsSchema = z.object({
   LIAISON_SECRET_KEY: z.string().optional(),
   /** While changing keys: the key LIAISON_SECRET_KEY replaces; what it sealed still opens, and is sealed again at start. */
   LIAISON_SECRET_KEY_PREVIOUS: z.string().optional(),
+  /** The record key itself, hex or base64 (at least 32 bytes); see src/audit/key-source.ts. */
+  LIAISON_AUDIT_KEY: z
+    .string()
+    .refine((text) => parseRecordKey(text) !== undefined, "a key of at least 32 bytes in hex or base64 (make one with: openssl rand -base64 32)")
+    .optional(),
+  /** A file holding the record key (outside the data directory). */
+  LIAISON_AUDIT_KEY_FILE: z.string().min(1).optional(),
 });
 
 /** Secrets from the environment. */

@@ -4,6 +4,7 @@ import { identityKey } from "../core/adapter.js";
 // subscriptions (/digest subscribe, /digest unsubscribe).
 import type { AuditRecord } from "../audit/log.js";
 import type { Actor } from "../core/actor.js";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import { fail, ok, type Outcome } from "../core/result.js";
 import { contactStream, type OutboxItem } from "../outbox/outbox.js";
@@ -119,6 +120,7 @@ export class DigestJob {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly keys: RecordKeys,
     private readonly settings: RemindersConfig["digests"],
   ) {}
 
@@ -170,7 +172,7 @@ export class DigestJob {
     const written = await this.db.$transaction(async (tx) => {
       await lockForWriting(tx);
       const fresh = await enqueueItems(tx, this.clock, items);
-      await appendAuditEntries(tx, this.clock, records.filter((_, index) => fresh.includes(items[index] as OutboxItem)));
+      await appendAuditEntries(tx, this.clock, this.keys, records.filter((_, index) => fresh.includes(items[index] as OutboxItem)));
       return fresh;
     }, TRANSACTION_OPTIONS);
     for (const item of written) {

@@ -1,4 +1,5 @@
 import { appendAudit } from "../audit/log.js";
+import type { RecordKeys } from "../audit/keys.js";
 import { ACTIVE_STATES } from "../cases/lifecycle.js";
 import type { Clock } from "../core/clock.js";
 import type { FailureCode } from "../core/result.js";
@@ -106,6 +107,7 @@ export async function analyzeDirectory(db: Db): Promise<void> {
 export async function importDirectory(
   db: Db,
   clock: Clock,
+  keys: RecordKeys,
   text: string,
   format: DirectoryFormat,
   actor: { actor: string; via: string },
@@ -147,7 +149,7 @@ export async function importDirectory(
         }
       }
       const detail = { ...counts, restored: checked.restored, moved: checked.moved };
-      await appendAudit(tx, clock, { actorId: null, ...actor, action: "directory.import", subjectType: "directory", subjectId: "import", result: "ok", detail });
+      await appendAudit(tx, clock, keys, { actorId: null, ...actor, action: "directory.import", subjectType: "directory", subjectId: "import", result: "ok", detail });
     },
     { timeout: 600_000, maxWait: 60_000 },
   );

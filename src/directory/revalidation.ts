@@ -4,6 +4,7 @@
 // and marked unverified after `unverifiedAfter`, and their organisation admins and the coordinators are told.
 // Confirming (DirectoryService.confirm) resets the timeline. After downtime only the latest due stage is sent.
 import type { AuditRecord } from "../audit/log.js";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
 import { contactStream, type OutboxItem } from "../outbox/outbox.js";
@@ -29,6 +30,7 @@ export class RevalidationService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly keys: RecordKeys,
     private readonly settings: RemindersConfig["revalidation"],
     private readonly quietHours: QuietHours | null,
   ) {}
@@ -95,7 +97,7 @@ export class RevalidationService {
       const written = await enqueueItems(tx, this.clock, items);
       // A reminder another run wrote meanwhile is not recorded twice.
       const kept = records.filter((record) => !reminders.has(record) || written.includes(reminders.get(record) as OutboxItem));
-      await appendAuditEntries(tx, this.clock, kept);
+      await appendAuditEntries(tx, this.clock, this.keys, kept);
       report.handled = kept.length;
       for (const item of written) {
         const subject = subjects.get(item);

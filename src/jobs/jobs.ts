@@ -2,6 +2,7 @@
 // so that of several Liaison processes only one runs it at a time. Used by the scheduler (`liaison start`) and by
 // `liaison reminders run`.
 import type { Logger } from "pino";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import type { Db } from "../store/db.js";
 import type { EscalationPolicy } from "../cases/reminders/policy.js";
@@ -19,6 +20,8 @@ export interface ReminderJobsOptions {
   db: Db;
   /** The time the jobs act as of (a ManualClock for `reminders run --now`). */
   clock: Clock;
+  /** The record's keys, for the jobs' record entries. */
+  keys: RecordKeys;
   /** The real clock, for leases: whether a holder is alive is a matter of real time. */
   leaseClock: Clock;
   logger: Logger;
@@ -33,10 +36,10 @@ export class ReminderJobs {
   private readonly runners: Record<JobName, () => Promise<JobReport>>;
 
   constructor(private readonly options: ReminderJobsOptions) {
-    const { db, clock, config, policy } = options;
-    const sweep = new ReminderSweep(db, clock, policy, config.sweep.batchSize);
-    const revalidation = new RevalidationService(db, clock, config.revalidation, policy.quietHours);
-    const digests = new DigestJob(db, clock, config.digests);
+    const { db, clock, keys, config, policy } = options;
+    const sweep = new ReminderSweep(db, clock, keys, policy, config.sweep.batchSize);
+    const revalidation = new RevalidationService(db, clock, keys, config.revalidation, policy.quietHours);
+    const digests = new DigestJob(db, clock, keys, config.digests);
     const retention = new RetentionJob(db, clock, config.retention);
     this.runners = { sweep: () => sweep.run(), digests: () => digests.run(), revalidation: () => revalidation.run(), retention: () => retention.run() };
   }

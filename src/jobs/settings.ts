@@ -58,6 +58,11 @@ export const remindersConfigSchema = z.strictObject({
     keepInboundEvents: durationSchema.refine((ms) => ms >= UNIT_MS.d, { error: "at least 1d: platforms redeliver events for hours, Matrix even for days" }),
     /** How long a delivered (sent) outbox message is kept. */
     keepSentMessages: durationSchema.refine((ms) => ms >= UNIT_MS.h, { error: "at least 1h" }),
+    /**
+     * How long the record keeps the free text of a TLP:RED case after the case was closed or withdrawn; then the
+     * case's key is destroyed, and with it the text (the record still verifies).
+     */
+    keepRedCaseText: durationSchema.refine((ms) => ms >= UNIT_MS.d, { error: "at least 1d" }),
     /** Most rows deleted by one statement. */
     batchSize: z.number().int().min(1).max(100_000),
   }),

@@ -3,6 +3,7 @@
 // go; commit() writes them all, in order, inside the same transaction, so the claim of the event, the change, the
 // messages and the record commit together or not at all (one outbox insert and one record append per unit).
 import { appendAuditEntries, type AuditRecord } from "../audit/log.js";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import { enqueueItems, type OutboxItem } from "../outbox/outbox.js";
 import type { Store } from "../store/db.js";
@@ -19,6 +20,8 @@ export class UnitOfWork {
     readonly tx: Tx,
     /** The clock the unit's services read. */
     readonly clock: Clock,
+    /** The record's keys: entries are chained with them, TLP:RED text is sealed and opened with them. */
+    readonly keys: RecordKeys,
   ) {}
 
   /** Adds entries to the record (written at commit, in the order added). */
@@ -38,7 +41,7 @@ export class UnitOfWork {
     this.#assertOpen();
     this.#committed = true;
     if (this.#messages.length > 0) await enqueueItems(this.tx, this.clock, this.#messages);
-    if (this.#records.length > 0) await appendAuditEntries(this.tx, this.clock, this.#records);
+    if (this.#records.length > 0) await appendAuditEntries(this.tx, this.clock, this.keys, this.#records);
   }
 
   #assertOpen(): void {
@@ -47,9 +50,9 @@ export class UnitOfWork {
 }
 
 /** Runs `work` as one unit of work in a transaction of its own, and commits it. */
-export function inUnitOfWork<T>(store: Pick<Store, "transaction">, clock: Clock, work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
+export function inUnitOfWork<T>(store: Pick<Store, "transaction">, clock: Clock, keys: RecordKeys, work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
   return store.transaction(async (tx) => {
-    const unit = new UnitOfWork(tx, clock);
+    const unit = new UnitOfWork(tx, clock, keys);
     const result = await work(unit);
     await unit.commit();
     return result;

@@ -1,6 +1,8 @@
 // The record's hash chain on the real databases: intact after commands, and every kind of tampering found.
 import { expect } from "vitest";
-import { entryHash, verifyAudit } from "../../src/audit/log.js";
+import { entryHash } from "../../src/audit/log.js";
+import { verifyAudit } from "../../src/audit/verify.js";
+import { TEST_KEYS } from "../support/keys.js";
 import { createTestCore, describeOnProviders, lazyStore, restoreStore, snapshotStore, type StoreSnapshot, type TestCore } from "../support/core.js";
 
 /** Commands from several people; refusals are recorded too. */
@@ -43,12 +45,12 @@ describeOnProviders("audit chain", (provider, test) => {
     expect(all.filter((entry) => entry.result === "refused:not-allowed").map((entry) => entry.actor)).toEqual(["eva.mulder"]);
     for (const [index, entry] of all.entries()) {
       expect(entry.prevHash).toBe(index === 0 ? "" : all[index - 1]?.hash);
-      expect(entry.hash).toBe(entryHash(entry));
+      expect(entry.hash).toBe(entryHash(TEST_KEYS, entry));
     }
     const head = await core.store.db.auditHead.findUniqueOrThrow({ where: { id: 1 } });
     expect(head).toMatchObject({ seq: all.length, hash: all[all.length - 1]?.hash });
-    expect(await verifyAudit(core.store.db)).toEqual({ entries: all.length, problems: [] });
-    expect(await verifyAudit(core.store.db, 2)).toEqual({ entries: all.length, problems: [] });
+    expect(await verifyAudit(core.store.db, TEST_KEYS)).toMatchObject({ entries: all.length, problems: [] });
+    expect(await verifyAudit(core.store.db, TEST_KEYS, { batchSize: 2 })).toMatchObject({ entries: all.length, problems: [] });
   });
 
   test("an edited entry is reported as edited", async () => {
@@ -58,7 +60,7 @@ describeOnProviders("audit chain", (provider, test) => {
     if (!target) throw new Error("no entries");
     const forged = JSON.stringify({ line: "/contacts find something-else" });
     expect(await core.store.db.$executeRaw`UPDATE "AuditEntry" SET "detail" = ${forged} WHERE "seq" = ${target.seq}`).toBe(1);
-    const result = await verifyAudit(core.store.db);
+    const result = await verifyAudit(core.store.db, TEST_KEYS);
     expect(result.entries).toBe(all.length);
     expect(result.problems).toEqual([{ seq: target.seq, problem: expect.stringMatching(/edited/) }]);
   });
@@ -69,9 +71,9 @@ describeOnProviders("audit chain", (provider, test) => {
     const target = all[2];
     if (!target) throw new Error("no entries");
     const forged = { ...target, actor: "someone.else" };
-    const hash = entryHash(forged);
+    const hash = entryHash(TEST_KEYS, forged);
     await core.store.db.$executeRaw`UPDATE "AuditEntry" SET "actor" = ${forged.actor}, "hash" = ${hash} WHERE "seq" = ${target.seq}`;
-    const result = await verifyAudit(core.store.db);
+    const result = await verifyAudit(core.store.db, TEST_KEYS);
     expect(result.problems).toEqual([{ seq: target.seq + 1, problem: expect.stringMatching(/does not link/) }]);
   });
 
@@ -82,7 +84,7 @@ describeOnProviders("audit chain", (provider, test) => {
     if (!target) throw new Error("no entries");
     expect(await core.store.db.$executeRaw`DELETE FROM "AuditEntry" WHERE "seq" = ${target.seq}`).toBe(1);
     for (const batchSize of [5000, 2, 3]) {
-      const result = await verifyAudit(core.store.db, batchSize);
+      const result = await verifyAudit(core.store.db, TEST_KEYS, { batchSize });
       expect(result.entries).toBe(all.length - 1);
       expect(result.problems, `batch size ${batchSize}`).toEqual([{ seq: target.seq, problem: expect.stringMatching(/missing/) }]);
     }
@@ -92,7 +94,7 @@ describeOnProviders("audit chain", (provider, test) => {
     const core = await setup();
     const all = await entries(core);
     await core.store.db.$executeRaw`DELETE FROM "AuditEntry" WHERE "seq" IN (${2}, ${3}, ${4})`;
-    const result = await verifyAudit(core.store.db);
+    const result = await verifyAudit(core.store.db, TEST_KEYS);
     expect(result.problems).toEqual([{ seq: 2, problem: expect.stringContaining("entries 2 to 4 are missing") }]);
     expect(result.entries).toBe(all.length - 3);
   });
@@ -103,7 +105,7 @@ describeOnProviders("audit chain", (provider, test) => {
     const last = all[all.length - 1];
     if (!last) throw new Error("no entries");
     await core.store.db.$executeRaw`DELETE FROM "AuditEntry" WHERE "seq" = ${last.seq}`;
-    const result = await verifyAudit(core.store.db);
+    const result = await verifyAudit(core.store.db, TEST_KEYS);
     expect(result.problems).toEqual([{ seq: last.seq, problem: expect.stringMatching(/head records/) }]);
   });
 
@@ -113,8 +115,8 @@ describeOnProviders("audit chain", (provider, test) => {
     const last = all[all.length - 1];
     if (!last) throw new Error("no entries");
     const forged = { ...last, result: "ok", detail: "{}" };
-    await core.store.db.$executeRaw`UPDATE "AuditEntry" SET "detail" = ${forged.detail}, "hash" = ${entryHash(forged)} WHERE "seq" = ${last.seq}`;
-    const result = await verifyAudit(core.store.db);
+    await core.store.db.$executeRaw`UPDATE "AuditEntry" SET "detail" = ${forged.detail}, "hash" = ${entryHash(TEST_KEYS, forged)} WHERE "seq" = ${last.seq}`;
+    const result = await verifyAudit(core.store.db, TEST_KEYS);
     expect(result.problems).toEqual([{ seq: last.seq, problem: expect.stringMatching(/head/) }]);
   });
 
@@ -122,7 +124,7 @@ describeOnProviders("audit chain", (provider, test) => {
     const core = await setup();
     const all = await entries(core);
     expect(await core.store.db.$executeRaw`DELETE FROM "AuditHead"`).toBe(1);
-    const result = await verifyAudit(core.store.db);
+    const result = await verifyAudit(core.store.db, TEST_KEYS);
     expect(result.problems).toEqual([{ seq: all.length, problem: expect.stringMatching(/head was deleted/) }]);
   });
 
@@ -130,8 +132,8 @@ describeOnProviders("audit chain", (provider, test) => {
     const core = await setup();
     await core.store.db.$executeRaw`DELETE FROM "AuditEntry"`;
     await core.store.db.$executeRaw`DELETE FROM "AuditHead"`;
-    const result = await verifyAudit(core.store.db);
-    expect(result).toEqual({ entries: 0, problems: [{ seq: 0, problem: expect.stringMatching(/record was wiped/) }] });
+    const result = await verifyAudit(core.store.db, TEST_KEYS);
+    expect(result).toMatchObject({ entries: 0, problems: [{ seq: 0, problem: expect.stringMatching(/record was wiped/) }] });
   });
 
   test("appending continues the chain after earlier entries, across cores sharing the database", async () => {
@@ -142,7 +144,7 @@ describeOnProviders("audit chain", (provider, test) => {
       other.dispatcher.run(await other.actor("eva.mulder"), "/contacts find chirp"),
       core.dispatcher.run(await core.actor("demo.coordinator"), "/whoami"),
     ]);
-    const result = await verifyAudit(core.store.db);
+    const result = await verifyAudit(core.store.db, TEST_KEYS);
     expect(result.problems).toEqual([]);
     expect(result.entries).toBe((await entries(core)).length);
     expect(provider).toBe(core.store.provider);

@@ -1,7 +1,9 @@
 // The record of a case's lifecycle is hash-chained: verifyAudit finds an edited entry and a deleted one, on both
 // databases.
 import { expect } from "vitest";
-import { entryHash, verifyAudit } from "../../src/audit/log.js";
+import { entryHash } from "../../src/audit/log.js";
+import { verifyAudit } from "../../src/audit/verify.js";
+import { TEST_KEYS } from "../support/keys.js";
 import { describeOnBothDatabases, threadTitle, type CaseHarness } from "../support/cases.js";
 
 /** A removal order from opening to closing, with a clarification and messages; returns the case id. */
@@ -27,7 +29,7 @@ describeOnBothDatabases("audit verification after a case's lifecycle", (harness,
   test("the untouched record verifies, and holds every step of the case", async () => {
     const h = harness();
     const caseId = await lifecycle(h);
-    const verified = await verifyAudit(h.db);
+    const verified = await verifyAudit(h.db, TEST_KEYS);
     expect(verified.problems).toEqual([]);
     expect(verified.entries).toBe(await h.db.auditEntry.count());
     expect((await caseEntries(h, caseId)).map((entry) => `${entry.action} ${entry.result}`)).toEqual([
@@ -48,7 +50,7 @@ describeOnBothDatabases("audit verification after a case's lifecycle", (harness,
     const resolve = (await caseEntries(h, caseId)).find((entry) => entry.action === "case.resolve");
     if (!resolve) throw new Error("no resolve entry");
     await h.db.auditEntry.update({ where: { seq: resolve.seq }, data: { detail: resolve.detail.replace('"removed"', '"no-action"') } });
-    const verified = await verifyAudit(h.db);
+    const verified = await verifyAudit(h.db, TEST_KEYS);
     expect(verified.problems).toEqual([{ seq: resolve.seq, problem: expect.stringMatching(/edited/) }]);
   });
 
@@ -58,8 +60,8 @@ describeOnBothDatabases("audit verification after a case's lifecycle", (harness,
     const ack = (await caseEntries(h, caseId)).find((entry) => entry.action === "case.acknowledge");
     if (!ack) throw new Error("no acknowledge entry");
     const forged = { ...ack, at: new Date(ack.at.getTime() - 30 * 60_000) };
-    await h.db.auditEntry.update({ where: { seq: ack.seq }, data: { at: forged.at, hash: entryHash(forged) } });
-    const verified = await verifyAudit(h.db);
+    await h.db.auditEntry.update({ where: { seq: ack.seq }, data: { at: forged.at, hash: entryHash(TEST_KEYS, forged) } });
+    const verified = await verifyAudit(h.db, TEST_KEYS);
     expect(verified.problems).toEqual([{ seq: ack.seq + 1, problem: expect.stringMatching(/does not link/) }]);
   });
 
@@ -69,7 +71,7 @@ describeOnBothDatabases("audit verification after a case's lifecycle", (harness,
     const clarify = (await caseEntries(h, caseId)).find((entry) => entry.action === "case.request-clarification");
     if (!clarify) throw new Error("no clarification entry");
     await h.db.auditEntry.delete({ where: { seq: clarify.seq } });
-    const verified = await verifyAudit(h.db);
+    const verified = await verifyAudit(h.db, TEST_KEYS);
     expect(verified.problems.length).toBeGreaterThan(0);
     expect(verified.problems[0]).toEqual({ seq: clarify.seq, problem: expect.stringMatching(/missing \(deleted\)/) });
   });
@@ -79,7 +81,7 @@ describeOnBothDatabases("audit verification after a case's lifecycle", (harness,
     await lifecycle(h);
     const last = await h.db.auditEntry.findFirstOrThrow({ orderBy: { seq: "desc" } });
     await h.db.auditEntry.delete({ where: { seq: last.seq } });
-    const verified = await verifyAudit(h.db);
+    const verified = await verifyAudit(h.db, TEST_KEYS);
     expect(verified.problems).toEqual([{ seq: last.seq, problem: expect.stringMatching(/removed/) }]);
   });
 });

@@ -9,6 +9,7 @@ import { silentLogger } from "../../src/log.js";
 import { enqueue, OutboxWorker, type OutboxWorkerOptions } from "../../src/outbox/outbox.js";
 import { openStore, type Store } from "../../src/store/db.js";
 import { deliveryError, describeOnBothDatabases, RecordingAdapter, testConfig, threadTitle, type AdapterCall, type CaseHarness } from "../support/cases.js";
+import { TEST_KEYS } from "../support/keys.js";
 
 const ACME = threadTitle("N-2026-0001", "acme-hosting");
 const IRU = threadTitle("N-2026-0001", "nl-iru");
@@ -56,7 +57,7 @@ describeOnBothDatabases("outbox", (harness, test) => {
     // A new process: its own connection to the same database, its own core and platform.
     const store = await openStore(h.store.target);
     try {
-      const core = createCore({ store, clock: h.clock, logger: silentLogger(), loaded: testConfig() });
+      const core = createCore({ store, clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig() });
       const adapter = new RecordingAdapter("console", h.adapter.calls);
       core.attach(adapter);
       await core.outbox.drain();

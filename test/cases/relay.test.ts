@@ -9,6 +9,7 @@ import { createCore } from "../../src/app/app.js";
 import type { InboundHandler } from "../../src/core/adapter.js";
 import { silentLogger } from "../../src/log.js";
 import { describeOnBothDatabases, testConfig, threadTitle, type CaseHarness } from "../support/cases.js";
+import { TEST_KEYS } from "../support/keys.js";
 
 const ACME = threadTitle("N-2026-0001", "acme-hosting");
 const IRU = threadTitle("N-2026-0001", "nl-iru");
@@ -155,7 +156,7 @@ describeOnBothDatabases("relay", (harness, test) => {
     const output = new PassThrough();
     let printed = "";
     output.on("data", (chunk: Buffer) => (printed += chunk.toString()));
-    const core = createCore({ store: h.store, clock: h.clock, logger: silentLogger(), loaded: testConfig() });
+    const core = createCore({ store: h.store, clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig() });
     const adapter = createConsoleAdapter({ input, output, interactive: false, actAs: "demo.coordinator", afterLine: () => core.outbox.drain() });
     const handler = core.attach(adapter);
     let events = 0;

@@ -11,6 +11,7 @@ import { silentLogger } from "../../src/log.js";
 import type { Store } from "../../src/store/db.js";
 import type { Tx } from "../../src/store/types.js";
 import { describeOnBothDatabases, RecordingAdapter, testConfig, threadTitle, type CaseHarness } from "../support/cases.js";
+import { TEST_KEYS } from "../support/keys.js";
 
 /** The fault a test injects. */
 class InjectedCrash extends Error {}
@@ -121,7 +122,7 @@ describeOnBothDatabases("one unit of work per inbound event", (harness, test) =>
   test("a crash before any database call of an event leaves nothing of it; its redelivery then stores all of it, once", async () => {
     const h = harness();
     const faulty = new FaultyStore(h.store);
-    const core = createCore({ store: faulty.store(), clock: h.clock, logger: silentLogger(), loaded: testConfig() });
+    const core = createCore({ store: faulty.store(), clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig() });
     const adapter = new RecordingAdapter();
     const handler = core.attach(adapter);
     const person = (userId: string) => ({ platform: "console" as const, workspace: "", userId });

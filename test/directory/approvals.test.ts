@@ -2,6 +2,7 @@
 // responsibilities and working hours under the floor are kept as pending (shown, recorded, told to the
 // coordinators) and are not used to route (/contacts find) until a coordinator approves them; only coordinators
 // approve or reject; the floor is configurable.
+import { TEST_KEYS } from "../support/keys.js";
 import { expect } from "vitest";
 import type { FailureCode } from "../../src/core/result.js";
 import { hasUnsafeCharacters } from "../../src/core/text.js";
@@ -105,7 +106,7 @@ describeOnProviders("changes that wait for a coordinator", (provider, test) => {
     const lower = { ...DEFAULT_DIRECTORY_SETTINGS, approvals: { ...DEFAULT_DIRECTORY_SETTINGS.approvals, minWorkingHoursPerWeek: 1, minWorkingHoursPerDay: 0.5, minIpv4PrefixBits: 8 } };
     expect(core.loaded.config.directory.approvals).toEqual(DEFAULT_DIRECTORY_SETTINGS.approvals);
     const jan = await core.actor("jan.jansen");
-    const outcome = await inUnitOfWork(core.store, core.clock, (work) =>
+    const outcome = await inUnitOfWork(core.store, core.clock, TEST_KEYS, (work) =>
       new DirectoryService(work, lower).editOrganisation(jan, "acme-hosting", (current) => ({
         ...current,
         workingHours: "mon 09:00-10:00",

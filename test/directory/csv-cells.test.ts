@@ -1,6 +1,7 @@
 // CSV files Liaison writes are opened in spreadsheets by abuse desks and regulators: no cell may run as a formula
 // there. A directory export with formula-like values neutralises each such cell and still imports back to the same
 // directory; the published report's CSV does the same. On both databases.
+import { TEST_KEYS } from "../support/keys.js";
 import { parse as parseCsv } from "csv-parse/sync";
 import { expect, test as plainTest } from "vitest";
 import { reportCsv } from "../../src/cli/report.js";
@@ -73,7 +74,7 @@ describeOnProviders("CSV exports a spreadsheet cannot run", (provider, test) => 
       `        name: ${JSON.stringify(FORMULAS[5])}`,
       "",
     ].join("\n");
-    const first = await importDirectory(store.db, clock, yaml, "yaml", WHO);
+    const first = await importDirectory(store.db, clock, TEST_KEYS, yaml, "yaml", WHO);
     expect(first.ok, JSON.stringify(first)).toBe(true);
     const csv = await exportDirectory(store.db, "csv");
     const cells = (parseCsv(csv) as string[][]).flat();
@@ -84,7 +85,7 @@ describeOnProviders("CSV exports a spreadsheet cannot run", (provider, test) => 
 
     // Reading the export back changes nothing: the same directory, in the same form.
     const yamlBefore = await exportDirectory(store.db, "yaml");
-    const again = await importDirectory(store.db, clock, csv, "csv", WHO);
+    const again = await importDirectory(store.db, clock, TEST_KEYS, csv, "csv", WHO);
     expect(again.ok, JSON.stringify(again)).toBe(true);
     expect(await exportDirectory(store.db, "yaml")).toBe(yamlBefore);
     const organisation = await store.db.organisation.findUniqueOrThrow({ where: { slug: "formula-hosting" } });

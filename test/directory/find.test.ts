@@ -5,6 +5,7 @@ import type { FindCriteria, FindResult } from "../../src/directory/queries.js";
 import type { Topic } from "../../src/directory/model.js";
 import { importDirectory } from "../../src/directory/import.js";
 import { createTestCore, demoDirectoryText, describeOnProviders, lazyStore, type TestCore } from "../support/core.js";
+import { TEST_KEYS } from "../support/keys.js";
 
 interface DemoContact {
   handle: string;
@@ -69,7 +70,7 @@ describeOnProviders("contacts find", (provider, test) => {
     (ready ??= (async () => {
       const { store } = await database.get();
       const core = await createTestCore(store, { findLimit: 3 });
-      const extra = await importDirectory(store.db, core.clock, EXTRA, "yaml", { actor: "test", via: "test" });
+      const extra = await importDirectory(store.db, core.clock, TEST_KEYS, EXTRA, "yaml", { actor: "test", via: "test" });
       expect(extra.ok).toBe(true);
       const coordinator = await core.actor("demo.coordinator");
       for (const line of ['/contacts remove-org zz-removed-isp --reason "went out of business"', '/contacts remove leaves.soon --reason "left the company"']) {

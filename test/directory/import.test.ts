@@ -15,6 +15,7 @@ import {
   TEST_START,
   type StoreSnapshot,
 } from "../support/core.js";
+import { TEST_KEYS } from "../support/keys.js";
 
 const clock = new ManualClock(TEST_START);
 const WHO = { actor: "operator", via: "test" };
@@ -79,7 +80,7 @@ describeOnProviders("directory import and export", (provider, test) => {
   const withDemo = async () => {
     const [a, b] = await fresh();
     demoImported ??= (async () => {
-      imported(await importDirectory(a.db, clock, demoDirectoryText(), "yaml", WHO));
+      imported(await importDirectory(a.db, clock, TEST_KEYS, demoDirectoryText(), "yaml", WHO));
       return snapshotStore(a);
     })();
     await restoreStore(a, await demoImported);
@@ -88,7 +89,7 @@ describeOnProviders("directory import and export", (provider, test) => {
 
   test("imports YAML: every organisation, contact, role, responsibility, channel and identity", async () => {
     const [store] = await fresh();
-    const result = imported(await importDirectory(store.db, clock, demoDirectoryText(), "yaml", WHO));
+    const result = imported(await importDirectory(store.db, clock, TEST_KEYS, demoDirectoryText(), "yaml", WHO));
     expect(result.organisations).toEqual({ created: DEMO_ORGANISATIONS, updated: 0 });
     expect(result.contacts).toEqual({ created: DEMO_CONTACTS, updated: 0 });
     const acme = await store.db.organisation.findUniqueOrThrow({ where: { slug: "acme-hosting" }, include: { responsibilities: true, contacts: { include: { roles: true } } } });
@@ -109,19 +110,19 @@ describeOnProviders("directory import and export", (provider, test) => {
   test("imports JSON, to the same directory as the same data in YAML", async () => {
     const [a, b] = await withDemo();
     const json = JSON.stringify(parseYaml(demoDirectoryText()));
-    const result = imported(await importDirectory(b.db, clock, json, "json", WHO));
+    const result = imported(await importDirectory(b.db, clock, TEST_KEYS, json, "json", WHO));
     expect(result.organisations.created).toBe(DEMO_ORGANISATIONS);
     expect(result.contacts.created).toBe(DEMO_CONTACTS);
     expect(await exportDirectory(b.db, "yaml")).toBe(await exportDirectory(a.db, "yaml"));
     // A bare list of organisations is accepted too.
     await resetStore(b);
-    imported(await importDirectory(b.db, clock, JSON.stringify(demo.organisations), "json", WHO));
+    imported(await importDirectory(b.db, clock, TEST_KEYS, JSON.stringify(demo.organisations), "json", WHO));
     expect(await b.db.organisation.count()).toBe(DEMO_ORGANISATIONS);
   });
 
   test("imports CSV, one row per contact", async () => {
     const [store] = await fresh();
-    const result = imported(await importDirectory(store.db, clock, CSV, "csv", WHO));
+    const result = imported(await importDirectory(store.db, clock, TEST_KEYS, CSV, "csv", WHO));
     expect(result.organisations).toEqual({ created: 2, updated: 0 });
     expect(result.contacts).toEqual({ created: 2, updated: 0 });
     const organisation = await store.db.organisation.findUniqueOrThrow({
@@ -143,7 +144,7 @@ describeOnProviders("directory import and export", (provider, test) => {
   test("is idempotent: a second import creates nothing, updates everything and changes no data", async () => {
     const [store] = await withDemo();
     const before = { export: await exportDirectory(store.db, "yaml"), counts: await counts(store) };
-    const again = imported(await importDirectory(store.db, clock, demoDirectoryText(), "yaml", WHO));
+    const again = imported(await importDirectory(store.db, clock, TEST_KEYS, demoDirectoryText(), "yaml", WHO));
     expect(again.organisations).toEqual({ created: 0, updated: DEMO_ORGANISATIONS });
     expect(again.contacts).toEqual({ created: 0, updated: DEMO_CONTACTS });
     expect(await exportDirectory(store.db, "yaml")).toBe(before.export);
@@ -153,9 +154,9 @@ describeOnProviders("directory import and export", (provider, test) => {
   for (const format of ["yaml", "json", "csv"] as const satisfies readonly DirectoryFormat[]) {
     test(`round-trips ${format}: export, import into an empty database, export again gives the same text`, async () => {
       const [a, b] = await withDemo();
-      imported(await importDirectory(a.db, clock, CSV, "csv", WHO));
+      imported(await importDirectory(a.db, clock, TEST_KEYS, CSV, "csv", WHO));
       const exported = await exportDirectory(a.db, format);
-      const result = imported(await importDirectory(b.db, clock, exported, format, WHO));
+      const result = imported(await importDirectory(b.db, clock, TEST_KEYS, exported, format, WHO));
       expect(result.organisations.created).toBe(DEMO_ORGANISATIONS + 2);
       expect(result.contacts.created).toBe(DEMO_CONTACTS + 2);
       expect(await exportDirectory(b.db, format)).toBe(exported);
@@ -207,7 +208,7 @@ organisations:
     country: DE
     timeZone: Europe/Berlin
 `;
-    const problems = problemsOf(await importDirectory(store.db, clock, text, "yaml", WHO));
+    const problems = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, text, "yaml", WHO));
     expect(problems).toHaveLength(3);
     const find = (pattern: RegExp) => problems.find((problem) => pattern.test(problem.message));
     expect(find(/bad-kind/)).toMatchObject({ record: 2, line: lineOf(text, "slug: bad-kind") });
@@ -237,19 +238,19 @@ organisations:
     // The bad row starts on the line before second.person's (its quoted cell spans two lines).
     const badRowLine = lineOf(text, "second.person") - 1;
     expect(text.split("\n")[badRowLine - 1]).toMatch(/^two-lines,/);
-    const problems = problemsOf(await importDirectory(store.db, clock, text, "csv", WHO));
+    const problems = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, text, "csv", WHO));
     expect(problems).toEqual([expect.objectContaining({ record: 1, line: badRowLine })]);
     expect(problems[0]?.message).toMatch(/email/i);
     expect(await store.db.organisation.count()).toBe(0);
     // The same file with Windows line endings.
-    const crlf = problemsOf(await importDirectory(store.db, clock, text.replace(/\n/g, "\r\n"), "csv", WHO));
+    const crlf = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, text.replace(/\n/g, "\r\n"), "csv", WHO));
     expect(crlf.map((problem) => problem.line)).toEqual([badRowLine]);
   });
 
   test("a CSV row that changes its organisation's columns is reported with its line", async () => {
     const [store] = await fresh();
     const text = ["org_slug,org_name,org_kind,org_country,org_time_zone,contact_handle,contact_name", "x-org,X,ngo,NL,Europe/Amsterdam,a.person,A", "x-org,X,ngo,BE,Europe/Amsterdam,b.person,B"].join("\n");
-    const problems = problemsOf(await importDirectory(store.db, clock, text, "csv", WHO));
+    const problems = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, text, "csv", WHO));
     expect(problems).toEqual([expect.objectContaining({ line: 3 })]);
     expect(await store.db.organisation.count()).toBe(0);
   });
@@ -257,7 +258,7 @@ organisations:
   test("an unknown CSV column is named, with the columns that exist", async () => {
     const [store] = await fresh();
     const text = ["org_slug,org_name,org_kind,org_country,org_time_zone,contact_emial", "x-org,X,ngo,NL,Europe/Amsterdam,a@x.example"].join("\n");
-    const problems = problemsOf(await importDirectory(store.db, clock, text, "csv", WHO));
+    const problems = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, text, "csv", WHO));
     expect(problems).toEqual([expect.objectContaining({ line: 1 })]);
     expect(problems[0]?.message).toContain('"contact_emial"');
     expect(problems[0]?.message).toContain("contact_email");
@@ -267,13 +268,13 @@ organisations:
   test("a file that is not valid YAML or JSON says so, with the line for YAML", async () => {
     const [store] = await fresh();
     const yaml = "version: 1\norganisations:\n  - slug: x\n    name: [unclosed\n    kind: ngo\n";
-    const problems = problemsOf(await importDirectory(store.db, clock, yaml, "yaml", WHO));
+    const problems = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, yaml, "yaml", WHO));
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]?.message).toContain("not valid YAML");
     expect(problems[0]?.line).toBeGreaterThanOrEqual(4);
-    const json = problemsOf(await importDirectory(store.db, clock, '{"organisations": [', "json", WHO));
+    const json = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, '{"organisations": [', "json", WHO));
     expect(json[0]?.message).toContain("not valid JSON");
-    const shape = problemsOf(await importDirectory(store.db, clock, "just: a mapping\n", "yaml", WHO));
+    const shape = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, "just: a mapping\n", "yaml", WHO));
     expect(shape[0]?.message).toContain("organisations");
     expect(await store.db.organisation.count()).toBe(0);
   });
@@ -295,7 +296,7 @@ organisations:
         identities:
           - { platform: slack, workspace: T0ACME, user: U0EVA }
 `;
-    const problems = problemsOf(await importDirectory(store.db, clock, text, "yaml", WHO));
+    const problems = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, text, "yaml", WHO));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ record: 1 });
     expect(problems[0]?.message).toContain("eva.mulder");
@@ -303,7 +304,7 @@ organisations:
     expect(await counts(store)).toEqual(before);
     // The same identity given to two contacts in one file is refused as well.
     const twice = text.replace("  - slug: newcomer-org", "  - slug: first-org\n    name: First\n    kind: ngo\n    country: NL\n    timeZone: Europe/Amsterdam\n    contacts:\n      - { handle: first.person, name: First, identities: [{ platform: discord, workspace: G1, user: '42' }] }\n  - slug: newcomer-org").replace("U0EVA", "U0FREE").replace("{ platform: slack, workspace: T0ACME, user: U0FREE }", "{ platform: discord, workspace: G1, user: '42' }");
-    const clash = problemsOf(await importDirectory(store.db, clock, twice, "yaml", WHO));
+    const clash = problemsOf(await importDirectory(store.db, clock, TEST_KEYS, twice, "yaml", WHO));
     expect(clash.map((problem) => problem.message).join("\n")).toMatch(/first\.person.*new\.person|new\.person.*first\.person/);
     expect(await counts(store)).toEqual(before);
   });
@@ -331,7 +332,7 @@ organisations:
     await store.db.contact.update({ where: { handle: "tom.hendriks" }, data: { removedAt: clock.now(), removedBy: "test" } });
     await store.db.chatIdentity.deleteMany({ where: { contactId: tom.id } });
     const before = { export: await exportDirectory(store.db, "yaml"), counts: await counts(store) };
-    const refused = await importDirectory(store.db, clock, exported, "yaml", WHO);
+    const refused = await importDirectory(store.db, clock, TEST_KEYS, exported, "yaml", WHO);
     expect(refused).toMatchObject({ ok: false, code: "conflict" });
     const messages = problemsOf(refused).map((problem) => problem.message);
     expect(messages.find((message) => message.startsWith("de-cert: this organisation was removed"))).toMatch(/restore-removed/);
@@ -340,7 +341,7 @@ organisations:
     for (const contact of deCertContacts) expect(messages.some((message) => message.includes(`contact ${contact.handle} was removed`))).toBe(true);
     expect(await exportDirectory(store.db, "yaml")).toBe(before.export);
     expect(await counts(store)).toEqual(before.counts);
-    const restored = imported(await importDirectory(store.db, clock, exported, "yaml", WHO, { restoreRemoved: true }));
+    const restored = imported(await importDirectory(store.db, clock, TEST_KEYS, exported, "yaml", WHO, { restoreRemoved: true }));
     expect(restored.restored.organisations).toEqual(["de-cert"]);
     expect(restored.restored.contacts.sort()).toEqual([...deCertContacts.map((contact) => contact.handle), "tom.hendriks"].sort());
     expect(await exportDirectory(store.db, "yaml")).toBe(exported);
@@ -370,7 +371,7 @@ organisations:
     from.contacts = from.contacts?.filter((contact) => contact !== moving);
     to.contacts = [...(to.contacts ?? []), moving];
     file.organisations.push({ slug: "brand-new", name: "Brand New", kind: "ngo", country: "NL", timeZone: "Europe/Amsterdam" } as DemoFile["organisations"][number]);
-    const result = await importDirectory(store.db, clock, JSON.stringify(file), "json", WHO);
+    const result = await importDirectory(store.db, clock, TEST_KEYS, JSON.stringify(file), "json", WHO);
     expect(result).toMatchObject({ ok: false, code: "conflict" });
     const problems = problemsOf(result);
     expect(problems).toHaveLength(1);
@@ -382,7 +383,7 @@ organisations:
     expect(await store.db.organisation.findUnique({ where: { slug: "brand-new" } })).toBeNull();
     // Once the case is closed the move is made, and the summary says so.
     await store.db.case.update({ where: { reference: "N-2026-0001" }, data: { state: "closed" } });
-    const moved = imported(await importDirectory(store.db, clock, JSON.stringify(file), "json", WHO));
+    const moved = imported(await importDirectory(store.db, clock, TEST_KEYS, JSON.stringify(file), "json", WHO));
     expect(moved.moved).toEqual([{ handle: "jan.jansen", fromSlug: jan.organisation.slug, toSlug: eva.organisation.slug }]);
     expect(moved.organisations.created).toBe(1);
     expect((await store.db.contact.findUniqueOrThrow({ where: { handle: "jan.jansen" } })).organisationId).toBe(eva.organisationId);

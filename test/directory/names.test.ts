@@ -1,6 +1,7 @@
 // Names are shown everywhere as a message's author, so they are plain one-line text: a line break, a terminal
 // control, a direction-changing or an invisible character is refused wherever a name is written (commands and
 // imports), with the character named, and nothing of the refused change is kept. On both databases.
+import { TEST_KEYS } from "../support/keys.js";
 import { expect } from "vitest";
 import { ManualClock } from "../../src/core/clock.js";
 import { importDirectory } from "../../src/directory/import.js";
@@ -102,7 +103,7 @@ describeOnProviders("names are plain text", (provider, test) => {
       ["organisation", 'version: 1\norganisations:\n  - slug: evil-org\n    name: "Evil\\u202E Org"\n    kind: hosting\n    country: NL\n    timeZone: Europe/Amsterdam\n'],
       ["contact", 'version: 1\norganisations:\n  - slug: evil-org\n    name: Evil Org\n    kind: hosting\n    country: NL\n    timeZone: Europe/Amsterdam\n    contacts:\n      - handle: evil.person\n        name: "Jan\\nAnna (Politie)"\n'],
     ] as const) {
-      const result = await importDirectory(store.db, clock, yaml, "yaml", { actor: "operator", via: "test" });
+      const result = await importDirectory(store.db, clock, TEST_KEYS, yaml, "yaml", { actor: "operator", via: "test" });
       expect(result.ok, field).toBe(false);
       if (!result.ok) expect(result.problems.map((problem) => problem.message).join("\n")).toMatch(/one line|plain text/);
     }

@@ -6,7 +6,8 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { verifyAudit } from "../../src/audit/log.js";
+import { verifyAudit } from "../../src/audit/verify.js";
+import { TEST_KEYS } from "../support/keys.js";
 import { ConfigError, loadConfig } from "../../src/config/load.js";
 import { ManualClock } from "../../src/core/clock.js";
 import type { InboundEvent } from "../../src/core/adapter.js";
@@ -93,7 +94,7 @@ describeOnBothDatabases("retention", (harness, test) => {
     // The record is untouched: same entries, same head, chain intact (it grows only by what runs next).
     expect(await h.db.auditEntry.count()).toBe(record.entries);
     expect(await h.db.auditHead.findMany()).toEqual(record.head);
-    expect((await verifyAudit(h.db)).problems).toEqual([]);
+    expect((await verifyAudit(h.db, TEST_KEYS)).problems).toEqual([]);
 
     // The platform redelivers the day-2 event: still handled once.
     expect(await h.handler(command("day-2"))).toBeUndefined();
@@ -121,17 +122,17 @@ describeOnBothDatabases("retention", (harness, test) => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const job = new RetentionJob(counting, clock, { enabled: true, keepInboundEvents: 30 * DAY, keepSentMessages: 30 * DAY, batchSize: 2 });
+    const job = new RetentionJob(counting, clock, { enabled: true, keepInboundEvents: 30 * DAY, keepSentMessages: 30 * DAY, keepRedCaseText: 365 * DAY, batchSize: 2 });
 
     const first = await job.prune();
-    expect(first.deleted).toEqual({ inboundEvents: MAX_BATCHES_PER_RUN * 2, sentMessages: 0 });
+    expect(first.deleted).toEqual({ inboundEvents: MAX_BATCHES_PER_RUN * 2, sentMessages: 0, redCaseKeys: 0 });
     expect(first.more).toEqual(["inboundEvents"]);
-    // Every statement deleted at most a batch: 100 full batches of events, then one (empty) for the messages.
+    // Every statement deleted at most a batch: 100 full batches of events, then one (empty) for the messages and one for the TLP:RED case keys.
     expect(statements.slice(0, MAX_BATCHES_PER_RUN).every((count) => count === 2)).toBe(true);
-    expect(statements).toHaveLength(MAX_BATCHES_PER_RUN + 1);
+    expect(statements).toHaveLength(MAX_BATCHES_PER_RUN + 2);
 
     const second = await job.prune();
-    expect(second.deleted).toEqual({ inboundEvents: 3, sentMessages: 0 });
+    expect(second.deleted).toEqual({ inboundEvents: 3, sentMessages: 0, redCaseKeys: 0 });
     expect(second.more).toEqual([]);
     expect(await keys(h)).toEqual(["slack:event:new:0", "slack:event:new:1"]);
   }, 60_000);
@@ -143,6 +144,7 @@ describeOnBothDatabases("retention", (harness, test) => {
     const jobs = new ReminderJobs({
       db: h.db,
       clock: h.clock,
+      keys: TEST_KEYS,
       leaseClock: h.clock,
       logger: silentLogger(),
       config: { ...reminders, retention: { ...reminders.retention, enabled: false } },
@@ -172,7 +174,7 @@ describe("retention settings", () => {
 
   it("defaults to 30 days for both, hourly, in batches of 1000", () => {
     const { config } = loadConfig({ rootDir: ROOT, env: {} });
-    expect(config.reminders.retention).toEqual({ enabled: true, keepInboundEvents: 30 * DAY, keepSentMessages: 30 * DAY, batchSize: 1000 });
+    expect(config.reminders.retention).toEqual({ enabled: true, keepInboundEvents: 30 * DAY, keepSentMessages: 30 * DAY, keepRedCaseText: 365 * DAY, batchSize: 1000 });
     expect(config.reminders.scheduler.retention).toBe("17 * * * *");
   });
 });

@@ -1,6 +1,7 @@
 // Rate limits on commands, relayed messages and case openings, per account and per organisation, with ceilings of
 // their own for coordinators and emergencies; counted in the database in each event's transaction, so that two
 // Liaison processes sharing it enforce one ceiling. On both databases, with small ceilings and a manual clock.
+import { TEST_KEYS } from "../support/keys.js";
 import { describe, expect, it } from "vitest";
 import { createCore } from "../../src/app/app.js";
 import { writeFileSync } from "node:fs";
@@ -210,7 +211,7 @@ describeOnBothDatabases(
       const clock = new ManualClock(START);
       const other = await openStore(h.store.target);
       try {
-        const second = createCore({ store: other, clock, logger: silentLogger(), loaded: withLimits(testConfig()) });
+        const second = createCore({ store: other, clock, keys: TEST_KEYS, logger: silentLogger(), loaded: withLimits(testConfig()) });
         const actor = await resolveActor(h.core.directory, { platform: "console", workspace: "", userId: "jonas.becker" }, { userIdIsHandle: true });
         const runs = Array.from({ length: 12 }, (_, i) => () => (i % 2 === 0 ? h.core.dispatcher : second.dispatcher).run(actor, WRITE));
         // On PostgreSQL all at once. SQLite connections in one process cannot wait for each other (the driver's wait
@@ -229,7 +230,7 @@ describeOnBothDatabases(
 
     test("switched off, nothing is limited", async () => {
       const h = harness();
-      const off = createCore({ store: h.store, clock: h.clock, logger: silentLogger(), loaded: { ...testConfig(), config: { ...testConfig().config, limits: { ...LIMITS, enabled: false } } } });
+      const off = createCore({ store: h.store, clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: { ...testConfig(), config: { ...testConfig().config, limits: { ...LIMITS, enabled: false } } } });
       const actor = await h.actor("sanne.devries");
       for (let i = 0; i < 10; i += 1) expect((await off.dispatcher.run(actor, WRITE)).failure).toBe("not-found");
       expect(await h.db.rateWindow.count()).toBe(0);

@@ -8,6 +8,7 @@ import { openStore } from "../../src/store/db.js";
 import { silentLogger } from "../../src/log.js";
 import { describeOnBothDatabases, START, testConfig } from "../support/cases.js";
 import { HOUR, MINUTE, openRemovalOrder, queuedLines, reminderOutbox, runJob } from "../support/reminders.js";
+import { TEST_KEYS } from "../support/keys.js";
 
 const at = (minutes: number) => new Date(new Date(START).getTime() + minutes * MINUTE);
 
@@ -61,7 +62,7 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     await openRemovalOrder(h);
     h.clock.set(at(31));
     expect(queuedLines(await runJob(h, "sweep"))).toHaveLength(2);
-    const restarted = createCore({ store: h.store, clock: h.clock, logger: silentLogger(), loaded: testConfig() });
+    const restarted = createCore({ store: h.store, clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig() });
     expect((await restarted.reminders.run("sweep")).queued).toEqual([]);
     // Even when the case's reminder state is put back (a crash between writing and moving on), the keys hold.
     await h.db.case.updateMany({ data: { nextReminderAt: at(30), remindedUntil: at(0) } });
@@ -135,7 +136,7 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     await openRemovalOrder(h);
     await openRemovalOrder(h);
     h.clock.set(at(2 * HOUR / MINUTE + 1));
-    const other = createCore({ store: h.store, clock: h.clock, logger: silentLogger(), loaded: testConfig() });
+    const other = createCore({ store: h.store, clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig() });
     const results = await Promise.allSettled([runJob(h, "sweep"), other.reminders.run("sweep"), runJob(h, "sweep")]);
     for (const result of results) expect(result.status).toBe("fulfilled");
     expect(await reminderOutbox(h)).toEqual(["[DM → demo.coordinator] coordinators", "[DM → demo.coordinator] coordinators"]);
@@ -148,7 +149,7 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     h.clock.set(at(2 * HOUR / MINUTE + 1));
     const stores = [await openStore(h.store.target), await openStore(h.store.target)];
     try {
-      const cores = stores.map((store) => createCore({ store, clock: h.clock, logger: silentLogger(), loaded: testConfig() }));
+      const cores = stores.map((store) => createCore({ store, clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig() }));
       const reports = await Promise.all(cores.map((core) => core.reminders.run("sweep")));
       const queued = reports.flatMap((report) => report.queued);
       expect(queued.map((message) => message.subject).sort()).toEqual([...references].sort());

@@ -33,6 +33,7 @@ import { openStore, type Provider, type Store } from "../../src/store/db.js";
 import { applyMigrations } from "../../src/store/migrate.js";
 import { openTestStore, ROOT_DIR, tempDir } from "./core.js";
 import { describeOnPostgres, type PostgresTest } from "./postgres.js";
+import { TEST_KEYS } from "./keys.js";
 
 export { tempDir };
 
@@ -140,7 +141,7 @@ export function policyWithPairs(pairsYaml: string, edit: (text: string) => strin
 }
 
 /** Tables the case tests write; emptied between tests (the directory stays). Children first. */
-const CASE_TABLES = ["CaseMessage", "CaseThread", "Case", "OutboxMessage", "Counter", "AuditEntry", "AuditHead", "InboundEvent", "Lease", "RateWindow"];
+const CASE_TABLES = ["CaseMessage", "CaseThread", "Case", "CaseKey", "OutboxMessage", "Counter", "AuditEntry", "AuditHead", "AuditCheckpoint", "InboundEvent", "Lease", "RateWindow"];
 
 /** A core on a database with the demo directory, a manual clock and a recording adapter. */
 export class CaseHarness {
@@ -165,9 +166,9 @@ export class CaseHarness {
     const opened = await openTestStore(this.provider);
     this.store = opened.store;
     this.disposeStore = opened.dispose;
-    const imported = await importDirectory(this.store.db, this.clock, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "test" });
+    const imported = await importDirectory(this.store.db, this.clock, TEST_KEYS, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "test" });
     if (!imported.ok) throw new Error(`demo directory did not import: ${JSON.stringify(imported.problems)}`);
-    this.core = createCore({ store: this.store, clock: this.clock, logger: silentLogger(), loaded: this.configure(testConfig(this.policyFile)) });
+    this.core = createCore({ store: this.store, clock: this.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: this.configure(testConfig(this.policyFile)) });
     this.handler = this.core.attach(this.adapter);
     await this.adapter.start(this.handler);
   }

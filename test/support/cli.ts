@@ -1,6 +1,7 @@
 // Runs the real `liaison` CLI as a user runs it, for end-to-end tests.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { TEST_RECORD_KEY } from "./keys.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -18,12 +19,14 @@ export const SOURCE_LAUNCHER = "scripts/liaison-dev.mjs";
 /**
  * Runs `node <launcher> <args>` in the project directory, feeding `input` on stdin: by default the sources through
  * tsx (scripts/liaison-dev.mjs), so that no build is needed; test/e2e/compiled.test.ts runs the compiled product.
- * The environment is the test's, plus `env`; DATABASE_URL, LIAISON_CONFIG and NODE_OPTIONS are passed only when
- * `env` sets them.
+ * The environment is the test's, plus `env`; DATABASE_URL, LIAISON_CONFIG, NODE_OPTIONS and the record key settings
+ * are passed only when `env` sets them, and LIAISON_AUDIT_KEY is the tests' key unless `env` names a key.
  */
 export function runLiaison(args: string[], env: Record<string, string | undefined> = {}, input = "", timeoutMs = 60_000, launcher = SOURCE_LAUNCHER): Promise<CliRun> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const name of ["DATABASE_URL", "LIAISON_CONFIG", "NODE_OPTIONS"]) if (!(name in env) || env[name] === undefined) delete childEnv[name];
+  for (const name of ["DATABASE_URL", "LIAISON_CONFIG", "NODE_OPTIONS", "LIAISON_AUDIT_KEY", "LIAISON_AUDIT_KEY_FILE"]) if (!(name in env) || env[name] === undefined) delete childEnv[name];
+  // The tests' record key, unless the test names its own key (or names none, with LIAISON_AUDIT_KEY: undefined).
+  if (!("LIAISON_AUDIT_KEY" in env) && !("LIAISON_AUDIT_KEY_FILE" in env)) childEnv.LIAISON_AUDIT_KEY = TEST_RECORD_KEY;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, ...args], { cwd: ROOT, env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";

@@ -19,6 +19,7 @@ import { openStore, type Provider, type Store } from "../../src/store/db.js";
 import { Prisma } from "../../src/store/generated/sqlite/client.js";
 import { applyMigrations } from "../../src/store/migrate.js";
 import { createTempDatabase, describeOnPostgres, type PostgresTest } from "./postgres.js";
+import { TEST_KEYS } from "./keys.js";
 
 /** The project's root directory. */
 export const ROOT_DIR = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -214,7 +215,7 @@ export interface TestCore {
 
 /** Imports the demo directory as the system would at start. */
 export async function seedDemo(store: Store, clock: ManualClock): Promise<void> {
-  const result = await importDirectory(store.db, clock, demoDirectoryText(), "yaml", { actor: "system", via: "test-seed" });
+  const result = await importDirectory(store.db, clock, TEST_KEYS, demoDirectoryText(), "yaml", { actor: "system", via: "test-seed" });
   if (!result.ok) throw new Error(`demo directory did not import: ${JSON.stringify(result.problems)}`);
 }
 
@@ -229,7 +230,7 @@ export async function createTestCore(
     ...(options.unlinkedMayRead !== undefined ? { unlinkedMayRead: options.unlinkedMayRead } : {}),
     ...(options.findLimit !== undefined ? { findLimit: options.findLimit } : {}),
   });
-  const core = createCore({ store, clock, logger: silentLogger(), loaded });
+  const core = createCore({ store, clock, keys: TEST_KEYS, logger: silentLogger(), loaded });
   // Console user ids are directory handles (the console adapter declares userIdIsHandle).
   const actorOf = (identity: PlatformIdentity) => resolveActor(core.directory, identity, { userIdIsHandle: identity.platform === "console" });
   return {

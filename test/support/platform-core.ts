@@ -27,6 +27,7 @@ import { FakeDiscord, IDS, type FakeInteraction, type FakeMessage as DiscordMess
 import { FakeHomeserver } from "../fakes/matrix/homeserver.js";
 import type { StoredEvent } from "../fakes/matrix/model.js";
 import { FakeSlack, type Delivery, type FakeMessage as SlackMessage, type FakeWorkspace } from "../fakes/slack/server.js";
+import { TEST_KEYS } from "./keys.js";
 
 /** The project's root directory. */
 export const ROOT_DIR = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -267,7 +268,7 @@ export async function startPlatformWorld(
   const clock = new ManualClock(PLATFORM_TEST_START);
   const loaded = loadConfig({ rootDir: ROOT_DIR, env: {} });
   const log = options.logger ?? logger();
-  const core = createCore({ store, clock, logger: log, loaded });
+  const core = createCore({ store, clock, keys: TEST_KEYS, logger: log, loaded });
   const closers: (() => Promise<void>)[] = [];
   const idlers: (() => Promise<void>)[] = [];
 
@@ -283,7 +284,7 @@ export async function startPlatformWorld(
     homeserver.registerUser(M.bram, { displayName: "Bram" });
     casesRoom = homeserver.createRoom(M.anna, { name: "Police cases", members: [M.bram, M.bot] });
   }
-  const imported = await importDirectory(store.db, clock, worldDirectory(casesRoom), "json", { actor: "system", via: "test-seed" });
+  const imported = await importDirectory(store.db, clock, TEST_KEYS, worldDirectory(casesRoom), "json", { actor: "system", via: "test-seed" });
   if (!imported.ok) throw new Error(`test directory did not import: ${JSON.stringify(imported.problems)}`);
 
   let slack: SlackSide | undefined;

@@ -5,6 +5,7 @@
 import type { AuditRecord } from "../../audit/log.js";
 import { deliverableTime, recipientCalendar } from "../../time/organisation-calendar.js";
 import type { CaseKind, Priority } from "../kinds.js";
+import type { RecordKeys } from "../../audit/keys.js";
 import type { Clock } from "../../core/clock.js";
 import type { OutboundMessage } from "../../core/message.js";
 import { contactStream, threadStream, type OutboxItem } from "../../outbox/outbox.js";
@@ -141,6 +142,7 @@ export class ReminderSweep {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly keys: RecordKeys,
     private readonly policy: EscalationPolicy,
     private readonly batchSize: number,
   ) {}
@@ -254,7 +256,7 @@ export class ReminderSweep {
         });
         for (const item of sent) report.queued.push({ subject: entry.row.reference, step: entry.step.rule.step, to: labels.get(item) ?? "", text: item.message.text });
       }
-      await appendAuditEntries(tx, this.clock, records);
+      await appendAuditEntries(tx, this.clock, this.keys, records);
       report.handled += claimed.length;
     }, TRANSACTION_OPTIONS);
   }

@@ -26,7 +26,8 @@ export const caseHistory = defineCommand({
       const action = entry.action.replace(/^case\./, "");
       const refused = entry.result.startsWith("refused") ? ` (refused: ${String(entry.detail.reason ?? entry.result)})` : "";
       const detail = full ? describeDetail(entry.action, entry.detail) : "";
-      return `${time} UTC · ${entry.actor} · ${action}${detail}${refused}`;
+      const destroyed = full && entry.sealed === "destroyed" ? " [text destroyed with the case's key at the end of its retention]" : "";
+      return `${time} UTC · ${entry.actor} · ${action}${detail}${refused}${destroyed}`;
     });
     const title = `History of ${visible.view.reference} (TLP:${visible.view.tlp})`;
     return { title, tlp: visible.view.tlp, text: [title, ...lines].join("\n"), sections: [{ text: lines.join("\n") }] };
