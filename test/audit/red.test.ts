@@ -53,7 +53,7 @@ describeOnBothDatabases("TLP:RED text in the record", (harness, test) => {
     expect(raw).toContain("amber reason");
     // The record still says who did what to which case, and keeps the deadlines the report reads.
     const entries = await h.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: "asc" } });
-    expect(entries.map((entry) => entry.action)).toEqual(["case.open", "case.request-clarification", "case.answer-clarification", "case.message", "case.message", "case.resolve"]);
+    expect(entries.map((entry) => entry.action)).toEqual(["case.open", "case.request-clarification", "case.answer-clarification", "case.message", "case.received", "case.message", "case.resolve"]);
     const resolve = JSON.parse(entries.at(-1)?.detail ?? "{}") as { action: Record<string, unknown>; before: Record<string, unknown>; sealed: Record<string, unknown> };
     expect(resolve.action).toEqual({ type: "resolve", outcome: "removed" });
     expect(resolve.before.ackDueAt === null || typeof resolve.before.ackDueAt === "string").toBe(true);
