@@ -2,7 +2,7 @@ import { z } from "zod";
 import { durationSchema } from "../config/schema.js";
 import { loadYamlFiles } from "../config/load.js";
 import { TLP_LABELS, type Tlp } from "../core/message.js";
-import { ORGANISATION_KINDS, TOPICS, type Topic } from "../directory/model.js";
+import { DESIGNATION_TYPES, hasDesignation, ORGANISATION_KINDS, TOPICS, type DesignationType, type Topic } from "../directory/model.js";
 import { CASE_KINDS, PRIORITIES, type CaseKind, type Priority } from "./kinds.js";
 import { LEGAL_CLOCKS, legalResolveMs } from "./legal-clocks.js";
 
@@ -21,6 +21,8 @@ export const CLARIFICATION_RULES = ["pause", "restart", "none"] as const;
 const kindPolicySchema = z.strictObject({
   topic: z.enum(TOPICS),
   openers: z.union([z.literal("any"), z.array(z.enum(ORGANISATION_KINDS)).min(1)]),
+  /** A designation the opener's organisation must hold besides its kind (granted by a coordinator). */
+  designation: z.enum(DESIGNATION_TYPES).optional(),
   tlp: z.enum(TLP_LABELS),
   defaultPriority: z.enum(PRIORITIES).default("normal"),
   clock: z.enum(["continuous", "working-hours"]),
@@ -152,10 +154,12 @@ export function clockRule(policy: CasePolicy, kind: CaseKind, priority: Priority
   return { mode, acknowledgeMs, resolveMs, clarification: rule.clarification, ...(legal ? { legalSource: legal.source } : {}) };
 }
 
-/** Whether an organisation of this kind may open cases of this kind. */
-export function mayOpen(policy: CasePolicy, kind: CaseKind, organisationKind: string): boolean {
-  const openers = policy.kinds[kind].openers;
-  return openers === "any" || (openers as readonly string[]).includes(organisationKind);
+/** Why an organisation may not open cases of this kind (its kind, or a designation it lacks), or undefined when it may. */
+export function mayNotOpen(policy: CasePolicy, kind: CaseKind, organisation: { kind: string; designations: readonly string[] }): { kind: true } | { designation: DesignationType } | undefined {
+  const rule = policy.kinds[kind];
+  if (rule.openers !== "any" && !(rule.openers as readonly string[]).includes(organisation.kind)) return { kind: true };
+  if (rule.designation && !hasDesignation(organisation.designations, rule.designation)) return { designation: rule.designation };
+  return undefined;
 }
 
 /** The default TLP label, topic and priority of a kind. */

@@ -17,7 +17,9 @@ import { caseDeadlines } from "./clock.js";
 import { eventOf, type CaseEvent } from "./events.js";
 import { KIND_INFO, parseCaseFields, type CaseFields, type CaseKind, type Priority } from "./kinds.js";
 import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "./lifecycle.js";
-import { clockRule, kindDefaults, mayOpen, type CasePolicy } from "./policy.js";
+import { hasDesignation } from "../directory/model.js";
+import { splitList } from "../directory/views.js";
+import { clockRule, kindDefaults, mayNotOpen, type CasePolicy } from "./policy.js";
 import type { ReminderChange, ReminderPlanner, ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor } from "./disclosure.js";
@@ -106,22 +108,35 @@ export class CaseService {
     const contact = actor.contact;
     if (!contact) return fail("not-linked", "Only a linked contact can open a case.");
     const info = KIND_INFO[request.kind];
-    if (!mayOpen(this.policy, request.kind, contact.organisationKind)) {
+    // The recipient and the opener's own organisation in one query (the card shows both).
+    const slug = request.recipientSlug.toLowerCase();
+    const organisations = await this.db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] }, select: { ...ORGANISATION_FIELDS, removedAt: true, designations: true } });
+    const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
+    const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
+    const openerDesignations = splitList(opener?.designations ?? "");
+    const refused = mayNotOpen(this.policy, request.kind, { kind: contact.organisationKind, designations: openerDesignations });
+    if (refused && "kind" in refused) {
       const openers = this.policy.kinds[request.kind].openers;
       return fail("not-allowed", `A ${contact.organisationKind} organisation cannot issue a ${info.label.toLowerCase()}.`, `Issued by: ${Array.isArray(openers) ? openers.join(", ") : "anyone"} (case policy).`);
     }
-    // The recipient and the opener's own organisation in one query (the card shows both).
-    const slug = request.recipientSlug.toLowerCase();
-    const organisations = await this.db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] }, select: { ...ORGANISATION_FIELDS, removedAt: true } });
-    const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
-    const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
+    if (refused) {
+      // TCO Art. 12(1)(a): removal orders are issued by the competent authority each Member State designated; e-Evidence
+      // Art. 4: orders are issued by the issuing authorities it names. A coordinator records the designation.
+      return fail("not-allowed", `${contact.organisationSlug} is not designated ${refused.designation}: only a designated authority issues a ${info.label.toLowerCase()}.`, `A coordinator records the designation: /contacts edit-org ${contact.organisationSlug} --designate ${refused.designation}:<Member State>.`);
+    }
     if (!recipient || !opener) return fail("not-found", `There is no organisation "${request.recipientSlug}".`, "Find it with /contacts find <name, domain or IP>.");
     if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");
     const parsed = parseCaseFields(request.kind, request.fields);
     if (!parsed.ok) return fail("bad-arguments", `The ${info.label.toLowerCase()} is incomplete:\n${parsed.problems.join("\n")}`);
     const defaults = kindDefaults(this.policy, request.kind);
     const trusted = (parsed.fields as { trustedFlagger?: boolean }).trustedFlagger === true;
-    const priority = request.priority ?? (trusted && defaults.priority === "normal" ? "high" : defaults.priority);
+    // DSA Art. 22(2): the status is awarded by a Digital Services Coordinator, so it is a designation, not a claim;
+    // Art. 22(1): only providers of online platforms give trusted flaggers' notices priority.
+    if (trusted && !hasDesignation(openerDesignations, "dsa-trusted-flagger")) {
+      return fail("not-allowed", `${contact.organisationSlug} is not designated a trusted flagger (DSA Art. 22: the status is awarded by a Digital Services Coordinator).`, "Leave out --trusted-flagger, or ask a coordinator to record the designation: --designate dsa-trusted-flagger:<area>.");
+    }
+    const prioritised = trusted && hasDesignation(splitList(recipient.designations), "online-platform");
+    const priority = request.priority ?? (prioritised && defaults.priority === "normal" ? "high" : defaults.priority);
     const tlp = request.tlp ?? defaults.tlp;
     // Counted once the case could be opened, so a mistyped attempt costs nothing; emergencies have a budget of their own.
     const admitted = await this.limits?.admit(actor, priority === "emergency" ? "emergencyOpenings" : "caseOpenings");

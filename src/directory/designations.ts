@@ -5,7 +5,7 @@ import { parseCidr, type OrganisationInput } from "./model.js";
 import { WEEKDAYS } from "../time/working-hours.js";
 
 /** Organisation fields that say who an organisation is; only coordinators set them. */
-export const DESIGNATION_FIELDS = ["name", "kind", "country", "jurisdictions"] as const;
+export const DESIGNATION_FIELDS = ["name", "kind", "country", "jurisdictions", "designations"] as const;
 
 /** What an organisation admin may set without a coordinator's approval (config directory.approvals). */
 export interface ApprovalFloors {

@@ -86,7 +86,7 @@ function topLevelList(parsed: unknown): unknown[] | undefined {
 
 /** CSV columns: one row per contact, organisation fields repeated (an organisation without contacts has one row). */
 export const CSV_COLUMNS = [
-  "org_slug", "org_name", "org_kind", "org_country", "org_jurisdictions", "org_languages", "org_time_zone",
+  "org_slug", "org_name", "org_kind", "org_country", "org_jurisdictions", "org_designations", "org_languages", "org_time_zone",
   "org_working_hours", "org_emergency_24x7", "org_abuse_contact", "org_legal_point_of_contact", "org_domains",
   "org_ip_ranges", "org_asns", "org_channels", "contact_handle", "contact_name", "contact_email", "contact_phone",
   "contact_languages", "contact_time_zone", "contact_roles", "contact_coordinator", "contact_org_admin",
@@ -152,6 +152,7 @@ function readCsv(text: string): { records: RawRecord[] } | { problems: FileProbl
         kind: row.org_kind,
         country: row.org_country,
         jurisdictions: split(row.org_jurisdictions),
+        designations: split(row.org_designations),
         languages: split(row.org_languages),
         timeZone: row.org_time_zone,
         ...(row.org_working_hours ? { workingHours: row.org_working_hours } : {}),
@@ -199,7 +200,7 @@ export function writeDirectoryText(organisations: OrganisationFileEntry[], forma
   for (const organisation of plain.organisations) {
     const list = (items: unknown) => (Array.isArray(items) ? items.map(String).join(";") : String(items ?? ""));
     const orgCells = [
-      organisation.slug, organisation.name, organisation.kind, organisation.country, list(organisation.jurisdictions),
+      organisation.slug, organisation.name, organisation.kind, organisation.country, list(organisation.jurisdictions), list(organisation.designations),
       list(organisation.languages), organisation.timeZone, organisation.workingHours ?? "", String(organisation.emergency24x7 ?? false),
       organisation.abuseContact ?? "", organisation.legalPointOfContact ?? "", list(organisation.responsibilities?.domains),
       list(organisation.responsibilities?.ipRanges), list(organisation.responsibilities?.asns),

@@ -48,6 +48,66 @@ export const languageSchema = z
   .toLowerCase()
   .regex(/^[a-z]{2}$/, "a two-letter ISO 639-1 language code such as en, nl or de");
 
+/**
+ * Legal designations, granted by coordinators (never by the organisation itself), that decide who may issue what:
+ * - `tco-competent-authority:<MS>`: a competent authority a Member State designated to issue removal orders
+ *   (Regulation (EU) 2021/784 Art. 12(1)(a): "issue removal orders pursuant to Article 3");
+ * - `eevidence-issuing-authority:<MS>`: an issuing authority for European Production and Preservation Orders
+ *   (Regulation (EU) 2023/1543 Art. 4);
+ * - `dsa-trusted-flagger:<area>`: a trusted flagger, status awarded by a Digital Services Coordinator for an area of
+ *   expertise (Regulation (EU) 2022/2065 Art. 22(2)); its notices get priority only at online platforms (Art. 22(1));
+ * - `online-platform`: a provider of an online platform (DSA Art. 3(i));
+ * - `tco-contact-point`, `dsa-point-of-contact`, `dsa-legal-representative`: TCO Art. 15, DSA Art. 11/12, Art. 13.
+ */
+export const DESIGNATION_TYPES = [
+  "tco-competent-authority", "eevidence-issuing-authority", "dsa-trusted-flagger", "online-platform", "tco-contact-point",
+  "dsa-point-of-contact", "dsa-legal-representative",
+] as const;
+
+/** A designation type. */
+export type DesignationType = (typeof DESIGNATION_TYPES)[number];
+
+/** Which designations name a Member State, which an area of expertise, which nothing. */
+const DESIGNATION_DETAIL: Record<DesignationType, "member-state" | "area" | "none"> = {
+  "tco-competent-authority": "member-state", "eevidence-issuing-authority": "member-state", "dsa-trusted-flagger": "area",
+  "online-platform": "none", "tco-contact-point": "none", "dsa-point-of-contact": "none", "dsa-legal-representative": "none",
+};
+
+/** A designation as written: "tco-competent-authority:NL", "dsa-trusted-flagger:terrorist-content", "online-platform". */
+export const designationSchema = z
+  .string()
+  .trim()
+  .max(100)
+  .transform((text, context) => {
+    const [type = "", detail, ...rest] = text.split(":");
+    const kind = type.toLowerCase() as DesignationType;
+    const needs = DESIGNATION_DETAIL[kind];
+    const problem = (message: string) => {
+      context.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    if (!needs) return problem(`"${type}" is not a designation; designations: ${DESIGNATION_TYPES.join(", ")}`);
+    if (rest.length > 0) return problem(`"${text}" has more than one ":"`);
+    if (needs === "member-state") {
+      if (!detail || !/^[A-Za-z]{2}$/.test(detail)) return problem(`${kind} names the Member State that designated it, e.g. ${kind}:NL`);
+      return `${kind}:${detail.toUpperCase()}`;
+    }
+    if (needs === "area") {
+      if (!detail || !/^[a-z0-9][a-z0-9-]{1,59}$/.test(detail.toLowerCase())) return problem(`${kind} names its area of expertise in lower-case words with hyphens, e.g. ${kind}:terrorist-content`);
+      return `${kind}:${detail.toLowerCase()}`;
+    }
+    if (detail !== undefined) return problem(`${kind} takes no detail (write it alone)`);
+    return kind;
+  });
+
+/** Whether an organisation's designations include one of this type (and, when given, for this Member State). */
+export function hasDesignation(designations: readonly string[], type: DesignationType, memberState?: string): boolean {
+  return designations.some((designation) => {
+    const [held, detail] = designation.split(":");
+    return held === type && (memberState === undefined || detail === memberState);
+  });
+}
+
 /** An emergency phone number in international (E.164) form. */
 export const phoneSchema = z
   .string()
@@ -159,6 +219,7 @@ export const organisationInputSchema = z.strictObject({
   kind: z.enum(ORGANISATION_KINDS),
   country: countrySchema,
   jurisdictions: listOf(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "two-letter codes such as NL or EU")).default([]),
+  designations: listOf(designationSchema).default([]),
   languages: listOf(languageSchema).default([]),
   timeZone: timeZoneSchema,
   workingHours: workingHoursTextSchema.default("mon-fri 09:00-17:00"),

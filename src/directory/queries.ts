@@ -93,6 +93,7 @@ function organisationEntry(row: Omit<OrganisationRow, "responsibilities" | "chan
     kind: row.kind,
     country: row.country,
     jurisdictions: splitList(row.jurisdictions),
+    designations: splitList(row.designations),
     languages: splitList(row.languages),
     timeZone: row.timeZone,
     workingHours: row.workingHours,

@@ -25,6 +25,7 @@ export function organisationToInput(view: OrganisationView): z.input<typeof orga
     kind: view.kind as OrganisationInput["kind"],
     country: view.country,
     jurisdictions: view.jurisdictions,
+    designations: view.designations,
     languages: view.languages,
     timeZone: view.timeZone,
     workingHours: view.workingHours,

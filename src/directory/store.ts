@@ -40,6 +40,7 @@ function organisationData(input: Omit<OrganisationInput, "contacts">, at: Date) 
     kind: input.kind,
     country: input.country,
     jurisdictions: joinList(input.jurisdictions),
+    designations: joinList(input.designations),
     languages: joinList(input.languages),
     timeZone: input.timeZone,
     workingHours: input.workingHours,

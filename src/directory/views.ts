@@ -30,6 +30,8 @@ export interface OrganisationView {
   kind: string;
   country: string;
   jurisdictions: string[];
+  /** Legal designations a coordinator granted (model.ts DESIGNATION_TYPES), e.g. "tco-competent-authority:NL". */
+  designations: string[];
   languages: string[];
   timeZone: string;
   workingHours: string;

@@ -149,14 +149,14 @@ describeOnBothDatabases("notice: counted in the recipient's working hours", (har
     });
   }
 
-  test("a trusted flagger's notice is high priority: 1 h and 8 h of working time", async () => {
+  test("a trusted flagger's notice to an online platform is high priority: 1 h and 8 h of working time", async () => {
     const h = harness();
     h.clock.set("2026-11-20T14:00:00Z"); // Fri 15:00 CET
-    await h.ok("sanne.devries", `${NOTICE()} --trusted-flagger`);
+    await h.ok("sanne.devries", `${NOTICE("chirp-social")} --trusted-flagger`);
     const row = await h.caseRow("N-2026-0001");
     expect(row.priority).toBe("high");
-    // 1 h -> Fri 16:00 CET; 8 h = 2 h Friday + 6 h Monday -> Mon 15:00 CET.
-    expect(await deadlines(h, "N-2026-0001")).toEqual({ ack: "2026-11-20T15:00:00.000Z", resolve: "2026-11-23T14:00:00.000Z", state: "open" });
+    // chirp-social works mon-fri 09:00-18:00 Berlin. 1 h -> Fri 16:00 CET; 8 h = 3 h Friday + 5 h Monday -> Mon 14:00 CET.
+    expect(await deadlines(h, "N-2026-0001")).toEqual({ ack: "2026-11-20T15:00:00.000Z", resolve: "2026-11-23T13:00:00.000Z", state: "open" });
   });
 
   test("paused while a clarification is requested, resumed from where it was", async () => {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Organisation" ADD COLUMN     "designations" TEXT NOT NULL DEFAULT '';

@@ -1,0 +1,96 @@
+// Who may issue what is decided by legal designations a coordinator records, not by an organisation's kind alone:
+// removal orders by a competent authority (TCO Art. 12), production and preservation orders by an issuing authority
+// (e-Evidence Art. 4); trusted-flagger status is awarded (DSA Art. 22(2)) and gives priority only at online platforms
+// (Art. 22(1)). An organisation's admin cannot designate their own organisation. On both databases.
+import { expect } from "vitest";
+import { describeOnBothDatabases } from "../support/cases.js";
+
+const REMOVAL = (to = "acme-hosting") => `/notice ${to} https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"`;
+const PRODUCTION = '/request acme-hosting --kind production-order --target "user 4411" --data "subscriber data" --basis "EPOC 2026/17"';
+
+describeOnBothDatabases("designations", (harness, test) => {
+  test("a removal order needs the opener's organisation to be a designated competent authority, whatever its kind", async () => {
+    const h = harness();
+    // nl-coordination is a government body (a kind that may issue), but not designated.
+    const refused = await h.run("demo.coordinator", REMOVAL());
+    expect(refused.failure, refused.message.text).toBe("not-allowed");
+    expect(refused.message.text).toMatch(/nl-coordination is not designated tco-competent-authority/);
+    expect(refused.message.text).toContain("--designate tco-competent-authority:");
+    expect(await h.db.case.count()).toBe(0);
+    // A coordinator records the designation; then it may.
+    await h.ok("demo.coordinator", "/contacts edit-org nl-coordination --designate tco-competent-authority:nl");
+    expect((await h.db.organisation.findUniqueOrThrow({ where: { slug: "nl-coordination" } })).designations).toBe("tco-competent-authority:NL");
+    await h.ok("demo.coordinator", REMOVAL());
+    // Withdrawn again: refused again.
+    await h.ok("demo.coordinator", "/contacts edit-org nl-coordination --undesignate tco-competent-authority:NL");
+    expect((await h.run("demo.coordinator", REMOVAL("chirp-social"))).failure).toBe("not-allowed");
+  });
+
+  test("production orders need an issuing authority; the kind rule still applies first", async () => {
+    const h = harness();
+    await h.ok("ahmed.elamrani", PRODUCTION); // nl-police-cyber: lea, eevidence-issuing-authority:NL
+    const iru = await h.run("sanne.devries", PRODUCTION); // nl-iru: a referral unit, not a kind that issues them
+    expect(iru.failure).toBe("not-allowed");
+    expect(iru.message.text).toMatch(/referral-unit organisation cannot issue/);
+    await h.ok("demo.coordinator", "/contacts edit-org nl-police-cyber --undesignate eevidence-issuing-authority:NL");
+    const undesignated = await h.run("ahmed.elamrani", PRODUCTION);
+    expect(undesignated.failure).toBe("not-allowed");
+    expect(undesignated.message.text).toMatch(/not designated eevidence-issuing-authority/);
+  });
+
+  test("an organisation's admin cannot designate their own organisation, nor withdraw a designation", async () => {
+    const h = harness();
+    for (const line of [
+      "/contacts edit-org acme-hosting --designate tco-competent-authority:NL",
+      "/contacts edit-org acme-hosting --designate dsa-trusted-flagger:terrorist-content",
+    ]) {
+      const answer = await h.run("jan.jansen", line);
+      expect(answer.failure, answer.message.text).toBe("not-allowed");
+      expect(answer.message.text).toMatch(/coordinator/i);
+    }
+    const iru = await h.run("sanne.devries", "/contacts edit-org nl-iru --undesignate tco-competent-authority:NL");
+    expect(iru.failure).toBe("not-allowed");
+    expect((await h.db.organisation.findUniqueOrThrow({ where: { slug: "acme-hosting" } })).designations).toBe("");
+    expect((await h.db.organisation.findUniqueOrThrow({ where: { slug: "nl-iru" } })).designations).toContain("tco-competent-authority:NL");
+    // A plain contact neither.
+    expect((await h.run("eva.mulder", "/contacts edit-org acme-hosting --designate online-platform")).failure).toBe("not-allowed");
+  });
+
+  test("designations are checked in their form", async () => {
+    const h = harness();
+    for (const [value, says] of [
+      ["competent-authority:NL", /not a designation/],
+      ["tco-competent-authority", /names the Member State/],
+      ["tco-competent-authority:Netherlands", /names the Member State/],
+      ["dsa-trusted-flagger", /area of expertise/],
+      ["dsa-trusted-flagger:Terror Content!", /area of expertise/],
+      ["online-platform:yes", /takes no detail/],
+      ["tco-competent-authority:NL:extra", /more than one/],
+      ["<!channel>", /not a designation/],
+      ["x".repeat(100_000), /./],
+    ] as const) {
+      const answer = await h.run("demo.coordinator", `/contacts edit-org acme-hosting --designate "${value}"`);
+      expect(answer.failure, value.slice(0, 40)).toBeDefined();
+      expect(answer.message.text, value.slice(0, 40)).toMatch(says);
+      expect(answer.message.text.length).toBeLessThan(3_000);
+    }
+    expect((await h.db.organisation.findUniqueOrThrow({ where: { slug: "acme-hosting" } })).designations).toBe("");
+  });
+
+  test("trusted-flagger notices: only from a designated trusted flagger, and high priority only at an online platform", async () => {
+    const h = harness();
+    const notice = (to: string) => `/notice ${to} https://example.test/n/1 --reason "incites violence" --trusted-flagger`;
+    // nl-police-cyber is not a designated trusted flagger.
+    const claimed = await h.run("ahmed.elamrani", notice("chirp-social"));
+    expect(claimed.failure).toBe("not-allowed");
+    expect(claimed.message.text).toMatch(/not designated a trusted flagger/);
+    // nl-iru is: to an online platform the notice is high priority; to a hosting company it is not.
+    await h.ok("sanne.devries", notice("chirp-social"));
+    await h.ok("sanne.devries", notice("acme-hosting"));
+    const rows = await h.db.case.findMany({ orderBy: { reference: "asc" }, include: { } });
+    const recipients = new Map((await h.db.organisation.findMany({ select: { id: true, slug: true } })).map((row) => [row.id, row.slug]));
+    expect(rows.map((row) => [recipients.get(row.recipientOrgId), row.priority])).toEqual([["chirp-social", "high"], ["acme-hosting", "normal"]]);
+    // The card still says who notified.
+    expect(JSON.parse(rows[1]?.fields ?? "{}")).toMatchObject({ trustedFlagger: true });
+  });
+});
