@@ -125,7 +125,7 @@ export class CaseReceipts {
     const deadlines = caseDeadlines({
       mode: row.clockMode as "continuous" | "working-hours", clockStartAt: receivedAt, acknowledgedAt: row.acknowledgedAt,
       active: true, acknowledgeMs: row.ackDurationMs, resolveMs: row.resolveDurationMs, extendedMs: row.extendedMs,
-      pauses, calendar: recipientCalendar(recipient.timeZone, recipient.workingHours),
+      pauses, calendar: recipientCalendar(recipient),
     });
     const reminders = this.planner?.plan({
       after: {

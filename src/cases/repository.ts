@@ -17,10 +17,14 @@ export interface OrganisationRow {
   name: string;
   timeZone: string;
   workingHours: string;
+  /** Its calendar's closed days: the country's public holidays (unless switched off) and its own. */
+  country: string;
+  holidays: string;
+  publicHolidays: boolean;
 }
 
 /** The organisation columns a case reads (no more: every case event reads two organisations). */
-export const ORGANISATION_FIELDS = { id: true, slug: true, name: true, timeZone: true, workingHours: true } as const;
+export const ORGANISATION_FIELDS = { id: true, slug: true, name: true, timeZone: true, workingHours: true, country: true, holidays: true, publicHolidays: true } as const;
 
 /** A person named on a case. */
 export interface CasePersonRow {

@@ -147,7 +147,7 @@ export class CaseService {
     const reference = await nextReference(this.db, request.kind, at);
     const deadlines = caseDeadlines({
       mode: rule.mode, clockStartAt: at, acknowledgedAt: null, active: true, acknowledgeMs: rule.acknowledgeMs,
-      resolveMs: rule.resolveMs, extendedMs: 0, pauses: [], calendar: recipientCalendar(recipient.timeZone, recipient.workingHours),
+      resolveMs: rule.resolveMs, extendedMs: 0, pauses: [], calendar: recipientCalendar(recipient),
     });
     const id = newId();
     const threads = await this.threadRows(id, reference, tlp, defaults.topic, [
@@ -294,7 +294,7 @@ export class CaseService {
     const deadlines = caseDeadlines({
       mode: view.clockMode, clockStartAt: next.clockStartAt, acknowledgedAt: next.acknowledgedAt,
       active: ACTIVE_STATES.includes(next.state), acknowledgeMs: view.ackDurationMs, resolveMs: view.resolveDurationMs,
-      extendedMs: next.extendedMs, pauses: next.pauses, calendar: recipientCalendar(recipient.timeZone, recipient.workingHours),
+      extendedMs: next.extendedMs, pauses: next.pauses, calendar: recipientCalendar(recipient),
     });
     const reminders = this.planReminders(
       {

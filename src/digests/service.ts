@@ -36,7 +36,7 @@ type Reader = { id: string; handle: string; name: string; coordinator: boolean; 
 
 const READER_SELECT = {
   id: true, handle: true, name: true, coordinator: true, orgAdmin: true, timeZone: true,
-  organisation: { select: { id: true, slug: true, name: true, timeZone: true, workingHours: true } },
+  organisation: { select: { id: true, slug: true, name: true, timeZone: true, workingHours: true, country: true, holidays: true, publicHolidays: true } },
 } as const;
 
 /**

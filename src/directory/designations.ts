@@ -121,6 +121,16 @@ export interface DesignationCheck {
   apply: Organisation;
 }
 
+/** Closed days of its own an organisation's admin may set per calendar year (besides public holidays). */
+export const MAX_OWN_HOLIDAYS_PER_YEAR = 15;
+
+/** The years with more than MAX_OWN_HOLIDAYS_PER_YEAR of these dates. */
+function crowdedYears(dates: readonly string[]): string[] {
+  const perYear = new Map<string, number>();
+  for (const date of new Set(dates)) perYear.set(date.slice(0, 4), (perYear.get(date.slice(0, 4)) ?? 0) + 1);
+  return [...perYear].filter(([, count]) => count > MAX_OWN_HOLIDAYS_PER_YEAR).map(([year]) => year);
+}
+
 /**
  * Checks an edit against what only coordinators may grant: designation fields (an admin's edit that changes them is
  * refused whole), and broad or overlapping responsibilities and short working hours (an admin's wait as pending,
@@ -136,6 +146,11 @@ export async function checkDesignations(
   const fields = changedDesignations(before, after);
   if (fields.length > 0 && !isCoordinator) {
     return { refusal: fail("not-allowed", `Only a coordinator may set ${fields.join(", ")}; nothing was changed.`, "Ask a coordinator to change them."), warnings: [], pending: [], apply: before };
+  }
+  // Closed days stop working-hours clocks as short hours do: an admin may add a normal number of them per year.
+  const crowded = crowdedYears(after.holidays);
+  if (crowded.length > 0 && !isCoordinator && JSON.stringify([...after.holidays].sort()) !== JSON.stringify([...before.holidays].sort())) {
+    return { refusal: fail("not-allowed", `More than ${MAX_OWN_HOLIDAYS_PER_YEAR} closed days of its own in ${crowded.join(", ")}: a coordinator must add these; nothing was changed.`, "Ask a coordinator, or add fewer days."), warnings: [], pending: [], apply: before };
   }
   const pending: PendingItem[] = [];
   const warnings: string[] = [];

@@ -87,7 +87,7 @@ function topLevelList(parsed: unknown): unknown[] | undefined {
 /** CSV columns: one row per contact, organisation fields repeated (an organisation without contacts has one row). */
 export const CSV_COLUMNS = [
   "org_slug", "org_name", "org_kind", "org_country", "org_jurisdictions", "org_designations", "org_languages", "org_time_zone",
-  "org_working_hours", "org_emergency_24x7", "org_abuse_contact", "org_legal_point_of_contact", "org_domains",
+  "org_working_hours", "org_emergency_24x7", "org_holidays", "org_public_holidays", "org_abuse_contact", "org_legal_point_of_contact", "org_domains",
   "org_ip_ranges", "org_asns", "org_channels", "contact_handle", "contact_name", "contact_email", "contact_phone",
   "contact_languages", "contact_time_zone", "contact_roles", "contact_coordinator", "contact_org_admin",
   "contact_identities", "contact_last_verified_at",
@@ -157,6 +157,8 @@ function readCsv(text: string): { records: RawRecord[] } | { problems: FileProbl
         timeZone: row.org_time_zone,
         ...(row.org_working_hours ? { workingHours: row.org_working_hours } : {}),
         emergency24x7: bool(row.org_emergency_24x7),
+        holidays: split(row.org_holidays),
+        ...(row.org_public_holidays ? { publicHolidays: bool(row.org_public_holidays) } : {}),
         ...(row.org_abuse_contact ? { abuseContact: row.org_abuse_contact } : {}),
         ...(row.org_legal_point_of_contact ? { legalPointOfContact: row.org_legal_point_of_contact } : {}),
         responsibilities: { domains: split(row.org_domains), ipRanges: split(row.org_ip_ranges), asns: split(row.org_asns) },
@@ -202,6 +204,7 @@ export function writeDirectoryText(organisations: OrganisationFileEntry[], forma
     const orgCells = [
       organisation.slug, organisation.name, organisation.kind, organisation.country, list(organisation.jurisdictions), list(organisation.designations),
       list(organisation.languages), organisation.timeZone, organisation.workingHours ?? "", String(organisation.emergency24x7 ?? false),
+      list(organisation.holidays), String(organisation.publicHolidays ?? true),
       organisation.abuseContact ?? "", organisation.legalPointOfContact ?? "", list(organisation.responsibilities?.domains),
       list(organisation.responsibilities?.ipRanges), list(organisation.responsibilities?.asns),
       (organisation.channels ?? []).map((channel) => `${channel.topic ?? "*"}=${channel.platform}:${channel.workspace ?? ""}:${channel.channel}`).join(";"),

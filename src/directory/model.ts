@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { canonicalIdentity, PLATFORMS } from "../core/adapter.js";
 import { forbiddenNameCharacter } from "../core/text.js";
+import { isoDateSchema } from "../time/calendar.js";
 import { timeZoneSchema, workingHoursSchema } from "../time/calendar.js";
 
 /** Kinds of organisation (domain.md, "The directory"). */
@@ -224,6 +225,10 @@ export const organisationInputSchema = z.strictObject({
   timeZone: timeZoneSchema,
   workingHours: workingHoursTextSchema.default("mon-fri 09:00-17:00"),
   emergency24x7: z.boolean().default(false),
+  /** Extra days it does not work ("YYYY-MM-DD"), besides its country's public holidays. */
+  holidays: listOf(isoDateSchema).default([]),
+  /** Whether its country's public holidays are closed days (default yes). */
+  publicHolidays: z.boolean().default(true),
   abuseContact: plainLineSchema(320, 3).optional(),
   legalPointOfContact: plainLineSchema(1000, 1, "allowed").optional(),
   responsibilities: z

@@ -98,6 +98,8 @@ function organisationEntry(row: Omit<OrganisationRow, "responsibilities" | "chan
     timeZone: row.timeZone,
     workingHours: row.workingHours,
     emergency24x7: row.emergency24x7,
+    holidays: splitList(row.holidays),
+    publicHolidays: row.publicHolidays,
     abuseContact: row.abuseContact,
     legalPointOfContact: row.legalPointOfContact,
     removedAt: row.removedAt,

@@ -67,6 +67,8 @@ export function renderOrganisation(organisation: OrganisationView): OutboundMess
     { label: "Languages", value: organisation.languages.join(", ") || "—" },
   ];
   if (organisation.jurisdictions.length > 0) fields.push({ label: "Jurisdictions", value: organisation.jurisdictions.join(", ") });
+  const closed = [organisation.publicHolidays ? `${organisation.country} public holidays` : "", ...organisation.holidays].filter(Boolean);
+  fields.push({ label: "Closed on", value: closed.join(", ") || "no holidays" });
   if (organisation.designations.length > 0) fields.push({ label: "Designations", value: organisation.designations.join(", ") });
   if (organisation.abuseContact) fields.push({ label: "Abuse contact", value: organisation.abuseContact });
   if (organisation.legalPointOfContact) fields.push({ label: "Legal point of contact", value: organisation.legalPointOfContact });

@@ -18,7 +18,7 @@ import type { JobReport } from "../core/job-report.js";
 
 const CONTACT_SELECT = {
   id: true, handle: true, name: true, timeZone: true, lastVerifiedAt: true, verification: true, verificationAskedAt: true, createdAt: true,
-  organisation: { select: { id: true, slug: true, name: true, timeZone: true, workingHours: true } },
+  organisation: { select: { id: true, slug: true, name: true, timeZone: true, workingHours: true, country: true, holidays: true, publicHolidays: true } },
 } as const;
 
 type ContactRow = { id: string; handle: string; name: string; timeZone: string | null; lastVerifiedAt: Date | null; verification: string; verificationAskedAt: Date | null; createdAt: Date; organisation: { id: string; slug: string; name: string; timeZone: string; workingHours: string } };
@@ -114,7 +114,7 @@ export class RevalidationService {
 
   /** When a DM to the contact may be sent: in their working hours, outside quiet hours (it is not urgent). */
   private deliverable(contact: ContactRow, now: Date): Date {
-    return deliverableTime(now, recipientCalendar(contact.timeZone ?? contact.organisation.timeZone, contact.organisation.workingHours), this.quietHours);
+    return deliverableTime(now, recipientCalendar({ ...contact.organisation, timeZone: contact.timeZone ?? contact.organisation.timeZone }), this.quietHours);
   }
 
   /** Organisation admins and coordinators, who are told when a contact becomes unverified. */

@@ -30,6 +30,8 @@ export function organisationToInput(view: OrganisationView): z.input<typeof orga
     timeZone: view.timeZone,
     workingHours: view.workingHours,
     emergency24x7: view.emergency24x7,
+    holidays: view.holidays,
+    publicHolidays: view.publicHolidays,
     ...(view.abuseContact ? { abuseContact: view.abuseContact } : {}),
     ...(view.legalPointOfContact ? { legalPointOfContact: view.legalPointOfContact } : {}),
     responsibilities: view.responsibilities,

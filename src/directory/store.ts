@@ -45,6 +45,8 @@ function organisationData(input: Omit<OrganisationInput, "contacts">, at: Date) 
     timeZone: input.timeZone,
     workingHours: input.workingHours,
     emergency24x7: input.emergency24x7,
+    holidays: joinList([...input.holidays].sort()),
+    publicHolidays: input.publicHolidays,
     abuseContact: input.abuseContact ?? null,
     legalPointOfContact: input.legalPointOfContact ?? null,
     updatedAt: at,

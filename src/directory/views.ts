@@ -36,6 +36,9 @@ export interface OrganisationView {
   timeZone: string;
   workingHours: string;
   emergency24x7: boolean;
+  /** Its own closed days ("YYYY-MM-DD"), besides its country's public holidays when `publicHolidays`. */
+  holidays: string[];
+  publicHolidays: boolean;
   abuseContact: string | null;
   legalPointOfContact: string | null;
   responsibilities: { domains: string[]; ipRanges: string[]; asns: string[] };

@@ -127,8 +127,9 @@ describeOnBothDatabases("notice: counted in the recipient's working hours", (har
     { name: "over a weekend (Amsterdam)", open: "2026-11-20T14:00:00Z", ack: "2026-11-23T10:00:00.000Z", resolve: "2026-11-25T14:00:00.000Z" },
     // Fri 23 Oct 15:00 CEST (UTC+2); summer time ends Sun 25 Oct; Mon 11:00 CET (UTC+1), Wed 15:00 CET.
     { name: "over a weekend with the end of summer time", open: "2026-10-23T13:00:00Z", ack: "2026-10-26T10:00:00.000Z", resolve: "2026-10-28T14:00:00.000Z" },
-    // Fri 26 Mar 2027 15:00 CET; summer time starts Sun 28 Mar; Mon 11:00 CEST (UTC+2), Wed 15:00 CEST.
-    { name: "over a weekend with the start of summer time", open: "2027-03-26T14:00:00Z", ack: "2027-03-29T09:00:00.000Z", resolve: "2027-03-31T13:00:00.000Z" },
+    // Fri 26 Mar 2027 15:00 CET; summer time starts Sun 28 Mar; Mon 29 Mar is Easter Monday (a Dutch public holiday):
+    // 2 h Friday, then Tue 30 Mar from 09:00 CEST (UTC+2): ack Tue 11:00 CEST; 24 h = 2 + 8 + 8 + 6 -> Thu 15:00 CEST.
+    { name: "over a weekend with the start of summer time and Easter Monday", open: "2027-03-26T14:00:00Z", ack: "2027-03-30T09:00:00.000Z", resolve: "2027-04-01T13:00:00.000Z" },
     // Saturday noon: nothing counts until Monday 09:00; 4 h -> 13:00, 24 h -> Wednesday 17:00.
     { name: "opened on a Saturday", open: "2026-11-21T11:00:00Z", ack: "2026-11-23T12:00:00.000Z", resolve: "2026-11-25T16:00:00.000Z" },
     // Monday 07:00 local, before hours: counts from 09:00.
@@ -137,6 +138,9 @@ describeOnBothDatabases("notice: counted in the recipient's working hours", (har
     { name: "opened after working hours", open: "2026-11-24T17:00:00Z", ack: "2026-11-25T12:00:00.000Z", resolve: "2026-11-27T16:00:00.000Z" },
     // Berlin, 09:00-18:00: Fri 16:00 -> 2 h Friday, Mon 11:00; 24 h = 2 + 9 + 9 + 4 -> Wed 13:00 CET.
     { name: "another time zone and longer days (Berlin)", open: "2026-11-20T15:00:00Z", to: "chirp-social", ack: "2026-11-23T10:00:00.000Z", resolve: "2026-11-25T12:00:00.000Z" },
+    // Christmas in Amsterdam: Thu 24 Dec 2026 14:00 CET; 25 and 26 Dec are public holidays, then the weekend:
+    // 3 h Thursday, Mon 28 Dec 10:00; 24 h = 3 + 8 + 8 + 5 -> Wed 30 Dec 14:00 CET.
+    { name: "over Christmas (public holidays)", open: "2026-12-24T13:00:00Z", ack: "2026-12-28T09:00:00.000Z", resolve: "2026-12-30T13:00:00.000Z" },
     // Brussels, Friday ends at 15:00: Fri 14:00 -> 1 h, Mon 12:00; 24 h = 1 + 8 + 8 + 7 -> Wed 16:00 CET.
     { name: "a short Friday (Brussels)", open: "2026-11-20T13:00:00Z", to: "anchor-registrar", ack: "2026-11-23T11:00:00.000Z", resolve: "2026-11-25T15:00:00.000Z" },
   ];

@@ -25,7 +25,7 @@ function removalOrder(openedAt: string): ReminderCase {
 /** A notice on the recipient's working hours, with its deadlines computed as the case service does. */
 function notice(openedAt: string, recipient = ACME): ReminderCase {
   const start = new Date(openedAt);
-  const calendar = recipientCalendar(recipient.timeZone, recipient.workingHours);
+  const calendar = recipientCalendar(recipient);
   const due = (ms: number) => computeDeadline({ start, durationMs: ms, mode: "working-hours", calendar });
   return {
     kind: "notice", priority: "normal", clockMode: "working-hours", clockStartAt: start, pauses: [], ackDurationMs: 4 * HOUR,
@@ -102,11 +102,11 @@ describe("a case's ladder", () => {
   });
 
   it("moves a step out of quiet hours and into working time", () => {
-    const allWeek = recipientCalendar("Europe/Amsterdam", "24/7");
+    const allWeek = recipientCalendar({ timeZone: "Europe/Amsterdam", workingHours: "24/7" });
     const quiet = { from: "20:00", to: "08:00" };
     expect(deliverableTime(new Date("2026-11-20T22:30:00.000Z"), allWeek, quiet).toISOString()).toBe("2026-11-21T07:00:00.000Z");
     expect(deliverableTime(new Date("2026-11-20T12:00:00.000Z"), allWeek, quiet).toISOString()).toBe("2026-11-20T12:00:00.000Z");
-    const office = recipientCalendar("Europe/Amsterdam", "mon-fri 09:00-17:00");
+    const office = recipientCalendar({ timeZone: "Europe/Amsterdam", workingHours: "mon-fri 09:00-17:00" });
     expect(deliverableTime(new Date("2026-11-21T12:00:00.000Z"), office, quiet).toISOString()).toBe("2026-11-23T08:00:00.000Z");
   });
 

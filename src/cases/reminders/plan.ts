@@ -2,7 +2,7 @@
 // the next time the sweep has work for the case, and which steps are due now. Nothing here reads the clock.
 import type { CaseKind, Priority } from "../kinds.js";
 import { computeDeadline, type Calendar, type Pause } from "../../time/calendar.js";
-import { deliverableTime, recipientCalendar } from "../../time/organisation-calendar.js";
+import { deliverableTime, recipientCalendar, type CalendarEntry } from "../../time/organisation-calendar.js";
 import { stepsFor, type EscalationPolicy, type StepRule } from "./policy.js";
 
 /** What a case's reminders depend on: its clock, deadlines and the recipient's calendar. */
@@ -18,7 +18,7 @@ export interface ReminderCase {
   ackDueAt: Date | null;
   resolveDueAt: Date | null;
   /** The recipient organisation's time zone and working hours (directory strings). */
-  recipient: { timeZone: string; workingHours: string };
+  recipient: CalendarEntry;
 }
 
 /** One step of a case's ladder, placed in time. */
@@ -73,11 +73,11 @@ const calendars = new Map<string, Calendar>();
 
 /** The recipient's calendar, read once per distinct time zone and working hours. */
 function calendarOf(recipient: ReminderCase["recipient"]): Calendar {
-  const key = `${recipient.timeZone} ${recipient.workingHours}`;
+  const key = `${recipient.timeZone} ${recipient.workingHours} ${recipient.country ?? ""} ${recipient.holidays ?? ""} ${String(recipient.publicHolidays ?? true)}`;
   let calendar = calendars.get(key);
   if (!calendar) {
     if (calendars.size > 10_000) calendars.clear();
-    calendars.set(key, (calendar = recipientCalendar(recipient.timeZone, recipient.workingHours)));
+    calendars.set(key, (calendar = recipientCalendar(recipient)));
   }
   return calendar;
 }

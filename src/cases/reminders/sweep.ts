@@ -203,7 +203,7 @@ export class ReminderSweep {
         if (!person || contacted.has(person.id)) return;
         contacted.add(person.id);
         const organisation = organisations.get(person.organisationId);
-        const notBefore = row.clockMode === "continuous" || !organisation ? undefined : deliverableTime(now, recipientCalendar(person.timeZone ?? organisation.timeZone, organisation.workingHours), this.policy.quietHours);
+        const notBefore = row.clockMode === "continuous" || !organisation ? undefined : deliverableTime(now, recipientCalendar({ ...organisation, timeZone: person.timeZone ?? organisation.timeZone }), this.policy.quietHours);
         items.push({
           streamKey: contactStream(person.id), destination: { type: "contact", contactId: person.id }, message: messageFor(audience),
           onceKey: `reminder:${row.id}:${step.key}:contact:${person.id}`, ...(notBefore && notBefore > now ? { notBefore } : {}),
@@ -290,7 +290,7 @@ export class ReminderSweep {
   private async organisations(ids: readonly string[]): Promise<Map<string, Organisation>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = await this.db.organisation.findMany({ where: { id: { in: unique } }, select: { id: true, slug: true, name: true, timeZone: true, workingHours: true } });
+    const rows = await this.db.organisation.findMany({ where: { id: { in: unique } }, select: { id: true, slug: true, name: true, timeZone: true, workingHours: true, country: true, holidays: true, publicHolidays: true } });
     return new Map(rows.map((row) => [row.id, row]));
   }
 

@@ -23,6 +23,9 @@ export const contactsEditOrg = defineCommand({
     designate: z.string().optional().describe("Grant legal designations (coordinators), e.g. tco-competent-authority:NL"),
     undesignate: z.string().optional().describe("Withdraw legal designations (coordinators)"),
     emergency: z.boolean().optional().describe("Reachable 24/7 for emergencies (--emergency=false to clear)"),
+    addHoliday: z.string().optional().describe("Days it does not work besides public holidays, e.g. 2026-12-24,2026-12-31"),
+    removeHoliday: z.string().optional().describe("Closed days to remove"),
+    publicHolidays: z.boolean().optional().describe("Whether its country's public holidays are closed days (default yes)"),
     abuseContact: z.string().optional().describe("Public abuse mailbox or form"),
     legalContact: z.string().optional().describe("Designated legal point of contact (TCO Art. 15, DSA Art. 11/12)"),
     addDomain: z.string().optional().describe("Domains it is responsible for, comma-separated"),
@@ -59,6 +62,8 @@ export const contactsEditOrg = defineCommand({
         ...(args.jurisdictions ? { jurisdictions: args.jurisdictions } : {}),
         ...(args.designate || args.undesignate ? { designations: editList(current.designations as string[] | undefined, args.designate, args.undesignate) } : {}),
         ...(args.emergency !== undefined ? { emergency24x7: args.emergency } : {}),
+        ...(args.addHoliday || args.removeHoliday ? { holidays: editList(current.holidays as string[] | undefined, args.addHoliday, args.removeHoliday) } : {}),
+        ...(args.publicHolidays !== undefined ? { publicHolidays: args.publicHolidays } : {}),
         ...(args.abuseContact ? { abuseContact: args.abuseContact } : {}),
         ...(args.legalContact ? { legalPointOfContact: args.legalContact } : {}),
         responsibilities: {
