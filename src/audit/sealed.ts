@@ -10,7 +10,7 @@ import { open, seal, type RecordKeys } from "./keys.js";
 import type { AuditRecord } from "./log.js";
 
 /** Keys of an entry's detail (and of its `action`) that hold free text. */
-export const FREE_TEXT_KEYS: readonly string[] = ["line", "text", "fields", "reason", "question", "answer"];
+export const FREE_TEXT_KEYS: readonly string[] = ["line", "text", "fields", "reason", "question", "answer", "grounds"];
 
 /** Where the sealed text is, in a detail: the case whose key opens it, and the ciphertext (or why there is none). */
 export interface SealedPart {

@@ -15,7 +15,9 @@ export type CaseEvent =
   | { type: "withdrawn"; reason?: string }
   | { type: "reopened"; reason: string }
   | { type: "extended"; byMs: number; reason: string }
-  | { type: "reassigned"; to: CasePersonView };
+  | { type: "reassigned"; to: CasePersonView }
+  | { type: "suspended"; grounds: string }
+  | { type: "resumed" };
 
 /** Who did it, as the thread update names them. */
 export interface CaseEventAuthor {
@@ -45,5 +47,9 @@ export function eventOf(action: CaseAction, responsible: CasePersonView | null):
     case "reassign":
       if (!responsible) throw new Error("a reassigned case names its responsible contact");
       return { type: "reassigned", to: responsible };
+    case "suspend":
+      return { type: "suspended", grounds: action.grounds };
+    case "resume":
+      return { type: "resumed" };
   }
 }

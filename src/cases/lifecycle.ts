@@ -4,13 +4,23 @@ import { KIND_INFO, OUTCOMES_NEEDING_REASON, type CaseKind, type Outcome } from 
 import type { ClockRule } from "./policy.js";
 
 /** States of a case. */
-export const CASE_STATES = ["open", "acknowledged", "clarification-requested", "resolved", "closed", "withdrawn"] as const;
+export const CASE_STATES = ["open", "acknowledged", "clarification-requested", "suspended", "resolved", "closed", "withdrawn"] as const;
 
 /** A state of a case. */
 export type CaseState = (typeof CASE_STATES)[number];
 
-/** States in which the case is being worked on and its clocks run. */
-export const ACTIVE_STATES: readonly CaseState[] = ["open", "acknowledged", "clarification-requested"];
+/** States in which the case is being worked on (its clocks run, or are paused: a clarification, a suspension). */
+export const ACTIVE_STATES: readonly CaseState[] = ["open", "acknowledged", "clarification-requested", "suspended"];
+
+/**
+ * Kinds whose clock the recipient may suspend, with the provision: TCO Regulation (EU) 2021/784 Art. 3(7): "Where the
+ * hosting service provider cannot comply with a removal order on grounds of force majeure or of de facto
+ * impossibility not attributable to the hosting service provider, including for objective and technically
+ * justifiable reasons, it shall, without undue delay, inform the competent authority that issued the removal order of
+ * those grounds, using the template set out in Annex III. The deadline set out in paragraph 3 shall start to run as
+ * soon as the grounds referred to in the first subparagraph of this paragraph have ceased to exist."
+ */
+export const SUSPENDABLE: Partial<Record<CaseKind, string>> = { "removal-order": "TCO Art. 3(7)" };
 
 /** What can happen to a case after it is opened. */
 export type CaseAction =
@@ -22,7 +32,11 @@ export type CaseAction =
   | { type: "withdraw"; reason?: string }
   | { type: "reopen"; reason: string }
   | { type: "extend"; byMs: number; reason: string }
-  | { type: "reassign"; contactId: string };
+  | { type: "reassign"; contactId: string }
+  /** The recipient cannot comply for now: force majeure or de facto impossibility (TCO Art. 3(7)), with the grounds. */
+  | { type: "suspend"; grounds: string }
+  /** The grounds have ceased: the full period starts again (TCO Art. 3(7), second subparagraph). */
+  | { type: "resume" };
 
 /** The part of a case the lifecycle reads and changes. */
 export interface CaseLifecycleState {
@@ -47,12 +61,14 @@ const RULES: Record<CaseAction["type"], { from: readonly CaseState[]; by: readon
   acknowledge: { from: ["open"], by: ["recipient", "coordinator"], verb: "acknowledge" },
   "request-clarification": { from: ["open", "acknowledged"], by: ["recipient", "coordinator"], verb: "ask for clarification of" },
   "answer-clarification": { from: ["clarification-requested"], by: ["opener", "coordinator"], verb: "answer a clarification of" },
-  resolve: { from: ["open", "acknowledged", "clarification-requested"], by: ["recipient", "coordinator"], verb: "resolve" },
+  resolve: { from: ["open", "acknowledged", "clarification-requested", "suspended"], by: ["recipient", "coordinator"], verb: "resolve" },
   close: { from: ["resolved"], by: ["opener", "coordinator"], verb: "close" },
-  withdraw: { from: ["open", "acknowledged", "clarification-requested"], by: ["opener", "coordinator"], verb: "withdraw" },
+  withdraw: { from: ["open", "acknowledged", "clarification-requested", "suspended"], by: ["opener", "coordinator"], verb: "withdraw" },
   reopen: { from: ["resolved", "closed", "withdrawn"], by: ["opener", "coordinator"], verb: "reopen" },
   extend: { from: ["open", "acknowledged", "clarification-requested"], by: ["opener", "coordinator"], verb: "extend the deadline of" },
-  reassign: { from: ["open", "acknowledged", "clarification-requested"], by: ["recipient", "coordinator"], verb: "reassign" },
+  reassign: { from: ["open", "acknowledged", "clarification-requested", "suspended"], by: ["recipient", "coordinator"], verb: "reassign" },
+  suspend: { from: ["open", "acknowledged"], by: ["recipient", "coordinator"], verb: "suspend" },
+  resume: { from: ["suspended"], by: ["recipient", "coordinator"], verb: "resume" },
 };
 
 const ROLE_NAMES: Record<CaseRole, string> = {
@@ -158,6 +174,25 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
     case "reassign":
       next.responsibleContactId = action.contactId;
       return ok(next);
+    case "suspend": {
+      const provision = SUSPENDABLE[current.kind];
+      if (!provision) return fail("bad-arguments", `A ${KIND_INFO[current.kind].label.toLowerCase()} cannot be suspended: only a removal order's clock stops for force majeure (TCO Art. 3(7)).`, "If it cannot be done, resolve it as cannot-comply with the reason, or ask for clarification.");
+      if (action.grounds.trim().length < 10) return fail("bad-arguments", "Say what prevents compliance (the grounds of Annex III): force majeure or de facto impossibility, and why.", 'e.g. --grounds "data centre outage since 10:40, access to the storage cluster lost"');
+      next.stateBeforeClarification = current.state;
+      next.state = "suspended";
+      // Informing the issuer of the grounds is the recipient's answer to the order: it counts as acknowledging it.
+      next.acknowledgedAt = current.acknowledgedAt ?? at;
+      next.pauses.push({ from: at });
+      return ok(next);
+    }
+    case "resume":
+      // "The deadline ... shall start to run as soon as the grounds ... have ceased to exist": the whole hour again.
+      // Suspending informed the issuer, which acknowledged the order: it never goes back to "open".
+      next.state = current.acknowledgedAt ? "acknowledged" : (current.stateBeforeClarification ?? "acknowledged");
+      next.stateBeforeClarification = null;
+      next.clockStartAt = at;
+      next.pauses = [];
+      return ok(next);
   }
 }
 
@@ -173,6 +208,8 @@ function hintFor(state: CaseState): string {
       return "It waits for the recipient to resolve it (/case resolve).";
     case "clarification-requested":
       return "It waits for the opener to answer the clarification (/case answer).";
+    case "suspended":
+      return "It waits for the grounds to cease (/case resume), or for the recipient to resolve it.";
     case "resolved":
       return "The opener can close it (/case close) or reopen it (/case reopen).";
     case "closed":

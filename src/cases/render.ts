@@ -18,6 +18,7 @@ export function deadlineFields(view: CaseView, now: Date): MessageField[] {
   if (view.ackDueAt) fields.push({ label: "Acknowledge by", value: dueText(view.ackDueAt, now, zone) });
   if (view.resolveDueAt) fields.push({ label: "Resolve by", value: dueText(view.resolveDueAt, now, zone) });
   if (!view.resolveDueAt && view.state === "clarification-requested") fields.push({ label: "Clock", value: "paused until the clarification is given" });
+  if (view.state === "suspended") fields.push({ label: "Clock", value: "suspended until the grounds cease (TCO Art. 3(7)); then the full period runs again" });
   if (view.resolveDurationMs === null && ["open", "acknowledged"].includes(view.state)) fields.push({ label: "Resolve by", value: "no fixed deadline (as agreed)" });
   return fields;
 }
@@ -69,7 +70,7 @@ export function renderCard(view: CaseView, now: Date, audience: "opener" | "reci
   const title = `${info.label} ${view.reference} · TLP:${view.tlp}`;
   // When it was issued and received (TCO Art. 3(5) asks for both), in /case status; the card itself is what arrives.
   const zone = view.recipient.timeZone;
-  const held = ["open", "acknowledged", "clarification-requested"].includes(view.state) ? "not yet: held until it reaches the recipient" : "not recorded";
+  const held = ["open", "acknowledged", "clarification-requested", "suspended"].includes(view.state) ? "not yet: held until it reaches the recipient" : "not recorded";
   const times: MessageField[] = timesShown
     ? [{ label: "Issued", value: formatLocal(view.openedAt, zone) }, { label: "Received", value: view.receivedAt ? formatLocal(view.receivedAt, zone) : held }]
     : [];
@@ -96,7 +97,7 @@ export function renderCard(view: CaseView, now: Date, audience: "opener" | "reci
     tlp: view.tlp,
     sections,
     text: lines.join("\n"),
-    ...(audience === "recipient" && ["open", "acknowledged", "clarification-requested"].includes(view.state) ? { actions: recipientActions(view) } : {}),
+    ...(audience === "recipient" && ["open", "acknowledged", "clarification-requested", "suspended"].includes(view.state) ? { actions: recipientActions(view) } : {}),
   };
 }
 
@@ -135,6 +136,10 @@ export function eventLine(event: Exclude<CaseEvent, { type: "opened" }>, view: C
       return `⏱ ${reference}: deadline extended by ${formatDuration(event.byMs)}: ${event.reason}.`;
     case "reassigned":
       return `→ ${reference}: ${event.to.name} (${event.to.handle}) is now responsible.`;
+    case "suspended":
+      return `⏸ ${reference} cannot be complied with for now (force majeure or de facto impossibility, TCO Art. 3(7)): ${event.grounds}. The deadline is suspended until the grounds cease.`;
+    case "resumed":
+      return `▶ ${reference}: the grounds have ceased; the deadline runs again in full${view.resolveDueAt ? `: resolve by ${dueText(view.resolveDueAt, view.updatedAt, view.recipient.timeZone)}` : ""}.`;
   }
 }
 

@@ -8,6 +8,7 @@ import { caseList } from "./cases/list.js";
 import { notice } from "./cases/notice.js";
 import { caseReassign } from "./cases/reassign.js";
 import { caseReceived } from "./cases/received.js";
+import { caseResume, caseSuspend } from "./cases/suspend.js";
 import { caseReopen } from "./cases/reopen.js";
 import { request } from "./cases/request.js";
 import { caseResolve } from "./cases/resolve.js";
@@ -52,6 +53,8 @@ export const COMMANDS: readonly Command[] = [
   caseExtend,
   caseReassign,
   caseReceived,
+  caseSuspend,
+  caseResume,
   caseSay,
   contactsFind,
   contactsShow,

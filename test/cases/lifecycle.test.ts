@@ -31,23 +31,27 @@ function caseIn(state: CaseState, kind: CaseKind = "notice"): CaseLifecycleState
       return { ...base, acknowledgedAt: T0, resolvedAt: T1, closedAt: T1, outcome: "removed" };
     case "withdrawn":
       return { ...base, closedAt: T1 };
+    case "suspended":
+      return { ...base, acknowledgedAt: T0, stateBeforeClarification: "acknowledged", pauses: [{ from: T1 }] };
   }
 }
 
-const STATES: CaseState[] = ["open", "acknowledged", "clarification-requested", "resolved", "closed", "withdrawn"];
+const STATES: CaseState[] = ["open", "acknowledged", "clarification-requested", "suspended", "resolved", "closed", "withdrawn"];
 const ACTIVE: CaseState[] = ["open", "acknowledged", "clarification-requested"];
 
 /** Each action, who may take it, from which states, and the state it leads to (written by hand). */
-const EXPECTED: { action: CaseAction; by: CaseRole[]; from: CaseState[]; to: (from: CaseState) => CaseState }[] = [
+const EXPECTED: { action: CaseAction; by: CaseRole[]; from: CaseState[]; to: (from: CaseState) => CaseState; kind?: CaseKind }[] = [
   { action: { type: "acknowledge" }, by: ["recipient", "coordinator"], from: ["open"], to: () => "acknowledged" },
   { action: { type: "request-clarification", question: "which video?" }, by: ["recipient", "coordinator"], from: ["open", "acknowledged"], to: () => "clarification-requested" },
   { action: { type: "answer-clarification", answer: "the second one" }, by: ["opener", "coordinator"], from: ["clarification-requested"], to: () => "acknowledged" },
-  { action: { type: "resolve", outcome: "removed" }, by: ["recipient", "coordinator"], from: ACTIVE, to: () => "resolved" },
+  { action: { type: "resolve", outcome: "removed" }, by: ["recipient", "coordinator"], from: [...ACTIVE, "suspended"], to: () => "resolved" },
   { action: { type: "close" }, by: ["opener", "coordinator"], from: ["resolved"], to: () => "closed" },
-  { action: { type: "withdraw", reason: "wrong company" }, by: ["opener", "coordinator"], from: ACTIVE, to: () => "withdrawn" },
+  { action: { type: "withdraw", reason: "wrong company" }, by: ["opener", "coordinator"], from: [...ACTIVE, "suspended"], to: () => "withdrawn" },
   { action: { type: "reopen", reason: "back online" }, by: ["opener", "coordinator"], from: ["resolved", "closed", "withdrawn"], to: () => "open" },
   { action: { type: "extend", byMs: 2 * 3_600_000, reason: "large data set" }, by: ["opener", "coordinator"], from: ACTIVE, to: (from) => from },
-  { action: { type: "reassign", contactId: "eva" }, by: ["recipient", "coordinator"], from: ACTIVE, to: (from) => from },
+  { action: { type: "reassign", contactId: "eva" }, by: ["recipient", "coordinator"], from: [...ACTIVE, "suspended"], to: (from) => from },
+  { action: { type: "suspend", grounds: "data centre outage, storage unreachable" }, by: ["recipient", "coordinator"], from: ["open", "acknowledged"], to: () => "suspended", kind: "removal-order" },
+  { action: { type: "resume" }, by: ["recipient", "coordinator"], from: ["suspended"], to: () => "acknowledged", kind: "removal-order" },
 ];
 
 const ROLE_SETS: { name: string; roles: CaseRole[] }[] = [
@@ -69,6 +73,8 @@ const VERB: Record<CaseAction["type"], RegExp> = {
   reopen: /reopen/,
   extend: /extend/,
   reassign: /reassign/,
+  suspend: /suspend/,
+  resume: /resume/,
 };
 
 const TABLE = EXPECTED.flatMap((expected) =>
@@ -76,12 +82,12 @@ const TABLE = EXPECTED.flatMap((expected) =>
 );
 
 describe("applyCaseAction: every action from every state by every role", () => {
-  it("covers 9 actions x 6 states x 5 role sets", () => {
-    expect(TABLE).toHaveLength(9 * 6 * 5);
+  it("covers 11 actions x 7 states x 5 role sets", () => {
+    expect(TABLE).toHaveLength(11 * 7 * 5);
   });
 
   it.each(TABLE.map((row) => [`${row.action.type} from ${row.state} by ${row.roleSet.name}`, row] as const))("%s", (_name, row) => {
-    const before = caseIn(row.state);
+    const before = caseIn(row.state, row.kind);
     const result = applyCaseAction(before, row.action, row.roleSet.roles, NOW, RULE);
     const roleAllowed = row.roleSet.roles.some((role) => row.by.includes(role));
     const stateAllowed = row.from.includes(row.state);
@@ -110,7 +116,27 @@ describe("applyCaseAction: every action from every state by every role", () => {
     if (!result.ok) return;
     expect(result.value.state).toBe(row.to(row.state));
     // The input is not changed.
-    expect(before).toEqual(caseIn(row.state));
+    expect(before).toEqual(caseIn(row.state, row.kind));
+  });
+});
+
+describe("applyCaseAction: suspension for force majeure (TCO Art. 3(7))", () => {
+  const recipient: CaseRole[] = ["recipient"];
+  it("suspends only a removal order, with its grounds; the clock pauses and the order counts as acknowledged", () => {
+    const notice = applyCaseAction(caseIn("open"), { type: "suspend", grounds: "data centre outage, storage unreachable" }, recipient, NOW, RULE);
+    expect(notice.ok).toBe(false);
+    if (!notice.ok) expect(notice.message).toMatch(/only a removal order/);
+    const bare = applyCaseAction(caseIn("open", "removal-order"), { type: "suspend", grounds: "outage" }, recipient, NOW, RULE);
+    expect(bare.ok).toBe(false);
+    if (!bare.ok) expect(bare.message).toMatch(/grounds/);
+    const suspended = applyCaseAction(caseIn("open", "removal-order"), { type: "suspend", grounds: "data centre outage, storage unreachable" }, recipient, NOW, RULE);
+    expect(suspended.ok && suspended.value).toMatchObject({ state: "suspended", stateBeforeClarification: "open", acknowledgedAt: NOW, pauses: [{ from: NOW }] });
+  });
+
+  it("resuming starts the whole period again from the moment the grounds cease", () => {
+    const later = new Date("2026-11-20T13:00:00Z");
+    const resumed = applyCaseAction(caseIn("suspended", "removal-order"), { type: "resume" }, recipient, later, RULE);
+    expect(resumed.ok && resumed.value).toMatchObject({ state: "acknowledged", stateBeforeClarification: null, clockStartAt: later, pauses: [] });
   });
 });
 
