@@ -1,10 +1,12 @@
 // Verifying the record: the keyed hash chain, the head, and the signed checkpoints (stored ones, and ones kept
 // elsewhere). By default verification starts after the last stored checkpoint whose signature is valid and whose entry
-// still has the signed hash (and verifies under the key); --full starts at the first entry.
+// still has the signed hash (and verifies under the key); --full starts at the first entry. Entries appended and not
+// sealed yet (AuditPending) are checked by their own macs.
 import type { Db } from "../store/db.js";
 import { latestCheckpoints, signatureValid, type Checkpoint } from "./checkpoint.js";
 import type { RecordKeys } from "./keys.js";
 import { entryHash } from "./log.js";
+import { pendingProblems } from "./sealer.js";
 
 /** A problem found by verifyAudit. */
 export interface AuditProblem {
@@ -21,6 +23,8 @@ export interface AuditVerification {
   /** The last entry checked (its sequence number and hash); seq 0 when the record is empty. */
   last: { seq: number; hash: string };
   problems: AuditProblem[];
+  /** Entries appended and not sealed yet whose macs verify (the sealer chains them shortly). */
+  pending: number;
 }
 
 /** How to verify. */
@@ -97,7 +101,26 @@ export async function verifyAudit(db: Db, keys: RecordKeys, options: VerifyOptio
   if (head && (head.seq !== lastSeq || head.hash !== previousHash)) {
     problems.push({ seq: head.seq, problem: `the chain ends at ${lastSeq} but the head records ${head.seq}: entries at the end were removed` });
   }
-  return { entries: count, ...(from ? { from } : {}), last: { seq: lastSeq, hash: previousHash }, problems };
+  const pending = await checkPending(db, keys, problems, batchSize);
+  return { entries: count, ...(from ? { from } : {}), last: { seq: lastSeq, hash: previousHash }, problems, pending };
+}
+
+/**
+ * Checks the entries not sealed yet: each pending row's mac (a row written without the record key, or altered, does
+ * not verify) and its nonce (one already sealed is a copy put back). Problems are reported at seq 0, naming the row;
+ * returns how many rows are good.
+ */
+async function checkPending(db: Db, keys: RecordKeys, problems: AuditProblem[], batchSize: number): Promise<number> {
+  let good = 0;
+  for (let after = 0; ; ) {
+    const rows = await db.auditPending.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: batchSize });
+    if (rows.length === 0) break;
+    const bad = await pendingProblems(db, keys, rows);
+    for (const refused of bad) problems.push({ seq: 0, problem: `pending entry ${refused.id} (not sealed into the chain): ${refused.problem}` });
+    good += rows.length - bad.length;
+    after = rows.at(-1)?.id ?? after;
+  }
+  return good;
 }
 
 /**
