@@ -129,12 +129,17 @@ export function chainStored(keys: RecordKeys, records: readonly (StoredRecord & 
   });
 }
 
+/** The PostgreSQL advisory lock of the head (any fixed 64-bit number of Liaison's own). */
+const HEAD_LOCK_KEY = 7_212_601_337;
+
 /**
  * Locks the head (the single AuditHead row) until the caller's transaction ends, and returns it; undefined while the
- * record has none. On PostgreSQL SELECT ... FOR UPDATE waits for any other transaction holding it; on SQLite the
- * transaction's write lock already excludes every other writer.
+ * record has none. On PostgreSQL a transaction-level advisory lock (which exists before the head row does) and then
+ * SELECT ... FOR UPDATE make any other sealer wait; on SQLite the transaction's write lock already excludes every
+ * other writer.
  */
 export async function lockAuditHead(tx: Tx, provider: Provider): Promise<{ seq: number; hash: string } | undefined> {
+  if (provider === "postgresql") await tx.$queryRaw`SELECT pg_advisory_xact_lock(${HEAD_LOCK_KEY}::bigint)::text AS "locked"`;
   const heads =
     provider === "postgresql"
       ? await tx.$queryRaw<{ seq: number | bigint; hash: string }[]>`SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1 FOR UPDATE`
