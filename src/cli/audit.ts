@@ -73,7 +73,7 @@ export async function runAuditCommand(loaded: LoadedConfig, argv: string[], prep
     const result = await verifyAudit(store.db, keys, { full: full === true, against: kept });
     if (result.problems.length > 0) {
       err(`The record has been tampered with (${result.problems.length} problem(s); ${describeRange(result)}):`);
-      for (const problem of result.problems) err(`  entry ${problem.seq}: ${problem.problem}`);
+      for (const problem of result.problems) err(`  ${problem.seq > 0 ? `entry ${problem.seq}: ` : ""}${problem.problem}`);
       return 1;
     }
     if (action === "checkpoint") {

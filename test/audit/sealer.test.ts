@@ -4,6 +4,7 @@
 import { expect } from "vitest";
 import { latestCheckpoints, signatureValid } from "../../src/audit/checkpoint.js";
 import { appendAuditEntries, type AuditRecord } from "../../src/audit/log.js";
+import { recordHas } from "../../src/audit/entries.js";
 import { AuditSealer, sealPending, SEALER_LEASE } from "../../src/audit/sealer.js";
 import { verifyAudit } from "../../src/audit/verify.js";
 import { CaseQueries } from "../../src/cases/queries.js";
@@ -237,5 +238,27 @@ describeOnProviders("the record's sealer", (provider, test) => {
     });
     const after = await new CaseQueries(store.db, core.clock, TEST_KEYS).history(found.id);
     expect(after.map((entry) => entry.action)).toEqual(history.map((entry) => entry.action));
+  });
+
+  test("started, the sealer seals every interval by itself; the once-only checks see pending entries (and not forged ones)", async () => {
+    const store = await fresh();
+    await store.transaction((tx) => appendAuditEntries(tx, clock, TEST_KEYS, [record(1, "case-1")]));
+    await store.db.auditPending.create({
+      data: { nonce: "d".repeat(32), at: clock.now(), actorId: null, actor: "x", via: "x", action: "case.undelivered", subjectType: "case", subjectId: "c", caseId: "case-2", result: "ok", detail: "{}", mac: "0".repeat(64) },
+    });
+    expect(await recordHas(store.db, TEST_KEYS, { caseId: "case-1", action: "test.append" })).toBe(true);
+    expect(await recordHas(store.db, TEST_KEYS, { caseId: "case-2", action: "case.undelivered" })).toBe(false);
+    const sealer = new AuditSealer({ store, keys: TEST_KEYS, clock, leaseClock: clock, logger: silentLogger(), settings: { intervalMs: 50, checkpointIntervalMs: 1000, leaseMs: 10_000 } });
+    sealer.start();
+    try {
+      await store.transaction((tx) => appendAuditEntries(tx, clock, TEST_KEYS, [record(2)]));
+      const deadline = Date.now() + 10_000;
+      while ((await store.db.auditEntry.count()) < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await sealer.stop();
+    }
+    expect(await store.db.auditEntry.count()).toBe(2);
+    expect(await recordHas(store.db, TEST_KEYS, { caseId: "case-1", action: "test.append" })).toBe(true);
+    expect(await store.db.auditCheckpoint.count()).toBeGreaterThan(0);
   });
 });
