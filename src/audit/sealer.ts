@@ -20,6 +20,9 @@ export const SEALER_LEASE = "audit:sealer";
 /** Pending rows sealed per transaction unless told otherwise. */
 export const SEAL_BATCH_SIZE = 1000;
 
+/** Batches sealed in one pass at most: under a steady flood a pass ends, renews its lease and goes on at the next. */
+const MAX_BATCHES_PER_PASS = 50;
+
 /** A pending row the sealer refused, and why. */
 export interface RefusedPending {
   id: number;
@@ -69,7 +72,7 @@ export async function sealPending(store: Store, keys: RecordKeys, batchSize = SE
   const refused: RefusedPending[] = [];
   // Refused rows stay in place: the cursor steps over them within a pass, and the next pass starts again from the
   // first id, which picks up rows committed late (with lower ids than rows already sealed).
-  for (let after = 0; ; ) {
+  for (let after = 0, batches = 0; batches < MAX_BATCHES_PER_PASS; batches += 1) {
     const peek = await store.db.auditPending.findFirst({ where: { id: { gt: after } }, select: { id: true } });
     if (!peek) break;
     const batch = await store.transaction(async (tx) => {
