@@ -19,10 +19,9 @@ export type RecordEntry = StoredRecord & { seq: number | null };
 
 /** The entries matching `filter`: sealed ones in sequence order, then pending ones in the order appended. */
 export async function recordEntries(db: Db | Tx, keys: RecordKeys, filter: EntryFilter): Promise<RecordEntry[]> {
-  const [sealed, pending] = await Promise.all([
-    db.auditEntry.findMany({ where: filter, orderBy: { seq: "asc" } }),
-    db.auditPending.findMany({ where: filter, orderBy: { id: "asc" } }),
-  ]);
+  // One after the other: inside a transaction both go through its one connection.
+  const sealed = await db.auditEntry.findMany({ where: filter, orderBy: { seq: "asc" } });
+  const pending = await db.auditPending.findMany({ where: filter, orderBy: { id: "asc" } });
   const content = ({ at, actorId, actor, via, action, subjectType, subjectId, caseId, result, detail }: StoredRecord): StoredRecord => ({ at, actorId, actor, via, action, subjectType, subjectId, caseId, result, detail });
   return [
     ...sealed.map((entry): RecordEntry => ({ ...content(entry), seq: entry.seq })),
