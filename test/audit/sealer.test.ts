@@ -261,4 +261,43 @@ describeOnProviders("the record's sealer", (provider, test) => {
     expect(await recordHas(store.db, TEST_KEYS, { caseId: "case-1", action: "test.append" })).toBe(true);
     expect(await store.db.auditCheckpoint.count()).toBeGreaterThan(0);
   });
+
+  test("verify while a sealer seals reports nothing: it walks on to the head the sealer moved, and a row sealed under it is no replay", async () => {
+    const store = await fresh();
+    await store.transaction((tx) => appendAuditEntries(tx, clock, TEST_KEYS, Array.from({ length: 100 }, (_, index) => record(index))));
+    await sealPending(store, TEST_KEYS);
+    await store.transaction((tx) => appendAuditEntries(tx, clock, TEST_KEYS, Array.from({ length: 30 }, (_, index) => record(100 + index))));
+    // The sealer runs at the worst moments: after verify walked the chain and before it reads the head; and after
+    // it read pending rows and before it looks their nonces up among the sealed entries.
+    const race = { head: true, nonces: true };
+    const db = new Proxy(store.db, {
+      get(target, property) {
+        if (property === "auditHead") {
+          return { findUnique: async (args: Parameters<typeof target.auditHead.findUnique>[0]) => {
+            if (race.head) {
+              race.head = false;
+              expect((await sealPending(store, TEST_KEYS)).sealed).toBe(30);
+              await store.transaction((tx) => appendAuditEntries(tx, clock, TEST_KEYS, Array.from({ length: 70 }, (_, index) => record(130 + index))));
+            }
+            return target.auditHead.findUnique(args);
+          } };
+        }
+        if (property === "auditEntry") {
+          return { ...target.auditEntry, findMany: async (args: Parameters<typeof target.auditEntry.findMany>[0]) => {
+            if (race.nonces && args?.where && "nonce" in args.where) {
+              race.nonces = false;
+              expect((await sealPending(store, TEST_KEYS)).sealed).toBe(70);
+            }
+            return target.auditEntry.findMany(args);
+          } };
+        }
+        return Reflect.get(target, property) as unknown;
+      },
+    });
+    const checked = await verifyAudit(db, TEST_KEYS, { full: true });
+    expect(race).toEqual({ head: false, nonces: false });
+    expect(checked.problems).toEqual([]);
+    expect(checked.last.seq).toBe(130);
+    expect((await verifyAudit(store.db, TEST_KEYS, { full: true })).problems).toEqual([]);
+  });
 });
