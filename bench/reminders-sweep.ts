@@ -101,6 +101,7 @@ async function resetDue(db: Db, dueIds: string[]): Promise<void> {
   }
   await db.outboxMessage.deleteMany();
   await db.auditEntry.deleteMany();
+  await db.auditPending.deleteMany();
   await db.auditHead.deleteMany();
   await db.counter.deleteMany();
 }

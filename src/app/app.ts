@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { AdapterCapabilities, ChatAdapter, InboundHandler, Platform } from "../core/adapter.js";
+import { AuditSealer } from "../audit/sealer.js";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -30,6 +31,8 @@ import { RateLimiter } from "../limits/limiter.js";
 
 /** The running core: services, the dispatcher, and the inbound handler every adapter feeds. */
 export interface Core {
+  /** Seals appended record entries into the chain, under its lease (started by `liaison start`). */
+  sealer: AuditSealer;
   /** The services of one unit of work (a transaction): what commands use. */
   servicesFor(work: UnitOfWork): Services;
   /** Directory reads outside any unit of work (lookups by the CLI and tests). */
@@ -79,7 +82,13 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
   const handler = createInboundHandler({ store, clock, keys, logger, dispatcher, servicesFor, relay: createThreadRelay(capabilitiesOf), capabilitiesOf });
   const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox, caseReceiptListener(store, clock, keys, planner));
   const reminders = new ReminderJobs({ db: store.db, clock, keys, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation });
+  const { recordSealMs, recordCheckpointMs } = reminderConfig.scheduler;
+  const sealer = new AuditSealer({
+    store, keys, clock, leaseClock: options.leaseClock ?? clock, logger,
+    settings: { intervalMs: recordSealMs, checkpointIntervalMs: recordCheckpointMs, leaseMs: Math.max(10_000, 4 * recordSealMs) },
+  });
   return {
+    sealer,
     servicesFor,
     directory: new DirectoryQueries(store.db),
     dispatcher,

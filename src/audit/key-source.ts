@@ -153,14 +153,16 @@ function writeKeyFileOnce(path: string): boolean {
 
 /** What of a record the database holds, in words, or undefined when it holds nothing a record would cover. */
 async function existingRecord(db: Db): Promise<string | undefined> {
-  const [entries, head, checkpoint, organisation, contact, found] = await Promise.all([
+  const [sealed, pending, head, checkpoint, organisation, contact, found] = await Promise.all([
     db.auditEntry.count(),
+    db.auditPending.count(),
     db.auditHead.findFirst({ select: { seq: true } }),
     db.auditCheckpoint.findFirst({ select: { seq: true } }),
     db.organisation.findFirst({ select: { id: true } }),
     db.contact.findFirst({ select: { id: true } }),
     db.case.findFirst({ select: { id: true } }),
   ]);
+  const entries = sealed + pending;
   if (entries > 0) return `a record of ${entries} entries`;
   if (head || checkpoint) return "a record (its head or checkpoints remain, its entries are gone)";
   if (organisation || contact || found) return "organisations, contacts or cases (whose record is gone)";

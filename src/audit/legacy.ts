@@ -11,7 +11,7 @@ import { lockForWriting, type Store } from "../store/db.js";
 import type { Tx } from "../store/types.js";
 import { takeCheckpoint, type Checkpoint } from "./checkpoint.js";
 import type { RecordKeys } from "./keys.js";
-import { appendAuditEntries, canonicalEntry, entryHash, type HashedEntry } from "./log.js";
+import { canonicalEntry, chainIntoRecord, entryHash, lockAuditHead, storedRecord, type HashedEntry } from "./log.js";
 import type { AuditProblem } from "./verify.js";
 
 /** Longest the re-chaining transaction may run (minutes for millions of entries). */
@@ -72,11 +72,13 @@ export async function adoptRecordKey(store: Store, clock: Clock, keys: RecordKey
       from = (batch.at(-1)?.seq ?? from) + 1;
     }
     await tx.$executeRaw`UPDATE "AuditHead" SET "hash" = ${previous} WHERE "id" = 1`;
-    await appendAuditEntries(tx, clock, keys, [
-      {
+    // Chained at once (not appended for the sealer): the checkpoint below signs it.
+    const head = await lockAuditHead(tx, store.provider);
+    await chainIntoRecord(tx, keys, head, [
+      storedRecord({
         actorId: null, actor: "operator", via: "cli", action: "audit.adopt-key", subjectType: "record", subjectId: "record", result: "ok",
         detail: { entries: count, legacyHeadSeq: checked.lastSeq, legacyHeadHash: checked.lastHash, keyId: keys.keyId },
-      },
+      }, clock.now()),
     ]);
     return count;
   };

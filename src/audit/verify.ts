@@ -1,10 +1,12 @@
 // Verifying the record: the keyed hash chain, the head, and the signed checkpoints (stored ones, and ones kept
 // elsewhere). By default verification starts after the last stored checkpoint whose signature is valid and whose entry
-// still has the signed hash (and verifies under the key); --full starts at the first entry.
+// still has the signed hash (and verifies under the key); --full starts at the first entry. Entries appended and not
+// sealed yet (AuditPending) are checked by their own macs.
 import type { Db } from "../store/db.js";
 import { latestCheckpoints, signatureValid, type Checkpoint } from "./checkpoint.js";
 import type { RecordKeys } from "./keys.js";
 import { entryHash } from "./log.js";
+import { pendingProblems } from "./sealer.js";
 
 /** A problem found by verifyAudit. */
 export interface AuditProblem {
@@ -21,6 +23,8 @@ export interface AuditVerification {
   /** The last entry checked (its sequence number and hash); seq 0 when the record is empty. */
   last: { seq: number; hash: string };
   problems: AuditProblem[];
+  /** Entries appended and not sealed yet whose macs verify (the sealer chains them shortly). */
+  pending: number;
 }
 
 /** How to verify. */
@@ -61,33 +65,38 @@ export async function verifyAudit(db: Db, keys: RecordKeys, options: VerifyOptio
   let expectedSeq = (from?.seq ?? 0) + 1;
   let previousHash = from?.hash ?? "";
   let count = 0;
-  for (;;) {
-    const batch = await db.auditEntry.findMany({ where: { seq: { gte: expectedSeq } }, orderBy: { seq: "asc" }, take: batchSize });
-    if (batch.length === 0) break;
-    for (const entry of batch) {
-      count += 1;
-      if (entry.seq !== expectedSeq) {
-        problems.push({ seq: expectedSeq, problem: `entries ${expectedSeq} to ${entry.seq - 1} are missing (deleted)` });
-      } else if (entry.prevHash !== previousHash) {
-        problems.push({ seq: entry.seq, problem: "does not link to the entry before it (an earlier entry was changed or removed)" });
+  let head: { seq: number; hash: string } | null = null;
+  // A sealer running meanwhile moves the head past the entries read: walk on to it (a few times at most).
+  for (let rounds = 0; ; rounds += 1) {
+    for (;;) {
+      const batch = await db.auditEntry.findMany({ where: { seq: { gte: expectedSeq } }, orderBy: { seq: "asc" }, take: batchSize });
+      if (batch.length === 0) break;
+      for (const entry of batch) {
+        count += 1;
+        if (entry.seq !== expectedSeq) {
+          problems.push({ seq: expectedSeq, problem: `entries ${expectedSeq} to ${entry.seq - 1} are missing (deleted)` });
+        } else if (entry.prevHash !== previousHash) {
+          problems.push({ seq: entry.seq, problem: "does not link to the entry before it (an earlier entry was changed or removed)" });
+        }
+        if (entryHash(keys, entry) !== entry.hash) {
+          problems.push({ seq: entry.seq, problem: "content does not match its hash: the entry was edited (a hash recomputed without the record key does not verify)" });
+        }
+        const kept = keptByseq.get(entry.seq);
+        if (kept) {
+          keptByseq.delete(entry.seq);
+          if (kept.hash !== entry.hash) problems.push({ seq: entry.seq, problem: `differs from ${describeCheckpoint(kept, "kept")}: the record up to this entry was rewritten` });
+        }
+        previousHash = entry.hash;
+        expectedSeq = entry.seq + 1;
       }
-      if (entryHash(keys, entry) !== entry.hash) {
-        problems.push({ seq: entry.seq, problem: "content does not match its hash: the entry was edited (a hash recomputed without the record key does not verify)" });
-      }
-      const kept = keptByseq.get(entry.seq);
-      if (kept) {
-        keptByseq.delete(entry.seq);
-        if (kept.hash !== entry.hash) problems.push({ seq: entry.seq, problem: `differs from ${describeCheckpoint(kept, "kept")}: the record up to this entry was rewritten` });
-      }
-      previousHash = entry.hash;
-      expectedSeq = entry.seq + 1;
     }
+    head = await db.auditHead.findUnique({ where: { id: 1 } });
+    if (!head || head.seq <= expectedSeq - 1 || rounds >= 3) break;
   }
   const lastSeq = expectedSeq - 1;
   for (const kept of keptByseq.values()) {
     problems.push({ seq: kept.seq, problem: `entry ${kept.seq}, which ${describeCheckpoint(kept, "kept")} signed, is not in the record: the record was cut back (and perhaps rebuilt)` });
   }
-  const head = await db.auditHead.findUnique({ where: { id: 1 } });
   if (!head && (count > 0 || from)) {
     problems.push({ seq: lastSeq, problem: "the head row is missing beside existing entries: the record's end can no longer be checked (the head was deleted)" });
   }
@@ -97,7 +106,29 @@ export async function verifyAudit(db: Db, keys: RecordKeys, options: VerifyOptio
   if (head && (head.seq !== lastSeq || head.hash !== previousHash)) {
     problems.push({ seq: head.seq, problem: `the chain ends at ${lastSeq} but the head records ${head.seq}: entries at the end were removed` });
   }
-  return { entries: count, ...(from ? { from } : {}), last: { seq: lastSeq, hash: previousHash }, problems };
+  const pending = await checkPending(db, keys, problems, batchSize);
+  return { entries: count, ...(from ? { from } : {}), last: { seq: lastSeq, hash: previousHash }, problems, pending };
+}
+
+/**
+ * Checks the entries not sealed yet: each pending row's mac (a row written without the record key, or altered, does
+ * not verify) and its nonce (one already sealed is a copy put back). Problems are reported at seq 0, naming the row;
+ * returns how many rows are good.
+ */
+async function checkPending(db: Db, keys: RecordKeys, problems: AuditProblem[], batchSize: number): Promise<number> {
+  let good = 0;
+  for (let after = 0; ; ) {
+    const rows = await db.auditPending.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: batchSize });
+    if (rows.length === 0) break;
+    const found = await pendingProblems(db, keys, rows);
+    // A row sealed between the two reads looks copied back: only rows still waiting are reported.
+    const still = new Set((await db.auditPending.findMany({ where: { id: { in: found.map((refused) => refused.id) } }, select: { id: true } })).map((row) => row.id));
+    const bad = found.filter((refused) => still.has(refused.id));
+    for (const refused of bad) problems.push({ seq: 0, problem: `pending entry ${refused.id} (not sealed into the chain): ${refused.problem}` });
+    good += rows.length - bad.length;
+    after = rows.at(-1)?.id ?? after;
+  }
+  return good;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { RecordKeys } from "../audit/keys.js";
+import { recordEntries } from "../audit/entries.js";
 import { openDetails } from "../audit/sealed.js";
 import type { Clock } from "../core/clock.js";
 import type { Actor } from "../core/actor.js";
@@ -75,7 +76,7 @@ export class CaseQueries {
 
   /** The recorded timeline of a case, TLP:RED text opened (who may see it is the caller's to decide). */
   async history(caseId: string): Promise<HistoryEntry[]> {
-    const entries = await this.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: "asc" } });
+    const entries = await recordEntries(this.db, this.keys, { caseId });
     const details = await openDetails(this.db, this.keys, entries.map((entry) => entry.detail));
     return entries.map((entry, index) => {
       const opened = details[index] ?? { detail: {} };

@@ -10,6 +10,7 @@
 import type { Actor } from "../core/actor.js";
 import { auditActor } from "../core/actor.js";
 import { fail, ok, type Outcome as Result } from "../core/result.js";
+import { recordHas } from "../audit/entries.js";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import { contactStream, threadStream, type DeliveryReceipts, type OutboxItem } from "../outbox/outbox.js";
@@ -106,7 +107,7 @@ export class CaseReceipts {
     const { row } = aggregate;
     const db = this.work.tx;
     // Told once per case, at the first failure: later attempts change nothing until it is received.
-    if (await db.auditEntry.findFirst({ where: { caseId: row.id, action: "case.undelivered" }, select: { seq: true } })) return;
+    if (await recordHas(db, this.work.keys, { caseId: row.id, action: "case.undelivered" })) return;
     const recipient = await db.organisation.findUnique({ where: { id: row.recipientOrgId }, select: { abuseContact: true, contacts: { where: { removedAt: null, phone: { not: null } }, select: { name: true, phone: true }, orderBy: { handle: "asc" }, take: 3 } } });
     const coordinators = await db.contact.findMany({ where: { coordinator: true, removedAt: null }, select: { id: true }, orderBy: { handle: "asc" } });
     const message = renderUndelivered(viewOf(aggregate), { abuseContact: recipient?.abuseContact ?? null, phones: (recipient?.contacts ?? []).map((contact) => ({ name: contact.name, phone: contact.phone ?? "" })) });

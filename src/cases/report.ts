@@ -1,3 +1,5 @@
+import { recordEntries } from "../audit/entries.js";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Db } from "../store/db.js";
 import { CASE_KINDS, type CaseKind } from "./kinds.js";
 
@@ -42,7 +44,7 @@ interface DeadlineDetail {
  * 90th-percentile time to acknowledge and to resolve, and how many missed a deadline (from the record: an action taken
  * after the deadline in force at that moment, or no action by the end of the period or by `now`, whichever is earlier).
  */
-export async function buildReport(db: Db, from: Date, to: Date, now: Date, organisationSlug?: string): Promise<Report> {
+export async function buildReport(db: Db, from: Date, to: Date, now: Date, organisationSlug?: string, keys?: RecordKeys): Promise<Report> {
   const horizon = now < to ? now : to;
   const organisation = organisationSlug ? await db.organisation.findFirst({ where: { slug: organisationSlug }, select: { id: true } }) : undefined;
   const cases = await db.case.findMany({
@@ -55,10 +57,9 @@ export async function buildReport(db: Db, from: Date, to: Date, now: Date, organ
   const organisations = new Map(
     (await db.organisation.findMany({ where: { id: { in: [...new Set(cases.map((row) => row.recipientOrgId))] } }, select: { id: true, slug: true } })).map((row) => [row.id, row.slug]),
   );
-  const actions = await db.auditEntry.findMany({
-    where: { caseId: { in: cases.map((row) => row.id) }, action: { in: ["case.acknowledge", "case.request-clarification", "case.resolve"] }, result: "ok" },
-    select: { caseId: true, action: true, at: true, detail: true },
-  });
+  // With the record key, entries appended and not sealed yet count too (their macs checked).
+  const filter = { caseId: { in: cases.map((row) => row.id) }, action: { in: ["case.acknowledge", "case.request-clarification", "case.resolve"] }, result: "ok" };
+  const actions = keys ? await recordEntries(db, keys, filter) : await db.auditEntry.findMany({ where: filter, select: { caseId: true, action: true, at: true, detail: true } });
   const lateAck = new Set<string>();
   const lateResolve = new Set<string>();
   for (const action of actions) {

@@ -7,6 +7,7 @@ import { formatCheckpoint, parseCheckpoints, takeCheckpoint, type Checkpoint } f
 import { generatedKeyMessage, openRecordKey } from "../audit/key-source.js";
 import { adoptRecordKey } from "../audit/legacy.js";
 import type { RecordKeys } from "../audit/keys.js";
+import { sealOnceIfFree } from "../audit/sealer.js";
 import { describeCheckpoint, verifyAudit, type AuditVerification } from "../audit/verify.js";
 import type { LoadedConfig } from "../config/load.js";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -19,9 +20,10 @@ export const AUDIT_HELP = `Usage: liaison audit verify [--full] [--against <chec
        liaison audit checkpoint
        liaison audit adopt-key
 
-verify      Checks the record with its key (LIAISON_AUDIT_KEY, LIAISON_AUDIT_KEY_FILE or the embedded default's key
-            file): every edited, deleted or reordered entry, a removed end, a deleted head, a wiped record, and stored
-            checkpoints that are forged or no longer match. It starts after the last stored checkpoint that is
+verify      Seals the entries waiting to be sealed (unless a running Liaison seals them), then checks the record with
+            its key (LIAISON_AUDIT_KEY, LIAISON_AUDIT_KEY_FILE or the embedded default's key file): every edited,
+            deleted or reordered entry, a removed end, a deleted head, a wiped record, stored checkpoints that are
+            forged or no longer match, and entries waiting to be sealed that were forged, altered or copied back. It starts after the last stored checkpoint that is
             signed with the key and whose entry still has the signed hash, and stores a new checkpoint at the end
             when all is well. Exit code 1 when anything is found.
   --full      start at the first entry (run it now and then: an entry edited before the last checkpoint is found
@@ -65,10 +67,13 @@ export async function runAuditCommand(loaded: LoadedConfig, argv: string[], prep
   try {
     if (action === "adopt-key") return await adoptKey(loaded, store, out, err, clock);
     const { keys } = await openRecordKey(loaded, store.target, store.db, { generate: false, checkLastEntry: false });
+    // What commands appended is sealed first (unless a running process holds the sealer's lease: it seals within a
+    // second or so); what cannot be sealed is reported by verifyAudit.
+    const sealing = await sealOnceIfFree(store, keys, systemClock);
     const result = await verifyAudit(store.db, keys, { full: full === true, against: kept });
     if (result.problems.length > 0) {
       err(`The record has been tampered with (${result.problems.length} problem(s); ${describeRange(result)}):`);
-      for (const problem of result.problems) err(`  entry ${problem.seq}: ${problem.problem}`);
+      for (const problem of result.problems) err(`  ${problem.seq > 0 ? `entry ${problem.seq}: ` : ""}${problem.problem}`);
       return 1;
     }
     if (action === "checkpoint") {
@@ -80,6 +85,7 @@ export async function runAuditCommand(loaded: LoadedConfig, argv: string[], prep
       return 0;
     }
     out(`The record is intact: ${describeRange(result)}, hash chain verified with the record key (key id ${keys.keyId}).`);
+    if (result.pending > 0) out(`${result.pending.toLocaleString("en")} entries appended since are waiting to be sealed (${sealing.skipped ?? "sealed by another process meanwhile"}); their macs verify.`);
     if (kept.length > 0) out(`It matches the ${kept.length} kept checkpoint(s), up to entry ${Math.max(...kept.map((checkpoint) => checkpoint.seq))}.`);
     if (result.last.seq > (result.from?.seq ?? 0)) {
       const stored = await checkpointAtEnd(store, clock, keys, result);

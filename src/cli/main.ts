@@ -13,6 +13,7 @@ import { AUDIT_HELP, runAuditCommand } from "./audit.js";
 import { formatFromName, type DirectoryFormat } from "../directory/file-format.js";
 import { exportDirectory, formatFileProblem, importDirectory } from "../directory/import.js";
 import { runReport } from "./report.js";
+import { sealOnceIfFree } from "../audit/sealer.js";
 import { runRemindersCommand } from "./reminders.js";
 import { runStart } from "./start.js";
 
@@ -156,7 +157,10 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
     case "report": {
       const store = await prepareStore(loaded);
       try {
-        return await runReport(store, argv.slice(1), out, err);
+        // With the record key, what commands appended is sealed first and counted.
+        const keys = await openRecordKey(loaded, store.target, store.db, { generate: false, checkLastEntry: false }).then((opened) => opened.keys, () => undefined);
+        if (keys) await sealOnceIfFree(store, keys, systemClock);
+        return await runReport(store, argv.slice(1), out, err, keys);
       } finally {
         await store.close();
       }
@@ -243,6 +247,7 @@ async function directoryCommand(loaded: LoadedConfig, argv: string[], out: Print
       const { keys, generated } = await openRecordKey(loaded, store.target, store.db, { generate: true, checkLastEntry: true });
       if (generated) err(generatedKeyMessage(generated));
       const result = await importDirectory(store.db, systemClock, keys, text, fileFormat, { actor: "operator", via: "cli" }, { restoreRemoved: values["restore-removed"] === true });
+      await sealOnceIfFree(store, keys, systemClock);
       if (!result.ok) {
         err(`Nothing was imported: ${result.problems.length} problem(s) in ${file}:`);
         for (const problem of result.problems) err(`  ${formatFileProblem(problem)}`);

@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import type { Logger } from "pino";
 import { createConsoleAdapter } from "../../adapters/console/index.js";
+import { sealOnceIfFree } from "../audit/sealer.js";
 import { createCore } from "../app/app.js";
 import { generatedKeyMessage, openRecordKey } from "../audit/key-source.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -66,6 +67,8 @@ export async function runRemindersCommand(
       core.attach(createConsoleAdapter({ input: process.stdin, output: process.stdout, interactive: false, actAs: loaded.config.console.actAs }));
       await core.outbox.drain();
     }
+    // What the jobs recorded is sealed now, unless a running `liaison start` holds the sealer's lease and seals it.
+    await sealOnceIfFree(store, keys, systemClock);
     return 0;
   } finally {
     await store.close();

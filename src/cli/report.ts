@@ -3,6 +3,7 @@ import { stringify as stringifyCsv } from "csv-stringify/sync";
 import { spreadsheetSafeCell } from "../core/csv-cells.js";
 import { buildReport, type Report } from "../cases/report.js";
 import { systemClock } from "../core/clock.js";
+import type { RecordKeys } from "../audit/keys.js";
 import type { Store } from "../store/db.js";
 import { formatDuration } from "../time/calendar.js";
 
@@ -39,7 +40,7 @@ export function reportCsv(report: Report): string {
 }
 
 /** `liaison report --from --to [--org] [--format csv|json|table]`. */
-export async function runReport(store: Store, argv: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+export async function runReport(store: Store, argv: string[], out: (text: string) => void, err: (text: string) => void, keys?: RecordKeys): Promise<number> {
   let values: { from?: string; to?: string; org?: string; format?: string };
   try {
     ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" } } }));
@@ -58,7 +59,7 @@ export async function runReport(store: Store, argv: string[], out: (text: string
     err(`--format must be table, csv or json, not "${format}".`);
     return 2;
   }
-  const report = await buildReport(store.db, from, to, systemClock.now(), values.org?.toLowerCase());
+  const report = await buildReport(store.db, from, to, systemClock.now(), values.org?.toLowerCase(), keys);
   if (format === "json") out(JSON.stringify(report, null, 2));
   else if (format === "csv") out(reportCsv(report).trimEnd());
   else out(reportTable(report));

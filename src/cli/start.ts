@@ -110,6 +110,8 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   // (run them there with `liaison reminders run`).
   const scheduler = !scripted && loaded.config.reminders.scheduler.enabled ? new Scheduler(core.reminders.scheduled(), logger) : undefined;
   scheduler?.start();
+  // The record's sealer runs in every `liaison start`, scripted sessions too (their entries are sealed at the end).
+  core.sealer.start();
   let exitCode = 0;
   if (runConsole) {
     const consoleAdapter = createConsoleAdapter({
@@ -140,6 +142,7 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   await core.outbox.stop();
   if (scripted) await core.outbox.drain();
   for (const adapter of platformAdapters) await adapter.stop();
+  await core.sealer.stop();
   await store.close();
   return exitCode;
 }

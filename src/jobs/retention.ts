@@ -6,7 +6,8 @@
 //   - CaseKey: the key of a TLP:RED case's free text in the record is destroyed (not the entries) once the case has
 //     been closed or withdrawn for keepRedCaseText; the text becomes unreadable, the chain still verifies.
 // Never deleted here: pending outbox messages (still to deliver), dead ones (given up, kept for the operator to see),
-// and the record (AuditEntry, AuditHead): it is append-only and its hash chain must stay whole.
+// and the record (AuditEntry, AuditHead, and AuditPending, which the sealer empties into it): it is append-only and
+// its hash chain must stay whole.
 // Rows are deleted in bounded batches, one short statement each (autocommit), so that a large backlog never holds a
 // long write lock; a run stops after MAX_BATCHES_PER_RUN batches per table and the next run continues.
 import type { Clock } from "../core/clock.js";

@@ -28,6 +28,10 @@ export const remindersConfigSchema = z.strictObject({
     retention: cronSchema,
     /** How long a job's lease lasts before another process may take the job over (its holder died). */
     leaseMs: z.number().int().min(1000),
+    /** Time between the record sealer's passes (it runs even when `enabled` is false). */
+    recordSealMs: z.number().int().min(50).max(60_000).default(1000),
+    /** Longest time between signed checkpoints while entries are being sealed. */
+    recordCheckpointMs: z.number().int().min(1000).max(3_600_000).default(5000),
   }),
   sweep: z.strictObject({
     /** Most cases handled in one database transaction. */

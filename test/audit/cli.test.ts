@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { createTestCore, describeOnProviders, lazyStore, tempDir, type TestCore } from "../support/core.js";
-import { TEST_RECORD_KEY } from "../support/keys.js";
+import { pendingMac } from "../../src/audit/log.js";
+import { TEST_KEYS, TEST_RECORD_KEY } from "../support/keys.js";
 
 /** Runs the CLI in this process; what it printed and its exit code. */
 async function liaison(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -87,5 +88,23 @@ describeOnProviders("liaison audit", (provider, test) => {
     expect(noCheckpoint.code).toBe(2);
     const garbled = await liaison("audit", "verify", "--against", "{not json");
     expect(garbled).toMatchObject({ code: 2, err: expect.stringMatching(/line 1: not JSON/) });
+  });
+
+  test("verify seals what is waiting first, and reports a pending row written without the key (which it leaves)", async () => {
+    const core = await setup();
+    const before = await core.store.db.auditEntry.count();
+    const content = { nonce: "a".repeat(32), at: new Date("2026-11-20T10:00:00Z"), actorId: null, actor: "operator", via: "cli", action: "test.pending", subjectType: "test", subjectId: "good", caseId: null, result: "ok", detail: "{}" };
+    // Written straight into the table (no transaction, so the test store does not seal them).
+    await core.store.db.auditPending.create({ data: { ...content, mac: pendingMac(TEST_KEYS, content) } });
+    const forged = await core.store.db.auditPending.create({ data: { ...content, nonce: "b".repeat(32), subjectId: "forged", mac: "0".repeat(64) } });
+    const checked = await liaison("audit", "verify");
+    expect(checked.code).toBe(1);
+    expect(checked.err).toContain(`  pending entry ${forged.id} (not sealed into the chain): its mac does not verify: the row was written into the database without the record key`);
+    expect(await core.store.db.auditEntry.count()).toBe(before + 1);
+    expect(await core.store.db.auditEntry.findFirst({ where: { subjectId: "good" } })).not.toBeNull();
+    expect((await core.store.db.auditPending.findMany()).map((row) => row.subjectId)).toEqual(["forged"]);
+    await core.store.db.auditPending.delete({ where: { id: forged.id } });
+    const clean = await liaison("audit", "verify");
+    expect(clean.code, clean.err).toBe(0);
   });
 });

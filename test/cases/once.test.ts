@@ -36,13 +36,13 @@ describeOnBothDatabases("inbound commands once", (harness, test) => {
     const failRecords = async (on: boolean) => {
       if (h.provider === "sqlite") {
         await h.db.$executeRawUnsafe(
-          on ? `CREATE TRIGGER "test_fail_record" BEFORE INSERT ON "AuditEntry" BEGIN SELECT RAISE(ABORT, 'injected fault'); END` : `DROP TRIGGER "test_fail_record"`,
+          on ? `CREATE TRIGGER "test_fail_record" BEFORE INSERT ON "AuditPending" BEGIN SELECT RAISE(ABORT, 'injected fault'); END` : `DROP TRIGGER "test_fail_record"`,
         );
       } else if (on) {
         await h.db.$executeRawUnsafe(`CREATE FUNCTION test_fail_record() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$ LANGUAGE plpgsql`);
-        await h.db.$executeRawUnsafe(`CREATE TRIGGER "test_fail_record" BEFORE INSERT ON "AuditEntry" FOR EACH ROW EXECUTE FUNCTION test_fail_record()`);
+        await h.db.$executeRawUnsafe(`CREATE TRIGGER "test_fail_record" BEFORE INSERT ON "AuditPending" FOR EACH ROW EXECUTE FUNCTION test_fail_record()`);
       } else {
-        await h.db.$executeRawUnsafe(`DROP TRIGGER "test_fail_record" ON "AuditEntry"`);
+        await h.db.$executeRawUnsafe(`DROP TRIGGER "test_fail_record" ON "AuditPending"`);
         await h.db.$executeRawUnsafe(`DROP FUNCTION test_fail_record()`);
       }
     };

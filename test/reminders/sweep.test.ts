@@ -9,6 +9,7 @@ import { silentLogger } from "../../src/log.js";
 import { describeOnBothDatabases, START, testConfig } from "../support/cases.js";
 import { HOUR, MINUTE, openRemovalOrder, queuedLines, reminderOutbox, runJob } from "../support/reminders.js";
 import { TEST_KEYS } from "../support/keys.js";
+import { sealNow } from "../support/sealing.js";
 
 const at = (minutes: number) => new Date(new Date(START).getTime() + minutes * MINUTE);
 
@@ -155,7 +156,8 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
       expect(queued.map((message) => message.subject).sort()).toEqual([...references].sort());
       expect(reports.reduce((sum, report) => sum + report.handled, 0)).toBe(references.length);
       expect(await reminderOutbox(h)).toEqual(references.map(() => "[DM → demo.coordinator] coordinators"));
-      // One record entry per case, whichever sweep claimed it.
+      // One record entry per case, whichever sweep claimed it (sealed here: these two cores' stores do not seal on commit).
+      await sealNow(h.store);
       expect(await h.db.auditEntry.count({ where: { action: "case.reminder" } })).toBe(references.length);
       for (const core of cores) expect((await core.reminders.run("sweep")).queued).toEqual([]);
     } finally {

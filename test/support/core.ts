@@ -20,6 +20,7 @@ import { Prisma } from "../../src/store/generated/sqlite/client.js";
 import { applyMigrations } from "../../src/store/migrate.js";
 import { createTempDatabase, describeOnPostgres, type PostgresTest } from "./postgres.js";
 import { TEST_KEYS } from "./keys.js";
+import { sealOnCommit } from "./sealing.js";
 
 /** The project's root directory. */
 export const ROOT_DIR = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -55,19 +56,23 @@ afterAll(() => {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Opens a new, migrated database of the given kind. */
-export async function openTestStore(provider: Provider): Promise<TestStore> {
+/**
+ * Opens a new, migrated database of the given kind. Its transactions seal the record entries they append as they
+ * commit (test/support/sealing.ts) unless `sealOnCommit` is false (tests of entries waiting to be sealed).
+ */
+export async function openTestStore(provider: Provider, options: { sealOnCommit?: boolean } = {}): Promise<TestStore> {
+  const sealing = (store: Store) => (options.sealOnCommit === false ? store : sealOnCommit(store));
   if (provider === "sqlite") {
     const target = { provider: "sqlite" as const, url: join(tempDir("liaison-sqlite-"), "liaison.db") };
     await applyMigrations(target);
-    const store = await openStore(target);
+    const store = sealing(await openStore(target));
     return { store, provider, reset: () => resetStore(store), dispose: () => store.close() };
   }
   const database = await createTempDatabase();
   try {
     const target = { provider: "postgresql" as const, url: database.url };
     await applyMigrations(target);
-    const store = await openStore(target);
+    const store = sealing(await openStore(target));
     return {
       store,
       provider,
