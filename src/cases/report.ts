@@ -28,6 +28,14 @@ export interface Report {
   rows: ReportRow[];
 }
 
+/** The median: the middle value, or the mean of the two middle values of an even count; null when empty. */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 /** The value at a fraction of the sorted list (nearest rank), or null when empty. */
 export function percentile(values: number[], fraction: number): number | null {
   if (values.length === 0) return null;
@@ -96,9 +104,9 @@ export async function buildReport(db: Db, from: Date, to: Date, now: Date, organ
   const rows = [...groups.values()]
     .map(({ ackTimes, resolveTimes, ...row }) => ({
       ...row,
-      acknowledgeMedianMs: percentile(ackTimes, 0.5),
+      acknowledgeMedianMs: median(ackTimes),
       acknowledgeP90Ms: percentile(ackTimes, 0.9),
-      resolveMedianMs: percentile(resolveTimes, 0.5),
+      resolveMedianMs: median(resolveTimes),
       resolveP90Ms: percentile(resolveTimes, 0.9),
     }))
     .sort((a, b) => a.organisation.localeCompare(b.organisation) || CASE_KINDS.indexOf(a.kind) - CASE_KINDS.indexOf(b.kind));

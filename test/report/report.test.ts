@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { buildReport, percentile } from "../../src/cases/report.js";
+import { buildReport, median, percentile } from "../../src/cases/report.js";
 import { reportCsv, reportTable } from "../../src/cli/report.js";
 import { createTestCore, describeOnProviders, lazyStore } from "../support/core.js";
 
@@ -85,9 +85,10 @@ describeOnProviders("transparency report", (provider, test) => {
       kind: "removal-order",
       received: 4,
       outcomes: { removed: 1, "cannot-comply": 1, withdrawn: 1, open: 1 },
-      acknowledgeMedianMs: 10 * MINUTE_MS,
+      // Even counts: the median is the mean of the two middle values (10 and 20 min; 40 and 90 min).
+      acknowledgeMedianMs: 15 * MINUTE_MS,
       acknowledgeP90Ms: 20 * MINUTE_MS,
-      resolveMedianMs: 40 * MINUTE_MS,
+      resolveMedianMs: 65 * MINUTE_MS,
       resolveP90Ms: 90 * MINUTE_MS,
       acknowledgedLate: 2,
       resolvedLate: 2,
@@ -112,5 +113,13 @@ describeOnProviders("percentile", (_provider, test) => {
     expect(percentile([5], 0.9)).toBe(5);
     expect(percentile([4, 1, 3, 2], 0.5)).toBe(2);
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)).toBe(9);
+  });
+
+  test("the median of an even count is the mean of the two middle values", () => {
+    expect(median([])).toBeNull();
+    expect(median([7])).toBe(7);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([10 * 60_000, 20 * 60_000])).toBe(15 * 60_000);
+    expect(median([3, 1, 2])).toBe(2);
   });
 });
