@@ -34,6 +34,8 @@ function whatIsAsked(view: CaseView): MessageField[] {
     if (typeof value === "string" && value !== "") out.push({ label, value });
   }
   if (fields.trustedFlagger === true) out.push({ label: "Notifier", value: "trusted flagger (DSA Art. 22)" });
+  if (fields.goodFaith === true) out.push({ label: "Good-faith statement", value: "the notifier states that the information is accurate and complete (DSA Art. 16(2)(d))" });
+  else if (fields.goodFaith === false) out.push({ label: "Good-faith statement", value: "not made" });
   return out;
 }
 

@@ -93,4 +93,16 @@ describeOnBothDatabases("designations", (harness, test) => {
     // The card still says who notified.
     expect(JSON.parse(rows[1]?.fields ?? "{}")).toMatchObject({ trustedFlagger: true });
   });
+
+  test("a notice's good-faith statement (DSA Art. 16(2)(d)) is recorded only when made, and the card says which", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/n/1 --reason "incites violence"');
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/n/2 --reason "incites violence" --good-faith');
+    const rows = await h.db.case.findMany({ orderBy: { reference: "asc" } });
+    expect(rows.map((row) => (JSON.parse(row.fields) as { goodFaith: boolean }).goodFaith)).toEqual([false, true]);
+    await h.drain();
+    const cards = h.adapter.calls.filter((call) => call.op === "openThread").map((call) => call.message.text);
+    expect(cards.filter((text) => text.includes("Good-faith statement: not made"))).toHaveLength(2);
+    expect(cards.filter((text) => /Good-faith statement: the notifier states/.test(text))).toHaveLength(2);
+  });
 });

@@ -20,6 +20,7 @@ export const notice = defineCommand({
     priority: z.enum(PRIORITIES).optional().describe("Priority (sets the clock; default from the case policy)"),
     tlp: z.enum(TLP_LABELS).optional().describe("TLP label (default from the case policy); RED goes to the named people only"),
     trustedFlagger: z.boolean().optional().describe("You notify as a trusted flagger (DSA Art. 22): high priority"),
+    goodFaith: z.boolean().optional().describe("Notice: you state in good faith that what you say is accurate and complete (DSA Art. 16(2)(d))"),
   }),
   positional: ["organisation", "urls"],
   rest: "urls",
@@ -37,6 +38,7 @@ export const notice = defineCommand({
     if (args.basis !== undefined) fields.basis = args.basis;
     if (args.location !== undefined) fields.location = args.location;
     if (args.trustedFlagger !== undefined && args.kind === "notice") fields.trustedFlagger = args.trustedFlagger;
+    if (args.goodFaith !== undefined && args.kind === "notice") fields.goodFaith = args.goodFaith;
     return cases.open(actor, {
       kind: args.kind,
       recipientSlug: args.organisation,
