@@ -5,17 +5,14 @@ import { newId } from "../core/ids.js";
 import type { OutboundMessage, Tlp } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome as Result } from "../core/result.js";
 import { inertLine, quotedBody } from "../core/text.js";
-import type { Topic } from "../directory/model.js";
 import { threadStream, type OutboxItem } from "../outbox/outbox.js";
-import { nextCounterValue } from "../outbox/counter.js";
-import type { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
 import { recipientCalendar } from "../time/organisation-calendar.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import type { RateLimiter } from "../limits/limiter.js";
 import { caseDeadlines } from "./clock.js";
 import { eventOf, type CaseEvent } from "./events.js";
-import { KIND_INFO, parseCaseFields, type CaseFields, type CaseKind, type Priority } from "./kinds.js";
+import { KIND_INFO, parseCaseFields, type CaseKind, type Priority } from "./kinds.js";
 import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "./lifecycle.js";
 import { hasDesignation } from "../directory/model.js";
 import { splitList } from "../directory/views.js";
@@ -25,7 +22,8 @@ import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor } from "./disclosure.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
-import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CasePersonRow, type CaseRow, type CaseThreadRow } from "./repository.js";
+import { nextReference, responsibleFor, summarise, threadRows } from "./opening.js";
+import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CaseRow, type CaseThreadRow } from "./repository.js";
 import type { CaseView, Disclosure } from "./view.js";
 
 /** A request to open a case. */
@@ -54,32 +52,6 @@ export interface CaseChanged extends VisibleCase {
 
 /** Longest message relayed between the parties of a case; longer ones are refused, saying so, before anything is stored. */
 export const MAX_RELAYED_CHARS = 16_000;
-
-const ROLE_ORDER = ["primary", "backup", "escalation"];
-
-/** A short text of what a case asks, for lists (never shown for TLP:RED to people who are not named). */
-function summarise(kind: CaseKind, fields: CaseFields): string {
-  const values = fields as Record<string, unknown>;
-  const urls = Array.isArray(values.urls) ? (values.urls as string[]) : [];
-  if (urls.length > 0) return urls.length === 1 ? (urls[0] ?? "") : `${urls[0]} and ${urls.length - 1} more`;
-  const target = typeof values.target === "string" ? values.target : typeof values.reason === "string" ? values.reason : KIND_INFO[kind].label;
-  return target.length > 120 ? `${target.slice(0, 117)}...` : target;
-}
-
-/** The reference of a case: prefix, year and a number, e.g. N-2026-0042. */
-async function nextReference(tx: Tx, kind: CaseKind, at: Date): Promise<string> {
-  const prefix = KIND_INFO[kind].prefix;
-  const year = at.getUTCFullYear();
-  const number = await nextCounterValue(tx, `case:${prefix}-${year}`);
-  return `${prefix}-${year}-${String(number).padStart(4, "0")}`;
-}
-
-/** A party of a new thread: its organisation, and the named people who get direct threads where needed. */
-interface ThreadParty {
-  organisationId: string;
-  slug: string;
-  people: { id: string; handle: string }[];
-}
 
 /**
  * Opens cases, moves them through their lifecycle and answers questions about them, inside one unit of work: every
@@ -143,14 +115,14 @@ export class CaseService {
     if (admitted && !admitted.ok) return admitted;
     const rule = clockRule(this.policy, request.kind, priority, contact.organisationSlug, recipient.slug);
     const at = this.clock.now();
-    const responsible = await this.responsibleFor(recipient.id, defaults.topic);
+    const responsible = await responsibleFor(this.db, recipient.id, defaults.topic);
     const reference = await nextReference(this.db, request.kind, at);
     const deadlines = caseDeadlines({
       mode: rule.mode, clockStartAt: at, acknowledgedAt: null, active: true, acknowledgeMs: rule.acknowledgeMs,
       resolveMs: rule.resolveMs, extendedMs: 0, pauses: [], calendar: recipientCalendar(recipient),
     });
     const id = newId();
-    const threads = await this.threadRows(id, reference, tlp, defaults.topic, [
+    const threads = await threadRows(this.db, id, reference, tlp, defaults.topic, [
       { organisationId: contact.organisationId, slug: contact.organisationSlug, people: [{ id: contact.id, handle: contact.handle }] },
       { organisationId: recipient.id, slug: recipient.slug, people: responsible ? [responsible] : [] },
     ]);
@@ -188,39 +160,6 @@ export class CaseService {
       detail: { kind: request.kind, recipient: recipient.slug, priority, tlp, fields: parsed.fields, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt },
     });
     return ok({ view, disclosure: "full", roles: ["opener"], asOf: at, event: { type: "opened" } });
-  }
-
-  /**
-   * Each party's thread: in its case channel for the topic; by direct message to the named people when the case is
-   * TLP:RED or the organisation has no case channel (the platform is chosen when it is first delivered).
-   */
-  private async threadRows(caseId: string, reference: string, tlp: string, topic: string, parties: ThreadParty[]): Promise<Prisma.CaseThreadCreateManyInput[]> {
-    const rows: Prisma.CaseThreadCreateManyInput[] = [];
-    const allChannels = tlp === "RED" ? [] : await this.db.caseChannel.findMany({ where: { organisationId: { in: parties.map((party) => party.organisationId) }, topic: { in: [topic, "*"] } } });
-    for (const party of parties) {
-      const channels = allChannels.filter((candidate) => candidate.organisationId === party.organisationId);
-      const channel = channels.find((candidate) => candidate.topic === topic) ?? channels[0];
-      if (tlp !== "RED" && channel) {
-        rows.push({ id: newId(), caseId, organisationId: party.organisationId, kind: "channel", platform: channel.platform, workspace: channel.workspace, channelId: channel.channelId, title: `${reference} @ ${party.slug}` });
-        continue;
-      }
-      for (const person of party.people) {
-        rows.push({ id: newId(), caseId, organisationId: party.organisationId, kind: "direct", contactId: person.id, platform: "", channelId: "", title: `${reference} → ${person.handle}` });
-      }
-    }
-    return rows;
-  }
-
-  /** The recipient's point of contact for the topic: primary before backup before escalation, verified first. */
-  private async responsibleFor(organisationId: string, topic: Topic): Promise<CasePersonRow | undefined> {
-    const roles = await this.db.contactRole.findMany({
-      where: { topic, contact: { organisationId, removedAt: null } },
-      include: { contact: { select: { id: true, handle: true, name: true, verification: true } } },
-    });
-    roles.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || Number(b.contact.verification === "verified") - Number(a.contact.verification === "verified"));
-    if (roles[0]) return { id: roles[0].contact.id, handle: roles[0].contact.handle, name: roles[0].contact.name };
-    const admin = await this.db.contact.findFirst({ where: { organisationId, removedAt: null, orgAdmin: true }, select: { id: true, handle: true, name: true } });
-    return admin ?? undefined;
   }
 
   /** The case of a case thread (by the case's id); checks the actor may see it. */
@@ -337,7 +276,7 @@ export class CaseService {
     let result = threads;
     const responsible = view.responsible;
     if (responsible && !threads.some((thread) => thread.kind === "direct" && thread.contactId === responsible.id)) {
-      const added = await this.threadRows(row.id, row.reference, row.tlp, row.topic, [{ organisationId: row.recipientOrgId, slug: view.recipient.slug, people: [responsible] }]);
+      const added = await threadRows(this.db, row.id, row.reference, row.tlp, row.topic, [{ organisationId: row.recipientOrgId, slug: view.recipient.slug, people: [responsible] }]);
       await this.repository.addThreads(added);
       this.work.send(added.map((thread) => ({ streamKey: threadStream(thread.id as string), destination: { type: "open-case-thread", caseThreadId: thread.id as string }, message: renderCard(view, at, "recipient") })));
       result = [...result, ...(added as CaseThreadRow[])];
