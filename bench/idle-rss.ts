@@ -129,11 +129,11 @@ const { RecordKeys } = await from("src/audit/keys");
 const keys = RecordKeys.derive((await import("node:crypto")).randomBytes(32));
 await app.seedDemoDirectory(store, clock, keys, loaded);
 const core = app.createCore({ store, clock, keys, logger, loaded });
-const environment = (namespace) => ({ catalog, state: adapterStateStore(store.db, clock, namespace), logger: logger.child({ platform: namespace }), clock });
+const environment = (namespace) => ({ catalog, state: adapterStateStore(store.db, clock, namespace), logger: logger.child({ platform: namespace }), clock, openCaseThreads: async () => [] });
 const adapters = [
-  slack.createSlackAdapter({ config: slack.slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 } }), secrets: fakes.slack.secrets, env: environment("slack"), slackApiUrl: fakes.slack.apiUrl }),
+  slack.createSlackAdapter({ config: slack.slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 }, apiUrl: fakes.slack.apiUrl }), secrets: fakes.slack.secrets, env: environment("slack") }),
   matrix.createMatrixAdapter({ config: matrix.matrixConfigSchema.parse({ enabled: true, homeserverUrl: fakes.matrix.url }), secrets: { MATRIX_ACCESS_TOKEN: fakes.matrix.token }, env: environment("matrix") }),
-  discord.createDiscordAdapter({ config: discordConfigSchema.parse({ enabled: true, applicationId: fakes.discord.applicationId, guildIds: [fakes.discord.guildId] }), secrets: { DISCORD_TOKEN: fakes.discord.token }, env: environment("discord"), apiBaseUrl: fakes.discord.apiBaseUrl, readyTimeoutMs: 20000 }),
+  discord.createDiscordAdapter({ config: discordConfigSchema.parse({ enabled: true, applicationId: fakes.discord.applicationId, guildIds: [fakes.discord.guildId], apiBaseUrl: fakes.discord.apiBaseUrl, readyTimeoutMs: 20000 }), secrets: { DISCORD_TOKEN: fakes.discord.token }, env: environment("discord") }),
 ];
 for (const adapter of adapters) await adapter.start(core.attach(adapter));
 core.outbox.start(loaded.config.outbox.pollIntervalMs);

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     config: matrixConfigSchema.parse({ enabled: true, homeserverUrl: fake.baseUrl, syncTimeoutMs: SYNC_TIMEOUT_MS }),
     secrets: { MATRIX_ACCESS_TOKEN: liaisonToken },
     // With the real core, the adapter keeps its state (sync token, direct rooms) in the database, as in production.
-    env: { catalog: [], state: realCore ? adapterStateStore(realCore.store.db, systemClock, "matrix") : new MemoryStateStore(), logger: pino({ level: "silent" }), clock: systemClock },
+    env: { catalog: [], state: realCore ? adapterStateStore(realCore.store.db, systemClock, "matrix") : new MemoryStateStore(), logger: pino({ level: "silent" }), clock: systemClock, openCaseThreads: async () => [] },
   });
   await adapter.start(
     realCore

@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const realCore = wantsRealCore() ? await openRealCore("slack", { platform: "slack", workspace: "T0BENCH", userId: "U0ANN" }) : undefined;
   let coreCalls = 0;
   const liaison = createSlackAdapter({
-    config: slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 } }),
+    config: slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 }, apiUrl: fake.apiUrl }),
     secrets: { SLACK_BOT_TOKEN: workspace.botToken, SLACK_SIGNING_SECRET: fake.signingSecret },
     env: {
       catalog: realCore ? commandCatalog : [],
@@ -116,8 +116,9 @@ async function main(): Promise<void> {
       state: realCore ? adapterStateStore(realCore.store.db, systemClock, "slack") : new MemoryStateStore(),
       logger: pino({ level: "silent" }),
       clock: systemClock,
+      // The benchmark measures live commands; no case threads to catch up on.
+      openCaseThreads: async () => [],
     },
-    slackApiUrl: fake.apiUrl,
   });
   const core: InboundHandler = realCore
     ? realCore.core.attach(liaison)

@@ -10,3 +10,6 @@ v8.setFlagsFromString("--wasm-tiering-budget=100000000");
 register();
 const { main } = await import("../src/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));
+// Everything Liaison started is stopped by now. A platform library may leave a connection attempt running (discord.js
+// can reconnect a shard that was still identifying when it was destroyed): the process ends regardless, soon.
+setTimeout(() => process.exit(), 2000).unref();

@@ -14,6 +14,16 @@ export const discordConfigSchema = z.strictObject({
    * bot is in and DMs), or "off" (registered by hand).
    */
   commandScope: z.enum(["guild", "global", "off"]).default("guild"),
+  /**
+   * The REST API base, for an egress proxy or a compatible server, e.g. "https://discord-proxy.example.org/api";
+   * Discord's own (https://discord.com/api) when absent. The gateway's address comes from its /gateway/bot.
+   */
+  apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * How long start() waits for the gateway to become ready. Past it, Liaison starts anyway, says so in the log, and
+   * keeps saying so at doubling intervals while discord.js goes on reconnecting.
+   */
+  readyTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
   /** The servers (guilds) to register commands in when `commandScope` is "guild". */
   guildIds: z.array(snowflake).default([]),
   /**

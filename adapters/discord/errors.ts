@@ -69,3 +69,22 @@ export function toDeliveryError(error: unknown, what: string): DeliveryError {
   const message = error instanceof Error ? error.message : String(error);
   return new DeliveryError(`${what}: ${message}`, { cause: error });
 }
+
+/** Discord refused the bot token: retrying cannot help; the message says what to check. */
+export class DiscordTokenRefused extends Error {
+  constructor() {
+    super("Discord refused the bot token (DISCORD_TOKEN): check it in the Developer Portal (Bot > Reset Token) and in the environment");
+    this.name = "DiscordTokenRefused";
+  }
+}
+
+/** Why a connection attempt failed, in words for the log: the token, a gateway that never became ready, or the network. */
+export function gatewayFailure(error: unknown, readyTimeoutMs: number): Error {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === "TokenInvalid" || (error instanceof DiscordAPIError && error.status === 401)) return new DiscordTokenRefused();
+  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
+    return new Error(`the gateway did not become ready within ${Math.round(readyTimeoutMs / 1000)} s (is Discord reachable from here, through the configured apiBaseUrl, and are the bot's intents enabled in the Developer Portal?)`, { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Error(`connecting to the gateway failed: ${reason.slice(0, 300)}`, { cause: error });
+}

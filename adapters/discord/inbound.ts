@@ -37,7 +37,7 @@ const interactionBase = {
   id: z.string(),
   application_id: z.string(),
   token: z.string(),
-  guild_id: z.string().optional(),
+  guild_id: z.string().nullish(),
   channel_id: z.string().optional(),
   channel: interactionChannelSchema.optional(),
   member: memberSchema.optional(),
@@ -71,12 +71,12 @@ export type InteractionPayload = z.infer<typeof interactionSchema>;
 export const messageCreateSchema = z.object({
   id: z.string(),
   channel_id: z.string(),
-  guild_id: z.string().optional(),
+  guild_id: z.string().nullish(),
   author: userSchema,
   member: memberSchema.optional(),
   content: z.string(),
   type: z.number(),
-  webhook_id: z.string().optional(),
+  webhook_id: z.string().nullish(),
 });
 
 /** A validated MESSAGE_CREATE. */
@@ -87,7 +87,7 @@ const THREAD_TYPES = new Set([10, 11, 12]);
 
 /** The person behind an interaction or message: Discord user id within the guild ("" outside a guild). */
 export function identityOf(payload: {
-  guild_id?: string | undefined;
+  guild_id?: string | null | undefined;
   member?: z.infer<typeof memberSchema> | undefined;
   user?: z.infer<typeof userSchema> | undefined;
   author?: z.infer<typeof userSchema> | undefined;
@@ -106,12 +106,25 @@ export function interactionLocation(interaction: InteractionPayload): EventLocat
   if (channel && THREAD_TYPES.has(channel.type) && channel.parent_id) {
     return { platform: "discord", workspace, channelId: channel.parent_id, threadId: channel.id, isDirect: false };
   }
-  return { platform: "discord", workspace, channelId, isDirect: interaction.guild_id === undefined };
+  return { platform: "discord", workspace, channelId, isDirect: interaction.guild_id === undefined || interaction.guild_id === null };
+}
+
+/**
+ * True for a MESSAGE_CREATE written by a bot, a webhook or Liaison itself, read from the raw payload before any
+ * validation: Liaison's own direct replies come back this way and are not "not understood".
+ */
+export function isFromBot(data: unknown, botUserId: string | undefined): boolean {
+  if (typeof data !== "object" || data === null) return false;
+  const { author, webhook_id: webhookId } = data as { author?: unknown; webhook_id?: unknown };
+  if (typeof webhookId === "string") return true;
+  if (typeof author !== "object" || author === null) return false;
+  const { bot, id } = author as { bot?: unknown; id?: unknown };
+  return bot === true || (botUserId !== undefined && id === botUserId);
 }
 
 /** True for messages a person wrote (not bots, not webhooks, not Liaison itself, not system messages). */
 export function isHumanMessage(message: MessageCreatePayload, botUserId: string | undefined): boolean {
-  if (message.author.bot === true || message.webhook_id !== undefined) return false;
+  if (message.author.bot === true || (message.webhook_id !== undefined && message.webhook_id !== null)) return false;
   if (botUserId !== undefined && message.author.id === botUserId) return false;
   return message.type === 0 || message.type === 19;
 }

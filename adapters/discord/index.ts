@@ -22,7 +22,9 @@ import { defaultReplyPolicy, deliverReply, type ReplyPolicy } from "../../src/co
 import { CommandResolver, discordCommands, sameCommands } from "./commands.js";
 import type { DiscordConfig } from "./config.js";
 import { rateLimitWaitMs } from "./errors.js";
-import { identityOf, interactionSchema, isHumanMessage, messageCreateSchema } from "./inbound.js";
+import { missedMessages, rememberSeen } from "./catch-up.js";
+import { DiscordTokenRefused, gatewayFailure } from "./errors.js";
+import { identityOf, interactionSchema, isFromBot, isHumanMessage, messageCreateSchema } from "./inbound.js";
 import type { MessageCreatePayload } from "./inbound.js";
 import { InteractionResponder } from "./interactions.js";
 import { DiscordPoster } from "./outbound.js";
@@ -34,10 +36,6 @@ export interface DiscordAdapterOptions {
   config: DiscordConfig;
   secrets: { DISCORD_TOKEN: string };
   env: AdapterEnvironment;
-  /** Test-only: the REST API base (e.g. "http://127.0.0.1:PORT/api"); the gateway URL then comes from its /gateway/bot. */
-  apiBaseUrl?: string;
-  /** How long start() waits for the gateway to become ready. */
-  readyTimeoutMs?: number;
   /** Changes to the reply policy (tests make its waits short). */
   replyPolicy?: Partial<ReplyPolicy>;
 }
@@ -49,6 +47,15 @@ const INTENTS = [
   GatewayIntentBits.MessageContent,
   GatewayIntentBits.DirectMessages,
 ];
+
+/** Longest interval between two log lines about a gateway that is not ready yet. */
+const MAX_READY_REPORT_MS = 300_000;
+
+/** An open case thread and the turn its catch-up takes in the thread's conversation. */
+interface CatchUpTurn {
+  thread: ThreadAddress;
+  turn: ConversationTurn;
+}
 
 /** Channel types that are threads. */
 const THREAD_TYPES = new Set([10, 11, 12]);
@@ -92,7 +99,7 @@ export class DiscordAdapter implements ChatAdapter {
       rejectOnRateLimit: (data) => rateLimitWaitMs(data) > config.maxRateLimitWaitMs,
       offset: 0,
     };
-    if (options.apiBaseUrl) rest.api = options.apiBaseUrl;
+    if (config.apiBaseUrl) rest.api = config.apiBaseUrl;
     this.client = new Client({
       intents: INTENTS,
       rest,
@@ -119,15 +126,100 @@ export class DiscordAdapter implements ChatAdapter {
     });
   }
 
-  /** Connects to the gateway, waits until ready, then brings the slash commands in line with the catalog. */
+  /**
+   * Connects to the gateway. Once ready: brings the slash commands in line with the catalog and catches up on the open
+   * case threads. A gateway that is not ready within `readyTimeoutMs` is said so in the log, and start() returns while
+   * discord.js goes on reconnecting by itself; the log says it again at doubling intervals (up to five minutes) until
+   * the gateway is ready. A token Discord refuses fails the start, since trying again cannot help.
+   */
   async start(handler: InboundHandler): Promise<void> {
     this.handler = handler;
-    const ready = once(this.client, Events.ClientReady, { signal: AbortSignal.timeout(this.options.readyTimeoutMs ?? 60_000) });
-    await this.client.login(this.options.secrets.DISCORD_TOKEN);
-    await ready;
+    // Each open case thread's turn is taken before any live event can arrive, so what was written while Liaison was
+    // down is handled before what is written now.
+    const threads = await this.options.env.openCaseThreads();
+    const turns = threads.map((thread) => ({ thread, turn: this.conversations.reserve(conversationKey({ platform: "discord", workspace: thread.workspace, channelId: thread.threadId })) }));
+    const ready = new Promise<"ready">((resolve) => this.client.once(Events.ClientReady, () => resolve("ready")));
+    const login = this.client.login(this.options.secrets.DISCORD_TOKEN);
+    // A login that fails ends the wait with its reason; one that succeeds still waits for READY.
+    const refused = login.then(
+      () => new Promise<never>(() => undefined),
+      (error: unknown) => gatewayFailure(error, this.options.config.readyTimeoutMs),
+    );
+    const first = await this.readyWithin(ready, refused, this.options.config.readyTimeoutMs);
+    if (first === "ready") {
+      await this.whenReady(turns);
+      return;
+    }
+    if (first instanceof DiscordTokenRefused) {
+      for (const { turn } of turns) turn.skip();
+      await this.client.destroy();
+      throw first;
+    }
+    this.track(this.awaitReady(ready, refused, turns, first));
+  }
+
+  /** "ready", the reason the login failed, or a timeout error after `waitMs` (or when stopped). */
+  private async readyWithin(ready: Promise<"ready">, refused: Promise<Error>, waitMs: number, waitedBeforeMs = 0): Promise<"ready" | Error> {
+    const timeout = sleep(waitMs, "timeout" as const, { signal: this.stopping.signal }).catch(() => "timeout" as const);
+    const outcome = await Promise.race([ready, refused, timeout]);
+    return outcome === "timeout" ? gatewayFailure(new DOMException("not ready", "TimeoutError"), waitedBeforeMs + waitMs) : outcome;
+  }
+
+  /** Waits on for the gateway, saying so at doubling intervals, then finishes the start. */
+  private async awaitReady(ready: Promise<"ready">, refused: Promise<Error>, turns: readonly CatchUpTurn[], first: Error): Promise<void> {
+    const { config, env } = this.options;
+    let failure: Error = first;
+    let waitedMs = config.readyTimeoutMs;
+    for (let attempt = 1; ; attempt += 1) {
+      const nextWaitMs = Math.min(MAX_READY_REPORT_MS, config.readyTimeoutMs * 2 ** attempt);
+      env.logger.error({ attempt, waitedMs, nextReportInMs: nextWaitMs }, `discord: ${failure.message}; still trying (discord.js reconnects by itself)`);
+      if (this.isStopping || failure instanceof DiscordTokenRefused) break;
+      const outcome = await this.readyWithin(ready, refused, nextWaitMs, waitedMs);
+      if (outcome === "ready") {
+        env.logger.info({ waitedMs: waitedMs + nextWaitMs }, "discord: gateway ready");
+        await this.whenReady(turns);
+        return;
+      }
+      if (this.isStopping) break;
+      failure = outcome;
+      waitedMs += nextWaitMs;
+    }
+    for (const { turn } of turns) turn.skip();
+  }
+
+  /** After the gateway became ready: who the bot is, the slash commands, and the catch-up. */
+  private async whenReady(turns: readonly CatchUpTurn[]): Promise<void> {
     this.botUserId = this.client.user?.id;
     this.applicationId ??= this.client.application?.id;
     await this.syncCommands();
+    for (const { thread, turn } of turns) this.track(turn.run(() => this.catchUp(thread)).finally(() => turn.skip()));
+  }
+
+  /** Handles, in order, what was written in an open case thread since the last message handled there. */
+  private async catchUp(thread: ThreadAddress): Promise<void> {
+    const { env } = this.options;
+    const handler = this.handler;
+    if (!handler) return;
+    let missed: MessageCreatePayload[];
+    try {
+      missed = await missedMessages(this.client.rest, env.state, thread, env.logger);
+    } catch (error) {
+      env.logger.error({ err: error, threadId: thread.threadId }, "discord: could not read a case thread's history; messages written there while Liaison was down are not relayed");
+      return;
+    }
+    const human = missed.filter((message) => isHumanMessage(message, this.botUserId));
+    if (human.length > 0) env.logger.info({ threadId: thread.threadId, messages: human.length }, "discord: catching up on a case thread");
+    for (const message of human) {
+      await this.onMessage(message, handler).catch((error: unknown) => env.logger.error({ err: error, messageId: message.id }, "discord: a caught-up message failed"));
+    }
+  }
+
+  /** Keeps `work` among the pending inbound work (stop() and idle() wait for it). */
+  private track(work: Promise<void>): void {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => this.options.env.logger.error({ err: error }, "discord: background work failed"))
+      .finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
   }
 
   /** Finishes pending inbound work (at most 10 s), then disconnects. */
@@ -135,7 +227,9 @@ export class DiscordAdapter implements ChatAdapter {
     this.isStopping = true;
     this.stopping.abort();
     await Promise.race([Promise.allSettled([...this.pending]), sleep(10_000)]);
-    await this.client.destroy();
+    // discord.js's destroy() can wait on a shard that is still identifying (and that shard may reconnect by itself
+    // afterwards): the stop does not wait for it beyond two seconds; `liaison start` ends the process after stopping.
+    await Promise.race([this.client.destroy().catch(() => undefined), sleep(2000)]);
   }
 
   /** Resolves when no inbound work is pending. */
@@ -229,6 +323,9 @@ export class DiscordAdapter implements ChatAdapter {
       if (parsed.success) await this.responder.handle(parsed.data, handler, turn);
       return;
     }
+    // Liaison's own posts and other bots' come back as MESSAGE_CREATE too: set aside before validation, whatever
+    // their shape, so that only people's messages can be "not understood".
+    if (isFromBot(data, this.botUserId)) return;
     const parsed = messageCreateSchema.safeParse(data);
     if (!parsed.success) {
       this.options.env.logger.warn({ issues: parsed.error.issues }, "discord: MESSAGE_CREATE not understood");
@@ -242,7 +339,7 @@ export class DiscordAdapter implements ChatAdapter {
   private async onMessage(message: MessageCreatePayload, handler: InboundHandler): Promise<void> {
     const identity = identityOf(message);
     if (!identity) return;
-    if (message.guild_id === undefined) {
+    if (message.guild_id === undefined || message.guild_id === null) {
       const text = message.content.trim();
       if (!text.startsWith("/")) return;
       const where = { platform: "discord" as const, workspace: "", channelId: message.channel_id, isDirect: true };
@@ -256,6 +353,7 @@ export class DiscordAdapter implements ChatAdapter {
     const where = { platform: "discord" as const, workspace: message.guild_id, channelId: parentId, threadId: message.channel_id, isDirect: false };
     const event: InboundEvent = { type: "message", eventId: message.id, identity, where, text: message.content };
     const reply = await handler(event);
+    await rememberSeen(this.options.env.state, message.channel_id, message.id);
     if (reply) await this.deliverMessageReply(reply, event, message.channel_id, message.id);
   }
 

@@ -46,8 +46,6 @@ export interface SlackAdapterOptions {
   config: SlackConfig;
   secrets: SlackSecrets;
   env: AdapterEnvironment;
-  /** Web API base URL, for tests against a fake Slack (e.g. "http://127.0.0.1:PORT/api/"). */
-  slackApiUrl?: string;
   /** Changes to the reply policy (tests make its waits short). */
   replyPolicy?: Partial<ReplyPolicy>;
 }
@@ -91,7 +89,7 @@ export class SlackChatAdapter implements SlackAdapter {
   constructor(private readonly options: SlackAdapterOptions) {
     const { config, env } = options;
     this.logger = env.logger.child({ adapter: "slack" });
-    const bundle = buildBoltApp({ config, secrets: options.secrets, state: env.state, logger: this.logger, ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}) });
+    const bundle = buildBoltApp({ config, secrets: options.secrets, state: env.state, logger: this.logger });
     this.app = bundle.app;
     this.installationStore = bundle.installationStore;
     this.poster = new SlackPoster(

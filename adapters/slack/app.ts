@@ -12,8 +12,6 @@ export interface BoltAppOptions {
   secrets: SlackSecrets;
   state: AdapterStateStore;
   logger: Logger;
-  /** Web API base URL (tests point it at the fake server); Slack's by default. */
-  slackApiUrl?: string;
 }
 
 /** The Bolt app and, in OAuth mode, its installation store. */
@@ -24,9 +22,9 @@ export interface BoltAppBundle {
 }
 
 /** Web API client options: rate limits and failures surface at once, so the outbox decides when to retry. */
-export function slackClientOptions(config: SlackConfig, logger: Logger, slackApiUrl?: string): webApi.WebClientOptions {
+export function slackClientOptions(config: SlackConfig, logger: Logger): webApi.WebClientOptions {
   return {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: config.apiTimeoutMs,
@@ -44,7 +42,7 @@ export function buildBoltApp(options: BoltAppOptions): BoltAppBundle {
   if (missing.length > 0) {
     throw new Error(`Slack (mode ${config.mode}, installation ${config.installation}) needs the environment variables ${missing.join(", ")}`);
   }
-  const clientOptions = slackClientOptions(config, logger, options.slackApiUrl);
+  const clientOptions = slackClientOptions(config, logger);
   const common: AppOptions = {
     logger: boltLogger(logger),
     clientOptions,

@@ -44,6 +44,11 @@ export const slackConfigSchema = z.strictObject({
     .default(""),
   /** Longest message, in Slack messages, that one send may become before the rest is cut visibly. */
   maxMessagesPerSend: z.number().int().min(1).max(10).default(4),
+  /**
+   * The Web API base, for an egress proxy or a compatible server, e.g. "https://slack-proxy.example.org/api/";
+   * Slack's own (https://slack.com/api/) when absent.
+   */
+  apiUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Timeout of one Web API call in milliseconds. */
   apiTimeoutMs: z.number().int().min(100).default(10_000),
 });

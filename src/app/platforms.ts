@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { LoadedConfig } from "../config/load.js";
 import type { ChatAdapter } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
+import { CaseRepository } from "../cases/repository.js";
 import { commandCatalog } from "../commands/catalog.js";
 import { adapterStateStore } from "../store/adapter-state.js";
 import type { Store } from "../store/db.js";
@@ -34,6 +35,7 @@ export async function createPlatformAdapters(loaded: LoadedConfig, store: Store,
     state: adapterStateStore(store.db, clock, namespace, stateSecretsFor(namespace, secretKey)),
     logger: logger.child({ platform: namespace }),
     clock,
+    openCaseThreads: () => new CaseRepository(store.db).threadsToCatchUp(namespace),
   });
   const adapters: ChatAdapter[] = [];
   if (platforms.slack.enabled) {

@@ -1,6 +1,6 @@
 // The case aggregate: a case with its two parties, its two named people and its threads, loaded once per unit of
 // work (three queries), and the writes of a case. Everything here runs in the caller's transaction.
-import type { EventLocation } from "../core/adapter.js";
+import type { EventLocation, ThreadAddress } from "../core/adapter.js";
 import type { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
 
@@ -95,6 +95,19 @@ export class CaseRepository {
     const threads = await this.db.caseThread.findMany({ where: { platform: location.platform, threadId: location.threadId } });
     // Thread ids are unique per channel (a Slack ts), so the channel decides.
     return threads.find((candidate) => candidate.channelId === location.channelId && candidate.workspace === location.workspace);
+  }
+
+  /**
+   * The channel threads on `platform` whose case is not closed or withdrawn, oldest case first: where people may
+   * have written while Liaison was down.
+   */
+  async threadsToCatchUp(platform: string): Promise<ThreadAddress[]> {
+    const rows = await this.db.caseThread.findMany({
+      where: { platform, kind: "channel", threadId: { not: "" }, case: { state: { notIn: ["closed", "withdrawn"] } } },
+      select: { platform: true, workspace: true, channelId: true, threadId: true },
+      orderBy: [{ caseId: "asc" }, { id: "asc" }],
+    });
+    return rows.map((row) => ({ platform: row.platform as ThreadAddress["platform"], workspace: row.workspace, channelId: row.channelId, threadId: row.threadId }));
   }
 
   /** Stores a new case and its threads. */

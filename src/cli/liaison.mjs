@@ -19,3 +19,6 @@ if (problem !== undefined) {
 }
 const { main } = await import("../../dist/src/cli/main.js");
 process.exitCode = await main(process.argv.slice(2));
+// Everything Liaison started is stopped by now. A platform library may leave a connection attempt running (discord.js
+// can reconnect a shard that was still identifying when it was destroyed): the process ends regardless, soon.
+setTimeout(() => process.exit(), 2000).unref();

@@ -99,8 +99,21 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
     await store.close();
     return 1;
   }
+  const started: ChatAdapter[] = [];
   for (const adapter of platformAdapters) {
-    await adapter.start(guarded(core.attach(adapter), logger));
+    try {
+      await adapter.start(guarded(core.attach(adapter), logger));
+    } catch (error) {
+      // A platform that cannot start (a token it refuses, say) ends the start in one sentence, not a stack trace.
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.error({ err: error, platform: adapter.platform }, "a platform could not start");
+      process.stderr.write(`${adapter.platform} could not start: ${reason}\n`);
+      for (const running of started) await running.stop();
+      await adapter.stop().catch(() => undefined);
+      await store.close();
+      return 1;
+    }
+    started.push(adapter);
     logger.info({ platform: adapter.platform }, "platform started");
   }
   const interactive = Boolean(process.stdin.isTTY);
@@ -130,11 +143,13 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
     }
     await consoleAdapter.start(guarded(core.attach(consoleAdapter), logger));
     try {
-      await (platformAdapters.length > 0 ? Promise.race([consoleAdapter.finished, untilSignalled(logger)]) : consoleAdapter.finished);
+      // The end of input, `exit`, or a signal: whichever comes first stops everything, the console included.
+      await Promise.race([consoleAdapter.finished, untilSignalled(logger)]);
     } catch (error) {
       logger.error({ err: error }, "the console input could not be read");
       exitCode = 2;
     }
+    await consoleAdapter.stop();
   } else {
     await untilSignalled(logger);
   }

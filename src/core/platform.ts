@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { CommandCatalog } from "./catalog.js";
+import type { ThreadAddress } from "./adapter.js";
 import type { Clock } from "./clock.js";
 
 /** Small persistent key-value state an adapter keeps (installations, sync tokens), stored in Liaison's database. */
@@ -16,4 +17,9 @@ export interface AdapterEnvironment {
   state: AdapterStateStore;
   logger: Logger;
   clock: Clock;
+  /**
+   * The case threads on this adapter's platform whose case is still open: on start, an adapter whose platform does
+   * not replay what was written while Liaison was down reads their history since the last message it handled.
+   */
+  openCaseThreads(): Promise<ThreadAddress[]>;
 }

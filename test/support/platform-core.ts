@@ -14,6 +14,7 @@ import { ConsoleAdapter } from "../../adapters/console/index.js";
 import { createMatrixAdapter, matrixConfigSchema, type MatrixAdapter, type MatrixConfig } from "../../adapters/matrix/index.js";
 import { createSlackAdapter, slackConfigSchema, type SlackAdapter } from "../../adapters/slack/index.js";
 import { createCore, type Core } from "../../src/app/app.js";
+import { CaseRepository } from "../../src/cases/repository.js";
 import { commandCatalog } from "../../src/commands/catalog.js";
 import { loadConfig, type LoadedConfig } from "../../src/config/load.js";
 import type { InboundHandler, Platform } from "../../src/core/adapter.js";
@@ -239,7 +240,13 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
 }
 
 function environment(store: Store, clock: ManualClock, namespace: string, log: Logger): AdapterEnvironment {
-  return { catalog: commandCatalog, state: adapterStateStore(store.db, clock, namespace), logger: log.child({ platform: namespace }), clock };
+  return {
+    catalog: commandCatalog,
+    state: adapterStateStore(store.db, clock, namespace),
+    logger: log.child({ platform: namespace }),
+    clock,
+    openCaseThreads: () => new CaseRepository(store.db).threadsToCatchUp(namespace),
+  };
 }
 
 function threadOf(event: StoredEvent): string | undefined {
@@ -292,12 +299,11 @@ export async function startPlatformWorld(
     const { slack: S } = WORLD;
     const fake = await FakeSlack.start();
     const workspace = fake.addWorkspace({ teamId: S.team, users: [S.jan, S.eva, S.stranger], channels: [{ id: S.casesChannel, name: "abuse-cases" }] });
-    const config = slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 } });
+    const config = slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 }, apiUrl: fake.apiUrl });
     const adapter = createSlackAdapter({
       config,
       secrets: { SLACK_BOT_TOKEN: workspace.botToken, SLACK_SIGNING_SECRET: fake.signingSecret },
       env: environment(store, clock, "slack", log),
-      slackApiUrl: fake.apiUrl,
     });
     await adapter.start(core.attach(adapter));
     fake.transport = "http";
@@ -408,13 +414,11 @@ export async function startPlatformWorld(
   let discord: DiscordSide | undefined;
   if (platforms.includes("discord")) {
     const fake = await new FakeDiscord().listen();
-    const config = discordConfigSchema.parse({ enabled: true, applicationId: IDS.application, guildIds: [IDS.guild] });
+    const config = discordConfigSchema.parse({ enabled: true, applicationId: IDS.application, guildIds: [IDS.guild], apiBaseUrl: fake.apiBaseUrl, readyTimeoutMs: 10_000 });
     const adapter = createDiscordAdapter({
       config,
       secrets: { DISCORD_TOKEN: fake.token },
       env: environment(store, clock, "discord", log),
-      apiBaseUrl: fake.apiBaseUrl,
-      readyTimeoutMs: 10_000,
     });
     await adapter.start(core.attach(adapter));
     const settle = async <T>(inject: () => T): Promise<T> => {

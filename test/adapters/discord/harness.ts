@@ -1,4 +1,4 @@
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import type { PlatformIdentity, ThreadAddress } from "../../../src/core/adapter.js";
 import type { CatalogCommand, CommandCatalog } from "../../../src/core/catalog.js";
 import { MemoryStateStore } from "../../support/memory-state.js";
@@ -129,17 +129,34 @@ export interface DiscordSetup {
 /** Starts a fake Discord and the adapter against it, started with `handler`. */
 export async function startDiscord(
   handle: RecordingHandler["handle"],
-  overrides: { config?: Partial<DiscordConfig>; fake?: FakeDiscordOptions; catalog?: CommandCatalog; replyPolicy?: Partial<ReplyPolicy> } = {},
+  overrides: {
+    config?: Partial<DiscordConfig>;
+    fake?: FakeDiscordOptions;
+    catalog?: CommandCatalog;
+    replyPolicy?: Partial<ReplyPolicy>;
+    /** The open case threads the adapter catches up on at start (none by default). */
+    openCaseThreads?: () => Promise<ThreadAddress[]>;
+    /** The adapter's state (a fresh memory store by default), to start again with what an earlier start kept. */
+    state?: MemoryStateStore;
+    /** A fake Discord already running (a restart against the same server). */
+    running?: FakeDiscord;
+    /** The adapter's logger (silent by default). */
+    logger?: Logger;
+  } = {},
 ): Promise<DiscordSetup> {
-  const fake = await new FakeDiscord(overrides.fake).listen();
-  const state = new MemoryStateStore();
-  const config = discordConfigSchema.parse({ enabled: true, applicationId: IDS.application, guildIds: [IDS.guild], ...overrides.config });
+  const fake = overrides.running ?? (await new FakeDiscord(overrides.fake).listen());
+  const state = overrides.state ?? new MemoryStateStore();
+  const config = discordConfigSchema.parse({ enabled: true, applicationId: IDS.application, guildIds: [IDS.guild], apiBaseUrl: fake.apiBaseUrl, readyTimeoutMs: 10_000, ...overrides.config });
   const adapter = createDiscordAdapter({
     config,
     secrets: { DISCORD_TOKEN: fake.token },
-    env: { catalog: overrides.catalog ?? TEST_CATALOG, state, logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }), clock: fake.clock },
-    apiBaseUrl: fake.apiBaseUrl,
-    readyTimeoutMs: 10_000,
+    env: {
+      catalog: overrides.catalog ?? TEST_CATALOG,
+      state,
+      logger: overrides.logger ?? pino({ level: process.env.LOG_LEVEL ?? "silent" }),
+      clock: fake.clock,
+      openCaseThreads: overrides.openCaseThreads ?? (async () => []),
+    },
     // Transient failures are retried after 50 ms instead of 1 s, so that tests run quickly.
     replyPolicy: { firstBackoffMs: 50, ...overrides.replyPolicy },
   });

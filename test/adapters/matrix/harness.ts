@@ -53,6 +53,7 @@ export function makeAdapter(
     state: options.state ?? new MemoryStateStore(),
     logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }),
     clock: systemClock,
+    openCaseThreads: async () => [],
   };
   return createMatrixAdapter({
     config,

@@ -21,7 +21,7 @@ export const SAMPLE_CATALOG: CommandCatalog = [
 
 /** An adapter environment with a memory state store and a silent logger. */
 export function testEnvironment(state = new MemoryStateStore()): AdapterEnvironment & { state: MemoryStateStore } {
-  return { catalog: SAMPLE_CATALOG, state, logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }), clock: systemClock };
+  return { catalog: SAMPLE_CATALOG, state, logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }), clock: systemClock, openCaseThreads: async () => [] };
 }
 
 /** The two people and the channel every Slack test starts with. */
@@ -47,13 +47,13 @@ export async function startRig(
   const fake = await FakeSlack.start();
   const workspace = fake.addWorkspace({ teamId: TEAM, users: [ANN, BOB], channels: [{ id: CASES_CHANNEL, name: "cases" }, { id: "C0OTHER", name: "other", botIsMember: false }] });
   const env = options.env ?? testEnvironment();
-  const config = slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 }, ...options.config });
+  const config = slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 }, apiUrl: fake.apiUrl, ...options.config });
   const secrets: SlackSecrets =
     config.installation === "oauth"
       ? { SLACK_SIGNING_SECRET: fake.signingSecret, SLACK_CLIENT_ID: fake.clientId, SLACK_CLIENT_SECRET: fake.clientSecret, SLACK_STATE_SECRET: "fake-state-secret" }
       : { SLACK_BOT_TOKEN: workspace.botToken, SLACK_SIGNING_SECRET: fake.signingSecret };
   if (config.mode === "socket") secrets.SLACK_APP_TOKEN = fake.appToken;
-  const adapter = createSlackAdapter({ config, secrets, env, slackApiUrl: fake.apiUrl, ...(options.replyPolicy ? { replyPolicy: options.replyPolicy } : {}) });
+  const adapter = createSlackAdapter({ config, secrets, env, ...(options.replyPolicy ? { replyPolicy: options.replyPolicy } : {}) });
   await adapter.start(handler);
   fake.transport = config.mode === "socket" ? "socket" : "http";
   fake.appUrl = `http://127.0.0.1:${adapter.listeningPort() ?? 0}${config.http.eventsPath}`;

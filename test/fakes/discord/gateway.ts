@@ -47,6 +47,8 @@ export class FakeGateway {
   private current: Session | undefined;
   /** Intents of the current session (0 before Identify). */
   intents = 0;
+  /** The next this-many Identifies get no READY (a gateway that accepts the connection and never becomes ready). */
+  withholdReady = 0;
 
   constructor(
     private readonly hooks: GatewayHooks,
@@ -125,6 +127,10 @@ export class FakeGateway {
       return;
     }
     this.stats.identifies += 1;
+    if (this.withholdReady > 0) {
+      this.withholdReady -= 1;
+      return;
+    }
     const session: Session = { id: randomUUID().replace(/-/g, ""), intents: Number(d.intents ?? 0), seq: 0, log: [], socket: ws };
     this.sessions.set(session.id, session);
     this.current = session;

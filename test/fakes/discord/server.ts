@@ -123,6 +123,8 @@ export class FakeDiscord {
   readonly gateway: FakeGateway;
   /** The fake's time: real time plus whatever tests advance it by. Share it with the adapter as its clock. */
   readonly clock: Clock = { now: () => new Date(this.nowMs()) };
+  /** Changes every MESSAGE_CREATE payload before it is sent (to send what Discord may send, e.g. guild_id: null). */
+  onMessageDispatch: ((payload: Record<string, unknown>) => Record<string, unknown>) | undefined;
   /** Called after every answered request (benchmarks wait on it instead of polling). */
   onAnswered: ((request: RecordedRequest) => void) | undefined;
   /** The last dispatch of an inbound event (for redelivery). */
@@ -248,6 +250,14 @@ export class FakeDiscord {
     return this.messages.find((message) => message.id === id && !message.deleted);
   }
 
+  /** Opens (or finds) the DM channel between the bot and a user, as if the bot had asked for it. */
+  openDmFor(userId: string): FakeChannel {
+    this.openDm(userId);
+    const channel = this.dmChannelOf(userId);
+    if (!channel) throw new Error(`fake discord: no DM channel with ${userId}`);
+    return channel;
+  }
+
   /** The DM channel between the bot and a user, if one was opened. */
   dmChannelOf(userId: string): FakeChannel | undefined {
     return [...this.channels.values()].find((channel) => channel.type === 1 && channel.recipientId === userId);
@@ -334,7 +344,7 @@ export class FakeDiscord {
     const mayRead = (this.gateway.intents & (1 << 15)) !== 0 || message.author.id === IDS.bot || message.guildId === undefined;
     if (!mayRead) json.content = "";
     if (message.guildId) json.member = { roles: [], joined_at: "2024-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0 };
-    return json;
+    return this.onMessageDispatch ? this.onMessageDispatch(json) : json;
   }
 
   /** A known channel, or Discord's Unknown Channel. */
@@ -363,6 +373,24 @@ export class FakeDiscord {
     this.messages.push(message);
     if (message.ephemeralTo === undefined) this.gateway.dispatch("MESSAGE_CREATE", this.messageDispatch(message));
     return message;
+  }
+
+  /**
+   * GET /channels/{id}/messages: `after` gives the oldest `limit` (1–100, default 50) messages after that id, `before`
+   * or nothing the newest; as Discord does, the array is newest first.
+   */
+  history(channelId: string, query: URLSearchParams): Record<string, unknown>[] {
+    this.channel(channelId);
+    const limit = Number(query.get("limit") ?? "50");
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RouteError(400, { message: "Invalid Form Body", code: 50035 });
+    const byId = (a: FakeMessage, b: FakeMessage) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
+    const visible = this.messagesIn(channelId).filter((message) => message.ephemeralTo === undefined && message.interactionId === undefined).sort(byId);
+    const after = query.get("after");
+    const before = query.get("before");
+    let page: FakeMessage[];
+    if (after !== null) page = visible.filter((message) => BigInt(message.id) > BigInt(after)).slice(0, limit);
+    else page = visible.filter((message) => before === null || BigInt(message.id) < BigInt(before)).slice(-limit);
+    return page.reverse().map((message) => this.messageJson(message));
   }
 
   /** JSON of a message, with its thread. */
@@ -437,7 +465,7 @@ export class FakeDiscord {
     }
     const headers = isInteraction && path.endsWith("/callback") ? {} : this.limits.headers(method, path);
     try {
-      const [status, payload] = this.route(method, path, body);
+      const [status, payload] = this.route(method, path, body, url.searchParams);
       send(status, payload, headers);
     } catch (error) {
       if (error instanceof RouteError) send(error.status, error.body, headers);
@@ -452,7 +480,7 @@ export class FakeDiscord {
   }
 
   /** Routes a request; returns [status, body] or throws RouteError. */
-  private route(method: string, path: string, body: unknown): [number, unknown] {
+  private route(method: string, path: string, body: unknown, query: URLSearchParams): [number, unknown] {
     const input = (body ?? {}) as Record<string, unknown>;
     let match: RegExpExecArray | null;
     if (method === "GET" && path === "/gateway/bot") {
@@ -461,6 +489,7 @@ export class FakeDiscord {
     const interactionAnswer = handleInteractionRoute(this, method, path, body);
     if (interactionAnswer) return interactionAnswer;
     if ((match = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === "POST") return [200, this.postMessage(match[1] ?? "", input)];
+    if ((match = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === "GET") return [200, this.history(match[1] ?? "", query)];
     if ((match = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && method === "POST") {
       return [201, this.startThread(match[1] ?? "", match[2] ?? "", input)];
     }
