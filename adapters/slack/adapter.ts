@@ -34,7 +34,9 @@ import {
   safeJson,
   toThreadMessageEvent,
   viewSubmissionSchema,
+  type SlackThreadMessage,
 } from "./inbound.js";
+import { missedMessages, rememberSeen } from "./catch-up.js";
 import type { StateInstallationStore } from "./installation-store.js";
 import { RESPONSE_URL_MARGIN_MS, SLACK_LIMITS } from "./limits.js";
 import { SlackPoster, type SlackClient } from "./outbound.js";
@@ -84,6 +86,8 @@ export class SlackChatAdapter implements SlackAdapter {
   /** Aborted by stop(): replies waiting out a rate limit give up instead of holding the shutdown. */
   private readonly stopping = new AbortController();
   private handler: InboundHandler | undefined;
+  /** The bot's own user id (one workspace), so that its posts read back from a thread's history are set aside. */
+  private botUserId: string | undefined;
   private port: number | undefined;
 
   constructor(private readonly options: SlackAdapterOptions) {
@@ -101,17 +105,41 @@ export class SlackChatAdapter implements SlackAdapter {
     this.registerListeners();
   }
 
+  /**
+   * Checks the bot token (one workspace), starts receiving events, then catches up on the open case threads: what
+   * people wrote there while Liaison was down is handled first, in order, before anything written since.
+   */
   async start(handler: InboundHandler): Promise<void> {
     this.handler = handler;
     const { config } = this.options;
     if (config.installation === "single") {
       try {
         const auth = await this.app.client.auth.test();
+        this.botUserId = auth.user_id;
         this.logger.info({ team: auth.team_id, botUserId: auth.user_id }, "Slack bot token accepted");
       } catch (error) {
         throw new Error(`Slack rejected SLACK_BOT_TOKEN: ${toDeliveryError(error, "auth.test").message}`, { cause: error });
       }
     }
+    // Each open case thread's turn is taken before the first live event can arrive.
+    const threads = await this.options.env.openCaseThreads();
+    const turns = threads.map((thread) => ({ thread, turn: this.conversations.reserve(conversationKey({ ...thread })) }));
+    try {
+      await this.receive();
+    } catch (error) {
+      for (const { turn } of turns) turn.skip();
+      throw error;
+    }
+    for (const { thread, turn } of turns) {
+      const work = turn.run(() => this.catchUp(thread)).finally(() => turn.skip()).catch((error: unknown) => this.logger.error({ err: error }, "Slack catch-up failed"));
+      this.pending.add(work);
+      void work.finally(() => this.pending.delete(work));
+    }
+  }
+
+  /** Starts Bolt's receiver: the HTTP listener, or the Socket Mode connection. */
+  private async receive(): Promise<void> {
+    const { config } = this.options;
     if (config.mode === "http") {
       const server = await this.app.start({ port: config.http.port, host: config.http.host });
       const address = server.address() as AddressInfo | string | null;
@@ -121,6 +149,35 @@ export class SlackChatAdapter implements SlackAdapter {
       await this.app.start();
       this.logger.info("Slack Socket Mode connected");
     }
+  }
+
+  /** Handles, in order, what people wrote in an open case thread since the last message handled there. */
+  private async catchUp(thread: ThreadAddress): Promise<void> {
+    let missed: SlackThreadMessage[];
+    try {
+      const client = await this.poster.clientFor(thread.workspace);
+      missed = await missedMessages(client, this.options.env.state, thread, this.botUserId, this.logger);
+    } catch (error) {
+      this.logger.error({ err: error, channel: thread.channelId, threadTs: thread.threadId }, "could not read a Slack case thread's history; messages written there while Liaison was down are not relayed");
+      return;
+    }
+    if (missed.length > 0) this.logger.info({ channel: thread.channelId, threadTs: thread.threadId, messages: missed.length }, "catching up on a Slack case thread");
+    const client = await this.poster.clientFor(thread.workspace);
+    for (const message of missed) await this.onThreadMessage(message, client);
+  }
+
+  /** A person's thread message (live or caught up): to the core, its answer back, and the thread's mark moved on. */
+  private async onThreadMessage({ event: message, ts }: SlackThreadMessage, client: SlackClient): Promise<void> {
+    await this.answer(message, {
+      client,
+      workspace: message.where.workspace,
+      userId: message.identity.userId,
+      eventId: message.eventId,
+      channel: message.where.channelId,
+      ...(message.where.threadId ? { threadTs: message.where.threadId } : {}),
+      source: "action",
+    });
+    if (message.where.threadId) await rememberSeen(this.options.env.state, message.where.channelId, message.where.threadId, ts);
   }
 
   async stop(): Promise<void> {
@@ -228,19 +285,7 @@ export class SlackChatAdapter implements SlackAdapter {
       if (!envelope.success) return;
       const message = toThreadMessageEvent(envelope.data, event as unknown, context.botUserId);
       if (!message) return;
-      this.enqueue(message.where, (turn) =>
-        turn.run(async () => {
-          await this.answer(message, {
-            client,
-            workspace: message.where.workspace,
-            userId: message.identity.userId,
-            eventId: message.eventId,
-            channel: message.where.channelId,
-            ...(message.where.threadId ? { threadTs: message.where.threadId } : {}),
-            source: "action",
-          });
-        }),
-      );
+      this.enqueue(message.event.where, (turn) => turn.run(() => this.onThreadMessage(message, client)));
     });
 
     app.action({ action_id: new RegExp(`^${ACTION_ID_PREFIX}`) }, async ({ ack, body, client, respond }) => {

@@ -138,6 +138,12 @@ export function toCommandEvent(command: SlashCommand, commandPrefix: string): Co
   };
 }
 
+/** A person's thread message, with the ts that places it in its thread's history. */
+export interface SlackThreadMessage {
+  event: ThreadMessageEvent;
+  ts: string;
+}
+
 /** Message subtypes that are a person writing (others: edits, joins, bot posts... are ignored). */
 const HUMAN_SUBTYPES = new Set(["thread_broadcast", "file_share"]);
 
@@ -149,7 +155,17 @@ export function toThreadMessageEvent(
   body: z.infer<typeof eventCallbackSchema>,
   rawEvent: unknown,
   botUserId: string | undefined,
-): ThreadMessageEvent | undefined {
+): SlackThreadMessage | undefined {
+  const workspace = body.authorizations?.[0]?.team_id ?? body.team_id ?? "";
+  return threadMessageOf(workspace, rawEvent, botUserId);
+}
+
+/**
+ * A thread message from a message object, delivered live (an event) or read from a thread's history (catch-up). Its
+ * event id is the message's own place (workspace, channel, ts), the same both ways, so that the core's claim handles a
+ * message seen live and again in the history once.
+ */
+export function threadMessageOf(envelopeWorkspace: string, rawEvent: unknown, botUserId: string | undefined): SlackThreadMessage | undefined {
   const parsed = messageEventSchema.safeParse(rawEvent);
   if (!parsed.success) return undefined;
   const event = parsed.data;
@@ -157,14 +173,15 @@ export function toThreadMessageEvent(
   if (event.bot_id !== undefined || event.user === undefined) return undefined;
   if (botUserId !== undefined && event.user === botUserId) return undefined;
   if (event.thread_ts === undefined || event.thread_ts === event.ts) return undefined;
-  const workspace = body.authorizations?.[0]?.team_id ?? body.team_id ?? event.team ?? "";
-  return {
+  const workspace = envelopeWorkspace || (event.team ?? "");
+  const thread: ThreadMessageEvent = {
     type: "message",
-    eventId: `slack:ev:${body.event_id}`,
+    eventId: `slack:msg:${stableHash(workspace, event.channel, event.ts)}`,
     text: slackTextToPlain(event.text),
     identity: { platform: "slack", workspace: event.user_team ?? event.team ?? workspace, userId: event.user },
     where: { platform: "slack", workspace, channelId: event.channel, threadId: event.thread_ts, isDirect: isDirectChannel(event.channel, event.channel_type) },
   };
+  return { event: thread, ts: event.ts };
 }
 
 /** A JSON text parsed, or undefined when it is not JSON (a button value written by someone else). */

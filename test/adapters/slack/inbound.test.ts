@@ -122,7 +122,8 @@ describe("Slack inbound wire behaviour", () => {
     const messages = core.events.filter((event) => event.type === "message");
     expect(messages).toHaveLength(3);
     expect(new Set(messages.map((event) => event.eventId)).size).toBe(1);
-    expect(messages[0]?.eventId).toBe(`slack:ev:${String(first.payload.event_id)}`);
+    // The message's own place (workspace, channel, ts) names it, so that a catch-up that reads it again counts it once.
+    expect(messages[0]?.eventId).toMatch(/^slack:msg:/);
   });
 
   it("gives distinct commands distinct event ids and a redelivered command the same one", async () => {

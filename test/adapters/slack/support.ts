@@ -1,6 +1,6 @@
 /** Shared setup of the Slack adapter tests: an environment, the fake Slack, and a started adapter. */
 import pino from "pino";
-import type { InboundHandler } from "../../../src/core/adapter.js";
+import type { InboundHandler, ThreadAddress } from "../../../src/core/adapter.js";
 import type { CommandCatalog } from "../../../src/core/catalog.js";
 import { systemClock } from "../../../src/core/clock.js";
 import type { AdapterEnvironment } from "../../../src/core/platform.js";
@@ -20,8 +20,8 @@ export const SAMPLE_CATALOG: CommandCatalog = [
 ];
 
 /** An adapter environment with a memory state store and a silent logger. */
-export function testEnvironment(state = new MemoryStateStore()): AdapterEnvironment & { state: MemoryStateStore } {
-  return { catalog: SAMPLE_CATALOG, state, logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }), clock: systemClock, openCaseThreads: async () => [] };
+export function testEnvironment(state = new MemoryStateStore(), openCaseThreads: () => Promise<ThreadAddress[]> = async () => []): AdapterEnvironment & { state: MemoryStateStore } {
+  return { catalog: SAMPLE_CATALOG, state, logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }), clock: systemClock, openCaseThreads };
 }
 
 /** The two people and the channel every Slack test starts with. */
@@ -42,10 +42,17 @@ export interface SlackRig {
 /** Starts a fake Slack with one workspace and a Slack adapter against it (HTTP by default, or Socket Mode). */
 export async function startRig(
   handler: InboundHandler,
-  options: { config?: Partial<SlackConfig>; env?: ReturnType<typeof testEnvironment>; replyPolicy?: Partial<ReplyPolicy> } = {},
+  options: {
+    config?: Partial<SlackConfig>;
+    env?: ReturnType<typeof testEnvironment>;
+    replyPolicy?: Partial<ReplyPolicy>;
+    /** A fake Slack already running, with its workspace (a restart against the same Slack). */
+    running?: { fake: FakeSlack; workspace: FakeWorkspace };
+  } = {},
 ): Promise<SlackRig> {
-  const fake = await FakeSlack.start();
-  const workspace = fake.addWorkspace({ teamId: TEAM, users: [ANN, BOB], channels: [{ id: CASES_CHANNEL, name: "cases" }, { id: "C0OTHER", name: "other", botIsMember: false }] });
+  const fake = options.running?.fake ?? (await FakeSlack.start());
+  const workspace =
+    options.running?.workspace ?? fake.addWorkspace({ teamId: TEAM, users: [ANN, BOB], channels: [{ id: CASES_CHANNEL, name: "cases" }, { id: "C0OTHER", name: "other", botIsMember: false }] });
   const env = options.env ?? testEnvironment();
   const config = slackConfigSchema.parse({ enabled: true, http: { host: "127.0.0.1", port: 0 }, apiUrl: fake.apiUrl, ...options.config });
   const secrets: SlackSecrets =

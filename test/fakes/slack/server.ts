@@ -178,6 +178,17 @@ export class FakeSlack {
     return this.sendEvent(workspace, event);
   }
 
+  /**
+   * A person writes while the app cannot be reached: the message is in the channel's history, and Slack gives up on
+   * delivering its event (after its retries), so the app never receives it. Resolves to the message's ts.
+   */
+  writeUndelivered(input: { team: string; user: string; channel: string; text: string; threadTs?: string }): string {
+    const workspace = this.workspace(input.team);
+    const ts = this.nextTs();
+    this.messages.push({ ts, team: workspace.teamId, channel: input.channel, ...(input.threadTs ? { threadTs: input.threadTs } : {}), text: input.text, user: input.user, via: "user" });
+    return ts;
+  }
+
   /** Delivers any event (edits, bot messages...) in an event_callback envelope. */
   async sendEvent(workspace: FakeWorkspace, event: Json): Promise<Delivery> {
     const body = eventCallback({ teamId: workspace.teamId, botUserId: workspace.botUserId, eventId: `Ev${String(++this.counter).padStart(8, "0")}`, eventTimeSec: this.tsSeconds, event });
@@ -404,6 +415,8 @@ export class FakeSlack {
         return this.postMessage(workspace, params);
       case "chat.postEphemeral":
         return { body: this.postEphemeral(workspace, params) };
+      case "conversations.replies":
+        return { body: this.conversationsReplies(workspace, params) };
       case "conversations.open":
         return { body: this.conversationsOpen(workspace, params) };
       case "views.open":
@@ -411,6 +424,28 @@ export class FakeSlack {
       default:
         return { body: { ok: false, error: "unknown_method" } };
     }
+  }
+
+  /**
+   * conversations.replies: the thread's parent first, then its replies after `oldest` (exclusive), `limit` (at most
+   * 1000) per page, with a cursor for the next page, as Slack pages them.
+   */
+  private conversationsReplies(workspace: FakeWorkspace, params: Json): Json {
+    const channel = String(params.channel ?? "");
+    const problem = this.checkChannel(workspace, channel);
+    if (problem) return problemBody(problem);
+    const ts = String(params.ts ?? "");
+    const inChannel = this.messages.filter((message) => message.team === workspace.teamId && message.channel === channel && message.ephemeralTo === undefined && message.via !== "response_url");
+    const parent = inChannel.find((message) => message.ts === ts);
+    if (!parent) return { ok: false, error: "thread_not_found" };
+    const oldest = Number(params.oldest ?? "0");
+    const limit = Math.min(1000, Math.max(1, Number(params.limit ?? "1000")));
+    const start = Number(params.cursor ?? "0") || 0;
+    const replies = inChannel.filter((message) => message.threadTs === ts && message.ts !== ts && Number(message.ts) > oldest).sort((a, b) => Number(a.ts) - Number(b.ts));
+    const page = replies.slice(start, start + limit);
+    const more = start + limit < replies.length;
+    const json = (message: FakeMessage): Json => ({ type: "message", ts: message.ts, thread_ts: message.threadTs ?? message.ts, user: message.user, text: message.text, team: message.team, ...(message.botId ? { bot_id: message.botId } : {}) });
+    return { ok: true, messages: [json(parent), ...page.map(json)], has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : "" } };
   }
 
   private postMessage(workspace: FakeWorkspace, params: Json): { body: Json; echo?: FakeMessage } {

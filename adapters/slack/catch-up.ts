@@ -1,0 +1,64 @@
+// Messages written in case threads while Liaison was down. Slack retries an event only for a few minutes and never
+// replays what happened while the app was unreachable; so at start, each open case thread's replies since the last
+// one Liaison handled are read with conversations.replies (oldest first) and handled like live messages. A message's
+// event id is its place (workspace, channel, ts), the same live and here, so the core's claim counts it once.
+import type { Logger } from "pino";
+import type { ThreadAddress } from "../../src/core/adapter.js";
+import type { AdapterStateStore } from "../../src/core/platform.js";
+import { threadMessageOf, type SlackThreadMessage } from "./inbound.js";
+import type { SlackClient } from "./outbound.js";
+
+/** Replies one history request asks for. */
+const PAGE_SIZE = 200;
+
+/** Most history pages read per thread at one start; beyond, the rest is left and said so in the log. */
+export const MAX_CATCH_UP_PAGES = 25;
+
+/** State-store key of the last message handled in a thread. */
+export function lastSeenKey(channelId: string, threadTs: string): string {
+  return `slack:seen:${channelId}:${threadTs}`;
+}
+
+/** A Slack ts ("1700000000.000100") as a number of microseconds, for ordering; undefined when it is not one. */
+function tsMicros(ts: string): bigint | undefined {
+  const match = /^(\d{1,12})\.(\d{6})$/.exec(ts);
+  return match ? BigInt(match[1] ?? "0") * 1_000_000n + BigInt(match[2] ?? "0") : undefined;
+}
+
+/** Remembers the newest message handled in a thread, never moving back. */
+export async function rememberSeen(state: AdapterStateStore, channelId: string, threadTs: string, ts: string): Promise<void> {
+  const now = tsMicros(ts);
+  if (now === undefined) return;
+  const before = await state.get(lastSeenKey(channelId, threadTs));
+  const seen = before === undefined ? undefined : tsMicros(before);
+  if (seen !== undefined && seen >= now) return;
+  await state.set(lastSeenKey(channelId, threadTs), ts);
+}
+
+/**
+ * The people's replies in a thread after the last one handled (or after its card, whose ts is the thread's), oldest
+ * first, as thread message events.
+ */
+export async function missedMessages(client: SlackClient, state: AdapterStateStore, thread: ThreadAddress, botUserId: string | undefined, logger: Logger): Promise<SlackThreadMessage[]> {
+  const stored = await state.get(lastSeenKey(thread.channelId, thread.threadId));
+  const oldest = stored !== undefined && tsMicros(stored) !== undefined ? stored : thread.threadId;
+  const oldestMicros = tsMicros(oldest);
+  if (oldestMicros === undefined) return [];
+  const missed: { at: bigint; message: SlackThreadMessage }[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_CATCH_UP_PAGES; page += 1) {
+    const answer = await client.conversations.replies({ channel: thread.channelId, ts: thread.threadId, oldest, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    for (const raw of answer.messages ?? []) {
+      const message = { type: "message", channel: thread.channelId, ...(raw as object) } as { ts?: unknown };
+      const at = typeof message.ts === "string" ? tsMicros(message.ts) : undefined;
+      if (at === undefined || at <= oldestMicros) continue;
+      const read = threadMessageOf(thread.workspace, message, botUserId);
+      if (read) missed.push({ at, message: read });
+    }
+    cursor = answer.response_metadata?.next_cursor || undefined;
+    if (!answer.has_more || !cursor) break;
+    if (page === MAX_CATCH_UP_PAGES - 1) logger.warn({ channel: thread.channelId, threadTs: thread.threadId, read: missed.length }, "Slack catch-up stopped at its page limit; later replies of this thread were not relayed");
+  }
+  missed.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return missed.map((entry) => entry.message);
+}
