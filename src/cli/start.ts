@@ -15,6 +15,7 @@ import { describeTarget, looseSqlitePaths, tightenSqliteModes } from "../store/d
 import { withStartupLock } from "../store/startup-lock.js";
 import { Scheduler } from "../jobs/scheduler.js";
 import { configuredTarget, prepareStore } from "./main.js";
+import { startHttpServer } from "../http/server.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */
 export function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
@@ -94,11 +95,14 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   const runConsole = argv.includes("--no-console")
     ? false
     : argv.includes("--console") || consoleSetting === true || (consoleSetting === "auto" && platformAdapters.length === 0);
-  if (!runConsole && platformAdapters.length === 0) {
+  const httpEnabled = loaded.config.http.enabled;
+  if (!runConsole && platformAdapters.length === 0 && !httpEnabled) {
     process.stderr.write("Nothing to run: no chat platform is enabled and the console is off (see config/default.yaml).\n");
     await store.close();
     return 1;
   }
+  // The HTTP listener (health, intake API) only when configured: a default installation listens on nothing.
+  const http = httpEnabled ? await startHttpServer({ store, clock, keys, http: loaded.config.http, intake: loaded.config.intake, logger }) : undefined;
   for (const adapter of platformAdapters) {
     await adapter.start(guarded(core.attach(adapter), logger));
     logger.info({ platform: adapter.platform }, "platform started");
@@ -138,6 +142,7 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   } else {
     await untilSignalled(logger);
   }
+  await http?.server.close();
   await scheduler?.stop();
   await core.outbox.stop();
   if (scripted) await core.outbox.drain();
