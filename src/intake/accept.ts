@@ -98,7 +98,7 @@ export async function alreadyOpen(tx: Tx, keys: TargetKeys, exceptItemId: string
 }
 
 /** Where an organisation's intake cards go: its channel for the topic "intake", else its channel for any topic. */
-async function intakeChannel(tx: Tx, organisationId: string): Promise<Extract<Destination, { kind: "channel" }> | undefined> {
+export async function intakeChannel(tx: Tx, organisationId: string): Promise<Extract<Destination, { kind: "channel" }> | undefined> {
   const channels = await tx.caseChannel.findMany({ where: { organisationId, topic: { in: ["intake", "*"] } } });
   const channel = channels.find((candidate) => candidate.topic === "intake") ?? channels[0];
   if (!channel || !(PLATFORMS as readonly string[]).includes(channel.platform)) return undefined;

@@ -1,7 +1,7 @@
 // The intake card: one per open item, in the receiving organisation's intake channel (or the coordinators' intake):
 // what, where, the evidence in a line, how many reports it groups, what is already open about the same thing, repeat
 // offenders, and the decisions a person can take. Every text from a report is made inert and cut short here.
-import type { OutboundMessage, Tlp } from "../core/message.js";
+import type { MessageAction, OutboundMessage, Tlp } from "../core/message.js";
 import { inertLine } from "../core/text.js";
 import type { IntakeReport } from "./report.js";
 import type { Route } from "./routing.js";
@@ -46,6 +46,25 @@ export function targetLine(target: IntakeReport["target"]): string {
   return parts.filter((part) => part !== undefined).join(" · ");
 }
 
+/** The card's buttons: each runs an /intake command as the person who pressed it. */
+export function intakeActions(reference: string, open: AlreadyOpen | undefined): MessageAction[] {
+  const actions: MessageAction[] = [{ id: "open", label: "Open a notice", style: "primary", command: `/intake open ${reference}` }];
+  if (open && /^[A-Z]-\d{4}-\d{4}/.test(open.reference) && !open.reference.startsWith("I-")) {
+    actions.push({ id: "add", label: `Add to ${open.reference}`, command: `/intake add ${reference} ${open.reference}` });
+  }
+  actions.push(
+    {
+      id: "dismiss", label: "Dismiss", style: "danger", command: `/intake dismiss ${reference}`,
+      form: { title: `Dismiss ${reference}`, submitLabel: "Dismiss", fields: [{ name: "reason", label: "Why", kind: "multiline", required: true, maxLength: 2000 }] },
+    },
+    {
+      id: "forward", label: "Forward", command: `/intake forward ${reference}`,
+      form: { title: `Forward ${reference}`, submitLabel: "Forward", fields: [{ name: "organisation", label: "To (organisation slug)", kind: "text", required: true, maxLength: 64 }, { name: "reason", label: "Why", kind: "text", required: false, maxLength: 300 }] },
+    },
+  );
+  return actions;
+}
+
 /** The card of a new intake item. */
 export function intakeCard(input: IntakeCardInput): OutboundMessage {
   const { item, report, route } = input;
@@ -67,6 +86,7 @@ export function intakeCard(input: IntakeCardInput): OutboundMessage {
     text: lines.join("\n"),
     title: `Intake ${item.reference}: ${what}`,
     tone: input.alreadyOpen || input.repeats ? "warning" : "info",
+    actions: intakeActions(item.reference, input.alreadyOpen),
     tlp: item.tlp as Tlp,
   };
 }

@@ -32,7 +32,7 @@ async function addResponsibilities(store: Store): Promise<void> {
     if (!cidr) throw new Error(range);
     await store.db.responsibility.create({ data: { id: newId(), organisationId: org.id, type: "ip", value: range, rangeStart: cidr.start, rangeEnd: cidr.end } });
   }
-  for (const domain of ["example.com", "example.net", "example.org", "bulk-sender.example"]) {
+  for (const domain of ["example.com", "example.net", "example.org", "bulk-sender.example", "malicious-example.net"]) {
     await store.db.responsibility.create({ data: { id: newId(), organisationId: org.id, type: "domain", value: domain, rangeStart: domain, rangeEnd: domain } });
   }
 }
