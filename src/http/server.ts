@@ -8,6 +8,7 @@ import type { Clock } from "../core/clock.js";
 import type { Store } from "../store/db.js";
 import type { HttpSettings, IntakeSettings } from "../intake/settings.js";
 import { registerIntakeApi } from "./intake-api.js";
+import { registerReportPages } from "./report-page.js";
 
 /** What the listener needs. */
 export interface HttpServerDeps {
@@ -38,6 +39,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     }
   });
   if (deps.intake.api.enabled) await registerIntakeApi(server, deps);
+  await registerReportPages(server, deps);
   server.setNotFoundHandler((_request, reply) => reply.code(404).type("application/problem+json").send({ type: "about:blank", title: "Not Found", status: 404 }));
   return server;
 }

@@ -25,6 +25,8 @@ export interface AcceptIntakeInput {
   reportingOrganisationId?: string;
   /** Where it came in, for the record: "api:<token id>", "imap:<mailbox>", "file:<name>", "page:<unit>". */
   receivedVia: string;
+  /** The organisation the report is for when the source decides it (a unit's own report page): it is not routed. */
+  recipient?: { organisationId: string; reason: string };
 }
 
 /** Installation settings acceptance needs. */
@@ -126,7 +128,7 @@ export async function acceptIntakeReport(work: UnitOfWork, input: AcceptIntakeIn
   const first = await firstAcceptance(tx, claimKey);
   if (first) return first;
   const keys = targetKeys(report);
-  const route = await routeTarget(tx, report.target);
+  const route = input.recipient ?? (await routeTarget(tx, report.target));
   const open = await tx.intakeItem.findFirst({ where: { groupKey: keys.groupKey, routedToId: route.organisationId, state: "open" }, orderBy: { createdAt: "asc" } });
   let item;
   if (open) {

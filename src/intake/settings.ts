@@ -2,6 +2,7 @@
 // from src/config/ (that would be a cycle).
 import { z } from "zod";
 import { PLATFORMS } from "../core/adapter.js";
+import { PAGE_KINDS } from "./page/texts.js";
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -45,6 +46,24 @@ export const intakeConfigSchema = z.strictObject({
   }),
   /** Repeat offenders (NL code of conduct, 5): reports about one domain or address counted over `window`. */
   repeatOffenders: z.strictObject({ window: durationMs, threshold: z.number().int().min(1) }),
+  /**
+   * Report pages a referral unit or hotline links from its website (GET/POST /report/<path>): each lands in its
+   * organisation's intake channel, whatever the reported address routes to.
+   */
+  pages: z
+    .array(
+      z.strictObject({
+        /** The page's path under /report/, e.g. "terrorist-content" for /report/terrorist-content. */
+        path: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lower-case letters, digits and hyphens (e.g. terrorist-content)"),
+        /** The directory slug of the organisation that receives the reports. */
+        organisation: z.string().min(2).max(63),
+        /** What the page takes reports of: "terrorist-content" or "csam". */
+        kind: z.enum(PAGE_KINDS),
+      }),
+    )
+    .default([]),
+  /** Most sends of a report page per connection (address) per window, counted across processes. */
+  pageRate: z.strictObject({ window: durationMs, perConnection: z.number().int().min(1) }).prefault({ window: "10m", perConnection: 10 }),
   /** Where cards of reports that route to no organisation go (the coordinators' intake); null: they wait unshown. */
   coordinatorsChannel: channel.nullable(),
 });
