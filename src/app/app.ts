@@ -26,6 +26,7 @@ import { UnitOfWork } from "../work/unit-of-work.js";
 import { ReminderJobs } from "../jobs/jobs.js";
 import { PolicyReminderPlanner } from "../cases/reminders/plan.js";
 import { createInboundHandler } from "./inbound.js";
+import { IntakeDecisions } from "../intake/decisions.js";
 import { createThreadRelay } from "./relay.js";
 import { RateLimiter } from "../limits/limiter.js";
 
@@ -61,9 +62,11 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
   const settings = { unlinkedMayRead: loaded.config.directory.unlinkedMayRead, findLimit: loaded.config.directory.findLimit };
   const servicesFor = (work: UnitOfWork): Services => {
     const limits = new RateLimiter(work, loaded.config.limits);
+    const cases = new CaseService(work, policy, planner, limits);
     return {
       directory: new DirectoryService(work, directorySettings),
-      cases: new CaseService(work, policy, planner, limits),
+      cases,
+      intake: new IntakeDecisions(work, cases),
       caseQueries: new CaseQueries(work.tx, work.clock, work.keys),
       digests: new DigestService(work, reminderConfig.digests),
       clock: work.clock,

@@ -63,6 +63,14 @@ export class RecordKeys {
     return new RecordKeys(secret);
   }
 
+  /**
+   * A 32-byte key for another use, derived from the entry key under its own label (the report page's form tokens):
+   * every process of an installation derives the same one, and it reveals nothing of the record's keys.
+   */
+  deriveKey(label: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.#entryKey, Buffer.from("liaison-derived"), label, 32));
+  }
+
   /** HMAC-SHA-256 of `text` with the entry key, in hex: an entry's hash. */
   mac(text: string): string {
     return createHmac("sha256", this.#entryKey).update(text).digest("hex");

@@ -16,6 +16,7 @@ import { runReport } from "./report.js";
 import { sealOnceIfFree } from "../audit/sealer.js";
 import { runRemindersCommand } from "./reminders.js";
 import { runStart } from "./start.js";
+import { INTAKE_TOKEN_HELP, runIntakeTokenCommand } from "./intake.js";
 
 /** Help for each subcommand, shown by `liaison <subcommand> --help`. */
 export const CLI_HELP: Record<string, string> = {
@@ -32,6 +33,7 @@ Commands:
   audit verify               Check that no entry of the record was altered or deleted (--full, --against <checkpoint>)
   audit checkpoint           Print a signed checkpoint of the record, to keep elsewhere
   report --from <date> --to <date>  Transparency figures: counts by kind and outcome, times to acknowledge and resolve
+  intake token create|revoke|list  Tokens of reporting organisations for the intake API
   reminders run [--now <time>]  Run the reminder sweep, digests, directory revalidation and retention once, and print what they did
   dev migration-create <name>  Create a migration after editing prisma/schema.prisma (developers)
 
@@ -61,6 +63,7 @@ organisation is refused, with the cases. Export writes what import reads back.`,
 
 Loads config/default.yaml and LIAISON_CONFIG, checks every key and the environment, and prints a summary.`,
   audit: AUDIT_HELP,
+  intake: INTAKE_TOKEN_HELP,
   report: `Usage: liaison report --from <date> --to <date> [--org <slug>] [--format table|csv|json]
 
 Figures for a transparency report (TCO Art. 7, DSA Art. 15/24) over cases opened in the period: counts by kind and
@@ -165,6 +168,9 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
         await store.close();
       }
     }
+    case "intake":
+      if (second !== "token") return usage(err, "intake");
+      return runIntakeTokenCommand(loaded, argv.slice(2), prepareStore, out, err);
     case "reminders":
       return runRemindersCommand(loaded, logger, argv.slice(1), prepareStore, out, err);
     case "dev": {

@@ -6,6 +6,7 @@ import { systemClock } from "../core/clock.js";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Store } from "../store/db.js";
 import { formatDuration } from "../time/calendar.js";
+import { buildIntakeFigures, type IntakeFigures } from "../intake/figures.js";
 
 const minutes = (ms: number | null) => (ms === null ? "" : (ms / 60_000).toFixed(1));
 const readable = (ms: number | null) => (ms === null ? "—" : formatDuration(ms));
@@ -23,6 +24,18 @@ export function reportTable(report: Report): string {
   const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join("  ").trimEnd();
   const period = `Cases opened ${report.from.toISOString().slice(0, 10)} to ${report.to.toISOString().slice(0, 10)} (exclusive), by recipient`;
   return [period, line(header), ...rows.map(line), rows.length === 0 ? "(no cases in this period)" : ""].join("\n").trimEnd();
+}
+
+/** The intake figures as a text table: reports received by source and type, items decided, time to decision. */
+export function intakeTable(figures: IntakeFigures): string {
+  if (figures.rows.length === 0) return "Intake: no reports received or decided in this period.";
+  const lines = ["Intake: reports received and items decided, by receiving organisation"];
+  for (const row of figures.rows) {
+    const received = Object.entries(row.received).sort(([a], [b]) => a.localeCompare(b)).map(([key, count]) => `${key} ${count}`).join(", ") || "none";
+    const decided = Object.entries(row.decided).sort(([a], [b]) => a.localeCompare(b)).map(([key, count]) => `${key} ${count}`).join(", ") || "none";
+    lines.push(`${row.organisation}: received ${row.receivedTotal} (${received}); decided: ${decided}; median time to decision ${readable(row.decisionMedianMs)}`);
+  }
+  return lines.join("\n");
 }
 
 /** The report as CSV: one row per organisation and kind, durations in minutes, one column per outcome. */
@@ -60,8 +73,9 @@ export async function runReport(store: Store, argv: string[], out: (text: string
     return 2;
   }
   const report = await buildReport(store.db, from, to, systemClock.now(), values.org?.toLowerCase(), keys);
-  if (format === "json") out(JSON.stringify(report, null, 2));
+  const intake = await buildIntakeFigures(store.db, from, to, values.org?.toLowerCase());
+  if (format === "json") out(JSON.stringify({ ...report, intake }, null, 2));
   else if (format === "csv") out(reportCsv(report).trimEnd());
-  else out(reportTable(report));
+  else out(`${reportTable(report)}\n\n${intakeTable(intake)}`);
   return 0;
 }

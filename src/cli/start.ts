@@ -15,6 +15,7 @@ import { describeTarget, looseSqlitePaths, tightenSqliteModes } from "../store/d
 import { withStartupLock } from "../store/startup-lock.js";
 import { Scheduler } from "../jobs/scheduler.js";
 import { configuredTarget, prepareStore } from "./main.js";
+import { startHttpServer } from "../http/server.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */
 export function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
@@ -94,11 +95,14 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   const runConsole = argv.includes("--no-console")
     ? false
     : argv.includes("--console") || consoleSetting === true || (consoleSetting === "auto" && platformAdapters.length === 0);
-  if (!runConsole && platformAdapters.length === 0) {
+  const httpEnabled = loaded.config.http.enabled;
+  if (!runConsole && platformAdapters.length === 0 && !httpEnabled) {
     process.stderr.write("Nothing to run: no chat platform is enabled and the console is off (see config/default.yaml).\n");
     await store.close();
     return 1;
   }
+  // The HTTP listener (health, intake API) only when configured: a default installation listens on nothing.
+  const http = httpEnabled ? await startHttpServer({ store, clock, keys, http: loaded.config.http, intake: loaded.config.intake, logger }) : undefined;
   const started: ChatAdapter[] = [];
   for (const adapter of platformAdapters) {
     try {
@@ -110,6 +114,7 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
       process.stderr.write(`${adapter.platform} could not start: ${reason}\n`);
       for (const running of started) await running.stop();
       await adapter.stop().catch(() => undefined);
+      await http?.server.close();
       await store.close();
       return 1;
     }
@@ -153,6 +158,7 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   } else {
     await untilSignalled(logger);
   }
+  await http?.server.close();
   await scheduler?.stop();
   await core.outbox.stop();
   if (scripted) await core.outbox.drain();

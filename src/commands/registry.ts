@@ -32,6 +32,10 @@ import { digestShow } from "./digest/show.js";
 import { digestSubscribe } from "./digest/subscribe.js";
 import { digestUnsubscribe } from "./digest/unsubscribe.js";
 import { help } from "./help.js";
+import { intakeAdd } from "./intake/add.js";
+import { intakeDismiss } from "./intake/dismiss.js";
+import { intakeForward } from "./intake/forward.js";
+import { intakeOpen } from "./intake/open.js";
 import { whoami } from "./whoami.js";
 
 /** Every command, in the order /help lists them. Adding a command means adding it here; nothing registers itself. */
@@ -56,6 +60,10 @@ export const COMMANDS: readonly Command[] = [
   caseSuspend,
   caseResume,
   caseSay,
+  intakeOpen,
+  intakeAdd,
+  intakeDismiss,
+  intakeForward,
   contactsFind,
   contactsShow,
   contactsConfirm,

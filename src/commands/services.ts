@@ -5,6 +5,7 @@ import type { CaseService } from "../cases/service.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { DigestService } from "../digests/service.js";
 import type { RateLimiter } from "../limits/limiter.js";
+import type { IntakeDecisions } from "../intake/decisions.js";
 
 /** Settings commands read. */
 export interface CommandSettings {
@@ -26,4 +27,6 @@ export interface Services {
   settings: CommandSettings;
   /** Rate limits, counted in the unit of work. */
   limits: RateLimiter;
+  /** Decisions on intake items. */
+  intake: IntakeDecisions;
 }

@@ -5,6 +5,7 @@ import { slackConfigSchema } from "../../adapters/slack/config.js";
 import { remindersConfigSchema } from "../jobs/settings.js";
 import { limitsConfigSchema } from "../limits/settings.js";
 import { parseRecordKey } from "../audit/keys.js";
+import { httpConfigSchema, intakeConfigSchema } from "../intake/settings.js";
 
 /** Log levels pino accepts. */
 const logLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
@@ -78,6 +79,10 @@ export const configSchema = z.strictObject({
     backoffBaseMs: z.number().int().min(1),
     backoffMaxMs: z.number().int().min(1),
   }),
+  /** The one HTTP listener (health, intake API), TLS at a reverse proxy (src/http). */
+  http: httpConfigSchema,
+  /** Intake of abuse reports (src/intake). */
+  intake: intakeConfigSchema,
   platforms: z.strictObject({
     slack: slackConfigSchema,
     matrix: matrixConfigSchema,

@@ -137,6 +137,14 @@ export interface FindResult {
   more: boolean;
 }
 
+/** An organisation responsible for what was looked up, and the responsibility that matched. */
+export interface ResponsibilityMatch {
+  organisationId: string;
+  type: "domain" | "ip" | "asn";
+  /** The responsibility as written: example.com, 192.0.2.0/24, AS64500. */
+  value: string;
+}
+
 /** Suffixes of a domain from itself to its registrable parts: a.b.example.com -> [a.b.example.com, b.example.com, example.com]. */
 function domainSuffixes(domain: string): string[] {
   const labels = domain.split(".");
@@ -162,16 +170,7 @@ export class DirectoryQueries {
       const asn = /^(as)?\d{1,10}$/.test(text) ? `AS${text.replace(/^as/, "")}` : undefined;
       if (ip) {
         matchedBy = "ip";
-        // A range containing the address starts at or below it; the 50 ranges starting closest below it include every
-        // containing range unless more than 50 other ranges are nested inside a containing one, which directories
-        // of responsibilities (one organisation per allocation) do not have.
-        const near = await this.db.responsibility.findMany({
-          where: { type: "ip", rangeStart: { lte: ip } },
-          orderBy: { rangeStart: "desc" },
-          select: { organisationId: true, rangeEnd: true },
-          take: 50,
-        });
-        near.filter((row) => row.rangeEnd >= ip).forEach((row) => ids.add(row.organisationId));
+        (await this.responsibleForIp(ip)).forEach((row) => ids.add(row.organisationId));
       } else if (asn && (await this.db.responsibility.count({ where: { type: "asn", rangeStart: asn } })) > 0) {
         matchedBy = "asn";
         const rows = await this.db.responsibility.findMany({ where: { type: "asn", rangeStart: asn }, select: { organisationId: true } });
@@ -180,10 +179,7 @@ export class DirectoryQueries {
         // A domain, or the host of a URL someone pasted (https://www.example.com:8443/some/page).
         const host = (text.replace(/^https?:\/\//, "").split(/[/?#]/)[0] ?? text).replace(/:\d+$/, "");
         if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host)) {
-          const rows = await this.db.responsibility.findMany({
-            where: { type: "domain", rangeStart: { in: domainSuffixes(host) } },
-            select: { organisationId: true },
-          });
+          const rows = await this.responsibleForDomain(host);
           rows.forEach((row) => ids.add(row.organisationId));
           if (rows.length > 0) matchedBy = "domain";
         }
@@ -212,6 +208,41 @@ export class DirectoryQueries {
     });
     organisations.sort((a, b) => Number(b.slug === text) - Number(a.slug === text));
     return { organisations, matchedBy, more: rows.length > criteria.limit };
+  }
+
+  /**
+   * The responsibilities for IP ranges containing an address (32 hex digits, as parseIp gives), narrowest first. A
+   * range containing the address starts at or below it; the 50 ranges starting closest below it include every
+   * containing range unless more than 50 other ranges are nested inside a containing one, which directories of
+   * responsibilities (one organisation per allocation) do not have.
+   */
+  async responsibleForIp(ip: string): Promise<ResponsibilityMatch[]> {
+    const near = await this.db.responsibility.findMany({
+      where: { type: "ip", rangeStart: { lte: ip }, organisation: { removedAt: null } },
+      orderBy: { rangeStart: "desc" },
+      select: { organisationId: true, value: true, rangeStart: true, rangeEnd: true },
+      take: 50,
+    });
+    const width = (row: { rangeStart: string; rangeEnd: string }): bigint => BigInt(`0x${row.rangeEnd}`) - BigInt(`0x${row.rangeStart}`);
+    return near
+      .filter((row) => row.rangeEnd >= ip)
+      .sort((a, b) => (width(a) < width(b) ? -1 : width(a) > width(b) ? 1 : 0))
+      .map((row) => ({ organisationId: row.organisationId, type: "ip", value: row.value }));
+  }
+
+  /** The responsibilities for a host name: the domain itself or one it is a subdomain of, the longest (closest) first. */
+  async responsibleForDomain(host: string): Promise<ResponsibilityMatch[]> {
+    const rows = await this.db.responsibility.findMany({
+      where: { type: "domain", rangeStart: { in: domainSuffixes(host.toLowerCase().replace(/\.$/, "")) }, organisation: { removedAt: null } },
+      select: { organisationId: true, value: true, rangeStart: true },
+    });
+    return rows.sort((a, b) => b.rangeStart.length - a.rangeStart.length).map((row) => ({ organisationId: row.organisationId, type: "domain", value: row.value }));
+  }
+
+  /** The responsibilities for an AS number. */
+  async responsibleForAsn(asn: number): Promise<ResponsibilityMatch[]> {
+    const rows = await this.db.responsibility.findMany({ where: { type: "asn", rangeStart: `AS${asn}`, organisation: { removedAt: null } }, select: { organisationId: true, value: true } });
+    return rows.map((row) => ({ organisationId: row.organisationId, type: "asn", value: row.value }));
   }
 
   /**

@@ -1,0 +1,106 @@
+-- AlterTable
+ALTER TABLE "Organisation" ADD COLUMN     "repeatThreshold" INTEGER;
+
+-- CreateTable
+CREATE TABLE "IntakeToken" (
+    "id" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "tokenHash" TEXT NOT NULL,
+    "label" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "createdBy" TEXT NOT NULL,
+    "revokedAt" TIMESTAMP(3),
+    "revokedBy" TEXT,
+
+    CONSTRAINT "IntakeToken_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "IntakeItem" (
+    "id" TEXT NOT NULL,
+    "reference" TEXT NOT NULL,
+    "routedToId" TEXT,
+    "routeReason" TEXT NOT NULL,
+    "category" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "groupKey" TEXT NOT NULL,
+    "urlKey" TEXT,
+    "ipKey" TEXT,
+    "domainKey" TEXT,
+    "contentHash" TEXT,
+    "target" TEXT NOT NULL,
+    "summary" TEXT NOT NULL,
+    "tlp" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "reportCount" INTEGER NOT NULL,
+    "firstReportedAt" TIMESTAMP(3) NOT NULL,
+    "lastReportedAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "decidedAt" TIMESTAMP(3),
+    "decidedBy" TEXT,
+    "decisionReason" TEXT,
+    "caseId" TEXT,
+
+    CONSTRAINT "IntakeItem_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "IntakeReportEntry" (
+    "id" TEXT NOT NULL,
+    "itemId" TEXT NOT NULL,
+    "claimKey" TEXT NOT NULL,
+    "reportingOrganisationId" TEXT,
+    "source" TEXT NOT NULL,
+    "format" TEXT NOT NULL,
+    "receivedVia" TEXT NOT NULL,
+    "category" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "occurredAt" TIMESTAMP(3) NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL,
+    "report" TEXT NOT NULL,
+
+    CONSTRAINT "IntakeReportEntry_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "IntakeToken_tokenHash_key" ON "IntakeToken"("tokenHash");
+
+-- CreateIndex
+CREATE INDEX "IntakeToken_organisationId_idx" ON "IntakeToken"("organisationId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "IntakeItem_reference_key" ON "IntakeItem"("reference");
+
+-- CreateIndex
+CREATE INDEX "IntakeItem_groupKey_routedToId_state_idx" ON "IntakeItem"("groupKey", "routedToId", "state");
+
+-- CreateIndex
+CREATE INDEX "IntakeItem_urlKey_state_idx" ON "IntakeItem"("urlKey", "state");
+
+-- CreateIndex
+CREATE INDEX "IntakeItem_ipKey_state_idx" ON "IntakeItem"("ipKey", "state");
+
+-- CreateIndex
+CREATE INDEX "IntakeItem_contentHash_state_idx" ON "IntakeItem"("contentHash", "state");
+
+-- CreateIndex
+CREATE INDEX "IntakeItem_routedToId_state_idx" ON "IntakeItem"("routedToId", "state");
+
+-- CreateIndex
+CREATE INDEX "IntakeItem_createdAt_idx" ON "IntakeItem"("createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "IntakeReportEntry_claimKey_key" ON "IntakeReportEntry"("claimKey");
+
+-- CreateIndex
+CREATE INDEX "IntakeReportEntry_itemId_receivedAt_idx" ON "IntakeReportEntry"("itemId", "receivedAt");
+
+-- CreateIndex
+CREATE INDEX "IntakeReportEntry_receivedAt_idx" ON "IntakeReportEntry"("receivedAt");
+
+-- CreateIndex
+CREATE INDEX "IntakeReportEntry_reportingOrganisationId_receivedAt_idx" ON "IntakeReportEntry"("reportingOrganisationId", "receivedAt");
+
+-- AddForeignKey
+ALTER TABLE "IntakeReportEntry" ADD CONSTRAINT "IntakeReportEntry_itemId_fkey" FOREIGN KEY ("itemId") REFERENCES "IntakeItem"("id") ON DELETE CASCADE ON UPDATE CASCADE;
