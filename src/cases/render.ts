@@ -135,7 +135,7 @@ export function eventLine(event: Exclude<CaseEvent, { type: "opened" }>, view: C
     case "reopened":
       return `↻ ${reference} reopened: ${event.reason}.`;
     case "extended":
-      return `⏱ ${reference}: deadline extended by ${formatDuration(event.byMs)}: ${event.reason}.`;
+      return `⏱ ${reference}: deadline extended by ${event.inWords}${view.resolveDueAt ? `, to ${formatLocal(view.resolveDueAt, view.recipient.timeZone)}` : ""}: ${event.reason}.`;
     case "reassigned":
       return `→ ${reference}: ${event.to.name} (${event.to.handle}) is now responsible.`;
     case "suspended":

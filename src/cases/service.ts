@@ -13,6 +13,7 @@ import type { RateLimiter } from "../limits/limiter.js";
 import { caseDeadlines } from "./clock.js";
 import { eventOf, type CaseEvent } from "./events.js";
 import { KIND_INFO, parseCaseFields, type CaseKind, type Priority } from "./kinds.js";
+import { extensionOf } from "./extension.js";
 import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "./lifecycle.js";
 import { hasDesignation } from "../directory/model.js";
 import { splitList } from "../directory/views.js";
@@ -225,6 +226,12 @@ export class CaseService {
     }
     const rule = clockRule(this.policy, view.kind, view.priority, view.opener.slug, view.recipient.slug);
     const at = this.clock.now();
+    if (action.type === "extend" && action.amount && !rule.legalSource) {
+      if (view.resolveDurationMs === null) return this.refuse(actor, view.reference, action, fail("bad-arguments", `${view.reference} has no resolve deadline to extend (it is answered as agreed).`), view.id);
+      const extension = extensionOf(action.amount, { mode: view.clockMode, calendar: recipientCalendar(aggregate.recipient) }, view.resolveDueAt ?? at);
+      if (!extension.ok) return this.refuse(actor, view.reference, action, extension, view.id);
+      action = { ...action, byMs: extension.value.byMs, inWords: extension.value.inWords };
+    }
     const before = lifecycleOf(view);
     const applied = applyCaseAction(before, action, roles, at, rule);
     if (!applied.ok) return this.refuse(actor, view.reference, action, applied, view.id);
