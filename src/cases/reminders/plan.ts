@@ -106,7 +106,7 @@ export function nextReminderAt(ladder: readonly StepInstance[], handledUntil: Da
   return ladder.find((instance) => instance.sendAt > handledUntil)?.sendAt ?? null;
 }
 
-/** The steps not yet handled that are due at `now`, oldest first; the sweep sends only the last (catching up with one). */
+/** The steps not yet handled that are due at `now`, oldest first (the sweep catches up with them in one message per person). */
 export function dueSteps(ladder: readonly StepInstance[], handledUntil: Date, now: Date): StepInstance[] {
   return ladder.filter((instance) => instance.sendAt > handledUntil && instance.sendAt <= now);
 }
