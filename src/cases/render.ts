@@ -11,13 +11,23 @@ export function dueText(dueAt: Date, now: Date, timeZone: string): string {
   return remainingMs >= 0 ? `${local} (in ${formatDuration(remainingMs)})` : `${local} (OVERDUE by ${formatDuration(-remainingMs)})`;
 }
 
+/** What the clock does while a clarification is pending, as the policy says (restart: the whole period again). */
+function clarificationClock(view: CaseView): string {
+  const period = view.resolveDurationMs !== null ? formatDuration(view.resolveDurationMs + view.extendedMs) : "the period";
+  if (view.clarification === "restart") {
+    // TCO Art. 3(8): "the deadline set out in paragraph 3 shall start to run as soon as the hosting service provider has received the clarification".
+    return `stopped until the clarification is given; then the full ${period} starts again${view.kind === "removal-order" ? " (TCO Art. 3(8))" : ""}`;
+  }
+  return "paused until the clarification is given; then it runs on from where it stopped";
+}
+
 /** The deadlines of a case as fields, in the recipient's time zone. */
 export function deadlineFields(view: CaseView, now: Date): MessageField[] {
   const fields: MessageField[] = [];
   const zone = view.recipient.timeZone;
   if (view.ackDueAt) fields.push({ label: "Acknowledge by", value: dueText(view.ackDueAt, now, zone) });
   if (view.resolveDueAt) fields.push({ label: "Resolve by", value: dueText(view.resolveDueAt, now, zone) });
-  if (!view.resolveDueAt && view.state === "clarification-requested") fields.push({ label: "Clock", value: "paused until the clarification is given" });
+  if (!view.resolveDueAt && view.state === "clarification-requested") fields.push({ label: "Clock", value: clarificationClock(view) });
   if (view.state === "suspended") fields.push({ label: "Clock", value: "suspended until the grounds cease (TCO Art. 3(7)); then the full period runs again" });
   if (view.resolveDurationMs === null && ["open", "acknowledged"].includes(view.state)) fields.push({ label: "Resolve by", value: "no fixed deadline (as agreed)" });
   return fields;

@@ -18,7 +18,7 @@ import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "
 import { hasDesignation } from "../directory/model.js";
 import { splitList } from "../directory/views.js";
 import { clockRule, kindDefaults, mayNotOpen, type CasePolicy } from "./policy.js";
-import type { ReminderChange, ReminderPlanner, ReminderState } from "./reminders/plan.js";
+import { clarificationAskedAt, type ReminderChange, type ReminderPlanner, type ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor } from "./disclosure.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
@@ -202,7 +202,9 @@ export class CaseService {
     if (contact.organisationId === row.recipientOrgId) roles.push("recipient");
     if (contact.coordinator) roles.push("coordinator");
     if (roles.length === 0) return fail("not-allowed", `${row.reference} is between other organisations; only its parties and coordinators can see it.`);
-    return ok({ aggregate, visible: { view: viewOf(aggregate), disclosure: disclosureFor(contact, row), roles, asOf: this.clock.now() } });
+    const view = viewOf(aggregate);
+    view.clarification = clockRule(this.policy, view.kind, view.priority, view.opener.slug, view.recipient.slug).clarification;
+    return ok({ aggregate, visible: { view, disclosure: disclosureFor(contact, row), roles, asOf: this.clock.now() } });
   }
 
   /** Applies an action to a case the actor may act on; tells every party's thread and records it. */
@@ -247,7 +249,7 @@ export class CaseService {
         after: {
           kind: view.kind, priority: view.priority, clockMode: view.clockMode, clockStartAt: next.clockStartAt, pauses: next.pauses,
           ackDurationMs: view.ackDurationMs, resolveDurationMs: view.resolveDurationMs, extendedMs: next.extendedMs,
-          ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, recipient,
+          ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, recipient, clarificationAskedAt: clarificationAskedAt(next.state, next.pauses),
         },
         at,
         before: { ackDueAt: view.ackDueAt, resolveDueAt: view.resolveDueAt, remindedUntil: row.remindedUntil },
@@ -262,7 +264,7 @@ export class CaseService {
     });
     if (!changed) return fail("conflict", `${view.reference} changed while you acted on it.`, "Look at it again with /case status, then retry.");
     let threads = aggregate.threads;
-    const after = viewOf({ ...aggregate, row: changed, responsible });
+    const after = { ...viewOf({ ...aggregate, row: changed, responsible }), clarification: rule.clarification };
     if (action.type === "reassign" && changed.tlp === "RED") threads = await this.moveRedThread(changed, after, threads, before.responsibleContactId, at);
     const event = eventOf(action, after.responsible);
     const author = actor.contact ? { name: actor.contact.name, organisationName: actor.contact.organisationName } : undefined;

@@ -51,6 +51,9 @@ function localTime(at: Date, timeZone: string): string {
 }
 
 function makeDeadlineText(step: StepInstance, now: Date, timeZone: string): string {
+  if (step.of === "clarification") {
+    return `waits for the clarification asked ${formatDuration(now.getTime() - step.deadline.getTime())} ago (at ${localTime(step.deadline, timeZone)}); its clock is stopped until it is given`;
+  }
   const remainingMs = step.deadline.getTime() - now.getTime();
   const local = localTime(step.deadline, timeZone);
   return remainingMs > 0
@@ -93,7 +96,7 @@ export interface NudgeOptions {
 /** The message of one step for one audience. */
 export function nudgeMessage(subject: NudgeCase, step: StepInstance, audience: StepAudience, now: Date, options: NudgeOptions = {}): OutboundMessage {
   const label = KIND_INFO[subject.kind].label;
-  const overdue = step.deadline.getTime() <= now.getTime();
+  const overdue = step.of !== "clarification" && step.deadline.getTime() <= now.getTime();
   const mark = overdue ? "⚠" : "⏰";
   const timeZone = options.timeZone ?? subject.recipient.timeZone;
   const head = `${subject.reference} (${label}, ${subject.opener.slug} → ${subject.recipient.slug}) ${deadlineText(subject, step, now, timeZone)}.`;
@@ -109,6 +112,7 @@ export function nudgeMessage(subject: NudgeCase, step: StepInstance, audience: S
       break;
     case "opener":
       lines.push(`${mark} ${head}`, `Responsible at ${subject.recipient.name}: ${responsible}.`);
+      if (step.of === "clarification") lines.push(`Answer it with /case answer ${subject.reference} --text "...", or withdraw the case (/case withdraw ${subject.reference}).`);
       break;
     case "threads":
     case "recipient-thread":

@@ -16,7 +16,7 @@ import type { Pause } from "../../time/calendar.js";
 import type { EscalationPolicy, StepAudience } from "./policy.js";
 import type { NudgeCase } from "./messages.js";
 import { deliveriesOf, type ReminderPerson } from "./deliveries.js";
-import { dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
+import { clarificationAskedAt, dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
 import { appendAuditEntries } from "../../audit/log.js";
 import { enqueueItems } from "../../outbox/outbox.js";
 import type { JobReport } from "../../core/job-report.js";
@@ -250,6 +250,7 @@ export class ReminderSweep {
       ackDurationMs: row.ackDurationMs, resolveDurationMs: row.resolveDurationMs, extendedMs: row.extendedMs, ackDueAt: row.ackDueAt, resolveDueAt: row.resolveDueAt,
       recipient: { timeZone: recipient?.timeZone ?? "UTC", workingHours: recipient?.workingHours ?? "24/7" },
     };
+    subject.clarificationAskedAt = clarificationAskedAt(row.state, subject.pauses);
     const ladder = ladderOf(this.policy, subject);
     const due = dueSteps(ladder, row.remindedUntil ?? new Date(0), now);
     return { row, subject, step: due[due.length - 1], passedOver: due.slice(0, -1), next: nextReminderAt(ladder, now) };
