@@ -52,14 +52,18 @@ function whatIsAsked(view: CaseView): MessageField[] {
 /** The buttons the recipient's thread shows: acknowledge, request clarification, resolve (with a form). */
 export function recipientActions(view: CaseView): MessageAction[] {
   const outcomes = KIND_INFO[view.kind].outcomes;
-  return [
-    { id: "ack", label: "Acknowledge", style: "primary", command: `/case ack ${view.reference}`, reaction: "✅" },
+  // Only what the case allows now: an acknowledged case is not acknowledged again, a pending clarification not asked twice.
+  const actions: MessageAction[] = [];
+  if (view.state === "open") actions.push({ id: "ack", label: "Acknowledge", style: "primary", command: `/case ack ${view.reference}`, reaction: "✅" });
+  if (view.state === "open" || view.state === "acknowledged") actions.push(
     {
       id: "clarify",
       label: "Request clarification",
       command: `/case clarify ${view.reference}`,
       form: { title: `Clarify ${view.reference}`, submitLabel: "Ask", fields: [{ name: "question", label: "Question", kind: "multiline", required: true, maxLength: 2000 }] },
     },
+  );
+  actions.push(
     {
       id: "resolve",
       label: "Resolve",
@@ -73,7 +77,14 @@ export function recipientActions(view: CaseView): MessageAction[] {
         ],
       },
     },
-  ];
+  );
+  return actions;
+}
+
+/** The outcomes the recipient may choose, in words, with those that need a reason marked: for the card's text. */
+export function outcomesLine(view: CaseView): string {
+  const outcomes = KIND_INFO[view.kind].outcomes.map((value) => `${value}${OUTCOMES_NEEDING_REASON.includes(value) ? " (with --reason)" : ""}`);
+  return `Outcomes you may choose: ${outcomes.join(", ")}: /case resolve ${view.reference} --outcome <outcome>`;
 }
 
 /** The case card: kind, reference, parties, what is asked, deadlines, TLP label and the responsible contact. */
@@ -103,13 +114,15 @@ export function renderCard(view: CaseView, now: Date, audience: "opener" | "reci
     { heading: "Deadlines", fields: deadlines.length > 0 ? deadlines : [{ label: "Clock", value: "stopped" }] },
     { text: "Liaison does not judge legality and removes nothing: the people in this thread decide. Write here to reach the other party." },
   ];
-  const lines = [title, info.asks, ...parties.map(fieldLine), ...asked.map(fieldLine), ...deadlines.map(fieldLine)];
+  const acting = audience === "recipient" && ["open", "acknowledged", "clarification-requested", "suspended"].includes(view.state);
+  const lines = [title, info.asks, ...parties.map(fieldLine), ...asked.map(fieldLine), ...deadlines.map(fieldLine), ...(acting ? [outcomesLine(view)] : [])];
+  if (acting) sections.splice(sections.length - 1, 0, { text: outcomesLine(view) });
   return {
     title,
     tlp: view.tlp,
     sections,
     text: lines.join("\n"),
-    ...(audience === "recipient" && ["open", "acknowledged", "clarification-requested", "suspended"].includes(view.state) ? { actions: recipientActions(view) } : {}),
+    ...(acting ? { actions: recipientActions(view) } : {}),
   };
 }
 

@@ -271,7 +271,10 @@ export class CaseService {
     this.postToThreads(threads, renderCaseUpdate(event, after, author));
     this.work.record({
       ...auditActor(actor), action: `case.${action.type}`, subjectType: "case", subjectId: view.reference, caseId: view.id, result: "ok",
-      detail: { action, before: { state: before.state, ackDueAt: view.ackDueAt, resolveDueAt: view.resolveDueAt }, after: { state: next.state, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt } },
+      detail: {
+        action, before: { state: before.state, ackDueAt: view.ackDueAt, resolveDueAt: view.resolveDueAt }, after: { state: next.state, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt },
+        ...(action.type === "reassign" && after.responsible ? { to: `${after.responsible.name} (${after.responsible.handle})` } : {}),
+      },
     });
     return ok({ ...visible, view: after, asOf: at, event });
   }
