@@ -14,6 +14,7 @@ import { caseDeadlines } from "./clock.js";
 import { eventOf, type CaseEvent } from "./events.js";
 import { KIND_INFO, parseCaseFields, type CaseKind, type Priority } from "./kinds.js";
 import { extensionOf } from "./extension.js";
+import { CaseHandover, type HandedOverCase } from "./handover.js";
 import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "./lifecycle.js";
 import { hasDesignation } from "../directory/model.js";
 import { splitList } from "../directory/views.js";
@@ -314,6 +315,11 @@ export class CaseService {
       return failure;
     }
     return new CaseReceipts(this.work, this.reminders).record(aggregate.row.id, receivedAt, { type: "entered", actor });
+  }
+
+  /** Hands the active cases of removed contacts (or of a removed organisation) over: see handover.ts. */
+  handOverFrom(actor: Actor, removed: Parameters<CaseHandover["handOver"]>[1], reason: string): Promise<HandedOverCase[]> {
+    return new CaseHandover(this.work).handOver(actor, removed, reason);
   }
 
   /** The reminder columns after a change (none without a planner). */
