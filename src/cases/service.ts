@@ -24,6 +24,7 @@ import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor } from "./disclosure.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
+import type { OtherChannels } from "./receipt-render.js";
 import { nextReference, responsibleFor, summarise, threadRows } from "./opening.js";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CaseRow, type CaseThreadRow } from "./repository.js";
 import type { CaseView, Disclosure } from "./view.js";
@@ -50,6 +51,8 @@ export interface VisibleCase {
 /** A case after something happened to it, and what happened. */
 export interface CaseChanged extends VisibleCase {
   event: CaseEvent;
+  /** Set when a new case reaches nobody at the recipient: its published abuse contact and emergency phones. */
+  unreachable?: OtherChannels;
 }
 
 /** Longest message relayed between the parties of a case; longer ones are refused, saying so, before anything is stored. */
@@ -161,7 +164,9 @@ export class CaseService {
       ...auditActor(actor), action: "case.open", subjectType: "case", subjectId: reference, caseId: row.id, result: "ok",
       detail: { kind: request.kind, recipient: recipient.slug, priority, tlp, fields: parsed.fields, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt },
     });
-    return ok({ view, disclosure: "full", roles: ["opener"], asOf: at, event: { type: "opened" } });
+    // No cases channel and nobody for the topic: nothing reaches the recipient. Say so, and alert the coordinators.
+    const unreachable = threads.some((thread) => thread.organisationId === recipient.id) ? undefined : await new CaseReceipts(this.work, this.reminders).undelivered(row.id, "no cases channel and no contact for the topic", true);
+    return ok({ view, disclosure: "full", roles: ["opener"], asOf: at, event: { type: "opened" }, ...(unreachable ? { unreachable } : {}) });
   }
 
   /** The case of a case thread (by the case's id); checks the actor may see it. */
