@@ -1,5 +1,6 @@
 // What happened to a case: the services return these, and src/cases/render.ts turns them into the thread updates
 // every party reads (the services never build announcement text themselves).
+import { formatDuration } from "../time/calendar.js";
 import type { Outcome } from "./kinds.js";
 import type { CaseAction } from "./lifecycle.js";
 import type { CasePersonView } from "./view.js";
@@ -14,7 +15,7 @@ export type CaseEvent =
   | { type: "closed" }
   | { type: "withdrawn"; reason?: string }
   | { type: "reopened"; reason: string }
-  | { type: "extended"; byMs: number; reason: string }
+  | { type: "extended"; byMs: number; inWords: string; reason: string }
   | { type: "reassigned"; to: CasePersonView }
   | { type: "suspended"; grounds: string }
   | { type: "resumed" };
@@ -43,7 +44,7 @@ export function eventOf(action: CaseAction, responsible: CasePersonView | null):
     case "reopen":
       return { type: "reopened", reason: action.reason };
     case "extend":
-      return { type: "extended", byMs: action.byMs, reason: action.reason };
+      return { type: "extended", byMs: action.byMs, inWords: action.inWords ?? formatDuration(action.byMs), reason: action.reason };
     case "reassign":
       if (!responsible) throw new Error("a reassigned case names its responsible contact");
       return { type: "reassigned", to: responsible };

@@ -2,6 +2,7 @@ import { fail, ok, type Outcome as Result } from "../core/result.js";
 import type { Pause } from "../time/calendar.js";
 import { KIND_INFO, OUTCOMES_NEEDING_REASON, type CaseKind, type Outcome } from "./kinds.js";
 import type { ClockRule } from "./policy.js";
+import { MAX_EXTENSION_DAYS, type ExtensionAmount } from "./extension.js";
 
 /** States of a case. */
 export const CASE_STATES = ["open", "acknowledged", "clarification-requested", "suspended", "resolved", "closed", "withdrawn"] as const;
@@ -31,7 +32,8 @@ export type CaseAction =
   | { type: "close" }
   | { type: "withdraw"; reason?: string }
   | { type: "reopen"; reason: string }
-  | { type: "extend"; byMs: number; reason: string }
+  /** `byMs` counts like the clock (working time on a working-hours clock); `inWords` says it as the person asked ("2 working days"). */
+  | { type: "extend"; byMs: number; reason: string; inWords?: string; amount?: ExtensionAmount }
   | { type: "reassign"; contactId: string }
   /** The recipient cannot comply for now: force majeure or de facto impossibility (TCO Art. 3(7)), with the grounds. */
   | { type: "suspend"; grounds: string }
@@ -169,6 +171,7 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
       }
       if (!action.reason.trim()) return fail("bad-arguments", "An extension needs a reason.", 'Add --reason "...".');
       if (action.byMs <= 0) return fail("bad-arguments", "An extension must be longer than zero.", "e.g. --by 2h or --by 3d");
+      if (action.byMs > MAX_EXTENSION_DAYS * 86_400_000) return fail("bad-arguments", `An extension is at most ${MAX_EXTENSION_DAYS} days at a time.`, `e.g. --by ${MAX_EXTENSION_DAYS}d`);
       next.extendedMs = current.extendedMs + action.byMs;
       return ok(next);
     case "reassign":

@@ -22,7 +22,7 @@ import type { CaseKind, Priority } from "./kinds.js";
 import { LEGAL_CLOCKS } from "./legal-clocks.js";
 import { ACTIVE_STATES } from "./lifecycle.js";
 import type { ReminderPlanner } from "./reminders/plan.js";
-import { renderReceived, renderUndelivered } from "./receipt-render.js";
+import { renderReceived, renderUndelivered, type OtherChannels } from "./receipt-render.js";
 import { CaseRepository, type CaseAggregate } from "./repository.js";
 import { viewOf } from "./view-of.js";
 
@@ -101,22 +101,24 @@ export class CaseReceipts {
    * Tells the issuer and the coordinators that a case's card could not be delivered to its recipient, once per case:
    * the case is held (its clock waits for receipt), with the recipient's published abuse contact and emergency phone.
    */
-  async undelivered(caseId: string, reason: string): Promise<void> {
+  async undelivered(caseId: string, reason: string, noRoute = false): Promise<OtherChannels | undefined> {
     const aggregate = await this.repository.byId(caseId);
-    if (!aggregate || aggregate.row.receivedAt) return;
+    if (!aggregate || aggregate.row.receivedAt) return undefined;
     const { row } = aggregate;
     const db = this.work.tx;
     // Told once per case, at the first failure: later attempts change nothing until it is received.
-    if (await recordHas(db, this.work.keys, { caseId: row.id, action: "case.undelivered" })) return;
+    if (!noRoute && (await recordHas(db, this.work.keys, { caseId: row.id, action: "case.undelivered" }))) return undefined;
     const recipient = await db.organisation.findUnique({ where: { id: row.recipientOrgId }, select: { abuseContact: true, contacts: { where: { removedAt: null, phone: { not: null } }, select: { name: true, phone: true }, orderBy: { handle: "asc" }, take: 3 } } });
     const coordinators = await db.contact.findMany({ where: { coordinator: true, removedAt: null }, select: { id: true }, orderBy: { handle: "asc" } });
-    const message = renderUndelivered(viewOf(aggregate), { abuseContact: recipient?.abuseContact ?? null, phones: (recipient?.contacts ?? []).map((contact) => ({ name: contact.name, phone: contact.phone ?? "" })) });
+    const channels: OtherChannels = { abuseContact: recipient?.abuseContact ?? null, phones: (recipient?.contacts ?? []).map((contact) => ({ name: contact.name, phone: contact.phone ?? "" })) };
+    const message = renderUndelivered(viewOf(aggregate), channels, noRoute);
     const told = [...new Set([row.openerContactId, ...coordinators.map((coordinator) => coordinator.id)])];
     this.work.send(told.map((contactId): OutboxItem => ({ streamKey: contactStream(contactId), destination: { type: "contact", contactId }, message, onceKey: `undelivered:${row.id}:${contactId}` })));
     this.work.record({
       actorId: null, actor: "system", via: "delivery", action: "case.undelivered", subjectType: "case", subjectId: row.reference, caseId: row.id,
       result: "ok", detail: { reason, told: told.length },
     });
+    return channels;
   }
 
   /** The clock and reminder columns of a case whose legal clock starts again at `receivedAt`. */

@@ -11,13 +11,23 @@ export function dueText(dueAt: Date, now: Date, timeZone: string): string {
   return remainingMs >= 0 ? `${local} (in ${formatDuration(remainingMs)})` : `${local} (OVERDUE by ${formatDuration(-remainingMs)})`;
 }
 
+/** What the clock does while a clarification is pending, as the policy says (restart: the whole period again). */
+function clarificationClock(view: CaseView): string {
+  const period = view.resolveDurationMs !== null ? formatDuration(view.resolveDurationMs + view.extendedMs) : "the period";
+  if (view.clarification === "restart") {
+    // TCO Art. 3(8): "the deadline set out in paragraph 3 shall start to run as soon as the hosting service provider has received the clarification".
+    return `stopped until the clarification is given; then the full ${period} starts again${view.kind === "removal-order" ? " (TCO Art. 3(8))" : ""}`;
+  }
+  return "paused until the clarification is given; then it runs on from where it stopped";
+}
+
 /** The deadlines of a case as fields, in the recipient's time zone. */
 export function deadlineFields(view: CaseView, now: Date): MessageField[] {
   const fields: MessageField[] = [];
   const zone = view.recipient.timeZone;
   if (view.ackDueAt) fields.push({ label: "Acknowledge by", value: dueText(view.ackDueAt, now, zone) });
   if (view.resolveDueAt) fields.push({ label: "Resolve by", value: dueText(view.resolveDueAt, now, zone) });
-  if (!view.resolveDueAt && view.state === "clarification-requested") fields.push({ label: "Clock", value: "paused until the clarification is given" });
+  if (!view.resolveDueAt && view.state === "clarification-requested") fields.push({ label: "Clock", value: clarificationClock(view) });
   if (view.state === "suspended") fields.push({ label: "Clock", value: "suspended until the grounds cease (TCO Art. 3(7)); then the full period runs again" });
   if (view.resolveDurationMs === null && ["open", "acknowledged"].includes(view.state)) fields.push({ label: "Resolve by", value: "no fixed deadline (as agreed)" });
   return fields;
@@ -42,14 +52,18 @@ function whatIsAsked(view: CaseView): MessageField[] {
 /** The buttons the recipient's thread shows: acknowledge, request clarification, resolve (with a form). */
 export function recipientActions(view: CaseView): MessageAction[] {
   const outcomes = KIND_INFO[view.kind].outcomes;
-  return [
-    { id: "ack", label: "Acknowledge", style: "primary", command: `/case ack ${view.reference}`, reaction: "✅" },
+  // Only what the case allows now: an acknowledged case is not acknowledged again, a pending clarification not asked twice.
+  const actions: MessageAction[] = [];
+  if (view.state === "open") actions.push({ id: "ack", label: "Acknowledge", style: "primary", command: `/case ack ${view.reference}`, reaction: "✅" });
+  if (view.state === "open" || view.state === "acknowledged") actions.push(
     {
       id: "clarify",
       label: "Request clarification",
       command: `/case clarify ${view.reference}`,
       form: { title: `Clarify ${view.reference}`, submitLabel: "Ask", fields: [{ name: "question", label: "Question", kind: "multiline", required: true, maxLength: 2000 }] },
     },
+  );
+  actions.push(
     {
       id: "resolve",
       label: "Resolve",
@@ -63,7 +77,14 @@ export function recipientActions(view: CaseView): MessageAction[] {
         ],
       },
     },
-  ];
+  );
+  return actions;
+}
+
+/** The outcomes the recipient may choose, in words, with those that need a reason marked: for the card's text. */
+export function outcomesLine(view: CaseView): string {
+  const outcomes = KIND_INFO[view.kind].outcomes.map((value) => `${value}${OUTCOMES_NEEDING_REASON.includes(value) ? " (with --reason)" : ""}`);
+  return `Outcomes you may choose: ${outcomes.join(", ")}: /case resolve ${view.reference} --outcome <outcome>`;
 }
 
 /** The case card: kind, reference, parties, what is asked, deadlines, TLP label and the responsible contact. */
@@ -93,13 +114,15 @@ export function renderCard(view: CaseView, now: Date, audience: "opener" | "reci
     { heading: "Deadlines", fields: deadlines.length > 0 ? deadlines : [{ label: "Clock", value: "stopped" }] },
     { text: "Liaison does not judge legality and removes nothing: the people in this thread decide. Write here to reach the other party." },
   ];
-  const lines = [title, info.asks, ...parties.map(fieldLine), ...asked.map(fieldLine), ...deadlines.map(fieldLine)];
+  const acting = audience === "recipient" && ["open", "acknowledged", "clarification-requested", "suspended"].includes(view.state);
+  const lines = [title, info.asks, ...parties.map(fieldLine), ...asked.map(fieldLine), ...deadlines.map(fieldLine), ...(acting ? [outcomesLine(view)] : [])];
+  if (acting) sections.splice(sections.length - 1, 0, { text: outcomesLine(view) });
   return {
     title,
     tlp: view.tlp,
     sections,
     text: lines.join("\n"),
-    ...(audience === "recipient" && ["open", "acknowledged", "clarification-requested", "suspended"].includes(view.state) ? { actions: recipientActions(view) } : {}),
+    ...(acting ? { actions: recipientActions(view) } : {}),
   };
 }
 
@@ -135,7 +158,7 @@ export function eventLine(event: Exclude<CaseEvent, { type: "opened" }>, view: C
     case "reopened":
       return `↻ ${reference} reopened: ${event.reason}.`;
     case "extended":
-      return `⏱ ${reference}: deadline extended by ${formatDuration(event.byMs)}: ${event.reason}.`;
+      return `⏱ ${reference}: deadline extended by ${event.inWords}${view.resolveDueAt ? `, to ${formatLocal(view.resolveDueAt, view.recipient.timeZone)}` : ""}: ${event.reason}.`;
     case "reassigned":
       return `→ ${reference}: ${event.to.name} (${event.to.handle}) is now responsible.`;
     case "suspended":

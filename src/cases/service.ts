@@ -13,15 +13,18 @@ import type { RateLimiter } from "../limits/limiter.js";
 import { caseDeadlines } from "./clock.js";
 import { eventOf, type CaseEvent } from "./events.js";
 import { KIND_INFO, parseCaseFields, type CaseKind, type Priority } from "./kinds.js";
+import { extensionOf } from "./extension.js";
+import { CaseHandover, type HandedOverCase } from "./handover.js";
 import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "./lifecycle.js";
 import { hasDesignation } from "../directory/model.js";
 import { splitList } from "../directory/views.js";
 import { clockRule, kindDefaults, mayNotOpen, type CasePolicy } from "./policy.js";
-import type { ReminderChange, ReminderPlanner, ReminderState } from "./reminders/plan.js";
+import { clarificationAskedAt, type ReminderChange, type ReminderPlanner, type ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor } from "./disclosure.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
+import type { OtherChannels } from "./receipt-render.js";
 import { nextReference, responsibleFor, summarise, threadRows } from "./opening.js";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CaseRow, type CaseThreadRow } from "./repository.js";
 import type { CaseView, Disclosure } from "./view.js";
@@ -48,6 +51,8 @@ export interface VisibleCase {
 /** A case after something happened to it, and what happened. */
 export interface CaseChanged extends VisibleCase {
   event: CaseEvent;
+  /** Set when a new case reaches nobody at the recipient: its published abuse contact and emergency phones. */
+  unreachable?: OtherChannels;
 }
 
 /** Longest message relayed between the parties of a case; longer ones are refused, saying so, before anything is stored. */
@@ -159,7 +164,9 @@ export class CaseService {
       ...auditActor(actor), action: "case.open", subjectType: "case", subjectId: reference, caseId: row.id, result: "ok",
       detail: { kind: request.kind, recipient: recipient.slug, priority, tlp, fields: parsed.fields, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt },
     });
-    return ok({ view, disclosure: "full", roles: ["opener"], asOf: at, event: { type: "opened" } });
+    // No cases channel and nobody for the topic: nothing reaches the recipient. Say so, and alert the coordinators.
+    const unreachable = threads.some((thread) => thread.organisationId === recipient.id) ? undefined : await new CaseReceipts(this.work, this.reminders).undelivered(row.id, "no cases channel and no contact for the topic", true);
+    return ok({ view, disclosure: "full", roles: ["opener"], asOf: at, event: { type: "opened" }, ...(unreachable ? { unreachable } : {}) });
   }
 
   /** The case of a case thread (by the case's id); checks the actor may see it. */
@@ -201,7 +208,9 @@ export class CaseService {
     if (contact.organisationId === row.recipientOrgId) roles.push("recipient");
     if (contact.coordinator) roles.push("coordinator");
     if (roles.length === 0) return fail("not-allowed", `${row.reference} is between other organisations; only its parties and coordinators can see it.`);
-    return ok({ aggregate, visible: { view: viewOf(aggregate), disclosure: disclosureFor(contact, row), roles, asOf: this.clock.now() } });
+    const view = viewOf(aggregate);
+    view.clarification = clockRule(this.policy, view.kind, view.priority, view.opener.slug, view.recipient.slug).clarification;
+    return ok({ aggregate, visible: { view, disclosure: disclosureFor(contact, row), roles, asOf: this.clock.now() } });
   }
 
   /** Applies an action to a case the actor may act on; tells every party's thread and records it. */
@@ -225,6 +234,12 @@ export class CaseService {
     }
     const rule = clockRule(this.policy, view.kind, view.priority, view.opener.slug, view.recipient.slug);
     const at = this.clock.now();
+    if (action.type === "extend" && action.amount && !rule.legalSource) {
+      if (view.resolveDurationMs === null) return this.refuse(actor, view.reference, action, fail("bad-arguments", `${view.reference} has no resolve deadline to extend (it is answered as agreed).`), view.id);
+      const extension = extensionOf(action.amount, { mode: view.clockMode, calendar: recipientCalendar(aggregate.recipient) }, view.resolveDueAt ?? at);
+      if (!extension.ok) return this.refuse(actor, view.reference, action, extension, view.id);
+      action = { ...action, byMs: extension.value.byMs, inWords: extension.value.inWords };
+    }
     const before = lifecycleOf(view);
     const applied = applyCaseAction(before, action, roles, at, rule);
     if (!applied.ok) return this.refuse(actor, view.reference, action, applied, view.id);
@@ -240,7 +255,7 @@ export class CaseService {
         after: {
           kind: view.kind, priority: view.priority, clockMode: view.clockMode, clockStartAt: next.clockStartAt, pauses: next.pauses,
           ackDurationMs: view.ackDurationMs, resolveDurationMs: view.resolveDurationMs, extendedMs: next.extendedMs,
-          ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, recipient,
+          ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, recipient, clarificationAskedAt: clarificationAskedAt(next.state, next.pauses),
         },
         at,
         before: { ackDueAt: view.ackDueAt, resolveDueAt: view.resolveDueAt, remindedUntil: row.remindedUntil },
@@ -255,14 +270,17 @@ export class CaseService {
     });
     if (!changed) return fail("conflict", `${view.reference} changed while you acted on it.`, "Look at it again with /case status, then retry.");
     let threads = aggregate.threads;
-    const after = viewOf({ ...aggregate, row: changed, responsible });
+    const after = { ...viewOf({ ...aggregate, row: changed, responsible }), clarification: rule.clarification };
     if (action.type === "reassign" && changed.tlp === "RED") threads = await this.moveRedThread(changed, after, threads, before.responsibleContactId, at);
     const event = eventOf(action, after.responsible);
     const author = actor.contact ? { name: actor.contact.name, organisationName: actor.contact.organisationName } : undefined;
     this.postToThreads(threads, renderCaseUpdate(event, after, author));
     this.work.record({
       ...auditActor(actor), action: `case.${action.type}`, subjectType: "case", subjectId: view.reference, caseId: view.id, result: "ok",
-      detail: { action, before: { state: before.state, ackDueAt: view.ackDueAt, resolveDueAt: view.resolveDueAt }, after: { state: next.state, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt } },
+      detail: {
+        action, before: { state: before.state, ackDueAt: view.ackDueAt, resolveDueAt: view.resolveDueAt }, after: { state: next.state, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt },
+        ...(action.type === "reassign" && after.responsible ? { to: `${after.responsible.name} (${after.responsible.handle})` } : {}),
+      },
     });
     return ok({ ...visible, view: after, asOf: at, event });
   }
@@ -302,6 +320,11 @@ export class CaseService {
       return failure;
     }
     return new CaseReceipts(this.work, this.reminders).record(aggregate.row.id, receivedAt, { type: "entered", actor });
+  }
+
+  /** Hands the active cases of removed contacts (or of a removed organisation) over: see handover.ts. */
+  handOverFrom(actor: Actor, removed: Parameters<CaseHandover["handOver"]>[1], reason: string): Promise<HandedOverCase[]> {
+    return new CaseHandover(this.work).handOver(actor, removed, reason);
   }
 
   /** The reminder columns after a change (none without a planner). */

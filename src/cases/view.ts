@@ -53,6 +53,8 @@ export interface CaseView {
   resolveDurationMs: number | null;
   /** Last change, for detecting concurrent changes. */
   updatedAt: Date;
+  /** What a requested clarification does to the clock, by the policy (set where the policy is known). */
+  clarification?: "pause" | "restart" | "none";
 }
 
 /** How much of a case a viewer may see: everything, or (TLP:RED, not named) only reference, state and deadlines. */

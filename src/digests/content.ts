@@ -10,7 +10,11 @@ import type { Tx } from "../store/types.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
 
 /** Whose cases and contacts a digest covers: every organisation, or one. */
-export type DigestScope = { type: "installation" } | { type: "organisation"; organisationId: string; slug: string; name: string };
+export type DigestScope =
+  | { type: "installation" }
+  | { type: "organisation"; organisationId: string; slug: string; name: string }
+  /** A contact's own cases: those they opened or are responsible for. */
+  | { type: "contact"; contactId: string; handle: string; name: string };
 
 /** A case as a digest lists it. */
 export interface DigestCase {
@@ -23,6 +27,8 @@ export interface DigestCase {
   recipient: string;
   /** The deadline that matters now: acknowledge while unacknowledged, else resolve. */
   deadline: { of: "acknowledge" | "resolve"; at: Date } | null;
+  /** The deadlines already missed (both, when a case was neither acknowledged nor resolved in time). */
+  missed: { of: "acknowledge" | "resolve"; at: Date }[];
 }
 
 /** A contact whose entry has gone stale. */
@@ -62,7 +68,10 @@ export function isEmptyDigest(content: DigestContent): boolean {
 /** Reads a digest's content with a few indexed, limited queries per section. */
 export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options: { dueSoonWithinMs: number; listLimit: number }): Promise<DigestContent> {
   const soon = new Date(asOf.getTime() + options.dueSoonWithinMs);
-  const parties = scope.type === "organisation" ? [{ OR: [{ openerOrgId: scope.organisationId }, { recipientOrgId: scope.organisationId }] }] : [];
+  const parties =
+    scope.type === "organisation" ? [{ OR: [{ openerOrgId: scope.organisationId }, { recipientOrgId: scope.organisationId }] }]
+    : scope.type === "contact" ? [{ OR: [{ openerContactId: scope.contactId }, { responsibleContactId: scope.contactId }] }]
+    : [];
   const active = { state: { in: [...ACTIVE_STATES] } };
   const overdue = { AND: [...parties, active, { OR: [{ ackDueAt: { lt: asOf } }, { resolveDueAt: { lt: asOf } }] }] };
   const dueSoon = {
@@ -73,7 +82,8 @@ export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options
       { OR: [{ ackDueAt: { lte: soon } }, { resolveDueAt: { lte: soon } }] },
     ],
   };
-  const unacknowledged = { AND: [...parties, { state: "open" }] };
+  // Not overdue: an overdue case is listed once, under Overdue.
+  const unacknowledged = { AND: [...parties, { state: "open" }, { OR: [{ ackDueAt: null }, { ackDueAt: { gte: asOf } }] }, { OR: [{ resolveDueAt: null }, { resolveDueAt: { gte: asOf } }] }] };
   const order = [{ ackDueAt: "asc" as const }, { resolveDueAt: "asc" as const }];
   const take = options.listLimit;
   // One query at a time: /digest reads inside its command's transaction, whose queries share one connection.
@@ -85,7 +95,7 @@ export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options
   const openCount = await db.case.count({ where: unacknowledged });
   const staleWhere = {
     removedAt: null,
-    ...(scope.type === "organisation" ? { organisationId: scope.organisationId } : {}),
+    ...(scope.type === "organisation" ? { organisationId: scope.organisationId } : scope.type === "contact" ? { id: scope.contactId } : {}),
     OR: [{ verification: "unverified" }, { verificationAskedAt: { not: null } }],
   };
   const staleRows = await db.contact.findMany({ where: staleWhere, select: { handle: true, name: true, organisationId: true, verification: true, verificationAskedAt: true, lastVerifiedAt: true }, orderBy: { handle: "asc" }, take });
@@ -97,6 +107,10 @@ export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options
     reference: row.reference, kind: row.kind as CaseKind, state: row.state, tlp: row.tlp, summary: row.summary,
     opener: organisations.get(row.openerOrgId) ?? "?", recipient: organisations.get(row.recipientOrgId) ?? "?",
     deadline: row.ackDueAt ? { of: "acknowledge", at: row.ackDueAt } : row.resolveDueAt ? { of: "resolve", at: row.resolveDueAt } : null,
+    missed: [
+      ...(row.ackDueAt && row.ackDueAt < asOf ? [{ of: "acknowledge" as const, at: row.ackDueAt }] : []),
+      ...(row.resolveDueAt && row.resolveDueAt < asOf ? [{ of: "resolve" as const, at: row.resolveDueAt }] : []),
+    ],
   });
   return {
     scope, asOf, dueSoonWithinMs: options.dueSoonWithinMs,
@@ -120,7 +134,9 @@ export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options
  * no content.
  */
 export function digestCaseLine(item: DigestCase, asOf: Date, timeZone: string): string {
-  const deadline = item.deadline ? `${item.deadline.of} by ${dueText(item.deadline.at, asOf, timeZone)}` : "no deadline running";
+  const deadline =
+    item.missed.length > 0 ? `missed: ${item.missed.map((missed) => `${missed.of} by ${dueText(missed.at, asOf, timeZone)}`).join(", ")}`
+    : item.deadline ? `${item.deadline.of} by ${dueText(item.deadline.at, asOf, timeZone)}` : "no deadline running";
   if (item.tlp === "RED") return `${item.reference} · TLP:RED · ${deadline}`;
   const parts = [item.reference, KIND_INFO[item.kind].label, `${item.opener} → ${item.recipient}`, item.state, deadline, `TLP:${item.tlp}`];
   if (disclosureOf(item.tlp, { named: false, ofAParty: false }) === "full") parts.push(item.summary);
@@ -133,8 +149,8 @@ function contactLine(item: DigestContact): string {
 
 /** Renders a digest for a reader in `timeZone`: a title, the counts, then each non-empty section's list. */
 export function renderDigest(content: DigestContent, reader: { name: string; timeZone: string }): OutboundMessage {
-  const scope = content.scope.type === "installation" ? "all organisations" : `${content.scope.name} [${content.scope.slug}]`;
-  const title = `Digest for ${reader.name} · ${scope} · ${formatLocal(content.asOf, reader.timeZone)}`;
+  const scope = content.scope.type === "installation" ? "all organisations" : content.scope.type === "contact" ? "your cases" : `${content.scope.name} [${content.scope.slug}]`;
+  const title = `Digest for ${reader.name} · ${scope} · ${formatLocal(content.asOf, reader.timeZone)} (${reader.timeZone})`;
   const within = formatDuration(content.dueSoonWithinMs);
   const counts = [
     `Overdue ${content.overdue.count}`,

@@ -53,9 +53,10 @@ export function digestDueAt(at: Date, localTime: string, timeZone: string, worki
   return { date: isoDateOf(local.epochDay), dueAt };
 }
 
-/** The scope of a reader's digest: everything for coordinators, their own organisation for admins. */
+/** The scope of a reader's digest: everything for coordinators, their own organisation for admins, their own cases for other contacts. */
 function scopeOf(reader: Reader): DigestScope {
   if (reader.coordinator) return { type: "installation" };
+  if (!reader.orgAdmin) return { type: "contact", contactId: reader.id, handle: reader.handle, name: reader.name };
   return { type: "organisation", organisationId: reader.organisation.id, slug: reader.organisation.slug, name: reader.organisation.name };
 }
 
@@ -78,13 +79,14 @@ export class DigestService {
 
   /** /digest: the actor's digest now (coordinators may ask for one organisation's). */
   async show(actor: Actor, organisationSlug?: string): Promise<Outcome<DigestAnswer>> {
-    const reader = await this.reader(actor);
+    const reader = await this.reader(actor, true);
     if (!reader.ok) return reader;
     let scope = scopeOf(reader.value);
     if (organisationSlug) {
       const organisation = await this.db.organisation.findFirst({ where: { slug: organisationSlug.toLowerCase(), removedAt: null }, select: { id: true, slug: true, name: true } });
       if (!organisation) return fail("not-found", `There is no organisation "${organisationSlug}".`, "Find it with /contacts find <name>.");
       if (!reader.value.coordinator && organisation.id !== reader.value.organisation.id) return fail("not-allowed", "Only coordinators may see another organisation's digest.");
+      if (!reader.value.coordinator && !reader.value.orgAdmin) return fail("not-allowed", "Your digest covers your own cases; an organisation's digest is for its admins and the coordinators.", "Run /digest without --org.");
       scope = { type: "organisation", organisationId: organisation.id, slug: organisation.slug, name: organisation.name };
     }
     const content = await this.read(scope, this.clock.now());
@@ -104,10 +106,11 @@ export class DigestService {
     return ok({ subscribed, scope: scopeOf(reader.value) });
   }
 
-  private async reader(actor: Actor): Promise<Outcome<Reader>> {
+  /** The contact asking; `anyContact`: every contact has a digest of their own cases (subscribing is for admins). */
+  private async reader(actor: Actor, anyContact = false): Promise<Outcome<Reader>> {
     const contact = actor.contact;
     if (!contact) return fail("not-linked", "Only linked contacts have a digest.");
-    if (!contact.coordinator && !contact.orgAdmin) return fail("not-allowed", "Digests are for coordinators and organisation admins.", "Ask your organisation admin to subscribe to your organisation's digest.");
+    if (!anyContact && !contact.coordinator && !contact.orgAdmin) return fail("not-allowed", "Digests are for coordinators and organisation admins.", "Ask your organisation admin to subscribe to your organisation's digest.");
     const row = await this.db.contact.findUnique({ where: { id: contact.id }, select: READER_SELECT });
     if (!row) return fail("not-found", "Your directory entry was not found.");
     return ok(row);
@@ -151,7 +154,7 @@ export class DigestJob {
     const records: AuditRecord[] = [];
     for (const entry of due.filter((candidate) => !sent.has(candidate.key))) {
       const scope = scopeOf(entry.reader);
-      const scopeKey = scope.type === "installation" ? "*" : scope.organisationId;
+      const scopeKey = scope.type === "installation" ? "*" : scope.type === "contact" ? `contact:${scope.contactId}` : scope.organisationId;
       let content = contents.get(scopeKey);
       if (!content) {
         content = await this.read(scope, now);
@@ -165,7 +168,7 @@ export class DigestJob {
       items.push({ streamKey: contactStream(entry.reader.id), destination: { type: "contact", contactId: entry.reader.id }, message, onceKey: entry.key });
       records.push({
         actorId: null, actor: "system", via: "scheduler", action: "digest.send", subjectType: "contact", subjectId: entry.reader.handle, result: "ok",
-        detail: { scope: scope.type === "installation" ? "installation" : scope.slug, overdue: content.overdue.count, dueSoon: content.dueSoon.count, unacknowledged: content.unacknowledged.count, staleContacts: content.staleContacts.count },
+        detail: { scope: scope.type === "installation" ? "installation" : scope.type === "contact" ? scope.handle : scope.slug, overdue: content.overdue.count, dueSoon: content.dueSoon.count, unacknowledged: content.unacknowledged.count, staleContacts: content.staleContacts.count },
       });
     }
     if (items.length === 0) return report;

@@ -271,6 +271,39 @@ export function computeDeadline(input: DeadlineInput): Date | null {
   return null;
 }
 
+/**
+ * The instant `days` working days after `start`, at the same local wall time: days without working time (weekends,
+ * holidays) are not counted. E.g. Friday 15:00 plus one working day is Monday 15:00.
+ */
+export function addWorkingDays(start: Date, days: number, calendar: Calendar): Date {
+  const ms = checkInstant(start, "start");
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a whole number >= 0, got ${days}`);
+  const holidays = holidaySet(calendar);
+  const local = localTimeOf(calendar.timeZone, ms);
+  let day = local.epochDay;
+  for (let left = days, idle = 0; left > 0; ) {
+    day += 1;
+    if (rangesOn(calendar, holidays, day).length > 0) {
+      left -= 1;
+      idle = 0;
+    } else if (++idle > MAX_IDLE_DAYS) throw new RangeError("the calendar has no working time");
+  }
+  return new Date(instantOfWallTime(calendar.timeZone, day, local.msOfDay, { overlap: "earlier", gap: "shift" }));
+}
+
+/** The working time between two instants, in milliseconds (0 when `to` is not after `from`). */
+export function workingTimeBetween(from: Date, to: Date, calendar: Calendar): number {
+  const fromMs = checkInstant(from, "from");
+  const toMs = checkInstant(to, "to");
+  let totalMs = 0;
+  if (toMs <= fromMs) return 0;
+  for (const interval of workingIntervalsFrom(calendar, fromMs)) {
+    if (interval.from >= toMs) break;
+    totalMs += Math.min(interval.to, toMs) - interval.from;
+  }
+  return totalMs;
+}
+
 /** Adds calendar days keeping the local wall time (09:00 stays 09:00 across DST); skipped times move forward. */
 export function addCalendarDays(start: Date, days: number, timeZone: string): Date {
   const ms = checkInstant(start, "start");

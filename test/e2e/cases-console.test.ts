@@ -157,13 +157,14 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
       `${iru} ■ ${R} resolved: removed.`,
       `sanne.devries> ✓ Closed ${R}.`,
       `${iru} ✓ ${R} closed.`,
-      `sanne.devries> History of ${R} (TLP:AMBER)`,
-      new RegExp(`^sanne\\.devries> ${time} UTC · sanne\\.devries · open: removal-order to acme-hosting$`),
-      new RegExp(`^sanne\\.devries> ${time} UTC · jan\\.jansen · request-clarification: Which of the two videos on the page\\?$`),
-      new RegExp(`^sanne\\.devries> ${time} UTC · sanne\\.devries · answer-clarification: The one uploaded at 14:02\\.$`),
-      new RegExp(`^sanne\\.devries> ${time} UTC · jan\\.jansen · message: Removing it now\\.$`),
-      new RegExp(`^sanne\\.devries> ${time} UTC · jan\\.jansen · resolve: removed$`),
-      new RegExp(`^sanne\\.devries> ${time} UTC · sanne\\.devries · close$`),
+      // In the reader's time zone (sanne.devries: her organisation's, Europe/Amsterdam), named.
+      `sanne.devries> History of ${R} (TLP:AMBER), times in Europe/Amsterdam`,
+      new RegExp(`^sanne\\.devries> ${time} CES?T · sanne\\.devries · open: removal-order to acme-hosting$`),
+      new RegExp(`^sanne\\.devries> ${time} CES?T · jan\\.jansen · request-clarification: Which of the two videos on the page\\?$`),
+      new RegExp(`^sanne\\.devries> ${time} CES?T · sanne\\.devries · answer-clarification: The one uploaded at 14:02\\.$`),
+      new RegExp(`^sanne\\.devries> ${time} CES?T · jan\\.jansen · message: Removing it now\\.$`),
+      new RegExp(`^sanne\\.devries> ${time} CES?T · jan\\.jansen · resolve: removed$`),
+      new RegExp(`^sanne\\.devries> ${time} CES?T · sanne\\.devries · close$`),
     ]);
     expect(count(lines, `${iru} ${JAN}: Removing it now.`)).toBe(1);
     expect(count(lines, `${acme} ${JAN}: Removing it now.`)).toBe(0);

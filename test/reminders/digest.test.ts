@@ -27,9 +27,10 @@ describeOnBothDatabases("digests", (harness, test) => {
     expect(queuedLines(report)).toEqual(["[DM → demo.coordinator] digest"]);
     const text = report.queued[0]?.text ?? "";
     const lines = text.split("\n");
-    expect(lines[0]).toBe("Digest for Dana Coordinator · all organisations · 2026-11-23 08:31 CET");
-    expect(lines[1]).toBe("Overdue 1 · Due within 1 d 0 · Unacknowledged 1 · Stale contacts 0");
-    expect(text).toContain(`• ${reference} · Removal order (TCO) · nl-iru → acme-hosting · open · acknowledge by 2026-11-20 11:15 CET (OVERDUE by`);
+    expect(lines[0]).toBe("Digest for Dana Coordinator · all organisations · 2026-11-23 08:31 CET (Europe/Amsterdam)");
+    // Overdue, so listed once (not also under Unacknowledged), with both deadlines it missed.
+    expect(lines[1]).toBe("Overdue 1 · Due within 1 d 0 · Unacknowledged 0 · Stale contacts 0");
+    expect(text).toMatch(new RegExp(`• ${reference} · Removal order \\(TCO\\) · nl-iru → acme-hosting · open · missed: acknowledge by 2026-11-20 11:15 CET \\(OVERDUE by [^)]+\\), resolve by 2026-11-20 12:00 CET \\(OVERDUE by`));
     expect(text).toContain("https://example.test/v/1");
     h.clock.set("2026-11-23T15:00:00.000Z");
     expect((await runJob(h, "digests")).queued).toEqual([]);
@@ -72,12 +73,44 @@ describeOnBothDatabases("digests", (harness, test) => {
       h.clock.set("2026-11-23T08:30:00.000Z");
       const report = await runJob(h, "digests");
       expect(queuedLines(report)).toEqual(["[DM → jan.jansen] digest"]);
-      expect(report.queued[0]?.text.split("\n")[0]).toBe("Digest for Jan Jansen · ACME Hosting B.V. [acme-hosting] · 2026-11-23 09:30 CET");
-      expect(await h.ok("jan.jansen", "/digest")).toContain("Unacknowledged 1");
+      expect(report.queued[0]?.text.split("\n")[0]).toBe("Digest for Jan Jansen · ACME Hosting B.V. [acme-hosting] · 2026-11-23 09:30 CET (Europe/Amsterdam)");
+      expect(await h.ok("jan.jansen", "/digest")).toContain("Overdue 1 · Due within 1 d 0 · Unacknowledged 0");
       expect((await h.run("jan.jansen", "/digest --org chirp-social")).failure).toBe("not-allowed");
       expect(await h.ok("demo.coordinator", "/digest --org chirp-social")).toContain("Overdue 0 · Due within 1 d 0 · Unacknowledged 0");
     } finally {
       await h.db.digestSubscription.deleteMany();
     }
+  });
+
+  test("a case not yet overdue and not acknowledged is listed under Unacknowledged with its running deadline; once overdue, under Overdue only", async () => {
+    const h = harness();
+    const reference = await openRemovalOrder(h);
+    h.clock.set("2026-11-20T10:05:00.000Z");
+    const before = await h.ok("demo.coordinator", "/digest");
+    expect(before).toContain("Overdue 0 · Due within 1 d 1 · Unacknowledged 1");
+    expect(before).toContain(`• ${reference} · Removal order (TCO) · nl-iru → acme-hosting · open · acknowledge by 2026-11-20 11:15 CET (in 10 min)`);
+    h.clock.set("2026-11-20T10:20:00.000Z"); // acknowledgement missed, resolve still running
+    const after = await h.ok("demo.coordinator", "/digest");
+    expect(after).toContain("Overdue 1 · Due within 1 d 0 · Unacknowledged 0");
+    expect(after.split("\n").filter((line) => line.includes(reference))).toEqual([`• ${reference} · Removal order (TCO) · nl-iru → acme-hosting · open · missed: acknowledge by 2026-11-20 11:15 CET (OVERDUE by 5 min) · TLP:AMBER · https://example.test/v/1`]);
+  });
+
+  test("a contact who is neither admin nor coordinator sees the digest of their own cases, and no other organisation's", async () => {
+    const h = harness();
+    const mine = await openRemovalOrder(h);
+    await openRemovalOrder(h);
+    await h.ok("jan.jansen", `/case reassign ${mine} --to eva.mulder`);
+    h.clock.set("2026-11-20T10:20:00.000Z");
+    const digest = await h.ok("eva.mulder", "/digest");
+    expect(digest.split("\n")[0]).toBe("Digest for Eva Mulder · your cases · 2026-11-20 11:20 CET (Europe/Amsterdam)");
+    expect(digest).toContain("Overdue 1 · Due within 1 d 0 · Unacknowledged 0");
+    expect(digest).toContain(`• ${mine} ·`);
+    expect(digest).not.toContain("R-2026-0002");
+    expect((await h.run("eva.mulder", "/digest --org acme-hosting")).failure).toBe("not-allowed");
+    expect((await h.run("eva.mulder", "/digest --org chirp-social")).failure).toBe("not-allowed");
+    // Subscribing to the morning digest stays for admins and coordinators.
+    expect((await h.run("eva.mulder", "/digest subscribe")).failure).toBe("not-allowed");
+    // An unlinked identity has none.
+    expect((await h.run({ platform: "console", workspace: "", userId: "stranger" }, "/digest")).failure).toBeDefined();
   });
 });

@@ -25,14 +25,14 @@ export interface NudgeCase {
 const VERB = { acknowledge: "acknowledged", resolve: "resolved" } as const;
 
 /** Deadline texts already made, per step placed in time (a step is told to several audiences at once). */
-const deadlineTexts = new WeakMap<StepInstance, { at: number; text: string }>();
+const deadlineTexts = new WeakMap<StepInstance, { at: number; zone: string; text: string }>();
 
 /** "resolve by 2026-11-23 21:09 CET (in 25 min)" or "was to be resolved by ... (overdue by 1 h)". */
-function deadlineText(subject: NudgeCase, step: StepInstance, now: Date): string {
+function deadlineText(subject: NudgeCase, step: StepInstance, now: Date, timeZone: string): string {
   const known = deadlineTexts.get(step);
-  if (known?.at === now.getTime()) return known.text;
-  const text = makeDeadlineText(subject, step, now);
-  deadlineTexts.set(step, { at: now.getTime(), text });
+  if (known?.at === now.getTime() && known.zone === timeZone) return known.text;
+  const text = makeDeadlineText(step, now, timeZone);
+  deadlineTexts.set(step, { at: now.getTime(), zone: timeZone, text });
   return text;
 }
 
@@ -50,9 +50,12 @@ function localTime(at: Date, timeZone: string): string {
   return text;
 }
 
-function makeDeadlineText(subject: NudgeCase, step: StepInstance, now: Date): string {
+function makeDeadlineText(step: StepInstance, now: Date, timeZone: string): string {
+  if (step.of === "clarification") {
+    return `waits for the clarification asked ${formatDuration(now.getTime() - step.deadline.getTime())} ago (at ${localTime(step.deadline, timeZone)}); its clock is stopped until it is given`;
+  }
   const remainingMs = step.deadline.getTime() - now.getTime();
-  const local = localTime(step.deadline, subject.recipient.timeZone);
+  const local = localTime(step.deadline, timeZone);
   return remainingMs > 0
     ? `must be ${VERB[step.of]} by ${local} (in ${formatDuration(remainingMs)})`
     : `was to be ${VERB[step.of]} by ${local}: OVERDUE${remainingMs < 0 ? ` by ${formatDuration(-remainingMs)}` : ""}`;
@@ -72,12 +75,34 @@ function standingOf(audience: StepAudience): { named: boolean; ofAParty: boolean
   return { named, ofAParty: audience !== "coordinators" };
 }
 
+/** A catch-up: when the first of the steps due at once was to be sent, and their names, oldest first. */
+export interface Lateness {
+  since: Date;
+  steps: readonly string[];
+  /** Whether the late steps included reminding the recipient (then "has been reminded" would not be true). */
+  reachedResponsible?: boolean;
+}
+
+/** How a reminder is written for its reader. */
+export interface NudgeOptions {
+  /** The reader's time zone (default: the recipient organisation's). */
+  timeZone?: string;
+  /** Set when the message catches up with several steps. */
+  late?: Lateness;
+  /** The audience the reader stands in for, when that audience has nobody (no responsible contact, no backup). */
+  standsFor?: StepAudience;
+}
+
 /** The message of one step for one audience. */
-export function nudgeMessage(subject: NudgeCase, step: StepInstance, audience: StepAudience, now: Date): OutboundMessage {
+export function nudgeMessage(subject: NudgeCase, step: StepInstance, audience: StepAudience, now: Date, options: NudgeOptions = {}): OutboundMessage {
   const label = KIND_INFO[subject.kind].label;
-  const overdue = step.deadline.getTime() <= now.getTime();
+  const overdue = step.of !== "clarification" && step.deadline.getTime() <= now.getTime();
   const mark = overdue ? "⚠" : "⏰";
-  const head = `${subject.reference} (${label}, ${subject.opener.slug} → ${subject.recipient.slug}) ${deadlineText(subject, step, now)}.`;
+  const timeZone = options.timeZone ?? subject.recipient.timeZone;
+  const head = `${subject.reference} (${label}, ${subject.opener.slug} → ${subject.recipient.slug}) ${deadlineText(subject, step, now, timeZone)}.`;
+  const late = options.late;
+  const lateLine = late ? `Late: Liaison sent no reminders for this case from ${localTime(late.since, timeZone)} until now (it was not running, or its reminders were held up); this one message stands for the ${late.steps.length} due meanwhile (${late.steps.join(", ")}).` : undefined;
+  const remindedEarlier = !late || !late.reachedResponsible;
   const about = disclosureOf(subject.tlp, standingOf(audience)) === "full" ? `About: ${subject.summary}` : `TLP:${subject.tlp}: the content is not shown to you (${subject.tlp === "RED" ? "named people only" : "the two parties only"}).`;
   const responsible = subject.responsible ? `${subject.responsible.name} (${subject.responsible.handle})` : "nobody yet";
   const lines: string[] = [];
@@ -87,6 +112,7 @@ export function nudgeMessage(subject: NudgeCase, step: StepInstance, audience: S
       break;
     case "opener":
       lines.push(`${mark} ${head}`, `Responsible at ${subject.recipient.name}: ${responsible}.`);
+      if (step.of === "clarification") lines.push(`Answer it with /case answer ${subject.reference} --text "...", or withdraw the case (/case withdraw ${subject.reference}).`);
       break;
     case "threads":
     case "recipient-thread":
@@ -102,9 +128,17 @@ export function nudgeMessage(subject: NudgeCase, step: StepInstance, audience: S
       );
       break;
     case "coordinators":
-      lines.push(`${mark} Escalation to coordinators: ${head}`, about, `${subject.recipient.name} has been reminded; responsible: ${responsible}.`);
+      lines.push(
+        `${mark} Escalation to coordinators: ${head}`,
+        about,
+        subject.responsible
+          ? remindedEarlier ? `${subject.recipient.name} has been reminded; responsible: ${responsible}.` : `${subject.recipient.name} is being told only now, with this catch-up; responsible: ${responsible}.`
+          : `Nobody at ${subject.recipient.name} is responsible for it: assign someone with /case reassign ${subject.reference} --to <handle>.`,
+      );
       break;
   }
+  if (options.standsFor) lines.push(`You get this because the case has no ${options.standsFor === "responsible" ? "responsible contact" : `${options.standsFor} contact`} to tell.`);
+  if (lateLine) lines.push(lateLine);
   return {
     text: lines.join("\n"),
     tone: overdue ? "warning" : "info",

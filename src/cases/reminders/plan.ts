@@ -19,13 +19,21 @@ export interface ReminderCase {
   resolveDueAt: Date | null;
   /** The recipient organisation's time zone and working hours (directory strings). */
   recipient: CalendarEntry;
+  /** When the pending clarification was asked (the clock is stopped meanwhile); null or absent when none is pending. */
+  clarificationAskedAt?: Date | null;
+}
+
+/** When a pending clarification was asked: the start of the open pause of a case waiting for one, else null. */
+export function clarificationAskedAt(state: string, pauses: readonly Pause[]): Date | null {
+  if (state !== "clarification-requested") return null;
+  return [...pauses].reverse().find((pause) => pause.to === undefined)?.from ?? null;
 }
 
 /** One step of a case's ladder, placed in time. */
 export interface StepInstance {
   rule: StepRule;
-  /** The deadline the step is about. */
-  of: "acknowledge" | "resolve";
+  /** The deadline the step is about (for a clarification: the instant it was asked). */
+  of: "acknowledge" | "resolve" | "clarification";
   deadline: Date;
   /** When the step is due by the policy. */
   dueAt: Date;
@@ -55,7 +63,8 @@ export interface ReminderPlanner {
 }
 
 /** The deadline a step is about, by its `of` (auto: resolve when the case has a resolve clock, else acknowledge). */
-function deadlineOf(rule: StepRule, subject: ReminderCase): { of: "acknowledge" | "resolve"; deadline: Date | null } {
+function deadlineOf(rule: StepRule, subject: ReminderCase): { of: StepInstance["of"]; deadline: Date | null } {
+  if (rule.of === "clarification") return { of: "clarification", deadline: subject.clarificationAskedAt ?? null };
   const of = rule.of === "auto" ? (subject.resolveDurationMs !== null ? "resolve" : "acknowledge") : rule.of;
   return { of, deadline: of === "resolve" ? subject.resolveDueAt : subject.ackDueAt };
 }
@@ -90,7 +99,7 @@ export function ladderOf(policy: EscalationPolicy, subject: ReminderCase): StepI
   stepsFor(policy, subject.kind, subject.priority).forEach((rule) => {
     const { of, deadline } = deadlineOf(rule, subject);
     if (!deadline) return;
-    const dueAt = rule.at.type === "share" ? shareInstant(subject, of, rule.at.share, calendar) : new Date(deadline.getTime() + rule.at.offsetMs);
+    const dueAt = rule.at.type === "share" ? (of === "clarification" ? null : shareInstant(subject, of, rule.at.share, calendar)) : new Date(deadline.getTime() + rule.at.offsetMs);
     if (!dueAt) return;
     const sendAt = subject.clockMode === "continuous" ? dueAt : deliverableTime(dueAt, calendar, policy.quietHours);
     let iso = isoOf.get(deadline);
@@ -106,7 +115,7 @@ export function nextReminderAt(ladder: readonly StepInstance[], handledUntil: Da
   return ladder.find((instance) => instance.sendAt > handledUntil)?.sendAt ?? null;
 }
 
-/** The steps not yet handled that are due at `now`, oldest first; the sweep sends only the last (catching up with one). */
+/** The steps not yet handled that are due at `now`, oldest first (the sweep catches up with them in one message per person). */
 export function dueSteps(ladder: readonly StepInstance[], handledUntil: Date, now: Date): StepInstance[] {
   return ladder.filter((instance) => instance.sendAt > handledUntil && instance.sendAt <= now);
 }

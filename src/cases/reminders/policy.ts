@@ -52,8 +52,11 @@ const stepSchema = z.strictObject({
   /** Names the step in records, once-only keys and messages: lower case, e.g. "half-time". */
   step: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "a short lower-case name such as \"half-time\""),
   at: offsetSchema,
-  /** The deadline the step is about; auto: resolve when the case has a resolve clock, else acknowledge. */
-  of: z.enum(["auto", "acknowledge", "resolve"]).default("auto"),
+  /**
+   * The deadline the step is about; auto: resolve when the case has a resolve clock, else acknowledge;
+   * clarification: the time a pending clarification was asked (the step nudges while it waits for the answer).
+   */
+  of: z.enum(["auto", "acknowledge", "resolve", "clarification"]).default("auto"),
   to: z.array(z.enum(STEP_AUDIENCES)).min(1),
 });
 

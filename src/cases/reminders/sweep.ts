@@ -1,24 +1,25 @@
 // The sweep: finds the cases with a reminder step due (an indexed range query on Case.nextReminderAt, so its cost
-// grows with what is due, not with the number of open cases), sends the latest due step of each (catching up after
-// downtime with one message, not a burst), and moves each case's nextReminderAt on. Every message carries a
-// once-only key and is written in the same transaction as the case's new reminder state and the record.
+// grows with what is due, not with the number of open cases), sends what is due (after downtime, everyone the skipped
+// steps would have reached gets one message saying it is late: deliveries.ts), and moves each case's nextReminderAt
+// on. Every message carries a once-only key and is written in the same transaction as the case's new reminder state
+// and the record.
 import type { AuditRecord } from "../../audit/log.js";
 import { deliverableTime, recipientCalendar } from "../../time/organisation-calendar.js";
 import type { CaseKind, Priority } from "../kinds.js";
 import type { RecordKeys } from "../../audit/keys.js";
 import type { Clock } from "../../core/clock.js";
-import type { OutboundMessage } from "../../core/message.js";
-import { contactStream, threadStream, type OutboxItem } from "../../outbox/outbox.js";
+import type { OutboxItem } from "../../outbox/outbox.js";
 import { lockForWriting, TRANSACTION_OPTIONS, type Db } from "../../store/db.js";
 import { Prisma } from "../../store/generated/sqlite/client.js";
 import type { Tx } from "../../store/types.js";
 import type { Pause } from "../../time/calendar.js";
 import type { EscalationPolicy, StepAudience } from "./policy.js";
-import { nudgeMessage, type NudgeCase } from "./messages.js";
-import { dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
+import type { NudgeCase } from "./messages.js";
+import { deliveriesOf, type ReminderPerson } from "./deliveries.js";
+import { clarificationAskedAt, dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
 import { appendAuditEntries } from "../../audit/log.js";
 import { enqueueItems } from "../../outbox/outbox.js";
-import { labelOf, type JobReport } from "../../core/job-report.js";
+import type { JobReport } from "../../core/job-report.js";
 
 const CASE_FIELDS = {
   id: true, reference: true, kind: true, priority: true, state: true, tlp: true, topic: true, summary: true, openerOrgId: true,
@@ -174,68 +175,47 @@ export class ReminderSweep {
   private async handleBatch(rows: DueRow[], now: Date, report: JobReport): Promise<void> {
     const organisations = await this.organisations(rows.flatMap((row) => [row.openerOrgId, row.recipientOrgId]));
     const planned = rows.map((row) => this.planCase(row, organisations, now));
-    const audiences = new Set(planned.flatMap((entry) => entry.step?.rule.to ?? []));
     const withStep = planned.filter((entry) => entry.step);
+    // Every due step's audience, and the fallbacks (backup, escalation, coordinators) for audiences with nobody.
+    const audiences = new Set<StepAudience>(withStep.length > 0 ? ["backup", "escalation", "coordinators"] : []);
+    for (const entry of withStep) for (const step of [...entry.passedOver, entry.step as StepInstance]) for (const audience of step.rule.to) audiences.add(audience);
     const threadList = audiences.has("threads") || audiences.has("recipient-thread") ? await this.threadsOf(withStep.map((entry) => entry.row.id)) : [];
     const threads = new Map<string, ThreadRow[]>();
     for (const thread of threadList) threads.set(thread.caseId, [...(threads.get(thread.caseId) ?? []), thread]);
     const roleHolders = await this.roleHolders(withStep, audiences);
     const coordinators = audiences.has("coordinators") ? await this.db.contact.findMany({ where: { coordinator: true, removedAt: null }, select: PERSON_FIELDS, orderBy: { handle: "asc" } }) : [];
     const people = await this.people(withStep.flatMap((entry) => [entry.row.responsibleContactId, entry.row.openerContactId]));
-    const moreOrganisations = await this.organisations([...coordinators, ...roleHolders.map((holder) => holder.contact)].map((person) => person.organisationId).filter((id) => !organisations.has(id)));
+    const moreOrganisations = await this.organisations([...coordinators, ...roleHolders.map((holder) => holder.contact), ...people.values()].map((person) => person.organisationId).filter((id) => !organisations.has(id)));
     for (const [id, organisation] of moreOrganisations) organisations.set(id, organisation);
 
     const itemsByCase = new Map<string, OutboxItem[]>();
-    const labels = new Map<OutboxItem, string>();
+    const labels = new Map<OutboxItem, { label: string; step: string }>();
     for (const entry of withStep) {
-      const step = entry.step as StepInstance;
       const { row } = entry;
-      const subject = this.nudgeCase(row, organisations, people);
-      const items: OutboxItem[] = [];
-      const contacted = new Set<string>();
-      const messages = new Map<StepAudience, OutboundMessage>();
-      const messageFor = (audience: StepAudience): OutboundMessage => {
-        let message = messages.get(audience);
-        if (!message) messages.set(audience, (message = nudgeMessage(subject, step, audience, now)));
-        return message;
+      // A person's time zone (else their organisation's), and when a working-hours reminder may reach them.
+      const person = (found: Person | undefined): ReminderPerson | undefined => {
+        if (!found) return undefined;
+        const organisation = organisations.get(found.organisationId);
+        const timeZone = found.timeZone ?? organisation?.timeZone ?? "UTC";
+        const notBefore = row.clockMode === "continuous" || !organisation ? undefined : deliverableTime(now, recipientCalendar({ ...organisation, timeZone }), this.policy.quietHours);
+        return { ...found, timeZone, ...(notBefore ? { notBefore } : {}) };
       };
-      const dm = (person: Person | undefined, audience: StepAudience) => {
-        if (!person || contacted.has(person.id)) return;
-        contacted.add(person.id);
-        const organisation = organisations.get(person.organisationId);
-        const notBefore = row.clockMode === "continuous" || !organisation ? undefined : deliverableTime(now, recipientCalendar({ ...organisation, timeZone: person.timeZone ?? organisation.timeZone }), this.policy.quietHours);
-        items.push({
-          streamKey: contactStream(person.id), destination: { type: "contact", contactId: person.id }, message: messageFor(audience),
-          onceKey: `reminder:${row.id}:${step.key}:contact:${person.id}`, ...(notBefore && notBefore > now ? { notBefore } : {}),
-        });
-        labels.set(items[items.length - 1] as OutboxItem, `DM → ${person.handle}`);
-      };
-      for (const audience of step.rule.to) {
-        if (audience === "threads" || audience === "recipient-thread") {
-          for (const thread of threads.get(row.id) ?? []) {
-            if (audience === "recipient-thread" && thread.organisationId !== row.recipientOrgId) continue;
-            if (items.some((item) => item.destination.type === "case-thread" && item.destination.caseThreadId === thread.id)) continue;
-            const item: OutboxItem = { streamKey: threadStream(thread.id), destination: { type: "case-thread", caseThreadId: thread.id }, message: messageFor(audience), onceKey: `reminder:${row.id}:${step.key}:thread:${thread.id}` };
-            items.push(item);
-            labels.set(item, labelOf(thread));
-          }
-        } else if (audience === "responsible" || audience === "opener") {
-          dm(people.get((audience === "responsible" ? row.responsibleContactId : row.openerContactId) ?? ""), audience);
-        } else if (audience === "backup" || audience === "escalation") {
-          const holders = roleHolders.filter((holder) => holder.role === audience && holder.topic === row.topic && holder.contact.organisationId === row.recipientOrgId);
-          if (holders.length === 0) report.notes.push(`${row.reference}: no ${audience} contact at ${subject.recipient.slug} for ${row.topic}`);
-          for (const holder of holders) dm(holder.contact, audience);
-        } else {
-          for (const coordinator of coordinators) dm(coordinator, audience);
-        }
-      }
-      itemsByCase.set(row.id, items);
+      const holders = (role: string) => roleHolders.filter((holder) => holder.role === role && holder.topic === row.topic && holder.contact.organisationId === row.recipientOrgId).map((holder) => person(holder.contact) as ReminderPerson);
+      const deliveries = deliveriesOf(this.nudgeCase(row, organisations, people), [...entry.passedOver, entry.step as StepInstance], {
+        caseId: row.id, recipientOrgId: row.recipientOrgId,
+        responsible: person(people.get(row.responsibleContactId ?? "")), opener: person(people.get(row.openerContactId)),
+        backup: holders("backup"), escalation: holders("escalation"), coordinators: coordinators.map((coordinator) => person(coordinator) as ReminderPerson),
+        threads: threads.get(row.id) ?? [],
+      }, now);
+      report.notes.push(...deliveries.notes);
+      for (const [item, label] of deliveries.labels) labels.set(item, { label, step: deliveries.steps.get(item) ?? "" });
+      itemsByCase.set(row.id, deliveries.items);
     }
     await this.commit(planned, itemsByCase, labels, now, report);
   }
 
   /** Writes the batch: each case's new reminder state (only if the case did not change meanwhile), its messages and its record. */
-  private async commit(planned: Planned[], itemsByCase: Map<string, OutboxItem[]>, labels: Map<OutboxItem, string>, now: Date, report: JobReport): Promise<void> {
+  private async commit(planned: Planned[], itemsByCase: Map<string, OutboxItem[]>, labels: Map<OutboxItem, { label: string; step: string }>, now: Date, report: JobReport): Promise<void> {
     const sorted = [...planned].sort((a, b) => (a.row.id < b.row.id ? -1 : 1));
     await this.db.$transaction(async (tx) => {
       await lockForWriting(tx);
@@ -252,9 +232,9 @@ export class ReminderSweep {
         if (sent.length === 0 && planned.length > 0) continue;
         records.push({
           actorId: null, actor: "system", via: "scheduler", action: "case.reminder", subjectType: "case", subjectId: entry.row.reference, caseId: entry.row.id, result: "ok",
-          detail: { asOf: now, step: entry.step.rule.step, of: entry.step.of, deadline: entry.step.deadline, to: sent.map((item) => labels.get(item) ?? ""), passedOver: entry.passedOver.map((step) => step.rule.step) },
+          detail: { asOf: now, step: entry.step.rule.step, of: entry.step.of, deadline: entry.step.deadline, to: sent.map((item) => labels.get(item)?.label ?? ""), caughtUp: entry.passedOver.map((step) => step.rule.step) },
         });
-        for (const item of sent) report.queued.push({ subject: entry.row.reference, step: entry.step.rule.step, to: labels.get(item) ?? "", text: item.message.text });
+        for (const item of sent) report.queued.push({ subject: entry.row.reference, step: labels.get(item)?.step ?? entry.step.rule.step, to: labels.get(item)?.label ?? "", text: item.message.text });
       }
       await appendAuditEntries(tx, this.clock, this.keys, records);
       report.handled += claimed.length;
@@ -270,6 +250,7 @@ export class ReminderSweep {
       ackDurationMs: row.ackDurationMs, resolveDurationMs: row.resolveDurationMs, extendedMs: row.extendedMs, ackDueAt: row.ackDueAt, resolveDueAt: row.resolveDueAt,
       recipient: { timeZone: recipient?.timeZone ?? "UTC", workingHours: recipient?.workingHours ?? "24/7" },
     };
+    subject.clarificationAskedAt = clarificationAskedAt(row.state, subject.pauses);
     const ladder = ladderOf(this.policy, subject);
     const due = dueSteps(ladder, row.remindedUntil ?? new Date(0), now);
     return { row, subject, step: due[due.length - 1], passedOver: due.slice(0, -1), next: nextReminderAt(ladder, now) };

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { TLP_LABELS } from "../../core/message.js";
 import { PRIORITIES } from "../../cases/kinds.js";
+import { unreachableReply } from "../../cases/receipt-render.js";
+import { statusLine } from "../../cases/render.js";
 import { defineCommand } from "../command.js";
 import { renderActed } from "./shared.js";
 
@@ -47,7 +49,8 @@ export const notice = defineCommand({
       fields,
     });
   },
-  render: (visible) => ({
-    ...renderActed(`Opened ${visible.view.reference} towards ${visible.view.recipient.name}; its thread opens on both sides.`, visible),
-  }),
+  render: (visible) =>
+    visible.unreachable
+      ? { ...renderActed("", visible), text: `${unreachableReply(visible.view, visible.unreachable)}\n${statusLine(visible.view, visible.asOf, visible.disclosure)}`, tone: "warning" }
+      : renderActed(`Opened ${visible.view.reference} towards ${visible.view.recipient.name}; its thread opens on both sides.`, visible),
 });

@@ -19,5 +19,8 @@ export const caseReassign = defineCommand({
     if (!target) return fail("not-found", `There is no contact "${to}".`, "Find contacts with /contacts show <organisation>.");
     return cases.act(actor, reference, { type: "reassign", contactId: target.id });
   },
-  render: (visible) => renderActed(`${visible.view.responsible?.name ?? "Nobody"} is now responsible for ${visible.view.reference}.`, visible),
+  render: (visible) => {
+    const to = visible.view.responsible;
+    return renderActed(`Reassigned ${visible.view.reference} to ${to ? `${to.name} (${to.handle})` : "nobody"}: ${to ? "they are" : "nobody is"} now responsible.`, visible);
+  },
 });

@@ -2,6 +2,17 @@ import { z } from "zod";
 import type { OutboundMessage } from "../../core/message.js";
 import type { VisibleCase } from "../../cases/service.js";
 import { renderCard, statusLine } from "../../cases/render.js";
+import type { Actor } from "../../core/actor.js";
+import type { DirectoryService } from "../../directory/service.js";
+
+/** The time zone a person reads times in: their own, else their organisation's, else UTC. */
+export async function readerTimeZone(directory: DirectoryService, actor: Actor): Promise<string> {
+  const handle = actor.contact?.handle;
+  if (!handle) return "UTC";
+  const contact = await directory.read.contact(handle);
+  if (contact?.timeZone) return contact.timeZone;
+  return (await directory.read.organisation(contact?.organisationSlug ?? actor.contact?.organisationSlug ?? ""))?.timeZone ?? "UTC";
+}
 
 /** A case reference such as N-2026-0042 (optional inside the case's thread). */
 export const referenceArg = z
