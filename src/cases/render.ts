@@ -1,3 +1,4 @@
+import { dsaFieldsShown } from "./dsa/render.js";
 import type { MessageAction, MessageField, OutboundMessage } from "../core/message.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
 import type { CaseEvent, CaseEventAuthor } from "./events.js";
@@ -36,6 +37,7 @@ function whatIsAsked(view: CaseView): MessageField[] {
   if (fields.trustedFlagger === true) out.push({ label: "Notifier", value: "trusted flagger (DSA Art. 22)" });
   if (fields.goodFaith === true) out.push({ label: "Good-faith statement", value: "the notifier states that the information is accurate and complete (DSA Art. 16(2)(d))" });
   else if (fields.goodFaith === false) out.push({ label: "Good-faith statement", value: "not made" });
+  out.push(...dsaFieldsShown(view.kind, fields));
   return out;
 }
 
