@@ -231,10 +231,11 @@ export class CaseService {
     const rule = clockRule(this.policy, view.kind, view.priority, view.opener.slug, view.recipient.slug);
     const at = this.clock.now();
     const before = lifecycleOf(view);
-    const outcomeRefused = action.type === "resolve" ? resolveRefusal(view, action) : undefined;
-    if (outcomeRefused) return this.refuse(actor, view.reference, action, outcomeRefused, view.id);
     const applied = applyCaseAction(before, action, roles, at, rule);
     if (!applied.ok) return this.refuse(actor, view.reference, action, applied, view.id);
+    // Asked once the party, state, outcome and reason are right: what the outcome must also state (dsa/outcomes.ts).
+    const outcomeRefused = action.type === "resolve" ? resolveRefusal(view, action) : undefined;
+    if (outcomeRefused) return this.refuse(actor, view.reference, action, outcomeRefused, view.id);
     const next = applied.value;
     const { recipient } = aggregate;
     const deadlines = caseDeadlines({
