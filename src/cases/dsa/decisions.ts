@@ -7,7 +7,7 @@ import { auditActor } from "../../core/actor.js";
 import { fail, ok, type Outcome as Result } from "../../core/result.js";
 import { formatLocal } from "../../time/calendar.js";
 import type { UnitOfWork } from "../../work/unit-of-work.js";
-import { KIND_INFO, type CaseKind, type Outcome } from "../kinds.js";
+import { KIND_INFO, OUTCOMES_NEEDING_REASON, type CaseKind, type Outcome } from "../kinds.js";
 import type { CaseChanged, CaseService } from "../service.js";
 import type { CaseView } from "../view.js";
 import type { Ground, Restriction } from "./vocabulary.js";
@@ -51,6 +51,10 @@ export class CaseDecisions {
     // Who may decide is who may resolve: CaseService.act refuses (and records) anyone else, before any fact is read.
     if (!roles.includes("recipient") && !roles.includes("coordinator")) return this.cases.act(actor, view.reference, { type: "resolve", outcome: input.outcome });
     if (!KIND_INFO[view.kind].outcomes.includes(input.outcome)) return this.cases.act(actor, view.reference, { type: "resolve", outcome: input.outcome });
+    // The reason the outcome needs is the recipient's own: the stated facts appended to it never stand in for it.
+    if (OUTCOMES_NEEDING_REASON.includes(input.outcome) && !input.reason?.trim()) {
+      return this.cases.act(actor, view.reference, { type: "resolve", outcome: input.outcome, decided: true });
+    }
     const checked = this.check(view, input);
     if (!checked.ok) return checked;
     const statement = checked.value;
