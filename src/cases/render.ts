@@ -1,4 +1,4 @@
-import { dsaFieldsShown } from "./dsa/render.js";
+import { decideForm, dsaFieldsShown } from "./dsa/render.js";
 import type { MessageAction, MessageField, OutboundMessage } from "../core/message.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
 import type { CaseEvent, CaseEventAuthor } from "./events.js";
@@ -44,6 +44,8 @@ function whatIsAsked(view: CaseView): MessageField[] {
 /** The buttons the recipient's thread shows: acknowledge, request clarification, resolve (with a form). */
 export function recipientActions(view: CaseView): MessageAction[] {
   const outcomes = KIND_INFO[view.kind].outcomes;
+  // Kinds whose outcomes state a fact (when effect was given, who hosts it) resolve through /case decide.
+  const decided = decideForm(view.kind);
   return [
     { id: "ack", label: "Acknowledge", style: "primary", command: `/case ack ${view.reference}`, reaction: "✅" },
     {
@@ -55,13 +57,14 @@ export function recipientActions(view: CaseView): MessageAction[] {
     {
       id: "resolve",
       label: "Resolve",
-      command: `/case resolve ${view.reference}`,
+      command: `/case ${decided?.command ?? "resolve"} ${view.reference}`,
       form: {
         title: `Resolve ${view.reference}`,
         submitLabel: "Resolve",
         fields: [
           { name: "outcome", label: "Outcome", kind: "choice", required: true, choices: outcomes.map((value) => ({ value, label: value.replace(/-/g, " ") })) },
           { name: "reason", label: `Reason (required for ${OUTCOMES_NEEDING_REASON.filter((value) => outcomes.includes(value)).join(", ") || "some outcomes"})`, kind: "multiline", required: false, maxLength: 2000 },
+          ...(decided?.fields ?? []),
         ],
       },
     },

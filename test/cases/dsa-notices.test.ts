@@ -2,7 +2,9 @@
 // EOKM notices under the NTD code's addendum (no "no action"; "not hosted here" names the host); DSA Art. 18 and
 // TCO Art. 14(5) reports (the Member States concerned, or the law's "or" / "and" for Europol; the publication time
 // with its offset); and the DSA Art. 15(1) figures. On both databases.
-import { expect } from "vitest";
+import { describe, expect, it } from "vitest";
+import { recipientActions } from "../../src/cases/render.js";
+import type { CaseView } from "../../src/cases/view.js";
 import { buildDsaFigures } from "../../src/cases/dsa/report.js";
 import { dsaCsv, dsaTable } from "../../src/cli/report-dsa.js";
 import { describeOnBothDatabases, threadTitle } from "../support/cases.js";
@@ -153,5 +155,20 @@ describeOnBothDatabases("DSA notices, EOKM notices, Art. 18 reports and the DSA 
     expect(await buildDsaFigures(h.db, ...PERIOD, "chirp-social")).toMatchObject({ orders: [], notices: [] });
     expect(dsaTable(figures)).toMatch(/acme-hosting\s+dsa-act-order\s+unsafe-products\s+NL\s+2\s+4\s+2\s+20 min\s+1 h 30 min/);
     expect(dsaCsv(figures).split("\n")[1]).toBe("orders,acme-hosting,dsa-act-order,unsafe-products,NL,2,4,2,20.0,90.0,,,,,,");
+  });
+});
+
+describe("the resolve button", () => {
+  it.each([
+    ["dsa-act-order", "/case decide A-2026-0001", ["outcome", "reason", "effect-at"]],
+    ["dsa-info-order", "/case decide A-2026-0001", ["outcome", "reason", "effect-at"]],
+    ["csam-notice", "/case decide A-2026-0001", ["outcome", "reason", "effect-at", "host"]],
+    ["notice", "/case resolve A-2026-0001", ["outcome", "reason"]],
+    ["atkm-order", "/case resolve A-2026-0001", ["outcome", "reason"]],
+  ] as const)("of a %s runs %s with its fields", (kind, command, fields) => {
+    const resolve = recipientActions({ kind, reference: "A-2026-0001" } as CaseView).find((action) => action.id === "resolve");
+    expect(resolve?.command).toBe(command);
+    expect(resolve?.form?.fields.map((field) => field.name)).toEqual(fields);
+    expect((resolve?.form?.fields.length ?? 0) <= 5).toBe(true); // a Discord modal holds five
   });
 });

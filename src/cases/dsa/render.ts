@@ -1,8 +1,9 @@
 // The card fields of the DSA, ATKM and Art. 18 forms ("What is asked"); src/cases/render.ts shows them after the
 // fields every kind shares (URLs, basis, reason).
-import type { MessageField } from "../../core/message.js";
+import type { FormField, MessageField } from "../../core/message.js";
 import { formatDuration } from "../../time/calendar.js";
-import type { CaseKind } from "../kinds.js";
+import { KIND_INFO, type CaseKind } from "../kinds.js";
+import { DECIDED_OUTCOMES } from "./outcomes.js";
 import { lawsRecipients, type ThreatForm } from "./threats.js";
 
 /** The fields of a form that only these kinds have, labelled for the card. */
@@ -31,4 +32,16 @@ export function dsaFieldsShown(kind: CaseKind, fields: Record<string, unknown>):
   text("contentType", "Type of content");
   text("reference", "Order reference");
   return out;
+}
+
+/**
+ * The resolve button of a kind with outcomes that state a fact (dsa/outcomes.ts): it runs /case decide, with a field
+ * for the fact (at most three fields in all, within a Discord modal's five). Undefined for other kinds.
+ */
+export function decideForm(kind: CaseKind): { command: "decide"; fields: FormField[] } | undefined {
+  const outcomes = KIND_INFO[kind].outcomes;
+  if (!outcomes.some((outcome) => DECIDED_OUTCOMES.includes(outcome))) return undefined;
+  const fields: FormField[] = [{ name: "effect-at", label: "When effect was given, with its offset (e.g. 2026-11-20T14:05+01:00)", kind: "text", required: false, maxLength: 40 }];
+  if (outcomes.includes("not-hosted-here")) fields.push({ name: "host", label: "Not hosted here: who hosts it", kind: "text", required: false, maxLength: 200 });
+  return { command: "decide", fields };
 }
