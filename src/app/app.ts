@@ -16,6 +16,7 @@ import { formatFromName } from "../directory/file-format.js";
 import { formatFileProblem, importDirectory } from "../directory/import.js";
 import type { Store } from "../store/db.js";
 import { CaseQueries } from "../cases/queries.js";
+import { CaseDecisions } from "../cases/dsa/decisions.js";
 import { CaseService } from "../cases/service.js";
 import { loadCasePolicy } from "../cases/policy.js";
 import { OutboxWorker } from "../outbox/outbox.js";
@@ -67,6 +68,7 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
       directory: new DirectoryService(work, directorySettings),
       cases,
       intake: new IntakeDecisions(work, cases),
+      decisions: new CaseDecisions(work, cases),
       caseQueries: new CaseQueries(work.tx, work.clock, work.keys),
       digests: new DigestService(work, reminderConfig.digests),
       clock: work.clock,

@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { ATKM_MAX_TERM_MS, CONTENT_TYPES, instantWithOffsetSchema, memberStateSchema, termSchema, THREAT_REGIMES } from "./dsa/vocabulary.js";
 
 /** Kinds of case (domain.md, "Cases"). */
 export const CASE_KINDS = [
   "notice", "removal-order", "investigation-request", "production-order", "preservation-order", "csam-notice", "threat-to-life",
+  "dsa-act-order", "dsa-info-order", "atkm-order",
 ] as const;
 
 /** A kind of case. */
@@ -18,13 +20,14 @@ export type Priority = (typeof PRIORITIES)[number];
 export const OUTCOMES = [
   "removed", "access-disabled", "no-action", "cannot-comply", "data-produced", "data-preserved", "not-held", "refused",
   "police-informed", "europol-informed",
+  "effect-given", "effect-not-given", "information-provided", "information-not-provided", "not-hosted-here", "police-and-europol-informed",
 ] as const;
 
 /** An outcome. */
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Outcomes that must say why. */
-export const OUTCOMES_NEEDING_REASON: readonly Outcome[] = ["no-action", "cannot-comply", "refused"];
+export const OUTCOMES_NEEDING_REASON: readonly Outcome[] = ["no-action", "cannot-comply", "refused", "effect-not-given", "information-not-provided"];
 
 const url = z.url({ protocol: /^https?$/, error: "a web address starting with http:// or https://" });
 const urls = z
@@ -44,6 +47,8 @@ export const CASE_FORMS = {
     // the notifier makes it (--good-faith); never assumed.
     goodFaith: z.boolean().default(false),
     trustedFlagger: z.boolean().default(false),
+    // DSA Art. 15(1)(b): notices "categorised by the type of alleged illegal content concerned".
+    contentType: z.enum(CONTENT_TYPES).optional(),
   }),
   "removal-order": z.strictObject({
     urls,
@@ -73,6 +78,55 @@ export const CASE_FORMS = {
     reason: text("what is threatened, and what is known"),
     urls: z.array(url).max(100).default([]),
     location: text("where (member state, city), if known", 500).optional(),
+    // DSA Art. 18(1) / TCO Art. 14(5): the Member State(s) concerned, when known (dsa/threats.ts says who is told
+    // otherwise), the rule the report is made under, and when the content was published (with its offset: recital 56
+    // asks for "the time when the content was published, including the designated time zone") or first known.
+    regime: z.enum(THREAT_REGIMES).default("dsa-art-18"),
+    memberStates: z.array(memberStateSchema).max(27).default([]),
+    publishedAt: instantWithOffsetSchema.optional(),
+    knownAt: instantWithOffsetSchema.optional(),
+  }),
+  // DSA Art. 9(2)(a)-(b): the order's legal basis, statement of reasons, issuing authority (the opener), the exact
+  // URLs, redress information, the authority to inform (where not the issuer) and its territorial scope.
+  "dsa-act-order": z.strictObject({
+    urls,
+    basis: text("the legal basis under Union or national law (DSA Art. 9(2)(a)(i))"),
+    reason: text("the statement of reasons: why the content is illegal, by reference to the provisions (Art. 9(2)(a)(ii))"),
+    scope: text("the territorial scope of the order (Art. 9(2)(b))", 500),
+    redress: text("the redress available to the provider and to the recipient who provided the content (Art. 9(2)(a)(v))", 2000),
+    contentType: z.enum(CONTENT_TYPES),
+    memberState: memberStateSchema.optional(),
+    inform: text("the authority to inform of the effect, where not the issuer (Art. 9(2)(a)(vi))", 500).optional(),
+    reference: text("the order's own reference", 100).optional(),
+  }),
+  // DSA Art. 10(2)(a): legal basis, issuing authority, the recipients concerned, the statement of reasons (unless it
+  // cannot be given for the prevention, investigation, detection and prosecution of criminal offences), redress,
+  // the authority to inform; (b): only information already collected and within the provider's control.
+  "dsa-info-order": z
+    .strictObject({
+      target: text("the recipient(s) of the service concerned: account names or unique identifiers (Art. 10(2)(a)(iii))", 1000),
+      data: text("the specific information sought"),
+      basis: text("the legal basis under Union or national law (Art. 10(2)(a)(i))"),
+      reason: text("the statement of reasons: the objective, and why it is necessary and proportionate (Art. 10(2)(a)(iv))").optional(),
+      reasonsWithheld: z.boolean().default(false),
+      redress: text("the redress available to the provider and to the recipients concerned (Art. 10(2)(a)(v))", 2000),
+      contentType: z.enum(CONTENT_TYPES).optional(),
+      memberState: memberStateSchema.optional(),
+      inform: text("the authority to inform of the effect, where not the issuer (Art. 10(2)(a)(vi))", 500).optional(),
+      reference: text("the order's own reference", 100).optional(),
+    })
+    .refine((form) => form.reason !== undefined || form.reasonsWithheld, {
+      path: ["reason"],
+      message: "is required, unless it cannot be given for the prevention, investigation, detection or prosecution of criminal offences (then --reasons-withheld)",
+    }),
+  // Wet bestuursrechtelijke aanpak online kinderpornografisch materiaal (Stb. 2024, 162), art. 6(4)(c): the ATKM's
+  // binding order names the term for removal, "met dien verstande dat die termijn ten hoogste twaalf uren bedraagt".
+  "atkm-order": z.strictObject({
+    urls,
+    reason: text("what the material is, and why it is child sexual abuse material").optional(),
+    basis: text("the legal basis", 500).default("Wet bestuursrechtelijke aanpak online kinderpornografisch materiaal (Stb. 2024, 162), art. 6"),
+    termMs: termSchema.pipe(z.number().min(60_000, "at least one minute").max(ATKM_MAX_TERM_MS, "at most 12 hours (the law's limit)")).default(ATKM_MAX_TERM_MS),
+    reference: text("the order's own reference", 100).optional(),
   }),
 } satisfies Record<CaseKind, z.ZodObject>;
 
@@ -86,8 +140,13 @@ export const KIND_INFO: Record<CaseKind, { label: string; prefix: string; outcom
   "investigation-request": { label: "Investigation request", prefix: "I", outcomes: ["data-produced", "not-held", "refused"], asks: "Answer the request for data" },
   "production-order": { label: "Production order (e-Evidence)", prefix: "P", outcomes: ["data-produced", "not-held", "refused", "cannot-comply"], asks: "Produce the data within the deadline" },
   "preservation-order": { label: "Preservation order (e-Evidence)", prefix: "S", outcomes: ["data-preserved", "not-held", "refused", "cannot-comply"], asks: "Preserve the data at once (60 days, extendable by 30)" },
-  "csam-notice": { label: "CSAM notice", prefix: "C", outcomes: ["removed", "access-disabled", "no-action", "cannot-comply"], asks: "Remove the material within the deadline" },
-  "threat-to-life": { label: "Threat to life", prefix: "T", outcomes: ["police-informed", "europol-informed", "no-action"], asks: "Inform the competent police at once (Europol if the member state is unclear)" },
+  // The NTD code's EOKM addendum: the host removes what the EOKM reports without its own assessment, so there is no
+  // "no action"; "not hosted here" names who hosts it (/case decide --host).
+  "csam-notice": { label: "CSAM notice (EOKM)", prefix: "C", outcomes: ["removed", "access-disabled", "not-hosted-here"], asks: "Remove the material within 24 hours; the EOKM's assessment is not reviewed" },
+  "threat-to-life": { label: "Threat to life", prefix: "T", outcomes: ["police-informed", "europol-informed", "police-and-europol-informed", "no-action"], asks: "Inform the competent police at once (Europol if the member state is unclear)" },
+  "dsa-act-order": { label: "Order to act against illegal content (DSA Art. 9)", prefix: "A", outcomes: ["effect-given", "effect-not-given"], asks: "Give effect to the order and inform the issuer without undue delay, saying if and when" },
+  "dsa-info-order": { label: "Order to provide information (DSA Art. 10)", prefix: "D", outcomes: ["information-provided", "not-held", "information-not-provided"], asks: "Inform the issuer of receipt and of the effect given without undue delay, saying if and when" },
+  "atkm-order": { label: "ATKM order (child sexual abuse material)", prefix: "K", outcomes: ["removed", "access-disabled", "cannot-comply"], asks: "Remove the material or disable access to it within the order's term (at most 12 hours)" },
 };
 
 /** Validates a kind's form; messages name the flag to give. */
@@ -98,7 +157,7 @@ export function parseCaseFields(kind: CaseKind, raw: Record<string, unknown>): {
     ok: false,
     problems: result.error.issues.map((issue) => {
       const field = String(issue.path[0] ?? "");
-      const flag = field === "urls" ? "<url>" : `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+      const flag = field === "urls" ? "<url>" : field === "termMs" ? "--term" : `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
       if (issue.code === "unrecognized_keys") return `a ${KIND_INFO[kind].label.toLowerCase()} does not take ${issue.keys.map((key) => `--${key}`).join(", ")}`;
       const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
       return `${flag}: ${message}`;

@@ -30,6 +30,13 @@ export const LEGAL_CLOCKS: Partial<Record<CaseKind, LegalClock>> = {
     resolveMs: { normal: 10 * DAY_MS, emergency: 8 * HOUR_MS },
     source: "e-Evidence Regulation (EU) 2023/1543 Art. 10(2) and 10(4): within 10 days of receipt, 8 hours in emergencies",
   },
+  // Wet bestuursrechtelijke aanpak online kinderpornografisch materiaal (Stb. 2024, 162), art. 6(4)(c): the ATKM's
+  // order sets the term for removal, "met dien verstande dat die termijn ten hoogste twaalf uren bedraagt" (the term
+  // is at most twelve hours). The order may set a shorter one (--term); see dsa/opening.ts.
+  "atkm-order": {
+    resolveMs: { normal: 12 * HOUR_MS },
+    source: "Wet bestuursrechtelijke aanpak online kinderpornografisch materiaal (Stb. 2024, 162) art. 6(4)(c): a term of at most twelve hours",
+  },
 };
 
 /** The law's longest resolve time for a kind at a priority, or undefined where the law sets none. */

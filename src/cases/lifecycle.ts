@@ -28,7 +28,8 @@ export type CaseAction =
   | { type: "acknowledge" }
   | { type: "request-clarification"; question: string }
   | { type: "answer-clarification"; answer: string }
-  | { type: "resolve"; outcome: Outcome; reason?: string }
+  /** `decided`: given through /case decide with the facts the outcome needs (dsa/outcomes.ts). */
+  | { type: "resolve"; outcome: Outcome; reason?: string; decided?: boolean }
   | { type: "close" }
   | { type: "withdraw"; reason?: string }
   | { type: "reopen"; reason: string }

@@ -1,3 +1,4 @@
+import { decideForm, dsaFieldsShown } from "./dsa/render.js";
 import type { MessageAction, MessageField, OutboundMessage } from "../core/message.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
 import type { CaseEvent, CaseEventAuthor } from "./events.js";
@@ -46,12 +47,15 @@ function whatIsAsked(view: CaseView): MessageField[] {
   if (fields.trustedFlagger === true) out.push({ label: "Notifier", value: "trusted flagger (DSA Art. 22)" });
   if (fields.goodFaith === true) out.push({ label: "Good-faith statement", value: "the notifier states that the information is accurate and complete (DSA Art. 16(2)(d))" });
   else if (fields.goodFaith === false) out.push({ label: "Good-faith statement", value: "not made" });
+  out.push(...dsaFieldsShown(view.kind, fields));
   return out;
 }
 
 /** The buttons the recipient's thread shows: acknowledge, request clarification, resolve (with a form). */
 export function recipientActions(view: CaseView): MessageAction[] {
   const outcomes = KIND_INFO[view.kind].outcomes;
+  // Kinds whose outcomes state a fact (when effect was given, who hosts it) resolve through /case decide.
+  const decided = decideForm(view.kind);
   // Only what the case allows now: an acknowledged case is not acknowledged again, a pending clarification not asked twice.
   const actions: MessageAction[] = [];
   if (view.state === "open") actions.push({ id: "ack", label: "Acknowledge", style: "primary", command: `/case ack ${view.reference}`, reaction: "✅" });
@@ -67,13 +71,14 @@ export function recipientActions(view: CaseView): MessageAction[] {
     {
       id: "resolve",
       label: "Resolve",
-      command: `/case resolve ${view.reference}`,
+      command: `/case ${decided?.command ?? "resolve"} ${view.reference}`,
       form: {
         title: `Resolve ${view.reference}`,
         submitLabel: "Resolve",
         fields: [
           { name: "outcome", label: "Outcome", kind: "choice", required: true, choices: outcomes.map((value) => ({ value, label: value.replace(/-/g, " ") })) },
           { name: "reason", label: `Reason (required for ${OUTCOMES_NEEDING_REASON.filter((value) => outcomes.includes(value)).join(", ") || "some outcomes"})`, kind: "multiline", required: false, maxLength: 2000 },
+          ...(decided?.fields ?? []),
         ],
       },
     },

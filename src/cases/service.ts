@@ -28,6 +28,8 @@ import type { OtherChannels } from "./receipt-render.js";
 import { nextReference, responsibleFor, summarise, threadRows } from "./opening.js";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CaseRow, type CaseThreadRow } from "./repository.js";
 import type { CaseView, Disclosure } from "./view.js";
+import { checkOrderOpening, withOrderTerm } from "./dsa/opening.js";
+import { resolveRefusal } from "./dsa/outcomes.js";
 
 /** A request to open a case. */
 export interface OpenCaseRequest {
@@ -105,6 +107,9 @@ export class CaseService {
     if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");
     const parsed = parseCaseFields(request.kind, request.fields);
     if (!parsed.ok) return fail("bad-arguments", `The ${info.label.toLowerCase()} is incomplete:\n${parsed.problems.join("\n")}`);
+    const checked = checkOrderOpening(request.kind, parsed.fields, opener);
+    if (!checked.ok) return checked;
+    parsed.fields = checked.value;
     const defaults = kindDefaults(this.policy, request.kind);
     const trusted = (parsed.fields as { trustedFlagger?: boolean }).trustedFlagger === true;
     // DSA Art. 22(2): the status is awarded by a Digital Services Coordinator, so it is a designation, not a claim;
@@ -118,7 +123,7 @@ export class CaseService {
     // Counted once the case could be opened, so a mistyped attempt costs nothing; emergencies have a budget of their own.
     const admitted = await this.limits?.admit(actor, priority === "emergency" ? "emergencyOpenings" : "caseOpenings");
     if (admitted && !admitted.ok) return admitted;
-    const rule = clockRule(this.policy, request.kind, priority, contact.organisationSlug, recipient.slug);
+    const rule = withOrderTerm(clockRule(this.policy, request.kind, priority, contact.organisationSlug, recipient.slug), request.kind, parsed.fields);
     const at = this.clock.now();
     const responsible = await responsibleFor(this.db, recipient.id, defaults.topic);
     const reference = await nextReference(this.db, request.kind, at);
@@ -243,6 +248,9 @@ export class CaseService {
     const before = lifecycleOf(view);
     const applied = applyCaseAction(before, action, roles, at, rule);
     if (!applied.ok) return this.refuse(actor, view.reference, action, applied, view.id);
+    // Asked once the party, state, outcome and reason are right: what the outcome must also state (dsa/outcomes.ts).
+    const outcomeRefused = action.type === "resolve" ? resolveRefusal(view, action) : undefined;
+    if (outcomeRefused) return this.refuse(actor, view.reference, action, outcomeRefused, view.id);
     const next = applied.value;
     const { recipient } = aggregate;
     const deadlines = caseDeadlines({

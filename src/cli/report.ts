@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
 import { spreadsheetSafeCell } from "../core/csv-cells.js";
 import { buildReport, type Report } from "../cases/report.js";
+import { buildDsaFigures } from "../cases/dsa/report.js";
+import { dsaCsv, dsaTable } from "./report-dsa.js";
 import { systemClock } from "../core/clock.js";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Store } from "../store/db.js";
@@ -54,11 +56,11 @@ export function reportCsv(report: Report): string {
 
 /** `liaison report --from --to [--org] [--format csv|json|table]`. */
 export async function runReport(store: Store, argv: string[], out: (text: string) => void, err: (text: string) => void, keys?: RecordKeys): Promise<number> {
-  let values: { from?: string; to?: string; org?: string; format?: string };
+  let values: { from?: string; to?: string; org?: string; format?: string; dsa?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" } } }));
+    ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" }, dsa: { type: "boolean" } } }));
   } catch (error) {
-    err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json]`);
+    err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json] [--dsa]`);
     return 2;
   }
   const from = values.from ? new Date(values.from) : undefined;
@@ -71,6 +73,15 @@ export async function runReport(store: Store, argv: string[], out: (text: string
   if (!["table", "csv", "json"].includes(format)) {
     err(`--format must be table, csv or json, not "${format}".`);
     return 2;
+  }
+  if (values.dsa) {
+    // DSA Art. 15(1)(a)/(b): orders by type of content and issuing Member State; notices by type, trusted flaggers,
+    // law or terms, automated means (src/cases/dsa/report.ts).
+    const figures = await buildDsaFigures(store.db, from, to, values.org?.toLowerCase());
+    if (format === "json") out(JSON.stringify(figures, null, 2));
+    else if (format === "csv") out(dsaCsv(figures).trimEnd());
+    else out(dsaTable(figures));
+    return 0;
   }
   const report = await buildReport(store.db, from, to, systemClock.now(), values.org?.toLowerCase(), keys);
   const intake = await buildIntakeFigures(store.db, from, to, values.org?.toLowerCase());

@@ -2,10 +2,12 @@ import { caseAck } from "./cases/ack.js";
 import { caseAnswer } from "./cases/answer.js";
 import { caseClarify } from "./cases/clarify.js";
 import { caseClose } from "./cases/close.js";
+import { caseDecide } from "./cases/decide.js";
 import { caseExtend } from "./cases/extend.js";
 import { caseHistory } from "./cases/history.js";
 import { caseList } from "./cases/list.js";
 import { notice } from "./cases/notice.js";
+import { order } from "./cases/order.js";
 import { caseReassign } from "./cases/reassign.js";
 import { caseReceived } from "./cases/received.js";
 import { caseResume, caseSuspend } from "./cases/suspend.js";
@@ -43,6 +45,7 @@ export const COMMANDS: readonly Command[] = [
   help,
   whoami,
   notice,
+  order,
   request,
   caseStatus,
   caseList,
@@ -51,6 +54,7 @@ export const COMMANDS: readonly Command[] = [
   caseClarify,
   caseAnswer,
   caseResolve,
+  caseDecide,
   caseClose,
   caseWithdraw,
   caseReopen,

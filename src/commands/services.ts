@@ -2,6 +2,7 @@ import type { CommandCatalog } from "../core/catalog.js";
 import type { Clock } from "../core/clock.js";
 import type { CaseQueries } from "../cases/queries.js";
 import type { CaseService } from "../cases/service.js";
+import type { CaseDecisions } from "../cases/dsa/decisions.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { DigestService } from "../digests/service.js";
 import type { RateLimiter } from "../limits/limiter.js";
@@ -19,6 +20,8 @@ export interface CommandSettings {
 export interface Services {
   directory: DirectoryService;
   cases: CaseService;
+  /** Decisions with the facts their outcome needs (DSA Art. 9/10/17, the EOKM addendum), in the same unit of work. */
+  decisions: CaseDecisions;
   caseQueries: CaseQueries;
   /** Reminder digests on demand, and subscriptions to them. */
   digests: DigestService;

@@ -58,11 +58,14 @@ export const languageSchema = z
  * - `dsa-trusted-flagger:<area>`: a trusted flagger, status awarded by a Digital Services Coordinator for an area of
  *   expertise (Regulation (EU) 2022/2065 Art. 22(2)); its notices get priority only at online platforms (Art. 22(1));
  * - `online-platform`: a provider of an online platform (DSA Art. 3(i));
- * - `tco-contact-point`, `dsa-point-of-contact`, `dsa-legal-representative`: TCO Art. 15, DSA Art. 11/12, Art. 13.
+ * - `tco-contact-point`, `dsa-point-of-contact`, `dsa-legal-representative`: TCO Art. 15, DSA Art. 11/12, Art. 13;
+ * - `nl-atkm`: the Autoriteit Online Terroristisch en Kinderpornografisch Materiaal, the only body that gives binding
+ *   orders to remove child sexual abuse material under the Wet bestuursrechtelijke aanpak online kinderpornografisch
+ *   materiaal (Stb. 2024, 162), art. 6.
  */
 export const DESIGNATION_TYPES = [
   "tco-competent-authority", "eevidence-issuing-authority", "dsa-trusted-flagger", "online-platform", "tco-contact-point",
-  "dsa-point-of-contact", "dsa-legal-representative",
+  "dsa-point-of-contact", "dsa-legal-representative", "nl-atkm",
 ] as const;
 
 /** A designation type. */
@@ -72,6 +75,7 @@ export type DesignationType = (typeof DESIGNATION_TYPES)[number];
 const DESIGNATION_DETAIL: Record<DesignationType, "member-state" | "area" | "none"> = {
   "tco-competent-authority": "member-state", "eevidence-issuing-authority": "member-state", "dsa-trusted-flagger": "area",
   "online-platform": "none", "tco-contact-point": "none", "dsa-point-of-contact": "none", "dsa-legal-representative": "none",
+  "nl-atkm": "none",
 };
 
 /** A designation as written: "tco-competent-authority:NL", "dsa-trusted-flagger:terrorist-content", "online-platform". */

@@ -287,12 +287,16 @@ const KIND_OUTCOMES: Record<CaseKind, Outcome[]> = {
   "investigation-request": ["data-produced", "not-held", "refused"],
   "production-order": ["data-produced", "not-held", "refused", "cannot-comply"],
   "preservation-order": ["data-preserved", "not-held", "refused", "cannot-comply"],
-  "csam-notice": ["removed", "access-disabled", "no-action", "cannot-comply"],
-  "threat-to-life": ["police-informed", "europol-informed", "no-action"],
+  // The EOKM addendum: no "no action", and no assessment of the host's own; "not hosted here" names the host.
+  "csam-notice": ["removed", "access-disabled", "not-hosted-here"],
+  "threat-to-life": ["police-informed", "europol-informed", "police-and-europol-informed", "no-action"],
+  "dsa-act-order": ["effect-given", "effect-not-given"],
+  "dsa-info-order": ["information-provided", "not-held", "information-not-provided"],
+  "atkm-order": ["removed", "access-disabled", "cannot-comply"],
 };
 
-/** Outcomes that must say why: no action, cannot comply, refused. */
-const NEEDS_REASON: Outcome[] = ["no-action", "cannot-comply", "refused"];
+/** Outcomes that must say why: no action, cannot comply, refused, an order not given effect or not answered. */
+const NEEDS_REASON: Outcome[] = ["no-action", "cannot-comply", "refused", "effect-not-given", "information-not-provided"];
 
 describe("outcomes per kind, and reasons", () => {
   const cases = CASE_KINDS.flatMap((kind) => OUTCOMES.map((outcome) => [kind, outcome] as const));

@@ -3,6 +3,7 @@ import { TLP_LABELS } from "../../core/message.js";
 import { PRIORITIES } from "../../cases/kinds.js";
 import { unreachableReply } from "../../cases/receipt-render.js";
 import { statusLine } from "../../cases/render.js";
+import { CONTENT_TYPES, THREAT_REGIMES } from "../../cases/dsa/vocabulary.js";
 import { defineCommand } from "../command.js";
 import { renderActed } from "./shared.js";
 
@@ -23,6 +24,11 @@ export const notice = defineCommand({
     tlp: z.enum(TLP_LABELS).optional().describe("TLP label (default from the case policy); RED goes to the named people only"),
     trustedFlagger: z.boolean().optional().describe("You notify as a trusted flagger (DSA Art. 22): high priority"),
     goodFaith: z.boolean().optional().describe("Notice: you state in good faith that what you say is accurate and complete (DSA Art. 16(2)(d))"),
+    contentType: z.enum(CONTENT_TYPES).optional().describe("Notice: the type of alleged illegal content (for the DSA Art. 15 figures)"),
+    memberStates: z.string().max(200).optional().describe("Threat to life: the Member State(s) concerned, e.g. NL,DE (leave out when unknown)"),
+    regime: z.enum(THREAT_REGIMES).optional().describe("Threat to life: reported under DSA Art. 18 or TCO Art. 14(5) (terrorist content)"),
+    publishedAt: z.string().max(60).optional().describe("Threat to life: when the content was published, with its offset, e.g. 2026-11-20T14:05+01:00"),
+    knownAt: z.string().max(60).optional().describe("Threat to life: when you first knew of it, with its offset"),
   }),
   positional: ["organisation", "urls"],
   rest: "urls",
@@ -30,6 +36,7 @@ export const notice = defineCommand({
     '/notice acme-hosting https://example.test/video/123 --reason "incites violence" --basis "Art. 131 Sr"',
     '/notice acme-hosting https://example.test/video/123 --kind removal-order --basis "TCO Regulation Art. 3" --reason "terrorist content"',
     '/notice chirp-social https://chirp.example/p/9 --kind threat-to-life --reason "announces an attack tomorrow" --location "Utrecht, NL"',
+    '/notice nl-police-cyber https://chirp.example/p/9 --kind threat-to-life --reason "names a school and a time" --member-states NL --published-at 2026-11-20T08:12+01:00',
   ],
   permission: "contact",
   uses: ["cases"],
@@ -41,6 +48,11 @@ export const notice = defineCommand({
     if (args.location !== undefined) fields.location = args.location;
     if (args.trustedFlagger !== undefined && args.kind === "notice") fields.trustedFlagger = args.trustedFlagger;
     if (args.goodFaith !== undefined && args.kind === "notice") fields.goodFaith = args.goodFaith;
+    if (args.contentType !== undefined) fields.contentType = args.contentType;
+    if (args.memberStates !== undefined) fields.memberStates = args.memberStates.split(/[\s,]+/).filter(Boolean);
+    if (args.regime !== undefined) fields.regime = args.regime;
+    if (args.publishedAt !== undefined) fields.publishedAt = args.publishedAt;
+    if (args.knownAt !== undefined) fields.knownAt = args.knownAt;
     return cases.open(actor, {
       kind: args.kind,
       recipientSlug: args.organisation,
