@@ -2,6 +2,7 @@ import { fail, ok, type Outcome as Result } from "../core/result.js";
 import type { Pause } from "../time/calendar.js";
 import { KIND_INFO, OUTCOMES_NEEDING_REASON, type CaseKind, type Outcome } from "./kinds.js";
 import type { ClockRule } from "./policy.js";
+import { EEVIDENCE_KINDS, bareRefusalMessage } from "./eevidence/inability.js";
 
 /** States of a case. */
 export const CASE_STATES = ["open", "acknowledged", "clarification-requested", "suspended", "resolved", "closed", "withdrawn"] as const;
@@ -27,7 +28,8 @@ export type CaseAction =
   | { type: "acknowledge" }
   | { type: "request-clarification"; question: string }
   | { type: "answer-clarification"; answer: string }
-  | { type: "resolve"; outcome: Outcome; reason?: string }
+  /** `via: "eevidence"`: resolved through the e-Evidence commands, which check Art. 10 and Annex III first. */
+  | { type: "resolve"; outcome: Outcome; reason?: string; via?: "eevidence" }
   | { type: "close" }
   | { type: "withdraw"; reason?: string }
   | { type: "reopen"; reason: string }
@@ -126,6 +128,9 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
       return ok(next);
     }
     case "resolve": {
+      // Regulation (EU) 2023/1543: the addressee transmits when Art. 10 allows it, and answers anything else on the
+      // Annex III form; a bare "refused" or "cannot comply" is not an answer to a European order.
+      if (EEVIDENCE_KINDS.includes(current.kind) && action.via !== "eevidence") return fail("bad-arguments", bareRefusalMessage(), "Transmit with /eevidence produced, preserve with /eevidence preserved, or state a ground with /eevidence inability.");
       const allowed = KIND_INFO[current.kind].outcomes;
       if (!allowed.includes(action.outcome)) {
         return fail("bad-arguments", `"${action.outcome}" is not an outcome of a ${KIND_INFO[current.kind].label.toLowerCase()}.`, `Outcomes: ${allowed.join(", ")}.`);

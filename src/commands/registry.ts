@@ -31,6 +31,10 @@ import { contactsShow } from "./contacts/show.js";
 import { digestShow } from "./digest/show.js";
 import { digestSubscribe } from "./digest/subscribe.js";
 import { digestUnsubscribe } from "./digest/unsubscribe.js";
+import { eevidenceAddressee } from "./eevidence/addressee.js";
+import { eevidenceClarified, eevidenceEnforcing, eevidenceInability, eevidenceProduced, eevidenceValidate } from "./eevidence/answers.js";
+import { eevidenceOrder } from "./eevidence/order.js";
+import { eevidenceExtend, eevidencePreserved, eevidenceRelease, eevidenceSubsequent } from "./eevidence/preservation.js";
 import { help } from "./help.js";
 import { whoami } from "./whoami.js";
 
@@ -56,6 +60,17 @@ export const COMMANDS: readonly Command[] = [
   caseSuspend,
   caseResume,
   caseSay,
+  eevidenceOrder,
+  eevidenceValidate,
+  eevidenceEnforcing,
+  eevidenceInability,
+  eevidenceClarified,
+  eevidenceProduced,
+  eevidencePreserved,
+  eevidenceExtend,
+  eevidenceSubsequent,
+  eevidenceRelease,
+  eevidenceAddressee,
   contactsFind,
   contactsShow,
   contactsConfirm,

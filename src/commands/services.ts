@@ -2,6 +2,8 @@ import type { CommandCatalog } from "../core/catalog.js";
 import type { Clock } from "../core/clock.js";
 import type { CaseQueries } from "../cases/queries.js";
 import type { CaseService } from "../cases/service.js";
+import type { EvidenceActions } from "../cases/eevidence/actions.js";
+import type { EvidenceService } from "../cases/eevidence/service.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { DigestService } from "../digests/service.js";
 import type { RateLimiter } from "../limits/limiter.js";
@@ -26,4 +28,8 @@ export interface Services {
   settings: CommandSettings;
   /** Rate limits, counted in the unit of work. */
   limits: RateLimiter;
+  /** European Production and Preservation Orders (Regulation (EU) 2023/1543): issue, clarification, production. */
+  eevidence: EvidenceService;
+  /** The later steps of European orders: validation, the enforcing authority, Annex III, preservation. */
+  eevidenceActions: EvidenceActions;
 }

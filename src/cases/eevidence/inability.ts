@@ -1,5 +1,9 @@
 // The addressee's answers other than producing or preserving, on the form of Annex III of Regulation (EU) 2023/1543:
 // a bare "refused" is not one of them.
+import type { CaseKind } from "../kinds.js";
+
+/** The kinds that carry European orders: resolved only through the e-Evidence commands. */
+export const EEVIDENCE_KINDS: readonly CaseKind[] = ["production-order", "preservation-order"];
 
 /**
  * Annex III grounds, each with the provision that governs it and what follows:
@@ -33,7 +37,7 @@ export function groundApplies(ground: AnnexIIIGround, type: "production" | "pres
   return !(ground === "third-country-law" && type === "preservation");
 }
 
-/** Words an addressee might give instead of a ground, mapped to the question Liaison asks back. */
+/** Why a bare refusal is not an answer to a European order, for the refusal message. */
 export function bareRefusalMessage(): string {
   return `A European order is not simply refused: the addressee states an Annex III ground (${ANNEX_III_GROUND_NAMES.join(", ")}) with /eevidence inability, or produces the data. The grounds for refusal of Art. 12 belong to the enforcing authority.`;
 }
