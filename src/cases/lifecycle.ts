@@ -128,13 +128,13 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
       return ok(next);
     }
     case "resolve": {
-      // Regulation (EU) 2023/1543: the addressee transmits when Art. 10 allows it, and answers anything else on the
-      // Annex III form; a bare "refused" or "cannot comply" is not an answer to a European order.
-      if (EEVIDENCE_KINDS.includes(current.kind) && action.via !== "eevidence") return fail("bad-arguments", bareRefusalMessage(), "Transmit with /eevidence produced, preserve with /eevidence preserved, or state a ground with /eevidence inability.");
       const allowed = KIND_INFO[current.kind].outcomes;
       if (!allowed.includes(action.outcome)) {
         return fail("bad-arguments", `"${action.outcome}" is not an outcome of a ${KIND_INFO[current.kind].label.toLowerCase()}.`, `Outcomes: ${allowed.join(", ")}.`);
       }
+      // Regulation (EU) 2023/1543: the addressee transmits when Art. 10 allows it, and answers anything else on the
+      // Annex III form; a bare "refused" or "cannot comply" is not an answer to a European order.
+      if (EEVIDENCE_KINDS.includes(current.kind) && action.via !== "eevidence") return fail("bad-arguments", bareRefusalMessage(), "Transmit with /eevidence produced, preserve with /eevidence preserved, or state a ground with /eevidence inability.");
       if (OUTCOMES_NEEDING_REASON.includes(action.outcome) && !action.reason?.trim()) {
         return fail("bad-arguments", `The outcome "${action.outcome}" needs a reason.`, `Add --reason "...", e.g. --reason "insufficient information: the URL is not ours".`);
       }

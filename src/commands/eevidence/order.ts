@@ -35,7 +35,7 @@ export const eevidenceOrder = defineCommand({
   positional: ["organisation"],
   examples: [
     '/eevidence order chirp-social --category subscriber --target "@example_user" --issuer-file "OM 2026/17" --offence "fraud (oplichting)" --provision "Art. 326 Sr" --deliver-to "nl-om-rotterdam"',
-    '/eevidence order chirp-social --type preservation --category content --target "@example_user" --issuer-file "OM 2026/18" --offence "fraud" --provision "Art. 326 Sr"',
+    '/eevidence order chirp-social --type preservation --category content --target "@example_user" --issuer-file "OM 2026/18" --offence "fraud" --provision "Art. 326 Sr" --from 2026-10-01T00:00:00+02:00 --to 2026-11-01T00:00:00+01:00',
   ],
   permission: "contact",
   uses: ["eevidence"],
