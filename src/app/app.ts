@@ -17,6 +17,8 @@ import { formatFileProblem, importDirectory } from "../directory/import.js";
 import type { Store } from "../store/db.js";
 import { CaseQueries } from "../cases/queries.js";
 import { CaseDecisions } from "../cases/dsa/decisions.js";
+import { EvidenceActions } from "../cases/eevidence/actions.js";
+import { EvidenceService } from "../cases/eevidence/service.js";
 import { CaseService } from "../cases/service.js";
 import { loadCasePolicy } from "../cases/policy.js";
 import { OutboxWorker } from "../outbox/outbox.js";
@@ -64,11 +66,14 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
   const servicesFor = (work: UnitOfWork): Services => {
     const limits = new RateLimiter(work, loaded.config.limits);
     const cases = new CaseService(work, policy, planner, limits);
+    const eevidence = new EvidenceService(work, cases);
     return {
       directory: new DirectoryService(work, directorySettings),
       cases,
       intake: new IntakeDecisions(work, cases),
       decisions: new CaseDecisions(work, cases),
+      eevidence,
+      eevidenceActions: new EvidenceActions(work, eevidence, cases),
       caseQueries: new CaseQueries(work.tx, work.clock, work.keys),
       digests: new DigestService(work, reminderConfig.digests),
       clock: work.clock,

@@ -3,6 +3,7 @@ import type { Pause } from "../time/calendar.js";
 import { KIND_INFO, OUTCOMES_NEEDING_REASON, type CaseKind, type Outcome } from "./kinds.js";
 import type { ClockRule } from "./policy.js";
 import { MAX_EXTENSION_DAYS, type ExtensionAmount } from "./extension.js";
+import { EEVIDENCE_KINDS, bareRefusalMessage } from "./eevidence/inability.js";
 
 /** States of a case. */
 export const CASE_STATES = ["open", "acknowledged", "clarification-requested", "suspended", "resolved", "closed", "withdrawn"] as const;
@@ -28,8 +29,11 @@ export type CaseAction =
   | { type: "acknowledge" }
   | { type: "request-clarification"; question: string }
   | { type: "answer-clarification"; answer: string }
-  /** `decided`: given through /case decide with the facts the outcome needs (dsa/outcomes.ts). */
-  | { type: "resolve"; outcome: Outcome; reason?: string; decided?: boolean }
+  /**
+   * `decided`: given through /case decide with the facts the outcome needs (dsa/outcomes.ts); `via: "eevidence"`:
+   * resolved through the e-Evidence commands, which check Art. 10 and Annex III first.
+   */
+  | { type: "resolve"; outcome: Outcome; reason?: string; decided?: boolean; via?: "eevidence" }
   | { type: "close" }
   | { type: "withdraw"; reason?: string }
   | { type: "reopen"; reason: string }
@@ -133,6 +137,9 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
       if (!allowed.includes(action.outcome)) {
         return fail("bad-arguments", `"${action.outcome}" is not an outcome of a ${KIND_INFO[current.kind].label.toLowerCase()}.`, `Outcomes: ${allowed.join(", ")}.`);
       }
+      // Regulation (EU) 2023/1543: the addressee transmits when Art. 10 allows it, and answers anything else on the
+      // Annex III form; a bare "refused" or "cannot comply" is not an answer to a European order.
+      if (EEVIDENCE_KINDS.includes(current.kind) && action.via !== "eevidence") return fail("bad-arguments", bareRefusalMessage(), "Transmit with /eevidence produced, preserve with /eevidence preserved, or state a ground with /eevidence inability.");
       if (OUTCOMES_NEEDING_REASON.includes(action.outcome) && !action.reason?.trim()) {
         return fail("bad-arguments", `The outcome "${action.outcome}" needs a reason.`, `Add --reason "...", e.g. --reason "insufficient information: the URL is not ours".`);
       }

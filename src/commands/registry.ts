@@ -33,6 +33,10 @@ import { contactsShow } from "./contacts/show.js";
 import { digestShow } from "./digest/show.js";
 import { digestSubscribe } from "./digest/subscribe.js";
 import { digestUnsubscribe } from "./digest/unsubscribe.js";
+import { eevidenceAddressee } from "./eevidence/addressee.js";
+import { eevidenceClarified, eevidenceEnforcing, eevidenceInability, eevidenceProduced, eevidenceValidate } from "./eevidence/answers.js";
+import { eevidenceOrder } from "./eevidence/order.js";
+import { eevidenceExtend, eevidencePreserved, eevidenceRelease, eevidenceSubsequent } from "./eevidence/preservation.js";
 import { help } from "./help.js";
 import { intakeAdd } from "./intake/add.js";
 import { intakeDismiss } from "./intake/dismiss.js";
@@ -68,6 +72,17 @@ export const COMMANDS: readonly Command[] = [
   intakeAdd,
   intakeDismiss,
   intakeForward,
+  eevidenceOrder,
+  eevidenceValidate,
+  eevidenceEnforcing,
+  eevidenceInability,
+  eevidenceClarified,
+  eevidenceProduced,
+  eevidencePreserved,
+  eevidenceExtend,
+  eevidenceSubsequent,
+  eevidenceRelease,
+  eevidenceAddressee,
   contactsFind,
   contactsShow,
   contactsConfirm,

@@ -3,6 +3,8 @@ import type { Clock } from "../core/clock.js";
 import type { CaseQueries } from "../cases/queries.js";
 import type { CaseService } from "../cases/service.js";
 import type { CaseDecisions } from "../cases/dsa/decisions.js";
+import type { EvidenceActions } from "../cases/eevidence/actions.js";
+import type { EvidenceService } from "../cases/eevidence/service.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { DigestService } from "../digests/service.js";
 import type { RateLimiter } from "../limits/limiter.js";
@@ -32,4 +34,8 @@ export interface Services {
   limits: RateLimiter;
   /** Decisions on intake items. */
   intake: IntakeDecisions;
+  /** European Production and Preservation Orders (Regulation (EU) 2023/1543): issue, clarification, production. */
+  eevidence: EvidenceService;
+  /** The later steps of European orders: validation, the enforcing authority, Annex III, preservation. */
+  eevidenceActions: EvidenceActions;
 }

@@ -59,6 +59,9 @@ export const languageSchema = z
  *   expertise (Regulation (EU) 2022/2065 Art. 22(2)); its notices get priority only at online platforms (Art. 22(1));
  * - `online-platform`: a provider of an online platform (DSA Art. 3(i));
  * - `tco-contact-point`, `dsa-point-of-contact`, `dsa-legal-representative`: TCO Art. 15, DSA Art. 11/12, Art. 13;
+ * - `eevidence-judge:<MS>`, `eevidence-prosecutor:<MS>`: a judge, court or investigating judge, or a public
+ *   prosecutor, of that Member State, who issues and validates orders as Regulation (EU) 2023/1543 Art. 4 allows;
+ * - `eevidence-enforcing-authority:<MS>`: the enforcing authority of that Member State (Art. 3(17), Art. 8, Art. 12);
  * - `nl-atkm`: the Autoriteit Online Terroristisch en Kinderpornografisch Materiaal, the only body that gives binding
  *   orders to remove child sexual abuse material under the Wet bestuursrechtelijke aanpak online kinderpornografisch
  *   materiaal (Stb. 2024, 162), art. 6.
@@ -66,6 +69,7 @@ export const languageSchema = z
 export const DESIGNATION_TYPES = [
   "tco-competent-authority", "eevidence-issuing-authority", "dsa-trusted-flagger", "online-platform", "tco-contact-point",
   "dsa-point-of-contact", "dsa-legal-representative", "nl-atkm",
+  "eevidence-judge", "eevidence-prosecutor", "eevidence-enforcing-authority",
 ] as const;
 
 /** A designation type. */
@@ -76,6 +80,7 @@ const DESIGNATION_DETAIL: Record<DesignationType, "member-state" | "area" | "non
   "tco-competent-authority": "member-state", "eevidence-issuing-authority": "member-state", "dsa-trusted-flagger": "area",
   "online-platform": "none", "tco-contact-point": "none", "dsa-point-of-contact": "none", "dsa-legal-representative": "none",
   "nl-atkm": "none",
+  "eevidence-judge": "member-state", "eevidence-prosecutor": "member-state", "eevidence-enforcing-authority": "member-state",
 };
 
 /** A designation as written: "tco-competent-authority:NL", "dsa-trusted-flagger:terrorist-content", "online-platform". */

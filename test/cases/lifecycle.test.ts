@@ -3,6 +3,7 @@
 // may do all"), the clarification rules, and the outcomes of each kind.
 import { describe, expect, it } from "vitest";
 import { CASE_KINDS, OUTCOMES, type CaseKind, type Outcome } from "../../src/cases/kinds.js";
+import { EEVIDENCE_KINDS } from "../../src/cases/eevidence/inability.js";
 import { applyCaseAction, type CaseAction, type CaseLifecycleState, type CaseRole, type CaseState } from "../../src/cases/lifecycle.js";
 import type { ClockRule } from "../../src/cases/policy.js";
 
@@ -303,8 +304,16 @@ describe("outcomes per kind, and reasons", () => {
 
   it.each(cases)("%s resolved as %s", (kind, outcome) => {
     const allowed = KIND_OUTCOMES[kind].includes(outcome);
-    const withReason = applyCaseAction(caseIn("acknowledged", kind), { type: "resolve", outcome, reason: "because" }, ["recipient"], NOW, RULE);
-    const withoutReason = applyCaseAction(caseIn("acknowledged", kind), { type: "resolve", outcome }, ["recipient"], NOW, RULE);
+    // European orders are resolved only through the e-Evidence commands (Art. 10, Annex III); they say so with `via`.
+    const european = EEVIDENCE_KINDS.includes(kind);
+    const via = european ? { via: "eevidence" as const } : {};
+    const withReason = applyCaseAction(caseIn("acknowledged", kind), { type: "resolve", outcome, reason: "because", ...via }, ["recipient"], NOW, RULE);
+    const withoutReason = applyCaseAction(caseIn("acknowledged", kind), { type: "resolve", outcome, ...via }, ["recipient"], NOW, RULE);
+    if (allowed && european) {
+      const bare = applyCaseAction(caseIn("acknowledged", kind), { type: "resolve", outcome, reason: "because" }, ["recipient", "coordinator"], NOW, RULE);
+      expect(bare).toMatchObject({ ok: false, code: "bad-arguments" });
+      expect(bare.ok ? "" : bare.message).toMatch(/Annex III/);
+    }
     if (!allowed) {
       for (const result of [withReason, withoutReason]) {
         expect(result).toMatchObject({ ok: false, code: "bad-arguments" });
