@@ -4,6 +4,7 @@ import { matrixConfigSchema } from "../../adapters/matrix/config.js";
 import { slackConfigSchema } from "../../adapters/slack/config.js";
 import { remindersConfigSchema } from "../jobs/settings.js";
 import { limitsConfigSchema } from "../limits/settings.js";
+import { intakeConfigSchema } from "../intake/settings.js";
 import { parseRecordKey } from "../audit/keys.js";
 
 /** Log levels pino accepts. */
@@ -68,6 +69,8 @@ export const configSchema = z.strictObject({
   reminders: remindersConfigSchema,
   /** Rate limits on commands, relayed messages and case openings (src/limits). */
   limits: limitsConfigSchema,
+  /** Intake of abuse reports by mail and feed files (src/intake). */
+  intake: intakeConfigSchema,
   console: z.strictObject({
     enabled: z.union([z.literal("auto"), z.boolean()]),
     actAs: z.string().min(1),
@@ -103,6 +106,8 @@ export const secretsSchema = z.object({
   MATRIX_ACCESS_TOKEN: z.string().optional(),
   MATRIX_PASSWORD: z.string().optional(),
   DISCORD_TOKEN: z.string().optional(),
+  /** The password of the abuse mailbox (intake.mail.imap). */
+  LIAISON_IMAP_PASSWORD: z.string().optional(),
   /** Encrypts the platform tokens Liaison stores in its database (src/store/secret-box.ts): 32+ random bytes, base64 or hex. */
   LIAISON_SECRET_KEY: z.string().optional(),
   /** While changing keys: the key LIAISON_SECRET_KEY replaces; what it sealed still opens, and is sealed again at start. */
