@@ -58,7 +58,7 @@ export function targetOf(field: string): IntakeTarget | undefined {
 
 const URLS = /\bhttps?:\/\/[^\s<>"'`{}|\\^\u0000-\u001f\u007f]{1,4096}/gi;
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)/g;
-const IPV6 = /(?<![0-9a-f:])(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?::[0-9a-f]{1,4}){0,6}(?![0-9a-f:])/gi;
+const IPV6 = /(?<![0-9a-f:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![0-9a-f:])/gi;
 const EMAILS = /[a-z0-9._%+-]{1,64}@(?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,63}/gi;
 
 /**

@@ -64,7 +64,7 @@ export const xarfV3Schema = z.looseObject({
     Date: dateTime,
     SourceIp: z.string().max(64).optional(),
     SourcePort: z.number().int().min(1).max(65_535).optional(),
-    Source: z.looseObject({ IP: z.string().max(64).optional(), Port: z.number().int().min(1).max(65_535).optional(), Url: z.string().max(4096).optional(), Domain: z.string().max(253).optional() }).optional(),
+    Source: z.looseObject({ IP: z.string().max(64).optional(), Port: z.number().int().min(1).max(65_535).optional(), Url: z.string().max(4096).optional(), URL: z.string().max(4096).optional(), Domain: z.string().max(253).optional() }).optional(),
     Url: z.string().max(4096).optional(),
     SmtpMailFromAddress: email.optional(),
     AttackDescription: z.string().max(1000).optional(),
@@ -162,12 +162,12 @@ export function fromXarfV3(value: unknown, source: IntakeReport["source"]): Xarf
   const mapped = V3_TYPES[body.ReportType.toLowerCase()];
   if (!mapped) return { ok: false, version: "3", problems: [{ field: "Report.ReportType", message: `one of ${Object.keys(V3_TYPES).join(", ")}` }] };
   const ip = body.SourceIp ?? body.Source?.IP;
-  const url = body.Url ?? body.Source?.Url;
+  const url = body.Url ?? body.Source?.Url ?? body.Source?.URL;
   const identified = ip ? targetOf(ip) : undefined;
   const fromUrl = url ? urlTarget(url) : undefined;
   const domain = body.Source?.Domain ? targetOf(body.Source.Domain) : undefined;
   if (ip && !identified) return { ok: false, version: "3", problems: [{ field: body.SourceIp ? "Report.SourceIp" : "Report.Source.IP", message: "an IP address" }] };
-  if (url && !fromUrl) return { ok: false, version: "3", problems: [{ field: body.Url ? "Report.Url" : "Report.Source.Url", message: "an http or https URL" }] };
+  if (url && !fromUrl) return { ok: false, version: "3", problems: [{ field: body.Url ? "Report.Url" : body.Source?.Url ? "Report.Source.Url" : "Report.Source.URL", message: "an http or https URL" }] };
   const port = body.SourcePort ?? body.Source?.Port;
   const target: IntakeTarget = { ...domain, ...fromUrl, ...identified, ...(port ? { port } : {}), ...(body.SmtpMailFromAddress ? { emailAddress: body.SmtpMailFromAddress.toLowerCase() } : {}) };
   if (!target.ip && !target.url && !target.domain && !target.emailAddress) return { ok: false, version: "3", problems: [{ field: "Report.SourceIp", message: "a report needs a source: SourceIp, Source.IP, Url or SmtpMailFromAddress" }] };
