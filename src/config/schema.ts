@@ -108,6 +108,8 @@ export const secretsSchema = z.object({
   MATRIX_ACCESS_TOKEN: z.string().optional(),
   MATRIX_PASSWORD: z.string().optional(),
   DISCORD_TOKEN: z.string().optional(),
+  /** The password of the abuse mailbox (intake.mail.imap). */
+  LIAISON_IMAP_PASSWORD: z.string().optional(),
   /** Encrypts the platform tokens Liaison stores in its database (src/store/secret-box.ts): 32+ random bytes, base64 or hex. */
   LIAISON_SECRET_KEY: z.string().optional(),
   /** While changing keys: the key LIAISON_SECRET_KEY replaces; what it sealed still opens, and is sealed again at start. */

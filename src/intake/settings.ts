@@ -2,7 +2,10 @@
 // from src/config/ (that would be a cycle).
 import { z } from "zod";
 import { PLATFORMS } from "../core/adapter.js";
+import { feedsSchema, mailIntakeSchema } from "./mail-settings.js";
 import { PAGE_KINDS } from "./page/texts.js";
+
+export { feedSchema, globMatches, imapSchema, type FeedSettings, type ImapSettings } from "./mail-settings.js";
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -64,6 +67,10 @@ export const intakeConfigSchema = z.strictObject({
     .default([]),
   /** Most sends of a report page per connection (address) per window, counted across processes. */
   pageRate: z.strictObject({ window: durationMs, perConnection: z.number().int().min(1) }).prefault({ window: "10m", perConnection: 10 }),
+  /** The abuse mailbox read over IMAP, and what a plain mail is filed as (src/intake/mail-settings.ts). */
+  mail: mailIntakeSchema,
+  /** CSV feeds (one event per row), recognised by sender and file name. */
+  feeds: feedsSchema,
   /** Where cards of reports that route to no organisation go (the coordinators' intake); null: they wait unshown. */
   coordinatorsChannel: channel.nullable(),
 });
