@@ -22,6 +22,8 @@ export class MatrixPerson {
   private loop: Promise<void> | undefined;
   private txn = 0;
   private readonly waiters = new Set<() => void>();
+  /** How often the homeserver answered this client 429. */
+  rateLimited = 0;
 
   constructor(
     readonly baseUrl: string,
@@ -40,6 +42,7 @@ export class MatrixPerson {
       });
       const parsed = (await answer.json().catch(() => ({}))) as Record<string, unknown>;
       if (answer.status === 429) {
+        this.rateLimited += 1;
         await new Promise((resolve) => setTimeout(resolve, Number(parsed.retry_after_ms ?? 1000)));
         continue;
       }

@@ -32,8 +32,9 @@ export interface SynapseWorld {
 }
 
 /** Starts Synapse, registers the bot and the people, and sets up the two cases rooms (the bot is invited). */
-export async function startSynapseWorld(options: { extraConfig?: string } = {}): Promise<SynapseWorld> {
+export async function startSynapseWorld(options: { extraConfig?: string; roomPreset?: "private_chat" | "public_chat" } = {}): Promise<SynapseWorld> {
   const synapse = await startSynapse(SYNAPSE_SERVER_NAME, options);
+  const preset = options.roomPreset ?? "private_chat";
   const user = (localpart: string) => `@${localpart}:${SYNAPSE_SERVER_NAME}`;
   const botToken = await synapse.register("liaison", { displayName: "liaison" });
   const person = async (localpart: string, displayName: string) => {
@@ -48,8 +49,8 @@ export async function startSynapseWorld(options: { extraConfig?: string } = {}):
   const bram = await person("bram", "Bram");
   const jan = await person("jan", "Jan");
   const bot = user("liaison");
-  const policeRoom = await anna.createRoom({ name: "Police cases", preset: "private_chat", invite: [bram.userId, bot] });
-  const acmeRoom = await jan.createRoom({ name: "ACME abuse cases", preset: "private_chat", invite: [bot] });
+  const policeRoom = await anna.createRoom({ name: "Police cases", preset, invite: [bram.userId, bot] });
+  const acmeRoom = await jan.createRoom({ name: "ACME abuse cases", preset, invite: [bot] });
   const ids: SynapseWorldIds = { bot, anna: anna.userId, bram: bram.userId, jan: jan.userId, policeRoom, acmeRoom };
   const dir = mkdtempSync(join(tmpdir(), "liaison-synapse-"));
   const children = new Set<ChildProcess>();
