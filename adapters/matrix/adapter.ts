@@ -1,4 +1,3 @@
-import { MatrixAuth } from "matrix-bot-sdk";
 import type { Logger } from "pino";
 import type {
   AdapterCapabilities,
@@ -18,14 +17,15 @@ import { DeliveryError } from "../../src/core/adapter.js";
 import type { OutboundMessage } from "../../src/core/message.js";
 import { conversationKey, createConversationQueue } from "../../src/core/ordering.js";
 import type { AdapterEnvironment } from "../../src/core/platform.js";
-import { defaultReplyPolicy, deliverReply, type ReplyPolicy, type ReplyRoutes } from "../../src/core/reply-policy.js";
+import { defaultReplyPolicy, type ReplyPolicy } from "../../src/core/reply-policy.js";
 import { describeError, installRetryAfterCapture, routeSdkLogs, SyncingMatrixClient } from "./client.js";
 import type { MatrixConfig } from "./config.js";
 import { matrixErrorInfo } from "./errors.js";
 import { classifyMessage, inviteEventSchema, inviterAllowed, reactionContentSchema, roomEventSchema, sameReaction, type RoomEvent } from "./inbound.js";
 import { MatrixPoster, type Placement } from "./outbound.js";
 import { PendingWork } from "./pending.js";
-import { ReplyJournal, type PendingReply } from "./replies.js";
+import { authenticate, ensureDisplayName, installationStart } from "./session.js";
+import { deliverMatrixReply, ReplyJournal, type PendingReply, type ReplyContext } from "./replies.js";
 import { StrayHints } from "./hints.js";
 import { StateStorageProvider, stateKeys } from "./storage.js";
 
@@ -60,14 +60,6 @@ export const ENCRYPTED_ROOM_NOTICE =
   "have to post them unencrypted). Matrix cannot turn encryption off in an existing room: create a new " +
   "room with encryption disabled (in Element: Room settings > Security & Privacy, before anyone writes) and invite " +
   "Liaison there, or talk to Liaison in a direct room without encryption.";
-
-/** Context of a command, kept to place its reply. */
-interface ReplyContext {
-  roomId: string;
-  threadId?: string;
-  eventId: string;
-  identity: PlatformIdentity;
-}
 
 /** An inbound event found in a room, and where its reply goes. */
 interface Routed {
@@ -118,12 +110,17 @@ export class MatrixAdapter implements ChatAdapter {
     installRetryAfterCapture();
     const storage = new StateStorageProvider(this.options.env.state);
     await storage.load();
-    const client = await this.authenticate(storage);
+    const session = await authenticate(
+      { config: this.options.config, secrets: this.options.secrets, state: this.options.env.state, homeserverUrl: this.options.homeserverUrl ?? this.options.config.homeserverUrl, logger: this.logger },
+      storage,
+    );
+    const client = session.client;
+    this.botUserId = session.userId;
     const { config } = this.options;
     if (config.userId && config.userId !== this.botUserId) {
       throw new Error(`Matrix: the access token belongs to ${this.botUserId}, but platforms.matrix.userId is ${config.userId}`);
     }
-    const installedAtMs = await this.installationStart(storage);
+    const installedAtMs = await installationStart(this.options.env.state, storage, this.options.env.clock);
     this.installedAtMs = installedAtMs;
     client.configureSync({
       installedAtMs,
@@ -148,7 +145,7 @@ export class MatrixAdapter implements ChatAdapter {
     client.on("room.join", (roomId: string) => this.pending.track(this.onJoin(roomId)));
     client.on("room.event", (roomId: string, event: unknown) => this.pending.track(this.onRoomEvent(roomId, event, this.inInitialSync)));
     this.client = client;
-    await this.setDisplayName(client);
+    await ensureDisplayName(client, this.botUserId, config.displayName, this.logger);
     await this.resumeReplies();
     await client.start();
     await client.whenFirstSyncDone();
@@ -209,65 +206,9 @@ export class MatrixAdapter implements ChatAdapter {
     return { messageId: await this.requirePoster().postDirect(to.userId, message, options.idempotencyKey) };
   }
 
-  /**
-   * The installation's start, saved the first time it starts (no sync token yet). A homeserver may hand a new
-   * installation sync batches cached for an earlier one on the same account (Synapse keeps them two minutes): events
-   * older than the installation are history, whatever batch they come in.
-   */
-  private async installationStart(storage: StateStorageProvider): Promise<number> {
-    const state = this.options.env.state;
-    const saved = Number(await state.get(stateKeys.installedAtMs));
-    if (Number.isFinite(saved) && saved > 0) return saved;
-    const nowMs = this.options.env.clock.now().getTime();
-    // An installation that synced before this key existed keeps handling everything after its saved token.
-    const startedMs = (await storage.getSyncToken()) === null ? nowMs : 0;
-    await state.set(stateKeys.installedAtMs, String(startedMs || 1));
-    return startedMs || 1;
-  }
-
-  /** Sets the bot's display name when it differs (people see it beside every answer). */
-  private async setDisplayName(client: SyncingMatrixClient): Promise<void> {
-    const wanted = this.options.config.displayName;
-    try {
-      const profile = (await client.getUserProfile(this.botUserId)) as { displayname?: unknown };
-      if (profile.displayname !== wanted) await client.setDisplayName(wanted);
-    } catch (error) {
-      this.logger.warn({ err: error }, "matrix: could not set the display name");
-    }
-  }
-
   private requirePoster(): MatrixPoster {
     if (!this.poster) throw new DeliveryError("the Matrix adapter is not started");
     return this.poster;
-  }
-
-  /** Logs in with the access token, a token saved earlier, or the password once (the token is then saved). */
-  private async authenticate(storage: StateStorageProvider): Promise<SyncingMatrixClient> {
-    const { config, secrets, env } = this.options;
-    const configuredUrl = this.options.homeserverUrl ?? config.homeserverUrl;
-    const connect = async (url: string, token: string) => {
-      const client = new SyncingMatrixClient(url, token, storage);
-      this.botUserId = (await client.getWhoAmI()).user_id;
-      return client;
-    };
-    if (secrets.MATRIX_ACCESS_TOKEN) return connect(configuredUrl, secrets.MATRIX_ACCESS_TOKEN);
-    const savedToken = await env.state.get(stateKeys.accessToken);
-    if (savedToken) {
-      try {
-        return await connect((await env.state.get(stateKeys.authHomeserverUrl)) ?? configuredUrl, savedToken);
-      } catch (error) {
-        const { errcode } = matrixErrorInfo(error);
-        if (errcode !== "M_UNKNOWN_TOKEN" || !secrets.MATRIX_PASSWORD) throw error;
-        this.logger.warn("matrix: the saved access token was rejected, logging in with the password again");
-      }
-    }
-    if (!secrets.MATRIX_PASSWORD) throw new Error("Matrix: set MATRIX_ACCESS_TOKEN, or MATRIX_PASSWORD together with platforms.matrix.userId");
-    if (!config.userId) throw new Error("Matrix: password login needs platforms.matrix.userId");
-    const loggedIn = await new MatrixAuth(configuredUrl).passwordLogin(config.userId, secrets.MATRIX_PASSWORD, config.deviceName);
-    await env.state.set(stateKeys.accessToken, loggedIn.accessToken);
-    await env.state.set(stateKeys.authHomeserverUrl, loggedIn.homeserverUrl);
-    this.logger.info("matrix: logged in with the password; the access token is saved, the password is no longer needed");
-    return connect(loggedIn.homeserverUrl, loggedIn.accessToken);
   }
 
   private async caseRoomFor(request: OpenThreadRequest, idempotencyKey: string): Promise<string> {
@@ -437,35 +378,8 @@ export class MatrixAdapter implements ChatAdapter {
     }
   }
 
-  /**
-   * Delivers a reply through the shared reply policy: in the room (or thread, replying to the command) where the
-   * core asked for it, else in the person's direct room; each retried on rate limits within replyWindowMs. Every
-   * attempt of a route uses the same transaction id, so a retry never posts twice.
-   */
   private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<boolean> {
-    const poster = this.requirePoster();
-    // A room is direct only while its members are exactly the bot and the asker: checked now, not when it was opened.
-    if (event.where.isDirect && !(await poster.isOnlyWith(context.roomId, context.identity.userId).catch(() => false))) {
-      event = { ...event, where: { ...event.where, isDirect: false } };
-    }
-    const key = `reply.${context.eventId}.${context.identity.userId}`;
-    const routes: ReplyRoutes = {
-      inPlace: {
-        send: async (message) => {
-          await poster.postMessage(message, { roomId: context.roomId, threadId: context.threadId || undefined, replyTo: context.eventId }, key);
-        },
-      },
-      direct: {
-        send: async (message) => {
-          await poster.postDirect(context.identity.userId, message, `${key}.direct`);
-        },
-      },
-    };
-    const outcome = await deliverReply(reply, event, routes, this.replyPolicy, (report) => {
-      this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error }, "matrix: reply attempt failed");
-    });
-    if (!outcome.delivered) this.logger.warn({ eventId: context.eventId, attempts: outcome.attempts, err: outcome.error }, "matrix: could not deliver a reply");
-    return outcome.delivered;
+    return deliverMatrixReply(this.requirePoster(), this.replyPolicy, this.logger, reply, event, context);
   }
 
   private async noticeEncryption(roomId: string): Promise<void> {

@@ -1,7 +1,18 @@
 import type { Logger } from "pino";
 import { z } from "zod";
+import type { InboundEvent, PlatformIdentity, Reply } from "../../src/core/adapter.js";
 import type { AdapterStateStore } from "../../src/core/platform.js";
+import { deliverReply, type ReplyPolicy, type ReplyRoutes } from "../../src/core/reply-policy.js";
+import type { MatrixPoster } from "./outbound.js";
 import { safeJson, stateKeys } from "./storage.js";
+
+/** Context of a command, kept to place its reply. */
+export interface ReplyContext {
+  roomId: string;
+  threadId?: string;
+  eventId: string;
+  identity: PlatformIdentity;
+}
 
 /** A reply the core gave that is not yet shown: where it goes, and for which event. */
 export interface PendingReply {
@@ -79,4 +90,34 @@ export class ReplyJournal {
     this.writes = write.catch(() => undefined);
     return write;
   }
+}
+
+/**
+ * Delivers a reply through the shared reply policy: in the room (or thread, replying to the command) where the
+ * core asked for it, else in the person's direct room; each retried on rate limits within replyWindowMs. Every
+ * attempt of a route uses the same transaction id, so a retry never posts twice.
+ */
+export async function deliverMatrixReply(poster: MatrixPoster, policy: ReplyPolicy, logger: Logger, reply: Reply, event: InboundEvent, context: ReplyContext): Promise<boolean> {
+  // A room is direct only while its members are exactly the bot and the asker: checked now, not when it was opened.
+  if (event.where.isDirect && !(await poster.isOnlyWith(context.roomId, context.identity.userId).catch(() => false))) {
+    event = { ...event, where: { ...event.where, isDirect: false } };
+  }
+  const key = `reply.${context.eventId}.${context.identity.userId}`;
+  const routes: ReplyRoutes = {
+    inPlace: {
+      send: async (message) => {
+        await poster.postMessage(message, { roomId: context.roomId, threadId: context.threadId || undefined, replyTo: context.eventId }, key);
+      },
+    },
+    direct: {
+      send: async (message) => {
+        await poster.postDirect(context.identity.userId, message, `${key}.direct`);
+      },
+    },
+  };
+  const outcome = await deliverReply(reply, event, routes, policy, (report) => {
+    logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error }, "matrix: reply attempt failed");
+  });
+  if (!outcome.delivered) logger.warn({ eventId: context.eventId, attempts: outcome.attempts, err: outcome.error }, "matrix: could not deliver a reply");
+  return outcome.delivered;
 }

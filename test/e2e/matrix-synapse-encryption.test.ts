@@ -23,7 +23,7 @@ describeOnSynapse("Matrix encryption against a real homeserver", () => {
 
   it("does not post a private answer into the direct room the homeserver encrypted, and says why there", async () => {
     const { anna, ids } = world;
-    await anna.say(ids.policeRoom, '!notice acme https://files.acme.test/v/5 --reason "doxxing of an officer" --tlp amber');
+    await anna.say(ids.policeRoom, '!notice acme https://files.acme.test/v/5 --reason "doxxing of an officer" --tlp AMBER');
     // The case itself is opened (cards in the unencrypted cases rooms) ...
     await anna.waitFor(() => anna.messagesFrom(ids.bot, ids.policeRoom).find((event) => /N-\d{4}-0001/.test(bodyOf(event))), "the police's card");
     // ... and the direct room Liaison opened for the answer is encrypted: it gets the notice, never the answer.
