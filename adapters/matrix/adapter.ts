@@ -1,4 +1,3 @@
-import { MatrixAuth } from "matrix-bot-sdk";
 import type { Logger } from "pino";
 import type {
   AdapterCapabilities,
@@ -18,13 +17,16 @@ import { DeliveryError } from "../../src/core/adapter.js";
 import type { OutboundMessage } from "../../src/core/message.js";
 import { conversationKey, createConversationQueue } from "../../src/core/ordering.js";
 import type { AdapterEnvironment } from "../../src/core/platform.js";
-import { defaultReplyPolicy, deliverReply, type ReplyPolicy, type ReplyRoutes } from "../../src/core/reply-policy.js";
+import { defaultReplyPolicy, type ReplyPolicy } from "../../src/core/reply-policy.js";
 import { describeError, installRetryAfterCapture, routeSdkLogs, SyncingMatrixClient } from "./client.js";
 import type { MatrixConfig } from "./config.js";
 import { matrixErrorInfo } from "./errors.js";
 import { classifyMessage, inviteEventSchema, inviterAllowed, reactionContentSchema, roomEventSchema, sameReaction, type RoomEvent } from "./inbound.js";
 import { MatrixPoster, type Placement } from "./outbound.js";
 import { PendingWork } from "./pending.js";
+import { authenticate, ensureDisplayName, installationStart } from "./session.js";
+import { deliverMatrixReply, ReplyJournal, type PendingReply, type ReplyContext } from "./replies.js";
+import { StrayHints } from "./hints.js";
 import { StateStorageProvider, stateKeys } from "./storage.js";
 
 /** Secrets the Matrix adapter reads from the environment. */
@@ -53,18 +55,11 @@ export const MATRIX_CAPABILITIES: AdapterCapabilities = {
 
 /** The notice posted once in an encrypted room. */
 export const ENCRYPTED_ROOM_NOTICE =
-  "Liaison cannot read this room: it is end-to-end encrypted, and Liaison does not support encryption, so commands " +
-  "and case messages written here are not seen. Matrix cannot turn encryption off in an existing room: create a new " +
+  "Liaison cannot read this room: it is end-to-end encrypted, and Liaison does not support encryption yet, so commands " +
+  "and case messages written here are not seen, and Liaison posts no answers or case messages here either (it would " +
+  "have to post them unencrypted). Matrix cannot turn encryption off in an existing room: create a new " +
   "room with encryption disabled (in Element: Room settings > Security & Privacy, before anyone writes) and invite " +
   "Liaison there, or talk to Liaison in a direct room without encryption.";
-
-/** Context of a command, kept to place its reply. */
-interface ReplyContext {
-  roomId: string;
-  threadId?: string;
-  eventId: string;
-  identity: PlatformIdentity;
-}
 
 /** An inbound event found in a room, and where its reply goes. */
 interface Routed {
@@ -81,6 +76,8 @@ export class MatrixAdapter implements ChatAdapter {
   private handler: InboundHandler | undefined;
   private botUserId = "";
   private inInitialSync = false;
+  /** When this installation first started (ms since the epoch); older events are history and never acted on. */
+  private installedAtMs = 0;
   private readonly pending = new PendingWork();
   private readonly logger: Logger;
   private readonly roomKinds = new Map<string, { direct: boolean; caseRoom: boolean }>();
@@ -92,9 +89,12 @@ export class MatrixAdapter implements ChatAdapter {
   private readonly replyPolicy: ReplyPolicy;
   /** Aborted by stop(): replies waiting out a rate limit give up instead of holding the shutdown. */
   private readonly stopping = new AbortController();
+  private readonly journal: ReplyJournal;
+  private hints: StrayHints | undefined;
 
   constructor(private readonly options: MatrixAdapterOptions) {
     this.logger = options.env.logger.child({ platform: "matrix" });
+    this.journal = new ReplyJournal(options.env.state, this.logger);
     this.replyPolicy = defaultReplyPolicy(options.env.clock, { routeWindowMs: options.config.replyWindowMs, signal: this.stopping.signal, ...options.replyPolicy });
   }
 
@@ -110,12 +110,20 @@ export class MatrixAdapter implements ChatAdapter {
     installRetryAfterCapture();
     const storage = new StateStorageProvider(this.options.env.state);
     await storage.load();
-    const client = await this.authenticate(storage);
+    const session = await authenticate(
+      { config: this.options.config, secrets: this.options.secrets, state: this.options.env.state, homeserverUrl: this.options.homeserverUrl ?? this.options.config.homeserverUrl, logger: this.logger },
+      storage,
+    );
+    const client = session.client;
+    this.botUserId = session.userId;
     const { config } = this.options;
     if (config.userId && config.userId !== this.botUserId) {
       throw new Error(`Matrix: the access token belongs to ${this.botUserId}, but platforms.matrix.userId is ${config.userId}`);
     }
+    const installedAtMs = await installationStart(this.options.env.state, storage, this.options.env.clock);
+    this.installedAtMs = installedAtMs;
     client.configureSync({
+      installedAtMs,
       syncTimeoutMs: config.syncTimeoutMs,
       retryMinMs: config.syncRetryMinMs,
       retryMaxMs: config.syncRetryMaxMs,
@@ -130,11 +138,15 @@ export class MatrixAdapter implements ChatAdapter {
       seedReactions: config.seedReactions,
       botUserId: this.botUserId,
       logger: this.logger,
+      onEncryptedRoom: (roomId) => this.noticeEncryption(roomId),
     });
+    this.hints = new StrayHints(this.poster, this.botUserId, this.options.env.clock, this.logger);
     client.on("room.invite", (roomId: string, event: unknown) => this.pending.track(this.onInvite(roomId, event)));
     client.on("room.join", (roomId: string) => this.pending.track(this.onJoin(roomId)));
     client.on("room.event", (roomId: string, event: unknown) => this.pending.track(this.onRoomEvent(roomId, event, this.inInitialSync)));
     this.client = client;
+    await ensureDisplayName(client, this.botUserId, config.displayName, this.logger);
+    await this.resumeReplies();
     await client.start();
     await client.whenFirstSyncDone();
     this.logger.info({ userId: this.botUserId }, "matrix: connected");
@@ -197,35 +209,6 @@ export class MatrixAdapter implements ChatAdapter {
   private requirePoster(): MatrixPoster {
     if (!this.poster) throw new DeliveryError("the Matrix adapter is not started");
     return this.poster;
-  }
-
-  /** Logs in with the access token, a token saved earlier, or the password once (the token is then saved). */
-  private async authenticate(storage: StateStorageProvider): Promise<SyncingMatrixClient> {
-    const { config, secrets, env } = this.options;
-    const configuredUrl = this.options.homeserverUrl ?? config.homeserverUrl;
-    const connect = async (url: string, token: string) => {
-      const client = new SyncingMatrixClient(url, token, storage);
-      this.botUserId = (await client.getWhoAmI()).user_id;
-      return client;
-    };
-    if (secrets.MATRIX_ACCESS_TOKEN) return connect(configuredUrl, secrets.MATRIX_ACCESS_TOKEN);
-    const savedToken = await env.state.get(stateKeys.accessToken);
-    if (savedToken) {
-      try {
-        return await connect((await env.state.get(stateKeys.authHomeserverUrl)) ?? configuredUrl, savedToken);
-      } catch (error) {
-        const { errcode } = matrixErrorInfo(error);
-        if (errcode !== "M_UNKNOWN_TOKEN" || !secrets.MATRIX_PASSWORD) throw error;
-        this.logger.warn("matrix: the saved access token was rejected, logging in with the password again");
-      }
-    }
-    if (!secrets.MATRIX_PASSWORD) throw new Error("Matrix: set MATRIX_ACCESS_TOKEN, or MATRIX_PASSWORD together with platforms.matrix.userId");
-    if (!config.userId) throw new Error("Matrix: password login needs platforms.matrix.userId");
-    const loggedIn = await new MatrixAuth(configuredUrl).passwordLogin(config.userId, secrets.MATRIX_PASSWORD, config.deviceName);
-    await env.state.set(stateKeys.accessToken, loggedIn.accessToken);
-    await env.state.set(stateKeys.authHomeserverUrl, loggedIn.homeserverUrl);
-    this.logger.info("matrix: logged in with the password; the access token is saved, the password is no longer needed");
-    return connect(loggedIn.homeserverUrl, loggedIn.accessToken);
   }
 
   private async caseRoomFor(request: OpenThreadRequest, idempotencyKey: string): Promise<string> {
@@ -293,25 +276,38 @@ export class MatrixAdapter implements ChatAdapter {
     if (event.sender === this.botUserId) return;
     try {
       if (event.type === "m.room.encrypted" || event.type === "m.room.encryption") {
+        this.requirePoster().markEncrypted(roomId);
         await this.noticeEncryption(roomId);
         return;
       }
-      // The first sync of a new installation returns old history; it is not acted on.
+      // The first sync of a new installation returns old history; it is not acted on, nor is anything older than the
+      // installation (batches a homeserver cached for an earlier installation on the same account).
       if (initial || (event.type !== "m.room.message" && event.type !== "m.reaction")) return;
+      if (event.origin_server_ts !== undefined && event.origin_server_ts < this.installedAtMs) {
+        this.logger.debug({ roomId, eventId: event.event_id }, "matrix: an event older than this installation is history; not acted on");
+        return;
+      }
       // Which conversation an event belongs to takes a lookup (case rooms, reaction records): the room's events are
       // looked up in order, and each takes its turn in its conversation before the next one is looked up.
+      let stray: { replyTo?: string; reference?: string } | undefined;
       const routed = await this.rooms.run(roomId, async () => {
-        const found = event.type === "m.room.message" ? await this.messageEvent(roomId, event) : await this.reactionEvent(roomId, event);
+        // A plaintext message in an encrypted room is not acted on: anyone on a homeserver could have forged it.
+        if (await this.requirePoster().isEncrypted(roomId)) {
+          await this.noticeEncryption(roomId);
+          return undefined;
+        }
+        const found = event.type === "m.room.message" ? await this.messageEvent(roomId, event, (meaning) => (stray = meaning)) : await this.reactionEvent(roomId, event);
         return found ? { ...found, turn: this.conversations.reserve(conversationKey(found.inbound.where)) } : undefined;
       });
       if (routed) await routed.turn.run(() => this.dispatch(routed.inbound, routed.context));
+      else if (stray) await this.hints?.answer(roomId, event, stray);
     } catch (error) {
       this.logger.error({ roomId, eventId: event.event_id, err: error }, "matrix: handling an event failed");
     }
   }
 
   /** A message as the core's inbound event, with where to reply; undefined when Liaison ignores it. */
-  private async messageEvent(roomId: string, event: RoomEvent): Promise<Routed | undefined> {
+  private async messageEvent(roomId: string, event: RoomEvent, onStray: (meaning: { replyTo?: string; reference?: string }) => void): Promise<Routed | undefined> {
     const kind = await this.roomKind(roomId);
     const meaning = classifyMessage(event.sender, event.content, {
       botUserId: this.botUserId,
@@ -319,7 +315,8 @@ export class MatrixAdapter implements ChatAdapter {
       isDirect: kind.direct,
       isCaseRoom: kind.caseRoom,
     });
-    if (meaning.kind === "ignore") return undefined;
+    if (meaning.kind === "stray") onStray(meaning);
+    if (meaning.kind === "ignore" || meaning.kind === "stray") return undefined;
     if (meaning.threadId) this.requirePoster().noteThreadEvent(meaning.threadId, event.event_id);
     const identity: PlatformIdentity = { platform: "matrix", workspace: "", userId: event.sender };
     const where: EventLocation = { platform: "matrix", workspace: "", channelId: roomId, isDirect: kind.direct };
@@ -352,34 +349,37 @@ export class MatrixAdapter implements ChatAdapter {
   private async dispatch(event: InboundEvent, context: ReplyContext): Promise<void> {
     const handler = this.handler;
     if (!handler) return;
+    // Stopping: events not yet handled are left for the next start (the sync token is not saved past them).
+    if (this.stopping.signal.aborted) {
+      this.client?.abandonUnsettled();
+      return;
+    }
     const reply = await handler(event);
-    if (reply) await this.deliverReply(reply, event, context);
+    if (!reply) return;
+    const entry: PendingReply = { eventId: event.eventId, event: { type: event.type, where: { ...event.where, platform: "matrix" } }, context: { ...context, identity: { ...context.identity, platform: "matrix" } }, reply: reply as PendingReply["reply"] };
+    await this.journal.add(entry);
+    await this.deliverJournaled(entry);
   }
 
-  /**
-   * Delivers a reply through the shared reply policy: in the room (or thread, replying to the command) where the
-   * core asked for it, else in the person's direct room; each retried on rate limits within replyWindowMs. Every
-   * attempt of a route uses the same transaction id, so a retry never posts twice.
-   */
-  private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<void> {
-    const poster = this.requirePoster();
-    const key = `reply.${context.eventId}.${context.identity.userId}`;
-    const routes: ReplyRoutes = {
-      inPlace: {
-        send: async (message) => {
-          await poster.postMessage(message, { roomId: context.roomId, threadId: context.threadId || undefined, replyTo: context.eventId }, key);
-        },
-      },
-      direct: {
-        send: async (message) => {
-          await poster.postDirect(context.identity.userId, message, `${key}.direct`);
-        },
-      },
-    };
-    const outcome = await deliverReply(reply, event, routes, this.replyPolicy, (report) => {
-      this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error }, "matrix: reply attempt failed");
-    });
-    if (!outcome.delivered) this.logger.warn({ eventId: context.eventId, attempts: outcome.attempts, err: outcome.error }, "matrix: could not deliver a reply");
+  /** Delivers a reply kept in the journal; forgets it once shown or refused for good (not when cut off by stop). */
+  private async deliverJournaled(entry: PendingReply): Promise<void> {
+    const event = entry.event as unknown as InboundEvent;
+    const delivered = await this.deliverReply(entry.reply as unknown as Reply, event, entry.context as ReplyContext);
+    if (delivered || !this.stopping.signal.aborted) await this.journal.remove(entry.eventId, entry.context.identity.userId);
+  }
+
+  /** Replies left undelivered by the previous run take their conversation's turn before anything newer. */
+  private async resumeReplies(): Promise<void> {
+    const leftover = await this.journal.load();
+    if (leftover.length > 0) this.logger.info({ replies: leftover.length }, "matrix: delivering the replies left over from before the restart");
+    for (const entry of leftover) {
+      const turn = this.conversations.reserve(conversationKey(entry.event.where as EventLocation));
+      this.pending.track(turn.run(() => this.deliverJournaled(entry)).catch((error: unknown) => this.logger.warn({ err: error }, "matrix: a left-over reply failed")));
+    }
+  }
+
+  private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<boolean> {
+    return deliverMatrixReply(this.requirePoster(), this.replyPolicy, this.logger, reply, event, context);
   }
 
   private async noticeEncryption(roomId: string): Promise<void> {

@@ -1,7 +1,9 @@
-import { getRequestFn, LogService, MatrixClient, setRequestFn, type IStorageProvider } from "matrix-bot-sdk";
+import { getRequestFn, LogService, MatrixClient, setRequestFn } from "matrix-bot-sdk";
 import type { Logger } from "pino";
 import { sdkLogText } from "../../src/log.js";
 import { z } from "zod";
+import { fillTimelineGaps, newestEventTs, type MessagesPage } from "./history.js";
+import type { StateStorageProvider } from "./storage.js";
 
 /** Field the request wrapper adds to a 429 error body: the Retry-After header, in milliseconds. */
 export const RETRY_AFTER_HEADER_FIELD = "org.liaison.retry_after_header_ms";
@@ -18,8 +20,21 @@ export interface SyncLoopOptions {
   batchStarting(initial: boolean): void;
   /** Resolves when the inbound work started by the batch just emitted has finished (the token is saved after). */
   batchSettled(): Promise<void>;
+  /** When this installation started (ms since the epoch): older events are history, never read back into a gap. */
+  installedAtMs: number;
   logger: Logger;
 }
+
+/**
+ * How far before the newest handled event a gap is read back, in milliseconds: events of other homeservers carry
+ * their own clocks, and what is read twice is handled once (the core claims each event id once).
+ */
+export const GAP_MARGIN_MS = 5 * 60_000;
+
+/** Longest a /sync may take beyond its long-poll timeout before it is abandoned, in milliseconds. */
+const SYNC_GRACE_MS = 30_000;
+
+const messagesPage = z.object({ chunk: z.array(z.unknown()).default([]), end: z.string().optional() }).loose();
 
 const syncResponse = z.object({ next_batch: z.string().min(1) }).loose();
 
@@ -38,13 +53,16 @@ export class SyncingMatrixClient extends MatrixClient {
   private tokenSaves: Promise<void> = Promise.resolve();
   /** Resolves when the work of every batch emitted so far has finished. */
   private unsettled: Promise<void> = Promise.resolve();
-  private newestToken: { token: string; after: Promise<void> } | undefined;
+  private newestToken: { token: string; handledUntilTs: number | undefined; after: Promise<void> } | undefined;
+  private handledUntilTs: number | undefined;
+  private syncAbort: AbortController | undefined;
+  private abandoned = false;
   private tokenTimer: NodeJS.Timeout | undefined;
   private lastTokenSaveMs = -Infinity;
   private firstSync: { promise: Promise<void>; resolve: () => void } | undefined;
-  private readonly store: IStorageProvider;
+  private readonly store: StateStorageProvider;
 
-  constructor(homeserverUrl: string, accessToken: string, storage: IStorageProvider) {
+  constructor(homeserverUrl: string, accessToken: string, storage: StateStorageProvider) {
     super(homeserverUrl, accessToken, storage);
     this.store = storage;
   }
@@ -80,7 +98,7 @@ export class SyncingMatrixClient extends MatrixClient {
    * handles each event once by its id.
    */
   private queueTokenSave(token: string, options: SyncLoopOptions): void {
-    this.newestToken = { token, after: this.unsettled };
+    this.newestToken = { token, handledUntilTs: this.handledUntilTs, after: this.unsettled };
     if (this.tokenTimer) return;
     const waitMs = this.lastTokenSaveMs + SYNC_TOKEN_SAVE_INTERVAL_MS - performance.now();
     if (waitMs <= 0) {
@@ -101,14 +119,59 @@ export class SyncingMatrixClient extends MatrixClient {
     this.lastTokenSaveMs = performance.now();
     this.tokenSaves = this.tokenSaves
       .then(() => newest.after)
-      .then(() => Promise.resolve(this.store.setSyncToken(newest.token)))
+      .then(() => (this.abandoned ? undefined : this.store.setSyncPosition(newest.token, newest.handledUntilTs)))
       .catch((error: unknown) => options.logger.error({ err: error }, "matrix: saving the sync token failed"));
+  }
+
+  /**
+   * Inbound work of the batches emitted so far was left undone (stopping): their sync token must not be saved, so
+   * that the next start reads them again (what was done is claimed once by the core).
+   */
+  abandonUnsettled(): void {
+    this.abandoned = true;
   }
 
   override stop(): void {
     this.halted = true;
     super.stop();
     this.wakeUp?.();
+    // The long-poll in flight is abandoned: its answer would be dropped anyway, and it must not hold the shutdown.
+    this.syncAbort?.abort();
+  }
+
+  /**
+   * One /sync, over fetch so that stop() can abort the long-poll (the SDK's request cannot be aborted). Failures
+   * carry the status and body the way the SDK's errors do.
+   */
+  override async doSync(token: string | null): Promise<unknown> {
+    const query = new URLSearchParams({ full_state: "false", timeout: String(Math.max(0, this.syncingTimeout)) });
+    if (token) query.set("since", token);
+    const filterId = (this as unknown as { filterId?: number | string }).filterId;
+    if (filterId) query.set("filter", String(filterId));
+    const controller = new AbortController();
+    this.syncAbort = controller;
+    const timer = setTimeout(() => controller.abort(), Math.max(0, this.syncingTimeout) + SYNC_GRACE_MS);
+    try {
+      const answer = await fetch(`${this.homeserverUrl}/_matrix/client/v3/sync?${query.toString()}`, {
+        headers: { authorization: `Bearer ${this.accessToken}` },
+        signal: controller.signal,
+      });
+      const body: unknown = await answer.json().catch(() => undefined);
+      if (!answer.ok) {
+        const errcode = typeof body === "object" && body !== null && "errcode" in body ? String((body as { errcode: unknown }).errcode) : undefined;
+        throw Object.assign(new Error(`/sync answered HTTP ${answer.status}${errcode ? ` ${errcode}` : ""}`), { statusCode: answer.status, errcode, body });
+      }
+      return body;
+    } finally {
+      clearTimeout(timer);
+      if (this.syncAbort === controller) this.syncAbort = undefined;
+    }
+  }
+
+  /** One page of a room's history, newest first, from a pagination token. */
+  private async readPage(roomId: string, from: string): Promise<MessagesPage> {
+    const raw: unknown = await this.doRequest("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages`, { from, dir: "b", limit: 100 });
+    return messagesPage.parse(raw);
   }
 
   protected override startSyncInternal(): Promise<void> {
@@ -124,6 +187,7 @@ export class SyncingMatrixClient extends MatrixClient {
     const options = this.loopOptions;
     if (!options) throw new Error("configureSync() must be called before start()");
     let token = (await Promise.resolve(this.store.getSyncToken())) ?? null;
+    this.handledUntilTs = await this.store.getHandledUntilTs();
     let failures = 0;
     let caughtUp = false;
     while (!this.halted) {
@@ -134,6 +198,14 @@ export class SyncingMatrixClient extends MatrixClient {
         const raw: unknown = await this.doSync(token as string);
         if (this.halted) break;
         const next = syncResponse.parse(raw).next_batch;
+        // What was written while Liaison was not syncing comes back as a gap: read it back before the batch.
+        if (!initial) {
+          const notBeforeTs = Math.max(options.installedAtMs, (this.handledUntilTs ?? options.installedAtMs) - GAP_MARGIN_MS);
+          await fillTimelineGaps(raw, (roomId, from) => this.readPage(roomId, from), notBeforeTs, options.logger);
+          if (this.halted) break;
+        }
+        const newestTs = newestEventTs(raw);
+        if (newestTs !== undefined && (this.handledUntilTs === undefined || newestTs > this.handledUntilTs)) this.handledUntilTs = newestTs;
         options.batchStarting(initial);
         await this.processSync(raw);
         // Save the token only once this batch's (and every earlier batch's) work is done; the next long-poll starts

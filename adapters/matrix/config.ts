@@ -35,6 +35,8 @@ export const matrixConfigSchema = z.strictObject({
   roomPerCaseFor: z.array(z.string().regex(/^!/, 'a room id such as "!abc:example.org"')).default([]),
   /** The bot reacts to its own cards with each action's emoji, so people can press it with one click. */
   seedReactions: z.boolean().default(true),
+  /** The bot's display name, set at start when it differs (people see it beside every answer). */
+  displayName: z.string().min(1).max(64).default("Liaison"),
   /** Device display name used for password login. */
   deviceName: z.string().min(1).default("Liaison"),
   /**

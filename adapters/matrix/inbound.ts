@@ -46,7 +46,12 @@ export const inviteEventSchema = z.object({
 export type MessageMeaning =
   | { kind: "command"; text: string; threadId?: string }
   | { kind: "message"; text: string; threadId: string }
-  | { kind: "ignore"; reason: string };
+  | { kind: "ignore"; reason: string }
+  /** A top-level message that looks meant for a case (a reply to an event, or naming a case reference): not relayed. */
+  | { kind: "stray"; replyTo?: string; reference?: string };
+
+/** A case reference as Liaison writes them: prefix letters, year, number (N-2026-0042). */
+const CASE_REFERENCE = /\b([A-Z]{1,4}-\d{4}-\d{4,})\b/;
 
 /** What classifyMessage needs to know about the room and the bot. */
 export interface MessageContext {
@@ -80,6 +85,11 @@ export function classifyMessage(sender: string, rawContent: unknown, context: Me
     return threadId === undefined ? { kind: "command", text: `/${commandRest}` } : { kind: "command", text: `/${commandRest}`, threadId };
   }
   if (threadId !== undefined) return { kind: "message", text: body, threadId };
+  if (!context.isDirect) {
+    const replyTo = relation?.["m.in_reply_to"]?.event_id;
+    const reference = CASE_REFERENCE.exec(body.slice(0, 4000))?.[1];
+    if (replyTo !== undefined || reference !== undefined) return { kind: "stray", ...(replyTo ? { replyTo } : {}), ...(reference ? { reference } : {}) };
+  }
   return { kind: "ignore", reason: "not a command and not in a case" };
 }
 

@@ -29,6 +29,8 @@ const reactionRecordSchema = z.object({
   actions: z.array(z.object({ id: z.string(), reaction: z.string(), command: z.string() })),
 });
 
+const memberEventSchema = z.object({ type: z.literal("m.room.member"), state_key: z.string(), content: z.object({ membership: z.string() }).loose() }).loose();
+
 const sendResponse = z.object({ event_id: z.string().startsWith("$") });
 const createRoomResponse = z.object({ room_id: z.string().startsWith("!") });
 
@@ -59,15 +61,77 @@ export class MatrixPoster {
   private readonly directLocks = new Map<string, Promise<string>>();
   /** Direct rooms known to work, by user id (they change only through this class). */
   private readonly directRooms = new Map<string, string>();
+  /** Rooms known to be end-to-end encrypted (encryption cannot be turned off in a room). */
+  private readonly encryptedRooms = new Set<string>();
 
   constructor(
     private readonly client: MatrixClient,
     private readonly state: AdapterStateStore,
-    private readonly options: { prefix: string; seedReactions: boolean; botUserId: string; logger: Logger },
+    private readonly options: {
+      prefix: string;
+      seedReactions: boolean;
+      botUserId: string;
+      logger: Logger;
+      /** Told (once per post refused) that a room is encrypted, so the room can be told why nothing comes. */
+      onEncryptedRoom?: (roomId: string) => Promise<void>;
+    },
   ) {}
 
-  /** PUTs one event with a fixed transaction id; resolves to its event id. */
-  async putEvent(roomId: string, eventType: string, content: object, txnId: string): Promise<string> {
+  /** Records that a room is encrypted (its m.room.encryption event was seen). */
+  markEncrypted(roomId: string): void {
+    this.encryptedRooms.add(roomId);
+  }
+
+  /** True when the room is end-to-end encrypted, asked of the homeserver until it is (then remembered). */
+  async isEncrypted(roomId: string): Promise<boolean> {
+    if (this.encryptedRooms.has(roomId)) return true;
+    try {
+      await this.client.getRoomStateEvent(roomId, "m.room.encryption", "");
+    } catch (error) {
+      const { errcode, status } = matrixErrorInfo(error);
+      if (errcode === "M_NOT_FOUND" || status === 404) return false;
+      throw toDeliveryError(error, `reading the encryption state of ${roomId}`);
+    }
+    this.encryptedRooms.add(roomId);
+    return true;
+  }
+
+  /** Who sent an event; undefined when it cannot be read. */
+  async senderOf(roomId: string, eventId: string): Promise<string | undefined> {
+    try {
+      const raw: unknown = await this.client.doRequest("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/event/${encodeURIComponent(eventId)}`);
+      const parsed = z.object({ sender: z.string() }).loose().safeParse(raw);
+      return parsed.success ? parsed.data.sender : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** True when the room's members (joined or invited) are exactly the bot and `userId`. */
+  async isOnlyWith(roomId: string, userId: string): Promise<boolean> {
+    let raw: unknown;
+    try {
+      raw = await this.client.getRoomState(roomId);
+    } catch (error) {
+      throw toDeliveryError(error, `reading the members of ${roomId}`);
+    }
+    const members = new Set<string>();
+    for (const item of Array.isArray(raw) ? (raw as unknown[]) : []) {
+      const member = memberEventSchema.safeParse(item);
+      if (member.success && (member.data.content.membership === "join" || member.data.content.membership === "invite")) members.add(member.data.state_key);
+    }
+    return members.size === 2 && members.has(userId) && members.has(this.options.botUserId);
+  }
+
+  /**
+   * PUTs one event with a fixed transaction id; resolves to its event id. Nothing is posted in plaintext into an
+   * end-to-end encrypted room (only `plaintextNotice`, the notice saying so, is): the post is refused for good.
+   */
+  async putEvent(roomId: string, eventType: string, content: object, txnId: string, plaintextNotice = false): Promise<string> {
+    if (!plaintextNotice && (await this.isEncrypted(roomId))) {
+      await this.options.onEncryptedRoom?.(roomId);
+      throw new DeliveryError(`not posting to ${roomId}: the room is end-to-end encrypted and Liaison does not encrypt`, { permanent: true });
+    }
     const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(eventType)}/${encodeURIComponent(txnId)}`;
     let raw: unknown;
     try {
@@ -113,7 +177,7 @@ export class MatrixPoster {
 
   /** Posts a plain m.notice (no HTML) once per key. */
   async postPlain(roomId: string, body: string, idempotencyKey: string): Promise<string> {
-    return this.putEvent(roomId, "m.room.message", { msgtype: "m.notice", body }, transactionId(idempotencyKey, "0"));
+    return this.putEvent(roomId, "m.room.message", { msgtype: "m.notice", body }, transactionId(idempotencyKey, "0"), true);
   }
 
   /** Remembers the newest event seen in a thread, so thread posts can reply to it. */
@@ -136,13 +200,17 @@ export class MatrixPoster {
   async directRoomFor(userId: string): Promise<string> {
     const pending = this.directLocks.get(userId);
     if (pending) return pending;
-    const cached = this.directRooms.get(userId);
-    if (cached) return cached;
     const lookup = (async () => {
-      const known = await this.state.get(stateKeys.directRoomOf(userId));
-      if (known) {
+      const known = this.directRooms.get(userId) ?? (await this.state.get(stateKeys.directRoomOf(userId)));
+      // A room is direct only while its members are exactly the bot and the person: checked before each answer.
+      if (known && (await this.isOnlyWith(known, userId))) {
         this.directRooms.set(userId, known);
         return known;
+      }
+      if (known) {
+        this.options.logger.warn({ roomId: known }, "matrix: the direct room has other members now; opening a new one");
+        await this.forgetDirectRoom(userId);
+        await this.state.delete(stateKeys.directRoom(known));
       }
       const roomId = await this.createRoom({ is_direct: true, preset: "trusted_private_chat", invite: [userId] }, `direct room with ${userId}`);
       await this.rememberDirectRoom(userId, roomId);

@@ -5,6 +5,12 @@ import type { AdapterStateStore } from "../../src/core/platform.js";
 /** Keys this adapter keeps in its state store (Liaison's database), in one place. */
 export const stateKeys = {
   syncToken: "sync.token",
+  /** The newest origin_server_ts of the events handled up to the saved sync token. */
+  syncHandledUntilTs: "sync.handledUntilTs",
+  /** When this installation first started (ms since the epoch): events older than that are history. */
+  installedAtMs: "install.startedAtMs",
+  /** Replies not yet delivered (JSON list), delivered again after a restart. */
+  pendingReplies: "reply.pending",
   syncFilter: "sync.filter",
   sdkValue: (key: string) => `sdk.${key}`,
   accessToken: "auth.accessToken",
@@ -54,6 +60,19 @@ export class StateStorageProvider implements IStorageProvider {
     this.syncToken = token;
     if (token === null) await this.state.delete(stateKeys.syncToken);
     else await this.state.set(stateKeys.syncToken, token);
+  }
+
+  /** Saves the sync token and the newest handled event's timestamp together (token last: it commits the position). */
+  async setSyncPosition(token: string, handledUntilTs: number | undefined): Promise<void> {
+    if (handledUntilTs !== undefined) await this.state.set(stateKeys.syncHandledUntilTs, String(handledUntilTs));
+    await this.setSyncToken(token);
+  }
+
+  /** The newest handled event's timestamp saved with the sync token, if any. */
+  async getHandledUntilTs(): Promise<number | undefined> {
+    const text = await this.state.get(stateKeys.syncHandledUntilTs);
+    const value = text === undefined ? NaN : Number(text);
+    return Number.isFinite(value) ? value : undefined;
   }
 
   async getSyncToken(): Promise<string | null> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { identityKey } from "../core/adapter.js";
+import type { PlatformIdentity } from "../core/adapter.js";
 import { ok } from "../core/result.js";
 import { defineCommand } from "./command.js";
 
@@ -17,7 +17,7 @@ export const whoami = defineCommand({
   },
   render(actor) {
     const identity = actor.identity;
-    const platformLine = `You are ${identity.displayName ? `${identity.displayName}, ` : ""}${identityKey(identity)}.`;
+    const platformLine = `You are ${identity.displayName ? `${identity.displayName}, ` : ""}${accountLabel(identity)}.`;
     const contact = actor.contact;
     if (!contact) {
       const link = `/contacts link <handle> ${identity.platform} ${identity.userId}${identity.workspace ? ` --workspace ${identity.workspace}` : ""}`;
@@ -29,3 +29,12 @@ export const whoami = defineCommand({
     return { text, title: `${contact.name} (${contact.handle})`, sections: [{ text }] };
   },
 });
+
+/** Platform names as people know them. */
+const PLATFORM_NAMES: Record<string, string> = { matrix: "Matrix", slack: "Slack", discord: "Discord", console: "the console" };
+
+/** An account in words: "@anna:police.test on Matrix", "U0JAN in Slack workspace T0ACME". */
+function accountLabel(identity: PlatformIdentity): string {
+  const platform = PLATFORM_NAMES[identity.platform] ?? identity.platform;
+  return identity.workspace ? `${identity.userId} in ${platform} workspace ${identity.workspace}` : `${identity.userId} on ${platform}`;
+}

@@ -318,6 +318,7 @@ export class FakeHomeserver {
     ["GET", /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/state\/([^/]+)(?:\/([^/]*))?$/, (request) => this.getState(request)],
     ["PUT", /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/state\/([^/]+)(?:\/([^/]*))?$/, (request) => this.putState(request)],
     ["GET", /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/state$/, (request) => this.allState(request)],
+    ["GET", /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/event\/([^/]+)$/, (request) => this.getEvent(request)],
   ];
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -543,6 +544,13 @@ export class FakeHomeserver {
   private checkSize(roomId: string, sender: string, type: string, content: Record<string, unknown>, stateKey?: string): Answer | undefined {
     const bytes = pduBytes({ room_id: roomId, sender, type, content, origin_server_ts: Date.now(), ...(stateKey === undefined ? {} : { state_key: stateKey }) }, this.serverName);
     return bytes > MAX_EVENT_BYTES ? error(413, "M_TOO_LARGE", `event too large: ${bytes} > ${MAX_EVENT_BYTES} bytes`) : undefined;
+  }
+
+  private getEvent(request: ParsedRequest): Answer {
+    const [roomId = "", eventId = ""] = request.params;
+    if (this.model.membership(roomId, this.user(request)) !== "join") return error(403, "M_FORBIDDEN", "You aren't a member of the room");
+    const event = this.model.rooms.get(roomId)?.events.find((candidate) => candidate.event_id === eventId);
+    return event ? ok({ event_id: event.event_id, room_id: roomId, sender: event.sender, type: event.type, content: event.content, origin_server_ts: event.origin_server_ts }) : error(404, "M_NOT_FOUND", "Event not found.");
   }
 
   private getState(request: ParsedRequest): Answer {

@@ -1,0 +1,114 @@
+// One Liaison installation against a real homeserver: a SQLite store, the core on the system clock, the outbox
+// worker, and the Matrix adapter with its default settings. Two organisations are on Matrix (the police's cases room
+// and a hosting company's), so a case between them is relayed both ways through the homeserver. Used in-process
+// and, for kill -9, in a child process (synapse-liaison-child.ts).
+import { pino } from "pino";
+import { createMatrixAdapter, matrixConfigSchema, type MatrixAdapter, type MatrixConfig } from "../../adapters/matrix/index.js";
+import { createCore, type Core } from "../../src/app/app.js";
+import { commandCatalog } from "../../src/commands/catalog.js";
+import { loadConfig } from "../../src/config/load.js";
+import { systemClock } from "../../src/core/clock.js";
+import { importDirectory } from "../../src/directory/import.js";
+import { adapterStateStore } from "../../src/store/adapter-state.js";
+import { openStore, type Store } from "../../src/store/db.js";
+import { applyMigrations } from "../../src/store/migrate.js";
+import { TEST_KEYS } from "./keys.js";
+import { ROOT_DIR } from "./platform-core.js";
+
+/** The Matrix people and rooms of the Synapse world. */
+export interface SynapseWorldIds {
+  bot: string;
+  anna: string;
+  bram: string;
+  jan: string;
+  /** The police's cases room. */
+  policeRoom: string;
+  /** The hosting company's cases room. */
+  acmeRoom: string;
+}
+
+/** What one installation needs. */
+export interface LiaisonOptions {
+  dbPath: string;
+  homeserverUrl: string;
+  botToken: string;
+  ids: SynapseWorldIds;
+  matrix?: Partial<MatrixConfig>;
+  /** Outbox settings (the lease of a message in flight, in milliseconds). */
+  leaseMs?: number;
+}
+
+/** A running installation. */
+export interface RunningLiaison {
+  store: Store;
+  core: Core;
+  adapter: MatrixAdapter;
+  /** Stops the adapter and the outbox and closes the store (a clean shutdown). */
+  stop(): Promise<void>;
+}
+
+/** The directory: the police (Anna, Bram) and a hosting company (Jan), both on Matrix. */
+export function synapseDirectory(ids: SynapseWorldIds): string {
+  return JSON.stringify({
+    version: 1,
+    organisations: [
+      {
+        slug: "nl-police",
+        name: "Police Cyber Unit (test)",
+        kind: "lea",
+        country: "NL",
+        timeZone: "Europe/Amsterdam",
+        workingHours: "24/7",
+        channels: [{ platform: "matrix", channel: ids.policeRoom }],
+        contacts: [
+          { handle: "anna.politie", name: "Anna Politie", roles: { notices: "primary" }, orgAdmin: true, identities: [{ platform: "matrix", user: ids.anna }] },
+          { handle: "bram.politie", name: "Bram Politie", roles: { notices: "backup" }, identities: [{ platform: "matrix", user: ids.bram }] },
+        ],
+      },
+      {
+        slug: "acme",
+        name: "ACME Hosting (test)",
+        kind: "hosting",
+        country: "NL",
+        timeZone: "Europe/Amsterdam",
+        workingHours: "24/7",
+        channels: [{ platform: "matrix", channel: ids.acmeRoom }],
+        contacts: [{ handle: "jan.acme", name: "Jan Acme", roles: { notices: "primary" }, orgAdmin: true, identities: [{ platform: "matrix", user: ids.jan }] }],
+      },
+    ],
+  });
+}
+
+/** Starts an installation on `dbPath` (migrated, and given the directory when it is empty). */
+export async function startLiaison(options: LiaisonOptions): Promise<RunningLiaison> {
+  const target = { provider: "sqlite" as const, url: options.dbPath };
+  await applyMigrations(target);
+  const store = await openStore(target);
+  const clock = systemClock;
+  const log = pino({ level: process.env.LOG_LEVEL ?? "silent" });
+  const loaded = loadConfig({ rootDir: ROOT_DIR, env: {} });
+  if (options.leaseMs !== undefined) (loaded.config.outbox as { leaseMs?: number }).leaseMs = options.leaseMs;
+  if ((await store.db.organisation.count()) === 0) {
+    const imported = await importDirectory(store.db, clock, TEST_KEYS, synapseDirectory(options.ids), "json", { actor: "system", via: "test-seed" });
+    if (!imported.ok) throw new Error(`test directory did not import: ${JSON.stringify(imported.problems)}`);
+  }
+  const core = createCore({ store, clock, keys: TEST_KEYS, logger: log, loaded });
+  const config = matrixConfigSchema.parse({ enabled: true, homeserverUrl: options.homeserverUrl, allowedInviters: ["police.test"], ...options.matrix });
+  const adapter = createMatrixAdapter({
+    config,
+    secrets: { MATRIX_ACCESS_TOKEN: options.botToken },
+    env: { catalog: commandCatalog, state: adapterStateStore(store.db, clock, "matrix"), logger: log.child({ platform: "matrix" }), clock },
+  });
+  await adapter.start(core.attach(adapter));
+  core.outbox.start(50);
+  return {
+    store,
+    core,
+    adapter,
+    async stop() {
+      await core.outbox.stop();
+      await adapter.stop();
+      await store.close();
+    },
+  };
+}
