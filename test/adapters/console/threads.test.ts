@@ -30,7 +30,7 @@ async function session(lines: string[], options: { state?: MemoryStateStore; ope
 describe("console threads", () => {
   it("stops reading at exit: lines after it are not run", async () => {
     const { events, handled } = await session(["/whoami", "exit", "/help", "jan.jansen: /contacts find acme"]);
-    expect(events.map((event) => event.text)).toEqual(["/whoami"]);
+    expect(events.map((event) => ("text" in event ? event.text : event.type))).toEqual(["/whoami"]);
     expect(handled).toBe(1);
   });
 
@@ -50,7 +50,7 @@ describe("console threads", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     // A prompt shown after closing resumed the input, which kept the terminal (and Liaison) waiting.
     expect(input.isPaused()).toBe(true);
-    expect(events.map((event) => event.text)).toEqual(["/whoami"]);
+    expect(events.map((event) => ("text" in event ? event.text : event.type))).toEqual(["/whoami"]);
   });
 
   it("cuts a trailing # comment from a command line, never from a message", async () => {
@@ -66,7 +66,7 @@ describe("console threads", () => {
       ],
       { open: ["N-2026-0001 @ acme-hosting"], catalog: true },
     );
-    expect(events.map((event) => event.text)).toEqual([
+    expect(events.map((event) => ("text" in event ? event.text : event.type))).toEqual([
       "/contacts find 192.0.2.44",
       "/contacts find acme",
       '/contacts find "a # b"',
