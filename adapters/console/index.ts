@@ -20,6 +20,7 @@ import type { OutboundMessage } from "../../src/core/message.js";
 import { conversationKey, createConversationQueue } from "../../src/core/ordering.js";
 import type { AdapterStateStore } from "../../src/core/platform.js";
 import { defaultReplyPolicy, deliverReply } from "../../src/core/reply-policy.js";
+import { withoutComment } from "./comments.js";
 import { prefixLines, renderForConsole } from "./render.js";
 
 /** Options of the console adapter. */
@@ -32,7 +33,7 @@ export interface ConsoleAdapterOptions {
   actAs: string;
   /** Called after each scripted line's reply, so queued deliveries can be shown before the next line. */
   afterLine?: () => Promise<void>;
-  /** The commands, for Tab completion at a terminal. */
+  /** The commands, for Tab completion at a terminal and to tell a trailing `# comment` from a message's text. */
   catalog?: CommandCatalog;
   /** Where the threads opened here are remembered across sessions; without it, only for this session. */
   state?: AdapterStateStore;
@@ -67,6 +68,10 @@ export class ConsoleAdapter implements ChatAdapter {
   };
 
   private readline: Interface | undefined;
+  /** Set once the input is closed (exit, Ctrl-D, end of input): no prompt is shown any more. */
+  private closed = false;
+  /** Set by "exit": the lines after it are not run. */
+  private exited = false;
   /** Threads opened here, by label (their title, which is also their thread id). */
   private readonly threads = new Map<string, ThreadAddress>();
   private readonly conversations = createConversationQueue();
@@ -109,18 +114,24 @@ export class ConsoleAdapter implements ChatAdapter {
       handled += counted ? 1 : 0;
     };
     readline.on("line", (line) => {
+      // Lines already buffered after "exit" are not read (readline may still emit them).
+      if (this.exited) return;
       if (interactive) {
         // Read (and its thread resolved) now, as the person saw the threads when typing; run in its conversation.
         const run = this.handleLine(handler, line).then(count);
-        chain = chain.then(() => run.then(() => readline.prompt()));
+        // No prompt once closed: prompting resumes the input, which keeps the process (and the terminal) waiting.
+        chain = chain.then(() => run.then(() => (this.closed ? undefined : readline.prompt())));
         return;
       }
       chain = chain.then(async () => {
+        // A script's lines are queued as they arrive; those after "exit" are dropped here.
+        if (this.exited) return;
         count(await this.handleLine(handler, line));
         await this.options.afterLine?.();
       });
     });
     readline.on("close", () => {
+      this.closed = true;
       void chain
         .then(() => this.conversations.idle())
         .then(() => this.finishedResolve?.(handled), (error: unknown) => this.finishedReject?.(error as Error));
@@ -137,6 +148,8 @@ export class ConsoleAdapter implements ChatAdapter {
     const line = rawLine.trim();
     if (line === "" || line.startsWith("#")) return false;
     if (/^(exit|quit|\.exit)$/i.test(line)) {
+      this.exited = true;
+      this.closed = true;
       this.readline?.close();
       return false;
     }
@@ -159,7 +172,9 @@ export class ConsoleAdapter implements ChatAdapter {
       this.print(prefixLines(`[${address.threadId}] `, `${handle}: ${text}`));
       event = { type: "message", eventId, identity, text, where: { platform: "console", workspace: address.workspace, channelId: address.channelId, threadId: address.threadId, isDirect: false } };
     } else {
-      const text = body.startsWith("/") || body.startsWith("!") ? body : `/${body}`;
+      const command = withoutComment(body, this.options.catalog);
+      if (command === "") return false;
+      const text = command.startsWith("/") || command.startsWith("!") ? command : `/${command}`;
       event = { type: "command", eventId, identity, text, where: { ...CONSOLE_CHANNEL, isDirect: false } };
     }
     await this.conversations.run(conversationKey(event.where), async () => {
@@ -266,7 +281,7 @@ export class ConsoleAdapter implements ChatAdapter {
 
   private print(text: string): void {
     const readline = this.readline;
-    if (this.options.interactive && readline) {
+    if (this.options.interactive && readline && !this.closed) {
       // Keep the prompt and what the person is typing below the printed text.
       this.options.output.write(`\r\x1b[K${text}\n`);
       readline.prompt(true);

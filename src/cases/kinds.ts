@@ -149,6 +149,17 @@ export const KIND_INFO: Record<CaseKind, { label: string; prefix: string; outcom
   "atkm-order": { label: "ATKM order (child sexual abuse material)", prefix: "K", outcomes: ["removed", "access-disabled", "cannot-comply"], asks: "Remove the material or disable access to it within the order's term (at most 12 hours)" },
 };
 
+/**
+ * A kind as written inside a sentence: "removal order (TCO)", "CSAM notice" (abbreviations keep their capitals), with
+ * "a" or "an" before it when asked: "an investigation request".
+ */
+export function kindInSentence(kind: CaseKind, article?: "a"): string {
+  const label = KIND_INFO[kind].label;
+  const phrase = /^[A-Z][a-z]/.test(label) ? `${label.charAt(0).toLowerCase()}${label.slice(1)}` : label;
+  if (!article) return phrase;
+  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
+}
+
 /** Validates a kind's form; messages name the flag to give. */
 export function parseCaseFields(kind: CaseKind, raw: Record<string, unknown>): { ok: true; fields: CaseFields } | { ok: false; problems: string[] } {
   const result = CASE_FORMS[kind].safeParse(raw);
@@ -158,7 +169,7 @@ export function parseCaseFields(kind: CaseKind, raw: Record<string, unknown>): {
     problems: result.error.issues.map((issue) => {
       const field = String(issue.path[0] ?? "");
       const flag = field === "urls" ? "<url>" : field === "termMs" ? "--term" : `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-      if (issue.code === "unrecognized_keys") return `a ${KIND_INFO[kind].label.toLowerCase()} does not take ${issue.keys.map((key) => `--${key}`).join(", ")}`;
+      if (issue.code === "unrecognized_keys") return `${kindInSentence(kind, "a")} does not take ${issue.keys.map((key) => `--${key}`).join(", ")}`;
       const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
       return `${flag}: ${message}`;
     }),

@@ -1,6 +1,6 @@
 import { fail, ok, type Outcome as Result } from "../core/result.js";
 import type { Pause } from "../time/calendar.js";
-import { KIND_INFO, OUTCOMES_NEEDING_REASON, type CaseKind, type Outcome } from "./kinds.js";
+import { KIND_INFO, kindInSentence, OUTCOMES_NEEDING_REASON, type CaseKind, type Outcome } from "./kinds.js";
 import type { ClockRule } from "./policy.js";
 import { MAX_EXTENSION_DAYS, type ExtensionAmount } from "./extension.js";
 import { EEVIDENCE_KINDS, bareRefusalMessage } from "./eevidence/inability.js";
@@ -135,7 +135,7 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
     case "resolve": {
       const allowed = KIND_INFO[current.kind].outcomes;
       if (!allowed.includes(action.outcome)) {
-        return fail("bad-arguments", `"${action.outcome}" is not an outcome of a ${KIND_INFO[current.kind].label.toLowerCase()}.`, `Outcomes: ${allowed.join(", ")}.`);
+        return fail("bad-arguments", `"${action.outcome}" is not an outcome of ${kindInSentence(current.kind, "a")}.`, `Outcomes: ${allowed.join(", ")}.`);
       }
       // Regulation (EU) 2023/1543: the addressee transmits when Art. 10 allows it, and answers anything else on the
       // Annex III form; a bare "refused" or "cannot comply" is not an answer to a European order.
@@ -187,7 +187,7 @@ export function applyCaseAction(current: CaseLifecycleState, action: CaseAction,
       return ok(next);
     case "suspend": {
       const provision = SUSPENDABLE[current.kind];
-      if (!provision) return fail("bad-arguments", `A ${KIND_INFO[current.kind].label.toLowerCase()} cannot be suspended: only a removal order's clock stops for force majeure (TCO Art. 3(7)).`, "If it cannot be done, resolve it as cannot-comply with the reason, or ask for clarification.");
+      if (!provision) return fail("bad-arguments", `${kindInSentence(current.kind, "a").replace(/^a/, "A")} cannot be suspended: only a removal order's clock stops for force majeure (TCO Art. 3(7)).`, "If it cannot be done, resolve it as cannot-comply with the reason, or ask for clarification.");
       if (action.grounds.trim().length < 10) return fail("bad-arguments", "Say what prevents compliance (the grounds of Annex III): force majeure or de facto impossibility, and why.", 'e.g. --grounds "data centre outage since 10:40, access to the storage cluster lost"');
       next.stateBeforeClarification = current.state;
       next.state = "suspended";

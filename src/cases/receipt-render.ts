@@ -3,7 +3,7 @@ import type { OutboundMessage } from "../core/message.js";
 import { inertLine } from "../core/text.js";
 import { formatLocal } from "../time/calendar.js";
 import { dueText } from "./render.js";
-import { KIND_INFO } from "./kinds.js";
+import { kindInSentence } from "./kinds.js";
 import type { CaseView } from "./view.js";
 
 /** "📬 R-2026-0001 received by ACME Hosting 2026-11-20 11:20 CET; the hour runs from receipt: resolve by …". */
@@ -23,7 +23,7 @@ export interface OtherChannels {
 
 /** "✗ R-2026-0001 could not be delivered to ACME Hosting: it is held …", with the recipient's other channels. */
 export function renderUndelivered(view: CaseView, channels: OtherChannels, noRoute = false): OutboundMessage {
-  const label = KIND_INFO[view.kind].label.toLowerCase();
+  const label = kindInSentence(view.kind);
   const first = noRoute
     ? `✗ ${view.reference} (${label}) reaches nobody at ${inertLine(view.recipient.name)} [${view.recipient.slug}]: it has no cases channel and no contact for ${view.topic} in the directory, so nothing was sent to them. The case is held until it is received.`
     : `✗ ${view.reference} (${label}) could not be delivered to ${inertLine(view.recipient.name)} [${view.recipient.slug}]: Liaison keeps trying, and the case is held until it is received.`;

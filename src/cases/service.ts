@@ -12,7 +12,7 @@ import type { UnitOfWork } from "../work/unit-of-work.js";
 import type { RateLimiter } from "../limits/limiter.js";
 import { caseDeadlines } from "./clock.js";
 import { eventOf, type CaseEvent } from "./events.js";
-import { KIND_INFO, parseCaseFields, type CaseKind, type Priority } from "./kinds.js";
+import { KIND_INFO, kindInSentence, parseCaseFields, type CaseKind, type Priority } from "./kinds.js";
 import { extensionOf } from "./extension.js";
 import { CaseHandover, type HandedOverCase } from "./handover.js";
 import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "./lifecycle.js";
@@ -96,17 +96,17 @@ export class CaseService {
     const refused = mayNotOpen(this.policy, request.kind, { kind: contact.organisationKind, designations: openerDesignations });
     if (refused && "kind" in refused) {
       const openers = this.policy.kinds[request.kind].openers;
-      return fail("not-allowed", `A ${contact.organisationKind} organisation cannot issue a ${info.label.toLowerCase()}.`, `Issued by: ${Array.isArray(openers) ? openers.join(", ") : "anyone"} (case policy).`);
+      return fail("not-allowed", `A ${contact.organisationKind} organisation cannot issue ${kindInSentence(request.kind, "a")}.`, `Issued by: ${Array.isArray(openers) ? openers.join(", ") : "anyone"} (case policy).`);
     }
     if (refused) {
       // TCO Art. 12(1)(a): removal orders are issued by the competent authority each Member State designated; e-Evidence
       // Art. 4: orders are issued by the issuing authorities it names. A coordinator records the designation.
-      return fail("not-allowed", `${contact.organisationSlug} is not designated ${refused.designation}: only a designated authority issues a ${info.label.toLowerCase()}.`, `A coordinator records the designation: /contacts edit-org ${contact.organisationSlug} --designate ${refused.designation}:<Member State>.`);
+      return fail("not-allowed", `${contact.organisationSlug} is not designated ${refused.designation}: only a designated authority issues ${kindInSentence(request.kind, "a")}.`, `A coordinator records the designation: /contacts edit-org ${contact.organisationSlug} --designate ${refused.designation}:<Member State>.`);
     }
     if (!recipient || !opener) return fail("not-found", `There is no organisation "${request.recipientSlug}".`, "Find it with /contacts find <name, domain or IP>.");
     if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");
     const parsed = parseCaseFields(request.kind, request.fields);
-    if (!parsed.ok) return fail("bad-arguments", `The ${info.label.toLowerCase()} is incomplete:\n${parsed.problems.join("\n")}`);
+    if (!parsed.ok) return fail("bad-arguments", `The ${kindInSentence(request.kind)} is incomplete:\n${parsed.problems.join("\n")}`);
     const checked = checkOrderOpening(request.kind, parsed.fields, opener);
     if (!checked.ok) return checked;
     parsed.fields = checked.value;

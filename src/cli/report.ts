@@ -9,6 +9,7 @@ import type { RecordKeys } from "../audit/keys.js";
 import type { Store } from "../store/db.js";
 import { formatDuration } from "../time/calendar.js";
 import { buildIntakeFigures, type IntakeFigures } from "../intake/figures.js";
+import { epochDayOf } from "../time/zoned.js";
 
 const minutes = (ms: number | null) => (ms === null ? "" : (ms / 60_000).toFixed(1));
 const readable = (ms: number | null) => (ms === null ? "—" : formatDuration(ms));
@@ -54,6 +55,20 @@ export function reportCsv(report: Report): string {
   ]);
 }
 
+/**
+ * A period's edge as written: a date (YYYY-MM-DD, from midnight UTC) or a time with its offset from UTC; undefined
+ * when it is neither, or names a day the calendar does not have (2026-02-30 is refused, never read as 2 March).
+ */
+export function periodEdge(text: string): Date | undefined {
+  const trimmed = text.trim();
+  const day = /^(\d{4}-\d{2}-\d{2})(?:$|T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$)/.exec(trimmed);
+  if (!day?.[1] || epochDayOf(day[1]) === undefined) return undefined;
+  const at = new Date(trimmed.length === 10 ? `${trimmed}T00:00:00Z` : trimmed);
+  if (Number.isNaN(at.getTime())) return undefined;
+  const [hours, minutes] = [Number(trimmed.slice(11, 13) || 0), Number(trimmed.slice(14, 16) || 0)];
+  return hours > 23 || minutes > 59 ? undefined : at;
+}
+
 /** `liaison report --from --to [--org] [--format csv|json|table]`. */
 export async function runReport(store: Store, argv: string[], out: (text: string) => void, err: (text: string) => void, keys?: RecordKeys): Promise<number> {
   let values: { from?: string; to?: string; org?: string; format?: string; dsa?: boolean };
@@ -63,9 +78,15 @@ export async function runReport(store: Store, argv: string[], out: (text: string
     err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json] [--dsa]`);
     return 2;
   }
-  const from = values.from ? new Date(values.from) : undefined;
-  const to = values.to ? new Date(values.to) : undefined;
-  if (!from || !to || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
+  for (const [flag, text] of [["from", values.from], ["to", values.to]] as const) {
+    if (text !== undefined && periodEdge(text) === undefined) {
+      err(`--${flag} ${JSON.stringify(text.slice(0, 40))} is not a date in the calendar: write it as YYYY-MM-DD, e.g. --${flag} 2026-03-01 (or a time with its offset, 2026-03-01T00:00+01:00).`);
+      return 2;
+    }
+  }
+  const from = values.from === undefined ? undefined : periodEdge(values.from);
+  const to = values.to === undefined ? undefined : periodEdge(values.to);
+  if (!from || !to || from >= to) {
     err("Give the period as dates, --from before --to: liaison report --from 2026-01-01 --to 2027-01-01");
     return 2;
   }

@@ -10,6 +10,7 @@ import { fieldName, type Command, type Permission } from "./command.js";
 import { isGrammarError, parseLine, type ParsedLine } from "./grammar.js";
 import type { CommandSettings, Services } from "./services.js";
 import { closest } from "../core/suggest.js";
+import { describeIssue } from "../core/issues.js";
 import { isRateLimited } from "../limits/limiter.js";
 
 /** The answer to one command line. */
@@ -36,39 +37,6 @@ interface Located {
 
 /** Longest command line read: longer ones are refused before they are parsed (parsing costs their length). */
 export const MAX_COMMAND_LINE_CHARS = 20_000;
-
-/** What was wrong with a value, in words, as the person typed it (zod's own messages speak of types and inputs). */
-export function describeIssue(issue: z.core.$ZodIssue, given: unknown): string {
-  if (given === undefined && issue.code === "invalid_type") return "is required";
-  const length = typeof given === "string" ? ` (this one has ${given.length.toLocaleString("en")})` : "";
-  switch (issue.code) {
-    case "invalid_type":
-      if (issue.expected === "number" || issue.expected === "int") return `must be a number, e.g. 10, not "${shorten(String(given))}"`;
-      if (issue.expected === "boolean") return "is a switch: write it alone, or =true / =false";
-      return `must be ${issue.expected === "string" ? "text" : `a ${issue.expected}`}`;
-    case "too_big":
-      if (issue.origin === "string") return `is too long: at most ${Number(issue.maximum).toLocaleString("en")} characters${length}`;
-      if (issue.origin === "array" || issue.origin === "set") return `takes at most ${Number(issue.maximum).toLocaleString("en")} values`;
-      return `must be at most ${String(issue.maximum)}`;
-    case "too_small":
-      if (issue.origin === "string") return Number(issue.minimum) <= 1 ? "must not be empty" : `must be at least ${String(issue.minimum)} characters${length}`;
-      if (issue.origin === "array" || issue.origin === "set") return `needs at least ${String(issue.minimum)} value(s)`;
-      return `must be at least ${String(issue.minimum)}`;
-    case "invalid_value":
-      return `must be one of: ${issue.values.map(String).join(", ")}`;
-    case "invalid_format":
-      if (issue.format === "email") return "must be an email address, e.g. anna@example.org";
-      if (issue.format === "url") return "must be a URL, e.g. https://example.org/page";
-      return issue.message.startsWith("Invalid") ? `is not in the expected form (${issue.format})` : `must be ${issue.message}`;
-    default:
-      return issue.message;
-  }
-}
-
-/** A value shortened for an error message. */
-function shorten(value: string): string {
-  return value.length > 40 ? `${value.slice(0, 37)}...` : value;
-}
 
 /** Renders an expected failure for the asker. */
 export function renderFailure(failure: Failure): OutboundMessage {

@@ -3,7 +3,7 @@ import type { Db } from "../store/db.js";
 import type { Tx } from "../store/types.js";
 import type { ActorContact } from "../core/actor.js";
 import { Prisma } from "../store/generated/sqlite/client.ts";
-import { parseIp, type Topic } from "./model.js";
+import { parseCidr, parseIp, type Topic } from "./model.js";
 import { compareContacts, splitList, type ContactView, type OrganisationView } from "./views.js";
 
 const contactInclude = {
@@ -166,18 +166,29 @@ export class DirectoryQueries {
     let matchedBy = "all";
     const ids = new Set<string>();
     if (text !== "") {
-      const ip = parseIp(text);
+      // An address, or a range (192.0.2.0/25): organisations whose ranges contain it or lie inside it.
+      const range = text.includes("/") ? parseCidr(text) : undefined;
+      const ip = range?.start ?? parseIp(text);
       const asn = /^(as)?\d{1,10}$/.test(text) ? `AS${text.replace(/^as/, "")}` : undefined;
       if (ip) {
         matchedBy = "ip";
         (await this.responsibleForIp(ip)).forEach((row) => ids.add(row.organisationId));
+        if (range) {
+          const inside = await this.db.responsibility.findMany({
+            where: { type: "ip", rangeStart: { gt: ip, lte: range.end } },
+            select: { organisationId: true },
+            take: 500,
+          });
+          inside.forEach((row) => ids.add(row.organisationId));
+        }
       } else if (asn && (await this.db.responsibility.count({ where: { type: "asn", rangeStart: asn } })) > 0) {
         matchedBy = "asn";
         const rows = await this.db.responsibility.findMany({ where: { type: "asn", rangeStart: asn }, select: { organisationId: true } });
         rows.forEach((row) => ids.add(row.organisationId));
       } else {
         // A domain, or the host of a URL someone pasted (https://www.example.com:8443/some/page).
-        const host = (text.replace(/^https?:\/\//, "").split(/[/?#]/)[0] ?? text).replace(/:\d+$/, "");
+        // A fully qualified name's trailing dot (acme-hosting.example.) names the same domain.
+        const host = (text.replace(/^https?:\/\//, "").split(/[/?#]/)[0] ?? text).replace(/:\d+$/, "").replace(/\.$/, "");
         if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host)) {
           const rows = await this.responsibleForDomain(host);
           rows.forEach((row) => ids.add(row.organisationId));

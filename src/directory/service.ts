@@ -6,6 +6,7 @@ import type { Tx } from "../store/types.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import { auditActor, mayAdminister, type Actor } from "../core/actor.js";
 import { closest } from "../core/suggest.js";
+import { describeIssues } from "../core/issues.js";
 import { inertLine } from "../core/text.js";
 import { toCoordinators } from "./notify.js";
 import { checkCoordinatorProtected, checkLinkIdentity, checkNotLastCoordinator } from "./accounts.js";
@@ -57,11 +58,37 @@ export function contactToInput(view: ContactView): z.input<typeof contactInputSc
   };
 }
 
-/** The first validation problem of a zod error as one readable line: "email: expected an email address". */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
+/** The options of /contacts add, edit, add-org and edit-org, by the field of the directory's input they set. */
+const FIELD_OPTIONS: Readonly<Record<string, string>> = {
+  handle: "<handle>",
+  slug: "<slug>",
+  name: "--name",
+  email: "--email",
+  phone: "--phone",
+  languages: "--languages",
+  timeZone: "--time-zone",
+  roles: "--roles",
+  coordinator: "--coordinator",
+  orgAdmin: "--admin",
+  kind: "--kind",
+  country: "--country",
+  jurisdictions: "--jurisdictions",
+  designations: "--designate",
+  workingHours: "--hours",
+  emergency24x7: "--emergency",
+  holidays: "--add-holiday",
+  publicHolidays: "--public-holidays",
+  abuseContact: "--abuse-contact",
+  legalPointOfContact: "--legal-contact",
+  "responsibilities.domains": "--add-domain",
+  "responsibilities.ipRanges": "--add-ip",
+  "responsibilities.asns": "--add-asn",
+  channels: "--channel",
+};
+
+/** A directory change's validation problems, each naming the option as the person typed it. */
+export function describeZodError(error: z.ZodError, input?: unknown): string {
+  return describeIssues(error, input, FIELD_OPTIONS);
 }
 
 
@@ -104,7 +131,7 @@ export class DirectoryService {
   async addOrganisation(actor: Actor, raw: z.input<typeof organisationInputSchema>): Promise<Outcome<OrganisationView>> {
     if (!actor.contact?.coordinator) return fail("not-allowed", "Only a coordinator can add organisations.", NOT_ADMIN_HINT);
     const parsed = organisationInputSchema.safeParse(raw);
-    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
+    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error, raw));
     if (await this.db.organisation.findUnique({ where: { slug: parsed.data.slug } })) {
       return fail("conflict", `An organisation with the slug "${parsed.data.slug}" already exists (or was removed).`, "Choose another slug, or use /contacts edit-org.");
     }
@@ -128,7 +155,7 @@ export class DirectoryService {
     const { contacts: _contacts, ...current } = organisationToInput(before);
     const next = change({ ...current, contacts: [] });
     const parsed = organisationInputSchema.safeParse({ ...next, slug: before.slug });
-    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
+    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error, next));
     const previous = organisationInputSchema.parse({ ...current, contacts: [] });
     const isCoordinator = actor.contact?.coordinator === true;
     const { refusal, warnings, pending, apply } = await checkDesignations(this.db, isCoordinator, previous, parsed.data, this.settings.approvals);
@@ -169,7 +196,7 @@ export class DirectoryService {
     if (!organisation) return this.unknownOrganisation(organisationSlug);
     if (!mayAdminister(actor, organisation.id)) return fail("not-allowed", `You may not add contacts to ${organisationSlug}.`, NOT_ADMIN_HINT);
     const parsed = contactInputSchema.safeParse(raw);
-    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
+    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error, raw));
     if (parsed.data.coordinator && !actor.contact?.coordinator) return fail("not-allowed", "Only a coordinator can make someone a coordinator.");
     if (parsed.data.identities.length > 0) return fail("invalid-input", "Chat accounts are not added with the contact: each is linked with /contacts link and proven from the account.");
     if (await this.db.contact.findUnique({ where: { handle: parsed.data.handle } })) {
@@ -201,7 +228,7 @@ export class DirectoryService {
     const next = change(current);
     // Chat accounts stay as they are: they change only through /contacts link (proven) and /contacts unlink.
     const parsed = contactInputSchema.safeParse({ ...next, handle: before.handle, identities: current.identities });
-    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error));
+    if (!parsed.success) return fail("invalid-input", describeZodError(parsed.error, next));
     if (!isAdmin) {
       const protectedChanged =
         JSON.stringify(parsed.data.roles) !== JSON.stringify(before.roles) || parsed.data.orgAdmin !== before.orgAdmin || parsed.data.coordinator !== before.coordinator;
@@ -290,9 +317,11 @@ export class DirectoryService {
     return ok((await this.read.contact(contact.handle)) as ContactView);
   }
 
-  private async unknownOrganisation(slug: string) {
+  /** The answer to a slug that names no organisation: "No such organisation", with the nearest slug when one is close. */
+  async unknownOrganisation(slug: string) {
+    const shown = inertLine(slug.length > 64 ? `${slug.slice(0, 61)}...` : slug);
     const suggestion = closest(slug, await this.read.slugs());
-    return fail("not-found", `There is no organisation "${slug}".`, suggestion ? `Did you mean ${suggestion}?` : "Find it with /contacts find <name>.");
+    return fail("not-found", `No such organisation "${shown}".`, suggestion ? `Did you mean ${suggestion}?` : "Find it with /contacts find <name>.");
   }
 
   private unknownContact(handle: string) {

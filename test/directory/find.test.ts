@@ -132,6 +132,30 @@ describeOnProviders("contacts find", (provider, test) => {
     expect(slugsOf(await find({ query: "198.19.254.1" }))).toEqual(["big-transit"]);
   });
 
+  test("reads a fully qualified domain name's trailing dot as the same domain", async () => {
+    for (const query of ["acme-hosting.example.", "www.acme-hosting.example.", "https://acme-hosting.example./page"]) {
+      const result = await find({ query });
+      expect(result.matchedBy, query).toBe("domain");
+      expect(slugsOf(result), query).toEqual(["acme-hosting"]);
+    }
+    expect(slugsOf(await find({ query: "nobody-here.example." }))).toEqual([]);
+  });
+
+  test("finds who is responsible for a range: ranges containing it and ranges inside it", async () => {
+    for (const query of ["192.0.2.0/25", "192.0.2.128/25", "192.0.2.0/24", "192.0.2.44/32"]) {
+      const result = await find({ query });
+      expect(result.matchedBy, query).toBe("ip");
+      expect(slugsOf(result), query).toEqual(["acme-hosting"]);
+    }
+    // A wider range than any held finds the ranges inside it, and only those.
+    expect(slugsOf(await find({ query: "192.0.0.0/16" }))).toEqual(["acme-hosting"]);
+    expect(slugsOf(await find({ query: "198.0.0.0/8" }))).toEqual(["big-transit"]);
+    expect(slugsOf(await find({ query: "2001:db8:ac3e:1::/64" }))).toEqual(["acme-hosting"]);
+    for (const query of ["192.0.3.0/24", "10.0.0.0/8", "2001:db8:ac3f::/48"]) expect(slugsOf(await find({ query })), query).toEqual([]);
+    // A removed organisation's range is not found.
+    expect(slugsOf(await find({ query: "203.0.113.0/25" }))).toEqual([]);
+  });
+
   test("finds who is responsible for an IPv6 address", async () => {
     for (const query of ["2001:db8:ac3e::1", "2001:db8:ac3e:ffff:ffff:ffff:ffff:ffff", "2001:DB8:AC3E:0:0:0:0:10"]) {
       const result = await find({ query });

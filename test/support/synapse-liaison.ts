@@ -2,6 +2,7 @@
 // worker, and the Matrix adapter with its default settings. Two organisations are on Matrix (the police's cases room
 // and a hosting company's), so a case between them is relayed both ways through the homeserver. Used in-process
 // and, for kill -9, in a child process (synapse-liaison-child.ts).
+import { CaseRepository } from "../../src/cases/repository.js";
 import { pino } from "pino";
 import { createMatrixAdapter, matrixConfigSchema, type MatrixAdapter, type MatrixConfig } from "../../adapters/matrix/index.js";
 import { createCore, type Core } from "../../src/app/app.js";
@@ -97,7 +98,7 @@ export async function startLiaison(options: LiaisonOptions): Promise<RunningLiai
   const adapter = createMatrixAdapter({
     config,
     secrets: { MATRIX_ACCESS_TOKEN: options.botToken },
-    env: { catalog: commandCatalog, state: adapterStateStore(store.db, clock, "matrix"), logger: log.child({ platform: "matrix" }), clock },
+    env: { catalog: commandCatalog, state: adapterStateStore(store.db, clock, "matrix"), logger: log.child({ platform: "matrix" }), clock, openCaseThreads: () => new CaseRepository(store.db).threadsToCatchUp("matrix") },
   });
   await adapter.start(core.attach(adapter));
   core.outbox.start(50);

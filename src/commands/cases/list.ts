@@ -15,14 +15,16 @@ export const caseList = defineCommand({
     overdue: z.boolean().optional().describe("Only cases past a deadline"),
     state: z.enum(["active", "all", ...CASE_STATES]).default("active").describe("State (default: active)"),
     kind: z.enum(CASE_KINDS).optional().describe("Kind of case"),
-    org: z.string().trim().toLowerCase().optional().describe("Only cases with this organisation as a party"),
+    org: z.string().trim().toLowerCase().max(64).optional().describe("Only cases with this organisation as a party"),
     limit: z.coerce.number().int().min(1).max(100).default(20).describe("How many at most"),
   }),
   examples: ["/case list --mine --overdue", "/case list --state all --org acme-hosting"],
   permission: "contact",
-  uses: ["caseQueries", "clock"],
+  uses: ["caseQueries", "clock", "directory"],
   readOnly: true,
-  async execute({ caseQueries, clock, actor }, args) {
+  async execute({ caseQueries, clock, directory, actor }, args) {
+    // A slug that names no organisation is a typing error, not "no cases".
+    if (args.org && !(await directory.read.organisation(args.org))) return directory.unknownOrganisation(args.org);
     const result = await caseQueries.list(actor, {
       mine: args.mine ?? false,
       overdue: args.overdue ?? false,

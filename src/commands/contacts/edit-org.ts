@@ -4,7 +4,8 @@ import { timeZoneSchema } from "../../time/calendar.js";
 import { renderOrganisation } from "../../directory/render.js";
 import { withPendingApprovals } from "../../directory/render-pending.js";
 import { defineCommand } from "../command.js";
-import { channelOption, editList } from "./options.js";
+import { fail } from "../../core/result.js";
+import { channelOption, editList, notHeld } from "./options.js";
 
 /** /contacts edit-org: change an organisation's entry (coordinators, and the organisation's admins). */
 export const contactsEditOrg = defineCommand({
@@ -35,7 +36,7 @@ export const contactsEditOrg = defineCommand({
     addAsn: z.string().optional().describe("AS numbers it is responsible for"),
     removeAsn: z.string().optional().describe("AS numbers to remove"),
     channel: channelOption.optional().describe('Where it receives cases: "<platform> [<workspace>] <channel>"'),
-    channelTopic: z.union([z.enum(TOPICS), z.literal("*")]).optional().describe("Topic the --channel is for (default: all)"),
+    channelTopic: z.enum([...TOPICS, "*"]).optional().describe("Topic the --channel is for (default: all)"),
   }),
   positional: ["slug"],
   examples: [
@@ -47,6 +48,29 @@ export const contactsEditOrg = defineCommand({
   permission: "admin",
   uses: ["directory"],
   async execute({ directory, actor }, args) {
+    if (args.channelTopic && !args.channel) {
+      return fail("bad-arguments", "--channel-topic says which topic a --channel is for, and no --channel was given.", `Give both, e.g. /contacts edit-org ${args.slug} --channel "slack T0123 C0456" --channel-topic ${args.channelTopic}`);
+    }
+    const entry = await directory.read.organisation(args.slug.toLowerCase());
+    if (entry) {
+      // A removal of something the organisation does not hold is a typing error: say so, and change nothing.
+      const { domains, ipRanges, asns } = entry.responsibilities;
+      const removals = [
+        ["remove-domain", "domain", domains, args.removeDomain],
+        ["remove-ip", "IP range", ipRanges, args.removeIp],
+        ["remove-asn", "AS number", asns.map(String), args.removeAsn],
+        ["remove-holiday", "closed day", entry.holidays, args.removeHoliday],
+      ] as const;
+      for (const [flag, what, held, remove] of removals) {
+        const missing = notHeld(held, remove);
+        if (missing.length === 0) continue;
+        return fail(
+          "bad-arguments",
+          `--${flag}: ${entry.slug} has no ${what} ${missing.join(", ")}, so nothing was changed.`,
+          held.length > 0 ? `Its ${what === "AS number" ? "AS numbers" : `${what}s`}: ${held.join(", ")}.` : `It has no ${what}s.`,
+        );
+      }
+    }
     return directory.editOrganisation(actor, args.slug.toLowerCase(), (current) => {
       const responsibilities = current.responsibilities ?? {};
       const channels = (current.channels ?? []).filter((channel) => !args.channel || channel.topic !== (args.channelTopic ?? "*"));

@@ -41,6 +41,12 @@ export const channelOption = z
     return { platform: platform as (typeof PLATFORMS)[number], workspace, channel };
   });
 
+/** The items of a comma-separated removal that the list does not hold (compared without regard to case). */
+export function notHeld(current: readonly string[] | undefined, remove: string | undefined): string[] {
+  const held = new Set((current ?? []).map((item) => item.toLowerCase()));
+  return (remove ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "" && !held.has(item.toLowerCase()));
+}
+
 /** Adds and removes items of a list, keeping order. */
 export function editList(current: readonly string[] | undefined, add: string | undefined, remove: string | undefined): string[] {
   const split = (text: string | undefined) => (text ?? "").split(",").map((item) => item.trim()).filter(Boolean);

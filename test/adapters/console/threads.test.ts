@@ -5,16 +5,17 @@ import { describe, expect, it } from "vitest";
 import { CONSOLE_THREADS_KEY, createConsoleAdapter } from "../../../adapters/console/index.js";
 import type { InboundEvent } from "../../../src/core/adapter.js";
 import { MemoryStateStore } from "../../support/memory-state.js";
+import { commandCatalog } from "../../../src/commands/catalog.js";
 
 const CASES = { platform: "console" as const, workspace: "", channelId: "cases" };
 
 /** A scripted console whose lines are typed by `run`; resolves with what was printed and what reached the core. */
-async function session(lines: string[], options: { state?: MemoryStateStore; open?: string[] } = {}) {
+async function session(lines: string[], options: { state?: MemoryStateStore; open?: string[]; catalog?: boolean } = {}) {
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = "";
   output.on("data", (chunk: Buffer) => (printed += chunk.toString()));
-  const adapter = createConsoleAdapter({ input, output, interactive: false, actAs: "demo.coordinator", ...(options.state ? { state: options.state } : {}) });
+  const adapter = createConsoleAdapter({ input, output, interactive: false, actAs: "demo.coordinator", ...(options.state ? { state: options.state } : {}), ...(options.catalog ? { catalog: commandCatalog } : {}) });
   const events: InboundEvent[] = [];
   for (const title of options.open ?? []) await adapter.openThread({ channel: CASES, title, root: { text: `card ${title}` } }, { idempotencyKey: title });
   await adapter.start(async (event) => {
@@ -27,6 +28,54 @@ async function session(lines: string[], options: { state?: MemoryStateStore; ope
 }
 
 describe("console threads", () => {
+  it("stops reading at exit: lines after it are not run", async () => {
+    const { events, handled } = await session(["/whoami", "exit", "/help", "jan.jansen: /contacts find acme"]);
+    expect(events.map((event) => ("text" in event ? event.text : event.type))).toEqual(["/whoami"]);
+    expect(handled).toBe(1);
+  });
+
+  it("leaves at exit at a terminal: the input stays paused, so the process can end", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    output.resume();
+    const adapter = createConsoleAdapter({ input, output, interactive: true, actAs: "demo.coordinator" });
+    const events: InboundEvent[] = [];
+    await adapter.start(async (event) => {
+      events.push(event);
+      return undefined;
+    });
+    input.write("/whoami\r");
+    input.write("exit\r");
+    await adapter.finished;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A prompt shown after closing resumed the input, which kept the terminal (and Liaison) waiting.
+    expect(input.isPaused()).toBe(true);
+    expect(events.map((event) => ("text" in event ? event.text : event.type))).toEqual(["/whoami"]);
+  });
+
+  it("cuts a trailing # comment from a command line, never from a message", async () => {
+    const { events } = await session(
+      [
+        "/contacts find 192.0.2.44   # who is responsible for this address?",
+        "contacts find acme #",
+        '/contacts find "a # b" # quoted text is kept',
+        "/contacts find issue#12 #12",
+        "# a whole comment line",
+        "jan.jansen: /case say N-2026-0001 C:\\temp\\x   two  --spaces  # kept, it is a message",
+        "jan.jansen: [N-2026-0001 @ acme-hosting] see   C:\\temp # kept too",
+      ],
+      { open: ["N-2026-0001 @ acme-hosting"], catalog: true },
+    );
+    expect(events.map((event) => ("text" in event ? event.text : event.type))).toEqual([
+      "/contacts find 192.0.2.44",
+      "/contacts find acme",
+      '/contacts find "a # b"',
+      "/contacts find issue#12 #12",
+      "/case say N-2026-0001 C:\\temp\\x   two  --spaces  # kept, it is a message",
+      "see   C:\\temp # kept too",
+    ]);
+  });
+
   it("hands a message typed with a full label to the core at the thread's real address", async () => {
     const { events } = await session(["jan.jansen: [N-2026-0001 @ acme-hosting] We are on it."], { open: ["N-2026-0001 @ acme-hosting", "N-2026-0001 @ nl-iru"] });
     expect(events).toHaveLength(1);
