@@ -37,7 +37,7 @@ const at = (ladder: ReturnType<typeof ladderOf>) => ladder.map((step) => `${step
 
 describe("the escalation policy", () => {
   it("gives a removal order the default ladder: half time, 10 minutes before, overdue, backup, escalation, coordinators", () => {
-    expect(stepsFor(policy, "removal-order", "normal").map((step) => step.step)).toEqual(["half-time", "due-soon", "overdue", "backup", "escalation", "coordinators"]);
+    expect(stepsFor(policy, "removal-order", "normal").map((step) => step.step)).toEqual(["half-time", "due-soon", "overdue", "backup", "escalation", "coordinators", "clarification-pending", "clarification-still-pending"]);
     expect(stepsFor(policy, "production-order", "high").map((step) => step.step)).toEqual(stepsFor(policy, "production-order", "normal").map((step) => step.step));
     expect(stepsFor(policy, "production-order", "emergency")[1]?.at).toEqual({ type: "offset", offsetMs: -HOUR });
   });
