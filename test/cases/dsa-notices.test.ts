@@ -50,7 +50,7 @@ describeOnBothDatabases("DSA notices, EOKM notices, Art. 18 reports and the DSA 
     await h.ok("noor.dekker", CSAM);
     await h.ok("noor.dekker", CSAM);
     for (const [line, says] of [
-      ['/case resolve C-2026-0001 --outcome no-action --reason "we think it is legal"', /not an outcome of a csam notice/],
+      ['/case resolve C-2026-0001 --outcome no-action --reason "we think it is legal"', /not an outcome of a CSAM notice/],
       ['/case resolve C-2026-0001 --outcome cannot-comply --reason "x"', /not an outcome/],
       ["/case resolve C-2026-0001 --outcome not-hosted-here", /give it with \/case decide/],
       ["/case decide C-2026-0001 --outcome not-hosted-here", /--host: say who hosts/],

@@ -189,7 +189,9 @@ describe("refusals change nothing", () => {
     );
     const whoami = await succeed("unlinked", "/whoami");
     expect(whoami).toContain("not linked");
-    expect(whoami).toContain(identityKey(UNLINKED_IDENTITY));
+    // The account in words, not as an internal key.
+    expect(whoami).toContain(`You are ${UNLINKED_IDENTITY.userId} in Slack workspace ${UNLINKED_IDENTITY.workspace}.`);
+    expect(whoami).not.toContain(identityKey(UNLINKED_IDENTITY));
   });
 });
 

@@ -31,7 +31,10 @@ describeOnSynapse("Matrix against a real homeserver", () => {
     await world?.close();
   }, 60_000);
 
-  it("answers a burst of 30 commands sent as fast as the homeserver takes them, every one, in order, under the default rate limit", async () => {
+  // The burst waits out Synapse's real rate limit (at least 100 s; measured 150–222 s, 1.5–2.2× the floor) and leaves
+  // the bot's bucket empty for the tests after it, so it runs only when asked for (LIAISON_SYNAPSE_BURST=1); the
+  // fake homeserver's burst test (test/adapters/matrix/delivery.test.ts, Synapse's bucket) runs always.
+  it.skipIf(process.env.LIAISON_SYNAPSE_BURST !== "1")("answers a burst of 30 commands sent as fast as the homeserver takes them, every one, in order, under the default rate limit (LIAISON_SYNAPSE_BURST=1)", async () => {
     // First, so that the bot's rate-limit bucket is full: Anna opens a direct room with it and types 30 commands.
     const { anna, ids } = world;
     const room = await anna.createRoom({ is_direct: true, preset: "trusted_private_chat", invite: [ids.bot] });
