@@ -18,7 +18,7 @@ describeOnBothDatabases("cards, replies and history in the person's terms", (har
     const opened = await h.ok("sanne.devries", '/notice acme-hosting --kind threat-to-life --reason "threat against a school"');
     await h.drain();
     const threat = /\b(T-2026-\d{4})\b/.exec(opened)?.[1] ?? "";
-    expect(h.adapter.threadTexts(threadTitle(threat, "acme-hosting"))[0]).toContain("Outcomes you may choose: police-informed, europol-informed, no-action (with --reason)");
+    expect(h.adapter.threadTexts(threadTitle(threat, "acme-hosting"))[0]).toContain("Outcomes you may choose: police-informed, europol-informed, police-and-europol-informed, no-action (with --reason)");
   });
 
   test("an acknowledged case no longer offers Acknowledge (nor clarification once one is pending); resolved, no buttons", async () => {
