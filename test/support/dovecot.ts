@@ -1,9 +1,9 @@
 // A real IMAP server for tests: Dovecot from the Debian packages (dovecot-imapd), started as a private instance on a
 // free port of 127.0.0.1, with a temporary maildir and a static password. Without Dovecot installed the tests that
 // need it are skipped, saying why.
-import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 
@@ -32,6 +32,18 @@ async function freePort(): Promise<number> {
       const address = server.address();
       server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
+  });
+}
+
+/** True once something accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
   });
 }
 
@@ -90,19 +102,27 @@ service anvil {
 `,
   );
   spawnSync("mkdir", ["-p", join(dir, "mail"), join(dir, "run")]);
-  if (root) chownSync(join(dir, "mail"), mailUid, mailGid);
+  if (root) {
+    // mkdtemp makes the directory 0700: the mail processes (user dovecot) must be able to pass through it.
+    chmodSync(dir, 0o711);
+    chownSync(join(dir, "mail"), mailUid, mailGid);
+  }
   const log = () => (existsSync(join(dir, "dovecot.log")) ? readFileSync(join(dir, "dovecot.log"), "utf8") : "");
-  const started = spawnSync(DOVECOT_BINARY, ["-c", join(dir, "dovecot.conf")], { encoding: "utf8" });
-  if (started.status !== 0) throw new Error(`dovecot did not start: ${started.stderr}${log()}`);
-  const stop = () => {
-    const pidFile = join(dir, "run", "master.pid");
-    if (existsSync(pidFile)) {
-      try {
-        process.kill(Number(readFileSync(pidFile, "utf8").trim()), "SIGTERM");
-      } catch {
-        // already gone
-      }
+  // In the foreground (-F), as a child of this process: started with spawnSync, the daemon it forks keeps the pipes
+  // open and spawnSync never returns.
+  const child = spawn(DOVECOT_BINARY, ["-F", "-c", join(dir, "dovecot.conf")], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  const deadline = Date.now() + 15_000;
+  while (!(await listening(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`dovecot did not start: ${stderr}${log()}`);
     }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const stop = () => {
+    child.kill("SIGTERM");
     setTimeout(() => rmSync(dir, { recursive: true, force: true }), 500).unref();
   };
   return { port, stop, log };

@@ -38,11 +38,7 @@ export function synapseVersion(): string {
 
 /** A describe block that runs against a real Synapse, or is skipped saying why (fails when it is required). */
 export function describeOnSynapse(name: string, body: () => void): void {
-  if (synapseUnavailable === undefined) {
-    describe(`${name} (Synapse ${synapseVersion()})`, body);
-    return;
-  }
-  if (process.env.LIAISON_SYNAPSE_REQUIRED === "1") {
+  if (synapseUnavailable !== undefined && process.env.LIAISON_SYNAPSE_REQUIRED === "1") {
     describe(name, () => {
       it("needs a real Synapse", () => {
         throw new Error(`a real Synapse is required (LIAISON_SYNAPSE_REQUIRED=1) but cannot run: ${synapseUnavailable}`);
@@ -50,8 +46,9 @@ export function describeOnSynapse(name: string, body: () => void): void {
     });
     return;
   }
-  console.warn(`SKIPPED against a real Synapse: "${name}": ${synapseUnavailable}`);
-  describe.skip(`${name} (skipped: ${synapseUnavailable})`, body);
+  if (synapseUnavailable !== undefined) console.warn(`SKIPPED against a real Synapse: "${name}": ${synapseUnavailable}`);
+  const title = synapseUnavailable === undefined ? `${name} (Synapse ${synapseVersion()})` : `${name} (skipped: ${synapseUnavailable})`;
+  describe.skipIf(synapseUnavailable !== undefined)(title, body);
 }
 
 /** A running Synapse. */
