@@ -1,7 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { App, RespondFn } from "@slack/bolt";
 import type { Logger } from "pino";
-import { z } from "zod";
 import type {
   ActionEvent,
   AdapterCapabilities,
@@ -19,11 +18,11 @@ import type {
 import { textMessage, type OutboundMessage } from "../../src/core/message.js";
 import { conversationKey, createConversationQueue, type ConversationPlace, type ConversationTurn } from "../../src/core/ordering.js";
 import type { AdapterEnvironment } from "../../src/core/platform.js";
-import { defaultReplyPolicy, deliverReply, type ReplyPolicy } from "../../src/core/reply-policy.js";
+import { defaultReplyPolicy, type ReplyPolicy } from "../../src/core/reply-policy.js";
 import { buildBoltApp } from "./app.js";
 import type { SlackConfig, SlackSecrets } from "./config.js";
 import { toDeliveryError } from "./errors.js";
-import { actionFormSchema, buildFormView, FORM_CALLBACK_ID, readFormSubmission, type ActionForm } from "./forms.js";
+import { buildFormView, buttonForm, FORM_CALLBACK_ID, readFormSubmission } from "./forms.js";
 import {
   blockActionsSchema,
   displayName,
@@ -31,17 +30,17 @@ import {
   slashCommandSchema,
   stableHash,
   toCommandEvent,
-  safeJson,
+  toButtonPress,
   toThreadMessageEvent,
   viewSubmissionSchema,
   type SlackThreadMessage,
 } from "./inbound.js";
-import { missedMessages, rememberSeen } from "./catch-up.js";
+import { catchUpThread, rememberSeen } from "./catch-up.js";
 import type { StateInstallationStore } from "./installation-store.js";
 import { RESPONSE_URL_MARGIN_MS, SLACK_LIMITS } from "./limits.js";
 import { SlackPoster, type SlackClient } from "./outbound.js";
 import { ACTION_ID_PREFIX } from "./render.js";
-import { slackReplyRoutes, type ReplyContext } from "./replies.js";
+import { deliverSlackReply, type ReplyContext } from "./replies.js";
 
 /** Options of createSlackAdapter. */
 export interface SlackAdapterOptions {
@@ -67,8 +66,6 @@ export const SLACK_CAPABILITIES: AdapterCapabilities = {
   userIdIsHandle: false,
 };
 
-
-const buttonValueSchema = z.looseObject({ c: z.string().min(1), f: z.unknown().optional(), k: z.string().optional() });
 
 const UNEXPECTED_FAILURE = "Liaison could not handle that just now. Please try again in a minute; if it keeps failing, tell your coordinator.";
 
@@ -153,17 +150,8 @@ export class SlackChatAdapter implements SlackAdapter {
 
   /** Handles, in order, what people wrote in an open case thread since the last message handled there. */
   private async catchUp(thread: ThreadAddress): Promise<void> {
-    let missed: SlackThreadMessage[];
-    try {
-      const client = await this.poster.clientFor(thread.workspace);
-      missed = await missedMessages(client, this.options.env.state, thread, this.botUserId, this.logger);
-    } catch (error) {
-      this.logger.error({ err: error, channel: thread.channelId, threadTs: thread.threadId }, "could not read a Slack case thread's history; messages written there while Liaison was down are not relayed");
-      return;
-    }
-    if (missed.length > 0) this.logger.info({ channel: thread.channelId, threadTs: thread.threadId, messages: missed.length }, "catching up on a Slack case thread");
     const client = await this.poster.clientFor(thread.workspace);
-    for (const message of missed) await this.onThreadMessage(message, client);
+    await catchUpThread(client, this.options.env.state, thread, this.botUserId, this.logger, (message) => this.onThreadMessage(message, client));
   }
 
   /** A person's thread message (live or caught up): to the core, its answer back, and the thread's mark moved on. */
@@ -322,31 +310,17 @@ export class SlackChatAdapter implements SlackAdapter {
       return;
     }
     const body = parsed.data;
-    const action = body.actions.find((candidate) => candidate.action_id.startsWith(ACTION_ID_PREFIX));
-    const value = buttonValueSchema.safeParse(safeJson(action?.value));
-    if (!action || !value.success) return;
-    const workspace = body.team?.id ?? body.user.team_id ?? "";
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    const messageTs = body.message?.ts ?? body.container?.message_ts;
-    // A button on a case card (or a reply in its thread) belongs to the card's thread; in a DM, to the conversation.
-    const isDirect = channel?.startsWith("D") ?? false;
-    const threadTs = body.message?.thread_ts ?? body.container?.thread_ts ?? (isDirect ? undefined : messageTs);
-    const event: ActionEvent = {
-      type: "action",
-      eventId: `slack:act:${stableHash(workspace, body.user.id, body.trigger_id, action.action_id)}`,
-      command: value.data.c,
-      values: {},
-      identity: { platform: "slack", workspace: body.user.team_id ?? workspace, userId: body.user.id, ...displayName(body.user) },
-      where: { platform: "slack", workspace, channelId: channel ?? "", ...(threadTs ? { threadId: threadTs } : {}), isDirect },
-    };
+    const press = toButtonPress(body);
+    if (!press) return;
+    const { event, value, workspace, channel, threadTs } = press;
     this.enqueue(event.where, async (turn) => {
-      const form = await this.formOf(value.data).catch((error: unknown) => {
+      const form = await buttonForm(this.options.env.state, this.logger, value).catch((error: unknown) => {
         turn.skip();
         throw error;
       });
       if (form) {
         turn.skip();
-        const view = buildFormView(form, { c: value.data.c, ...(channel ? { ch: channel } : {}), ...(threadTs ? { th: threadTs } : {}), tm: workspace });
+        const view = buildFormView(form, { c: value.c, ...(channel ? { ch: channel } : {}), ...(threadTs ? { th: threadTs } : {}), tm: workspace });
         try {
           await client.views.open({ trigger_id: body.trigger_id, view });
         } catch (error) {
@@ -405,18 +379,6 @@ export class SlackChatAdapter implements SlackAdapter {
     );
   }
 
-  /** The form a button opens, inline in its value or from the state store. */
-  private async formOf(value: z.infer<typeof buttonValueSchema>): Promise<ActionForm | undefined> {
-    const raw = value.f ?? (value.k ? safeJson(await this.options.env.state.get(value.k)) : undefined);
-    if (raw === undefined) return undefined;
-    const form = actionFormSchema.safeParse(raw);
-    if (!form.success) {
-      this.logger.warn({ key: value.k }, "a Slack button's form could not be read");
-      return undefined;
-    }
-    return form.data as ActionForm;
-  }
-
   /** Runs the event through the core and delivers its reply, if any. */
   private async answer(event: InboundEvent, context: ReplyContext): Promise<void> {
     const reply = await this.dispatch(event);
@@ -428,9 +390,6 @@ export class SlackChatAdapter implements SlackAdapter {
    * 30 minutes, ephemeral or thread posts otherwise, a direct message last.
    */
   private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<void> {
-    const outcome = await deliverReply(reply, event, slackReplyRoutes(context, { poster: this.poster, config: this.options.config }), this.replyPolicy, (report) => {
-      this.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error }, "Slack reply attempt failed");
-    });
-    if (!outcome.delivered) this.logger.warn({ err: outcome.error, eventId: context.eventId, attempts: outcome.attempts }, "could not deliver a reply on Slack");
+    await deliverSlackReply(reply, event, context, { poster: this.poster, config: this.options.config, policy: this.replyPolicy, logger: this.logger });
   }
 }

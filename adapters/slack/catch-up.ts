@@ -62,3 +62,19 @@ export async function missedMessages(client: SlackClient, state: AdapterStateSto
   missed.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return missed.map((entry) => entry.message);
 }
+
+/**
+ * Handles, in order, what people wrote in an open case thread since the last message handled there (`handle` runs
+ * each, as a live message is run). A history that cannot be read is logged, and the thread is left for the next start.
+ */
+export async function catchUpThread(client: SlackClient, state: AdapterStateStore, thread: ThreadAddress, botUserId: string | undefined, logger: Logger, handle: (message: SlackThreadMessage) => Promise<void>): Promise<void> {
+  let missed: SlackThreadMessage[];
+  try {
+    missed = await missedMessages(client, state, thread, botUserId, logger);
+  } catch (error) {
+    logger.error({ err: error, channel: thread.channelId, threadTs: thread.threadId }, "could not read a Slack case thread's history; messages written there while Liaison was down are not relayed");
+    return;
+  }
+  if (missed.length > 0) logger.info({ channel: thread.channelId, threadTs: thread.threadId, messages: missed.length }, "catching up on a Slack case thread");
+  for (const message of missed) await handle(message);
+}

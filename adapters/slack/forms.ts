@@ -3,7 +3,9 @@ import { z } from "zod";
 import type { FormField, MessageAction } from "../../src/core/message.js";
 import { truncateVisibly } from "../../src/core/message.js";
 import { SLACK_LIMITS } from "./limits.js";
-import type { ViewSubmission } from "./inbound.js";
+import { safeJson, type ViewSubmission } from "./inbound.js";
+import type { Logger } from "pino";
+import type { AdapterStateStore } from "../../src/core/platform.js";
 
 /** callback_id of Liaison's modals. */
 export const FORM_CALLBACK_ID = "liaison:form";
@@ -109,4 +111,16 @@ export function readFormSubmission(view: ViewSubmission["view"]): { metadata: Fo
     if (value !== undefined && value !== null && value !== "") values[blockId.slice(FIELD_BLOCK_PREFIX.length)] = value;
   }
   return { metadata: metadata.data, values };
+}
+
+/** The form a button opens: inline in its value (`f`), or kept in the state store under its key (`k`). */
+export async function buttonForm(state: AdapterStateStore, logger: Logger, value: { f?: unknown; k?: string | undefined }): Promise<ActionForm | undefined> {
+  const raw = value.f ?? (value.k ? safeJson(await state.get(value.k)) : undefined);
+  if (raw === undefined) return undefined;
+  const form = actionFormSchema.safeParse(raw);
+  if (!form.success) {
+    logger.warn({ key: value.k }, "a Slack button's form could not be read");
+    return undefined;
+  }
+  return form.data as ActionForm;
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { CommandEvent, ThreadMessageEvent } from "../../src/core/adapter.js";
+import type { ActionEvent, CommandEvent, ThreadMessageEvent } from "../../src/core/adapter.js";
+import { ACTION_ID_PREFIX } from "./render.js";
 
 /** A slash command as Slack posts it (form fields; https://docs.slack.dev/interactivity/implementing-slash-commands). */
 export const slashCommandSchema = z.looseObject({
@@ -198,4 +199,38 @@ export function safeJson(text: string | undefined): unknown {
 export function displayName(user: { name?: string | undefined; username?: string | undefined }): { displayName?: string } {
   const name = user.name ?? user.username;
   return name ? { displayName: name } : {};
+}
+
+/** What a Liaison button carries in its value: the command, and its form inline (`f`) or under a state key (`k`). */
+const buttonValueSchema = z.looseObject({ c: z.string().min(1), f: z.unknown().optional(), k: z.string().optional() });
+
+/** A press of one of Liaison's buttons, as the core sees it, and where it happened. */
+export interface ButtonPress {
+  event: ActionEvent;
+  value: z.infer<typeof buttonValueSchema>;
+  workspace: string;
+  channel: string | undefined;
+  threadTs: string | undefined;
+}
+
+/** Reads a block_actions payload's press of a Liaison button; undefined for any other button or an unreadable value. */
+export function toButtonPress(body: z.infer<typeof blockActionsSchema>): ButtonPress | undefined {
+  const action = body.actions.find((candidate) => candidate.action_id.startsWith(ACTION_ID_PREFIX));
+  const value = buttonValueSchema.safeParse(safeJson(action?.value));
+  if (!action || !value.success) return undefined;
+  const workspace = body.team?.id ?? body.user.team_id ?? "";
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  const messageTs = body.message?.ts ?? body.container?.message_ts;
+  // A button on a case card (or a reply in its thread) belongs to the card's thread; in a DM, to the conversation.
+  const isDirect = channel?.startsWith("D") ?? false;
+  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts ?? (isDirect ? undefined : messageTs);
+  const event: ActionEvent = {
+    type: "action",
+    eventId: `slack:act:${stableHash(workspace, body.user.id, body.trigger_id, action.action_id)}`,
+    command: value.data.c,
+    values: {},
+    identity: { platform: "slack", workspace: body.user.team_id ?? workspace, userId: body.user.id, ...displayName(body.user) },
+    where: { platform: "slack", workspace, channelId: channel ?? "", ...(threadTs ? { threadId: threadTs } : {}), isDirect },
+  };
+  return { event, value: value.data, workspace, channel, threadTs };
 }

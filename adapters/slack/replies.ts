@@ -1,7 +1,9 @@
 // Where a reply to a Slack event can go (the routes the shared reply policy tries): response_url within its window,
 // an ephemeral or in-thread post, a direct message last.
 import type { OutboundMessage } from "../../src/core/message.js";
-import type { ReplyRoute, ReplyRoutes } from "../../src/core/reply-policy.js";
+import type { Logger } from "pino";
+import type { InboundEvent, Reply } from "../../src/core/adapter.js";
+import { deliverReply, type ReplyPolicy, type ReplyRoute, type ReplyRoutes } from "../../src/core/reply-policy.js";
 import type { SlackConfig } from "./config.js";
 import { SLACK_LIMITS } from "./limits.js";
 import { postToResponseUrl, type SlackClient, type SlackPoster } from "./outbound.js";
@@ -67,4 +69,16 @@ function resumable(render: (message: OutboundMessage) => Promise<SlackMessagePar
       shown += 1;
     }
   };
+}
+
+/**
+ * Delivers the core's reply through the shared reply policy: response_url (slash commands, buttons) within its
+ * 30 minutes, ephemeral or thread posts otherwise, a direct message last; each failed attempt and a reply that could
+ * not be delivered are logged.
+ */
+export async function deliverSlackReply(reply: Reply, event: InboundEvent, context: ReplyContext, deps: { poster: SlackPoster; config: SlackConfig; policy: ReplyPolicy; logger: Logger }): Promise<void> {
+  const outcome = await deliverReply(reply, event, slackReplyRoutes(context, deps), deps.policy, (report) => {
+    deps.logger.info({ eventId: context.eventId, route: report.route, attempt: report.attempt, next: report.next, waitMs: report.waitMs, err: report.error }, "Slack reply attempt failed");
+  });
+  if (!outcome.delivered) deps.logger.warn({ err: outcome.error, eventId: context.eventId, attempts: outcome.attempts }, "could not deliver a reply on Slack");
 }

@@ -5,7 +5,9 @@ import type { Topic } from "../directory/model.js";
 import { nextCounterValue } from "../outbox/counter.js";
 import type { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
-import { KIND_INFO, type CaseFields, type CaseKind } from "./kinds.js";
+import { fail, type Failure } from "../core/result.js";
+import { KIND_INFO, kindInSentence, type CaseFields, type CaseKind } from "./kinds.js";
+import { mayNotOpen, type CasePolicy } from "./policy.js";
 import type { CasePersonRow } from "./repository.js";
 
 /** The order in which a topic's roles are asked to take a case. */
@@ -66,4 +68,20 @@ export async function responsibleFor(db: Tx, organisationId: string, topic: Topi
   if (roles[0]) return { id: roles[0].contact.id, handle: roles[0].contact.handle, name: roles[0].contact.name };
   const admin = await db.contact.findFirst({ where: { organisationId, removedAt: null, orgAdmin: true }, select: { id: true, handle: true, name: true } });
   return admin ?? undefined;
+}
+
+/**
+ * Why the opener's organisation may not open a case of this kind, as the answer to give, or undefined when it may:
+ * the policy's openers by organisation kind, then the designation the law asks for (TCO Art. 12(1)(a): removal orders
+ * are issued by the competent authority each Member State designated; e-Evidence Art. 4: orders are issued by the
+ * issuing authorities it names). A coordinator records designations.
+ */
+export function openingRefusal(policy: CasePolicy, kind: CaseKind, opener: { kind: string; slug: string; designations: readonly string[] }): Failure | undefined {
+  const refused = mayNotOpen(policy, kind, opener);
+  if (!refused) return undefined;
+  if ("kind" in refused) {
+    const openers = policy.kinds[kind].openers;
+    return fail("not-allowed", `A ${opener.kind} organisation cannot issue ${kindInSentence(kind, "a")}.`, `Issued by: ${Array.isArray(openers) ? openers.join(", ") : "anyone"} (case policy).`);
+  }
+  return fail("not-allowed", `${opener.slug} is not designated ${refused.designation}: only a designated authority issues ${kindInSentence(kind, "a")}.`, `A coordinator records the designation: /contacts edit-org ${opener.slug} --designate ${refused.designation}:<Member State>.`);
 }

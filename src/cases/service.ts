@@ -18,14 +18,14 @@ import { CaseHandover, type HandedOverCase } from "./handover.js";
 import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "./lifecycle.js";
 import { hasDesignation } from "../directory/model.js";
 import { splitList } from "../directory/views.js";
-import { clockRule, kindDefaults, mayNotOpen, type CasePolicy } from "./policy.js";
+import { clockRule, kindDefaults, type CasePolicy } from "./policy.js";
 import { clarificationAskedAt, type ReminderChange, type ReminderPlanner, type ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor } from "./disclosure.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
 import type { OtherChannels } from "./receipt-render.js";
-import { nextReference, responsibleFor, summarise, threadRows } from "./opening.js";
+import { nextReference, openingRefusal, responsibleFor, summarise, threadRows } from "./opening.js";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CaseRow, type CaseThreadRow } from "./repository.js";
 import type { CaseView, Disclosure } from "./view.js";
 import { checkOrderOpening, withOrderTerm } from "./dsa/opening.js";
@@ -93,16 +93,8 @@ export class CaseService {
     const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
     const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
     const openerDesignations = splitList(opener?.designations ?? "");
-    const refused = mayNotOpen(this.policy, request.kind, { kind: contact.organisationKind, designations: openerDesignations });
-    if (refused && "kind" in refused) {
-      const openers = this.policy.kinds[request.kind].openers;
-      return fail("not-allowed", `A ${contact.organisationKind} organisation cannot issue ${kindInSentence(request.kind, "a")}.`, `Issued by: ${Array.isArray(openers) ? openers.join(", ") : "anyone"} (case policy).`);
-    }
-    if (refused) {
-      // TCO Art. 12(1)(a): removal orders are issued by the competent authority each Member State designated; e-Evidence
-      // Art. 4: orders are issued by the issuing authorities it names. A coordinator records the designation.
-      return fail("not-allowed", `${contact.organisationSlug} is not designated ${refused.designation}: only a designated authority issues ${kindInSentence(request.kind, "a")}.`, `A coordinator records the designation: /contacts edit-org ${contact.organisationSlug} --designate ${refused.designation}:<Member State>.`);
-    }
+    const refused = openingRefusal(this.policy, request.kind, { kind: contact.organisationKind, slug: contact.organisationSlug, designations: openerDesignations });
+    if (refused) return refused;
     if (!recipient || !opener) return fail("not-found", `There is no organisation "${request.recipientSlug}".`, "Find it with /contacts find <name, domain or IP>.");
     if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");
     const parsed = parseCaseFields(request.kind, request.fields);

@@ -1,5 +1,6 @@
 // An organisation's calendar from its directory entry, and the first time a message may be delivered in it.
-import { isWorkingTime, nextWorkingTime, quietHoursEnd, type Calendar, type QuietHours } from "./calendar.js";
+import { isWorkingTime, nextWorkingTime, type Calendar } from "./calendar.js";
+import { quietHoursEnd, type QuietHours } from "./quiet-hours.js";
 import { publicHolidays } from "./public-holidays.js";
 import { ALWAYS_OPEN, parseWorkingHours } from "./working-hours.js";
 

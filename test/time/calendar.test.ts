@@ -12,14 +12,13 @@ import {
   isWorkingTime,
   nextWorkingTime,
   parseWorkingHours,
-  quietHoursEnd,
-  quietHoursSchema,
   timeZoneSchema,
   workingHoursSchema,
   type Calendar,
   type Pause,
   type WorkingHours,
 } from "../../src/time/calendar.js";
+import { quietHoursEnd, quietHoursSchema } from "../../src/time/quiet-hours.js";
 
 // Every expected instant below is written by hand as an ISO string with an explicit offset. DST facts used
 // (checked against tzdata with zdump):

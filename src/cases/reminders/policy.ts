@@ -5,7 +5,7 @@ import { z } from "zod";
 import { loadYamlFiles } from "../../config/load.js";
 import { durationSchema } from "../../config/schema.js";
 import { CASE_KINDS, type CaseKind, type Priority } from "../kinds.js";
-import { quietHoursSchema } from "../../time/calendar.js";
+import { quietHoursSchema } from "../../time/quiet-hours.js";
 
 /** Who a step is addressed to. */
 export const STEP_AUDIENCES = [
