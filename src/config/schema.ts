@@ -78,6 +78,8 @@ export const configSchema = z.strictObject({
     maxAttempts: z.number().int().min(1),
     backoffBaseMs: z.number().int().min(1),
     backoffMaxMs: z.number().int().min(1),
+    /** Lease of a message in flight, renewed while it is sent; how long a crashed worker's thread waits (default 5 s). */
+    leaseMs: z.number().int().min(500).max(600_000).optional(),
   }),
   /** The one HTTP listener (health, intake API), TLS at a reverse proxy (src/http). */
   http: httpConfigSchema,

@@ -1,13 +1,65 @@
 // Named leases in the database (the Lease model), so that of several Liaison processes sharing one database only one
 // runs a job at a time. A lease expires by itself when its holder dies; its holder renews or releases it.
 import { randomUUID } from "node:crypto";
+import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Clock } from "../core/clock.js";
 import type { Db } from "../store/db.js";
 
-/** Who holds a lease: host, process and a random part (two cores in one process are two holders). */
+/**
+ * Where process ids mean something: this boot of the machine and this PID namespace (a container has its own). Empty
+ * where it cannot be told (not Linux), and then no holder is ever judged dead by its process id.
+ */
+function processPlace(): string {
+  try {
+    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim().replace(/[^0-9a-f]/g, "");
+    const namespace = /\[(\d+)\]/.exec(readlinkSync("/proc/self/ns/pid"))?.[1];
+    return boot !== "" && namespace ? `${boot.slice(0, 16)}.${namespace}` : "";
+  } catch {
+    return "";
+  }
+}
+
+const PLACE = processPlace();
+
+/**
+ * Who holds a lease: host, process, a random part (two cores in one process are two holders) and the place where the
+ * process id is meaningful (boot and PID namespace), as `host:pid:random:place`.
+ */
 export function newLeaseHolder(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}:${PLACE}`;
+}
+
+/** Whether a process of this machine's current boot and PID namespace is gone (a zombie counts as gone). */
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+  try {
+    // "pid (comm) S ...": the state follows the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a lease's holder is certainly dead: it names this host, this boot and this PID namespace, and its process no
+ * longer exists. Anything else (another host or container, an older holder format, a live or reused process id) is
+ * taken as alive, and its lease runs out by itself instead: a wrong "dead" would let two live processes send the same
+ * message.
+ */
+export function holderIsDead(holder: string): boolean {
+  const parts = holder.split(":");
+  if (parts.length !== 4 || PLACE === "") return false;
+  const [host, pidText, , place] = parts;
+  const pid = Number(pidText);
+  if (host !== hostname() || place !== PLACE || !Number.isSafeInteger(pid) || pid <= 1 || pid === process.pid) return false;
+  return processGone(pid);
 }
 
 /** The holder of a lease taken by someone else, for messages. */

@@ -1,11 +1,11 @@
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { DeliveryError, type ChatAdapter, type Platform, type PlatformIdentity } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
+import { newLeaseHolder } from "../jobs/lease.js";
 import type { Db } from "../store/db.js";
 import type { DeliveryReceipts, OutboxDestination } from "./enqueue.js";
+import { DEFAULT_OUTBOX_LEASE_MS, LeaseHeartbeat, reclaimDeadLeases } from "./lease.js";
 
 // The writing side lives in enqueue.ts; what callers of the outbox use of it is exported from here too.
 export * from "./enqueue.js";
@@ -15,7 +15,10 @@ export interface OutboxWorkerOptions {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
-  /** How long a claimed message is reserved for this worker before another may take it (crash recovery). */
+  /**
+   * How long a claimed message is reserved for this worker before another may take it (crash recovery); renewed
+   * every third of it while the message is being sent. Default 5 s.
+   */
   leaseMs?: number;
   /** Most messages delivered per pass. */
   batchSize?: number;
@@ -37,9 +40,6 @@ interface ClaimedRow {
   destination: string;
   message: string;
 }
-
-/** Default lease of a claimed message. */
-const DEFAULT_LEASE_MS = 60_000;
 
 /**
  * Claims the next message of up to `limit` streams for `holder` until `leaseUntil`, and returns them: the head of
@@ -67,11 +67,15 @@ async function claimStreamHeads(db: Db, holder: string, now: Date, leaseUntil: D
 /**
  * Delivers outbox messages through the attached adapters: due messages, oldest first, one at a time per stream
  * (several streams at once); retries with exponential backoff (or the platform's rate-limit wait) and gives up after maxAttempts. A message is
- * claimed with a lease before it is sent, so several workers (processes) never send the same message at once, and
- * one left behind by a crash is taken up again once its lease has passed.
+ * claimed with a short lease before it is sent, renewed while it is sent, so several workers (processes) never send the
+ * same message at once; one left behind by a crash is taken up again once its lease has passed, or at once by a worker
+ * on the same host that sees its holder's process is gone (src/outbox/lease.ts).
  */
 export class OutboxWorker {
-  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** This worker's name in the leases it takes (host, process id, instance). */
+  readonly holder = newLeaseHolder();
+  /** When this worker last looked for leases of dead workers (first pass: at once). */
+  private reclaimedAtMs: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<DeliveryPass> | undefined;
 
@@ -127,7 +131,8 @@ export class OutboxWorker {
   private async pass(): Promise<DeliveryPass> {
     const result: DeliveryPass = { sent: 0, retried: 0, dead: 0 };
     const budget = this.options.batchSize ?? 100;
-    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
+    const leaseMs = this.leaseMs();
+    await this.reclaimIfDue(leaseMs);
     let handled = 0;
     while (handled < budget) {
       const now = this.clock.now();
@@ -145,7 +150,29 @@ export class OutboxWorker {
     return result;
   }
 
+  private leaseMs(): number {
+    return this.options.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS;
+  }
+
+  /** Frees the leases of dead workers of this host: in the first pass, then at most once a lease period. */
+  private async reclaimIfDue(leaseMs: number): Promise<void> {
+    const nowMs = this.clock.now().getTime();
+    if (this.reclaimedAtMs !== undefined && nowMs - this.reclaimedAtMs < leaseMs) return;
+    this.reclaimedAtMs = nowMs;
+    await reclaimDeadLeases(this.db, this.clock, this.logger);
+  }
+
+  /** Sends one claimed message, its lease renewed until its outcome is written. */
   private async deliver(row: ClaimedRow): Promise<"sent" | "retried" | "dead"> {
+    const heartbeat = new LeaseHeartbeat(this.db, this.clock, this.logger, row.id, this.holder, this.leaseMs());
+    try {
+      return await this.deliverLeased(row, heartbeat);
+    } finally {
+      await heartbeat.stop();
+    }
+  }
+
+  private async deliverLeased(row: ClaimedRow, heartbeat: LeaseHeartbeat): Promise<"sent" | "retried" | "dead"> {
     const destination = JSON.parse(row.destination) as OutboxDestination;
     const message = JSON.parse(row.message) as OutboundMessage;
     const receiptOf = destination.type === "open-case-thread" ? destination.receiptOf : undefined;
@@ -153,10 +180,11 @@ export class OutboxWorker {
     try {
       sentRef = await this.send(destination, message, row.id);
     } catch (error) {
-      return this.failed(row, error, receiptOf);
+      return this.failed(row, error, receiptOf, heartbeat);
     }
     // The receipt is recorded before the message is marked sent: a crash between them records it again (idempotent).
     if (receiptOf && this.receipts) await this.receipts.delivered(receiptOf, this.clock.now());
+    await heartbeat.stop();
     await this.db.outboxMessage.update({
       where: { id: row.id },
       data: { state: "sent", sentAt: this.clock.now(), sentRef, attempts: row.attempts + 1, leaseUntil: null, lastError: null },
@@ -165,12 +193,13 @@ export class OutboxWorker {
   }
 
   /** Records a failed attempt: retried with backoff, or given up; the receipt listener hears of a case card's failure. */
-  private async failed(row: ClaimedRow, error: unknown, receiptOf: string | undefined): Promise<"retried" | "dead"> {
+  private async failed(row: ClaimedRow, error: unknown, receiptOf: string | undefined, heartbeat: LeaseHeartbeat): Promise<"retried" | "dead"> {
     const attempts = row.attempts + 1;
     const delivery = error instanceof DeliveryError ? error : undefined;
     const reason = error instanceof Error ? error.message : String(error);
     const permanent = delivery?.permanent === true || attempts >= this.options.maxAttempts;
     if (receiptOf && this.receipts) await this.receipts.failed(receiptOf, reason, permanent);
+    await heartbeat.stop();
     if (permanent) {
       this.logger.error({ outboxId: row.id, attempts, err: error }, "outbox message given up");
       await this.db.outboxMessage.update({ where: { id: row.id }, data: { state: "dead", attempts, lastError: reason, leaseUntil: null } });

@@ -77,11 +77,14 @@ describeOnBothDatabases("outbox", (harness, test) => {
     // The worker's first delivery never returns (the process hangs, then dies); what it sends at the same time to
     // the other thread goes out.
     const hanging = new HangingAdapter(h.adapter.calls);
-    void worker(h, hanging).runOnce();
+    // Its own connection, closed below: a process that died renews nothing.
+    const dying = await openStore(h.store.target);
+    void worker(h, hanging, OPTIONS, dying).runOnce().catch(() => undefined);
     await vi_waitFor(() => hanging.attempted.length === 1);
     // Its delivery to the other thread, sent at the same time, is finished (the hung one keeps its lease).
     await vi_waitFor(async () => (await h.db.outboxMessage.count({ where: { leaseUntil: { not: null } } })) === 1);
     const firstKey = hanging.attempted[0];
+    await dying.close();
     const next = new RecordingAdapter("console", h.adapter.calls);
     const survivor = worker(h, next);
     await survivor.drain();
@@ -91,8 +94,11 @@ describeOnBothDatabases("outbox", (harness, test) => {
     expect(claimed.state).toBe("pending");
     expect(await h.db.outboxMessage.count({ where: { state: "pending", NOT: { streamKey: claimed.streamKey } } })).toBe(0);
     expect(next.calls.some((call) => call.key === firstKey)).toBe(false);
-    // After the lease (60 s by default) it is taken up again.
-    h.clock.advance(61_000);
+    // After the lease (5 s by default, no longer renewed) it is taken up again.
+    h.clock.advance(4_999);
+    await survivor.drain();
+    expect(next.calls.some((call) => call.key === firstKey)).toBe(false);
+    h.clock.advance(2);
     await survivor.drain();
     await survivor.drain();
     expect(next.calls.filter((call) => call.key === firstKey)).toHaveLength(1);

@@ -88,7 +88,7 @@ export async function startLiaison(options: LiaisonOptions): Promise<RunningLiai
   const clock = systemClock;
   const log = pino({ level: process.env.LOG_LEVEL ?? "silent" });
   const loaded = loadConfig({ rootDir: ROOT_DIR, env: {} });
-  if (options.leaseMs !== undefined) (loaded.config.outbox as { leaseMs?: number }).leaseMs = options.leaseMs;
+  if (options.leaseMs !== undefined) loaded.config.outbox.leaseMs = options.leaseMs;
   if ((await store.db.organisation.count()) === 0) {
     const imported = await importDirectory(store.db, clock, TEST_KEYS, synapseDirectory(options.ids), "json", { actor: "system", via: "test-seed" });
     if (!imported.ok) throw new Error(`test directory did not import: ${JSON.stringify(imported.problems)}`);
