@@ -8,6 +8,7 @@ import { Routes } from "discord.js";
 import type { Logger } from "pino";
 import type { ThreadAddress } from "../../src/core/adapter.js";
 import type { AdapterStateStore } from "../../src/core/platform.js";
+import { SeenMarks } from "../../src/core/seen-marks.js";
 import { messageCreateSchema, type MessageCreatePayload } from "./inbound.js";
 
 /** Messages one history request asks for (Discord's maximum). */
@@ -33,12 +34,14 @@ function isSnowflake(candidate: string): boolean {
   return /^\d{1,20}$/.test(candidate);
 }
 
-/** Remembers the newest message handled in a thread, never moving back. */
-export async function rememberSeen(state: AdapterStateStore, threadId: string, messageId: string): Promise<void> {
-  if (!isSnowflake(messageId)) return;
-  const before = await state.get(lastSeenKey(threadId));
-  if (before !== undefined && isSnowflake(before) && compareSnowflakes(before, messageId) >= 0) return;
-  await state.set(lastSeenKey(threadId), messageId);
+/** The adapter's marks of the newest message handled per thread (read once per thread, then from memory). */
+export function discordSeenMarks(state: AdapterStateStore): SeenMarks {
+  return new SeenMarks(state, isSnowflake, (candidate, current) => compareSnowflakes(candidate, current) > 0);
+}
+
+/** Remembers the newest message handled in a thread, never moving back: one write when it moves, no read. */
+export async function rememberSeen(marks: SeenMarks, threadId: string, messageId: string): Promise<void> {
+  await marks.remember(lastSeenKey(threadId), messageId);
 }
 
 /**

@@ -22,7 +22,7 @@ import { defaultReplyPolicy, deliverReply, type ReplyPolicy } from "../../src/co
 import { CommandResolver, discordCommands, sameCommands } from "./commands.js";
 import type { DiscordConfig } from "./config.js";
 import { rateLimitWaitMs } from "./errors.js";
-import { missedMessages, rememberSeen } from "./catch-up.js";
+import { discordSeenMarks, missedMessages, rememberSeen } from "./catch-up.js";
 import { DiscordTokenRefused, gatewayFailure } from "./errors.js";
 import { identityOf, interactionSchema, isFromBot, isHumanMessage, messageCreateSchema } from "./inbound.js";
 import type { MessageCreatePayload } from "./inbound.js";
@@ -80,6 +80,8 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly responder: InteractionResponder;
   private handler: InboundHandler | undefined;
   private readonly pending = new Set<Promise<void>>();
+  /** The newest message handled per thread, read once per thread (src/core/seen-marks.ts). */
+  private seen: ReturnType<typeof discordSeenMarks> | undefined;
   /** Inbound events one at a time per conversation (a thread is a channel of its own on Discord). */
   private readonly conversations = createConversationQueue();
   private readonly replyPolicy: ReplyPolicy;
@@ -353,7 +355,7 @@ export class DiscordAdapter implements ChatAdapter {
     const where = { platform: "discord" as const, workspace: message.guild_id, channelId: parentId, threadId: message.channel_id, isDirect: false };
     const event: InboundEvent = { type: "message", eventId: message.id, identity, where, text: message.content };
     const reply = await handler(event);
-    await rememberSeen(this.options.env.state, message.channel_id, message.id);
+    await rememberSeen((this.seen ??= discordSeenMarks(this.options.env.state)), message.channel_id, message.id);
     if (reply) await this.deliverMessageReply(reply, event, message.channel_id, message.id);
   }
 

@@ -35,7 +35,7 @@ import {
   viewSubmissionSchema,
   type SlackThreadMessage,
 } from "./inbound.js";
-import { catchUpThread, rememberSeen } from "./catch-up.js";
+import { catchUpThread, rememberSeen, slackSeenMarks } from "./catch-up.js";
 import type { StateInstallationStore } from "./installation-store.js";
 import { RESPONSE_URL_MARGIN_MS, SLACK_LIMITS } from "./limits.js";
 import { SlackPoster, type SlackClient } from "./outbound.js";
@@ -78,6 +78,8 @@ export class SlackChatAdapter implements SlackAdapter {
   private readonly installationStore: StateInstallationStore | undefined;
   private readonly logger: Logger;
   private readonly pending = new Set<Promise<void>>();
+  /** The newest message handled per thread, read once per thread (src/core/seen-marks.ts). */
+  private seen: ReturnType<typeof slackSeenMarks> | undefined;
   private readonly conversations = createConversationQueue();
   private readonly replyPolicy: ReplyPolicy;
   /** Aborted by stop(): replies waiting out a rate limit give up instead of holding the shutdown. */
@@ -165,7 +167,7 @@ export class SlackChatAdapter implements SlackAdapter {
       ...(message.where.threadId ? { threadTs: message.where.threadId } : {}),
       source: "action",
     });
-    if (message.where.threadId) await rememberSeen(this.options.env.state, message.where.channelId, message.where.threadId, ts);
+    if (message.where.threadId) await rememberSeen((this.seen ??= slackSeenMarks(this.options.env.state)), message.where.channelId, message.where.threadId, ts);
   }
 
   async stop(): Promise<void> {

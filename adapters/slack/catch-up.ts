@@ -5,6 +5,7 @@
 import type { Logger } from "pino";
 import type { ThreadAddress } from "../../src/core/adapter.js";
 import type { AdapterStateStore } from "../../src/core/platform.js";
+import { SeenMarks } from "../../src/core/seen-marks.js";
 import { threadMessageOf, type SlackThreadMessage } from "./inbound.js";
 import type { SlackClient } from "./outbound.js";
 
@@ -25,14 +26,14 @@ function tsMicros(ts: string): bigint | undefined {
   return match ? BigInt(match[1] ?? "0") * 1_000_000n + BigInt(match[2] ?? "0") : undefined;
 }
 
-/** Remembers the newest message handled in a thread, never moving back. */
-export async function rememberSeen(state: AdapterStateStore, channelId: string, threadTs: string, ts: string): Promise<void> {
-  const now = tsMicros(ts);
-  if (now === undefined) return;
-  const before = await state.get(lastSeenKey(channelId, threadTs));
-  const seen = before === undefined ? undefined : tsMicros(before);
-  if (seen !== undefined && seen >= now) return;
-  await state.set(lastSeenKey(channelId, threadTs), ts);
+/** The adapter's marks of the newest message handled per thread (read once per thread, then from memory). */
+export function slackSeenMarks(state: AdapterStateStore): SeenMarks {
+  return new SeenMarks(state, (ts) => tsMicros(ts) !== undefined, (candidate, current) => (tsMicros(candidate) ?? 0n) > (tsMicros(current) ?? 0n));
+}
+
+/** Remembers the newest message handled in a thread, never moving back: one write when it moves, no read. */
+export async function rememberSeen(marks: SeenMarks, channelId: string, threadTs: string, ts: string): Promise<void> {
+  await marks.remember(lastSeenKey(channelId, threadTs), ts);
 }
 
 /**

@@ -7,6 +7,22 @@ import { lastSeenKey } from "../../../adapters/slack/catch-up.js";
 import { MemoryStateStore } from "../../support/memory-state.js";
 import { ANN, BOB, CASES_CHANNEL, startRig, TEAM, testEnvironment, type SlackRig } from "./support.js";
 
+/** A state store that counts reads and writes per key. */
+class CountingState extends MemoryStateStore {
+  readonly reads: string[] = [];
+  readonly writes: string[] = [];
+
+  override async get(key: string): Promise<string | undefined> {
+    this.reads.push(key);
+    return super.get(key);
+  }
+
+  override async set(key: string, value: string): Promise<void> {
+    this.writes.push(key);
+    return super.set(key, value);
+  }
+}
+
 /** Records events; thread messages get no answer. */
 function recorder() {
   const events: InboundEvent[] = [];
@@ -54,6 +70,18 @@ describe("Slack catch-up after a restart", () => {
     expect(new Set(second.events.map((event) => event.eventId)).size).toBe(251);
     const pages = restarted.fake.calls.filter((call) => call.method === "conversations.replies");
     expect(pages.length).toBe(2);
+  });
+
+  it("moving a thread's mark costs one write per message and no read after the first", async () => {
+    const state = new CountingState();
+    const rig = await startRig(recorder().handle, { env: testEnvironment(state) });
+    rigs.push(rig);
+    const thread: ThreadAddress = await rig.adapter.openThread({ channel: { platform: "slack", workspace: TEAM, channelId: CASES_CHANNEL }, title: "N-2026-0010 @ acme", root: { text: "card" } }, { idempotencyKey: "card-10" });
+    const key = lastSeenKey(CASES_CHANNEL, thread.threadId);
+    for (let index = 1; index <= 20; index += 1) await rig.fake.userMessage({ team: TEAM, user: ANN.id, channel: CASES_CHANNEL, threadTs: thread.threadId, text: `live ${index}` });
+    await rig.adapter.whenIdle();
+    expect(state.writes.filter((written) => written === key)).toHaveLength(20);
+    expect(state.reads.filter((read) => read === key)).toHaveLength(1);
   });
 
   it("gives a message the same event id live and read back, so the core's claim counts it once", async () => {
