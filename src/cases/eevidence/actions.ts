@@ -58,7 +58,12 @@ export class EvidenceActions {
     if (decision.decision === "refuse" && windowEndsAt && at.getTime() > windowEndsAt.getTime()) {
       return this.orders.refused(actor, reference, "enforcing", fail("not-allowed", `The window for grounds for refusal ended ${windowEndsAt.toISOString()} (Art. 12(1): within 10 days of receipt of the notification, 96 hours in emergencies).`), caseId);
     }
-    if (decision.decision === "confirm") return this.orders.changed(actor, located.value, { enforcingConfirmedAt: at }, { type: "enforcing-confirmed" }, "enforcing");
+    if (decision.decision === "confirm") {
+      // Art. 10(2): after the confirmation the addressee "shall act as soon as possible": the case sweep looks again
+      // now, so the reminders held back until the end of the 10 days (reminders/sweep.ts) come from here on.
+      await this.work.tx.case.updateMany({ where: { id: caseId, nextReminderAt: { not: null } }, data: { nextReminderAt: at } });
+      return this.orders.changed(actor, located.value, { enforcingConfirmedAt: at }, { type: "enforcing-confirmed" }, "enforcing");
+    }
     return this.orders.changed(actor, located.value, { enforcingRefusedAt: at, enforcingGrounds: decision.reasons }, { type: "enforcing-refused", grounds: decision.reasons, emergency: order.emergency }, "enforcing");
   }
 
