@@ -21,7 +21,7 @@ import { splitList } from "../directory/views.js";
 import { clockRule, kindDefaults, type CasePolicy } from "./policy.js";
 import { clarificationAskedAt, type ReminderChange, type ReminderPlanner, type ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
-import { disclosureFor } from "./disclosure.js";
+import { disclosureFor, withTlpFloor } from "./disclosure.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
 import type { OtherChannels } from "./receipt-render.js";
@@ -111,7 +111,8 @@ export class CaseService {
     }
     const prioritised = trusted && hasDesignation(splitList(recipient.designations), "online-platform");
     const priority = request.priority ?? (prioritised && defaults.priority === "normal" ? "high" : defaults.priority);
-    const tlp = request.tlp ?? defaults.tlp;
+    // Art. 13(4) of Regulation (EU) 2023/1543: a European order is AMBER+STRICT at least (disclosure.ts).
+    const tlp = withTlpFloor(request.kind, request.tlp ?? defaults.tlp);
     // Counted once the case could be opened, so a mistyped attempt costs nothing; emergencies have a budget of their own.
     const admitted = await this.limits?.admit(actor, priority === "emergency" ? "emergencyOpenings" : "caseOpenings");
     if (admitted && !admitted.ok) return admitted;
@@ -204,10 +205,11 @@ export class CaseService {
     if (contact.organisationId === row.openerOrgId) roles.push("opener");
     if (contact.organisationId === row.recipientOrgId) roles.push("recipient");
     if (contact.coordinator) roles.push("coordinator");
+    if (aggregate.otherPartyOrgIds.includes(contact.organisationId)) roles.push("party");
     if (roles.length === 0) return fail("not-allowed", `${row.reference} is between other organisations; only its parties and coordinators can see it.`);
     const view = viewOf(aggregate);
     view.clarification = clockRule(this.policy, view.kind, view.priority, view.opener.slug, view.recipient.slug).clarification;
-    return ok({ aggregate, visible: { view, disclosure: disclosureFor(contact, row), roles, asOf: this.clock.now() } });
+    return ok({ aggregate, visible: { view, disclosure: disclosureFor(contact, row, aggregate.otherPartyOrgIds), roles, asOf: this.clock.now() } });
   }
 
   /** Applies an action to a case the actor may act on; tells every party's thread and records it. */

@@ -2,6 +2,7 @@
 // Art. 3 and Art. 4 checks at issue, the enforcing authority as a party with its own thread, and the orders' own
 // clocks. Every change commits with its case change, messages and record entry in the one unit of work.
 import { auditActor, type Actor } from "../../core/actor.js";
+import type { Tlp } from "../../core/message.js";
 import { newId } from "../../core/ids.js";
 import { fail, ok, type Outcome as Result } from "../../core/result.js";
 import { hasDesignation } from "../../directory/model.js";
@@ -61,7 +62,7 @@ export class EvidenceService {
   }
 
   /** Issues an EPOC or EPOC-PR: checks the certificate, Art. 4 and Art. 3, opens the case and tells the enforcing authority. */
-  async issue(actor: Actor, type: OrderType, providerSlug: string, raw: Record<string, unknown>): Promise<Result<CaseChanged>> {
+  async issue(actor: Actor, type: OrderType, providerSlug: string, raw: Record<string, unknown>, tlp?: Tlp): Promise<Result<CaseChanged>> {
     const contact = actor.contact;
     if (!contact) return fail("not-linked", "Only a linked contact can issue an order.");
     const refuse = <T>(failure: Result<T> & { ok: false }) => {
@@ -106,6 +107,8 @@ export class EvidenceService {
       kind: type === "production" ? "production-order" : "preservation-order",
       recipientSlug: providerSlug,
       ...(emergency ? { priority: "emergency" as const } : {}),
+      // Raised to AMBER+STRICT at least when the case is opened (Art. 13(4); disclosure.ts).
+      ...(tlp ? { tlp } : {}),
       fields: { target: certificate.target, data: certificateSummary(certificate), basis: `${certificate.provision} (${certificate.offence})`.slice(0, 4000) },
     });
     if (!opened.ok) return opened;
