@@ -22,6 +22,7 @@ import { clockRule, kindDefaults, type CasePolicy } from "./policy.js";
 import { clarificationAskedAt, type ReminderChange, type ReminderPlanner, type ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor, withTlpFloor } from "./disclosure.js";
+import { europeanOrderRefusal, type ISSUED_AS_EUROPEAN_ORDER } from "./eevidence/issued.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
 import type { OtherChannels } from "./receipt-render.js";
@@ -39,6 +40,8 @@ export interface OpenCaseRequest {
   tlp?: Tlp;
   /** The kind's form, not yet validated. */
   fields: Record<string, unknown>;
+  /** Set only by /eevidence order after its checks (eevidence/issued.ts). */
+  issuedAs?: typeof ISSUED_AS_EUROPEAN_ORDER;
 }
 
 /** A case together with what the viewer may see of it. */
@@ -93,7 +96,7 @@ export class CaseService {
     const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
     const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
     const openerDesignations = splitList(opener?.designations ?? "");
-    const refused = openingRefusal(this.policy, request.kind, { kind: contact.organisationKind, slug: contact.organisationSlug, designations: openerDesignations });
+    const refused = europeanOrderRefusal(request) ?? openingRefusal(this.policy, request.kind, { kind: contact.organisationKind, slug: contact.organisationSlug, designations: openerDesignations });
     if (refused) return refused;
     if (!recipient || !opener) return fail("not-found", `There is no organisation "${request.recipientSlug}".`, "Find it with /contacts find <name, domain or IP>.");
     if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");

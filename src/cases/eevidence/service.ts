@@ -16,6 +16,7 @@ import { certificateSummary, notificationRequired, parseCertificate, type OrderT
 import { epocClocks, issuerReactionDueAt, mayTransmitAt } from "./clocks.js";
 import { renderEnforcingCard, renderEvidenceUpdate, type EvidenceUpdate } from "./render.js";
 import { checkScope, type Addressee } from "./scope.js";
+import { ISSUED_AS_EUROPEAN_ORDER } from "./issued.js";
 import { addresseeFor, addresseesOf, timelineOf, type EvidenceOrderRow } from "./store.js";
 
 /** An order as the actor may act on it: the case row, the order row, and what the actor is to it. */
@@ -109,6 +110,7 @@ export class EvidenceService {
       ...(emergency ? { priority: "emergency" as const } : {}),
       // Raised to AMBER+STRICT at least when the case is opened (Art. 13(4); disclosure.ts).
       ...(tlp ? { tlp } : {}),
+      issuedAs: ISSUED_AS_EUROPEAN_ORDER,
       fields: { target: certificate.target, data: certificateSummary(certificate), basis: `${certificate.provision} (${certificate.offence})`.slice(0, 4000) },
     });
     if (!opened.ok) return opened;
