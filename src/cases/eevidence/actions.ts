@@ -83,7 +83,7 @@ export class EvidenceActions {
     if (effect === "objection") {
       const timeline = timelineOf(order, located.value.receivedAt);
       const dueAt = timeline ? epocClocks(timeline).objectionDueAt : undefined;
-      // Art. 17(2): the reasoned objection "shall be submitted at the latest within 10 days following the receipt of the EPOC".
+      // Art. 17(2) (paraphrase: wording not checked against EUR-Lex): the reasoned objection "shall be submitted at the latest within 10 days following the receipt of the EPOC".
       if (dueAt && at.getTime() > dueAt.getTime()) return this.orders.refused(actor, reference, "inability", fail("not-allowed", `A reasoned objection on third-country law is submitted within 10 days of receipt, by ${dueAt.toISOString()} (Art. 17(2)).`), caseId);
       return this.orders.changed(actor, located.value, { inabilityGround: ground, inabilityText: explanation, inabilityAt: at }, { type: "objection", explanation }, "inability");
     }
