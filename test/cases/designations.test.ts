@@ -44,6 +44,12 @@ describeOnBothDatabases("designations", (harness, test) => {
         expect(old.message.text).toMatch(/\/eevidence order/);
       }
     }
+    // Hostile text on the old route is refused the same way and not echoed back.
+    for (const target of ["x".repeat(100_000), "<!channel> @here \u001b[2J\u202Eevil", "<@U123> [link](https://evil.example)"]) {
+      const hostile = await h.run("mark.dejong", `/request chirp-social --kind production-order --target "${target}" --data "d" --basis "b"`);
+      expect(hostile.failure).toBe("bad-arguments");
+      expect(hostile.message.text).not.toMatch(/<!channel>|\u001b|\u202E|evil|xxxxxxxxxx/);
+    }
     expect(await h.db.case.count()).toBe(1);
   });
 
