@@ -17,6 +17,7 @@ import { epocClocks, issuerReactionDueAt, mayTransmitAt } from "./clocks.js";
 import { renderEnforcingCard, renderEvidenceUpdate, type EvidenceUpdate } from "./render.js";
 import { checkScope, type Addressee } from "./scope.js";
 import { ISSUED_AS_EUROPEAN_ORDER } from "./issued.js";
+import { REACTION_REMINDER_MS, VALIDATION_REMINDER_MS } from "./reminders.js";
 import { addresseeFor, addresseesOf, timelineOf, type EvidenceOrderRow } from "./store.js";
 
 /** An order as the actor may act on it: the case row, the order row, and what the actor is to it. */
@@ -123,7 +124,7 @@ export class EvidenceService {
         validation: value.status, validatorOrgId: value.status === "validated" ? value.validatorOrgId : null,
         validationDueAt: value.status === "ex-post-pending" ? value.dueAt : null, validatedAt: value.status === "validated" ? at : null,
         preservation: type === "preservation" ? "pending" : null, issuedAt: at, updatedAt: at,
-        nextReminderAt: value.status === "ex-post-pending" ? new Date(value.dueAt.getTime() - 12 * 3_600_000) : null,
+        nextReminderAt: value.status === "ex-post-pending" ? new Date(value.dueAt.getTime() - VALIDATION_REMINDER_MS) : null,
       },
     });
     if (enforcingOrgId) await this.openEnforcingThread(caseId, opened.value.view.reference, enforcingOrgId, enforcingSlug ?? "", opened.value.view.tlp, emergency);
@@ -214,7 +215,7 @@ export class EvidenceService {
     const pauses = JSON.parse(located.order.pauses) as { from: string; to?: string }[];
     pauses.push({ from: at.toISOString() });
     const dueAt = issuerReactionDueAt(at);
-    return this.changed(actor, located, { pauses: JSON.stringify(pauses), issuerReactionDueAt: dueAt, inabilityGround: ground, inabilityText: explanation, inabilityAt: at, nextReminderAt: new Date(dueAt.getTime() - 24 * 3_600_000) }, { type: "clarification", ground, explanation, reactBy: dueAt }, "inability");
+    return this.changed(actor, located, { pauses: JSON.stringify(pauses), issuerReactionDueAt: dueAt, inabilityGround: ground, inabilityText: explanation, inabilityAt: at, nextReminderAt: new Date(dueAt.getTime() - REACTION_REMINDER_MS) }, { type: "clarification", ground, explanation, reactBy: dueAt }, "inability");
   }
 
   private async openEnforcingThread(caseId: string, reference: string, organisationId: string, slug: string, tlp: string, emergency: boolean): Promise<void> {
