@@ -5,8 +5,30 @@
 // - TLP:AMBER+STRICT: "Recipients may share TLP:AMBER+STRICT information only with members of their own
 //   organization." Here the recipients are the two parties, so people of other organisations (a third organisation's
 //   coordinator) see no content.
-import type { Tlp } from "../core/message.js";
+// - European Production and Preservation Orders (Regulation (EU) 2023/1543) are AMBER+STRICT at least, whatever the
+//   opener asked for. Art. 13(4) (paraphrase; not checked against EUR-Lex): the addressees "shall take the necessary
+//   state-of-the-art operational and technical measures to ensure the confidentiality, secrecy and integrity of the
+//   EPOC or the EPOC-PR and of the data produced or preserved". The parties are the issuing authority, the addressee
+//   and the enforcing authority notified under Art. 8; a coordinator of any other organisation sees the reference,
+//   state and deadlines only. Informing the person whose data is sought is the issuing authority's task (Art. 13(1),
+//   paraphrase), never Liaison's.
+import { TLP_LABELS, type Tlp } from "../core/message.js";
 import type { Disclosure } from "./view.js";
+
+/** The kinds that carry European orders, whose TLP is never below AMBER+STRICT (Art. 13(4)). */
+export const CONFIDENTIAL_ORDER_KINDS: readonly string[] = ["production-order", "preservation-order"];
+
+/** The lowest TLP a kind may carry. */
+export function tlpFloorOf(kind: string): Tlp {
+  return CONFIDENTIAL_ORDER_KINDS.includes(kind) ? "AMBER+STRICT" : "CLEAR";
+}
+
+/** A TLP raised to its kind's floor (an opener's lower label is raised, never the reverse). */
+export function withTlpFloor(kind: string, tlp: Tlp | string): Tlp {
+  const floor = tlpFloorOf(kind);
+  const rank = TLP_LABELS.indexOf(tlp as Tlp);
+  return rank === -1 || rank < TLP_LABELS.indexOf(floor) ? floor : (tlp as Tlp);
+}
 
 /** What a viewer is to a case: named on it (opener or responsible contact), or a member of one of its parties. */
 export interface DisclosureStanding {
@@ -21,12 +43,16 @@ export function disclosureOf(tlp: Tlp | string, standing: DisclosureStanding): D
   return "full";
 }
 
-/** The disclosure for a directory contact, from the case's parties and named people. */
+/**
+ * The disclosure for a directory contact, from the case's parties and named people. `otherPartyOrgIds` are parties
+ * beside the opener and the recipient (a European order's enforcing authority). The kind's TLP floor applies.
+ */
 export function disclosureFor(
   contact: { id: string; organisationId: string },
-  row: { tlp: string; openerContactId: string; responsibleContactId: string | null; openerOrgId: string; recipientOrgId: string },
+  row: { kind: string; tlp: string; openerContactId: string; responsibleContactId: string | null; openerOrgId: string; recipientOrgId: string },
+  otherPartyOrgIds: readonly string[] = [],
 ): Disclosure {
   const named = contact.id === row.openerContactId || contact.id === row.responsibleContactId;
-  const ofAParty = contact.organisationId === row.openerOrgId || contact.organisationId === row.recipientOrgId;
-  return disclosureOf(row.tlp, { named, ofAParty });
+  const ofAParty = contact.organisationId === row.openerOrgId || contact.organisationId === row.recipientOrgId || otherPartyOrgIds.includes(contact.organisationId);
+  return disclosureOf(withTlpFloor(row.kind, row.tlp), { named, ofAParty });
 }

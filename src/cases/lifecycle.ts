@@ -62,7 +62,7 @@ export interface CaseLifecycleState {
 }
 
 /** Who is acting on the case, as the rules see it. */
-export type CaseRole = "opener" | "recipient" | "coordinator";
+export type CaseRole = "opener" | "recipient" | "coordinator" | "party";
 
 const RULES: Record<CaseAction["type"], { from: readonly CaseState[]; by: readonly CaseRole[]; verb: string }> = {
   acknowledge: { from: ["open"], by: ["recipient", "coordinator"], verb: "acknowledge" },
@@ -82,6 +82,7 @@ const ROLE_NAMES: Record<CaseRole, string> = {
   opener: "the organisation that opened the case",
   recipient: "the organisation the case is addressed to",
   coordinator: "a coordinator",
+  party: "another party of the case (a European order's enforcing authority)",
 };
 
 /** Who may take an action, in words, for refusals. */

@@ -70,7 +70,7 @@ export class CaseQueries {
     });
     // The parties and people of every listed case in two queries.
     const aggregates = await new CaseRepository(this.db).completeAll(rows.slice(0, filter.limit));
-    const items = aggregates.map((aggregate) => ({ view: viewOf(aggregate), disclosure: disclosureFor(contact, aggregate.row) }));
+    const items = aggregates.map((aggregate) => ({ view: viewOf(aggregate), disclosure: disclosureFor(contact, aggregate.row, aggregate.otherPartyOrgIds) }));
     return { items, more: rows.length > filter.limit };
   }
 

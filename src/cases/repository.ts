@@ -41,6 +41,8 @@ export interface CaseAggregate {
   recipient: OrganisationRow;
   openerContact: CasePersonRow;
   responsible: CasePersonRow | null;
+  /** Parties beside the opener and the recipient: a European order's enforcing authority (Art. 8). */
+  otherPartyOrgIds: string[];
 }
 
 const PERSON = { id: true, handle: true, name: true } as const;
@@ -78,6 +80,9 @@ export class CaseRepository {
     const people = await this.db.contact.findMany({ where: { id: { in: personIds } }, select: PERSON });
     const organisationById = new Map(organisations.map((organisation) => [organisation.id, organisation]));
     const personById = new Map(people.map((person) => [person.id, person]));
+    const ordered = rows.filter((row) => row.kind === "production-order" || row.kind === "preservation-order").map((row) => row.id);
+    const enforcing = ordered.length === 0 ? [] : await this.db.evidenceOrder.findMany({ where: { caseId: { in: ordered }, enforcingOrgId: { not: null } }, select: { caseId: true, enforcingOrgId: true } });
+    const enforcingOf = new Map(enforcing.map((order) => [order.caseId, order.enforcingOrgId as string]));
     return rows.map((row) => {
       const { threads, ...caseRow } = row;
       const opener = organisationById.get(row.openerOrgId);
@@ -85,7 +90,8 @@ export class CaseRepository {
       const openerContact = personById.get(row.openerContactId);
       if (!opener || !recipient || !openerContact) throw new Error(`case ${row.reference} refers to a missing organisation or contact`);
       const responsible = row.responsibleContactId ? (personById.get(row.responsibleContactId) ?? null) : null;
-      return { row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible };
+      const enforcingOrgId = enforcingOf.get(row.id);
+      return { row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible, otherPartyOrgIds: enforcingOrgId ? [enforcingOrgId] : [] };
     });
   }
 

@@ -21,7 +21,8 @@ import { splitList } from "../directory/views.js";
 import { clockRule, kindDefaults, type CasePolicy } from "./policy.js";
 import { clarificationAskedAt, type ReminderChange, type ReminderPlanner, type ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
-import { disclosureFor } from "./disclosure.js";
+import { disclosureFor, withTlpFloor } from "./disclosure.js";
+import { europeanOrderRefusal, type ISSUED_AS_EUROPEAN_ORDER } from "./eevidence/issued.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
 import type { OtherChannels } from "./receipt-render.js";
@@ -39,6 +40,8 @@ export interface OpenCaseRequest {
   tlp?: Tlp;
   /** The kind's form, not yet validated. */
   fields: Record<string, unknown>;
+  /** Set only by /eevidence order after its checks (eevidence/issued.ts). */
+  issuedAs?: typeof ISSUED_AS_EUROPEAN_ORDER;
 }
 
 /** A case together with what the viewer may see of it. */
@@ -93,7 +96,7 @@ export class CaseService {
     const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
     const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
     const openerDesignations = splitList(opener?.designations ?? "");
-    const refused = openingRefusal(this.policy, request.kind, { kind: contact.organisationKind, slug: contact.organisationSlug, designations: openerDesignations });
+    const refused = europeanOrderRefusal(request) ?? openingRefusal(this.policy, request.kind, { kind: contact.organisationKind, slug: contact.organisationSlug, designations: openerDesignations });
     if (refused) return refused;
     if (!recipient || !opener) return fail("not-found", `There is no organisation "${request.recipientSlug}".`, "Find it with /contacts find <name, domain or IP>.");
     if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");
@@ -111,7 +114,8 @@ export class CaseService {
     }
     const prioritised = trusted && hasDesignation(splitList(recipient.designations), "online-platform");
     const priority = request.priority ?? (prioritised && defaults.priority === "normal" ? "high" : defaults.priority);
-    const tlp = request.tlp ?? defaults.tlp;
+    // Art. 13(4) of Regulation (EU) 2023/1543: a European order is AMBER+STRICT at least (disclosure.ts).
+    const tlp = withTlpFloor(request.kind, request.tlp ?? defaults.tlp);
     // Counted once the case could be opened, so a mistyped attempt costs nothing; emergencies have a budget of their own.
     const admitted = await this.limits?.admit(actor, priority === "emergency" ? "emergencyOpenings" : "caseOpenings");
     if (admitted && !admitted.ok) return admitted;
@@ -204,10 +208,11 @@ export class CaseService {
     if (contact.organisationId === row.openerOrgId) roles.push("opener");
     if (contact.organisationId === row.recipientOrgId) roles.push("recipient");
     if (contact.coordinator) roles.push("coordinator");
+    if (aggregate.otherPartyOrgIds.includes(contact.organisationId)) roles.push("party");
     if (roles.length === 0) return fail("not-allowed", `${row.reference} is between other organisations; only its parties and coordinators can see it.`);
     const view = viewOf(aggregate);
     view.clarification = clockRule(this.policy, view.kind, view.priority, view.opener.slug, view.recipient.slug).clarification;
-    return ok({ aggregate, visible: { view, disclosure: disclosureFor(contact, row), roles, asOf: this.clock.now() } });
+    return ok({ aggregate, visible: { view, disclosure: disclosureFor(contact, row, aggregate.otherPartyOrgIds), roles, asOf: this.clock.now() } });
   }
 
   /** Applies an action to a case the actor may act on; tells every party's thread and records it. */

@@ -1,7 +1,7 @@
 // A reminder digest: overdue cases, cases due soon, unacknowledged cases and stale directory entries, for the whole
 // installation (coordinators) or one organisation (its admins). Rendered counts first, then the lists; TLP-safe:
 // a TLP:RED case shows its reference and deadline only, a TLP:AMBER+STRICT case no content.
-import { disclosureOf } from "../cases/disclosure.js";
+import { disclosureOf, withTlpFloor } from "../cases/disclosure.js";
 import { KIND_INFO, type CaseKind } from "../cases/kinds.js";
 import { ACTIVE_STATES } from "../cases/lifecycle.js";
 import { dueText } from "../cases/render.js";
@@ -139,7 +139,7 @@ export function digestCaseLine(item: DigestCase, asOf: Date, timeZone: string): 
     : item.deadline ? `${item.deadline.of} by ${dueText(item.deadline.at, asOf, timeZone)}` : "no deadline running";
   if (item.tlp === "RED") return `${item.reference} · TLP:RED · ${deadline}`;
   const parts = [item.reference, KIND_INFO[item.kind].label, `${item.opener} → ${item.recipient}`, item.state, deadline, `TLP:${item.tlp}`];
-  if (disclosureOf(item.tlp, { named: false, ofAParty: false }) === "full") parts.push(item.summary);
+  if (disclosureOf(withTlpFloor(item.kind, item.tlp), { named: false, ofAParty: false }) === "full") parts.push(item.summary);
   return parts.join(" · ");
 }
 

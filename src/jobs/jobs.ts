@@ -1,4 +1,4 @@
-// The scheduled jobs together: sweep, digests, revalidation and retention, each run under its lease in the database
+// The scheduled jobs together: sweep (cases and e-Evidence orders), digests, revalidation and retention, each run under its lease in the database
 // so that of several Liaison processes only one runs it at a time. Used by the scheduler (`liaison start`) and by
 // `liaison reminders run`.
 import type { Logger } from "pino";
@@ -14,6 +14,7 @@ import { RevalidationService } from "../directory/revalidation.js";
 import type { ScheduledJob } from "./scheduler.js";
 import { ReminderSweep } from "../cases/reminders/sweep.js";
 import { RetentionJob } from "./retention.js";
+import { EvidenceReminderSweep } from "../cases/eevidence/sweep.js";
 
 /** What the jobs are built from. */
 export interface ReminderJobsOptions {
@@ -41,7 +42,14 @@ export class ReminderJobs {
     const revalidation = new RevalidationService(db, clock, keys, config.revalidation, policy.quietHours);
     const digests = new DigestJob(db, clock, keys, config.digests);
     const retention = new RetentionJob(db, clock, config.retention);
-    this.runners = { sweep: () => sweep.run(), digests: () => digests.run(), revalidation: () => revalidation.run(), retention: () => retention.run() };
+    const evidence = new EvidenceReminderSweep(db, clock, keys);
+    // The e-Evidence reminders run with the case sweep, under its lease: one job, one report.
+    const sweepAll = async (): Promise<JobReport> => {
+      const cases = await sweep.run();
+      const orders = await evidence.run();
+      return { ...cases, handled: cases.handled + orders.handled, queued: [...cases.queued, ...orders.queued], notes: [...cases.notes, ...orders.notes] };
+    };
+    this.runners = { sweep: sweepAll, digests: () => digests.run(), revalidation: () => revalidation.run(), retention: () => retention.run() };
   }
 
   /** Runs one job unless it is switched off or another process holds its lease. */

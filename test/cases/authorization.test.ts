@@ -137,8 +137,9 @@ describeOnBothDatabases("case authorization", (harness, test) => {
     expect(refused.failure).toBe("not-allowed");
     expect(refused.message.text).toContain("cannot issue a removal order");
     expect((await h.auditAfter(mark)).find((entry) => entry.action === "command")).toMatchObject({ result: "refused:not-allowed", actor: "jan.jansen" });
-    // Nor a production order.
-    expect((await h.run("jan.jansen", '/request nl-iru --kind production-order --target "x" --data "all data" --basis "none"')).failure).toBe("not-allowed");
+    // Nor a production order, by either route.
+    expect((await h.run("jan.jansen", '/request nl-iru --kind production-order --target "x" --data "all data" --basis "none"')).failure).toBe("bad-arguments");
+    expect((await h.run("jan.jansen", '/eevidence order chirp-social --category subscriber --target "@example_user" --issuer-file "PL 2026/17" --offence "fraud" --provision "Art. 326 Sr" --deliver-to "nl-police-cyber"')).failure).toBe("not-allowed");
     // Unlinked people open nothing.
     expect((await h.run(UNLINKED, "/notice acme-hosting https://example.test/x --reason \"something bad\"")).failure).toBe("not-linked");
     // Reassigning to someone outside the recipient is refused, and recorded.

@@ -6,6 +6,7 @@ import { describe, expect } from "vitest";
 import { it } from "vitest";
 import { clockRule, loadCasePolicy } from "../../src/cases/policy.js";
 import { describeOnBothDatabases, HOUR, MINUTE, DAY, policyWithPairs, ROOT, type CaseHarness } from "../support/cases.js";
+import { withAuthorities } from "../eevidence/support.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -16,7 +17,8 @@ async function deadlines(harness: CaseHarness, reference: string): Promise<{ ack
 
 const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
 const NOTICE = (to = "acme-hosting") => `/notice ${to} https://example.test/v/2 --reason "incites violence"`;
-const PRODUCTION = (priority = "") => `/request acme-hosting --kind production-order --target "user 4411" --data "subscriber data" --basis "EPOC 2026/17"${priority ? ` --priority ${priority}` : ""}`;
+/** A European Production Order for subscriber data from the Dutch prosecution service to Chirp Social's German establishment. */
+const PRODUCTION = (emergency = "") => `/eevidence order chirp-social --category subscriber --target "user 4411" --issuer-file "OM 2026/17" --offence "fraud" --provision "Art. 326 Sr" --deliver-to "nl-om"${emergency ? ` --emergency "${emergency}"` : ""}`;
 
 describeOnBothDatabases("removal order: 1 hour around the clock, acknowledge within 15 minutes", (harness, test) => {
   test("opened Friday 10:00 UTC: acknowledge by 10:15, resolve by 11:00", async () => {
@@ -99,24 +101,27 @@ describeOnBothDatabases("removal order: 1 hour around the clock, acknowledge wit
 describeOnBothDatabases("production order: 10 days, emergency 8 hours (e-Evidence Art. 10)", (harness, test) => {
   test("normal: acknowledge in a day, produce in 10 days", async () => {
     const h = harness();
-    await h.ok("ahmed.elamrani", PRODUCTION());
+    await withAuthorities(h);
+    await h.ok("mark.dejong", PRODUCTION());
     expect(await deadlines(h, "P-2026-0001")).toEqual({ ack: "2026-11-21T10:00:00.000Z", resolve: "2026-11-30T10:00:00.000Z", state: "open" });
   });
 
   test("emergency: acknowledge in an hour, produce in 8 hours", async () => {
     const h = harness();
-    await h.ok("ahmed.elamrani", PRODUCTION("emergency"));
+    await withAuthorities(h);
+    await h.ok("mark.dejong", PRODUCTION("imminent threat to life"));
     expect(await deadlines(h, "P-2026-0001")).toEqual({ ack: "2026-11-20T11:00:00.000Z", resolve: "2026-11-20T18:00:00.000Z", state: "open" });
   });
 
   test("the time does not run while a clarification is requested (pause): 2 days of clarification add 2 days", async () => {
     const h = harness();
-    await h.ok("ahmed.elamrani", PRODUCTION());
+    await withAuthorities(h);
+    await h.ok("mark.dejong", PRODUCTION());
     h.clock.advance(DAY);
-    await h.ok("eva.mulder", '/case clarify P-2026-0001 --question "which account exactly?"');
+    await h.ok("lena.schmidt", '/eevidence inability P-2026-0001 --ground insufficient-information --explanation "which account exactly?"');
     expect((await deadlines(h, "P-2026-0001")).resolve).toBeNull();
     h.clock.advance(2 * DAY);
-    await h.ok("ahmed.elamrani", '/case answer P-2026-0001 --text "the one with id 4411"');
+    await h.ok("mark.dejong", '/eevidence clarified P-2026-0001 --answer "the one with id 4411"');
     expect(await deadlines(h, "P-2026-0001")).toEqual({ ack: null, resolve: "2026-12-02T10:00:00.000Z", state: "acknowledged" });
   });
 });

@@ -4,9 +4,10 @@
 // (Art. 22(1)). An organisation's admin cannot designate their own organisation. On both databases.
 import { expect } from "vitest";
 import { describeOnBothDatabases } from "../support/cases.js";
+import { withAuthorities } from "../eevidence/support.js";
 
 const REMOVAL = (to = "acme-hosting") => `/notice ${to} https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"`;
-const PRODUCTION = '/request acme-hosting --kind production-order --target "user 4411" --data "subscriber data" --basis "EPOC 2026/17"';
+const PRODUCTION = '/eevidence order chirp-social --category subscriber --target "user 4411" --issuer-file "PL 2026/17" --offence "fraud" --provision "Art. 326 Sr" --deliver-to "nl-police-cyber" --validator nl-om --validator-file "OM 1"';
 
 describeOnBothDatabases("designations", (harness, test) => {
   test("a removal order needs the opener's organisation to be a designated competent authority, whatever its kind", async () => {
@@ -26,16 +27,30 @@ describeOnBothDatabases("designations", (harness, test) => {
     expect((await h.run("demo.coordinator", REMOVAL("chirp-social"))).failure).toBe("not-allowed");
   });
 
-  test("production orders need an issuing authority; the kind rule still applies first", async () => {
+  test("production orders need an issuing authority; the kind rule still applies first; /request refuses them with the one path", async () => {
     const h = harness();
-    await h.ok("ahmed.elamrani", PRODUCTION); // nl-police-cyber: lea, eevidence-issuing-authority:NL
+    await withAuthorities(h);
+    await h.ok("ahmed.elamrani", PRODUCTION); // nl-police-cyber: lea, eevidence-issuing-authority:NL, validated by nl-om
     const iru = await h.run("sanne.devries", PRODUCTION); // nl-iru: a referral unit, not a kind that issues them
     expect(iru.failure).toBe("not-allowed");
-    expect(iru.message.text).toMatch(/referral-unit organisation cannot issue/);
     await h.ok("demo.coordinator", "/contacts edit-org nl-police-cyber --undesignate eevidence-issuing-authority:NL");
     const undesignated = await h.run("ahmed.elamrani", PRODUCTION);
     expect(undesignated.failure).toBe("not-allowed");
-    expect(undesignated.message.text).toMatch(/not designated eevidence-issuing-authority/);
+    // The old route: refused for everyone, the issuing authority included, with the way to issue.
+    for (const who of ["ahmed.elamrani", "mark.dejong", "ria.smit", "sanne.devries", "demo.coordinator"]) {
+      for (const kind of ["production-order", "preservation-order"]) {
+        const old = await h.run(who, `/request chirp-social --kind ${kind} --target "user 4411" --data "subscriber data" --basis "EPOC 2026/17"`);
+        expect(old.failure, `${who} ${kind}`).toBe("bad-arguments");
+        expect(old.message.text).toMatch(/\/eevidence order/);
+      }
+    }
+    // Hostile text on the old route is refused the same way and not echoed back.
+    for (const target of ["x".repeat(100_000), "<!channel> @here \u001b[2J\u202Eevil", "<@U123> [link](https://evil.example)"]) {
+      const hostile = await h.run("mark.dejong", `/request chirp-social --kind production-order --target "${target}" --data "d" --basis "b"`);
+      expect(hostile.failure).toBe("bad-arguments");
+      expect(hostile.message.text).not.toMatch(/<!channel>|\u001b|\u202E|evil|xxxxxxxxxx/);
+    }
+    expect(await h.db.case.count()).toBe(1);
   });
 
   test("an organisation's admin cannot designate their own organisation, nor withdraw a designation", async () => {

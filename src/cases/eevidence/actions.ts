@@ -58,7 +58,12 @@ export class EvidenceActions {
     if (decision.decision === "refuse" && windowEndsAt && at.getTime() > windowEndsAt.getTime()) {
       return this.orders.refused(actor, reference, "enforcing", fail("not-allowed", `The window for grounds for refusal ended ${windowEndsAt.toISOString()} (Art. 12(1): within 10 days of receipt of the notification, 96 hours in emergencies).`), caseId);
     }
-    if (decision.decision === "confirm") return this.orders.changed(actor, located.value, { enforcingConfirmedAt: at }, { type: "enforcing-confirmed" }, "enforcing");
+    if (decision.decision === "confirm") {
+      // Art. 10(2): after the confirmation the addressee "shall act as soon as possible": the case sweep looks again
+      // now, so the reminders held back until the end of the 10 days (reminders/sweep.ts) come from here on.
+      await this.work.tx.case.updateMany({ where: { id: caseId, nextReminderAt: { not: null } }, data: { nextReminderAt: at } });
+      return this.orders.changed(actor, located.value, { enforcingConfirmedAt: at }, { type: "enforcing-confirmed" }, "enforcing");
+    }
     return this.orders.changed(actor, located.value, { enforcingRefusedAt: at, enforcingGrounds: decision.reasons }, { type: "enforcing-refused", grounds: decision.reasons, emergency: order.emergency }, "enforcing");
   }
 
@@ -78,7 +83,7 @@ export class EvidenceActions {
     if (effect === "objection") {
       const timeline = timelineOf(order, located.value.receivedAt);
       const dueAt = timeline ? epocClocks(timeline).objectionDueAt : undefined;
-      // Art. 17(2): the reasoned objection "shall be submitted at the latest within 10 days following the receipt of the EPOC".
+      // Art. 17(2) (paraphrase: wording not checked against EUR-Lex): the reasoned objection "shall be submitted at the latest within 10 days following the receipt of the EPOC".
       if (dueAt && at.getTime() > dueAt.getTime()) return this.orders.refused(actor, reference, "inability", fail("not-allowed", `A reasoned objection on third-country law is submitted within 10 days of receipt, by ${dueAt.toISOString()} (Art. 17(2)).`), caseId);
       return this.orders.changed(actor, located.value, { inabilityGround: ground, inabilityText: explanation, inabilityAt: at }, { type: "objection", explanation }, "inability");
     }

@@ -28,7 +28,7 @@ export function standingOf(designations: readonly string[]): AuthorityStanding |
 
 /** The standings that may issue without validation, and that may validate, for an order of this category. */
 export function judicialStandings(type: OrderType, category: DataCategory): readonly Standing[] {
-  // Art. 4(2): "A European Production Order to obtain traffic data, except for data requested for the sole purpose of
+  // Art. 4(2) (paraphrase: wording not checked against EUR-Lex): "A European Production Order to obtain traffic data, except for data requested for the sole purpose of
   // identifying the user as defined in Article 3, point (10), or to obtain content data may be issued only by: (a) a
   // judge, a court or an investigating judge competent in the case concerned; or (b) any other competent authority
   // ...; in such a case, the European Production Order shall be validated ... by a judge, a court or an investigating
@@ -83,13 +83,14 @@ export function checkIssuer(check: IssueCheck): Outcome<ValidationStatus> {
     if (standing.memberState !== issuer.memberState) return fail("not-allowed", `${validator.slug} is of ${standing.memberState}, not of the issuing State ${issuer.memberState}: the validating authority is "in the issuing State" (Art. 4).`);
     return ok({ status: "validated", validatorOrgId: validator.orgId });
   }
-  // Art. 4(5): "In validly established emergency cases as defined in Article 3, point (18), the authorities referred to
+  // Art. 4(5) (paraphrase: wording not checked against EUR-Lex): "In validly established emergency cases as defined in Article 3, point (18), the authorities referred to
   // in paragraph 1, point (b), and paragraph 3, point (b), may exceptionally issue a European Production Order for
   // subscriber data or data requested for the sole purpose of identifying the user ..., or a European Preservation
   // Order, without prior validation of the order concerned where the validation cannot be obtained in time and where
   // those authorities could issue the order concerned in a similar domestic case without prior validation. The issuing
   // authority shall seek validation of the order concerned ex-post without undue delay, at the latest within 48
-  // hours." Traffic and content data are never produced without prior validation.
+  // hours." Traffic and content data are never produced without prior validation. The 48 hours are counted from
+  // issue: the paragraph names no starting point, and issue is the earliest one (a policy reading, not the text).
   if (check.emergency && (check.type === "preservation" || !isTrafficOrContent(check.category))) {
     return ok({ status: "ex-post-pending", dueAt: new Date(check.issuedAt.getTime() + EX_POST_VALIDATION_MS) });
   }

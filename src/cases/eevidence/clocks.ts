@@ -6,13 +6,13 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** The 10-day period of Art. 10(2) and 10(3), and of Art. 12(1) for the enforcing authority. */
 export const TEN_DAYS_MS = 10 * DAY_MS;
-/** Art. 10(4): emergencies, "at the latest within eight hours following the receipt of the EPOC". */
+/** Art. 10(4) (paraphrase: wording not checked against EUR-Lex): emergencies, "at the latest within eight hours following the receipt of the EPOC". */
 export const EMERGENCY_MS = 8 * HOUR_MS;
-/** Art. 10(4) and Art. 12(1): the enforcing authority's 96 hours in emergencies. */
+/** Art. 10(4) and Art. 12(1) (paraphrase: wording not checked against EUR-Lex): the enforcing authority's 96 hours in emergencies. */
 export const ENFORCING_EMERGENCY_MS = 96 * HOUR_MS;
-/** Art. 10(6): the issuing authority reacts to a request for clarification "at the latest within five days". */
+/** Art. 10(6) (paraphrase: wording not checked against EUR-Lex): the issuing authority reacts to a request for clarification "at the latest within five days". */
 export const ISSUER_REACTION_MS = 5 * DAY_MS;
-/** Art. 17(2): a reasoned objection (third-country law) "at the latest within 10 days following the receipt of the EPOC". */
+/** Art. 17(2) (paraphrase: wording not checked against EUR-Lex): a reasoned objection (third-country law) "at the latest within 10 days following the receipt of the EPOC". */
 export const OBJECTION_MS = 10 * DAY_MS;
 
 /** A pause of the addressee's time limits: a request for clarification until the clarification is provided. */
@@ -66,7 +66,7 @@ function pausedMs(pauses: readonly ClarificationPause[]): number {
 export function epocClocks(timeline: EpocTimeline): EpocClocks {
   const received = timeline.receivedAt.getTime();
   const notificationAt = (timeline.notificationReceivedAt ?? timeline.receivedAt).getTime();
-  // Art. 12(1): the enforcing authority assesses the order "without undue delay but at the latest within 10 days
+  // Art. 12(1) (paraphrase: wording not checked against EUR-Lex): the enforcing authority assesses the order "without undue delay but at the latest within 10 days
   // following the receipt of the notification, or, in emergency cases, at the latest within 96 hours following such
   // receipt".
   const enforcingWindowEndsAt = timeline.notified ? new Date(notificationAt + (timeline.emergency ? ENFORCING_EMERGENCY_MS : TEN_DAYS_MS)) : undefined;
@@ -74,12 +74,12 @@ export function epocClocks(timeline: EpocTimeline): EpocClocks {
   const base = { ...(enforcingWindowEndsAt ? { enforcingWindowEndsAt } : {}), objectionDueAt };
   // Art. 12: a ground for refusal raised in time stops the execution; the addressee does not transmit.
   if (timeline.refusedAt && !timeline.emergency) return { ...base, stopped: "refused" };
-  // Art. 10(6): "The time limits set out in paragraphs 2, 3 and 4 shall not apply until the clarification has been
+  // Art. 10(6) (paraphrase: wording not checked against EUR-Lex): "The time limits set out in paragraphs 2, 3 and 4 shall not apply until the clarification has been
   // provided." The time a clarification took is added to them once it is provided.
   if (timeline.pauses.some((pause) => pause.to === undefined)) return { ...base, stopped: "clarification" };
   const shift = pausedMs(timeline.pauses);
   if (timeline.emergency) {
-    // Art. 10(4): "In emergency cases, the addressee shall transmit the requested data without undue delay, at the
+    // Art. 10(4) (paraphrase: wording not checked against EUR-Lex): "In emergency cases, the addressee shall transmit the requested data without undue delay, at the
     // latest within eight hours following the receipt of the EPOC. Where a notification to the enforcing authority is
     // required pursuant to Article 8, the enforcing authority may, without undue delay and at the latest within 96
     // hours following the receipt of the notification, notify the issuing authority and the addressee that it objects

@@ -1,5 +1,5 @@
 // The addressee's answers other than producing or preserving, on the form of Annex III of Regulation (EU) 2023/1543:
-// a bare "refused" is not one of them.
+// a bare "refused" is not one of them. The grounds' labels follow Annex III and Art. 10(5)-(8) (paraphrase: wording not checked against EUR-Lex).
 import type { CaseKind } from "../kinds.js";
 
 /** The kinds that carry European orders: resolved only through the e-Evidence commands. */
@@ -29,7 +29,7 @@ export type AnnexIIIGround = keyof typeof ANNEX_III_GROUNDS;
 export const ANNEX_III_GROUND_NAMES = Object.keys(ANNEX_III_GROUNDS) as AnnexIIIGround[];
 
 /**
- * Art. 17(1): "Where an addressee considers that compliance with a European Production Order would conflict with an
+ * Art. 17(1) (paraphrase: wording not checked against EUR-Lex): "Where an addressee considers that compliance with a European Production Order would conflict with an
  * obligation under the applicable law of a third country, it shall inform the issuing authority and the enforcing
  * authority of its reasons for not executing the European Production Order". It concerns production orders only.
  */

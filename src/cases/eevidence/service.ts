@@ -2,6 +2,7 @@
 // Art. 3 and Art. 4 checks at issue, the enforcing authority as a party with its own thread, and the orders' own
 // clocks. Every change commits with its case change, messages and record entry in the one unit of work.
 import { auditActor, type Actor } from "../../core/actor.js";
+import type { Tlp } from "../../core/message.js";
 import { newId } from "../../core/ids.js";
 import { fail, ok, type Outcome as Result } from "../../core/result.js";
 import { hasDesignation } from "../../directory/model.js";
@@ -15,6 +16,8 @@ import { certificateSummary, notificationRequired, parseCertificate, type OrderT
 import { epocClocks, issuerReactionDueAt, mayTransmitAt } from "./clocks.js";
 import { renderEnforcingCard, renderEvidenceUpdate, type EvidenceUpdate } from "./render.js";
 import { checkScope, type Addressee } from "./scope.js";
+import { ISSUED_AS_EUROPEAN_ORDER } from "./issued.js";
+import { REACTION_REMINDER_MS, VALIDATION_REMINDER_MS } from "./reminders.js";
 import { addresseeFor, addresseesOf, timelineOf, type EvidenceOrderRow } from "./store.js";
 
 /** An order as the actor may act on it: the case row, the order row, and what the actor is to it. */
@@ -61,7 +64,7 @@ export class EvidenceService {
   }
 
   /** Issues an EPOC or EPOC-PR: checks the certificate, Art. 4 and Art. 3, opens the case and tells the enforcing authority. */
-  async issue(actor: Actor, type: OrderType, providerSlug: string, raw: Record<string, unknown>): Promise<Result<CaseChanged>> {
+  async issue(actor: Actor, type: OrderType, providerSlug: string, raw: Record<string, unknown>, tlp?: Tlp): Promise<Result<CaseChanged>> {
     const contact = actor.contact;
     if (!contact) return fail("not-linked", "Only a linked contact can issue an order.");
     const refuse = <T>(failure: Result<T> & { ok: false }) => {
@@ -106,6 +109,9 @@ export class EvidenceService {
       kind: type === "production" ? "production-order" : "preservation-order",
       recipientSlug: providerSlug,
       ...(emergency ? { priority: "emergency" as const } : {}),
+      // Raised to AMBER+STRICT at least when the case is opened (Art. 13(4); disclosure.ts).
+      ...(tlp ? { tlp } : {}),
+      issuedAs: ISSUED_AS_EUROPEAN_ORDER,
       fields: { target: certificate.target, data: certificateSummary(certificate), basis: `${certificate.provision} (${certificate.offence})`.slice(0, 4000) },
     });
     if (!opened.ok) return opened;
@@ -118,7 +124,7 @@ export class EvidenceService {
         validation: value.status, validatorOrgId: value.status === "validated" ? value.validatorOrgId : null,
         validationDueAt: value.status === "ex-post-pending" ? value.dueAt : null, validatedAt: value.status === "validated" ? at : null,
         preservation: type === "preservation" ? "pending" : null, issuedAt: at, updatedAt: at,
-        nextReminderAt: value.status === "ex-post-pending" ? new Date(value.dueAt.getTime() - 12 * 3_600_000) : null,
+        nextReminderAt: value.status === "ex-post-pending" ? new Date(value.dueAt.getTime() - VALIDATION_REMINDER_MS) : null,
       },
     });
     if (enforcingOrgId) await this.openEnforcingThread(caseId, opened.value.view.reference, enforcingOrgId, enforcingSlug ?? "", opened.value.view.tlp, emergency);
@@ -209,7 +215,7 @@ export class EvidenceService {
     const pauses = JSON.parse(located.order.pauses) as { from: string; to?: string }[];
     pauses.push({ from: at.toISOString() });
     const dueAt = issuerReactionDueAt(at);
-    return this.changed(actor, located, { pauses: JSON.stringify(pauses), issuerReactionDueAt: dueAt, inabilityGround: ground, inabilityText: explanation, inabilityAt: at, nextReminderAt: new Date(dueAt.getTime() - 24 * 3_600_000) }, { type: "clarification", ground, explanation, reactBy: dueAt }, "inability");
+    return this.changed(actor, located, { pauses: JSON.stringify(pauses), issuerReactionDueAt: dueAt, inabilityGround: ground, inabilityText: explanation, inabilityAt: at, nextReminderAt: new Date(dueAt.getTime() - REACTION_REMINDER_MS) }, { type: "clarification", ground, explanation, reactBy: dueAt }, "inability");
   }
 
   private async openEnforcingThread(caseId: string, reference: string, organisationId: string, slug: string, tlp: string, emergency: boolean): Promise<void> {

@@ -37,7 +37,7 @@ export interface StatisticsRow {
 }
 
 /**
- * Art. 28(2): the data collected "shall include: (a) the number of EPOCs and EPOC-PRs issued by type of data
+ * Art. 28(2) (paraphrase: wording not checked against EUR-Lex): the data collected "shall include: (a) the number of EPOCs and EPOC-PRs issued by type of data
  * requested, service providers addressed and situation (emergency case or not); (b) the number of EPOCs issued under
  * emergency case derogations; (c) the number of fulfilled and non-fulfilled EPOCs and EPOC-PRs by type of data
  * requested, service providers addressed and situation (emergency case or not); (d) for fulfilled EPOCs, the average

@@ -2,7 +2,7 @@
 // disclosure rule (../disclosure.ts): people not named on a TLP:RED case (backup and escalation contacts,
 // coordinators) and people outside its parties on a TLP:AMBER+STRICT case (coordinators of other organisations) see
 // its reference and deadline only, never what it is about.
-import { disclosureOf } from "../disclosure.js";
+import { disclosureOf, withTlpFloor } from "../disclosure.js";
 import { KIND_INFO, type CaseKind } from "../kinds.js";
 import type { MessageAction, OutboundMessage, Tlp } from "../../core/message.js";
 import { formatDuration, formatLocal } from "../../time/calendar.js";
@@ -103,7 +103,7 @@ export function nudgeMessage(subject: NudgeCase, step: StepInstance, audience: S
   const late = options.late;
   const lateLine = late ? `Late: Liaison sent no reminders for this case from ${localTime(late.since, timeZone)} until now (it was not running, or its reminders were held up); this one message stands for the ${late.steps.length} due meanwhile (${late.steps.join(", ")}).` : undefined;
   const remindedEarlier = !late || !late.reachedResponsible;
-  const about = disclosureOf(subject.tlp, standingOf(audience)) === "full" ? `About: ${subject.summary}` : `TLP:${subject.tlp}: the content is not shown to you (${subject.tlp === "RED" ? "named people only" : "the two parties only"}).`;
+  const about = disclosureOf(withTlpFloor(subject.kind, subject.tlp), standingOf(audience)) === "full" ? `About: ${subject.summary}` : `TLP:${subject.tlp}: the content is not shown to you (${subject.tlp === "RED" ? "named people only" : "the two parties only"}).`;
   const responsible = subject.responsible ? `${subject.responsible.name} (${subject.responsible.handle})` : "nobody yet";
   const lines: string[] = [];
   switch (audience) {

@@ -20,12 +20,13 @@ import { clarificationAskedAt, dueSteps, ladderOf, nextReminderAt, type Reminder
 import { appendAuditEntries } from "../../audit/log.js";
 import { enqueueItems } from "../../outbox/outbox.js";
 import type { JobReport } from "../../core/job-report.js";
+import { produceNudgesFrom } from "../eevidence/reminders.js";
 
 const CASE_FIELDS = {
   id: true, reference: true, kind: true, priority: true, state: true, tlp: true, topic: true, summary: true, openerOrgId: true,
   openerContactId: true, recipientOrgId: true, responsibleContactId: true, clockMode: true, clockStartAt: true, pauses: true,
   ackDurationMs: true, resolveDurationMs: true, extendedMs: true, ackDueAt: true, resolveDueAt: true, nextReminderAt: true,
-  remindedUntil: true, updatedAt: true,
+  remindedUntil: true, updatedAt: true, receivedAt: true,
 } as const;
 
 /** A due case as the sweep reads it. */
@@ -53,6 +54,7 @@ interface DueRow {
   nextReminderAt: Date | null;
   remindedUntil: Date | null;
   updatedAt: Date;
+  receivedAt: Date | null;
 }
 
 
@@ -174,7 +176,8 @@ export class ReminderSweep {
 
   private async handleBatch(rows: DueRow[], now: Date, report: JobReport): Promise<void> {
     const organisations = await this.organisations(rows.flatMap((row) => [row.openerOrgId, row.recipientOrgId]));
-    const planned = rows.map((row) => this.planCase(row, organisations, now));
+    const holds = await this.produceHolds(rows);
+    const planned = rows.map((row) => this.planCase(row, organisations, now, holds.get(row.id)));
     const withStep = planned.filter((entry) => entry.step);
     // Every due step's audience, and the fallbacks (backup, escalation, coordinators) for audiences with nobody.
     const audiences = new Set<StepAudience>(withStep.length > 0 ? ["backup", "escalation", "coordinators"] : []);
@@ -241,8 +244,26 @@ export class ReminderSweep {
     }, TRANSACTION_OPTIONS);
   }
 
-  /** What the sweep does with one due case: the latest due step, the steps passed over, and the next time. */
-  private planCase(row: DueRow, organisations: Map<string, Organisation>, now: Date): Planned {
+  /** For European production orders: from when the resolve steps may nudge the addressee (eevidence/reminders.ts). */
+  private async produceHolds(rows: readonly DueRow[]): Promise<Map<string, Date>> {
+    const ids = rows.filter((row) => row.kind === "production-order").map((row) => row.id);
+    const holds = new Map<string, Date>();
+    if (ids.length === 0) return holds;
+    const received = new Map(rows.map((row) => [row.id, row.receivedAt]));
+    for (const order of await this.db.evidenceOrder.findMany({ where: { caseId: { in: ids } } })) {
+      const from = produceNudgesFrom(order, received.get(order.caseId) ?? null);
+      if (from) holds.set(order.caseId, from);
+    }
+    return holds;
+  }
+
+  /**
+   * What the sweep does with one due case: the latest due step, the steps passed over, and the next time. `holdUntil`
+   * drops the resolve steps sent before it: Art. 10(2) of Regulation (EU) 2023/1543 has the addressee of a notified
+   * production order transmit "at the end of that 10-day period" unless the enforcing authority confirms earlier, so
+   * no reminder nudges it to produce before then.
+   */
+  private planCase(row: DueRow, organisations: Map<string, Organisation>, now: Date, holdUntil?: Date): Planned {
     const recipient = organisations.get(row.recipientOrgId);
     const subject: ReminderCase = {
       kind: row.kind as CaseKind, priority: row.priority as Priority, clockMode: row.clockMode as ReminderCase["clockMode"], clockStartAt: row.clockStartAt,
@@ -251,7 +272,7 @@ export class ReminderSweep {
       recipient: { timeZone: recipient?.timeZone ?? "UTC", workingHours: recipient?.workingHours ?? "24/7" },
     };
     subject.clarificationAskedAt = clarificationAskedAt(row.state, subject.pauses);
-    const ladder = ladderOf(this.policy, subject);
+    const ladder = ladderOf(this.policy, subject).filter((step) => !(holdUntil && step.of === "resolve" && step.sendAt.getTime() < holdUntil.getTime()));
     const due = dueSteps(ladder, row.remindedUntil ?? new Date(0), now);
     return { row, subject, step: due[due.length - 1], passedOver: due.slice(0, -1), next: nextReminderAt(ladder, now) };
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TLP_LABELS } from "../../core/message.js";
 import { DATA_CATEGORIES, ORDER_TYPES } from "../../cases/eevidence/certificate.js";
 import { defineCommand } from "../command.js";
 import { renderActed } from "../cases/shared.js";
@@ -31,6 +32,7 @@ export const eevidenceOrder = defineCommand({
     deliverTo: text(500).optional().describe("EPOC: where the data is to be sent"),
     enforcing: slug.optional().describe("EPOC for traffic or content data: the enforcing authority notified (Art. 8)"),
     residentInIssuingState: z.boolean().optional().describe("Art. 8(2): offence in the issuing State and the person resides there"),
+    tlp: z.enum(TLP_LABELS).optional().describe("TLP label: AMBER+STRICT at least (Art. 13(4)); a lower one is raised"),
   }),
   positional: ["organisation"],
   examples: [
@@ -39,10 +41,10 @@ export const eevidenceOrder = defineCommand({
   ],
   permission: "contact",
   uses: ["eevidence"],
-  async execute({ eevidence, actor }, { organisation, type, ...fields }) {
+  async execute({ eevidence, actor }, { organisation, type, tlp, ...fields }) {
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) raw[key] = value;
-    return eevidence.issue(actor, type, organisation, raw);
+    return eevidence.issue(actor, type, organisation, raw, tlp);
   },
   render: (visible) => renderActed(`Issued ${visible.view.reference} to ${visible.view.recipient.name}; its thread opens on each side.`, visible),
 });
