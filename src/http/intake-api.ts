@@ -6,8 +6,8 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { acceptIntakeReport, type AcceptIntakeSettings } from "../intake/accept.js";
 import { tokenFor } from "../intake/tokens.js";
-import { looksLikeXarfV3, parseXarfV3 } from "../intake/xarf/v3.js";
-import { parseXarfV4, type FieldProblem, type XarfParse } from "../intake/xarf/v4.js";
+import { parseXarfValue } from "../intake/xarf/parse.js";
+import type { FieldProblem, XarfParse } from "../intake/xarf/v4.js";
 import { countInWindow } from "../limits/window.js";
 import { inUnitOfWork } from "../work/unit-of-work.js";
 import type { HttpServerDeps } from "./server.js";
@@ -37,8 +37,7 @@ export function parseXarf(bodyText: string): XarfParse {
   } catch (error) {
     return { ok: false, problems: [{ pointer: "", detail: `not JSON: ${error instanceof Error ? error.message.slice(0, 200) : "unreadable"}` }] };
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { ok: false, problems: [{ pointer: "", detail: "an X-ARF report is a JSON object" }] };
-  return looksLikeXarfV3(raw) ? parseXarfV3(raw, bodyText) : parseXarfV4(raw);
+  return parseXarfValue(raw, "api", bodyText);
 }
 
 /** Registers the intake route on the server. */

@@ -78,6 +78,9 @@ describe("X-ARF mails", () => {
     expect(report.reporter).toMatchObject({ organisation: "Brand Protection Service", contactEmail: "takedown@brand-protect.example" });
     expect(report.evidence).toHaveLength(3);
     expect(report.evidence[1]).toMatchObject({ contentType: "image/png", sizeBytes: 70 });
+    // Fingerprinted from the payload's own bytes (the API's validator, one for both).
+    const payload = (JSON.parse(xarfSample("v4/content-phishing.json")) as { evidence: { payload: string }[] }).evidence[0]!.payload;
+    expect(report.evidence[1]!.sha256).toBe(sha256Hex(Buffer.from(payload, "base64")));
   });
 
   it.each(["spam", "ddos", "phishing", "botnet"])("v3 sample %s is accepted, in JSON and in YAML", async (kind) => {

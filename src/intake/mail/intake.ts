@@ -7,7 +7,7 @@ import type { FeedProblem } from "../feed/csv.js";
 import { readMail, type MailReadFailureCode } from "./mime.js";
 import { reportsOfMail, type MailRefusalCode } from "./reports.js";
 import type { IntakeAcceptance, IntakeSink } from "./sink.js";
-import type { FieldProblem } from "./xarf.js";
+import type { FieldProblem } from "./problems.js";
 
 /** What taking a mail in needs. */
 export interface MailIntakeDeps {
