@@ -65,9 +65,9 @@ export function claimKeyOf(input: AcceptIntakeInput): string {
 }
 
 async function firstAcceptance(tx: Tx, claimKey: string): Promise<AcceptedIntake | undefined> {
-  const entry = await tx.intakeReportEntry.findUnique({ where: { claimKey }, include: { item: true } });
+  const entry = await tx.intakeReportEntry.findUnique({ where: { claimKey }, select: { id: true, itemId: true } });
   if (!entry) return undefined;
-  const item = entry.item;
+  const item = await tx.intakeItem.findUniqueOrThrow({ where: { id: entry.itemId } });
   return { intakeId: entry.id, itemId: item.id, reference: item.reference, duplicate: true, grouped: false, routedToId: item.routedToId, routeReason: item.routeReason, reportCount: item.reportCount };
 }
 
