@@ -133,7 +133,8 @@ export class CaseRepository {
   async insert(data: Prisma.CaseUncheckedCreateInput, threads: Prisma.CaseThreadCreateManyInput[]): Promise<CaseRow> {
     const row = await this.db.case.create({ data });
     if (threads.length > 0) await this.db.caseThread.createMany({ data: threads });
-    const urlKeys = caseUrlKeys(row.fields);
+    // A TLP:RED case's URLs stay out of the index: no card may name a case only its named people know of.
+    const urlKeys = row.tlp === "RED" ? [] : caseUrlKeys(row.fields);
     if (urlKeys.length > 0) await this.db.caseUrl.createMany({ data: urlKeys.map((urlKey) => ({ urlKey, caseId: row.id, recipientOrgId: row.recipientOrgId })) });
     return row;
   }

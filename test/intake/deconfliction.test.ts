@@ -1,6 +1,6 @@
 // De-confliction against cases opened with a plain /notice: a reported URL already in an open case towards the same
 // recipient is named on the item's card (matched by the normalised URL in the CaseUrl index); the same URL in a case
-// towards another organisation, or in a closed case, is not; on SQLite and PostgreSQL.
+// towards another organisation, in a closed case or in a TLP:RED case, is not; on SQLite and PostgreSQL.
 import { beforeEach, expect } from "vitest";
 import { acceptIntakeReportInStore } from "../../src/intake/accept.js";
 import { intakeReportSchema } from "../../src/intake/report.js";
@@ -45,6 +45,12 @@ describeOnProviders("de-confliction with cases opened by /notice", (provider, te
     await t.store.db.case.update({ where: { id: opened.id }, data: { state: "closed" } });
     await accept("https://shop.acme-hosting.example/fake?id=1&x=2");
     await accept("https://shop.acme-hosting.example/fake?id=1#frag");
+    expect(await lastCard()).not.toContain("Already open");
+    // A TLP:RED case's URLs are not indexed: no card names it.
+    const red = await t.dispatcher.run(sanne, '/notice acme-hosting https://red.acme-hosting.example/x --tlp RED --reason "phishing page for a bank"');
+    expect(red.failure, red.message.text).toBeUndefined();
+    expect(await t.store.db.caseUrl.count({ where: { urlKey: "https://red.acme-hosting.example/x" } })).toBe(0);
+    await accept("https://red.acme-hosting.example/x");
     expect(await lastCard()).not.toContain("Already open");
   });
 
