@@ -4,6 +4,7 @@
 // Usage: npx tsx bench/intake.ts [reports=3000] [concurrency=16]; DATABASE_URL=postgres://... for PostgreSQL.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { ManualClock, systemClock } from "../src/core/clock.js";
 import { loadConfig } from "../src/config/load.js";
 import { importDirectory } from "../src/directory/import.js";
@@ -46,11 +47,15 @@ async function worker(): Promise<void> {
   }
 }
 const startedAt = performance.now();
+const cpuBefore = process.cpuUsage();
 await Promise.all(Array.from({ length: concurrency }, () => worker()));
 const seconds = (performance.now() - startedAt) / 1000;
+// CPU of this process (server and client together) per report: less sensitive than rates to other load on the host.
+const cpu = process.cpuUsage(cpuBefore);
 const items = await store.db.intakeItem.count();
 console.log(`intake over HTTP, ${bench.label}: ${total} reports, concurrency ${concurrency}, ${items} items`);
 console.log(`  ${(total / seconds).toFixed(0)} reports/s accepted (committed), ${failures} not 202`);
 console.log(`  ${formatPercentiles("latency", latencies)}`);
+console.log(`  ${((cpu.user + cpu.system) / 1000 / total).toFixed(2)} ms of CPU in this process per report; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`);
 await server.close();
 await bench.close();

@@ -3,6 +3,25 @@
 import type { EventLocation, ThreadAddress } from "../core/adapter.js";
 import type { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
+import { normaliseUrl } from "../intake/routing.js";
+
+/** Most URLs of one case indexed for de-confliction. */
+const CASE_URLS_INDEXED_MAX = 100;
+
+/** The normalised URLs a case's fields name ("urls", or one "url"), each once. */
+export function caseUrlKeys(fieldsJson: string): string[] {
+  let fields: unknown;
+  try {
+    fields = JSON.parse(fieldsJson);
+  } catch {
+    return [];
+  }
+  if (typeof fields !== "object" || fields === null) return [];
+  const values = fields as Record<string, unknown>;
+  const urls = [...(Array.isArray(values.urls) ? values.urls : []), ...(typeof values.url === "string" ? [values.url] : [])].filter((url): url is string => typeof url === "string");
+  const keys = urls.map((url) => normaliseUrl(url)).filter((key): key is string => typeof key === "string" && key.length > 0);
+  return [...new Set(keys)].slice(0, CASE_URLS_INDEXED_MAX);
+}
 
 /** A stored case row. */
 export type CaseRow = NonNullable<Awaited<ReturnType<Tx["case"]["findUnique"]>>>;
@@ -116,10 +135,13 @@ export class CaseRepository {
     return rows.map((row) => ({ platform: row.platform as ThreadAddress["platform"], workspace: row.workspace, channelId: row.channelId, threadId: row.threadId }));
   }
 
-  /** Stores a new case and its threads. */
+  /** Stores a new case, its threads, and its URLs (normalised, for intake's de-confliction). */
   async insert(data: Prisma.CaseUncheckedCreateInput, threads: Prisma.CaseThreadCreateManyInput[]): Promise<CaseRow> {
     const row = await this.db.case.create({ data });
     if (threads.length > 0) await this.db.caseThread.createMany({ data: threads });
+    // A TLP:RED case's URLs stay out of the index: no card may name a case only its named people know of.
+    const urlKeys = row.tlp === "RED" ? [] : caseUrlKeys(row.fields);
+    if (urlKeys.length > 0) await this.db.caseUrl.createMany({ data: urlKeys.map((urlKey) => ({ urlKey, caseId: row.id, recipientOrgId: row.recipientOrgId })) });
     return row;
   }
 

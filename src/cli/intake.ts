@@ -1,12 +1,17 @@
 // `liaison intake token create <organisation> --label <text>`, `liaison intake token revoke <id> --reason <text>`,
 // `liaison intake token list`: the intake API's tokens, managed by the installation's coordinators on the host. The
 // text of a new token is printed once; the database keeps only its hash. Each creation and revocation is recorded.
+// `liaison intake import <file.csv> --feed <name>`: a feed file taken in offline, all of it or none of it.
+import { readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { sealOnceIfFree } from "../audit/sealer.js";
 import { generatedKeyMessage, openRecordKey } from "../audit/key-source.js";
 import type { LoadedConfig } from "../config/load.js";
 import { systemClock } from "../core/clock.js";
 import { createIntakeToken, listIntakeTokens, revokeIntakeToken } from "../intake/tokens.js";
+import { FEED_MAX_BYTES } from "../intake/feed/csv.js";
+import { importFeedFile } from "../intake/feed/import.js";
 import type { Store } from "../store/db.js";
 import { inUnitOfWork } from "../work/unit-of-work.js";
 
@@ -14,7 +19,9 @@ import { inUnitOfWork } from "../work/unit-of-work.js";
 export const INTAKE_TOKEN_HELP = `Usage:
   liaison intake token create <organisation> --label <text>   Make a token for a reporting organisation (printed once)
   liaison intake token revoke <token id> --reason <text>       Revoke a token: the API refuses it from then on
-  liaison intake token list                                     List tokens (never their text)`;
+  liaison intake token list                                     List tokens (never their text)
+  liaison intake import <file.csv> --feed <name>                Import a CSV feed file (intake.feeds): every row checked
+                                                                first; one bad row and nothing is imported`;
 
 /** Runs `liaison intake token ...`; resolves to the exit code. */
 export async function runIntakeTokenCommand(loaded: LoadedConfig, argv: string[], openStore: (loaded: LoadedConfig) => Promise<Store>, out: (text: string) => void, err: (text: string) => void): Promise<number> {
@@ -64,6 +71,61 @@ export async function runIntakeTokenCommand(loaded: LoadedConfig, argv: string[]
     } else {
       out(`Token ${value.id} revoked.`);
     }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs `liaison intake import <file> --feed <name>`; resolves to the exit code (1: bad rows, nothing imported). */
+export async function runIntakeImportCommand(loaded: LoadedConfig, argv: string[], openStore: (loaded: LoadedConfig) => Promise<Store>, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { feed: { type: "string" } } });
+  } catch (error) {
+    err((error as Error).message);
+    return 2;
+  }
+  const [path, extra] = parsed.positionals;
+  const feedName = parsed.values.feed?.trim();
+  if (!path || extra !== undefined || !feedName) {
+    err(INTAKE_TOKEN_HELP);
+    return 2;
+  }
+  const feeds = loaded.config.intake.feeds.map((feed) => feed.name);
+  if (!feeds.includes(feedName)) {
+    err(feeds.length === 0 ? `No feed is configured (intake.feeds), so there is no feed "${feedName}".` : `There is no feed "${feedName}" in intake.feeds; configured: ${feeds.join(", ")}.`);
+    return 2;
+  }
+  let bytes: Buffer;
+  try {
+    const size = statSync(path).size;
+    if (size > FEED_MAX_BYTES) {
+      err(`${path} has ${size} bytes; a feed file may have at most ${FEED_MAX_BYTES}. Nothing was imported.`);
+      return 1;
+    }
+    bytes = readFileSync(path);
+  } catch (error) {
+    err(`${path} cannot be read: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`);
+    return 2;
+  }
+  const store = await openStore(loaded);
+  try {
+    const { keys, generated } = await openRecordKey(loaded, store.target, store.db, { generate: true, checkLastEntry: true });
+    if (generated) err(generatedKeyMessage(generated));
+    const outcome = await importFeedFile(store, systemClock, keys, loaded.config.intake, { feedName, fileName: basename(path), bytes });
+    await sealOnceIfFree(store, keys, systemClock);
+    if (outcome.status === "unknown-feed") {
+      err(`There is no feed "${feedName}".`);
+      return 2;
+    }
+    if (outcome.status === "refused") {
+      for (const problem of outcome.problems) err(`${path}: line ${problem.line}${problem.column ? `, column "${problem.column}"` : ""}: ${problem.message}`);
+      const more = outcome.problemCount - outcome.problems.length;
+      err(`${outcome.problemCount} bad row${outcome.problemCount === 1 ? "" : "s"}${more > 0 ? ` (${more} not listed)` : ""}; nothing was imported.`);
+      return 1;
+    }
+    out(`Imported ${outcome.rows} row${outcome.rows === 1 ? "" : "s"} of ${basename(path)} as feed ${feedName}: ${outcome.added} new report${outcome.added === 1 ? "" : "s"} in ${outcome.items} item${outcome.items === 1 ? "" : "s"}, ${outcome.duplicates} already imported. File sha256 ${outcome.sha256}.`);
     return 0;
   } finally {
     await store.close();

@@ -16,7 +16,7 @@ import { runReport } from "./report.js";
 import { sealOnceIfFree } from "../audit/sealer.js";
 import { runRemindersCommand } from "./reminders.js";
 import { runStart } from "./start.js";
-import { INTAKE_TOKEN_HELP, runIntakeTokenCommand } from "./intake.js";
+import { INTAKE_TOKEN_HELP, runIntakeImportCommand, runIntakeTokenCommand } from "./intake.js";
 
 /** Help for each subcommand, shown by `liaison <subcommand> --help`. */
 export const CLI_HELP: Record<string, string> = {
@@ -34,6 +34,7 @@ Commands:
   audit checkpoint           Print a signed checkpoint of the record, to keep elsewhere
   report --from <date> --to <date>  Transparency figures: counts by kind and outcome, times to acknowledge and resolve
   intake token create|revoke|list  Tokens of reporting organisations for the intake API
+  intake import <file> --feed <name>  Import a CSV feed file; nothing is imported if any row is bad
   reminders run [--now <time>]  Run the reminder sweep, digests, directory revalidation and retention once, and print what they did
   dev migration-create <name>  Create a migration after editing prisma/schema.prisma (developers)
 
@@ -171,6 +172,7 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
       }
     }
     case "intake":
+      if (second === "import") return runIntakeImportCommand(loaded, argv.slice(2), prepareStore, out, err);
       if (second !== "token") return usage(err, "intake");
       return runIntakeTokenCommand(loaded, argv.slice(2), prepareStore, out, err);
     case "reminders":

@@ -16,6 +16,7 @@ import { withStartupLock } from "../store/startup-lock.js";
 import { Scheduler } from "../jobs/scheduler.js";
 import { configuredTarget, prepareStore } from "./main.js";
 import { startHttpServer } from "../http/server.js";
+import { mailIntakeProblem, startMailIntake } from "../intake/mail/service.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */
 export function guarded(handler: InboundHandler, logger: Logger): InboundHandler {
@@ -46,6 +47,12 @@ function untilSignalled(logger: Logger): Promise<void> {
  * platforms or the console, and runs until stopped.
  */
 export async function runStart(loaded: LoadedConfig, logger: Logger, argv: string[]): Promise<number> {
+  // A mailbox switched on but not usable is said before anything is opened.
+  const mailProblem = mailIntakeProblem(loaded.config.intake, loaded.secrets.LIAISON_IMAP_PASSWORD);
+  if (mailProblem) {
+    process.stderr.write(`${mailProblem}\n`);
+    return 1;
+  }
   // The embedded database holds platform tokens: files left readable by others are made owner only, once the store
   // is known to be one Liaison can use. Files the first start just made are tightened without a word; an existing
   // installation's loose files are named in one warning.
@@ -96,7 +103,8 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
     ? false
     : argv.includes("--console") || consoleSetting === true || (consoleSetting === "auto" && platformAdapters.length === 0);
   const httpEnabled = loaded.config.http.enabled;
-  if (!runConsole && platformAdapters.length === 0 && !httpEnabled) {
+  const mailEnabled = loaded.config.intake.mail.imap.enabled;
+  if (!runConsole && platformAdapters.length === 0 && !httpEnabled && !mailEnabled) {
     process.stderr.write("Nothing to run: no chat platform is enabled and the console is off (see config/default.yaml).\n");
     await store.close();
     return 1;
@@ -126,6 +134,8 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   if (!scripted) core.outbox.start(loaded.config.outbox.pollIntervalMs);
   // Reminders, digests and revalidation on their schedules; not in a scripted console session, which ends at once
   // (run them there with `liaison reminders run`).
+  // The abuse mailbox (when configured): read until stopped, its failures logged in one line each, with backoff.
+  const mail = scripted ? undefined : startMailIntake({ store, clock, keys, intake: loaded.config.intake, password: loaded.secrets.LIAISON_IMAP_PASSWORD, logger });
   const scheduler = !scripted && loaded.config.reminders.scheduler.enabled ? new Scheduler(core.reminders.scheduled(), logger) : undefined;
   scheduler?.start();
   // The record's sealer runs in every `liaison start`, scripted sessions too (their entries are sealed at the end).
@@ -158,6 +168,7 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   } else {
     await untilSignalled(logger);
   }
+  await mail?.stop();
   await http?.server.close();
   await scheduler?.stop();
   await core.outbox.stop();

@@ -4,12 +4,12 @@
 // answers 400 with a problem document (RFC 9457) listing each field; nothing of it is stored. Each token has a rate
 // limit, counted in the database (src/limits/window.ts) so that several processes count together.
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { acceptIntakeReport, type AcceptIntakeSettings } from "../intake/accept.js";
+import { acceptIntakeReportInStore } from "../intake/accept.js";
+import { acceptSettingsOf } from "../intake/store-sink.js";
 import { tokenFor } from "../intake/tokens.js";
-import { looksLikeXarfV3, parseXarfV3 } from "../intake/xarf/v3.js";
-import { parseXarfV4, type FieldProblem, type XarfParse } from "../intake/xarf/v4.js";
+import { parseXarfValue } from "../intake/xarf/parse.js";
+import type { FieldProblem, XarfParse } from "../intake/xarf/v4.js";
 import { countInWindow } from "../limits/window.js";
-import { inUnitOfWork } from "../work/unit-of-work.js";
 import type { HttpServerDeps } from "./server.js";
 
 /** The path reports are posted to. */
@@ -37,17 +37,12 @@ export function parseXarf(bodyText: string): XarfParse {
   } catch (error) {
     return { ok: false, problems: [{ pointer: "", detail: `not JSON: ${error instanceof Error ? error.message.slice(0, 200) : "unreadable"}` }] };
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { ok: false, problems: [{ pointer: "", detail: "an X-ARF report is a JSON object" }] };
-  return looksLikeXarfV3(raw) ? parseXarfV3(raw, bodyText) : parseXarfV4(raw);
+  return parseXarfValue(raw, "api", bodyText);
 }
 
 /** Registers the intake route on the server. */
 export async function registerIntakeApi(server: FastifyInstance, deps: HttpServerDeps): Promise<void> {
-  const settings: AcceptIntakeSettings = {
-    repeatWindowMs: deps.intake.repeatOffenders.window,
-    repeatThreshold: deps.intake.repeatOffenders.threshold,
-    ...(deps.intake.coordinatorsChannel ? { coordinatorsChannel: { kind: "channel", ...deps.intake.coordinatorsChannel } } : {}),
-  };
+  const settings = acceptSettingsOf(deps.intake);
   const rate = deps.intake.api.rate;
   // The body is read as text (JSON is parsed by the validator, which names what is wrong) within bodyLimit.
   server.addContentTypeParser(["application/json", "application/xarf+json"], { parseAs: "string" }, (_request, body, done) => done(null, body));
@@ -68,14 +63,15 @@ export async function registerIntakeApi(server: FastifyInstance, deps: HttpServe
     }
     const bodyText = typeof request.body === "string" ? request.body : "";
     const parsed = parseXarf(bodyText);
-    const answer = await inUnitOfWork(deps.store, deps.clock, deps.keys, async (work) => {
-      const now = work.clock.now();
-      const window = await countInWindow(work.tx, `intake:token:${token.id}`, now, rate.window, rate.perToken);
-      if (!window.admitted) return { kind: "limited" as const, retryAt: new Date(window.windowStartAt.getTime() + rate.window), now };
-      if (!parsed.ok) return { kind: "invalid" as const, problems: parsed.problems };
-      const accepted = await acceptIntakeReport(work, { report: parsed.report, reportingOrganisationId: token.organisationId, receivedVia: `api:${token.id}` }, settings);
-      return { kind: "accepted" as const, accepted };
-    });
+    // The token's window is counted in a statement of its own (committed at once), not in the report's transaction:
+    // on PostgreSQL its row would otherwise stay locked until each report commits, one report at a time per token.
+    const now = deps.clock.now();
+    const window = await countInWindow(deps.store.db, `intake:token:${token.id}`, now, rate.window, rate.perToken);
+    const answer = !window.admitted
+      ? { kind: "limited" as const, retryAt: new Date(window.windowStartAt.getTime() + rate.window), now }
+      : !parsed.ok
+        ? { kind: "invalid" as const, problems: parsed.problems }
+        : { kind: "accepted" as const, accepted: await acceptIntakeReportInStore(deps.store, deps.clock, deps.keys, { report: parsed.report, reportingOrganisationId: token.organisationId, receivedVia: `api:${token.id}` }, settings) };
     if (answer.kind === "limited") {
       const seconds = Math.max(1, Math.ceil((answer.retryAt.getTime() - answer.now.getTime()) / 1000));
       return problem(reply, { type: "urn:liaison:problem:rate-limited", title: "Too Many Requests", status: 429, detail: `This token may post ${rate.perToken} reports per ${rate.window / 1000} s; try again in ${seconds} s.` }, { "Retry-After": String(seconds) });

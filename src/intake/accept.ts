@@ -65,14 +65,18 @@ export function claimKeyOf(input: AcceptIntakeInput): string {
 }
 
 async function firstAcceptance(tx: Tx, claimKey: string): Promise<AcceptedIntake | undefined> {
-  const entry = await tx.intakeReportEntry.findUnique({ where: { claimKey }, include: { item: true } });
+  const entry = await tx.intakeReportEntry.findUnique({ where: { claimKey }, select: { id: true, itemId: true } });
   if (!entry) return undefined;
-  const item = entry.item;
+  const item = await tx.intakeItem.findUniqueOrThrow({ where: { id: entry.itemId } });
   return { intakeId: entry.id, itemId: item.id, reference: item.reference, duplicate: true, grouped: false, routedToId: item.routedToId, routeReason: item.routeReason, reportCount: item.reportCount };
 }
 
-/** What is already open about the same URL, address or content: an open case an item was opened as, or an open item. */
-export async function alreadyOpen(tx: Tx, keys: TargetKeys, exceptItemId: string): Promise<AlreadyOpen | undefined> {
+/**
+ * What is already open about the same URL, address or content: an open case (one an item was opened as, or one
+ * opened with the same URL towards the same recipient, e.g. by /notice), or else an open item. `recipientId` null
+ * (the report routes nowhere): a case towards anyone.
+ */
+export async function alreadyOpen(tx: Tx, keys: TargetKeys, exceptItemId: string, recipientId: string | null = null): Promise<AlreadyOpen | undefined> {
   const matches = [
     ...(keys.urlKey !== undefined ? [{ urlKey: keys.urlKey }] : []),
     ...(keys.ipKey !== undefined ? [{ ipKey: keys.ipKey }] : []),
@@ -85,7 +89,8 @@ export async function alreadyOpen(tx: Tx, keys: TargetKeys, exceptItemId: string
     take: 20,
     select: { reference: true, state: true, caseId: true, firstReportedAt: true, routedToId: true },
   });
-  const caseIds = items.map((item) => item.caseId).filter((id): id is string => id !== null);
+  const byUrl = keys.urlKey !== undefined ? await tx.caseUrl.findMany({ where: { urlKey: keys.urlKey, ...(recipientId !== null ? { recipientOrgId: recipientId } : {}) }, select: { caseId: true }, take: 20 }) : [];
+  const caseIds = [...items.map((item) => item.caseId).filter((id): id is string => id !== null), ...byUrl.map((row) => row.caseId)];
   if (caseIds.length > 0) {
     const open = await tx.case.findFirst({ where: { id: { in: caseIds }, state: { notIn: ["closed", "withdrawn", "resolved"] } }, orderBy: { openedAt: "asc" }, select: { reference: true, openedAt: true, openerOrgId: true } });
     if (open) {
@@ -173,7 +178,7 @@ export async function acceptIntakeReport(work: UnitOfWork, input: AcceptIntakeIn
       const organisation = route.organisationId ? await tx.organisation.findUnique({ where: { id: route.organisationId }, select: { repeatThreshold: true } }) : null;
       const threshold = organisation?.repeatThreshold ?? settings.repeatThreshold;
       const repeats = await repeatCount(tx, route.organisationId, keys, new Date(now.getTime() - settings.repeatWindowMs));
-      const card = intakeCard({ item, report, route, alreadyOpen: await alreadyOpen(tx, keys, item.id), repeats: repeats >= threshold ? { count: repeats, windowMs: settings.repeatWindowMs, threshold } : undefined });
+      const card = intakeCard({ item, report, route, alreadyOpen: await alreadyOpen(tx, keys, item.id, route.organisationId), repeats: repeats >= threshold ? { count: repeats, windowMs: settings.repeatWindowMs, threshold } : undefined });
       work.send([{ streamKey: `intake:${route.organisationId ?? "coordinators"}`, destination: { type: "address", destination }, message: card }]);
     }
   }

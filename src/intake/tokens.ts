@@ -28,11 +28,12 @@ export interface IntakeTokenView {
 /** The live token whose text this is, or undefined (unknown, revoked, or its organisation removed). */
 export async function tokenFor(tx: Tx, text: string): Promise<IntakeTokenView | undefined> {
   if (text.length === 0 || text.length > INTAKE_TOKEN_MAX_CHARS || !text.startsWith(INTAKE_TOKEN_PREFIX)) return undefined;
-  const row = await tx.intakeToken.findUnique({ where: { tokenHash: tokenHash(text) } });
-  if (!row || row.revokedAt !== null) return undefined;
-  const organisation = await tx.organisation.findUnique({ where: { id: row.organisationId }, select: { removedAt: true } });
-  if (!organisation || organisation.removedAt !== null) return undefined;
-  return { id: row.id, organisationId: row.organisationId, label: row.label };
+  // One statement per request: the token, not revoked, of an organisation still in the directory.
+  const rows = await tx.$queryRaw<{ id: string; organisationId: string; label: string }[]>`
+    SELECT t."id", t."organisationId", t."label" FROM "IntakeToken" t JOIN "Organisation" o ON o."id" = t."organisationId"
+    WHERE t."tokenHash" = ${tokenHash(text)} AND t."revokedAt" IS NULL AND o."removedAt" IS NULL`;
+  const row = rows[0];
+  return row ? { id: row.id, organisationId: row.organisationId, label: row.label } : undefined;
 }
 
 /** Creates a token for an organisation (by slug); the answer holds its text, which is never shown again. */

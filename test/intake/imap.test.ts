@@ -5,7 +5,6 @@ import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/core/clock.js";
 import { backoffMs, mailboxReader, REFUSED_KEYWORD } from "../../src/intake/mail/imap.js";
-import type { RawMessageStore } from "../../src/intake/mail/raw-store.js";
 import { imapSchema } from "../../src/intake/settings.js";
 import { testConfig } from "../support/core.js";
 import { silentLogger } from "../../src/log.js";
@@ -51,11 +50,9 @@ describe.skipIf(dovecotUnavailable !== undefined)("abuse mailbox over IMAP (Dove
 
   const setup = (user: string, overrides: Record<string, unknown> = {}) => {
     const sink = memorySink();
-    const kept = new Map<string, Buffer>();
-    const raw: RawMessageStore = { async keep(entry) { kept.set(entry.sha256, entry.content); }, async get(sha) { return kept.get(sha); } };
     const imapSettings = imapSchema.parse({ enabled: true, host: "127.0.0.1", port: server.port, secure: false, user, pollIntervalMs: 1000, backoffBaseMs: 10, backoffMaxMs: 40, ...overrides });
-    const reader = mailboxReader(imapSettings, DOVECOT_PASSWORD, { sink, raw, settings: testConfig().config.intake, clock: new ManualClock("2026-12-01T10:00:00Z") }, silentLogger());
-    return { sink, kept, reader };
+    const reader = mailboxReader(imapSettings, DOVECOT_PASSWORD, { sink, settings: testConfig().config.intake, clock: new ManualClock("2026-12-01T10:00:00Z") }, silentLogger());
+    return { sink, kept: sink.kept, reader };
   };
 
   it("takes in ARF, X-ARF and plain mails, and marks each \\Seen only after its reports were committed", async () => {
@@ -98,9 +95,8 @@ describe.skipIf(dovecotUnavailable !== undefined)("abuse mailbox over IMAP (Dove
   it("run() keeps trying a server that refuses it, waiting longer each time, and stops when told", async () => {
     const sink = memorySink();
     const waits: number[] = [];
-    const raw: RawMessageStore = { async keep() {}, async get() { return undefined; } };
     const settings = imapSchema.parse({ enabled: true, host: "127.0.0.1", port: server.port, secure: false, user: "x@hosting.example", backoffBaseMs: 10, backoffMaxMs: 40 });
-    const reader = mailboxReader(settings, "wrong-password", { sink, raw, settings: testConfig().config.intake, clock: new ManualClock("2026-12-01T10:00:00Z") }, silentLogger(), async (ms) => {
+    const reader = mailboxReader(settings, "wrong-password", { sink, settings: testConfig().config.intake, clock: new ManualClock("2026-12-01T10:00:00Z") }, silentLogger(), async (ms) => {
       waits.push(ms);
       if (waits.length === 4) await reader.stop();
     });

@@ -7,7 +7,6 @@ import { ManualClock } from "../../src/core/clock.js";
 import { testConfig } from "../support/core.js";
 import { intakeReportSchema } from "../../src/intake/report.js";
 import { takeInMail, type MailOutcome } from "../../src/intake/mail/intake.js";
-import type { RawMessageStore } from "../../src/intake/mail/raw-store.js";
 import { sha256Hex } from "../../src/intake/mail/mime.js";
 import { arfMail, crlf, plainMail, xarfMail, xarfSample, XARF_DIR } from "../support/mails.js";
 import { memorySink } from "../support/intake-sink.js";
@@ -16,10 +15,8 @@ const settings = testConfig().config.intake;
 
 function harness() {
   const sink = memorySink();
-  const kept = new Map<string, Buffer>();
-  const raw: RawMessageStore = { async keep(entry) { if (!kept.has(entry.sha256)) kept.set(entry.sha256, entry.content); }, async get(sha) { return kept.get(sha); } };
   const clock = new ManualClock("2026-12-01T10:00:00Z");
-  return { sink, kept, take: (bytes: Buffer) => takeInMail(bytes, "file:test", { sink, raw, settings, clock }) };
+  return { sink, kept: sink.kept, take: (bytes: Buffer) => takeInMail(bytes, "file:test", { sink, settings, clock }) };
 }
 
 function accepted(outcome: MailOutcome) {
@@ -81,6 +78,9 @@ describe("X-ARF mails", () => {
     expect(report.reporter).toMatchObject({ organisation: "Brand Protection Service", contactEmail: "takedown@brand-protect.example" });
     expect(report.evidence).toHaveLength(3);
     expect(report.evidence[1]).toMatchObject({ contentType: "image/png", sizeBytes: 70 });
+    // Fingerprinted from the payload's own bytes (the API's validator, one for both).
+    const payload = (JSON.parse(xarfSample("v4/content-phishing.json")) as { evidence: { payload: string }[] }).evidence[0]!.payload;
+    expect(report.evidence[1]!.sha256).toBe(sha256Hex(Buffer.from(payload, "base64")));
   });
 
   it.each(["spam", "ddos", "phishing", "botnet"])("v3 sample %s is accepted, in JSON and in YAML", async (kind) => {

@@ -98,14 +98,22 @@ export function readFeed(feed: FeedSettings, bytes: Buffer, file: { name: string
     if (problems.length < FEED_MAX_PROBLEMS) problems.push(entry);
   };
   if (bytes.length > FEED_MAX_BYTES) return { ok: false, problems: [{ line: 0, message: `the file has ${bytes.length} bytes; at most ${FEED_MAX_BYTES} are read` }], problemCount: 1 };
-  let records: string[][];
+  let parsed: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: FEED_MAX_FIELD_CHARS * 64, to_line: FEED_MAX_ROWS + 2 }) as string[][];
+    parsed = parse(bytes, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: FEED_MAX_FIELD_CHARS * 64, to_line: FEED_MAX_ROWS + 2 }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
     return { ok: false, problems: [{ line, message: `not CSV: ${(error as Error).message.slice(0, 300)}` }], problemCount: 1 };
   }
-  const [header, ...rows] = records;
+  // The line a record starts on. The parser counts the line a record ends on, and counts a CR LF inside a quoted
+  // cell as two lines: that excess is taken off, and then the record's own quoted line breaks.
+  let excess = 0;
+  const startLines = parsed.map(({ record, info }) => {
+    const cells = record.join("");
+    excess += cells.match(/\r\n/g)?.length ?? 0;
+    return info.lines - excess - (cells.match(/\r\n|\r|\n/g)?.length ?? 0);
+  });
+  const [header, ...rows] = parsed.map(({ record }) => record);
   if (!header) return { ok: false, problems: [{ line: 1, message: "the file is empty" }], problemCount: 1 };
   if (rows.length > FEED_MAX_ROWS) return { ok: false, problems: [{ line: FEED_MAX_ROWS + 2, message: `more than ${FEED_MAX_ROWS} rows` }], problemCount: 1 };
   const names = header.map((cell) => cell.trim());
@@ -116,7 +124,7 @@ export function readFeed(feed: FeedSettings, bytes: Buffer, file: { name: string
   if (problemCount > 0) return { ok: false, problems, problemCount };
   const reports: IntakeReport[] = [];
   rows.forEach((cells, index) => {
-    const line = index + 2;
+    const line = startLines[index + 1] ?? index + 2;
     if (cells.length !== names.length) return problem({ line, message: `${cells.length} fields where the header has ${names.length}` });
     const long = cells.findIndex((cell) => cell.length > FEED_MAX_FIELD_CHARS);
     if (long >= 0) return problem({ line, column: names[long], message: `longer than ${FEED_MAX_FIELD_CHARS} characters` });

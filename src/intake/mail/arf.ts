@@ -7,7 +7,7 @@ import { MAIL_MAX_REPORT_PART_BYTES } from "./limits.js";
 import type { MailPart, ReadMail } from "./mime.js";
 import { sha256Hex } from "./mime.js";
 import { hostnameOf, targetOf, urlTarget } from "./targets.js";
-import type { FieldProblem } from "./xarf.js";
+import type { FieldProblem } from "./problems.js";
 
 /** RFC 5965 §7.3 feedback types, and the X-ARF v4 category and type each is filed under. */
 const FEEDBACK_TYPES: Record<string, [string, string]> = {

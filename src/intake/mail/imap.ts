@@ -34,6 +34,8 @@ export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 const defaultSleep: Sleep = (ms, signal) =>
   new Promise((resolve) => {
+    // A signal aborted already never fires "abort" again.
+    if (signal.aborted) return resolve();
     const timer = setTimeout(resolve, ms);
     signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
   });
@@ -48,6 +50,8 @@ export function mailboxReader(settings: ImapSettings, password: string, deps: Ma
   const mailboxName = `imap:${settings.user}@${settings.host}/${settings.folder}`;
   const ownAddresses = new Set([...(deps.ownAddresses ?? []), ...(settings.user.includes("@") ? [settings.user.toLowerCase()] : [])]);
   let client: ImapFlow | undefined;
+  // The connection being opened, so that stop() can close it without waiting for the connect to time out.
+  let connecting: ImapFlow | undefined;
   const stopping = new AbortController();
 
   const connect = async (): Promise<ImapFlow> => {
@@ -60,9 +64,20 @@ export function mailboxReader(settings: ImapSettings, password: string, deps: Ma
       auth: { user: settings.user, pass: password },
       logger: false,
       disableAutoIdle: true,
+      connectionTimeout: 30_000,
     });
-    fresh.on("error", (error: Error) => logger.warn({ err: error.message }, "mailbox connection error"));
-    await fresh.connect();
+    // The failure itself is logged once, by run(), with the wait before the next attempt.
+    fresh.on("error", (error: Error) => logger.debug({ err: error.message }, "mailbox connection error"));
+    connecting = fresh;
+    try {
+      await fresh.connect();
+    } finally {
+      connecting = undefined;
+    }
+    if (stopping.signal.aborted) {
+      fresh.close();
+      throw new Error("the mailbox reader was stopped");
+    }
     client = fresh;
     return fresh;
   };
@@ -126,6 +141,7 @@ export function mailboxReader(settings: ImapSettings, password: string, deps: Ma
           await sleep(settings.pollIntervalMs, stopping.signal);
         } catch (error) {
           attempt += 1;
+          if (stopping.signal.aborted) break;
           const waitMs = backoffMs(attempt, settings.backoffBaseMs, settings.backoffMaxMs);
           logger.warn({ err: error instanceof Error ? error.message : String(error), attempt, waitMs }, "mailbox unavailable; trying again");
           client?.close();
@@ -136,6 +152,7 @@ export function mailboxReader(settings: ImapSettings, password: string, deps: Ma
     },
     async stop() {
       stopping.abort();
+      connecting?.close();
       const open = client;
       client = undefined;
       if (open?.usable) await open.logout().catch(() => open.close());

@@ -1,19 +1,17 @@
-// One raw mail, taken in: read (bounded), turned into reports, its bytes kept, each report handed to the intake sink.
-// The caller (the mailbox reader, the import command) marks the message as handled only after this resolves with
-// "accepted"; a fault (the database, the sink) rejects, and the message is tried again later.
+// One raw mail, taken in: read (bounded), turned into reports, and handed with its bytes to the intake sink, which
+// commits them together. The caller (the mailbox reader, the import command) marks the message as handled only after
+// this resolves with "accepted"; a fault (the database, the sink) rejects, and the message is tried again later.
 import type { Clock } from "../../core/clock.js";
 import type { IntakeSettings } from "../settings.js";
 import type { FeedProblem } from "../feed/csv.js";
 import { readMail, type MailReadFailureCode } from "./mime.js";
-import type { RawMessageStore } from "./raw-store.js";
 import { reportsOfMail, type MailRefusalCode } from "./reports.js";
 import type { IntakeAcceptance, IntakeSink } from "./sink.js";
-import type { FieldProblem } from "./xarf.js";
+import type { FieldProblem } from "./problems.js";
 
 /** What taking a mail in needs. */
 export interface MailIntakeDeps {
   sink: IntakeSink;
-  raw: RawMessageStore;
   settings: IntakeSettings;
   clock: Clock;
   /** The mailbox's own addresses, never taken as a target of a plain mail. */
@@ -32,10 +30,7 @@ export async function takeInMail(raw: Buffer, mailbox: string, deps: MailIntakeD
   const mail = read.mail;
   const found = reportsOfMail(mail, deps.settings, deps.clock.now(), deps.ownAddresses);
   if (!found.ok) return { status: "refused", code: found.code, message: found.message, sha256: mail.sha256, problems: found.problems };
-  await deps.raw.keep({ sha256: mail.sha256, content: raw, mailbox });
-  const items: IntakeAcceptance[] = [];
-  for (const report of found.reports) {
-    items.push(await deps.sink.accept(report, { mailbox, ...(mail.messageId ? { messageId: mail.messageId } : {}), rawSha256: mail.sha256 }));
-  }
+  const origin = { mailbox, ...(mail.messageId ? { messageId: mail.messageId } : {}), rawSha256: mail.sha256 };
+  const items: IntakeAcceptance[] = await deps.sink.acceptBatch({ reports: found.reports, origin, raw });
   return { status: "accepted", format: found.format, sha256: mail.sha256, ...(mail.messageId ? { messageId: mail.messageId } : {}), items };
 }

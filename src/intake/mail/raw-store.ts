@@ -1,28 +1,18 @@
 // The raw bytes of the mails and feed files reports were read from, kept by SHA-256 so that an item's evidence
-// (its sha256) can be fetched, verified and handed over later. Written before the reports are handed to intake:
-// a crash in between leaves bytes no item points to yet, which the retried message points to again (same sha256).
+// (its sha256) can be fetched, verified and handed over later. Written in the same transaction as the reports read
+// from them (src/intake/store-sink.ts): a crash leaves neither, and the same bytes twice are kept once.
 import type { Clock } from "../../core/clock.js";
 import type { Db } from "../../store/db.js";
+import type { Tx } from "../../store/types.js";
 
-/** Where raw mails and feed files are kept. */
-export interface RawMessageStore {
-  /** Keeps the bytes under their sha256 (nothing changes when they are kept already). */
-  keep(entry: { sha256: string; content: Buffer; mailbox: string }): Promise<void>;
-  /** The bytes kept under a sha256, when any. */
-  get(sha256: string): Promise<Buffer | undefined>;
+/** Keeps raw bytes under their sha256 inside the caller's transaction (nothing changes when they are kept already). */
+export async function keepRawMessage(tx: Tx, clock: Clock, entry: { sha256: string; content: Buffer; mailbox: string }): Promise<void> {
+  await tx.$executeRaw`INSERT INTO "IntakeRawMessage" ("sha256", "sizeBytes", "content", "mailbox", "receivedAt")
+    VALUES (${entry.sha256}, ${entry.content.length}, ${entry.content}, ${entry.mailbox.slice(0, 500)}, ${clock.now()}) ON CONFLICT ("sha256") DO NOTHING`;
 }
 
-/** The raw messages in the database (table IntakeRawMessage). */
-export function rawMessageStore(db: Db, clock: Clock): RawMessageStore {
-  return {
-    async keep({ sha256, content, mailbox }) {
-      const at = clock.now();
-      await db.$executeRaw`INSERT INTO "IntakeRawMessage" ("sha256", "sizeBytes", "content", "mailbox", "receivedAt")
-        VALUES (${sha256}, ${content.length}, ${content}, ${mailbox.slice(0, 500)}, ${at}) ON CONFLICT ("sha256") DO NOTHING`;
-    },
-    async get(sha256) {
-      const row = await db.intakeRawMessage.findUnique({ where: { sha256 } });
-      return row ? Buffer.from(row.content) : undefined;
-    },
-  };
+/** The bytes kept under a sha256, when any. */
+export async function rawMessage(db: Db | Tx, sha256: string): Promise<Buffer | undefined> {
+  const row = await db.intakeRawMessage.findUnique({ where: { sha256 } });
+  return row ? Buffer.from(row.content) : undefined;
 }

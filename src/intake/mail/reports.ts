@@ -11,7 +11,8 @@ import { fromArf, isArf } from "./arf.js";
 import { MAIL_MAX_REPORT_PART_BYTES, MAIL_MAX_TARGETS } from "./limits.js";
 import { sha256Hex, type MailPart, type ReadMail } from "./mime.js";
 import { targetsInText } from "./targets.js";
-import { fromXarf, xarfVersionOf, type FieldProblem } from "./xarf.js";
+import { parseXarfValue, xarfVersionOf } from "../xarf/parse.js";
+import type { FieldProblem } from "./problems.js";
 
 /** Why a mail holds no report Liaison can take. */
 export type MailRefusalCode = "arf-invalid" | "xarf-invalid" | "feed-invalid" | "no-target";
@@ -39,6 +40,12 @@ function structuredValue(part: MailPart): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A JSON pointer ("/reporter/contact") as a field path ("reporter.contact"); the whole report is "(report)". */
+function fieldOfPointer(pointer: string): string {
+  const path = pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return path.length === 0 ? "(report)" : path.join(".");
 }
 
 /** The mail itself as the first piece of evidence. */
@@ -69,12 +76,13 @@ export function reportsOfMail(mail: ReadMail, settings: IntakeSettings, at: Date
     const reports: IntakeReport[] = [];
     const problems: FieldProblem[] = [];
     for (const value of xarfParts) {
-      const result = fromXarf(value, "mail");
+      // The API's validator; a v3 report's id is derived from the value (the same report in JSON or YAML is one).
+      const result = parseXarfValue(value, "mail", JSON.stringify(value));
       if (!result.ok) {
-        problems.push(...result.problems);
+        problems.push(...result.problems.map((problem) => ({ field: fieldOfPointer(problem.pointer), message: problem.detail })));
         continue;
       }
-      const report = result.report;
+      const report = { ...result.report, summary: inertText(result.report.summary).slice(0, INTAKE_TEXT_MAX_CHARS) };
       reports.push({
         ...report,
         sourceReportId: report.sourceReportId ?? (mail.messageId ? `mail:${mail.messageId}${xarfParts.length > 1 ? `#${reports.length + 1}` : ""}` : undefined),

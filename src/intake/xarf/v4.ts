@@ -1,6 +1,7 @@
 // X-ARF v4 reports (JSON), validated from the specification's core schema (xarf-core.json) and each type's required
 // fields (types.ts), then turned into the normalised IntakeReport. Every problem names its field as a JSON pointer, so
 // the API's problem document can list them all at once.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { parseIp } from "../../directory/model.js";
 import { INTAKE_EVIDENCE_MAX_ITEMS, INTAKE_TEXT_MAX_CHARS, INTAKE_URL_MAX_CHARS, type IntakeEvidence, type IntakeReport } from "../report.js";
@@ -124,15 +125,19 @@ function tlpOfTags(tags: readonly string[] | undefined): Tlp | undefined {
   return undefined;
 }
 
-/** An evidence item as the normalised report keeps it: described and fingerprinted (the bytes are not kept here). */
+/**
+ * An evidence item as the normalised report keeps it: described and fingerprinted from its own bytes (a declared
+ * hash is the reporter's word; the payload's SHA-256 is what the bytes are). The bytes are not kept here.
+ */
 export function evidenceOf(item: { content_type: string; description?: string | undefined; hash?: string | undefined; size?: number | undefined; payload: string }): IntakeEvidence {
-  const sha256 = item.hash?.toLowerCase().startsWith("sha256:") ? item.hash.slice(7).toLowerCase() : undefined;
-  const decodedBytes = Math.floor((item.payload.replace(/[\s=]/g, "").length * 3) / 4);
+  const declared = item.hash?.toLowerCase().startsWith("sha256:") ? item.hash.slice(7).toLowerCase() : undefined;
+  const bytes = Buffer.from(item.payload.replace(/\s+/g, ""), "base64");
+  const sha256 = bytes.length > 0 ? createHash("sha256").update(bytes).digest("hex") : declared;
   return {
     contentType: item.content_type,
     description: (item.description ?? "").slice(0, INTAKE_TEXT_MAX_CHARS),
     ...(sha256 && /^[0-9a-f]{64}$/.test(sha256) ? { sha256 } : {}),
-    sizeBytes: item.size ?? decodedBytes,
+    sizeBytes: bytes.length > 0 ? bytes.length : (item.size ?? 0),
   };
 }
 
