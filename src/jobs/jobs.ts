@@ -13,6 +13,7 @@ import { JOB_NAMES, type JobName, type JobReport } from "../core/job-report.js";
 import { RevalidationService } from "../directory/revalidation.js";
 import type { ScheduledJob } from "./scheduler.js";
 import { ReminderSweep } from "../cases/reminders/sweep.js";
+import { TcoSweep } from "../cases/tco/sweep.js";
 import { RetentionJob } from "./retention.js";
 
 /** What the jobs are built from. */
@@ -38,10 +39,12 @@ export class ReminderJobs {
   constructor(private readonly options: ReminderJobsOptions) {
     const { db, clock, keys, config, policy } = options;
     const sweep = new ReminderSweep(db, clock, keys, policy, config.sweep.batchSize);
+    // The TCO timers' reminders (Art. 4, 6, 11) run in the same job, under the same lease, after the case steps.
+    const tco = new TcoSweep(db, clock, keys, config.sweep.batchSize);
     const revalidation = new RevalidationService(db, clock, keys, config.revalidation, policy.quietHours);
     const digests = new DigestJob(db, clock, keys, config.digests);
     const retention = new RetentionJob(db, clock, config.retention);
-    this.runners = { sweep: () => sweep.run(), digests: () => digests.run(), revalidation: () => revalidation.run(), retention: () => retention.run() };
+    this.runners = { sweep: async () => tco.run(await sweep.run()), digests: () => digests.run(), revalidation: () => revalidation.run(), retention: () => retention.run() };
   }
 
   /** Runs one job unless it is switched off or another process holds its lease. */
