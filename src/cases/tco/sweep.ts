@@ -82,10 +82,17 @@ export class TcoSweep {
       });
       if (claimed.count === 0) return;
       const written = new Set(await enqueueItems(tx, this.clock, items));
-      const records: AuditRecord[] = due.map((entry) => ({
-        actorId: null, actor: "system", via: "scheduler", action: `tco.${entry.kind}`, subjectType: "case", subjectId: found?.reference ?? row.caseId, caseId: row.caseId, result: "ok",
-        detail: { asOf: now, deadline: entry.deadline, to: items.filter((item) => written.has(item) && item.onceKey?.includes(`:${entry.key}:`)).map((item) => labels.get(item) ?? "") },
-      }));
+      const records: AuditRecord[] = [];
+      for (const entry of due) {
+        const planned = items.filter((item) => item.onceKey?.includes(`:${entry.key}:`));
+        const sent = planned.filter((item) => written.has(item));
+        // Sent before (the once-only keys held after a crash between the outbox and moving on): recorded then.
+        if (planned.length > 0 && sent.length === 0) continue;
+        records.push({
+          actorId: null, actor: "system", via: "scheduler", action: `tco.${entry.kind}`, subjectType: "case", subjectId: found?.reference ?? row.caseId, caseId: row.caseId, result: "ok",
+          detail: { asOf: now, deadline: entry.deadline, to: sent.map((item) => labels.get(item) ?? "") },
+        });
+      }
       await appendAuditEntries(tx, this.clock, this.keys, records);
       for (const item of items) if (written.has(item)) report.queued.push({ subject: found?.reference ?? row.caseId, step: item.onceKey?.split(":")[2]?.split("@")[0] ?? "tco", to: labels.get(item) ?? "", text: item.message.text });
       report.handled += 1;
