@@ -43,10 +43,9 @@ export class TcoActions {
     const refuse = (failure: Failure) => this.orders.refused(actor, providerSlug, "inform", failure);
     if (!contact) return refuse(fail("not-linked", "Only linked contacts record advance information."));
     const db = this.work.tx;
-    const [issuer, provider] = await Promise.all([
-      db.organisation.findUnique({ where: { id: contact.organisationId }, select: { id: true, slug: true, designations: true, timeZone: true } }),
-      db.organisation.findFirst({ where: { slug: providerSlug.toLowerCase(), removedAt: null }, select: { id: true, slug: true } }),
-    ]);
+    // One query at a time: a transaction's connection runs them in turn anyway.
+    const issuer = await db.organisation.findUnique({ where: { id: contact.organisationId }, select: { id: true, slug: true, designations: true, timeZone: true } });
+    const provider = await db.organisation.findFirst({ where: { slug: providerSlug.toLowerCase(), removedAt: null }, select: { id: true, slug: true } });
     if (!issuer || !hasDesignation(splitList(issuer.designations), "tco-competent-authority")) {
       return refuse(fail("not-allowed", `${contact.organisationSlug} is not designated tco-competent-authority: only a competent authority gives a hosting service provider the information before its first removal order (TCO Art. 3(2), Art. 12).`));
     }

@@ -48,10 +48,8 @@ export class TcoSweep {
     const labels = new Map<OutboxItem, string>();
     if (found) {
       const threads = await this.db.caseThread.findMany({ where: { caseId: row.caseId }, select: { id: true, organisationId: true, title: true } });
-      const [provider, host] = await Promise.all([
-        this.db.organisation.findUnique({ where: { id: found.recipientOrgId }, select: { timeZone: true } }),
-        row.copyOrgId ? this.db.organisation.findUnique({ where: { id: row.copyOrgId }, select: { id: true, slug: true, timeZone: true } }) : null,
-      ]);
+      const provider = await this.db.organisation.findUnique({ where: { id: found.recipientOrgId }, select: { timeZone: true } });
+      const host = row.copyOrgId ? await this.db.organisation.findUnique({ where: { id: row.copyOrgId }, select: { id: true, slug: true, timeZone: true } }) : null;
       const hostContact = host && due.some((entry) => entry.to.includes("host")) ? await responsibleFor(this.db, host.id, "removal-orders") : undefined;
       for (const entry of due) {
         const targets = (audience: TcoAudience) => threads.filter((thread) => thread.organisationId === (audience === "issuer" ? found.openerOrgId : found.recipientOrgId));
