@@ -18,6 +18,7 @@ import type { Store } from "../store/db.js";
 import { CaseQueries } from "../cases/queries.js";
 import { CaseDecisions } from "../cases/dsa/decisions.js";
 import { EvidenceActions } from "../cases/eevidence/actions.js";
+import { TcoActions } from "../cases/tco/actions.js";
 import { EvidenceService } from "../cases/eevidence/service.js";
 import { CaseService } from "../cases/service.js";
 import { loadCasePolicy } from "../cases/policy.js";
@@ -74,6 +75,7 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
       decisions: new CaseDecisions(work, cases),
       eevidence,
       eevidenceActions: new EvidenceActions(work, eevidence, cases),
+      tco: new TcoActions(work),
       caseQueries: new CaseQueries(work.tx, work.clock, work.keys),
       digests: new DigestService(work, reminderConfig.digests),
       clock: work.clock,

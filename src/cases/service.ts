@@ -31,6 +31,8 @@ import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CaseRow, 
 import type { CaseView, Disclosure } from "./view.js";
 import { checkOrderOpening, withOrderTerm } from "./dsa/opening.js";
 import { resolveRefusal } from "./dsa/outcomes.js";
+import { advanceInformationRefusal } from "./tco/advance.js";
+import { openTcoOrder, startPreservation } from "./tco/service.js";
 
 /** A request to open a case. */
 export interface OpenCaseRequest {
@@ -42,6 +44,8 @@ export interface OpenCaseRequest {
   fields: Record<string, unknown>;
   /** Set only by /eevidence order after its checks (eevidence/issued.ts). */
   issuedAs?: typeof ISSUED_AS_EUROPEAN_ORDER;
+  /** A removal order issued without TCO Art. 3(2) advance information: the duly justified emergency. */
+  emergencyJustification?: string;
 }
 
 /** A case together with what the viewer may see of it. */
@@ -100,6 +104,9 @@ export class CaseService {
     if (refused) return refused;
     if (!recipient || !opener) return fail("not-found", `There is no organisation "${request.recipientSlug}".`, "Find it with /contacts find <name, domain or IP>.");
     if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");
+    if (request.emergencyJustification !== undefined && request.kind !== "removal-order") return fail("bad-arguments", "--emergency-justification is for removal orders (TCO Art. 3(2)).");
+    const notInformed = request.kind === "removal-order" ? await advanceInformationRefusal(this.db, { issuerOrgId: opener.id, issuerSlug: opener.slug, issuerTimeZone: opener.timeZone, providerOrgId: recipient.id, providerSlug: recipient.slug }, this.clock.now(), request.emergencyJustification) : undefined;
+    if (notInformed) return notInformed;
     const parsed = parseCaseFields(request.kind, request.fields);
     if (!parsed.ok) return fail("bad-arguments", `The ${kindInSentence(request.kind)} is incomplete:\n${parsed.problems.join("\n")}`);
     const checked = checkOrderOpening(request.kind, parsed.fields, opener);
@@ -151,6 +158,7 @@ export class CaseService {
       threads,
     );
     const view = viewOf({ row, opener, recipient, openerContact: contact, responsible: responsible ?? null });
+    if (request.kind === "removal-order") await openTcoOrder(this.work, { caseId: row.id, reference, tlp, issuer: { designations: openerDesignations, country: opener.country }, provider: recipient, ...(request.emergencyJustification !== undefined ? { emergencyJustification: request.emergencyJustification } : {}) });
     this.work.send(
       threads.map((thread) => ({
         streamKey: threadStream(thread.id as string),
@@ -274,6 +282,7 @@ export class CaseService {
       ...reminders,
     });
     if (!changed) return fail("conflict", `${view.reference} changed while you acted on it.`, "Look at it again with /case status, then retry.");
+    if (view.kind === "removal-order" && (next.outcome === "removed" || next.outcome === "access-disabled") && next.resolvedAt) await startPreservation(this.work, view.id, next.resolvedAt);
     let threads = aggregate.threads;
     const after = { ...viewOf({ ...aggregate, row: changed, responsible }), clarification: rule.clarification };
     if (action.type === "reassign" && changed.tlp === "RED") threads = await this.moveRedThread(changed, after, threads, before.responsibleContactId, at);

@@ -36,6 +36,14 @@ import { digestUnsubscribe } from "./digest/unsubscribe.js";
 import { eevidenceAddressee } from "./eevidence/addressee.js";
 import { eevidenceClarified, eevidenceEnforcing, eevidenceInability, eevidenceProduced, eevidenceValidate } from "./eevidence/answers.js";
 import { eevidenceOrder } from "./eevidence/order.js";
+import { tcoCopy } from "./tco/copy.js";
+import { tcoInform } from "./tco/inform.js";
+import { tcoNondisclosure } from "./tco/nondisclosure.js";
+import { tcoNondisclosureExtend } from "./tco/nondisclosure-extend.js";
+import { tcoPreserveExtend } from "./tco/preserve-extend.js";
+import { tcoReinstated } from "./tco/reinstated.js";
+import { tcoScrutiny } from "./tco/scrutiny.js";
+import { tcoScrutinyDecision } from "./tco/scrutiny-decision.js";
 import { eevidenceExtend, eevidencePreserved, eevidenceRelease, eevidenceSubsequent } from "./eevidence/preservation.js";
 import { help } from "./help.js";
 import { intakeAdd } from "./intake/add.js";
@@ -83,6 +91,14 @@ export const COMMANDS: readonly Command[] = [
   eevidenceSubsequent,
   eevidenceRelease,
   eevidenceAddressee,
+  tcoInform,
+  tcoCopy,
+  tcoScrutiny,
+  tcoScrutinyDecision,
+  tcoReinstated,
+  tcoPreserveExtend,
+  tcoNondisclosure,
+  tcoNondisclosureExtend,
   contactsFind,
   contactsShow,
   contactsConfirm,

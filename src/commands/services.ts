@@ -5,6 +5,7 @@ import type { CaseService } from "../cases/service.js";
 import type { CaseDecisions } from "../cases/dsa/decisions.js";
 import type { EvidenceActions } from "../cases/eevidence/actions.js";
 import type { EvidenceService } from "../cases/eevidence/service.js";
+import type { TcoActions } from "../cases/tco/actions.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { DigestService } from "../digests/service.js";
 import type { RateLimiter } from "../limits/limiter.js";
@@ -38,4 +39,6 @@ export interface Services {
   eevidence: EvidenceService;
   /** The later steps of European orders: validation, the enforcing authority, Annex III, preservation. */
   eevidenceActions: EvidenceActions;
+  /** The TCO Regulation's timers around removal orders: Art. 3(2), 4, 6 and 11. */
+  tco: TcoActions;
 }

@@ -13,6 +13,7 @@ import { JOB_NAMES, type JobName, type JobReport } from "../core/job-report.js";
 import { RevalidationService } from "../directory/revalidation.js";
 import type { ScheduledJob } from "./scheduler.js";
 import { ReminderSweep } from "../cases/reminders/sweep.js";
+import { TcoSweep } from "../cases/tco/sweep.js";
 import { RetentionJob } from "./retention.js";
 import { EvidenceReminderSweep } from "../cases/eevidence/sweep.js";
 
@@ -39,13 +40,15 @@ export class ReminderJobs {
   constructor(private readonly options: ReminderJobsOptions) {
     const { db, clock, keys, config, policy } = options;
     const sweep = new ReminderSweep(db, clock, keys, policy, config.sweep.batchSize);
+    // The TCO timers' reminders (Art. 4, 6, 11) run in the same job, under the same lease, after the case steps.
+    const tco = new TcoSweep(db, clock, keys, config.sweep.batchSize);
     const revalidation = new RevalidationService(db, clock, keys, config.revalidation, policy.quietHours);
     const digests = new DigestJob(db, clock, keys, config.digests);
     const retention = new RetentionJob(db, clock, config.retention);
     const evidence = new EvidenceReminderSweep(db, clock, keys);
-    // The e-Evidence reminders run with the case sweep, under its lease: one job, one report.
+    // The e-Evidence and TCO reminders run with the case sweep, under its lease: one job, one report.
     const sweepAll = async (): Promise<JobReport> => {
-      const cases = await sweep.run();
+      const cases = await tco.run(await sweep.run());
       const orders = await evidence.run();
       return { ...cases, handled: cases.handled + orders.handled, queued: [...cases.queued, ...orders.queued], notes: [...cases.notes, ...orders.notes] };
     };

@@ -21,6 +21,8 @@ describeOnBothDatabases("designations", (harness, test) => {
     // A coordinator records the designation; then it may.
     await h.ok("demo.coordinator", "/contacts edit-org nl-coordination --designate tco-competent-authority:nl");
     expect((await h.db.organisation.findUniqueOrThrow({ where: { slug: "nl-coordination" } })).designations).toBe("tco-competent-authority:NL");
+    // Its first order to the provider comes 12 hours after the information on procedures and deadlines (TCO Art. 3(2)).
+    await h.ok("demo.coordinator", "/tco inform acme-hosting --at 2026-11-19T09:00+01:00");
     await h.ok("demo.coordinator", REMOVAL());
     // Withdrawn again: refused again.
     await h.ok("demo.coordinator", "/contacts edit-org nl-coordination --undesignate tco-competent-authority:NL");

@@ -121,6 +121,8 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
   it("a full removal order with clarification: the hour restarts when the clarification is given; resolved, closed, history", async () => {
     const { env, dbFile } = installation();
     const lines = await runSession(env, [
+      // TCO Art. 3(2): nl-iru gave acme-hosting the information on procedures and deadlines before its first order.
+      "sanne.devries: /tco inform acme-hosting --at 2026-01-01T09:00+01:00",
       'sanne.devries: /notice acme-hosting https://example.test/video/9 --kind removal-order --basis "TCO Regulation Art. 3" --reason "terrorist content"',
       `jan.jansen: /case clarify ${R} --question "Which of the two videos on the page?"`,
       `sanne.devries: /case answer ${R} --text "The one uploaded at 14:02."`,

@@ -34,6 +34,7 @@ import { applyMigrations } from "../../src/store/migrate.js";
 import { openTestStore, ROOT_DIR, tempDir } from "./core.js";
 import { describeOnPostgres, type PostgresTest } from "./postgres.js";
 import { TEST_KEYS } from "./keys.js";
+import { seedTcoAdvance } from "./tco.js";
 
 export { tempDir };
 
@@ -141,7 +142,7 @@ export function policyWithPairs(pairsYaml: string, edit: (text: string) => strin
 }
 
 /** Tables the case tests write; emptied between tests (the directory stays). Children first. */
-const CASE_TABLES = ["EvidenceOrder", "EvidenceAddressee", "CaseDecision", "CaseMessage", "CaseThread", "Case", "CaseKey", "OutboxMessage", "Counter", "AuditEntry", "AuditPending", "AuditHead", "AuditCheckpoint", "InboundEvent", "Lease", "RateWindow"];
+const CASE_TABLES = ["TcoOrder", "EvidenceOrder", "EvidenceAddressee", "CaseDecision", "CaseMessage", "CaseThread", "Case", "CaseKey", "OutboxMessage", "Counter", "AuditEntry", "AuditPending", "AuditHead", "AuditCheckpoint", "InboundEvent", "Lease", "RateWindow"];
 
 /** A core on a database with the demo directory, a manual clock and a recording adapter. */
 export class CaseHarness {
@@ -168,6 +169,7 @@ export class CaseHarness {
     this.disposeStore = opened.dispose;
     const imported = await importDirectory(this.store.db, this.clock, TEST_KEYS, readFileSync(join(ROOT, "config/demo-directory.yaml"), "utf8"), "yaml", { actor: "system", via: "test" });
     if (!imported.ok) throw new Error(`demo directory did not import: ${JSON.stringify(imported.problems)}`);
+    await seedTcoAdvance(this.store.db);
     this.core = createCore({ store: this.store, clock: this.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: this.configure(testConfig(this.policyFile)) });
     this.handler = this.core.attach(this.adapter);
     await this.adapter.start(this.handler);

@@ -21,6 +21,7 @@ import { applyMigrations } from "../../src/store/migrate.js";
 import { createTempDatabase, describeOnPostgres, type PostgresTest } from "./postgres.js";
 import { TEST_KEYS } from "./keys.js";
 import { sealOnCommit } from "./sealing.js";
+import { seedTcoAdvance } from "./tco.js";
 
 /** The project's root directory. */
 export const ROOT_DIR = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -222,6 +223,7 @@ export interface TestCore {
 export async function seedDemo(store: Store, clock: ManualClock): Promise<void> {
   const result = await importDirectory(store.db, clock, TEST_KEYS, demoDirectoryText(), "yaml", { actor: "system", via: "test-seed" });
   if (!result.ok) throw new Error(`demo directory did not import: ${JSON.stringify(result.problems)}`);
+  await seedTcoAdvance(store.db);
 }
 
 /** Builds the core on `store`; with `seed` the demo directory is imported first. */

@@ -29,6 +29,7 @@ export const notice = defineCommand({
     regime: z.enum(THREAT_REGIMES).optional().describe("Threat to life: reported under DSA Art. 18 or TCO Art. 14(5) (terrorist content)"),
     publishedAt: z.string().max(60).optional().describe("Threat to life: when the content was published, with its offset, e.g. 2026-11-20T14:05+01:00"),
     knownAt: z.string().max(60).optional().describe("Threat to life: when you first knew of it, with its offset"),
+    emergencyJustification: z.string().trim().min(3, "the emergency, in a few words at least").max(4000).optional().describe("Removal order: the duly justified emergency for issuing without the 12 hours' advance information (TCO Art. 3(2))"),
   }),
   positional: ["organisation", "urls"],
   rest: "urls",
@@ -58,6 +59,7 @@ export const notice = defineCommand({
       recipientSlug: args.organisation,
       ...(args.priority ? { priority: args.priority } : {}),
       ...(args.tlp ? { tlp: args.tlp } : {}),
+      ...(args.emergencyJustification !== undefined ? { emergencyJustification: args.emergencyJustification } : {}),
       fields,
     });
   },

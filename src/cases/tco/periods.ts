@@ -1,0 +1,86 @@
+// The TCO Regulation's (EU) 2021/784 periods as instants: continuous hours for Art. 3(2) and Art. 4, and the
+// calendar periods of Art. 6 (months) and Art. 11 (weeks), which end as Regulation (EEC, Euratom) No 1182/71 Art. 3
+// counts periods, on the civil calendar of the hosting service provider (whose duty they are). Pure: no clock.
+import { DAY_MS, HOUR_MS, instantOfWallTime, localTimeOf } from "../../time/zoned.js";
+
+/**
+ * Art. 3(2): "Where a competent authority has not previously issued a removal order to a hosting service provider,
+ * it shall provide that hosting service provider with information on the applicable procedures and deadlines, at
+ * least 12 hours before issuing the removal order." (Paraphrase where not checked against EUR-Lex: the first
+ * sentence as the brief quotes it.) Twelve hours of real time, across offset changes.
+ */
+export const ADVANCE_NOTICE_MS = 12 * HOUR_MS;
+
+/**
+ * Art. 4(3) (paraphrase, not checked against EUR-Lex): the hosting service provider or the content provider may,
+ * "within 48 hours of receiving" the removal order (or the Art. 11(2) information), submit a reasoned request for
+ * scrutiny to the competent authority of the Member State of the main establishment or legal representative.
+ */
+export const SCRUTINY_REQUEST_MS = 48 * HOUR_MS;
+
+/**
+ * Art. 4(4) (paraphrase, not checked against EUR-Lex): that authority shall, "within 72 hours of receiving the
+ * request", scrutinise the removal order and adopt a decision on whether it seriously or manifestly infringes the
+ * Regulation or the fundamental rights of the Charter.
+ */
+export const SCRUTINY_DECISION_MS = 72 * HOUR_MS;
+
+/** Art. 6(2): six months of preservation from the removal or disabling. */
+export const PRESERVATION_MONTHS = 6;
+
+/** Art. 11(3): non-disclosure "not exceeding six weeks from that decision", extendable once by six weeks. */
+export const NONDISCLOSURE_WEEKS = 6;
+
+/** The first instant an order may be issued after advance information given at `informedAt` (Art. 3(2)). */
+export function mayIssueFrom(informedAt: Date): Date {
+  return new Date(informedAt.getTime() + ADVANCE_NOTICE_MS);
+}
+
+/** Whether an instant lies in a window that runs from `from` for `lengthMs`, both ends included. */
+export function withinWindow(from: Date, lengthMs: number, at: Date): boolean {
+  return at.getTime() >= from.getTime() && at.getTime() <= from.getTime() + lengthMs;
+}
+
+/** The end of a window of `lengthMs` from `from`. */
+export function windowEnd(from: Date, lengthMs: number): Date {
+  return new Date(from.getTime() + lengthMs);
+}
+
+/** Local midnight at the start of a civil day (epoch day) in a zone; a day that starts in a DST gap starts after it. */
+function startOfDay(timeZone: string, epochDay: number): Date {
+  return new Date(instantOfWallTime(timeZone, epochDay, 0, { overlap: "earlier", gap: "boundary" }));
+}
+
+/**
+ * The end of a period of `months` months that runs from an event at `from`, read on the calendar of `timeZone`.
+ * Regulation No 1182/71 Art. 3(1), second subparagraph: "the day during which that event occurs or that action takes
+ * place shall not be considered as falling within the period in question"; Art. 3(2)(c): the period "shall end with
+ * the expiry of the last hour of whichever day in the last ... month ... falls on the same date as the day from which
+ * the period runs. If, in a period expressed in months or years, the day on which it should expire does not occur in
+ * the last month, the period shall end with the expiry of the last hour of the last day of that month" (paraphrase,
+ * not checked against EUR-Lex). So removal on 31 August 2026 ends six months later at the end of 28 February 2027,
+ * i.e. local midnight starting 1 March 2027.
+ */
+export function endOfMonthsPeriod(from: Date, months: number, timeZone: string): Date {
+  const day = localTimeOf(timeZone, from.getTime()).epochDay;
+  const date = new Date(day * DAY_MS);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() + months;
+  const lastOfTarget = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const endDay = Date.UTC(year, month, Math.min(date.getUTCDate(), lastOfTarget)) / DAY_MS;
+  return startOfDay(timeZone, endDay + 1);
+}
+
+/**
+ * The end of a period of `weeks` weeks from an event at `from` (Regulation No 1182/71 Art. 3(2)(c): the expiry of
+ * the last hour of the same day of the week in the last week), read on the calendar of `timeZone`.
+ */
+export function endOfWeeksPeriod(from: Date, weeks: number, timeZone: string): Date {
+  const day = localTimeOf(timeZone, from.getTime()).epochDay;
+  return startOfDay(timeZone, day + 7 * weeks + 1);
+}
+
+/** A period's end moved on by `weeks` weeks on the calendar of `timeZone` (Art. 11(3): "a further six weeks"). */
+export function extendByWeeks(end: Date, weeks: number, timeZone: string): Date {
+  return startOfDay(timeZone, localTimeOf(timeZone, end.getTime()).epochDay + 7 * weeks);
+}

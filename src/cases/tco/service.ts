@@ -1,0 +1,142 @@
+// The TCO Regulation (EU) 2021/784 timers around a removal order: created with the case (Art. 3(2) emergency, Art. 4(1)
+// copy to the host Member State), started by the removal (Art. 6 preservation), and changed by the commands of
+// actions.ts. Every change commits with its messages and record entry in the one unit of work.
+import { auditActor, type Actor } from "../../core/actor.js";
+import { fail, ok, type Failure, type Outcome as Result } from "../../core/result.js";
+import { hasDesignation } from "../../directory/model.js";
+import { splitList } from "../../directory/views.js";
+import { contactStream, threadStream, type OutboxItem } from "../../outbox/outbox.js";
+import type { Tx } from "../../store/types.js";
+import type { UnitOfWork } from "../../work/unit-of-work.js";
+import { responsibleFor } from "../opening.js";
+import { endOfMonthsPeriod, PRESERVATION_MONTHS } from "./periods.js";
+import { nextTcoReminderAt } from "./reminders.js";
+import { renderTcoUpdate, type TcoUpdate } from "./render.js";
+
+/** A stored TcoOrder. */
+export type TcoOrderRow = NonNullable<Awaited<ReturnType<Tx["tcoOrder"]["findUnique"]>>>;
+
+/** What an actor is to a removal order. */
+export type TcoRole = "issuer" | "provider" | "host" | "coordinator";
+
+/** A removal order as the actor may act on it. */
+export interface LocatedTcoOrder {
+  caseId: string;
+  reference: string;
+  tlp: string;
+  state: string;
+  receivedAt: Date | null;
+  openerOrgId: string;
+  recipientOrgId: string;
+  /** The provider's time zone: the calendar the periods are read on. */
+  providerTimeZone: string;
+  order: TcoOrderRow;
+  roles: TcoRole[];
+}
+
+/** What a TCO action returns to its command's render function. */
+export interface TcoActed {
+  reference: string;
+  update: TcoUpdate;
+  tlp: string;
+  timeZone: string;
+}
+
+/** The Member State of a tco-competent-authority designation, if any. */
+export function tcoMemberState(designations: readonly string[]): string | undefined {
+  return designations.find((designation) => designation.startsWith("tco-competent-authority:"))?.split(":")[1];
+}
+
+/** Creates the TCO row of a new removal order and sends the Art. 4(1) copy when the host authority is known. */
+export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; reference: string; tlp: string; issuer: { designations: readonly string[]; country: string }; provider: { country: string }; emergencyJustification?: string }): Promise<void> {
+  const at = work.clock.now();
+  const issuerMemberState = tcoMemberState(opened.issuer.designations) ?? opened.issuer.country.toUpperCase();
+  // The provider's main establishment: its directory country (a legal representative elsewhere is not yet recorded).
+  const hostMemberState = opened.provider.country.toUpperCase();
+  let copy: { copyOrgId: string; copyAt: Date; copyMode: string } | undefined;
+  if (hostMemberState !== issuerMemberState) {
+    // Art. 4(1) (paraphrase, not checked against EUR-Lex): where the provider does not have its main establishment or
+    // legal representative in the Member State of the issuing authority, that authority "shall, simultaneously,
+    // submit a copy of the removal order to the competent authority of the Member State where the hosting service
+    // provider has its main establishment or where its legal representative resides or is established".
+    const host = await hostAuthority(work.tx, hostMemberState);
+    if (host) {
+      const contact = await responsibleFor(work.tx, host.id, "removal-orders");
+      if (contact) {
+        const message = renderTcoUpdate(opened.reference, { type: "copy", to: host.slug, mode: "sent", at }, opened.tlp, host.timeZone);
+        work.send([{ streamKey: contactStream(contact.id), destination: { type: "contact", contactId: contact.id }, message: { ...message, text: `Copy of removal order ${opened.reference} (TCO Art. 4(1)): you are the competent authority of ${hostMemberState}, where the hosting service provider is established. The provider may ask you to scrutinise it within 48 hours of receipt; see /case status ${opened.reference}.` }, onceKey: `tco-copy:${opened.caseId}` }]);
+        copy = { copyOrgId: host.id, copyAt: at, copyMode: "sent" };
+      }
+    }
+  }
+  await work.tx.tcoOrder.create({ data: { caseId: opened.caseId, issuerMemberState, hostMemberState, emergencyJustification: opened.emergencyJustification ?? null, ...(copy ?? {}), updatedAt: at } });
+  if (opened.emergencyJustification !== undefined || copy) {
+    work.record({ actorId: null, actor: "system", via: "liaison", action: "tco.open", subjectType: "case", subjectId: opened.reference, caseId: opened.caseId, result: "ok", detail: { issuerMemberState, hostMemberState, ...(opened.emergencyJustification !== undefined ? { emergencyJustification: opened.emergencyJustification } : {}), ...(copy ? { copySentTo: copy.copyOrgId } : {}) } });
+  }
+}
+
+/** The competent authority of a Member State in the directory (the first by slug). */
+async function hostAuthority(db: Tx, memberState: string): Promise<{ id: string; slug: string; timeZone: string } | undefined> {
+  const candidates = await db.organisation.findMany({ where: { removedAt: null, designations: { contains: `tco-competent-authority:${memberState}` } }, select: { id: true, slug: true, timeZone: true, designations: true }, orderBy: { slug: "asc" } });
+  return candidates.find((candidate) => hasDesignation(splitList(candidate.designations), "tco-competent-authority", memberState));
+}
+
+/**
+ * Starts the Art. 6 preservation when a removal order is resolved as removed or disabled. Art. 6(2) (paraphrase, not
+ * checked against EUR-Lex): the content and related data "shall be preserved for six months from the removal or
+ * disabling". The removal is taken as the resolve time.
+ */
+export async function startPreservation(work: UnitOfWork, caseId: string, removedAt: Date): Promise<void> {
+  const order = await work.tx.tcoOrder.findUnique({ where: { caseId } });
+  if (!order || order.removedAt) return;
+  const found = await work.tx.case.findUnique({ where: { id: caseId }, select: { recipientOrgId: true } });
+  const provider = found ? await work.tx.organisation.findUnique({ where: { id: found.recipientOrgId }, select: { timeZone: true } }) : null;
+  const endsAt = endOfMonthsPeriod(removedAt, PRESERVATION_MONTHS, provider?.timeZone ?? "UTC");
+  const times = { ...order, removedAt, preservationEndsAt: endsAt };
+  await work.tx.tcoOrder.update({ where: { caseId }, data: { removedAt, preservationEndsAt: endsAt, nextReminderAt: nextTcoReminderAt(times, work.clock.now()), updatedAt: work.clock.now() } });
+}
+
+/** Finding orders, telling the parties and recording; shared by the actions. */
+export class TcoOrders {
+  constructor(private readonly work: UnitOfWork) {}
+
+  /** Finds a removal order by reference and says what the actor is to it; outsiders are refused. */
+  async locate(actor: Actor, reference: string | undefined): Promise<Result<LocatedTcoOrder>> {
+    const contact = actor.contact;
+    if (!contact) return fail("not-linked", "Only linked contacts act on removal orders.");
+    if (!reference) return fail("bad-arguments", "Which removal order? Give its reference, e.g. R-2026-0042.");
+    const row = await this.work.tx.case.findUnique({ where: { reference: reference.toUpperCase() }, select: { id: true, reference: true, tlp: true, state: true, receivedAt: true, openerOrgId: true, recipientOrgId: true } });
+    const order = row ? await this.work.tx.tcoOrder.findUnique({ where: { caseId: row.id } }) : null;
+    if (!row || !order) return fail("not-found", `There is no removal order ${reference.toUpperCase()}.`);
+    const roles: TcoRole[] = [];
+    if (contact.organisationId === row.openerOrgId) roles.push("issuer");
+    if (contact.organisationId === row.recipientOrgId) roles.push("provider");
+    if (order.copyOrgId === contact.organisationId) roles.push("host");
+    else if (order.hostMemberState !== order.issuerMemberState) {
+      const own = await this.work.tx.organisation.findUnique({ where: { id: contact.organisationId }, select: { designations: true } });
+      if (hasDesignation(splitList(own?.designations ?? ""), "tco-competent-authority", order.hostMemberState)) roles.push("host");
+    }
+    if (contact.coordinator) roles.push("coordinator");
+    if (roles.length === 0) return fail("not-allowed", `${row.reference} is between other organisations; only its parties, the host Member State's authority and coordinators act on it.`);
+    const provider = await this.work.tx.organisation.findUnique({ where: { id: row.recipientOrgId }, select: { timeZone: true } });
+    return ok({ caseId: row.id, reference: row.reference, tlp: row.tlp, state: row.state, receivedAt: row.receivedAt, openerOrgId: row.openerOrgId, recipientOrgId: row.recipientOrgId, providerTimeZone: provider?.timeZone ?? "UTC", order, roles });
+  }
+
+  /** Stores changed columns (and the next reminder), tells every party's thread, and records it. */
+  async changed(actor: Actor, located: LocatedTcoOrder, columns: Partial<TcoOrderRow>, update: TcoUpdate, action: string, extra: OutboxItem[] = []): Promise<Result<TcoActed>> {
+    const at = this.work.clock.now();
+    const next = { ...located.order, ...columns };
+    await this.work.tx.tcoOrder.update({ where: { caseId: located.caseId }, data: { ...columns, nextReminderAt: nextTcoReminderAt(next, at), updatedAt: at } });
+    const threads = await this.work.tx.caseThread.findMany({ where: { caseId: located.caseId } });
+    const message = renderTcoUpdate(located.reference, update, located.tlp, located.providerTimeZone);
+    this.work.send([...threads.map((thread) => ({ streamKey: threadStream(thread.id), destination: { type: "case-thread" as const, caseThreadId: thread.id }, message })), ...extra]);
+    this.work.record({ ...auditActor(actor), action: `tco.${action}`, subjectType: "case", subjectId: located.reference, caseId: located.caseId, result: "ok", detail: { ...update } });
+    return ok({ reference: located.reference, update, tlp: located.tlp, timeZone: located.providerTimeZone });
+  }
+
+  /** Records a refused TCO action and returns the refusal. */
+  refused(actor: Actor, subject: string | undefined, action: string, failure: Failure, caseId?: string): Failure {
+    this.work.record({ ...auditActor(actor), action: `tco.${action}`, subjectType: "case", subjectId: subject ?? "(none)", caseId: caseId ?? null, result: `refused:${failure.code}`, detail: { reason: failure.message } });
+    return failure;
+  }
+}

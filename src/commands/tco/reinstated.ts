@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { defineCommand } from "../command.js";
+import { instantArg, orderArg, renderTcoActed } from "./shared.js";
+
+/** /tco reinstated: the provider reinstated the content after a finding of infringement (TCO Art. 4(7)). */
+export const tcoReinstated = defineCommand({
+  group: "tco",
+  name: "reinstated",
+  summary: "Record that the content was reinstated after the host Member State found an infringement (TCO Art. 4(7); the provider)",
+  args: z.object({
+    reference: orderArg,
+    at: instantArg.optional().describe("When it was reinstated, if earlier than now, e.g. 2026-11-22T10:00+01:00"),
+  }),
+  positional: ["reference"],
+  examples: ["/tco reinstated R-2026-0042", "/tco reinstated R-2026-0042 --at 2026-11-22T10:00+01:00"],
+  permission: "contact",
+  uses: ["tco"],
+  execute: ({ tco, actor }, { reference, at }) => tco.reinstated(actor, reference, at),
+  render: renderTcoActed,
+});

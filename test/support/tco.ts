@@ -1,0 +1,15 @@
+// TCO Art. 3(2) in tests that are not about it: the directory's competent authorities are recorded as having given
+// every other organisation the advance information long before the tests' clocks start, so their removal orders
+// open as before. Tests of Art. 3(2) itself empty TcoAdvance first.
+import type { Db } from "../../src/store/db.js";
+
+/** When the seeded information was given: long before every test's clock. */
+export const SEEDED_ADVANCE_AT = new Date("2020-01-01T00:00:00Z");
+
+/** Records advance information from each tco-competent-authority to every other organisation. */
+export async function seedTcoAdvance(db: Db): Promise<void> {
+  const organisations = await db.organisation.findMany({ select: { id: true, designations: true } });
+  const authorities = organisations.filter((organisation) => organisation.designations.includes("tco-competent-authority:"));
+  const rows = authorities.flatMap((authority) => organisations.filter((other) => other.id !== authority.id).map((other) => ({ issuerOrgId: authority.id, providerOrgId: other.id, informedAt: SEEDED_ADVANCE_AT, recordedAt: SEEDED_ADVANCE_AT, recordedBy: "test-seed" })));
+  for (const row of rows) await db.tcoAdvance.upsert({ where: { issuerOrgId_providerOrgId: { issuerOrgId: row.issuerOrgId, providerOrgId: row.providerOrgId } }, create: row, update: {} });
+}

@@ -1,0 +1,114 @@
+// TCO Art. 4: a removal order to a provider established in another Member State. The copy to that State's competent
+// authority (sent through Liaison when it is in the directory, else recorded), the 48-hour request for scrutiny, the
+// 72-hour decision with reminders before it, and reinstatement after a finding of infringement. On both databases.
+import { expect } from "vitest";
+import { describeOnBothDatabases, HOUR, START, threadTitle, type CaseHarness } from "../support/cases.js";
+
+const TO_CHIRP = '/notice chirp-social https://chirp.example/p/9 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const TCO_STEPS = /^(nondisclosure|preservation|scrutiny)/;
+
+/** de-cert stands in for Germany's competent authority (a coordinator designates it). */
+async function germanAuthority(h: CaseHarness): Promise<void> {
+  const org = await h.db.organisation.findUniqueOrThrow({ where: { slug: "de-cert" } });
+  if (!org.designations.includes("tco-competent-authority:DE")) await h.ok("demo.coordinator", "/contacts edit-org de-cert --designate tco-competent-authority:DE");
+}
+
+async function tcoRow(h: CaseHarness, reference: string) {
+  return h.db.tcoOrder.findUniqueOrThrow({ where: { caseId: (await h.caseRow(reference)).id } });
+}
+
+const at = (ms: number) => new Date(new Date(START).getTime() + ms).toISOString();
+
+describeOnBothDatabases("cross-border removal orders (TCO Art. 4)", (harness, test) => {
+  test("the copy goes to the host authority at opening; scrutiny within 48 h; a decision within 72 h, reminded; reinstatement", async () => {
+    const h = harness();
+    await germanAuthority(h);
+    await h.ok("sanne.devries", TO_CHIRP);
+    await h.drain(); // received now (START)
+    const row = await tcoRow(h, "R-2026-0001");
+    expect([row.issuerMemberState, row.hostMemberState, row.copyMode]).toEqual(["NL", "DE", "sent"]);
+    expect(h.adapter.directTexts("jonas.becker").join("\n")).toContain("Copy of removal order R-2026-0001 (TCO Art. 4(1))");
+    expect((await h.run("sanne.devries", "/tco copy R-2026-0001 --to de-cert")).failure).toBe("invalid-transition");
+
+    h.clock.set(at(48 * HOUR));
+    await h.ok("lena.schmidt", '/tco scrutiny R-2026-0001 --reasons "news reporting on the attack, not terrorist content"');
+    const due = new Date(new Date(START).getTime() + (48 + 72) * HOUR);
+    expect((await tcoRow(h, "R-2026-0001")).scrutinyDueAt?.toISOString()).toBe(due.toISOString());
+    await h.drain();
+    expect(h.adapter.threadTexts(threadTitle("R-2026-0001", "nl-iru")).at(-1)).toContain("requested scrutiny of the removal order by de-cert");
+    expect((await h.run("lena.schmidt", '/tco scrutiny R-2026-0001 --reasons "asking twice"')).failure).toBe("invalid-transition");
+
+    const tco = async () => (await h.core.reminders.run("sweep")).queued.filter((entry) => TCO_STEPS.test(entry.step)).map((entry) => `[${entry.to}] ${entry.step}`);
+    h.clock.set(new Date(due.getTime() - 24 * HOUR - 1).toISOString());
+    expect(await tco()).toEqual([]);
+    h.clock.set(new Date(due.getTime() - 24 * HOUR).toISOString());
+    expect(await tco()).toEqual(["[DM → jonas.becker] scrutiny-due-soon-24h"]);
+    h.clock.set(new Date(due.getTime() - 2 * HOUR).toISOString());
+    expect(await tco()).toEqual(["[DM → jonas.becker] scrutiny-due-soon-2h"]);
+    expect(await tco()).toEqual([]);
+
+    // Only the host authority (or a coordinator) decides; only the provider records the reinstatement.
+    for (const who of ["lena.schmidt", "sanne.devries", "noor.dekker"]) expect((await h.run(who, '/tco scrutiny-decision R-2026-0001 --infringes yes --reasons "not for you"')).failure, who).toBe("not-allowed");
+    expect((await h.run("lena.schmidt", "/tco reinstated R-2026-0001")).failure).toBe("invalid-transition");
+    await h.ok("jonas.becker", '/tco scrutiny-decision R-2026-0001 --infringes yes --reasons "journalistic purpose, Art. 1(3)"');
+    await h.drain();
+    expect(h.adapter.threadTexts(threadTitle("R-2026-0001", "chirp-social")).at(-1)).toContain("ceases to have legal effects");
+    h.clock.set(due.toISOString());
+    expect(await tco()).toEqual([]);
+    for (const who of ["sanne.devries", "jonas.becker"]) expect((await h.run(who, "/tco reinstated R-2026-0001")).failure, who).toBe("not-allowed");
+    expect((await h.run("lena.schmidt", `/tco reinstated R-2026-0001 --at ${at(0)}`)).failure).toBe("bad-arguments");
+    await h.ok("lena.schmidt", "/tco reinstated R-2026-0001");
+    expect((await tcoRow(h, "R-2026-0001")).reinstatedAt?.toISOString()).toBe(due.toISOString());
+    expect((await h.run("lena.schmidt", "/tco reinstated R-2026-0001")).failure).toBe("invalid-transition");
+    const actions = (await h.db.auditEntry.findMany({ where: { action: { startsWith: "tco." }, result: "ok" }, orderBy: { seq: "asc" } })).map((entry) => entry.action);
+    expect(actions).toEqual(["tco.open", "tco.scrutiny", "tco.scrutiny-due-soon", "tco.scrutiny-due-soon", "tco.scrutiny-decision", "tco.reinstated"]);
+  });
+
+  for (const [name, afterMs, failure] of [
+    ["one ms before 48 h", 48 * HOUR - 1, undefined],
+    ["exactly 48 h", 48 * HOUR, undefined],
+    ["one ms after 48 h", 48 * HOUR + 1, "not-allowed"],
+  ] as const) test(`a request for scrutiny ${name} after receipt`, async () => {
+    const h = harness();
+    await germanAuthority(h);
+    await h.ok("sanne.devries", TO_CHIRP);
+    expect((await h.run("lena.schmidt", '/tco scrutiny R-2026-0001 --reasons "before receipt"')).failure).toBe("invalid-transition");
+    h.clock.set(at(5 * 60_000));
+    await h.drain(); // received 5 minutes after issue: the 48 hours run from receipt
+    h.clock.set(at(5 * 60_000 + afterMs));
+    const answer = await h.run("lena.schmidt", '/tco scrutiny R-2026-0001 --reasons "news reporting"');
+    expect(answer.failure, answer.message.text).toBe(failure);
+    if (failure) expect(answer.message.text).toContain(`that window ended at 2026-11-22 11:05 CET (${at(5 * 60_000 + 48 * HOUR)})`);
+  });
+
+  test("a content provider's request runs from when it was informed; hostile reasons; a domestic order has no scrutiny", async () => {
+    const h = harness();
+    await germanAuthority(h);
+    await h.ok("sanne.devries", TO_CHIRP);
+    await h.drain();
+    h.clock.set(at(60 * HOUR));
+    expect((await h.run("lena.schmidt", '/tco scrutiny R-2026-0001 --reasons "content provider objects" --by content-provider')).failure).toBe("bad-arguments");
+    expect((await h.run("lena.schmidt", `/tco scrutiny R-2026-0001 --reasons "${"x".repeat(100_000)}"`)).failure).toBe("bad-arguments");
+    const hostile = "satire <@U123> @room <!channel> \u202Egnirrah\u001b[2J";
+    await h.ok("lena.schmidt", `/tco scrutiny R-2026-0001 --by content-provider --informed-at ${at(20 * HOUR)} --reasons "${hostile}"`);
+    expect((await tcoRow(h, "R-2026-0001")).scrutinyRequest).toBe(hostile);
+    await h.drain();
+    expect(h.adapter.threadTexts(threadTitle("R-2026-0001", "nl-iru")).at(-1)).not.toMatch(/[\u202E\u001b]/);
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"');
+    await h.drain();
+    const domestic = await h.run("jan.jansen", '/tco scrutiny R-2026-0002 --reasons "news reporting"');
+    expect([domestic.failure, domestic.message.text]).toEqual(["bad-arguments", expect.stringContaining("cross-border")]);
+  });
+
+  test("no host authority in the directory: the issuer records a copy sent another way", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", '/notice anchor-registrar https://anchor.example/x --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"');
+    expect((await tcoRow(h, "R-2026-0001")).copyAt).toBeNull();
+    expect((await h.run("sofie.peeters", `/tco copy R-2026-0001 --at ${at(0)}`)).failure).toBe("not-allowed");
+    expect((await h.run("sanne.devries", "/tco copy R-2026-0001")).failure).toBe("bad-arguments");
+    expect((await h.run("sanne.devries", "/tco copy R-2026-0001 --to de-cert")).failure).toBe("not-allowed");
+    expect((await h.run("sanne.devries", `/tco copy R-2026-0001 --at ${at(HOUR)}`)).failure).toBe("bad-arguments");
+    await h.ok("sanne.devries", `/tco copy R-2026-0001 --at ${at(0)}`);
+    expect((await tcoRow(h, "R-2026-0001")).copyMode).toBe("recorded");
+  });
+});

@@ -1,0 +1,133 @@
+// TCO Art. 11(3) non-disclosure (six weeks, one extension) and Art. 6(2) preservation (six months from the removal, a
+// further period on request): the dates, the reminders the sweep sends once (also after a restart), and the ends. On
+// both databases, through the commands and the threads the parties read.
+import { expect } from "vitest";
+import { createCore } from "../../src/app/app.js";
+import type { JobReport } from "../../src/core/job-report.js";
+import { silentLogger } from "../../src/log.js";
+import { describeOnBothDatabases, testConfig, threadTitle, type CaseHarness } from "../support/cases.js";
+import { TEST_KEYS } from "../support/keys.js";
+
+const ORDER = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const TCO_STEPS = /^(nondisclosure|preservation|scrutiny)/;
+
+/** The TCO reminders a sweep queued, as "[to] step". */
+function tcoQueued(report: JobReport): string[] {
+  return report.queued.filter((entry) => TCO_STEPS.test(entry.step)).map((entry) => `[${entry.to}] ${entry.step}`);
+}
+
+async function sweep(h: CaseHarness): Promise<string[]> {
+  return tcoQueued(await h.core.reminders.run("sweep"));
+}
+
+async function order(h: CaseHarness, reference = "R-2026-0001") {
+  const row = await h.caseRow(reference);
+  return h.db.tcoOrder.findUniqueOrThrow({ where: { caseId: row.id } });
+}
+
+describeOnBothDatabases("non-disclosure (TCO Art. 11(3))", (harness, test) => {
+  test("six weeks from the decision, a reminder a week before, one extension, then the provider may inform", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", ORDER); // Friday 2026-11-20 11:00 CET
+    await h.drain();
+    const decided = await h.ok("sanne.devries", '/tco nondisclosure R-2026-0001 --reason "ongoing investigation into the uploader"');
+    // Six weeks: to the end of Friday 1 January 2027 on the provider's calendar (Amsterdam, CET).
+    expect(decided).toContain("until 2027-01-02 00:00 CET (2027-01-01T23:00:00.000Z)");
+    expect((await order(h)).nondisclosureEndsAt?.toISOString()).toBe("2027-01-01T23:00:00.000Z");
+    await h.drain();
+    expect(h.adapter.threadTexts(threadTitle("R-2026-0001", "acme-hosting")).at(-1)).toContain("does not inform the content provider of the removal until then");
+    expect((await h.run("sanne.devries", '/tco nondisclosure R-2026-0001 --reason "again please"')).failure).toBe("invalid-transition");
+
+    h.clock.set("2026-12-25T22:59:59.999Z");
+    expect(await sweep(h)).toEqual([]);
+    h.clock.set("2026-12-25T23:00:00.000Z");
+    expect(await sweep(h)).toEqual(["[R-2026-0001 @ nl-iru] nondisclosure-ends-soon"]);
+    expect(await sweep(h)).toEqual([]);
+    const restarted = createCore({ store: h.store, clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig() });
+    expect(tcoQueued(await restarted.reminders.run("sweep"))).toEqual([]);
+    // Even with the reminder state put back (a crash between the outbox and moving on), the once-only keys hold.
+    await h.db.tcoOrder.updateMany({ data: { nextReminderAt: new Date("2026-12-25T23:00:00Z"), remindedUntil: null } });
+    expect(tcoQueued(await restarted.reminders.run("sweep"))).toEqual([]);
+
+    expect(await h.ok("sanne.devries", '/tco nondisclosure-extend R-2026-0001 --reason "arrests planned for January"')).toContain("until 2027-02-13 00:00 CET (2027-02-12T23:00:00.000Z)");
+    const again = await h.run("sanne.devries", '/tco nondisclosure-extend R-2026-0001 --reason "one more time"');
+    expect([again.failure, again.message.text]).toEqual(["not-allowed", expect.stringContaining("allows one extension")]);
+    h.clock.set("2027-02-05T23:00:00.000Z");
+    expect(await sweep(h)).toEqual(["[R-2026-0001 @ nl-iru] nondisclosure-ends-soon"]);
+    h.clock.set("2027-02-12T23:00:00.000Z");
+    expect(await sweep(h)).toEqual(["[R-2026-0001 @ nl-iru] nondisclosure-ended", "[R-2026-0001 @ acme-hosting] nondisclosure-ended"]);
+    await h.drain();
+    expect(h.adapter.threadTexts(threadTitle("R-2026-0001", "acme-hosting")).at(-1)).toMatch(/may now inform the content provider of the removal \(Art\. 11\(1\)\)/);
+    expect((await order(h)).nondisclosureEndedAt?.toISOString()).toBe("2027-02-12T23:00:00.000Z");
+    h.clock.set("2027-03-01T00:00:00.000Z");
+    expect(await sweep(h)).toEqual([]);
+    const actions = (await h.db.auditEntry.findMany({ where: { action: { startsWith: "tco." } }, orderBy: { seq: "asc" } })).map((entry) => `${entry.action} ${entry.result}`);
+    expect(actions).toEqual([
+      "tco.nondisclosure ok", "tco.nondisclosure refused:invalid-transition", "tco.nondisclosure-ends-soon ok", "tco.nondisclosure-extend ok",
+      "tco.nondisclosure-extend refused:not-allowed", "tco.nondisclosure-ends-soon ok", "tco.nondisclosure-ended ok",
+    ]);
+  });
+
+  test("an extension after the end is refused; hostile reasons are refused when too long and shown inert", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", ORDER);
+    await h.drain();
+    const hostile = "investigation <@U123> @room <!channel> \u202Egnirrah\u001b[2J\u0007";
+    await h.ok("sanne.devries", `/tco nondisclosure R-2026-0001 --reason "${hostile}"`);
+    expect((await order(h)).nondisclosureReason).toBe(hostile);
+    expect((await h.run("sanne.devries", `/tco nondisclosure-extend R-2026-0001 --reason "${"x".repeat(100_000)}"`)).failure).toBe("bad-arguments");
+    await h.drain();
+    const text = h.adapter.threadTexts(threadTitle("R-2026-0001", "acme-hosting")).at(-1) ?? "";
+    expect(text).toContain("⟨U+202E⟩");
+    expect(text).not.toMatch(/[\u202E\u001b\u0007]/);
+    h.clock.set("2027-01-01T23:00:00.000Z");
+    const late = await h.run("sanne.devries", '/tco nondisclosure-extend R-2026-0001 --reason "too late now"');
+    expect([late.failure, late.message.text]).toEqual(["invalid-transition", expect.stringContaining("it is extended before it ends")]);
+    expect((await order(h)).nondisclosureExtended).toBe(false);
+  });
+});
+
+describeOnBothDatabases("preservation (TCO Art. 6(2))", (harness, test) => {
+  test("six months from the removal on 31 August end with 28 February; a reminder a week before; a further period; the end recorded", async () => {
+    const h = harness();
+    h.clock.set("2026-08-31T08:00:00.000Z"); // 10:00 CEST
+    await h.ok("sanne.devries", ORDER);
+    await h.drain();
+    expect((await h.run("sanne.devries", '/tco preserve-extend R-2026-0001 --until 2027-08-31T23:59+02:00 --reason "judicial review pending"')).failure).toBe("invalid-transition");
+    h.clock.set("2026-08-31T08:30:00.000Z");
+    await h.ok("jan.jansen", "/case resolve R-2026-0001 --outcome removed");
+    let row = await order(h);
+    expect([row.removedAt?.toISOString(), row.preservationEndsAt?.toISOString()]).toEqual(["2026-08-31T08:30:00.000Z", "2027-02-28T23:00:00.000Z"]);
+    h.clock.set("2027-02-21T22:59:59.999Z");
+    expect(await sweep(h)).toEqual([]);
+    h.clock.set("2027-02-21T23:00:00.000Z");
+    expect(await sweep(h)).toEqual(["[R-2026-0001 @ nl-iru] preservation-ends-soon", "[R-2026-0001 @ acme-hosting] preservation-ends-soon"]);
+    expect(await sweep(h)).toEqual([]);
+    // The provider cannot ask for a further period; the issuer cannot shorten it.
+    expect((await h.run("jan.jansen", '/tco preserve-extend R-2026-0001 --until 2027-08-31T23:59+02:00 --reason "we would like to"')).failure).toBe("not-allowed");
+    expect((await h.run("sanne.devries", '/tco preserve-extend R-2026-0001 --until 2027-02-01T00:00+01:00 --reason "shorter"')).failure).toBe("bad-arguments");
+    expect(await h.ok("sanne.devries", '/tco preserve-extend R-2026-0001 --until 2027-08-31T23:59+02:00 --reason "judicial review pending at the court"')).toContain("until 2027-08-31 23:59 CEST");
+    row = await order(h);
+    expect(row.preservationEndsAt?.toISOString()).toBe("2027-08-31T21:59:00.000Z");
+    expect(JSON.parse(row.preservationExtensions)).toHaveLength(1);
+    h.clock.set("2027-02-28T23:00:00.000Z");
+    expect(await sweep(h)).toEqual([]);
+    h.clock.set("2027-08-24T21:59:00.000Z");
+    expect(await sweep(h)).toEqual(["[R-2026-0001 @ nl-iru] preservation-ends-soon", "[R-2026-0001 @ acme-hosting] preservation-ends-soon"]);
+    h.clock.set("2027-08-31T21:59:00.000Z");
+    expect(await sweep(h)).toEqual(["[R-2026-0001 @ nl-iru] preservation-ended", "[R-2026-0001 @ acme-hosting] preservation-ended"]);
+    expect((await order(h)).preservationExpiredAt?.toISOString()).toBe("2027-08-31T21:59:00.000Z");
+    const late = await h.run("sanne.devries", '/tco preserve-extend R-2026-0001 --until 2028-01-01T00:00+01:00 --reason "judicial review pending"');
+    expect(late.failure).toBe("invalid-transition");
+    const records = (await h.db.auditEntry.findMany({ where: { action: { in: ["tco.preservation-ended", "tco.preserve-extend"] } }, orderBy: { seq: "asc" } })).map((entry) => `${entry.action} ${entry.result}`);
+    expect(records).toEqual(["tco.preserve-extend refused:invalid-transition", "tco.preserve-extend refused:not-allowed", "tco.preserve-extend refused:bad-arguments", "tco.preserve-extend ok", "tco.preservation-ended ok", "tco.preserve-extend refused:invalid-transition"]);
+  });
+
+  test("a removal order that is not removed (cannot comply) starts no preservation", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", ORDER);
+    await h.drain();
+    await h.ok("jan.jansen", '/case resolve R-2026-0001 --outcome cannot-comply --reason "manifest error: the URL does not exist here"');
+    expect((await order(h)).preservationEndsAt).toBeNull();
+  });
+});
