@@ -6,6 +6,7 @@ import { caseDecide } from "./cases/decide.js";
 import { caseExtend } from "./cases/extend.js";
 import { caseHistory } from "./cases/history.js";
 import { caseList } from "./cases/list.js";
+import { caseFind } from "./cases/find.js";
 import { notice } from "./cases/notice.js";
 import { order } from "./cases/order.js";
 import { caseReassign } from "./cases/reassign.js";
@@ -53,6 +54,7 @@ export const COMMANDS: readonly Command[] = [
   request,
   caseStatus,
   caseList,
+  caseFind,
   caseHistory,
   caseAck,
   caseClarify,
