@@ -30,6 +30,7 @@ import { contactsFind } from "./contacts/find.js";
 import { contactsLink, contactsUnlink } from "./contacts/link.js";
 import { contactsRemove } from "./contacts/remove.js";
 import { contactsRemoveOrg } from "./contacts/remove-org.js";
+import { contactsRestore, contactsRestoreOrg } from "./contacts/restore.js";
 import { contactsShow } from "./contacts/show.js";
 import { digestShow } from "./digest/show.js";
 import { digestSubscribe } from "./digest/subscribe.js";
@@ -97,6 +98,8 @@ export const COMMANDS: readonly Command[] = [
   contactsAddOrg,
   contactsEditOrg,
   contactsRemoveOrg,
+  contactsRestore,
+  contactsRestoreOrg,
   contactsApprove,
   contactsReject,
   digestShow,
