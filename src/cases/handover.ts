@@ -8,6 +8,9 @@ import { contactStream, threadStream, type OutboxItem } from "../outbox/outbox.j
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import { ACTIVE_STATES } from "./lifecycle.js";
 import { renderHandedOver, renderLeftWithNobody, type HandedOverCase } from "./handover-render.js";
+import { moveRedThread } from "./red-threads.js";
+import { CaseRepository } from "./repository.js";
+import { viewOf } from "./view-of.js";
 
 export type { HandedOverCase } from "./handover-render.js";
 
@@ -53,6 +56,13 @@ export class CaseHandover {
         }
         await db.case.update({ where: { id: row.id }, data: { responsibleContactId: successor?.id ?? null, updatedAt: at } });
       }
+      let threads = row.threads;
+      if (responsibleRemoved && successor && row.tlp === "RED") {
+        // TLP:RED: the new responsible contact is named now, and gets a direct thread of their own with the card.
+        const moved = { ...row, responsibleContactId: successor.id, updatedAt: at };
+        const [aggregate] = await new CaseRepository(db).completeAll([moved]);
+        if (aggregate) threads = await moveRedThread(this.work, moved, viewOf(aggregate), threads, row.responsibleContactId, at);
+      }
       const handed: HandedOverCase = {
         reference: row.reference, tlp: row.tlp as HandedOverCase["tlp"], role: responsibleRemoved ? "responsible" : "opener",
         removedName: removed.names.get((responsibleRemoved ? row.responsibleContactId : row.openerContactId) ?? "") ?? removed.names.get(organisation ?? "") ?? "?",
@@ -60,7 +70,7 @@ export class CaseHandover {
       };
       result.push(handed);
       const update = renderHandedOver(handed);
-      this.work.send(row.threads.map((thread): OutboxItem => ({ streamKey: threadStream(thread.id), destination: { type: "case-thread", caseThreadId: thread.id }, message: update })));
+      this.work.send(threads.map((thread): OutboxItem => ({ streamKey: threadStream(thread.id), destination: { type: "case-thread", caseThreadId: thread.id }, message: update })));
       if (responsibleRemoved && !successor) {
         const alert = renderLeftWithNobody(handed);
         this.work.send(coordinators.map((coordinator): OutboxItem => ({ streamKey: contactStream(coordinator.id), destination: { type: "contact", contactId: coordinator.id }, message: alert })));

@@ -6,10 +6,15 @@ import type { Actor } from "../core/actor.js";
 import type { Tx } from "../store/types.js";
 import type { CaseKind } from "./kinds.js";
 import { ACTIVE_STATES, CASE_STATES, type CaseState } from "./lifecycle.js";
-import { CaseRepository } from "./repository.js";
+import { CaseRepository, type CaseRow } from "./repository.js";
+import { matchCaseQuery, type CaseQuery } from "./find.js";
+import { openDuplicates, type OpenDuplicates } from "./duplicates.js";
 import { disclosureFor } from "./disclosure.js";
 import { viewOf } from "./view-of.js";
 import type { CaseView, Disclosure } from "./view.js";
+
+/** Cases read per query while /case find scans. */
+const FIND_PAGE_ROWS = 500;
 
 /** Filters of /case list. */
 export interface CaseListFilter {
@@ -72,6 +77,41 @@ export class CaseQueries {
     const aggregates = await new CaseRepository(this.db).completeAll(rows.slice(0, filter.limit));
     const items = aggregates.map((aggregate) => ({ view: viewOf(aggregate), disclosure: disclosureFor(contact, aggregate.row, aggregate.otherPartyOrgIds) }));
     return { items, more: rows.length > filter.limit };
+  }
+
+  /**
+   * The cases the actor may see in full (the disclosure rule) that mention what the query names, newest first: active
+   * ones, or all with `all`. Each case's form is read once, in pages, and matched in linear time.
+   */
+  async find(actor: Actor, query: CaseQuery, options: { all: boolean; limit: number }): Promise<{ items: { view: CaseView; disclosure: Disclosure; matches: string[] }[]; more: boolean }> {
+    const contact = actor.contact;
+    if (!contact) return { items: [], more: false };
+    const and: Record<string, unknown>[] = [];
+    if (!contact.coordinator) and.push({ OR: [{ openerOrgId: contact.organisationId }, { recipientOrgId: contact.organisationId }] });
+    if (!options.all) and.push({ state: { in: [...ACTIVE_STATES] } });
+    const found: { row: CaseRow; matches: string[] }[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page: CaseRow[] = await this.db.case.findMany({ where: { AND: and }, orderBy: { id: "desc" }, take: FIND_PAGE_ROWS, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+      for (const row of page) {
+        if (disclosureFor(contact, row) !== "full") continue;
+        const matches = matchCaseQuery(JSON.parse(row.fields) as Record<string, unknown>, query);
+        if (matches.length > 0) found.push({ row, matches });
+      }
+      if (page.length < FIND_PAGE_ROWS) break;
+      cursor = page[page.length - 1]?.id;
+    }
+    const shown = found.sort((a, b) => b.row.openedAt.getTime() - a.row.openedAt.getTime()).slice(0, options.limit);
+    const aggregates = await new CaseRepository(this.db).completeAll(shown.map((item) => item.row));
+    return {
+      items: aggregates.map((aggregate, index) => ({ view: viewOf(aggregate), disclosure: "full" as const, matches: shown[index]?.matches ?? [] })),
+      more: found.length > options.limit,
+    };
+  }
+
+  /** Other open cases to the recipient that already hold some of these URLs (named to the actor if they may see them). */
+  openDuplicates(actor: Actor, recipientOrgId: string, urls: readonly string[], exceptCaseId: string): Promise<OpenDuplicates | undefined> {
+    return openDuplicates(this.db, actor, recipientOrgId, urls, exceptCaseId);
   }
 
   /** The recorded timeline of a case, TLP:RED text opened (who may see it is the caller's to decide). */

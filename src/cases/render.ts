@@ -22,10 +22,9 @@ function clarificationClock(view: CaseView): string {
   return "paused until the clarification is given; then it runs on from where it stopped";
 }
 
-/** The deadlines of a case as fields, in the recipient's time zone. */
-export function deadlineFields(view: CaseView, now: Date): MessageField[] {
+/** The deadlines of a case as fields, in the given time zone (by default the recipient's). */
+export function deadlineFields(view: CaseView, now: Date, zone: string = view.recipient.timeZone): MessageField[] {
   const fields: MessageField[] = [];
-  const zone = view.recipient.timeZone;
   if (view.ackDueAt) fields.push({ label: "Acknowledge by", value: dueText(view.ackDueAt, now, zone) });
   if (view.resolveDueAt) fields.push({ label: "Resolve by", value: dueText(view.resolveDueAt, now, zone) });
   if (!view.resolveDueAt && view.state === "clarification-requested") fields.push({ label: "Clock", value: clarificationClock(view) });
@@ -93,15 +92,17 @@ export function outcomesLine(view: CaseView): string {
 }
 
 /** The case card: kind, reference, parties, what is asked, deadlines, TLP label and the responsible contact. */
-export function renderCard(view: CaseView, now: Date, audience: "opener" | "recipient", disclosure: Disclosure = "full", timesShown = false): OutboundMessage {
+export function renderCard(view: CaseView, now: Date, audience: "opener" | "recipient", disclosure: Disclosure = "full", timesShown = false, readerZone?: string): OutboundMessage {
   const info = KIND_INFO[view.kind];
   const title = `${info.label} ${view.reference} · TLP:${view.tlp}`;
   // When it was issued and received (TCO Art. 3(5) asks for both), in /case status; the card itself is what arrives.
-  const zone = view.recipient.timeZone;
+  // /case status shows times in its reader's zone, named; a card sent to a thread, in the recipient's.
+  const zone = readerZone ?? view.recipient.timeZone;
   const held = ["open", "acknowledged", "clarification-requested", "suspended"].includes(view.state) ? "not yet: held until it reaches the recipient" : "not recorded";
   const times: MessageField[] = timesShown
     ? [{ label: "Issued", value: formatLocal(view.openedAt, zone) }, { label: "Received", value: view.receivedAt ? formatLocal(view.receivedAt, zone) : held }]
     : [];
+  if (readerZone !== undefined) times.push({ label: "Times in", value: readerZone });
   const parties: MessageField[] = [
     { label: "From", value: `${view.opener.name} [${view.opener.slug}] · ${view.openerContact.name}` },
     { label: "To", value: `${view.recipient.name} [${view.recipient.slug}]` },
@@ -111,7 +112,7 @@ export function renderCard(view: CaseView, now: Date, audience: "opener" | "reci
     { label: "State", value: view.state },
   ];
   const asked = disclosure === "full" ? whatIsAsked(view) : [{ label: "Content", value: "TLP:RED: shown to the named people only" }];
-  const deadlines = deadlineFields(view, now);
+  const deadlines = deadlineFields(view, now, zone);
   const sections = [
     { text: info.asks },
     { heading: "Parties", fields: parties },

@@ -15,6 +15,7 @@ import { eventOf, type CaseEvent } from "./events.js";
 import { KIND_INFO, kindInSentence, parseCaseFields, type CaseKind, type Priority } from "./kinds.js";
 import { extensionOf } from "./extension.js";
 import { CaseHandover, type HandedOverCase } from "./handover.js";
+import { moveRedThread } from "./red-threads.js";
 import { ACTIVE_STATES, applyCaseAction, type CaseAction, type CaseRole } from "./lifecycle.js";
 import { hasDesignation } from "../directory/model.js";
 import { splitList } from "../directory/views.js";
@@ -285,7 +286,7 @@ export class CaseService {
     if (view.kind === "removal-order" && (next.outcome === "removed" || next.outcome === "access-disabled") && next.resolvedAt) await startPreservation(this.work, view.id, next.resolvedAt);
     let threads = aggregate.threads;
     const after = { ...viewOf({ ...aggregate, row: changed, responsible }), clarification: rule.clarification };
-    if (action.type === "reassign" && changed.tlp === "RED") threads = await this.moveRedThread(changed, after, threads, before.responsibleContactId, at);
+    if (action.type === "reassign" && changed.tlp === "RED") threads = await moveRedThread(this.work, changed, after, threads, before.responsibleContactId, at);
     const event = eventOf(action, after.responsible);
     const author = actor.contact ? { name: actor.contact.name, organisationName: actor.contact.organisationName } : undefined;
     this.postToThreads(threads, renderCaseUpdate(event, after, author));
@@ -297,27 +298,6 @@ export class CaseService {
       },
     });
     return ok({ ...visible, view: after, asOf: at, event });
-  }
-
-  /**
-   * A TLP:RED case goes to the named people only: when the responsible contact changes, the new one gets a direct
-   * thread with the card, and the former one's direct thread is removed (unless they opened the case). Returns the
-   * case's threads afterwards.
-   */
-  private async moveRedThread(row: CaseRow, view: CaseView, threads: CaseThreadRow[], formerContactId: string | null, at: Date): Promise<CaseThreadRow[]> {
-    let result = threads;
-    const responsible = view.responsible;
-    if (responsible && !threads.some((thread) => thread.kind === "direct" && thread.contactId === responsible.id)) {
-      const added = await threadRows(this.db, row.id, row.reference, row.tlp, row.topic, [{ organisationId: row.recipientOrgId, slug: view.recipient.slug, people: [responsible] }]);
-      await this.repository.addThreads(added);
-      this.work.send(added.map((thread) => ({ streamKey: threadStream(thread.id as string), destination: { type: "open-case-thread", caseThreadId: thread.id as string }, message: renderCard(view, at, "recipient") })));
-      result = [...result, ...(added as CaseThreadRow[])];
-    }
-    if (formerContactId && formerContactId !== responsible?.id && formerContactId !== row.openerContactId) {
-      await this.repository.removeDirectThread(row.id, formerContactId);
-      result = result.filter((thread) => !(thread.kind === "direct" && thread.contactId === formerContactId));
-    }
-    return result;
   }
 
   /**

@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, formatProblem, loadConfig, type LoadedConfig } from "../config/load.js";
+import { ConfigError, formatProblem, loadConfig, type ConfigProblem, type LoadedConfig } from "../config/load.js";
+import { preflight } from "../app/preflight.js";
 import { systemClock } from "../core/clock.js";
 import { createLogger } from "../log.js";
 import { describeTarget, openStore, storeTarget, type Store, type StoreTarget } from "../store/db.js";
@@ -127,18 +128,34 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
     loaded = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      err(`Configuration problems:\n${error.problems.map((problem) => `  ${formatProblem(problem)}`).join("\n")}`);
+      err(problemLines("Configuration problems:", error.problems));
       return 1;
     }
     throw error;
   }
   const logger = createLogger(loaded.config.log.level);
   switch (command) {
-    case "start":
+    case "start": {
+      // The policies and the platforms' secrets are checked before the database is created or the demo loaded.
+      const checked = preflight(loaded);
+      if (checked.problems.length > 0) {
+        err(problemLines(`Liaison cannot start: the configuration has ${checked.problems.length} problem(s):`, checked.problems));
+        return 1;
+      }
       return runStart(loaded, logger, argv.slice(first === "start" ? 1 : 0));
+    }
     case "config":
       if (second !== "check") return usage(err, "config");
-      out(`Configuration OK (${loaded.files.join(", ")}).`);
+      {
+        const checked = preflight(loaded);
+        if (checked.problems.length > 0) {
+          err(problemLines(`The configuration has ${checked.problems.length} problem(s):`, checked.problems));
+          return 1;
+        }
+        out(`Configuration OK (${loaded.files.join(", ")}).`);
+        if (checked.casePolicy) out(`Case policy: ${checked.casePolicy.file} (${checked.casePolicy.kinds} kinds)`);
+        if (checked.escalationPolicy) out(`Escalation policy: ${checked.escalationPolicy.file}`);
+      }
       out(`Database: ${describeTarget(storeTarget(loaded.secrets.DATABASE_URL, loaded.config.database.sqlitePath, loaded.rootDir))}`);
       for (const [platform, settings] of Object.entries(loaded.config.platforms)) out(`${platform}: ${settings.enabled ? "enabled" : "off"}`);
       out(`Console: ${String(loaded.config.console.enabled)} (acting as ${loaded.config.console.actAs})`);
@@ -191,6 +208,21 @@ async function runCommand(argv: string[], out: Print, err: Print): Promise<numbe
       err(`Unknown command "${command}".\n\n${CLI_HELP[""]}`);
       return 2;
   }
+}
+
+/** A heading and one indented line per problem. */
+function problemLines(heading: string, problems: ConfigProblem[]): string {
+  return `${heading}\n${problems.map((problem) => `  ${formatProblem(problem)}`).join("\n")}`;
+}
+
+/** Why a file cannot be written there, in words, or undefined when it can be tried. */
+function unwritable(file: string): string | undefined {
+  const path = resolve(file);
+  if (existsSync(path) && statSync(path).isDirectory()) return `Cannot write ${file}: it is a directory. Name a file, e.g. ${join(file, "directory.yaml")}.`;
+  const parent = dirname(path);
+  if (!existsSync(parent)) return `Cannot write ${file}: the directory ${parent} does not exist. Create it first, or name another file.`;
+  if (!statSync(parent).isDirectory()) return `Cannot write ${file}: ${parent} is not a directory.`;
+  return undefined;
 }
 
 function usage(err: Print, command: string): number {
@@ -273,12 +305,25 @@ async function directoryCommand(loaded: LoadedConfig, argv: string[], out: Print
     }
   }
   if (action === "export") {
+    const output = values.output;
+    // Where the file cannot go is said before the database is opened.
+    const refusal = output === undefined ? undefined : unwritable(output);
+    if (refusal) {
+      err(refusal);
+      return 1;
+    }
     const store = await prepareStore(loaded);
     try {
-      const text = await exportDirectory(store.db, format ?? (values.output ? formatFromName(values.output) : undefined) ?? "yaml");
-      if (values.output) {
-        writeFileSync(values.output, text);
-        out(`Wrote ${values.output}.`);
+      const text = await exportDirectory(store.db, format ?? (output ? formatFromName(output) : undefined) ?? "yaml");
+      if (output) {
+        try {
+          writeFileSync(output, text);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          err(`Cannot write ${output}: ${code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "the disk is full" : (error as Error).message}.`);
+          return 1;
+        }
+        out(`Wrote ${output}.`);
       } else {
         process.stdout.write(text);
       }

@@ -1,20 +1,12 @@
 import type { z } from "zod";
-import type { CatalogArgument, CatalogCommand } from "../core/catalog.js";
+import type { CatalogArgument, CatalogCommand, CommandPermission } from "../core/catalog.js";
 import type { OutboundMessage } from "../core/message.js";
 import type { Outcome } from "../core/result.js";
 import type { Actor } from "../core/actor.js";
 import type { Services } from "./services.js";
 
-/**
- * Who may run a command, checked before it runs (finer checks, such as "an organisation admin of this
- * organisation", are made by the command against the record it touches):
- * - anyone: also people not linked to a directory contact;
- * - directory-reader: linked contacts, and unlinked people when `directory.unlinkedMayRead` is on;
- * - contact: any linked contact;
- * - admin: coordinators and organisation admins;
- * - coordinator: coordinators only.
- */
-export type Permission = "anyone" | "directory-reader" | "contact" | "admin" | "coordinator";
+/** Who may run a command, checked before it runs (the rule is in permissions.ts). */
+export type Permission = CommandPermission;
 
 /** What a command's execute function receives: the services it declared in `uses`, and the actor. */
 export type CommandContext<U extends keyof Services> = Pick<Services, U> & { actor: Actor };
@@ -160,6 +152,7 @@ function describeCommand(definition: CommandDefinition<z.ZodObject, keyof Servic
     usage: usageOf(definition, args),
     examples: [...definition.examples],
     arguments: args,
+    permission: definition.permission,
   };
 }
 

@@ -12,6 +12,7 @@ import type { CommandSettings, Services } from "./services.js";
 import { closest } from "../core/suggest.js";
 import { describeIssue } from "../core/issues.js";
 import { isRateLimited } from "../limits/limiter.js";
+import { permissionOutcome } from "./permissions.js";
 
 /** The answer to one command line. */
 export interface CommandAnswer {
@@ -218,21 +219,7 @@ export class Dispatcher {
   }
 
   private permit(permission: Permission, actor: Actor): Outcome<true> {
-    const contact = actor.contact;
-    if (permission === "anyone") return ok(true);
-    if (permission === "directory-reader" && (contact || this.settings.unlinkedMayRead)) return ok(true);
-    if (!contact) {
-      return fail(
-        "not-linked",
-        "You are not linked to a directory contact, so Liaison cannot let you do this.",
-        `Ask your organisation admin or a coordinator to link you: /contacts link <your-handle> ${actor.identity.platform} ${actor.identity.userId}${actor.identity.workspace ? ` --workspace ${actor.identity.workspace}` : ""}`,
-      );
-    }
-    if (permission === "admin" && !(contact.coordinator || contact.orgAdmin)) {
-      return fail("not-allowed", "Only coordinators and organisation admins may do this.");
-    }
-    if (permission === "coordinator" && !contact.coordinator) return fail("not-allowed", "Only coordinators may do this.");
-    return ok(true);
+    return permissionOutcome(permission, actor, this.settings.unlinkedMayRead);
   }
 
   /** Records the command in the unit of work. */

@@ -6,6 +6,7 @@ import { caseDecide } from "./cases/decide.js";
 import { caseExtend } from "./cases/extend.js";
 import { caseHistory } from "./cases/history.js";
 import { caseList } from "./cases/list.js";
+import { caseFind } from "./cases/find.js";
 import { notice } from "./cases/notice.js";
 import { order } from "./cases/order.js";
 import { caseReassign } from "./cases/reassign.js";
@@ -29,6 +30,7 @@ import { contactsFind } from "./contacts/find.js";
 import { contactsLink, contactsUnlink } from "./contacts/link.js";
 import { contactsRemove } from "./contacts/remove.js";
 import { contactsRemoveOrg } from "./contacts/remove-org.js";
+import { contactsRestore, contactsRestoreOrg } from "./contacts/restore.js";
 import { contactsShow } from "./contacts/show.js";
 import { digestShow } from "./digest/show.js";
 import { digestSubscribe } from "./digest/subscribe.js";
@@ -61,6 +63,7 @@ export const COMMANDS: readonly Command[] = [
   request,
   caseStatus,
   caseList,
+  caseFind,
   caseHistory,
   caseAck,
   caseClarify,
@@ -111,6 +114,8 @@ export const COMMANDS: readonly Command[] = [
   contactsAddOrg,
   contactsEditOrg,
   contactsRemoveOrg,
+  contactsRestore,
+  contactsRestoreOrg,
   contactsApprove,
   contactsReject,
   digestShow,

@@ -154,7 +154,12 @@ function expectation(issue: z.core.$ZodIssue): string {
     case "invalid_type":
       return issue.expected === "object" ? "a mapping" : `a ${issue.expected}`;
     case "invalid_value":
-      return `one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+      return issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+    case "invalid_union": {
+      // Each alternative's own expectation: 'a duration such as "1h", or "none"'.
+      const alternatives = issue.errors.flatMap((issues) => (issues[0] ? [expectation(issues[0])] : []));
+      return alternatives.length > 0 ? alternatives.join(", or ") : issue.message;
+    }
     case "too_small":
       return `at least ${String(issue.minimum)}`;
     case "too_big":
@@ -244,4 +249,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     ? { path: isAbsolute(configured) ? configured : resolve(rootDir, configured), configured: true }
     : { path: join(configHome, "liaison", "audit.key"), configured: false };
   return { config, secrets, files: paths, rootDir, recordKeyFile };
+}
+
+/** Where a key is set among configuration files (the last file that sets it wins), with its line there. */
+export function keyLocation(files: string[], path: string[]): { file: string; line?: number } {
+  return locate(files.map(readYaml), path);
 }

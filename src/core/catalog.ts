@@ -20,6 +20,12 @@ export interface CatalogArgument {
   choices?: string[];
 }
 
+/**
+ * Who may run a command (see src/commands/permissions.ts): anyone; directory-reader (linked contacts, and unlinked
+ * people when directory.unlinkedMayRead is on); contact; admin (coordinators and organisation admins); coordinator.
+ */
+export type CommandPermission = "anyone" | "directory-reader" | "contact" | "admin" | "coordinator";
+
 /** A command as platforms see it: generated from the command declarations, never written by hand. */
 export interface CatalogCommand {
   /** Top-level command, e.g. "contacts" (a Slack slash command, a Discord application command). */
@@ -30,6 +36,8 @@ export interface CatalogCommand {
   usage: string;
   examples: string[];
   arguments: CatalogArgument[];
+  /** Who may run it (the dispatcher's check; /help lists each person's own); always set by defineCommand. */
+  permission?: CommandPermission;
 }
 
 /** Every command, in help order. */

@@ -35,7 +35,9 @@ export function formatFromName(name: string): DirectoryFormat | undefined {
 }
 
 /** Reads a directory file's organisations as raw records (or says why the file cannot be read at all). */
-export function readDirectoryText(text: string, format: DirectoryFormat): { records: RawRecord[] } | { problems: FileProblem[] } {
+export function readDirectoryText(withMark: string, format: DirectoryFormat): { records: RawRecord[] } | { problems: FileProblem[] } {
+  // A UTF-8 byte-order mark, as Windows editors and spreadsheets write it, is not part of the text.
+  const text = withMark.startsWith("\uFEFF") ? withMark.slice(1) : withMark;
   if (format === "csv") return readCsv(text);
   if (format === "json") {
     let parsed: unknown;
@@ -44,6 +46,8 @@ export function readDirectoryText(text: string, format: DirectoryFormat): { reco
     } catch (error) {
       return { problems: [{ message: `not valid JSON: ${(error as Error).message}` }] };
     }
+    const versionProblem = unknownVersion(parsed);
+    if (versionProblem) return { problems: [versionProblem] };
     const list = topLevelList(parsed);
     if (!list) return { problems: [{ message: 'expected an object with an "organisations" list (or a list of organisations)' }] };
     return { records: list.map((value, index) => ({ record: index + 1, value })) };
@@ -53,9 +57,15 @@ export function readDirectoryText(text: string, format: DirectoryFormat): { reco
   if (doc.errors.length > 0) {
     return { problems: doc.errors.map((error) => ({ ...(error.linePos ? { line: error.linePos[0].line } : {}), message: `not valid YAML: ${error.message.split("\n")[0]}` })) };
   }
+  const root = doc.contents;
+  const versionProblem = unknownVersion(doc.toJS());
+  if (versionProblem) {
+    const versionNode = isMap(root) ? root.items.find((pair) => (pair.key as { value?: unknown } | null)?.value === "version") : undefined;
+    const range = (versionNode?.key as { range?: [number, number, number] } | null | undefined)?.range;
+    return { problems: [{ ...(range ? { line: lines.linePos(range[0]).line } : {}), ...versionProblem }] };
+  }
   const list = topLevelList(doc.toJS());
   if (!list) return { problems: [{ message: 'expected a mapping with an "organisations" list (or a list of organisations)' }] };
-  const root = doc.contents;
   const seq = isMap(root) ? root.get("organisations", true) : root;
   const items = isSeq(seq) ? seq.items : [];
   return {
@@ -72,6 +82,20 @@ export function readDirectoryText(text: string, format: DirectoryFormat): { reco
         : undefined;
       return { record: index + 1, ...(line !== undefined ? { line } : {}), ...(contactLines ? { contactLines } : {}), value };
     }),
+  };
+}
+
+/** The version of the file format this Liaison writes and reads. */
+export const DIRECTORY_FILE_VERSION = 1;
+
+/** A file that names a version other than the one this Liaison reads (a file without one is read as version 1). */
+function unknownVersion(parsed: unknown): FileProblem | undefined {
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !("version" in parsed)) return undefined;
+  const version = (parsed as { version: unknown }).version;
+  if (version === DIRECTORY_FILE_VERSION) return undefined;
+  const shown = typeof version === "number" ? String(version) : JSON.stringify(version) ?? String(version);
+  return {
+    message: `version: this file says version ${shown.slice(0, 40)}, and this Liaison reads version ${DIRECTORY_FILE_VERSION} only: export the directory again with this Liaison, or write "version: ${DIRECTORY_FILE_VERSION}"`,
   };
 }
 
@@ -195,7 +219,7 @@ type OrganisationFileEntry = z.input<typeof organisationInputSchema>;
 
 /** Writes organisations (in import form) in a format that import reads back to the same directory. */
 export function writeDirectoryText(organisations: OrganisationFileEntry[], format: DirectoryFormat): string {
-  const plain = JSON.parse(JSON.stringify({ version: 1, organisations })) as { version: number; organisations: OrganisationFileEntry[] };
+  const plain = JSON.parse(JSON.stringify({ version: DIRECTORY_FILE_VERSION, organisations })) as { version: number; organisations: OrganisationFileEntry[] };
   if (format === "json") return `${JSON.stringify(plain, null, 2)}\n`;
   if (format === "yaml") return stringifyYaml(plain, { lineWidth: 0 });
   const rows: string[][] = [];

@@ -16,6 +16,7 @@ import { AccountLinks, DEFAULT_LINK_SETTINGS, type LinkConfirmed, type LinkReque
 import { PendingApprovals, type ApprovalDecision } from "./approvals.js";
 import { DirectoryQueries } from "./queries.js";
 import { writeContact, writeOrganisation } from "./store.js";
+import { restoreContact, restoreOrganisation, type RestoredContact, type RestoredOrganisation } from "./restore.js";
 import type { ContactView, OrganisationView } from "./views.js";
 
 /** An organisation view turned back into import form (what export writes and edits start from). */
@@ -188,6 +189,16 @@ export class DirectoryService {
     await this.db.searchToken.deleteMany({ where: { organisationId: before.id } });
     this.work.record({ ...auditActor(actor), action: "organisation.remove", subjectType: "organisation", subjectId: slug, result: "ok", detail: { reason, before } });
     return ok(before);
+  }
+
+  /** Brings back a removed contact (coordinators only; recorded). */
+  restoreContact(actor: Actor, handle: string, reason: string): Promise<Outcome<RestoredContact>> {
+    return restoreContact(this.work, actor, handle, reason);
+  }
+
+  /** Brings back a removed organisation with the contacts removed with it (coordinators only; recorded). */
+  async restoreOrganisation(actor: Actor, slug: string, reason: string): Promise<Outcome<RestoredOrganisation>> {
+    return (await restoreOrganisation(this.work, actor, slug, reason)) ?? this.unknownOrganisation(slug);
   }
 
   /** Adds a contact to an organisation (its admins and coordinators; only coordinators make coordinators). */

@@ -27,7 +27,7 @@ export function searchTokens(...texts: string[]): string[] {
 }
 
 /** Replaces the search words of an organisation (contactId "") or of one of its contacts. */
-async function writeTokens(tx: Tx, organisationId: string, contactId: string, tokens: string[]): Promise<void> {
+export async function writeTokens(tx: Tx, organisationId: string, contactId: string, tokens: string[]): Promise<void> {
   await tx.searchToken.deleteMany({ where: { organisationId, contactId } });
   if (tokens.length > 0) await tx.searchToken.createMany({ data: tokens.map((token) => ({ token, organisationId, contactId })) });
 }

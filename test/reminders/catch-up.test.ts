@@ -30,7 +30,7 @@ describeOnBothDatabases("reminder catch-up", (harness, test) => {
       `[${reference} @ acme-hosting] overdue`, `[${reference} @ nl-iru] overdue`,
     ]);
     await h.drain();
-    const late = "Late: Liaison sent no reminders for this case from 2026-11-20 11:30 CET until now (it was not running, or its reminders were held up); this one message stands for the 6 due meanwhile (half-time, due-soon, overdue, backup, escalation, coordinators).";
+    const late = "Late: Liaison sent no reminders for this case from 2026-11-20 11:10 CET until now (it was not running, or its reminders were held up); this one message stands for the 8 due meanwhile (ack-due-soon, ack-overdue, half-time, due-soon, overdue, backup, escalation, coordinators).";
     for (const user of ["jan.jansen", "eva.mulder", "tom.hendriks", "demo.coordinator"]) {
       const texts = h.adapter.directTexts(user);
       expect(texts, user).toHaveLength(1);
@@ -49,7 +49,7 @@ describeOnBothDatabases("reminder catch-up", (harness, test) => {
   test("on time, the coordinators' message may say the recipient has been reminded, and carries no 'Late' line", async () => {
     const h = harness();
     await openRemovalOrder(h);
-    for (const minutes of [30, 50, 60, 75, 105, 120]) {
+    for (const minutes of [10, 15, 30, 50, 60, 75, 105, 120]) {
       h.clock.set(at(minutes));
       await runJob(h, "sweep");
     }

@@ -36,8 +36,8 @@ function notice(openedAt: string, recipient = ACME): ReminderCase {
 const at = (ladder: ReturnType<typeof ladderOf>) => ladder.map((step) => `${step.rule.step} ${step.sendAt.toISOString()}`);
 
 describe("the escalation policy", () => {
-  it("gives a removal order the default ladder: half time, 10 minutes before, overdue, backup, escalation, coordinators", () => {
-    expect(stepsFor(policy, "removal-order", "normal").map((step) => step.step)).toEqual(["half-time", "due-soon", "overdue", "backup", "escalation", "coordinators", "clarification-pending", "clarification-still-pending"]);
+  it("gives a removal order the acknowledge reminders, then the default ladder: half time, 10 minutes before, overdue, backup, escalation, coordinators", () => {
+    expect(stepsFor(policy, "removal-order", "normal").map((step) => step.step)).toEqual(["ack-due-soon", "ack-overdue", "half-time", "due-soon", "overdue", "backup", "escalation", "coordinators", "clarification-pending", "clarification-still-pending"]);
     expect(stepsFor(policy, "production-order", "high").map((step) => step.step)).toEqual(stepsFor(policy, "production-order", "normal").map((step) => step.step));
     expect(stepsFor(policy, "production-order", "emergency")[1]?.at).toEqual({ type: "offset", offsetMs: -HOUR });
   });
@@ -62,6 +62,8 @@ describe("a case's ladder", () => {
   it("places a removal order's steps around its one-hour deadline, day or night (the clock is continuous)", () => {
     // 02:00 in Amsterdam: quiet hours, but the law's hour runs.
     expect(at(ladderOf(policy, removalOrder("2026-11-20T01:00:00.000Z")))).toEqual([
+      "ack-due-soon 2026-11-20T01:10:00.000Z",
+      "ack-overdue 2026-11-20T01:15:00.000Z",
       "half-time 2026-11-20T01:30:00.000Z",
       "due-soon 2026-11-20T01:50:00.000Z",
       "overdue 2026-11-20T02:00:00.000Z",
@@ -113,9 +115,9 @@ describe("a case's ladder", () => {
   it("finds the due steps and the next one; catching up, only the last due is sent", () => {
     const ladder = ladderOf(policy, removalOrder("2026-11-20T10:00:00.000Z"));
     const opened = new Date("2026-11-20T10:00:00.000Z");
-    expect(nextReminderAt(ladder, opened)?.toISOString()).toBe("2026-11-20T10:30:00.000Z");
+    expect(nextReminderAt(ladder, opened)?.toISOString()).toBe("2026-11-20T10:10:00.000Z");
     const due = dueSteps(ladder, opened, new Date("2026-11-20T11:20:00.000Z"));
-    expect(due.map((step) => step.rule.step)).toEqual(["half-time", "due-soon", "overdue", "backup"]);
+    expect(due.map((step) => step.rule.step)).toEqual(["ack-due-soon", "ack-overdue", "half-time", "due-soon", "overdue", "backup"]);
     expect(nextReminderAt(ladder, new Date("2026-11-20T11:20:00.000Z"))?.toISOString()).toBe("2026-11-20T11:45:00.000Z");
     expect(nextReminderAt(ladder, new Date("2026-11-20T12:00:00.000Z"))).toBeNull();
   });
@@ -126,7 +128,7 @@ describe("planning on a change", () => {
   const opened = new Date("2026-11-20T10:00:00.000Z");
 
   it("starts at the first step when a case is opened", () => {
-    expect(planner.plan({ after: removalOrder(opened.toISOString()), at: opened })).toEqual({ nextReminderAt: new Date("2026-11-20T10:30:00.000Z"), remindedUntil: opened });
+    expect(planner.plan({ after: removalOrder(opened.toISOString()), at: opened })).toEqual({ nextReminderAt: new Date("2026-11-20T10:10:00.000Z"), remindedUntil: opened });
   });
 
   it("keeps what was handled when no deadline moved (an acknowledgement), and starts afresh when one did (an extension)", () => {

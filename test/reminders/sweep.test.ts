@@ -25,6 +25,10 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     const reference = await openRemovalOrder(h);
     await h.drain(); // received at once: the hour runs from opening
     const expected: [number, string[]][] = [
+      [9, []],
+      // Acknowledge within 15 minutes (config/policy.yaml): reminded 5 minutes before, the thread and backup told at it.
+      [10, ["[DM → jan.jansen] ack-due-soon"]],
+      [15, [`[${reference} @ acme-hosting] ack-overdue`, "[DM → eva.mulder] ack-overdue"]],
       [29, []],
       [30, [`[DM → jan.jansen] half-time`, `[${reference} @ acme-hosting] half-time`]],
       [49, []],
@@ -45,7 +49,8 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     expect((await h.caseRow(reference)).nextReminderAt).toBeNull();
     // Delivered as the console shows them.
     await h.drain();
-    expect(h.adapter.directTexts("jan.jansen")[0]).toMatch(new RegExp(`^⏰ Reminder: ${reference} \\(Removal order \\(TCO\\), nl-iru → acme-hosting\\) must be resolved by 2026-11-20 12:00 CET \\(in 30 min\\)\\.`));
+    expect(h.adapter.directTexts("jan.jansen")[0]).toMatch(new RegExp(`^⏰ Reminder: ${reference} \\(Removal order \\(TCO\\), nl-iru → acme-hosting\\) must be acknowledged by 2026-11-20 11:15 CET \\(in 5 min\\)\\.`));
+    expect(h.adapter.directTexts("jan.jansen")[1]).toMatch(new RegExp(`^⏰ Reminder: ${reference} \\(Removal order \\(TCO\\), nl-iru → acme-hosting\\) must be resolved by 2026-11-20 12:00 CET \\(in 30 min\\)\\.`));
     expect(h.adapter.threadTexts(`${reference} @ nl-iru`).at(-1)).toMatch(/^⚠ Overdue: .* OVERDUE by 0 s|^⚠ Overdue: .*was to be resolved by 2026-11-20 12:00 CET: OVERDUE/);
     expect(h.adapter.directTexts("demo.coordinator")[0]).toContain("Escalation to coordinators");
   });
@@ -62,7 +67,7 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     const records = await h.db.auditEntry.findMany({ where: { action: "case.reminder" } });
     expect(records).toHaveLength(1);
     expect(records[0]?.subjectId).toBe(reference);
-    expect(JSON.parse(records[0]?.detail ?? "{}")).toMatchObject({ step: "escalation", caughtUp: ["half-time", "due-soon", "overdue", "backup"] });
+    expect(JSON.parse(records[0]?.detail ?? "{}")).toMatchObject({ step: "escalation", caughtUp: ["ack-due-soon", "ack-overdue", "half-time", "due-soon", "overdue", "backup"] });
     h.clock.set(at(121));
     expect(queuedLines(await runJob(h, "sweep"))).toEqual(["[DM → demo.coordinator] coordinators"]);
   });
@@ -71,13 +76,14 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     const h = harness();
     await openRemovalOrder(h);
     h.clock.set(at(31));
-    expect(queuedLines(await runJob(h, "sweep"))).toHaveLength(2);
+    // Caught up: the acknowledge steps and half time, one message per audience (Jan, the thread, Eva).
+    expect(queuedLines(await runJob(h, "sweep"))).toHaveLength(3);
     const restarted = createCore({ store: h.store, clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig() });
     expect((await restarted.reminders.run("sweep")).queued).toEqual([]);
     // Even when the case's reminder state is put back (a crash between writing and moving on), the keys hold.
     await h.db.case.updateMany({ data: { nextReminderAt: at(30), remindedUntil: at(0) } });
     expect((await restarted.reminders.run("sweep")).queued).toEqual([]);
-    expect(await reminderOutbox(h)).toHaveLength(2);
+    expect(await reminderOutbox(h)).toHaveLength(3);
   });
 
   test("acknowledging keeps the ladder of the resolve deadline; resolving ends it; an extension starts it afresh", async () => {

@@ -5,6 +5,8 @@ import { unreachableReply } from "../../cases/receipt-render.js";
 import { statusLine } from "../../cases/render.js";
 import { CONTENT_TYPES, THREAT_REGIMES } from "../../cases/dsa/vocabulary.js";
 import { defineCommand } from "../command.js";
+import { ok } from "../../core/result.js";
+import { duplicateLines, mergeUrls } from "../../cases/duplicates.js";
 import { renderActed } from "./shared.js";
 
 /** /notice: open a notice, removal order, CSAM notice or threat-to-life report towards an organisation. */
@@ -40,9 +42,10 @@ export const notice = defineCommand({
     '/notice nl-police-cyber https://chirp.example/p/9 --kind threat-to-life --reason "names a school and a time" --member-states NL --published-at 2026-11-20T08:12+01:00',
   ],
   permission: "contact",
-  uses: ["cases"],
-  async execute({ cases, actor }, args) {
-    const urls = args.urls ? args.urls.split(/\s+/).filter(Boolean) : [];
+  uses: ["cases", "caseQueries"],
+  async execute({ cases, caseQueries, actor }, args) {
+    // The same URL written twice (in another case, with a #fragment) is one URL.
+    const { urls, merged } = mergeUrls(args.urls ? args.urls.split(/\s+/).filter(Boolean) : []);
     const fields: Record<string, unknown> = { urls };
     if (args.reason !== undefined) fields.reason = args.reason;
     if (args.basis !== undefined) fields.basis = args.basis;
@@ -54,7 +57,7 @@ export const notice = defineCommand({
     if (args.regime !== undefined) fields.regime = args.regime;
     if (args.publishedAt !== undefined) fields.publishedAt = args.publishedAt;
     if (args.knownAt !== undefined) fields.knownAt = args.knownAt;
-    return cases.open(actor, {
+    const opened = await cases.open(actor, {
       kind: args.kind,
       recipientSlug: args.organisation,
       ...(args.priority ? { priority: args.priority } : {}),
@@ -62,9 +65,15 @@ export const notice = defineCommand({
       ...(args.emergencyJustification !== undefined ? { emergencyJustification: args.emergencyJustification } : {}),
       fields,
     });
+    if (!opened.ok) return opened;
+    const view = opened.value.view;
+    const open = await caseQueries.openDuplicates(actor, view.recipient.id, urls, view.id);
+    return ok({ ...opened.value, repeats: duplicateLines(view.recipient.slug, merged, urls.length, open), warn: open !== undefined });
   },
-  render: (visible) =>
-    visible.unreachable
-      ? { ...renderActed("", visible), text: `${unreachableReply(visible.view, visible.unreachable)}\n${statusLine(visible.view, visible.asOf, visible.disclosure)}`, tone: "warning" }
-      : renderActed(`Opened ${visible.view.reference} towards ${visible.view.recipient.name}; its thread opens on both sides.`, visible),
+  render: ({ repeats, warn, ...visible }) => {
+    const reply = visible.unreachable
+      ? { ...renderActed("", visible), text: `${unreachableReply(visible.view, visible.unreachable)}\n${statusLine(visible.view, visible.asOf, visible.disclosure)}`, tone: "warning" as const }
+      : renderActed(`Opened ${visible.view.reference} towards ${visible.view.recipient.name}; its thread opens on both sides.`, visible);
+    return repeats.length === 0 ? reply : { ...reply, text: [reply.text, ...repeats].join("\n"), ...(warn ? { tone: "warning" as const } : {}) };
+  },
 });

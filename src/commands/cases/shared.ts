@@ -29,8 +29,8 @@ export function renderActed(done: string, visible: VisibleCase): OutboundMessage
   return { text: `✓ ${done}\n${line}`, tone: "success", tlp: visible.view.tlp };
 }
 
-/** The full card of a case, for /case status. */
-export function renderStatus(visible: VisibleCase): OutboundMessage {
+/** The full card of a case, for /case status: times in the reader's zone when it is given. */
+export function renderStatus(visible: VisibleCase & { timeZone?: string }): OutboundMessage {
   const audience = visible.roles.includes("recipient") ? "recipient" : "opener";
-  return renderCard(visible.view, visible.asOf, audience, visible.disclosure, true);
+  return renderCard(visible.view, visible.asOf, audience, visible.disclosure, true, visible.timeZone);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../command.js";
-import { referenceArg, renderStatus } from "./shared.js";
+import { ok } from "../../core/result.js";
+import { readerTimeZone, referenceArg, renderStatus } from "./shared.js";
 
 /** /case status: the case card as it stands: state, parties, what is asked, deadlines. */
 export const caseStatus = defineCommand({
@@ -11,8 +12,13 @@ export const caseStatus = defineCommand({
   positional: ["reference"],
   examples: ["/case status N-2026-0042"],
   permission: "contact",
-  uses: ["cases"],
+  uses: ["cases", "directory"],
   readOnly: true,
-  execute: ({ cases, actor }, { reference }) => cases.find(actor, reference),
+  async execute({ cases, directory, actor }, { reference }) {
+    const found = await cases.find(actor, reference);
+    if (!found.ok) return found;
+    // Every time on the card in the reader's own zone (else their organisation's), as /case history shows them.
+    return ok({ ...found.value, timeZone: await readerTimeZone(directory, actor) });
+  },
   render: renderStatus,
 });
