@@ -1,4 +1,5 @@
 import { decideForm, dsaFieldsShown } from "./dsa/render.js";
+import { removalFieldsShown, removalResolveFields } from "./removal/render.js";
 import type { MessageAction, MessageField, OutboundMessage } from "../core/message.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
 import type { CaseEvent, CaseEventAuthor } from "./events.js";
@@ -47,7 +48,7 @@ function whatIsAsked(view: CaseView): MessageField[] {
   if (fields.trustedFlagger === true) out.push({ label: "Notifier", value: "trusted flagger (DSA Art. 22)" });
   if (fields.goodFaith === true) out.push({ label: "Good-faith statement", value: "the notifier states that the information is accurate and complete (DSA Art. 16(2)(d))" });
   else if (fields.goodFaith === false) out.push({ label: "Good-faith statement", value: "not made" });
-  out.push(...dsaFieldsShown(view.kind, fields));
+  out.push(...removalFieldsShown(view.kind, fields), ...dsaFieldsShown(view.kind, fields));
   return out;
 }
 
@@ -79,6 +80,7 @@ export function recipientActions(view: CaseView): MessageAction[] {
           { name: "outcome", label: "Outcome", kind: "choice", required: true, choices: outcomes.map((value) => ({ value, label: value.replace(/-/g, " ") })) },
           { name: "reason", label: `Reason (required for ${OUTCOMES_NEEDING_REASON.filter((value) => outcomes.includes(value)).join(", ") || "some outcomes"})`, kind: "multiline", required: false, maxLength: 2000 },
           ...(decided?.fields ?? []),
+          ...removalResolveFields(view.kind),
         ],
       },
     },
