@@ -23,7 +23,7 @@ import { clarificationAskedAt, type ReminderChange, type ReminderPlanner, type R
 import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor } from "./disclosure.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
-import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
+import { CaseReceipts, receiptByFirstAction, type ReceiptRecorded } from "./receipt.js";
 import type { OtherChannels } from "./receipt-render.js";
 import { nextReference, openingRefusal, responsibleFor, summarise, threadRows } from "./opening.js";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CaseRow, type CaseThreadRow } from "./repository.js";
@@ -89,7 +89,7 @@ export class CaseService {
     const info = KIND_INFO[request.kind];
     // The recipient and the opener's own organisation in one query (the card shows both).
     const slug = request.recipientSlug.toLowerCase();
-    const organisations = await this.db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] }, select: { ...ORGANISATION_FIELDS, removedAt: true, designations: true } });
+    const organisations = await this.db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] }, select: { ...ORGANISATION_FIELDS, removedAt: true, designations: true, legalPointOfContact: true } });
     const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
     const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
     const openerDesignations = splitList(opener?.designations ?? "");
@@ -99,7 +99,7 @@ export class CaseService {
     if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");
     const parsed = parseCaseFields(request.kind, request.fields);
     if (!parsed.ok) return fail("bad-arguments", `The ${kindInSentence(request.kind)} is incomplete:\n${parsed.problems.join("\n")}`);
-    const checked = checkOrderOpening(request.kind, parsed.fields, opener);
+    const checked = checkOrderOpening(request.kind, parsed.fields, { ...opener, designations: openerDesignations }, { recipient, now: this.clock.now() });
     if (!checked.ok) return checked;
     parsed.fields = checked.value;
     const defaults = kindDefaults(this.policy, request.kind);
@@ -244,6 +244,7 @@ export class CaseService {
     const outcomeRefused = action.type === "resolve" ? resolveRefusal(view, action) : undefined;
     if (outcomeRefused) return this.refuse(actor, view.reference, action, outcomeRefused, view.id);
     const next = applied.value;
+    const receipt = receiptByFirstAction(this.work, actor, row, roles, action.type, next, at);
     const { recipient } = aggregate;
     const deadlines = caseDeadlines({
       mode: view.clockMode, clockStartAt: next.clockStartAt, acknowledgedAt: next.acknowledgedAt,
@@ -266,9 +267,10 @@ export class CaseService {
       resolvedAt: next.resolvedAt, closedAt: next.closedAt, outcome: next.outcome, outcomeReason: next.outcomeReason,
       clockStartAt: next.clockStartAt, pauses: JSON.stringify(next.pauses), extendedMs: next.extendedMs,
       responsibleContactId: next.responsibleContactId, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, updatedAt: at,
-      ...reminders,
+      ...reminders, ...(receipt ? { receivedAt: receipt.receivedAt } : {}),
     });
     if (!changed) return fail("conflict", `${view.reference} changed while you acted on it.`, "Look at it again with /case status, then retry.");
+    receipt?.record();
     let threads = aggregate.threads;
     const after = { ...viewOf({ ...aggregate, row: changed, responsible }), clarification: rule.clarification };
     if (action.type === "reassign" && changed.tlp === "RED") threads = await this.moveRedThread(changed, after, threads, before.responsibleContactId, at);
