@@ -14,7 +14,7 @@ async function deadlines(harness: CaseHarness, reference: string): Promise<{ ack
   return { ack: row.ackDueAt?.toISOString() ?? null, resolve: row.resolveDueAt?.toISOString() ?? null, state: row.state };
 }
 
-const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 const NOTICE = (to = "acme-hosting") => `/notice ${to} https://example.test/v/2 --reason "incites violence"`;
 const PRODUCTION = (priority = "") => `/request acme-hosting --kind production-order --target "user 4411" --data "subscriber data" --basis "EPOC 2026/17"${priority ? ` --priority ${priority}` : ""}`;
 
@@ -35,6 +35,7 @@ describeOnBothDatabases("removal order: 1 hour around the clock, acknowledge wit
   test("acknowledging ends the acknowledge clock and leaves the resolve clock", async () => {
     const h = harness();
     await h.ok("sanne.devries", REMOVAL);
+    await h.drain(); // received at once: the hour runs from 10:00
     h.clock.advance(10 * MINUTE);
     await h.ok("jan.jansen", "/case ack R-2026-0001");
     expect(await deadlines(h, "R-2026-0001")).toEqual({ ack: null, resolve: "2026-11-20T11:00:00.000Z", state: "acknowledged" });
@@ -112,6 +113,7 @@ describeOnBothDatabases("production order: 10 days, emergency 8 hours (e-Evidenc
   test("the time does not run while a clarification is requested (pause): 2 days of clarification add 2 days", async () => {
     const h = harness();
     await h.ok("ahmed.elamrani", PRODUCTION());
+    await h.drain(); // received at once
     h.clock.advance(DAY);
     await h.ok("eva.mulder", '/case clarify P-2026-0001 --question "which account exactly?"');
     expect((await deadlines(h, "P-2026-0001")).resolve).toBeNull();

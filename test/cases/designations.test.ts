@@ -5,7 +5,7 @@
 import { expect } from "vitest";
 import { describeOnBothDatabases } from "../support/cases.js";
 
-const REMOVAL = (to = "acme-hosting") => `/notice ${to} https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"`;
+const REMOVAL = (to = "acme-hosting") => `/notice ${to} https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"`;
 const PRODUCTION = '/request acme-hosting --kind production-order --target "user 4411" --data "subscriber data" --basis "EPOC 2026/17"';
 
 describeOnBothDatabases("designations", (harness, test) => {

@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import { describeOnBothDatabases, HOUR, threadTitle } from "../support/cases.js";
 
-const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 const NOTICE = '/notice acme-hosting https://example.test/v/2 --reason "incites violence"';
 
 describeOnBothDatabases("cards, replies and history in the person's terms", (harness, test) => {

@@ -121,7 +121,7 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
   it("a full removal order with clarification: the hour restarts when the clarification is given; resolved, closed, history", async () => {
     const { env, dbFile } = installation();
     const lines = await runSession(env, [
-      'sanne.devries: /notice acme-hosting https://example.test/video/9 --kind removal-order --basis "TCO Regulation Art. 3" --reason "terrorist content"',
+      'sanne.devries: /notice acme-hosting https://example.test/video/9 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Regulation Art. 3" --reason "terrorist content"',
       `jan.jansen: /case clarify ${R} --question "Which of the two videos on the page?"`,
       `sanne.devries: /case answer ${R} --text "The one uploaded at 14:02."`,
       `jan.jansen: [${R} @ acme-hosting] Removing it now.`,

@@ -49,7 +49,8 @@ export class CaseDecisions {
   /** Resolves the case with the outcome and its stated facts, or refuses saying which fact is missing or wrong. */
   async decide(actor: Actor, reference: string | undefined, input: DecisionInput): Promise<Result<CaseChanged>> {
     const found = await this.cases.find(actor, reference);
-    if (!found.ok) return found;
+    // A case the actor may not see is refused by CaseService.act, which records the refusal.
+    if (!found.ok) return this.cases.act(actor, reference, { type: "resolve", outcome: input.outcome });
     const { view, roles } = found.value;
     // Who may decide is who may resolve: CaseService.act refuses (and records) anyone else, before any fact is read.
     if (!roles.includes("recipient") && !roles.includes("coordinator")) return this.cases.act(actor, view.reference, { type: "resolve", outcome: input.outcome });
@@ -84,7 +85,7 @@ export class CaseDecisions {
    */
   async resolve(actor: Actor, reference: string | undefined, input: { outcome: Outcome; reason?: string; effectiveAt?: Date; ground?: string }): Promise<Result<CaseChanged>> {
     const found = await this.cases.find(actor, reference);
-    if (!found.ok) return found;
+    if (!found.ok) return this.cases.act(actor, reference, { type: "resolve", outcome: input.outcome });
     const { view } = found.value;
     const { effectiveAt, ground, ...plain } = input;
     if (view.kind === "removal-order") return this.decide(actor, view.reference, { ...plain, ...(effectiveAt ? { effectAt: effectiveAt } : {}), ...(ground ? { ground } : {}) });
