@@ -90,7 +90,9 @@ export function recipientActions(view: CaseView): MessageAction[] {
 
 /** The outcomes the recipient may choose, in words, with those that need a reason marked: for the card's text. */
 export function outcomesLine(view: CaseView): string {
-  const outcomes = KIND_INFO[view.kind].outcomes.map((value) => `${value}${OUTCOMES_NEEDING_REASON.includes(value) ? " (with --reason)" : ""}`);
+  // A removal order not executed names its Annex III ground too (removal/feedback.ts).
+  const needs = (value: string) => (view.kind === "removal-order" && value === "cannot-comply" ? " (with --ground and --reason)" : " (with --reason)");
+  const outcomes = KIND_INFO[view.kind].outcomes.map((value) => `${value}${OUTCOMES_NEEDING_REASON.includes(value) ? needs(value) : ""}`);
   return `Outcomes you may choose: ${outcomes.join(", ")}: /case resolve ${view.reference} --outcome <outcome>`;
 }
 
