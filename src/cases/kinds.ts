@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { removalOrderForm } from "./removal/form.js";
 import { ATKM_MAX_TERM_MS, CONTENT_TYPES, instantWithOffsetSchema, memberStateSchema, termSchema, THREAT_REGIMES } from "./dsa/vocabulary.js";
 
 /** Kinds of case (domain.md, "Cases"). */
@@ -50,11 +51,8 @@ export const CASE_FORMS = {
     // DSA Art. 15(1)(b): notices "categorised by the type of alleged illegal content concerned".
     contentType: z.enum(CONTENT_TYPES).optional(),
   }),
-  "removal-order": z.strictObject({
-    urls,
-    basis: text("the legal basis (TCO Regulation 2021/784, Art. 3)"),
-    reason: text("the statement of reasons"),
-  }),
+  // TCO Regulation (EU) 2021/784 Art. 3(4) and Annex I: see removal/form.ts.
+  "removal-order": removalOrderForm,
   "investigation-request": z.strictObject({
     target: text("the account, URL or identifier concerned", 1000),
     data: text("what data is requested"),
@@ -168,7 +166,7 @@ export function parseCaseFields(kind: CaseKind, raw: Record<string, unknown>): {
     ok: false,
     problems: result.error.issues.map((issue) => {
       const field = String(issue.path[0] ?? "");
-      const flag = field === "urls" ? "<url>" : field === "termMs" ? "--term" : `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+      const flag = field === "urls" ? "<url>" : field === "termMs" ? "--term" : field === "contentTypes" ? "--content-type" : `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
       if (issue.code === "unrecognized_keys") return `${kindInSentence(kind, "a")} does not take ${issue.keys.map((key) => `--${key}`).join(", ")}`;
       const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
       return `${flag}: ${message}`;

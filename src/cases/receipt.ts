@@ -156,3 +156,32 @@ export function caseReceiptListener(store: Pick<Store, "transaction">, clock: Cl
     failed: (caseId, reason) => inWork((receipts) => receipts.undelivered(caseId, reason)),
   };
 }
+
+/** Recipient actions that show the case reached it. */
+const FIRST_ACTIONS: readonly string[] = ["acknowledge", "request-clarification", "resolve", "suspend"];
+
+/**
+ * Receipt when the recipient acts first: a case whose receipt is not recorded (its card not delivered yet, or served
+ * another way) was received no later than its recipient acknowledged, resolved, suspended or questioned it, so that
+ * action is its receipt. A legal clock not restarted since issue then runs from it, as on delivery. Returns the
+ * receipt time to store (mutating `next`), or undefined when the receipt is already recorded or this is not the
+ * recipient's action. Recorded once (call `record` once the change is stored): a later delivery changes nothing.
+ */
+export function receiptByFirstAction(
+  work: UnitOfWork,
+  actor: Actor,
+  row: { id: string; reference: string; kind: string; openedAt: Date; receivedAt: Date | null },
+  roles: readonly string[],
+  actionType: string,
+  next: { clockStartAt: Date },
+  at: Date,
+): { receivedAt: Date; record: () => void } | undefined {
+  if (row.receivedAt || !roles.includes("recipient") || !FIRST_ACTIONS.includes(actionType)) return undefined;
+  const clockFromReceipt = LEGAL_CLOCKS[row.kind as keyof typeof LEGAL_CLOCKS] !== undefined && next.clockStartAt.getTime() === row.openedAt.getTime();
+  if (clockFromReceipt) next.clockStartAt = at;
+  const record = () => work.record({
+    ...auditActor(actor), action: "case.received", subjectType: "case", subjectId: row.reference, caseId: row.id, result: "ok",
+    detail: { receivedAt: at, source: "first-action", by: actionType, previousReceivedAt: null, clockFromReceipt },
+  });
+  return { receivedAt: at, record };
+}

@@ -1,4 +1,5 @@
 import { decideForm, dsaFieldsShown } from "./dsa/render.js";
+import { removalFieldsShown, removalResolveFields } from "./removal/render.js";
 import type { MessageAction, MessageField, OutboundMessage } from "../core/message.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
 import type { CaseEvent, CaseEventAuthor } from "./events.js";
@@ -46,7 +47,7 @@ function whatIsAsked(view: CaseView): MessageField[] {
   if (fields.trustedFlagger === true) out.push({ label: "Notifier", value: "trusted flagger (DSA Art. 22)" });
   if (fields.goodFaith === true) out.push({ label: "Good-faith statement", value: "the notifier states that the information is accurate and complete (DSA Art. 16(2)(d))" });
   else if (fields.goodFaith === false) out.push({ label: "Good-faith statement", value: "not made" });
-  out.push(...dsaFieldsShown(view.kind, fields));
+  out.push(...removalFieldsShown(view.kind, fields), ...dsaFieldsShown(view.kind, fields));
   return out;
 }
 
@@ -78,6 +79,7 @@ export function recipientActions(view: CaseView): MessageAction[] {
           { name: "outcome", label: "Outcome", kind: "choice", required: true, choices: outcomes.map((value) => ({ value, label: value.replace(/-/g, " ") })) },
           { name: "reason", label: `Reason (required for ${OUTCOMES_NEEDING_REASON.filter((value) => outcomes.includes(value)).join(", ") || "some outcomes"})`, kind: "multiline", required: false, maxLength: 2000 },
           ...(decided?.fields ?? []),
+          ...removalResolveFields(view.kind),
         ],
       },
     },
@@ -87,7 +89,9 @@ export function recipientActions(view: CaseView): MessageAction[] {
 
 /** The outcomes the recipient may choose, in words, with those that need a reason marked: for the card's text. */
 export function outcomesLine(view: CaseView): string {
-  const outcomes = KIND_INFO[view.kind].outcomes.map((value) => `${value}${OUTCOMES_NEEDING_REASON.includes(value) ? " (with --reason)" : ""}`);
+  // A removal order not executed names its Annex III ground too (removal/feedback.ts).
+  const needs = (value: string) => (view.kind === "removal-order" && value === "cannot-comply" ? " (with --ground and --reason)" : " (with --reason)");
+  const outcomes = KIND_INFO[view.kind].outcomes.map((value) => `${value}${OUTCOMES_NEEDING_REASON.includes(value) ? needs(value) : ""}`);
   return `Outcomes you may choose: ${outcomes.join(", ")}: /case resolve ${view.reference} --outcome <outcome>`;
 }
 

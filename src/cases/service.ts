@@ -25,7 +25,7 @@ import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor, withTlpFloor } from "./disclosure.js";
 import { europeanOrderRefusal, type ISSUED_AS_EUROPEAN_ORDER } from "./eevidence/issued.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
-import { CaseReceipts, type ReceiptRecorded } from "./receipt.js";
+import { CaseReceipts, receiptByFirstAction, type ReceiptRecorded } from "./receipt.js";
 import type { OtherChannels } from "./receipt-render.js";
 import { nextReference, openingRefusal, responsibleFor, summarise, threadRows } from "./opening.js";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CaseRow, type CaseThreadRow } from "./repository.js";
@@ -33,7 +33,7 @@ import type { CaseView, Disclosure } from "./view.js";
 import { checkOrderOpening, withOrderTerm } from "./dsa/opening.js";
 import { resolveRefusal } from "./dsa/outcomes.js";
 import { advanceInformationRefusal } from "./tco/advance.js";
-import { openTcoOrder, startPreservation } from "./tco/service.js";
+import { openTcoOrder, startPreservation, type AnnexIMarks } from "./tco/service.js";
 
 /** A request to open a case. */
 export interface OpenCaseRequest {
@@ -97,7 +97,7 @@ export class CaseService {
     const info = KIND_INFO[request.kind];
     // The recipient and the opener's own organisation in one query (the card shows both).
     const slug = request.recipientSlug.toLowerCase();
-    const organisations = await this.db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] }, select: { ...ORGANISATION_FIELDS, removedAt: true, designations: true } });
+    const organisations = await this.db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] }, select: { ...ORGANISATION_FIELDS, removedAt: true, designations: true, legalPointOfContact: true } });
     const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
     const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
     const openerDesignations = splitList(opener?.designations ?? "");
@@ -110,7 +110,7 @@ export class CaseService {
     if (notInformed) return notInformed;
     const parsed = parseCaseFields(request.kind, request.fields);
     if (!parsed.ok) return fail("bad-arguments", `The ${kindInSentence(request.kind)} is incomplete:\n${parsed.problems.join("\n")}`);
-    const checked = checkOrderOpening(request.kind, parsed.fields, opener);
+    const checked = checkOrderOpening(request.kind, parsed.fields, { ...opener, designations: openerDesignations }, { recipient, now: this.clock.now() });
     if (!checked.ok) return checked;
     parsed.fields = checked.value;
     const defaults = kindDefaults(this.policy, request.kind);
@@ -159,7 +159,7 @@ export class CaseService {
       threads,
     );
     const view = viewOf({ row, opener, recipient, openerContact: contact, responsible: responsible ?? null });
-    if (request.kind === "removal-order") await openTcoOrder(this.work, { caseId: row.id, reference, tlp, issuer: { designations: openerDesignations, country: opener.country }, provider: recipient, ...(request.emergencyJustification !== undefined ? { emergencyJustification: request.emergencyJustification } : {}) });
+    if (request.kind === "removal-order") await openTcoOrder(this.work, { caseId: row.id, reference, tlp, issuer: { designations: openerDesignations, country: opener.country }, provider: recipient, form: parsed.fields as AnnexIMarks, ...(request.emergencyJustification !== undefined ? { emergencyJustification: request.emergencyJustification } : {}) });
     this.work.send(
       threads.map((thread) => ({
         streamKey: threadStream(thread.id as string),
@@ -258,6 +258,7 @@ export class CaseService {
     const outcomeRefused = action.type === "resolve" ? resolveRefusal(view, action) : undefined;
     if (outcomeRefused) return this.refuse(actor, view.reference, action, outcomeRefused, view.id);
     const next = applied.value;
+    const receipt = receiptByFirstAction(this.work, actor, row, roles, action.type, next, at);
     const { recipient } = aggregate;
     const deadlines = caseDeadlines({
       mode: view.clockMode, clockStartAt: next.clockStartAt, acknowledgedAt: next.acknowledgedAt,
@@ -280,9 +281,10 @@ export class CaseService {
       resolvedAt: next.resolvedAt, closedAt: next.closedAt, outcome: next.outcome, outcomeReason: next.outcomeReason,
       clockStartAt: next.clockStartAt, pauses: JSON.stringify(next.pauses), extendedMs: next.extendedMs,
       responsibleContactId: next.responsibleContactId, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, updatedAt: at,
-      ...reminders,
+      ...reminders, ...(receipt ? { receivedAt: receipt.receivedAt } : {}),
     });
     if (!changed) return fail("conflict", `${view.reference} changed while you acted on it.`, "Look at it again with /case status, then retry.");
+    receipt?.record();
     if (view.kind === "removal-order" && (next.outcome === "removed" || next.outcome === "access-disabled") && next.resolvedAt) await startPreservation(this.work, view.id, next.resolvedAt);
     let threads = aggregate.threads;
     const after = { ...viewOf({ ...aggregate, row: changed, responsible }), clarification: rule.clarification };

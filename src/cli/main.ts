@@ -66,13 +66,16 @@ organisation is refused, with the cases. Export writes what import reads back.`,
 Loads config/default.yaml and LIAISON_CONFIG, checks every key and the environment, and prints a summary.`,
   audit: AUDIT_HELP,
   intake: INTAKE_TOKEN_HELP,
-  report: `Usage: liaison report --from <date> --to <date> [--org <slug>] [--format table|csv|json] [--dsa]
+  report: `Usage: liaison report --from <date> --to <date> [--org <slug>] [--format table|csv|json] [--dsa | --tco]
 
 Figures for a transparency report (TCO Art. 7, DSA Art. 15/24) over cases opened in the period: counts by kind and
 outcome, median and 90th-percentile time to acknowledge and to resolve, overdue counts, per organisation. It holds
 no case content, so it can be published. With --dsa: the DSA Art. 15(1)(a) orders by type of content and issuing
 Member State (median time to inform of receipt and to give effect), and the Art. 15(1)(b) notices by type, from
-trusted flaggers, acted on under the law or the terms and conditions, and decided by automated means.`,
+trusted flaggers, acted on under the law or the terms and conditions, and decided by automated means. With --tco:
+the TCO Art. 7(3) removal-order figures per hosting service provider and Art. 8(1) per competent authority: orders
+by type of terrorist content and issuing Member State, items (URLs) removed or disabled, orders not executed by
+Annex III ground, reinstatements, median and p90 time from receipt to effect, and orders late against the legal hour.`,
   reminders: `Usage: liaison reminders run [--now <ISO time>] [--only sweep,digests,revalidation,retention]
 
 Runs each reminder job once, as \`liaison start\` does on its schedules (config/default.yaml, reminders), and prints the

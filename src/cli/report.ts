@@ -4,6 +4,8 @@ import { spreadsheetSafeCell } from "../core/csv-cells.js";
 import { buildReport, type Report } from "../cases/report.js";
 import { buildDsaFigures } from "../cases/dsa/report.js";
 import { dsaCsv, dsaTable } from "./report-dsa.js";
+import { buildTcoFigures } from "../cases/removal/report.js";
+import { tcoCsv, tcoTable } from "./report-tco.js";
 import { systemClock } from "../core/clock.js";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Store } from "../store/db.js";
@@ -69,13 +71,13 @@ export function periodEdge(text: string): Date | undefined {
   return hours > 23 || minutes > 59 ? undefined : at;
 }
 
-/** `liaison report --from --to [--org] [--format csv|json|table]`. */
+/** `liaison report --from --to [--org] [--format csv|json|table] [--dsa | --tco]`. */
 export async function runReport(store: Store, argv: string[], out: (text: string) => void, err: (text: string) => void, keys?: RecordKeys): Promise<number> {
-  let values: { from?: string; to?: string; org?: string; format?: string; dsa?: boolean };
+  let values: { from?: string; to?: string; org?: string; format?: string; dsa?: boolean; tco?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" }, dsa: { type: "boolean" } } }));
+    ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" }, dsa: { type: "boolean" }, tco: { type: "boolean" } } }));
   } catch (error) {
-    err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json] [--dsa]`);
+    err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json] [--dsa | --tco]`);
     return 2;
   }
   for (const [flag, text] of [["from", values.from], ["to", values.to]] as const) {
@@ -94,6 +96,18 @@ export async function runReport(store: Store, argv: string[], out: (text: string
   if (!["table", "csv", "json"].includes(format)) {
     err(`--format must be table, csv or json, not "${format}".`);
     return 2;
+  }
+  if (values.dsa && values.tco) {
+    err("Give --dsa or --tco, not both: they are two reports.");
+    return 2;
+  }
+  if (values.tco) {
+    // TCO Art. 7(3) and 8(1): removal orders per provider and per authority (src/cases/removal/report.ts).
+    const figures = await buildTcoFigures(store.db, from, to, systemClock.now(), values.org?.toLowerCase(), keys);
+    if (format === "json") out(JSON.stringify(figures, null, 2));
+    else if (format === "csv") out(tcoCsv(figures).trimEnd());
+    else out(tcoTable(figures));
+    return 0;
   }
   if (values.dsa) {
     // DSA Art. 15(1)(a)/(b): orders by type of content and issuing Member State; notices by type, trusted flaggers,

@@ -31,7 +31,7 @@ function expectNoContent(text: string, where: string): void {
 
 /** A TLP:RED case with a question, an answer, a message said and one written in the thread, resolved with a reason. */
 async function redCase(h: CaseHarness): Promise<{ reference: string; caseId: string }> {
-  await h.ok("sanne.devries", `/notice acme-hosting ${URL_TEXT} --kind removal-order --basis "${BASIS}" --reason "${REASON}" --tlp RED`);
+  await h.ok("sanne.devries", `/notice acme-hosting ${URL_TEXT} --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "${BASIS}" --reason "${REASON}" --tlp RED`);
   await h.ok("jan.jansen", `/case clarify R-2026-0001 --question "${QUESTION}"`);
   await h.ok("sanne.devries", `/case answer R-2026-0001 --text "${ANSWER}"`);
   await h.ok("jan.jansen", `/case say R-2026-0001 ${MESSAGE}`);
@@ -46,16 +46,17 @@ describeOnBothDatabases("TLP:RED text in the record", (harness, test) => {
   test("is not in clear in the AuditEntry rows; an AMBER case's text is (the control); the chain verifies", async () => {
     const h = harness();
     const { caseId } = await redCase(h);
-    await h.ok("sanne.devries", "/notice acme-hosting https://example.test/amber-video --kind removal-order --basis \"TCO Art. 3\" --reason \"amber reason\" --tlp AMBER");
+    await h.ok("sanne.devries", "/notice acme-hosting https://example.test/amber-video --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis \"TCO Art. 3\" --reason \"amber reason\" --tlp AMBER");
     const raw = await rawRecord(h);
     expectNoContent(raw, "the raw record");
     expect(raw).toContain("amber-video");
     expect(raw).toContain("amber reason");
     // The record still says who did what to which case, and keeps the deadlines the report reads.
     const entries = await h.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: "asc" } });
-    expect(entries.map((entry) => entry.action)).toEqual(["case.open", "case.request-clarification", "case.answer-clarification", "case.message", "case.received", "case.message", "case.resolve"]);
-    const resolve = JSON.parse(entries.at(-1)?.detail ?? "{}") as { action: Record<string, unknown>; before: Record<string, unknown>; sealed: Record<string, unknown> };
-    expect(resolve.action).toEqual({ type: "resolve", outcome: "removed" });
+    // The recipient's question came before any delivery, so it is the receipt; the resolution's Annex II facts follow it.
+    expect(entries.map((entry) => entry.action)).toEqual(["case.open", "case.received", "case.request-clarification", "case.answer-clarification", "case.message", "case.message", "case.resolve", "case.decision"]);
+    const resolve = JSON.parse(entries.find((entry) => entry.action === "case.resolve")?.detail ?? "{}") as { action: Record<string, unknown>; before: Record<string, unknown>; sealed: Record<string, unknown> };
+    expect(resolve.action).toEqual({ type: "resolve", outcome: "removed", decided: true });
     expect(resolve.before.ackDueAt === null || typeof resolve.before.ackDueAt === "string").toBe(true);
     expect(resolve.sealed).toEqual({ case: caseId, data: expect.any(String) });
     // The command entries of those units are sealed under the case too, though they are not the case's own entries.

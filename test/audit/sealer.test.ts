@@ -220,7 +220,7 @@ describeOnProviders("the record's sealer", (provider, test) => {
     const sanne = await core.actor("sanne.devries");
     const jan = await core.actor("jan.jansen");
     const run = async (actor: typeof jan, line: string) => expect((await core.dispatcher.run(actor, line)).failure, line).toBeUndefined();
-    await run(sanne, '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "a video"');
+    await run(sanne, '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "a video"');
     core.clock.advance(90 * 60_000);
     await run(jan, "/case ack R-2026-0001");
     expect(await store.db.auditEntry.count({ where: { action: "case.acknowledge" } })).toBe(0);

@@ -8,7 +8,7 @@ import { describeOnBothDatabases, threadTitle, type CaseHarness } from "../suppo
 
 /** A removal order from opening to closing, with a clarification and messages; returns the case id. */
 async function lifecycle(h: CaseHarness): Promise<string> {
-  await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"');
+  await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"');
   await h.drain();
   h.clock.advance(60_000);
   await h.ok("jan.jansen", "/case ack R-2026-0001");
@@ -40,6 +40,7 @@ describeOnBothDatabases("audit verification after a case's lifecycle", (harness,
       "case.request-clarification ok",
       "case.answer-clarification ok",
       "case.resolve ok",
+      "case.decision ok",
       "case.close ok",
     ]);
   });

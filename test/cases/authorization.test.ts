@@ -59,7 +59,7 @@ const ACTIONS: Record<string, ActionCase> = {
   reassign: { line: "/case reassign {ref} --to tom.hendriks", allowed: RECIPIENT_SIDE, auditAction: "case.reassign" },
 };
 
-const OPEN_LINE = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const OPEN_LINE = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 
 async function openCase(h: CaseHarness, line = OPEN_LINE): Promise<string> {
   const text = await h.ok("sanne.devries", line);
@@ -133,7 +133,7 @@ describeOnBothDatabases("case authorization", (harness, test) => {
     const h = harness();
     // A hosting company cannot issue a removal order (competent authorities only).
     const mark = await h.auditSeq();
-    const refused = await h.run("jan.jansen", '/notice nl-iru https://example.test/x --kind removal-order --basis "TCO" --reason "no authority"');
+    const refused = await h.run("jan.jansen", '/notice nl-iru https://example.test/x --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO" --reason "no authority"');
     expect(refused.failure).toBe("not-allowed");
     expect(refused.message.text).toContain("cannot issue a removal order");
     expect((await h.auditAfter(mark)).find((entry) => entry.action === "command")).toMatchObject({ result: "refused:not-allowed", actor: "jan.jansen" });

@@ -15,7 +15,7 @@ async function deadlines(harness: CaseHarness, reference: string): Promise<{ ack
   return { ack: row.ackDueAt?.toISOString() ?? null, resolve: row.resolveDueAt?.toISOString() ?? null, state: row.state };
 }
 
-const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 const NOTICE = (to = "acme-hosting") => `/notice ${to} https://example.test/v/2 --reason "incites violence"`;
 /** A European Production Order for subscriber data from the Dutch prosecution service to Chirp Social's German establishment. */
 const PRODUCTION = (emergency = "") => `/eevidence order chirp-social --category subscriber --target "user 4411" --issuer-file "OM 2026/17" --offence "fraud" --provision "Art. 326 Sr" --deliver-to "nl-om"${emergency ? ` --emergency "${emergency}"` : ""}`;
@@ -37,6 +37,7 @@ describeOnBothDatabases("removal order: 1 hour around the clock, acknowledge wit
   test("acknowledging ends the acknowledge clock and leaves the resolve clock", async () => {
     const h = harness();
     await h.ok("sanne.devries", REMOVAL);
+    await h.drain(); // received at once: the hour runs from 10:00
     h.clock.advance(10 * MINUTE);
     await h.ok("jan.jansen", "/case ack R-2026-0001");
     expect(await deadlines(h, "R-2026-0001")).toEqual({ ack: null, resolve: "2026-11-20T11:00:00.000Z", state: "acknowledged" });
@@ -117,6 +118,7 @@ describeOnBothDatabases("production order: 10 days, emergency 8 hours (e-Evidenc
     const h = harness();
     await withAuthorities(h);
     await h.ok("mark.dejong", PRODUCTION());
+    await h.drain(); // received at once
     h.clock.advance(DAY);
     await h.ok("lena.schmidt", '/eevidence inability P-2026-0001 --ground insufficient-information --explanation "which account exactly?"');
     expect((await deadlines(h, "P-2026-0001")).resolve).toBeNull();

@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import { describeOnBothDatabases } from "../support/cases.js";
 import { withAuthorities } from "../eevidence/support.js";
 
-const REMOVAL = (to = "acme-hosting") => `/notice ${to} https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"`;
+const REMOVAL = (to = "acme-hosting") => `/notice ${to} https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"`;
 const PRODUCTION = '/eevidence order chirp-social --category subscriber --target "user 4411" --issuer-file "PL 2026/17" --offence "fraud" --provision "Art. 326 Sr" --deliver-to "nl-police-cyber" --validator nl-om --validator-file "OM 1"';
 
 describeOnBothDatabases("designations", (harness, test) => {

@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import { describeOnBothDatabases, HOUR, threadTitle } from "../support/cases.js";
 
-const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 const NOTICE = '/notice acme-hosting https://example.test/v/2 --reason "incites violence"';
 
 describeOnBothDatabases("cards, replies and history in the person's terms", (harness, test) => {
@@ -13,7 +13,7 @@ describeOnBothDatabases("cards, replies and history in the person's terms", (har
     await h.ok("sanne.devries", REMOVAL);
     await h.drain();
     const recipientCard = h.adapter.threadTexts(threadTitle("R-2026-0001", "acme-hosting"))[0] ?? "";
-    expect(recipientCard).toContain("Outcomes you may choose: removed, access-disabled, cannot-comply (with --reason): /case resolve R-2026-0001 --outcome <outcome>");
+    expect(recipientCard).toContain("Outcomes you may choose: removed, access-disabled, cannot-comply (with --ground and --reason): /case resolve R-2026-0001 --outcome <outcome>");
     expect(h.adapter.threadTexts(threadTitle("R-2026-0001", "nl-iru"))[0]).not.toContain("Outcomes you may choose");
     const opened = await h.ok("sanne.devries", '/notice acme-hosting --kind threat-to-life --reason "threat against a school"');
     await h.drain();

@@ -217,7 +217,7 @@ describeOnBothDatabases("outbox", (harness, test) => {
       const contact = await h.db.contact.findUniqueOrThrow({ where: { handle } });
       await h.db.chatIdentity.create({ data: { id: `identity-${handle}`, contactId: contact.id, platform: "slack", workspace: "T0TEST", userId, createdAt: h.clock.now() } });
     }
-    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video" --tlp RED');
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video" --tlp RED');
     await h.ok("jan.jansen", "/case ack R-2026-0001");
     const slack = new RecordingAdapter("slack");
     await worker(h, slack).drain();
@@ -248,7 +248,7 @@ describeOnBothDatabases("outbox", (harness, test) => {
 
   test("a contact with no linked account is reached by handle only on a running platform whose user ids are handles", async () => {
     const h = harness();
-    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video" --tlp RED');
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video" --tlp RED');
     // A chat platform: its user ids are not handles, and nobody has an account there.
     const chat = new ChatPlatformAdapter("discord");
     await worker(h, chat).drain();

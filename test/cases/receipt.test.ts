@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import { buildReport } from "../../src/cases/report.js";
 import { deliveryError, describeOnBothDatabases, threadTitle, type CaseHarness } from "../support/cases.js";
 
-const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 const ACME = threadTitle("R-2026-0001", "acme-hosting");
 
 /** Opens the removal order at 11:00 UTC with the recipient's channel failing until `until` is called. */

@@ -6,7 +6,7 @@ import { renderForConsole } from "../../adapters/console/render.js";
 import { buildReport } from "../../src/cases/report.js";
 import { describeOnBothDatabases, threadTitle } from "../support/cases.js";
 
-const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const REMOVAL = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 const GROUNDS = "data centre outage since 11:15: the storage cluster holding the content is unreachable";
 
 describeOnBothDatabases("suspension (TCO Art. 3(7))", (harness, test) => {

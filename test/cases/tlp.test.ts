@@ -18,7 +18,7 @@ const MESSAGE = "our private note about the uploader";
 /** Words of the case's content that must not reach people who are not named. */
 const CONTENT = [URL_TEXT, REASON, BASIS, QUESTION, ANSWER, MESSAGE, "secret-video", "uploader"];
 
-const RED = `/notice acme-hosting ${URL_TEXT} --kind removal-order --basis "${BASIS}" --reason "${REASON}" --tlp RED`;
+const RED = `/notice acme-hosting ${URL_TEXT} --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "${BASIS}" --reason "${REASON}" --tlp RED`;
 
 function expectNoContent(text: string, who: string): void {
   for (const word of CONTENT) expect(text, `${who} saw "${word}"`).not.toContain(word);
@@ -109,7 +109,7 @@ describeOnBothDatabases("TLP", (harness, test) => {
     const h = harness();
     await h.ok("sanne.devries", RED);
     await h.drain();
-    const reply = await h.run("eva.mulder", `/case resolve R-2026-0001 --outcome cannot-comply --reason "${REASON} is unclear"`);
+    const reply = await h.run("eva.mulder", `/case resolve R-2026-0001 --outcome cannot-comply --ground insufficient-information --reason "${REASON} is unclear"`);
     expect(reply.failure).toBeUndefined();
     expect(reply.message.tlp).toBe("RED");
     expectNoContent(JSON.stringify(reply.message), "eva (reply)");
@@ -227,7 +227,7 @@ describeOnBothDatabases("TLP", (harness, test) => {
   test("the report holds counts and times, never case content", async () => {
     const h = harness();
     await redCaseWithHistory(h);
-    await h.ok("jan.jansen", `/case resolve R-2026-0001 --outcome cannot-comply --reason "${REASON}"`);
+    await h.ok("jan.jansen", `/case resolve R-2026-0001 --outcome cannot-comply --ground insufficient-information --reason "${REASON}"`);
     await h.ok("sanne.devries", `/notice acme-hosting ${URL_TEXT}?2 --reason "${REASON}"`);
     const report = await buildReport(h.db, new Date("2026-01-01T00:00:00Z"), new Date("2027-01-01T00:00:00Z"), h.clock.now());
     expect(report.rows.map((row) => [row.organisation, row.kind, row.received])).toEqual([

@@ -69,7 +69,7 @@ describeOnBothDatabases("everyday answers", (harness, test) => {
     const refused = await h.run("demo.coordinator", "/request acme-hosting --kind investigation-request --target x");
     expect(refused.message.text).not.toContain("a investigation");
     expect(refused.message.text).toMatch(/cannot issue an investigation request\./);
-    const outcome = await h.run("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Regulation Art. 3" --reason "terrorist propaganda"');
+    const outcome = await h.run("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Regulation Art. 3" --reason "terrorist propaganda"');
     expect(outcome.failure, outcome.message.text).toBeUndefined();
     await h.drain();
     const wrong = await h.run("jan.jansen", "/case resolve R-2026-0001 --outcome no-action");

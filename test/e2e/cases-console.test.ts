@@ -123,7 +123,7 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
     const lines = await runSession(env, [
       // TCO Art. 3(2): nl-iru gave acme-hosting the information on procedures and deadlines before its first order.
       "sanne.devries: /tco inform acme-hosting --at 2026-01-01T09:00+01:00",
-      'sanne.devries: /notice acme-hosting https://example.test/video/9 --kind removal-order --basis "TCO Regulation Art. 3" --reason "terrorist content"',
+      'sanne.devries: /notice acme-hosting https://example.test/video/9 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Regulation Art. 3" --reason "terrorist content"',
       `jan.jansen: /case clarify ${R} --question "Which of the two videos on the page?"`,
       `sanne.devries: /case answer ${R} --text "The one uploaded at 14:02."`,
       `jan.jansen: [${R} @ acme-hosting] Removing it now.`,
@@ -141,7 +141,7 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
       `${acme} Legal basis: TCO Regulation Art. 3`,
       new RegExp(`^\\[${R} @ acme-hosting\\] Acknowledge by: ${time} CES?T \\(in 15 min\\)$`),
       new RegExp(`^\\[${R} @ acme-hosting\\] Resolve by: ${time} CES?T \\(in 1 h\\)$`),
-      `${acme}   → Resolve: /case resolve ${R} --outcome <outcome> --reason <reason (required for cannot-comply)>`,
+      `${acme}   → Resolve: /case resolve ${R} --outcome <outcome> --reason <reason (required for cannot-comply)> --effective-at <when the content was removed or disabled, with its offset (empty: now)> --ground <cannot comply: the annex iii ground>`,
       `${iru} Removal order (TCO) ${R} · TLP:AMBER`,
       `jan.jansen> ✓ Asked for clarification of ${R}.`,
       // While the clarification is asked, no deadline runs.
@@ -155,8 +155,8 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
       `${iru} ↩ ${R}: clarification given: The one uploaded at 14:02.`,
       `${iru} ${JAN}: Removing it now.`,
       `jan.jansen> ✓ Resolved ${R}: removed.`,
-      `${acme} ■ ${R} resolved: removed.`,
-      `${iru} ■ ${R} resolved: removed.`,
+      new RegExp(`^\\[${R} @ acme-hosting\\] ■ ${R} resolved: removed \\(Statement: effect given ${time} CES?T; restriction: removal\\)\\.$`),
+      new RegExp(`^\\[${R} @ nl-iru\\] ■ ${R} resolved: removed \\(Statement: effect given ${time} CES?T; restriction: removal\\)\\.$`),
       `sanne.devries> ✓ Closed ${R}.`,
       `${iru} ✓ ${R} closed.`,
       // In the reader's time zone (sanne.devries: her organisation's, Europe/Amsterdam), named.
@@ -165,7 +165,9 @@ describe.concurrent("cases in the console, end to end", { timeout: 90_000 }, () 
       new RegExp(`^sanne\\.devries> ${time} CES?T · jan\\.jansen · request-clarification: Which of the two videos on the page\\?$`),
       new RegExp(`^sanne\\.devries> ${time} CES?T · sanne\\.devries · answer-clarification: The one uploaded at 14:02\\.$`),
       new RegExp(`^sanne\\.devries> ${time} CES?T · jan\\.jansen · message: Removing it now\\.$`),
-      new RegExp(`^sanne\\.devries> ${time} CES?T · jan\\.jansen · resolve: removed$`),
+      // With the Annex II facts: the measure, and its time of effect (now, as none was given).
+      new RegExp(`^sanne\\.devries> ${time} CES?T · jan\\.jansen · resolve: removed · Statement: effect given ${time} CES?T; restriction: removal$`),
+      new RegExp(`^sanne\\.devries> ${time} CES?T · jan\\.jansen · decision$`),
       new RegExp(`^sanne\\.devries> ${time} CES?T · sanne\\.devries · close$`),
     ]);
     expect(count(lines, `${iru} ${JAN}: Removing it now.`)).toBe(1);

@@ -38,7 +38,7 @@ describe("reminders from the command line (console)", () => {
     writeFileSync(full, base);
     const env = { LIAISON_CONFIG: sweepOnly };
 
-    const opened = await spawnLiaison(["start"], env, 'sanne.devries: /tco inform acme-hosting --at 2026-01-01T09:00+01:00\nsanne.devries: /notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"\n');
+    const opened = await spawnLiaison(["start"], env, 'sanne.devries: /tco inform acme-hosting --at 2026-01-01T09:00+01:00\nsanne.devries: /notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"\n');
     expect(opened.code, opened.stderr).toBe(0);
     const reference = /Opened (R-\d{4}-\d{4})/.exec(opened.stdout)?.[1] ?? "";
     expect(reference).not.toBe("");

@@ -21,7 +21,7 @@ describeOnPostgres("reminders with two Liaison processes on PostgreSQL", (test) 
     // Digests and revalidation depend on the real date of the run; this test is about the sweep.
     writeFileSync(config, "log:\n  level: warn\nreminders:\n  digests:\n    enabled: false\n  revalidation:\n    enabled: false\n");
     env = { DATABASE_URL: database.url, LIAISON_CONFIG: config };
-    const opened = await spawnLiaison(["start"], env, 'sanne.devries: /tco inform acme-hosting --at 2026-01-01T09:00+01:00\nsanne.devries: /notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"\n');
+    const opened = await spawnLiaison(["start"], env, 'sanne.devries: /tco inform acme-hosting --at 2026-01-01T09:00+01:00\nsanne.devries: /notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"\n');
     expect(opened.stdout, opened.stderr).toContain("Opened R-");
     store = await openStore({ provider: "postgresql", url: database.url });
     openedAt = (await store.db.case.findFirstOrThrow()).openedAt;

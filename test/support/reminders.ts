@@ -11,7 +11,7 @@ export const DAY = 24 * HOUR;
 
 /** The removal order of the user story, from nl-iru to acme-hosting, as sanne.devries; returns its reference. */
 export async function openRemovalOrder(h: CaseHarness, extra = ""): Promise<string> {
-  const text = await h.ok("sanne.devries", `/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"${extra}`);
+  const text = await h.ok("sanne.devries", `/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"${extra}`);
   const reference = /\b(R-\d{4}-\d{4})\b/.exec(text)?.[1];
   if (!reference) throw new Error(`no reference in: ${text}`);
   return reference;

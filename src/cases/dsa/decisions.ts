@@ -11,6 +11,9 @@ import { KIND_INFO, OUTCOMES_NEEDING_REASON, type CaseKind, type Outcome } from 
 import type { CaseChanged, CaseService } from "../service.js";
 import type { CaseView } from "../view.js";
 import type { Ground, Restriction } from "./vocabulary.js";
+import { removalFeedback } from "../removal/feedback.js";
+import { startPreservation } from "../tco/service.js";
+import type { CaseRole } from "../lifecycle.js";
 
 /** What the recipient states with its outcome. */
 export interface DecisionInput {
@@ -19,7 +22,8 @@ export interface DecisionInput {
   /** When effect was given (the content removed, the information provided). */
   effectAt?: Date;
   restriction?: Restriction;
-  ground?: Ground;
+  /** A notice: law or terms (DSA Art. 17(3)); a removal order not executed: its Annex III ground (removal/form.ts). */
+  ground?: Ground | string;
   /** The legal or contractual ground relied on, and why (Art. 17(3)(d)/(e)). */
   groundText?: string;
   automatedDetection?: boolean;
@@ -46,7 +50,8 @@ export class CaseDecisions {
   /** Resolves the case with the outcome and its stated facts, or refuses saying which fact is missing or wrong. */
   async decide(actor: Actor, reference: string | undefined, input: DecisionInput): Promise<Result<CaseChanged>> {
     const found = await this.cases.find(actor, reference);
-    if (!found.ok) return found;
+    // A case the actor may not see is refused by CaseService.act, which records the refusal.
+    if (!found.ok) return this.cases.act(actor, reference, { type: "resolve", outcome: input.outcome });
     const { view, roles } = found.value;
     // Who may decide is who may resolve: CaseService.act refuses (and records) anyone else, before any fact is read.
     if (!roles.includes("recipient") && !roles.includes("coordinator")) return this.cases.act(actor, view.reference, { type: "resolve", outcome: input.outcome });
@@ -55,7 +60,7 @@ export class CaseDecisions {
     if (OUTCOMES_NEEDING_REASON.includes(input.outcome) && !input.reason?.trim()) {
       return this.cases.act(actor, view.reference, { type: "resolve", outcome: input.outcome, decided: true });
     }
-    const checked = this.check(view, input);
+    const checked = this.check(view, input, roles);
     if (!checked.ok) return checked;
     const statement = checked.value;
     const reason = [input.reason?.trim(), describe(statement, view.recipient.timeZone)].filter(Boolean).join(". ");
@@ -68,6 +73,9 @@ export class CaseDecisions {
       host: statement.host ?? null, decidedAt: at, decidedById: actor.contact?.id ?? "",
     };
     await this.work.tx.caseDecision.upsert({ where: { caseId: view.id }, create: { caseId: view.id, ...row }, update: row });
+    // TCO Art. 6(2): preservation runs from the removal itself, so the Annex II time of effect replaces the time the
+    // answer was typed (CaseService.act started it from the resolve).
+    if (view.kind === "removal-order" && statement.effectAt) await startPreservation(this.work, view.id, statement.effectAt, { replace: true });
     this.work.record({
       ...auditActor(actor), action: "case.decision", subjectType: "case", subjectId: view.reference, caseId: view.id, result: "ok",
       detail: { ...row, decidedAt: undefined, decidedById: undefined },
@@ -75,8 +83,31 @@ export class CaseDecisions {
     return resolved;
   }
 
+  /**
+   * `/case resolve`: a removal order is decided with its Annex II or III facts (time of effect, default now; the
+   * ground of non-execution); other kinds resolve as before, and refuse those flags.
+   */
+  async resolve(actor: Actor, reference: string | undefined, input: { outcome: Outcome; reason?: string; effectiveAt?: Date; ground?: string }): Promise<Result<CaseChanged>> {
+    const found = await this.cases.find(actor, reference);
+    if (!found.ok) return this.cases.act(actor, reference, { type: "resolve", outcome: input.outcome });
+    const { view } = found.value;
+    const { effectiveAt, ground, ...plain } = input;
+    if (view.kind === "removal-order") return this.decide(actor, view.reference, { ...plain, ...(effectiveAt ? { effectAt: effectiveAt } : {}), ...(ground ? { ground } : {}) });
+    if (effectiveAt || ground) return fail("bad-arguments", `--effective-at and --ground belong to removal orders; ${view.reference} is not one.`, `Use /case decide ${view.reference} --outcome ${input.outcome} --effect-at <time> (and --ground law|terms for a notice).`);
+    return this.cases.act(actor, view.reference, { type: "resolve", outcome: input.outcome, ...(input.reason ? { reason: input.reason } : {}) });
+  }
+
   /** The facts to store, or a refusal naming the flag. */
-  private check(view: CaseView, input: DecisionInput): Result<Omit<DecisionInput, "outcome" | "reason">> {
+  private check(view: CaseView, input: DecisionInput, roles: readonly CaseRole[]): Result<Omit<DecisionInput, "outcome" | "reason">> {
+    if (view.kind === "removal-order") {
+      if (input.restriction !== undefined || input.groundText !== undefined || input.automatedDetection !== undefined || input.automatedDecision !== undefined || input.host !== undefined) {
+        return fail("bad-arguments", "A removal order's answer is the measure (the outcome), its time (--effective-at) or, when not executed, the Annex III ground (--ground) and --reason.");
+      }
+      // Receipt when the recipient acts first (receipt.ts): this action is the receipt.
+      const now = this.work.clock.now();
+      const receivedAt = view.receivedAt ?? (roles.includes("recipient") ? now : view.openedAt);
+      return removalFeedback(input, { now, receivedAt, reference: view.reference, receiptRecorded: view.receivedAt !== null });
+    }
     const kindLabel = KIND_INFO[view.kind].label.toLowerCase();
     const statementKind = STATEMENT_KINDS.includes(view.kind);
     const refuse = (message: string, hint?: string) => fail("bad-arguments", message, hint);
@@ -102,6 +133,7 @@ export class CaseDecisions {
       return ok({ ...(input.effectAt ? { effectAt: input.effectAt } : {}), ...(input.host ? { host: input.host } : {}) });
     }
     // DSA Art. 17(3)(d)/(e): a restriction rests on the law or on the terms and conditions, named and explained.
+    if (input.ground !== undefined && input.ground !== "law" && input.ground !== "terms") return refuse(`--ground: law or terms for a notice (DSA Art. 17(3)(d)/(e)), not ${input.ground}.`);
     const restriction = input.restriction ?? RESTRICTION_OF[input.outcome];
     const restricts = restriction !== undefined && restriction !== "none";
     if (restricts && !input.ground) return refuse("--ground: say whether the content is illegal under the law (law) or incompatible with your terms and conditions (terms) (DSA Art. 17(3)(d)/(e)).", "e.g. --ground law --ground-text \"Art. 137d Sr: incitement to hatred\"");
@@ -124,7 +156,8 @@ function describe(statement: Omit<DecisionInput, "outcome" | "reason">, timeZone
   if (statement.effectAt) parts.push(`effect given ${formatLocal(statement.effectAt, timeZone)}`);
   if (statement.host) parts.push(`hosted by ${statement.host}`);
   if (statement.restriction && statement.restriction !== "none") parts.push(`restriction: ${statement.restriction}`);
-  if (statement.ground) parts.push(`ground: ${statement.ground === "law" ? "illegal under the law" : "incompatible with the terms and conditions"} (${statement.groundText ?? ""})`);
+  if (statement.ground === "law" || statement.ground === "terms") parts.push(`ground: ${statement.ground === "law" ? "illegal under the law" : "incompatible with the terms and conditions"} (${statement.groundText ?? ""})`);
+  else if (statement.ground) parts.push(`not executed on the ground of ${statement.ground.replace(/-/g, " ")} (TCO Annex III)`);
   if (statement.automatedDetection !== undefined) parts.push(`detected by automated means: ${statement.automatedDetection ? "yes" : "no"}`);
   if (statement.automatedDecision !== undefined) parts.push(`decided by automated means: ${statement.automatedDecision ? "yes" : "no"}`);
   return parts.length > 0 ? `Statement: ${parts.join("; ")}` : "";

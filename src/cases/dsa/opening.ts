@@ -4,6 +4,7 @@ import { fail, ok, type Outcome as Result } from "../../core/result.js";
 import type { CaseFields, CaseKind } from "../kinds.js";
 import type { ClockRule } from "../policy.js";
 import { MEMBER_STATES, type MemberState } from "./vocabulary.js";
+import { checkRemovalOrderOpening, type RemovalOrderForm, type RemovalOrderParties } from "../removal/form.js";
 
 /** Kinds whose form names the issuing Member State. */
 const NATIONAL_ORDERS: readonly CaseKind[] = ["dsa-act-order", "dsa-info-order"];
@@ -12,9 +13,10 @@ const NATIONAL_ORDERS: readonly CaseKind[] = ["dsa-act-order", "dsa-info-order"]
  * The form as stored, or a refusal. DSA Art. 9(1) and 10(1): the orders are "issued by the relevant national
  * judicial or administrative authorities", so the issuing Member State (Art. 15(1)(a) counts orders by "the Member
  * State issuing the order") is the issuing organisation's country; an issuer outside the Union cannot issue one, and
- * a Member State given on the form must be the issuer's own.
+ * a Member State given on the form must be the issuer's own. A removal order's form is checked in removal/form.ts.
  */
-export function checkOrderOpening(kind: CaseKind, fields: CaseFields, issuer: { slug: string; country: string }): Result<CaseFields> {
+export function checkOrderOpening(kind: CaseKind, fields: CaseFields, issuer: RemovalOrderParties["issuer"], context: Omit<RemovalOrderParties, "issuer">): Result<CaseFields> {
+  if (kind === "removal-order") return checkRemovalOrderOpening(fields as RemovalOrderForm, { issuer, ...context }) as Result<CaseFields>;
   if (!NATIONAL_ORDERS.includes(kind)) return ok(fields);
   const form = fields as CaseFields & { memberState?: MemberState };
   const country = (issuer.country.toUpperCase() === "GR" ? "EL" : issuer.country.toUpperCase()) as MemberState;

@@ -9,7 +9,7 @@ import { contactStream, threadStream, type OutboxItem } from "../../outbox/outbo
 import type { Tx } from "../../store/types.js";
 import type { UnitOfWork } from "../../work/unit-of-work.js";
 import { responsibleFor } from "../opening.js";
-import { endOfMonthsPeriod, PRESERVATION_MONTHS } from "./periods.js";
+import { endOfMonthsPeriod, endOfWeeksPeriod, NONDISCLOSURE_WEEKS, PRESERVATION_MONTHS } from "./periods.js";
 import { nextTcoReminderAt } from "./reminders.js";
 import { renderTcoUpdate, type TcoUpdate } from "./render.js";
 
@@ -47,12 +47,24 @@ export function tcoMemberState(designations: readonly string[]): string | undefi
   return designations.find((designation) => designation.startsWith("tco-competent-authority:"))?.split(":")[1];
 }
 
+/** What the removal order's Annex I form says that the timers use (src/cases/removal/form.ts). */
+export interface AnnexIMarks {
+  memberState?: string | undefined;
+  hostMemberState?: string | undefined;
+  nonDisclosure?: boolean | undefined;
+}
+
 /** Creates the TCO row of a new removal order and sends the Art. 4(1) copy when the host authority is known. */
-export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; reference: string; tlp: string; issuer: { designations: readonly string[]; country: string }; provider: { country: string }; emergencyJustification?: string }): Promise<void> {
+export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; reference: string; tlp: string; issuer: { designations: readonly string[]; country: string }; provider: { country: string; timeZone: string }; form: AnnexIMarks; emergencyJustification?: string }): Promise<void> {
   const at = work.clock.now();
-  const issuerMemberState = tcoMemberState(opened.issuer.designations) ?? opened.issuer.country.toUpperCase();
-  // The provider's main establishment: its directory country (a legal representative elsewhere is not yet recorded).
-  const hostMemberState = opened.provider.country.toUpperCase();
+  const issuerMemberState = opened.form.memberState ?? tcoMemberState(opened.issuer.designations) ?? opened.issuer.country.toUpperCase();
+  // The provider's main establishment or legal representative: the Member State the order names (Annex I), else the
+  // provider's directory country.
+  const hostMemberState = (opened.form.hostMemberState ?? opened.provider.country).toUpperCase();
+  // Art. 11(3) decided with the order (the Annex I box): the six weeks run from the issue.
+  const nondisclosure = opened.form.nonDisclosure === true
+    ? { nondisclosureAt: at, nondisclosureReason: "decided with the order (Annex I)", nondisclosureEndsAt: endOfWeeksPeriod(at, NONDISCLOSURE_WEEKS, opened.provider.timeZone) }
+    : undefined;
   let copy: { copyOrgId: string; copyAt: Date; copyMode: string } | undefined;
   if (hostMemberState !== issuerMemberState) {
     // Art. 4(1) (paraphrase, not checked against EUR-Lex): where the provider does not have its main establishment or
@@ -69,9 +81,10 @@ export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; r
       }
     }
   }
-  await work.tx.tcoOrder.create({ data: { caseId: opened.caseId, issuerMemberState, hostMemberState, emergencyJustification: opened.emergencyJustification ?? null, ...(copy ?? {}), updatedAt: at } });
-  if (opened.emergencyJustification !== undefined || copy) {
-    work.record({ actorId: null, actor: "system", via: "liaison", action: "tco.open", subjectType: "case", subjectId: opened.reference, caseId: opened.caseId, result: "ok", detail: { issuerMemberState, hostMemberState, ...(opened.emergencyJustification !== undefined ? { emergencyJustification: opened.emergencyJustification } : {}), ...(copy ? { copySentTo: copy.copyOrgId } : {}) } });
+  const nextReminderAt = nondisclosure ? nextTcoReminderAt({ scrutinyDueAt: null, scrutinyDecidedAt: null, preservationEndsAt: null, preservationExpiredAt: null, nondisclosureEndsAt: nondisclosure.nondisclosureEndsAt, nondisclosureEndedAt: null, nondisclosureExtended: false }, at) : null;
+  await work.tx.tcoOrder.create({ data: { caseId: opened.caseId, issuerMemberState, hostMemberState, emergencyJustification: opened.emergencyJustification ?? null, ...(copy ?? {}), ...(nondisclosure ?? {}), nextReminderAt, updatedAt: at } });
+  if (opened.emergencyJustification !== undefined || copy || nondisclosure) {
+    work.record({ actorId: null, actor: "system", via: "liaison", action: "tco.open", subjectType: "case", subjectId: opened.reference, caseId: opened.caseId, result: "ok", detail: { issuerMemberState, hostMemberState, ...(opened.emergencyJustification !== undefined ? { emergencyJustification: opened.emergencyJustification } : {}), ...(copy ? { copySentTo: copy.copyOrgId } : {}), ...(nondisclosure ? { nondisclosureEndsAt: nondisclosure.nondisclosureEndsAt } : {}) } });
   }
 }
 
@@ -84,11 +97,11 @@ async function hostAuthority(db: Tx, memberState: string): Promise<{ id: string;
 /**
  * Starts the Art. 6 preservation when a removal order is resolved as removed or disabled. Art. 6(2) (paraphrase, not
  * checked against EUR-Lex): the content and related data "shall be preserved for six months from the removal or
- * disabling". The removal is taken as the resolve time.
+ * disabling". The removal is the Annex II time of effect when the provider states one (`replace`), else the resolve time.
  */
-export async function startPreservation(work: UnitOfWork, caseId: string, removedAt: Date): Promise<void> {
+export async function startPreservation(work: UnitOfWork, caseId: string, removedAt: Date, options: { replace?: boolean } = {}): Promise<void> {
   const order = await work.tx.tcoOrder.findUnique({ where: { caseId } });
-  if (!order || order.removedAt) return;
+  if (!order || (order.removedAt && !options.replace)) return;
   const found = await work.tx.case.findUnique({ where: { id: caseId }, select: { recipientOrgId: true } });
   const provider = found ? await work.tx.organisation.findUnique({ where: { id: found.recipientOrgId }, select: { timeZone: true } }) : null;
   const endsAt = endOfMonthsPeriod(removedAt, PRESERVATION_MONTHS, provider?.timeZone ?? "UTC");

@@ -4,6 +4,7 @@ import { PRIORITIES } from "../../cases/kinds.js";
 import { unreachableReply } from "../../cases/receipt-render.js";
 import { statusLine } from "../../cases/render.js";
 import { CONTENT_TYPES, THREAT_REGIMES } from "../../cases/dsa/vocabulary.js";
+import { TCO_CONTENT_TYPES } from "../../cases/removal/form.js";
 import { defineCommand } from "../command.js";
 import { ok } from "../../core/result.js";
 import { duplicateLines, mergeUrls } from "../../cases/duplicates.js";
@@ -26,7 +27,14 @@ export const notice = defineCommand({
     tlp: z.enum(TLP_LABELS).optional().describe("TLP label (default from the case policy); RED goes to the named people only"),
     trustedFlagger: z.boolean().optional().describe("You notify as a trusted flagger (DSA Art. 22): high priority"),
     goodFaith: z.boolean().optional().describe("Notice: you state in good faith that what you say is accurate and complete (DSA Art. 16(2)(d))"),
-    contentType: z.enum(CONTENT_TYPES).optional().describe("Notice: the type of alleged illegal content (for the DSA Art. 15 figures)"),
+    contentType: z.string().trim().max(200).optional().describe(`Notice: the type of alleged illegal content (${CONTENT_TYPES.length} DSA types, e.g. illegal-speech); removal order: the type(s) of terrorist content, comma-separated: ${TCO_CONTENT_TYPES.join(", ")} (TCO Art. 2(7))`),
+    redress: z.string().max(3000).optional().describe("Removal order: the redress available to the provider and the content provider, with the deadlines for appeal (TCO Art. 3(4)(f))"),
+    memberState: z.string().max(10).optional().describe("Removal order: the issuing Member State (taken from the issuer when left out)"),
+    reference: z.string().max(200).optional().describe("Removal order: the order's own reference number"),
+    issuedAt: z.string().max(60).optional().describe("Removal order: when it was issued, with its offset (default: now)"),
+    legalRepresentative: z.string().max(1000).optional().describe("Removal order: the addressee's legal representative (default: the directory's legal contact of the recipient)"),
+    nonDisclosure: z.boolean().optional().describe("Removal order: the provider must not tell the content provider, for public security (TCO Art. 11(3))"),
+    hostMemberState: z.string().max(10).optional().describe("Removal order: the Member State of the provider's main establishment or legal representative, when not the issuing one; its authority gets a copy (TCO Art. 4(1))"),
     memberStates: z.string().max(200).optional().describe("Threat to life: the Member State(s) concerned, e.g. NL,DE (leave out when unknown)"),
     regime: z.enum(THREAT_REGIMES).optional().describe("Threat to life: reported under DSA Art. 18 or TCO Art. 14(5) (terrorist content)"),
     publishedAt: z.string().max(60).optional().describe("Threat to life: when the content was published, with its offset, e.g. 2026-11-20T14:05+01:00"),
@@ -37,7 +45,7 @@ export const notice = defineCommand({
   rest: "urls",
   examples: [
     '/notice acme-hosting https://example.test/video/123 --reason "incites violence" --basis "Art. 131 Sr"',
-    '/notice acme-hosting https://example.test/video/123 --kind removal-order --basis "TCO Regulation Art. 3" --reason "terrorist content"',
+    '/notice acme-hosting https://example.test/video/123 --kind removal-order --content-type incitement --reason "glorifies the attack of 3 May and calls for more" --redress "objection to the issuing authority within 6 weeks, then appeal to the court"',
     '/notice chirp-social https://chirp.example/p/9 --kind threat-to-life --reason "announces an attack tomorrow" --location "Utrecht, NL"',
     '/notice nl-police-cyber https://chirp.example/p/9 --kind threat-to-life --reason "names a school and a time" --member-states NL --published-at 2026-11-20T08:12+01:00',
   ],
@@ -52,7 +60,10 @@ export const notice = defineCommand({
     if (args.location !== undefined) fields.location = args.location;
     if (args.trustedFlagger !== undefined && args.kind === "notice") fields.trustedFlagger = args.trustedFlagger;
     if (args.goodFaith !== undefined && args.kind === "notice") fields.goodFaith = args.goodFaith;
-    if (args.contentType !== undefined) fields.contentType = args.contentType;
+    if (args.contentType !== undefined && args.kind === "removal-order") fields.contentTypes = args.contentType.split(/[\s,]+/).filter(Boolean);
+    else if (args.contentType !== undefined) fields.contentType = args.contentType;
+    const removal = { redress: args.redress, memberState: args.memberState, reference: args.reference, issuedAt: args.issuedAt, legalRepresentative: args.legalRepresentative, nonDisclosure: args.nonDisclosure, hostMemberState: args.hostMemberState };
+    for (const [key, value] of Object.entries(removal)) if (value !== undefined) fields[key] = value;
     if (args.memberStates !== undefined) fields.memberStates = args.memberStates.split(/[\s,]+/).filter(Boolean);
     if (args.regime !== undefined) fields.regime = args.regime;
     if (args.publishedAt !== undefined) fields.publishedAt = args.publishedAt;
