@@ -27,7 +27,7 @@ describeOnBothDatabases("duplicate URLs", (harness, test) => {
 
   test("a case the opener may not see is mentioned without its reference; a closed case not at all", async () => {
     const h = harness();
-    await h.ok("sanne.devries", '/notice acme-hosting https://acme-hosting.example/red --kind removal-order --basis "TCO Art. 3" --reason "terrorist content" --tlp RED');
+    await h.ok("sanne.devries", '/notice acme-hosting https://acme-hosting.example/red --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist content" --tlp RED');
     await h.drain();
     const other = await h.ok("ahmed.elamrani", '/notice acme-hosting https://acme-hosting.example/red --reason "incites violence"');
     expect(other).toContain("⚠ 1 of these URLs is already in an open case to acme-hosting that you may not see; its parties will see both.");

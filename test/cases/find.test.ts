@@ -47,7 +47,7 @@ describeOnBothDatabases("/case find", (harness, test) => {
 
   test("a TLP:RED case is found only by the people named on it; AMBER+STRICT only by its parties", async () => {
     const h = harness();
-    const red = await open(h, '/notice acme-hosting https://acme-hosting.example/red --kind removal-order --basis "TCO Art. 3" --reason "terrorist content" --tlp RED');
+    const red = await open(h, '/notice acme-hosting https://acme-hosting.example/red --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist content" --tlp RED');
     const strict = await open(h, '/notice acme-hosting https://acme-hosting.example/strict --reason "incites violence" --tlp AMBER+STRICT');
     expect(await h.ok("sanne.devries", "/case find acme-hosting.example")).toContain(red);
     expect(await h.ok("jan.jansen", "/case find acme-hosting.example")).toContain(red);

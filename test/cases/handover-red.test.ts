@@ -5,7 +5,7 @@ import { expect } from "vitest";
 import { describeOnBothDatabases } from "../support/cases.js";
 
 const URL_TEXT = "https://example.test/red-video";
-const RED = `/notice acme-hosting ${URL_TEXT} --kind removal-order --basis "TCO Art. 3" --reason "terrorist content" --tlp RED`;
+const RED = `/notice acme-hosting ${URL_TEXT} --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist content" --tlp RED`;
 
 describeOnBothDatabases("TLP:RED hand-over on removal", (harness, test) => {
   test("the backup who takes the case gets a direct thread with the whole card; nobody else sees it", async () => {
@@ -35,7 +35,7 @@ describeOnBothDatabases("TLP:RED hand-over on removal", (harness, test) => {
 
   test("a case that is not TLP:RED keeps its channel threads and opens no direct thread", async () => {
     const h = harness();
-    await h.ok("sanne.devries", `/notice acme-hosting ${URL_TEXT} --kind removal-order --basis "TCO Art. 3" --reason "terrorist content"`);
+    await h.ok("sanne.devries", `/notice acme-hosting ${URL_TEXT} --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist content"`);
     await h.drain();
     await h.ok("demo.coordinator", '/contacts remove jan.jansen --reason "left the company"');
     const threads = await h.db.caseThread.findMany({ where: { case: { reference: "R-2026-0001" } } });

@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import { describeOnBothDatabases } from "../support/cases.js";
 
-const ORDER = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const ORDER = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 
 describeOnBothDatabases("/case status in the reader's time zone", (harness, test) => {
   test("the opener in New York reads New York times in winter; the recipient reads Amsterdam times", async () => {

@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import { describeOnBothDatabases, type CaseHarness } from "../support/cases.js";
 
-const ORDER = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const ORDER = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 
 /** The harness with no advance information recorded (the shared seed gives every authority some). */
 async function fresh(h: CaseHarness): Promise<void> {

@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import { describeOnBothDatabases, HOUR, START, threadTitle, type CaseHarness } from "../support/cases.js";
 
-const TO_CHIRP = '/notice chirp-social https://chirp.example/p/9 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const TO_CHIRP = '/notice chirp-social https://chirp.example/p/9 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 const TCO_STEPS = /^(nondisclosure|preservation|scrutiny)/;
 
 /** de-cert stands in for Germany's competent authority (a coordinator designates it). */
@@ -94,7 +94,7 @@ describeOnBothDatabases("cross-border removal orders (TCO Art. 4)", (harness, te
     expect((await tcoRow(h, "R-2026-0001")).scrutinyRequest).toBe(hostile);
     await h.drain();
     expect(h.adapter.threadTexts(threadTitle("R-2026-0001", "nl-iru")).at(-1)).not.toMatch(/[\u202E\u001b]/);
-    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"');
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"');
     await h.drain();
     const domestic = await h.run("jan.jansen", '/tco scrutiny R-2026-0002 --reasons "news reporting"');
     expect([domestic.failure, domestic.message.text]).toEqual(["bad-arguments", expect.stringContaining("cross-border")]);
@@ -102,7 +102,7 @@ describeOnBothDatabases("cross-border removal orders (TCO Art. 4)", (harness, te
 
   test("no host authority in the directory: the issuer records a copy sent another way", async () => {
     const h = harness();
-    await h.ok("sanne.devries", '/notice anchor-registrar https://anchor.example/x --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"');
+    await h.ok("sanne.devries", '/notice anchor-registrar https://anchor.example/x --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"');
     expect((await tcoRow(h, "R-2026-0001")).copyAt).toBeNull();
     expect((await h.run("sofie.peeters", `/tco copy R-2026-0001 --at ${at(0)}`)).failure).toBe("not-allowed");
     expect((await h.run("sanne.devries", "/tco copy R-2026-0001")).failure).toBe("bad-arguments");

@@ -36,7 +36,7 @@ describeOnBothDatabases("TCO permissions", (harness, test) => {
     const h = harness();
     const org = await h.db.organisation.findUniqueOrThrow({ where: { slug: "de-cert" } });
     if (!org.designations.includes("tco-competent-authority:DE")) await h.ok("demo.coordinator", "/contacts edit-org de-cert --designate tco-competent-authority:DE");
-    await h.ok("sanne.devries", '/notice chirp-social https://chirp.example/p/9 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"');
+    await h.ok("sanne.devries", '/notice chirp-social https://chirp.example/p/9 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"');
     await h.drain();
     const caseId = (await h.caseRow("R-2026-0001")).id;
     const before = await h.db.tcoOrder.findUniqueOrThrow({ where: { caseId } });
@@ -57,7 +57,7 @@ describeOnBothDatabases("TCO permissions", (harness, test) => {
 
   test("a coordinator may act for either side", async () => {
     const h = harness();
-    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"');
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"');
     await h.ok("demo.coordinator", '/tco nondisclosure R-2026-0001 --reason "ongoing investigation"');
     const row = await h.db.tcoOrder.findUniqueOrThrow({ where: { caseId: (await h.caseRow("R-2026-0001")).id } });
     expect(row.nondisclosureEndsAt).not.toBeNull();

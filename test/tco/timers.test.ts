@@ -8,7 +8,7 @@ import { silentLogger } from "../../src/log.js";
 import { describeOnBothDatabases, testConfig, threadTitle, type CaseHarness } from "../support/cases.js";
 import { TEST_KEYS } from "../support/keys.js";
 
-const ORDER = '/notice acme-hosting https://example.test/v/1 --kind removal-order --basis "TCO Art. 3" --reason "terrorist video"';
+const ORDER = '/notice acme-hosting https://example.test/v/1 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 const TCO_STEPS = /^(nondisclosure|preservation|scrutiny)/;
 
 /** The TCO reminders a sweep queued, as "[to] step". */
@@ -127,7 +127,40 @@ describeOnBothDatabases("preservation (TCO Art. 6(2))", (harness, test) => {
     const h = harness();
     await h.ok("sanne.devries", ORDER);
     await h.drain();
-    await h.ok("jan.jansen", '/case resolve R-2026-0001 --outcome cannot-comply --reason "manifest error: the URL does not exist here"');
+    await h.ok("jan.jansen", '/case resolve R-2026-0001 --outcome cannot-comply --ground manifest-errors --reason "manifest error: the URL does not exist here"');
     expect((await order(h)).preservationEndsAt).toBeNull();
+  });
+});
+
+describeOnBothDatabases("the removal order's form drives its timers", (harness, test) => {
+  test("the Annex I non-disclosure box starts the six weeks at issue; a second decision is refused", async () => {
+    const h = harness();
+    h.clock.set("2026-11-20T10:00:00.000Z"); // Friday 11:00 CET
+    await h.ok("sanne.devries", `${ORDER} --non-disclosure`);
+    const row = await order(h);
+    expect([row.nondisclosureAt?.toISOString(), row.nondisclosureEndsAt?.toISOString()]).toEqual(["2026-11-20T10:00:00.000Z", "2027-01-01T23:00:00.000Z"]);
+    expect(row.nextReminderAt?.toISOString()).toBe("2026-12-25T23:00:00.000Z");
+    expect((await h.run("sanne.devries", '/tco nondisclosure R-2026-0001 --reason "again"')).failure).toBe("invalid-transition");
+    // Without the box there is no non-disclosure.
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/v/2 --kind removal-order --content-type threat --redress Awb-objection-within-6-weeks --reason "threat video"');
+    expect((await order(h, "R-2026-0002")).nondisclosureAt).toBeNull();
+  });
+
+  test("the host Member State named on the form is the one whose authority may scrutinise", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", `${ORDER} --host-member-state DE`);
+    const row = await order(h);
+    expect([row.issuerMemberState, row.hostMemberState]).toEqual(["NL", "DE"]);
+  });
+
+  test("preservation runs from the stated time of effect, not from when the answer was typed", async () => {
+    const h = harness();
+    h.clock.set("2026-08-31T08:00:00.000Z");
+    await h.ok("sanne.devries", ORDER);
+    await h.drain();
+    h.clock.set("2026-08-31T09:00:00.000Z");
+    await h.ok("jan.jansen", "/case resolve R-2026-0001 --outcome removed --effective-at 2026-08-31T10:20+02:00");
+    const row = await order(h);
+    expect([row.removedAt?.toISOString(), row.preservationEndsAt?.toISOString()]).toEqual(["2026-08-31T08:20:00.000Z", "2027-02-28T23:00:00.000Z"]);
   });
 });
