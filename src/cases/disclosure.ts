@@ -44,6 +44,15 @@ export function disclosureOf(tlp: Tlp | string, standing: DisclosureStanding): D
 }
 
 /**
+ * Where an organisation is a party to a case, as a query condition: opener, recipient, or the enforcing authority
+ * notified of a European order (Art. 8), whose cases are `enforcedCaseIds`. Lists use it, so a party finds in its
+ * list every case whose status it may read.
+ */
+export function partyCasesWhere(organisationId: string, enforcedCaseIds: readonly string[]): { OR: Record<string, unknown>[] } {
+  return { OR: [{ openerOrgId: organisationId }, { recipientOrgId: organisationId }, ...(enforcedCaseIds.length > 0 ? [{ id: { in: [...enforcedCaseIds] } }] : [])] };
+}
+
+/**
  * The disclosure for a directory contact, from the case's parties and named people. `otherPartyOrgIds` are parties
  * beside the opener and the recipient (a European order's enforcing authority). The kind's TLP floor applies.
  */
