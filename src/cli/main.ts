@@ -70,7 +70,9 @@ Figures for a transparency report (TCO Art. 7, DSA Art. 15/24) over cases opened
 outcome, median and 90th-percentile time to acknowledge and to resolve, overdue counts, per organisation. It holds
 no case content, so it can be published. With --dsa: the DSA Art. 15(1)(a) orders by type of content and issuing
 Member State (median time to inform of receipt and to give effect), and the Art. 15(1)(b) notices by type, from
-trusted flaggers, acted on under the law or the terms and conditions, and decided by automated means.`,
+trusted flaggers, acted on under the law or the terms and conditions, and decided by automated means.
+With --eevidence: the e-Evidence Art. 28(2) figures of the European orders issued in the period, by type of data,
+addressee and emergency: issued, without prior validation, fulfilled and not, average and median time to the data.`,
   reminders: `Usage: liaison reminders run [--now <ISO time>] [--only sweep,digests,revalidation,retention]
 
 Runs each reminder job once, as \`liaison start\` does on its schedules (config/default.yaml, reminders), and prints the

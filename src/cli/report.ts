@@ -4,6 +4,8 @@ import { spreadsheetSafeCell } from "../core/csv-cells.js";
 import { buildReport, type Report } from "../cases/report.js";
 import { buildDsaFigures } from "../cases/dsa/report.js";
 import { dsaCsv, dsaTable } from "./report-dsa.js";
+import { buildEevidenceFigures } from "../cases/eevidence/report.js";
+import { eevidenceCsv, eevidenceTable } from "./report-eevidence.js";
 import { systemClock } from "../core/clock.js";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Store } from "../store/db.js";
@@ -71,11 +73,11 @@ export function periodEdge(text: string): Date | undefined {
 
 /** `liaison report --from --to [--org] [--format csv|json|table]`. */
 export async function runReport(store: Store, argv: string[], out: (text: string) => void, err: (text: string) => void, keys?: RecordKeys): Promise<number> {
-  let values: { from?: string; to?: string; org?: string; format?: string; dsa?: boolean };
+  let values: { from?: string; to?: string; org?: string; format?: string; dsa?: boolean; eevidence?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" }, dsa: { type: "boolean" } } }));
+    ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" }, dsa: { type: "boolean" }, eevidence: { type: "boolean" } } }));
   } catch (error) {
-    err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json] [--dsa]`);
+    err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json] [--dsa] [--eevidence]`);
     return 2;
   }
   for (const [flag, text] of [["from", values.from], ["to", values.to]] as const) {
@@ -102,6 +104,14 @@ export async function runReport(store: Store, argv: string[], out: (text: string
     if (format === "json") out(JSON.stringify(figures, null, 2));
     else if (format === "csv") out(dsaCsv(figures).trimEnd());
     else out(dsaTable(figures));
+    return 0;
+  }
+  if (values.eevidence) {
+    // e-Evidence Art. 28(2): orders by type of data, addressee and situation; fulfilled or not; time to the data.
+    const figures = await buildEevidenceFigures(store.db, from, to, values.org?.toLowerCase());
+    if (format === "json") out(JSON.stringify(figures, null, 2));
+    else if (format === "csv") out(eevidenceCsv(figures).trimEnd());
+    else out(eevidenceTable(figures));
     return 0;
   }
   const report = await buildReport(store.db, from, to, systemClock.now(), values.org?.toLowerCase(), keys);
