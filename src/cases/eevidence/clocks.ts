@@ -8,7 +8,7 @@ const DAY_MS = 24 * HOUR_MS;
 export const TEN_DAYS_MS = 10 * DAY_MS;
 /** Art. 10(4) (paraphrase: wording not checked against EUR-Lex): emergencies, "at the latest within eight hours following the receipt of the EPOC". */
 export const EMERGENCY_MS = 8 * HOUR_MS;
-/** Art. 10(4) and Art. 12(1) (paraphrase: wording not checked against EUR-Lex): the enforcing authority's 96 hours in emergencies. */
+/** Art. 12(1): the enforcing authority assesses "in emergency cases, at the latest within 96 hours following such receipt" (of the notification); Art. 10(4) gives it the same 96 hours (paraphrase: wording of Art. 10(4) not checked against EUR-Lex). */
 export const ENFORCING_EMERGENCY_MS = 96 * HOUR_MS;
 /** Art. 10(6) (paraphrase: wording not checked against EUR-Lex): the issuing authority reacts to a request for clarification "at the latest within five days". */
 export const ISSUER_REACTION_MS = 5 * DAY_MS;
@@ -66,9 +66,9 @@ function pausedMs(pauses: readonly ClarificationPause[]): number {
 export function epocClocks(timeline: EpocTimeline): EpocClocks {
   const received = timeline.receivedAt.getTime();
   const notificationAt = (timeline.notificationReceivedAt ?? timeline.receivedAt).getTime();
-  // Art. 12(1) (paraphrase: wording not checked against EUR-Lex): the enforcing authority assesses the order "without undue delay but at the latest within 10 days
-  // following the receipt of the notification, or, in emergency cases, at the latest within 96 hours following such
-  // receipt".
+  // Art. 12(1): "the enforcing authority shall, as soon as possible but at the latest within 10 days following receipt
+  // of the notification, or, in emergency cases, at the latest within 96 hours following such receipt, assess the
+  // information set out in the order". The window counts from the notification's receipt, not the addressee's.
   const enforcingWindowEndsAt = timeline.notified ? new Date(notificationAt + (timeline.emergency ? ENFORCING_EMERGENCY_MS : TEN_DAYS_MS)) : undefined;
   const objectionDueAt = new Date(received + OBJECTION_MS + pausedMs(timeline.pauses));
   const base = { ...(enforcingWindowEndsAt ? { enforcingWindowEndsAt } : {}), objectionDueAt };
