@@ -37,13 +37,15 @@ export interface StatisticsRow {
 }
 
 /**
- * Art. 28(2) (paraphrase: wording not checked against EUR-Lex): the data collected "shall include: (a) the number of EPOCs and EPOC-PRs issued by type of data
- * requested, service providers addressed and situation (emergency case or not); (b) the number of EPOCs issued under
- * emergency case derogations; (c) the number of fulfilled and non-fulfilled EPOCs and EPOC-PRs by type of data
- * requested, service providers addressed and situation (emergency case or not); (d) for fulfilled EPOCs, the average
- * duration for obtaining the data requested from the moment the EPOC is issued to the moment it is obtained, by type
- * of data requested, service providers addressed and situation (emergency case or not)". The median is given beside
- * the average, as in the rest of the report.
+ * Art. 28(2) (paraphrase: English wording not checked against EUR-Lex; the list is checked against the German text).
+ * The data collected include: (a) the number of EPOCs and EPOC-PRs issued, by type of data requested, addressee and
+ * situation (emergency case or not); (b) the number of EPOCs issued under emergency case derogations; (c) the number
+ * of fulfilled and non-fulfilled EPOCs and EPOC-PRs, by the same three; (d) the number of notifications to enforcing
+ * authorities under Article 8 and of EPOCs refused, by the same three and the ground for refusal raised; (e) for
+ * fulfilled EPOCs, the average time from issuing the EPOC to obtaining the data, by the same three; (f) for fulfilled
+ * EPOC-PRs, an average time as well (its end point was not read). Computed here: (a), (b) (issued without prior
+ * validation, Art. 4(5)), (c), (e); the median is given beside the average, as in the rest of the report. Not yet:
+ * (d), and (f) (a preservation row's average is the time to preservation, which may not be what (f) counts).
  */
 export function orderStatistics(orders: readonly StatisticsOrder[]): StatisticsRow[] {
   const rows = new Map<string, StatisticsRow & { durations: number[] }>();
