@@ -43,18 +43,18 @@ describeOnBothDatabases("liaison report --eevidence (Art. 28)", (harness, test) 
     expect([json.code, json.err]).toEqual([0, ""]);
     const figures = JSON.parse(json.out) as { rows: Record<string, unknown>[] };
     expect(figures.rows).toEqual([
-      { type: "preservation", category: "subscriber", addressee: "chirp-social", emergency: false, issued: 1, exPost: 0, fulfilled: 0, notFulfilled: 0, averageMs: null, medianMs: null },
-      { type: "production", category: "subscriber", addressee: "chirp-social", emergency: false, issued: 5, exPost: 0, fulfilled: 4, notFulfilled: 1, averageMs: 4.25 * HOUR, medianMs: 3 * HOUR },
-      { type: "production", category: "subscriber", addressee: "chirp-social", emergency: true, issued: 1, exPost: 1, fulfilled: 0, notFulfilled: 0, averageMs: null, medianMs: null },
+      { type: "preservation", category: "subscriber", addressee: "chirp-social", emergency: false, issued: 1, exPost: 0, fulfilled: 0, notFulfilled: 0, notified: 0, refused: 0, averageMs: null, medianMs: null },
+      { type: "production", category: "subscriber", addressee: "chirp-social", emergency: false, issued: 5, exPost: 0, fulfilled: 4, notFulfilled: 1, notified: 0, refused: 0, averageMs: 4.25 * HOUR, medianMs: 3 * HOUR },
+      { type: "production", category: "subscriber", addressee: "chirp-social", emergency: true, issued: 1, exPost: 1, fulfilled: 0, notFulfilled: 0, notified: 0, refused: 0, averageMs: null, medianMs: null },
     ]);
 
     const csv = await report(h, ["--from", "2026-11-01", "--to", "2027-01-01", "--eevidence", "--format", "csv"]);
     expect(csv.code).toBe(0);
     expect(csv.out.trimEnd().split("\n")).toEqual([
-      "type,data_category,addressee,emergency,issued,without_prior_validation,fulfilled,not_fulfilled,average_to_data_min,median_to_data_min",
-      "preservation,subscriber,chirp-social,false,1,0,0,0,,",
-      "production,subscriber,chirp-social,false,6,0,4,1,255.0,180.0",
-      "production,subscriber,chirp-social,true,1,1,0,0,,",
+      "type,data_category,addressee,emergency,issued,without_prior_validation,fulfilled,not_fulfilled,notified,refused_by_enforcing_authority,average_to_data_min,median_to_data_min",
+      "preservation,subscriber,chirp-social,false,1,0,0,0,0,0,,",
+      "production,subscriber,chirp-social,false,6,0,4,1,0,0,255.0,180.0",
+      "production,subscriber,chirp-social,true,1,1,0,0,0,0,,",
     ]);
 
     const table = await report(h, ["--from", "2026-11-01", "--to", "2027-01-01", "--eevidence"]);
@@ -92,10 +92,11 @@ describeOnBothDatabases("liaison report --eevidence (Art. 28)", (harness, test) 
     await h.drain();
     h.clock.set("2026-11-25T10:00:00+01:00");
     await h.ok("klaus.richter", '/eevidence enforcing P-2026-0004 --decision refuse --reasons "Art. 12(1)(a): protected by professional privilege"');
-    const rows = (JSON.parse((await report(h, ["--from", "2026-11-01", "--to", "2027-01-01", "--eevidence", "--format", "json"])).out) as { rows: { category: string; issued: number; medianMs: number | null; averageMs: number | null; fulfilled: number; notFulfilled: number }[] }).rows;
-    expect(rows.map((row) => [row.category, row.issued, row.fulfilled, row.notFulfilled, row.medianMs, row.averageMs])).toEqual([
-      ["content", 1, 0, 1, null, null],
-      ["subscriber", 3, 3, 0, 1 * HOUR, ((0.5 + 1 + 8) / 3) * HOUR],
+    const rows = (JSON.parse((await report(h, ["--from", "2026-11-01", "--to", "2027-01-01", "--eevidence", "--format", "json"])).out) as { rows: { category: string; issued: number; medianMs: number | null; averageMs: number | null; fulfilled: number; notFulfilled: number; notified: number; refused: number }[] }).rows;
+    // Art. 28(2)(d): the notification (Art. 8) and the refusal are counted.
+    expect(rows.map((row) => [row.category, row.issued, row.fulfilled, row.notFulfilled, row.notified, row.refused, row.medianMs, row.averageMs])).toEqual([
+      ["content", 1, 0, 1, 1, 1, null, null],
+      ["subscriber", 3, 3, 0, 0, 0, 1 * HOUR, ((0.5 + 1 + 8) / 3) * HOUR],
     ]);
   });
 });

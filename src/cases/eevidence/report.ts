@@ -32,7 +32,7 @@ export function notFulfilled(order: { fulfilledAt: Date | null; enforcingRefused
 export async function buildEevidenceFigures(db: Db, from: Date, to: Date, organisationSlug?: string): Promise<EevidenceFigures> {
   const orders = await db.evidenceOrder.findMany({
     where: { issuedAt: { gte: from, lt: to } },
-    select: { caseId: true, type: true, category: true, emergency: true, validation: true, issuedAt: true, fulfilledAt: true, enforcingRefusedAt: true },
+    select: { caseId: true, type: true, category: true, emergency: true, notified: true, validation: true, issuedAt: true, fulfilledAt: true, enforcingRefusedAt: true },
   });
   const cases = orders.length === 0 ? [] : await db.case.findMany({ where: { id: { in: orders.map((order) => order.caseId) } }, select: { id: true, state: true, openerOrgId: true, recipientOrgId: true } });
   const caseOf = new Map(cases.map((row) => [row.id, row]));
@@ -55,6 +55,8 @@ export async function buildEevidenceFigures(db: Db, from: Date, to: Date, organi
       issuedAt: order.issuedAt,
       ...(order.fulfilledAt ? { fulfilledAt: order.fulfilledAt } : {}),
       notFulfilled: notFulfilled(order, row.state),
+      notified: order.notified,
+      refused: order.enforcingRefusedAt !== null,
     });
   }
   return { from, to, rows: orderStatistics(read) };
