@@ -6,12 +6,14 @@
 //   organization." Here the recipients are the two parties, so people of other organisations (a third organisation's
 //   coordinator) see no content.
 // - European Production and Preservation Orders (Regulation (EU) 2023/1543) are AMBER+STRICT at least, whatever the
-//   opener asked for. Art. 13(4) (paraphrase; not checked against EUR-Lex): the addressees "shall take the necessary
+//   opener asked for. Art. 13(4) (paraphrase: English wording not checked against EUR-Lex; checked against the German text): the
+//   addressees "and, where different, the service providers shall take the necessary
 //   state-of-the-art operational and technical measures to ensure the confidentiality, secrecy and integrity of the
 //   EPOC or the EPOC-PR and of the data produced or preserved". The parties are the issuing authority, the addressee
 //   and the enforcing authority notified under Art. 8; a coordinator of any other organisation sees the reference,
-//   state and deadlines only. Informing the person whose data is sought is the issuing authority's task (Art. 13(1),
-//   paraphrase), never Liaison's.
+//   state and deadlines only. Informing the person whose data is sought is the issuing authority's task (Art. 13(1), checked
+//   against the German text: "Die Anordnungsbehörde informiert die Person, deren Daten angefordert werden, unverzüglich
+//   über die Herausgabe von Daten"; Art. 11 is the execution of an EPOC-PR), never Liaison's.
 import { TLP_LABELS, type Tlp } from "../core/message.js";
 import type { Disclosure } from "./view.js";
 
@@ -41,6 +43,15 @@ export function disclosureOf(tlp: Tlp | string, standing: DisclosureStanding): D
   if (tlp === "RED") return standing.named ? "full" : "metadata";
   if (tlp === "AMBER+STRICT") return standing.ofAParty || standing.named ? "full" : "metadata";
   return "full";
+}
+
+/**
+ * Where an organisation is a party to a case, as a query condition: opener, recipient, or the enforcing authority
+ * notified of a European order (Art. 8), whose cases are `enforcedCaseIds`. Lists use it, so a party finds in its
+ * list every case whose status it may read.
+ */
+export function partyCasesWhere(organisationId: string, enforcedCaseIds: readonly string[]): { OR: Record<string, unknown>[] } {
+  return { OR: [{ openerOrgId: organisationId }, { recipientOrgId: organisationId }, ...(enforcedCaseIds.length > 0 ? [{ id: { in: [...enforcedCaseIds] } }] : [])] };
 }
 
 /**

@@ -23,10 +23,10 @@ export const LEGAL_CLOCKS: Partial<Record<CaseKind, LegalClock>> = {
     resolveMs: { normal: HOUR_MS },
     source: 'TCO Regulation (EU) 2021/784 Art. 3(3): "within one hour of receipt of the removal order"',
   },
-  // Regulation (EU) 2023/1543 (e-Evidence) (paraphrase: wording not checked against EUR-Lex), Art. 10(3): the data are transmitted "at the latest within 10 days
+  // Regulation (EU) 2023/1543 (e-Evidence), Art. 10(3): the data are transmitted "at the latest within 10 days
   // following receipt of the EPOC" (Art. 10(2): "at the end of that 10-day period" where the enforcing authority is
-  // notified); Art. 10(4): "In emergency cases, the addressee shall transmit the requested
-  // data without undue delay, at the latest within eight hours following the receipt of the EPOC".
+  // notified); Art. 10(4) (paraphrase: wording not checked against EUR-Lex): "In emergency cases, the addressee shall
+  // transmit the requested data without undue delay, at the latest within eight hours following the receipt of the EPOC".
   "production-order": {
     resolveMs: { normal: 10 * DAY_MS, emergency: 8 * HOUR_MS },
     source: "e-Evidence Regulation (EU) 2023/1543 Art. 10(2) and 10(4): within 10 days of receipt, 8 hours in emergencies",

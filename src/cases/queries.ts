@@ -9,7 +9,7 @@ import { ACTIVE_STATES, CASE_STATES, type CaseState } from "./lifecycle.js";
 import { CaseRepository, type CaseRow } from "./repository.js";
 import { matchCaseQuery, type CaseQuery } from "./find.js";
 import { openDuplicates, type OpenDuplicates } from "./duplicates.js";
-import { disclosureFor } from "./disclosure.js";
+import { disclosureFor, partyCasesWhere } from "./disclosure.js";
 import { viewOf } from "./view-of.js";
 import type { CaseView, Disclosure } from "./view.js";
 
@@ -57,7 +57,11 @@ export class CaseQueries {
     if (!contact) return { items: [], more: false };
     const now = this.clock.now();
     const and: Record<string, unknown>[] = [];
-    if (!contact.coordinator) and.push({ OR: [{ openerOrgId: contact.organisationId }, { recipientOrgId: contact.organisationId }] });
+    if (!contact.coordinator) {
+      // The parties of the one disclosure rule: the notified enforcing authority of a European order is one.
+      const enforced = await this.db.evidenceOrder.findMany({ where: { enforcingOrgId: contact.organisationId }, select: { caseId: true } });
+      and.push(partyCasesWhere(contact.organisationId, enforced.map((order) => order.caseId)));
+    }
     if (filter.mine) and.push({ OR: [{ openerContactId: contact.id }, { responsibleContactId: contact.id }] });
     if (filter.state === "active") and.push({ state: { in: [...ACTIVE_STATES] } });
     else if (filter.state !== "all" && (CASE_STATES as readonly string[]).includes(filter.state)) and.push({ state: filter.state });

@@ -3,7 +3,8 @@
 // served by another channel. A clock the law sets runs from receipt:
 //   TCO Regulation (EU) 2021/784 Art. 3(3): "within one hour of receipt of the removal order"; Art. 3(5): the means
 //   used must record "the date and the time of sending and receipt".
-//   e-Evidence Regulation (EU) 2023/1543 Art. 10(2), 10(4): "following the receipt of the EPOC".
+//   e-Evidence Regulation (EU) 2023/1543 Art. 10(2): "within 10 days following receipt of the EPOC"; Art. 10(4)
+//   (paraphrase: wording not checked against EUR-Lex): "following the receipt of the EPOC".
 // So on receipt such a clock starts again from the receipt time (unless a clarification or reopening has restarted it
 // since). A case whose card cannot be delivered is held: its issuer and the coordinators are told at once, with the
 // recipient's published abuse contact and emergency phone, so that they can serve it another way.

@@ -6,6 +6,8 @@ import { buildDsaFigures } from "../cases/dsa/report.js";
 import { dsaCsv, dsaTable } from "./report-dsa.js";
 import { buildTcoFigures } from "../cases/removal/report.js";
 import { tcoCsv, tcoTable } from "./report-tco.js";
+import { buildEevidenceFigures } from "../cases/eevidence/report.js";
+import { eevidenceCsv, eevidenceTable } from "./report-eevidence.js";
 import { systemClock } from "../core/clock.js";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Store } from "../store/db.js";
@@ -73,11 +75,11 @@ export function periodEdge(text: string): Date | undefined {
 
 /** `liaison report --from --to [--org] [--format csv|json|table] [--dsa | --tco]`. */
 export async function runReport(store: Store, argv: string[], out: (text: string) => void, err: (text: string) => void, keys?: RecordKeys): Promise<number> {
-  let values: { from?: string; to?: string; org?: string; format?: string; dsa?: boolean; tco?: boolean };
+  let values: { from?: string; to?: string; org?: string; format?: string; dsa?: boolean; tco?: boolean; eevidence?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" }, dsa: { type: "boolean" }, tco: { type: "boolean" } } }));
+    ({ values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, org: { type: "string" }, format: { type: "string" }, dsa: { type: "boolean" }, tco: { type: "boolean" }, eevidence: { type: "boolean" } } }));
   } catch (error) {
-    err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json] [--dsa | --tco]`);
+    err(`${(error as Error).message}\nUsage: liaison report --from 2026-01-01 --to 2027-01-01 [--org <slug>] [--format table|csv|json] [--dsa | --tco | --eevidence]`);
     return 2;
   }
   for (const [flag, text] of [["from", values.from], ["to", values.to]] as const) {
@@ -97,8 +99,8 @@ export async function runReport(store: Store, argv: string[], out: (text: string
     err(`--format must be table, csv or json, not "${format}".`);
     return 2;
   }
-  if (values.dsa && values.tco) {
-    err("Give --dsa or --tco, not both: they are two reports.");
+  if ([values.dsa, values.tco, values.eevidence].filter(Boolean).length > 1) {
+    err("Give one of --dsa, --tco and --eevidence: they are separate reports.");
     return 2;
   }
   if (values.tco) {
@@ -116,6 +118,14 @@ export async function runReport(store: Store, argv: string[], out: (text: string
     if (format === "json") out(JSON.stringify(figures, null, 2));
     else if (format === "csv") out(dsaCsv(figures).trimEnd());
     else out(dsaTable(figures));
+    return 0;
+  }
+  if (values.eevidence) {
+    // e-Evidence Art. 28(2): orders by type of data, addressee and situation; fulfilled or not; time to the data.
+    const figures = await buildEevidenceFigures(store.db, from, to, values.org?.toLowerCase());
+    if (format === "json") out(JSON.stringify(figures, null, 2));
+    else if (format === "csv") out(eevidenceCsv(figures).trimEnd());
+    else out(eevidenceTable(figures));
     return 0;
   }
   const report = await buildReport(store.db, from, to, systemClock.now(), values.org?.toLowerCase(), keys);

@@ -63,6 +63,25 @@ describeOnBothDatabases("e-Evidence confidentiality (Art. 13(4))", (harness, tes
     for (const place of outside) expect(place).toMatch(/^(P-2026-000\d @ (chirp-social|de-justiz)|P-2026-000\d → (ria\.smit|mark\.dejong|klaus\.richter)|DM (ria\.smit|mark\.dejong|klaus\.richter|lena\.schmidt|felix\.wagner))$/);
   });
 
+  test("the notified enforcing authority finds the order in its own /case list, as /case status shows it; no one else's list has it", async () => {
+    const h = harness();
+    await withAuthorities(h);
+    h.clock.set("2026-11-20T09:00:00+01:00");
+    await h.ok("ria.smit", `/eevidence order chirp-social ${CONTENT} --enforcing de-justiz --tlp GREEN`);
+    await h.ok("mark.dejong", `/eevidence order chirp-social ${SUBSCRIBER} --tlp CLEAR`);
+    await h.drain();
+    for (const line of ["/case list", "/case list --state all"]) {
+      const list = await h.run("klaus.richter", line);
+      expect(list.failure, line).toBeUndefined();
+      expect(list.message.text, line).toContain("P-2026-0001");
+      // The order that was not notified to it stays out of its list.
+      expect(list.message.text, line).not.toContain("P-2026-0002");
+    }
+    // Issuer and addressee still list it; an organisation that is no party does not.
+    for (const who of ["ria.smit", "lena.schmidt"]) expect((await h.run(who, "/case list")).message.text, who).toContain("P-2026-0001");
+    for (const who of ["jan.jansen", "pieter.bakker", "mark.dejong"]) expect((await h.run(who, "/case list --state all")).message.text, who).not.toContain("P-2026-0001");
+  });
+
   test("the rule itself: the floor cannot be lowered, and only the named parties count", () => {
     for (const tlp of ["CLEAR", "GREEN", "AMBER", "", "nonsense"]) expect(withTlpFloor("production-order", tlp)).toBe("AMBER+STRICT");
     expect(withTlpFloor("preservation-order", "RED")).toBe("RED");

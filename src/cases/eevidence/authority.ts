@@ -28,11 +28,12 @@ export function standingOf(designations: readonly string[]): AuthorityStanding |
 
 /** The standings that may issue without validation, and that may validate, for an order of this category. */
 export function judicialStandings(type: OrderType, category: DataCategory): readonly Standing[] {
-  // Art. 4(2) (paraphrase: wording not checked against EUR-Lex): "A European Production Order to obtain traffic data, except for data requested for the sole purpose of
+  // Art. 4(2): "A European Production Order to obtain traffic data, except for data requested for the sole purpose of
   // identifying the user as defined in Article 3, point (10), or to obtain content data may be issued only by: (a) a
   // judge, a court or an investigating judge competent in the case concerned; or (b) any other competent authority
   // ...; in such a case, the European Production Order shall be validated ... by a judge, a court or an investigating
-  // judge in the issuing State."
+  // judge in the issuing State." (The words after "(b) any other competent authority" were checked against the
+  // German text only.)
   if (type === "production" && isTrafficOrContent(category)) return ["judge"];
   // Art. 4(1): subscriber and identification data: "(a) a judge, a court, an investigating judge or a public
   // prosecutor competent in the case concerned; or (b) any other competent authority ... validated ... by a judge, a

@@ -79,7 +79,9 @@ export type EpocPr = z.output<typeof epocPrSchema>;
 export type Certificate = ({ type: "production" } & Epoc) | ({ type: "preservation" } & EpocPr);
 
 /**
- * Art. 8(1) and 8(2) (paraphrase: wording not checked against EUR-Lex).
+ * Art. 8(1) and 8(2) (paraphrase: the English wording is not checked against EUR-Lex; the substance is checked against
+ * the German text: the issuing authority notifies the enforcing authority, "zur gleichen Zeit wie dem Adressaten", and
+ * the exception needs both (a) and (b); --resident-in-issuing-state asserts both).
  * Art. 8(1): "Where a European Production Order is issued to obtain traffic data, except for data requested for the
  * sole purpose of identifying the user as defined in Article 3, point (10), or to obtain content data, the issuing
  * authority shall notify the enforcing authority by transmitting the EPOC to that authority at the same time as it

@@ -6,9 +6,9 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** The 10-day period of Art. 10(2) and 10(3), and of Art. 12(1) for the enforcing authority. */
 export const TEN_DAYS_MS = 10 * DAY_MS;
-/** Art. 10(4) (paraphrase: wording not checked against EUR-Lex): emergencies, "at the latest within eight hours following the receipt of the EPOC". */
+/** Art. 10(4) (paraphrase: English wording not checked against EUR-Lex; checked against the German text, "spätestens jedoch innerhalb von acht Stunden nach Erhalt des EPOC"): emergencies, eight hours from receipt of the EPOC. */
 export const EMERGENCY_MS = 8 * HOUR_MS;
-/** Art. 10(4) and Art. 12(1) (paraphrase: wording not checked against EUR-Lex): the enforcing authority's 96 hours in emergencies. */
+/** Art. 12(1): the enforcing authority assesses "in emergency cases, at the latest within 96 hours following such receipt" (of the notification); Art. 10(4) gives it the same 96 hours (Art. 10(4) checked against the German text only: "spätestens innerhalb von 96 Stunden nach Erhalt der Unterrichtung"). */
 export const ENFORCING_EMERGENCY_MS = 96 * HOUR_MS;
 /** Art. 10(6) (paraphrase: wording not checked against EUR-Lex): the issuing authority reacts to a request for clarification "at the latest within five days". */
 export const ISSUER_REACTION_MS = 5 * DAY_MS;
@@ -66,9 +66,9 @@ function pausedMs(pauses: readonly ClarificationPause[]): number {
 export function epocClocks(timeline: EpocTimeline): EpocClocks {
   const received = timeline.receivedAt.getTime();
   const notificationAt = (timeline.notificationReceivedAt ?? timeline.receivedAt).getTime();
-  // Art. 12(1) (paraphrase: wording not checked against EUR-Lex): the enforcing authority assesses the order "without undue delay but at the latest within 10 days
-  // following the receipt of the notification, or, in emergency cases, at the latest within 96 hours following such
-  // receipt".
+  // Art. 12(1): "the enforcing authority shall, as soon as possible but at the latest within 10 days following receipt
+  // of the notification, or, in emergency cases, at the latest within 96 hours following such receipt, assess the
+  // information set out in the order". The window counts from the notification's receipt, not the addressee's.
   const enforcingWindowEndsAt = timeline.notified ? new Date(notificationAt + (timeline.emergency ? ENFORCING_EMERGENCY_MS : TEN_DAYS_MS)) : undefined;
   const objectionDueAt = new Date(received + OBJECTION_MS + pausedMs(timeline.pauses));
   const base = { ...(enforcingWindowEndsAt ? { enforcingWindowEndsAt } : {}), objectionDueAt };
@@ -79,7 +79,8 @@ export function epocClocks(timeline: EpocTimeline): EpocClocks {
   if (timeline.pauses.some((pause) => pause.to === undefined)) return { ...base, stopped: "clarification" };
   const shift = pausedMs(timeline.pauses);
   if (timeline.emergency) {
-    // Art. 10(4) (paraphrase: wording not checked against EUR-Lex): "In emergency cases, the addressee shall transmit the requested data without undue delay, at the
+    // Art. 10(4) (paraphrase: English wording not checked against EUR-Lex; the substance, eight hours from receipt of
+    // the EPOC and 96 hours from receipt of the notification, is checked against the German text): "In emergency cases, the addressee shall transmit the requested data without undue delay, at the
     // latest within eight hours following the receipt of the EPOC. Where a notification to the enforcing authority is
     // required pursuant to Article 8, the enforcing authority may, without undue delay and at the latest within 96
     // hours following the receipt of the notification, notify the issuing authority and the addressee that it objects
