@@ -1,9 +1,9 @@
 /**
- * Command-to-reply latency on Matrix: Liaison's adapter versus a bare matrix-bot-sdk echo bot, side by side in the
+ * Command-to-reply latency on Matrix against the fake homeserver (bench/matrix-latency.ts measures a real Synapse): Liaison's adapter versus a bare matrix-bot-sdk echo bot, side by side in the
  * same run against the local fake homeserver. Each command is a person's "!ping N" appended to the homeserver; the
  * latency is the time until the bot's reply event is stored by the homeserver (sync wake-up, processing, send).
  *
- *   node --import tsx bench/matrix-latency.ts [commands=1000] [warmup=50]
+ *   node --import tsx bench/matrix-latency-fake.ts [commands=1000] [warmup=50]
  *
  * With BENCH_CORE=real, Liaison's side is the real core (a migrated store with the demo directory; the person is
  * linked to a contact) answering "!whoami" (identity lookup, record entry, a private reply by direct message),
