@@ -1,32 +1,28 @@
 /**
- * Command-to-reply latency on Matrix: Liaison's adapter versus a bare matrix-bot-sdk echo bot, side by side in the
- * same run against the local fake homeserver. Each command is a person's "!ping N" appended to the homeserver; the
- * latency is the time until the bot's reply event is stored by the homeserver (sync wake-up, processing, send).
+ * Command-to-reply latency on a real Synapse (Debian sid's matrix-synapse in its chroot, see
+ * scripts/synapse-chroot.sh): Liaison (the real core on SQLite, the Matrix adapter, the outbox worker) versus a bare
+ * matrix-bot-sdk bot answering the same command with a fixed text, alternating. A person types "!whoami" in her
+ * direct room with each bot and the latency is until her own client's /sync shows the answer. The bots and the person
+ * have their rate limits lifted (Synapse admin API override_ratelimit, messages_per_second 0), so this measures
+ * latency, not the limiter. Then the burst: 30 commands in 2 s with Synapse's default rate limit (rc_message 0.2/s,
+ * burst 10), the time to the last answer against the limiter's own floor of (30 - 10) / 0.2 = 100 s.
  *
- *   node --import tsx bench/matrix-latency.ts [commands=1000] [warmup=50]
+ *   node --import tsx bench/matrix-latency.ts [commands=300] [warmup=20] [burst=30]
  *
- * With BENCH_CORE=real, Liaison's side is the real core (a migrated store with the demo directory; the person is
- * linked to a contact) answering "!whoami" (identity lookup, record entry, a private reply by direct message),
- * instead of a stand-in answering at once, and the adapter keeps its state in that database. The database is a
- * temporary SQLite file, or PostgreSQL with DATABASE_URL=postgres://... (a temporary database, see store.ts).
+ * burst=0 leaves the burst out. The fake-homeserver variant is bench/matrix-latency-fake.ts.
  */
 import { performance } from "node:perf_hooks";
 import { LogLevel, LogService, MatrixClient, MemoryStorageProvider } from "matrix-bot-sdk";
-import pino from "pino";
-import { createMatrixAdapter, matrixConfigSchema } from "../adapters/matrix/index.js";
-import { systemClock } from "../src/core/clock.js";
-import { openRealCore, wantsRealCore } from "./real-core.js";
-import { adapterStateStore } from "../src/store/adapter-state.js";
-import { FakeHomeserver } from "../test/fakes/matrix/homeserver.js";
-import { MemoryStateStore } from "../test/support/memory-state.js";
+import { bodyOf, type MatrixPerson } from "../test/support/matrix-person.js";
+import { synapseUnavailable, synapseVersion } from "../test/support/synapse.js";
+import { startSynapseWorld, SYNAPSE_SERVER_NAME, type SynapseWorld } from "../test/support/synapse-world.js";
 
-const COMMANDS = Number(process.argv[2] ?? 1000);
-const WARMUP = Number(process.argv[3] ?? 50);
-const SYNC_TIMEOUT_MS = 30_000;
-
-const LIAISON = "@liaison:bench.test";
-const ECHO = "@echo:bench.test";
-const PERSON = "@ann:bench.test";
+const COMMANDS = Number(process.argv[2] ?? 300);
+const WARMUP = Number(process.argv[3] ?? 20);
+const BURST = Number(process.argv[4] ?? 30);
+/** Synapse's default rc_message. */
+const RATE_PER_S = 0.2;
+const BURST_COUNT = 10;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -34,86 +30,121 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index] as number;
 }
 
-async function main(): Promise<void> {
-  LogService.setLevel(LogLevel.ERROR);
-  const fake = new FakeHomeserver("bench.test");
-  await fake.start();
-  const liaisonToken = fake.registerUser(LIAISON);
-  const echoToken = fake.registerUser(ECHO);
-  fake.registerUser(PERSON);
-  const liaisonRoom = fake.createRoom(PERSON, { name: "liaison", members: [LIAISON] });
-  const echoRoom = fake.createRoom(PERSON, { name: "echo", members: [ECHO] });
-
-  // Liaison's adapter with a core stand-in that answers at once.
-  const realCore = wantsRealCore() ? await openRealCore("matrix", { platform: "matrix", workspace: "", userId: PERSON }) : undefined;
-  const adapter = createMatrixAdapter({
-    config: matrixConfigSchema.parse({ enabled: true, homeserverUrl: fake.baseUrl, syncTimeoutMs: SYNC_TIMEOUT_MS }),
-    secrets: { MATRIX_ACCESS_TOKEN: liaisonToken },
-    // With the real core, the adapter keeps its state (sync token, direct rooms) in the database, as in production.
-    env: { catalog: [], state: realCore ? adapterStateStore(realCore.store.db, systemClock, "matrix") : new MemoryStateStore(), logger: pino({ level: "silent" }), clock: systemClock, openCaseThreads: async () => [] },
-  });
-  await adapter.start(
-    realCore
-      ? realCore.core.attach(adapter)
-      : async (event) => (event.type === "command" ? { message: { text: `pong ${event.text}` }, delivery: "in-place" } : undefined),
-  );
-
-  // The bare SDK echo bot: the usual matrix-bot-sdk bot, replying with a notice.
-  const echo = new MatrixClient(fake.baseUrl, echoToken, new MemoryStorageProvider());
-  echo.syncingTimeout = SYNC_TIMEOUT_MS;
-  echo.on("room.message", (roomId: string, event: { sender?: string; content?: { msgtype?: string; body?: string } }) => {
-    if (event.sender === ECHO || event.content?.msgtype === "m.notice" || !event.content?.body?.startsWith("!")) return;
-    void echo.replyNotice(roomId, event, `pong /${event.content.body.slice(1)}`).catch(() => undefined);
-  });
-  await echo.start();
-
-  const measure = (bot: string, roomId: string, n: number): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const started = performance.now();
-      const timer = setTimeout(() => reject(new Error(`no reply from ${bot} to command ${n}`)), 10_000);
-      const unsubscribe = fake.model.onAppend(() => {
-        const last = fake.model.stream.at(-1)?.event;
-        // The real core answers !whoami privately, in the person's direct room with Liaison.
-        const sameRoom = last?.room_id === roomId || (realCore !== undefined && bot === LIAISON);
-        if (last?.sender === bot && sameRoom && last.type === "m.room.message") {
-          clearTimeout(timer);
-          unsubscribe();
-          resolve(performance.now() - started);
-        }
-      });
-      fake.say(PERSON, roomId, realCore && bot === LIAISON ? "!whoami" : `!ping ${n}`);
-    });
-
-  const liaison: number[] = [];
-  const bare: number[] = [];
-  for (let n = 0; n < WARMUP + COMMANDS; n += 1) {
-    // Alternate who goes first so neither bot always follows the other's traffic.
-    const order = n % 2 === 0 ? (["liaison", "bare"] as const) : (["bare", "liaison"] as const);
-    for (const who of order) {
-      const ms = who === "liaison" ? await measure(LIAISON, liaisonRoom, n) : await measure(ECHO, echoRoom, n);
-      if (n >= WARMUP) (who === "liaison" ? liaison : bare).push(ms);
-    }
+/** A direct room `person` opens with `bot`, once the bot has joined it. */
+async function directRoomWith(person: MatrixPerson, bot: string): Promise<string> {
+  const room = await person.createRoom({ is_direct: true, preset: "trusted_private_chat", invite: [bot] });
+  for (let tries = 0; tries < 200; tries += 1) {
+    const members = await person.call<{ joined: Record<string, unknown> }>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/joined_members`);
+    if (bot in members.joined) return room;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  throw new Error(`${bot} did not join the direct room`);
+}
 
-  await adapter.stop();
-  echo.stop();
-  await fake.close();
-  await realCore?.close();
+/** Sends `text` and resolves to the time until the person's client has the bot's next message in the room. */
+async function roundTrip(person: MatrixPerson, bot: string, roomId: string, text: string): Promise<number> {
+  const before = person.messagesFrom(bot, roomId).length;
+  const startedMs = performance.now();
+  await person.say(roomId, text);
+  const answer = await person.waitFor(() => person.messagesFrom(bot, roomId)[before], `${bot}'s answer to ${text}`, 30_000);
+  return answer.seenAtMs - startedMs;
+}
 
-  const row = (name: string, values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
-    return { name, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean, max: sorted.at(-1) ?? Number.NaN };
-  };
-  const rows = [row("liaison adapter", liaison), row("bare matrix-bot-sdk bot", bare)];
-  const format = (value: number) => value.toFixed(2).padStart(8);
-  console.log(`Matrix command-to-reply latency: ${COMMANDS} commands per bot (after ${WARMUP} warm-up), fake homeserver on 127.0.0.1, node ${process.version}`);
-  console.log(realCore ? `Liaison side: the real core answering !whoami, ${realCore.label}` : "Liaison side: a stand-in core answering at once (no database; BENCH_CORE=real for the real core)");
-  console.log(`${"".padEnd(26)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"mean ms".padStart(8)}${"max ms".padStart(8)}`);
-  for (const { name, p50, p99, mean, max } of rows) console.log(`${name.padEnd(26)}${format(p50)}${format(p99)}${format(mean)}${format(max)}`);
-  const ratio = (rows[0]?.p99 ?? Number.NaN) / (rows[1]?.p99 ?? Number.NaN);
-  const p50Ratio = (rows[0]?.p50 ?? Number.NaN) / (rows[1]?.p50 ?? Number.NaN);
-  console.log(`p99 ratio (liaison / bare): ${ratio.toFixed(2)} (target <= 1.3: ${ratio <= 1.3 ? "met" : "NOT met"}); p50 ratio ${p50Ratio.toFixed(2)}`);
+/** The bare bot: matrix-bot-sdk's client as its README shows, joining on invite and answering with a fixed notice. */
+async function startBareBot(world: SynapseWorld, token: string, userId: string): Promise<MatrixClient> {
+  const bare = new MatrixClient(world.synapse.baseUrl, token, new MemoryStorageProvider());
+  bare.on("room.invite", (roomId: string) => void bare.joinRoom(roomId).catch(() => undefined));
+  bare.on("room.message", (roomId: string, event: { sender?: string; content?: { msgtype?: string; body?: string } }) => {
+    if (event.sender === userId || event.content?.msgtype === "m.notice" || !event.content?.body?.startsWith("!")) return;
+    void bare.replyNotice(roomId, event, "You are Anna Politie (nl-police).").catch(() => undefined);
+  });
+  await bare.start();
+  return bare;
+}
+
+function row(name: string, values: number[]): { name: string; p50: number; p99: number; mean: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  return { name, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean, max: sorted.at(-1) ?? Number.NaN };
+}
+
+async function latency(world: SynapseWorld): Promise<void> {
+  const { anna, ids, synapse } = world;
+  const bareId = `@bare:${SYNAPSE_SERVER_NAME}`;
+  const bareToken = await synapse.register("bare", { displayName: "bare" });
+  for (const user of [ids.bot, bareId]) await synapse.unlimit(user);
+  const liaison = await world.start("bench");
+  const bare = await startBareBot(world, bareToken, bareId);
+  try {
+    const liaisonRoom = await directRoomWith(anna, ids.bot);
+    const bareRoom = await directRoomWith(anna, bareId);
+    const times = { liaison: [] as number[], bare: [] as number[] };
+    for (let n = 0; n < WARMUP + COMMANDS; n += 1) {
+      // Alternate who goes first, so that neither always follows the other's traffic.
+      const order = n % 2 === 0 ? (["liaison", "bare"] as const) : (["bare", "liaison"] as const);
+      for (const who of order) {
+        const ms = who === "liaison" ? await roundTrip(anna, ids.bot, liaisonRoom, "!whoami") : await roundTrip(anna, bareId, bareRoom, "!whoami");
+        if (n >= WARMUP) times[who].push(ms);
+      }
+    }
+    const rows = [row("liaison (real core)", times.liaison), row("bare matrix-bot-sdk bot", times.bare)];
+    const format = (value: number) => value.toFixed(1).padStart(9);
+    console.log(`Matrix command-to-reply latency on Synapse ${synapseVersion()} (SQLite, 127.0.0.1), ${COMMANDS} commands per bot after ${WARMUP} warm-up, alternating, rate limits lifted; node ${process.version}`);
+    console.log(`${"".padEnd(26)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"mean ms".padStart(9)}${"max ms".padStart(9)}`);
+    for (const { name, p50, p99, mean, max } of rows) console.log(`${name.padEnd(26)}${format(p50)}${format(p99)}${format(mean)}${format(max)}`);
+    const [mine, theirs] = rows as [ReturnType<typeof row>, ReturnType<typeof row>];
+    const p50Ratio = mine.p50 / theirs.p50;
+    const p99Ratio = mine.p99 / theirs.p99;
+    console.log(`ratio liaison / bare:      p50 ${p50Ratio.toFixed(2)} (target <= 1.15: ${p50Ratio <= 1.15 ? "met" : "NOT met"})   p99 ${p99Ratio.toFixed(2)} (target <= 1.3: ${p99Ratio <= 1.3 ? "met" : "NOT met"})`);
+  } finally {
+    bare.stop();
+    await liaison.stop();
+  }
+}
+
+async function burst(world: SynapseWorld): Promise<void> {
+  const { anna, ids, synapse } = world;
+  // A bot of its own with Synapse's default rate limit and a full bucket.
+  const botToken = await synapse.register("burstbot", { displayName: "burstbot" });
+  const botId = `@burstbot:${SYNAPSE_SERVER_NAME}`;
+  const liaison = await world.start("burst", { botToken, ids: { ...ids, bot: botId } });
+  try {
+    const room = await directRoomWith(anna, botId);
+    // Let the bucket refill from the joins' and the display name's events.
+    await new Promise((resolve) => setTimeout(resolve, (BURST_COUNT / RATE_PER_S) * 1000));
+    const startedMs = performance.now();
+    const sends: Promise<string>[] = [];
+    for (let index = 1; index <= BURST; index += 1) {
+      sends.push(anna.say(room, `!burst${String(index).padStart(2, "0")}`));
+      await new Promise((resolve) => setTimeout(resolve, 2000 / BURST));
+    }
+    await Promise.all(sends);
+    const answers = await anna.waitFor(() => {
+      const list = anna.messagesFrom(botId, room);
+      return list.length >= BURST ? list : undefined;
+    }, `${BURST} answers`, 600_000);
+    const lastMs = Math.max(...answers.map((event) => event.seenAtMs)) - startedMs;
+    const floorMs = (Math.max(0, BURST - BURST_COUNT) / RATE_PER_S) * 1000;
+    const order = answers.map((event) => /\/burst(\d\d)/.exec(bodyOf(event))?.[1]);
+    const inOrder = order.every((value, index) => Number(value) === index + 1);
+    const ratio = lastMs / floorMs;
+    console.log(`burst: ${BURST} commands in 2 s, default rate limit (rc_message ${RATE_PER_S}/s, burst ${BURST_COUNT}): ${answers.length} answers${inOrder ? ", in order" : ", NOT in order"}`);
+    console.log(`burst: last answer after ${(lastMs / 1000).toFixed(1)} s; the limiter's floor ${(floorMs / 1000).toFixed(0)} s; ratio ${ratio.toFixed(2)} (target <= 1.5: ${ratio <= 1.5 ? "met" : "NOT met"})`);
+  } finally {
+    await liaison.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  if (synapseUnavailable) throw new Error(`no real homeserver: ${synapseUnavailable}`);
+  LogService.setLevel(LogLevel.ERROR);
+  const world = await startSynapseWorld();
+  try {
+    if (COMMANDS > 0) await latency(world);
+    if (BURST > 0) await burst(world);
+  } finally {
+    await world.close();
+  }
 }
 
 main().then(

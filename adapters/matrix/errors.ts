@@ -30,7 +30,10 @@ export function toDeliveryError(error: unknown, what: string): DeliveryError {
   if (status === 429 || errcode === "M_LIMIT_EXCEEDED") {
     const headerMs = body?.[RETRY_AFTER_HEADER_FIELD];
     const bodyMs = body?.retry_after_ms;
-    const retryAfterMs = typeof headerMs === "number" ? headerMs : typeof bodyMs === "number" ? bodyMs : undefined;
+    // Synapse rounds the header up to whole seconds (math.ceil(retry_after_ms / 1000)): the body's milliseconds are the
+    // precise wait when they agree with it; otherwise (a proxy's own Retry-After, say) the header wins.
+    const bodyAgrees = typeof bodyMs === "number" && typeof headerMs === "number" && bodyMs >= 0 && bodyMs <= headerMs && bodyMs > headerMs - 1000;
+    const retryAfterMs = bodyAgrees ? bodyMs : typeof headerMs === "number" ? headerMs : typeof bodyMs === "number" ? bodyMs : undefined;
     return new DeliveryError(`${detail} (rate limited)`, { retryAfterMs, cause: error });
   }
   if (errcode !== undefined && PERMANENT_CODES.has(errcode) && (status === undefined || status < 500)) return new DeliveryError(detail, { permanent: true, cause: error });

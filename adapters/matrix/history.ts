@@ -37,7 +37,8 @@ export async function fillTimelineGaps(raw: unknown, readPage: PageReader, notBe
   const parsed = joinedRooms.safeParse(raw);
   if (!parsed.success) return;
   const rooms = parsed.data.rooms?.join ?? {};
-  const mutable = (raw as { rooms: { join: Record<string, { timeline: { events: unknown[] } }> } }).rooms.join;
+  // A batch without joined rooms (only invites, presence or account data) has no `rooms.join`, or no `rooms` at all.
+  const mutable = (raw as { rooms?: { join?: Record<string, { timeline: { events: unknown[] } }> } }).rooms?.join ?? {};
   for (const [roomId, room] of Object.entries(rooms)) {
     const timeline = room.timeline;
     if (!timeline?.limited || !timeline.prev_batch) continue;

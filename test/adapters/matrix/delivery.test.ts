@@ -44,12 +44,16 @@ describe("matrix adapter: delivery on the wire", () => {
     expect(botMessages()).toHaveLength(2);
   });
 
-  it("turns 429 M_LIMIT_EXCEEDED into a DeliveryError with Retry-After (header first, then retry_after_ms)", async () => {
+  it("turns 429 M_LIMIT_EXCEEDED into a DeliveryError with the wait: retry_after_ms when it agrees with Retry-After (whole seconds, rounded up), else the header", async () => {
     world.fake.rateLimitSends(2200, { header: true, bodyField: true });
     const both = await adapter.send(channel(), { text: "a" }, { idempotencyKey: "rl-1" }).catch((error: unknown) => error);
     expect(both).toBeInstanceOf(DeliveryError);
-    expect((both as DeliveryError).retryAfterMs).toBe(3000);
+    expect((both as DeliveryError).retryAfterMs).toBe(2200);
     expect((both as DeliveryError).permanent).toBe(false);
+
+    world.fake.rateLimitSends(3000, { header: true, bodyField: true });
+    const whole = await adapter.send(channel(), { text: "a" }, { idempotencyKey: "rl-1" }).catch((error: unknown) => error);
+    expect((whole as DeliveryError).retryAfterMs).toBe(3000);
 
     world.fake.rateLimitSends(1700, { header: false, bodyField: true });
     const bodyOnly = await adapter.send(channel(), { text: "a" }, { idempotencyKey: "rl-1" }).catch((error: unknown) => error);

@@ -5,6 +5,7 @@ import type { InboundEvent } from "../../../src/core/adapter.js";
 import { DeliveryError } from "../../../src/core/adapter.js";
 import { ENCRYPTED_ROOM_NOTICE, type MatrixAdapter, type MatrixConfig } from "../../../adapters/matrix/index.js";
 import { REPLY_OUTSIDE_THREAD_HINT } from "../../../adapters/matrix/hints.js";
+import { PLAINTEXT_REUSE_MS } from "../../../adapters/matrix/outbound.js";
 import { stateKeys } from "../../../adapters/matrix/storage.js";
 import { RecordingHandler } from "../../contract/harness.js";
 import { ANN, BOB, BOT, deliveredToBot, makeAdapter, MemoryStateStore, startWorld, type MatrixWorld } from "./harness.js";
@@ -72,6 +73,27 @@ describe("matrix adapter: rooms, encryption, hints, history", () => {
     await expect(refused).rejects.toBeInstanceOf(DeliveryError);
     await expect(refused).rejects.toMatchObject({ permanent: true });
     expect(botEvents(world.roomId).map((event) => event.content.body)).toEqual([ENCRYPTED_ROOM_NOTICE]);
+  });
+
+  it("reads a room's encryption once for posts within PLAINTEXT_REUSE_MS, reads it again after, and refuses at once when /sync shows the room encrypted", async () => {
+    world = await startWorld();
+    const started = await boot();
+    const channel = { kind: "channel" as const, platform: "matrix" as const, workspace: "", channelId: world.roomId };
+    const encryptionReads = () => world.fake.requestsTo("GET", "/state/m.room.encryption").length;
+    const before = encryptionReads();
+    await started.send(channel, { text: "card 1" }, { idempotencyKey: "reuse-1" });
+    await started.send(channel, { text: "card 2" }, { idempotencyKey: "reuse-2" });
+    expect(encryptionReads()).toBe(before + 1);
+    await new Promise((resolve) => setTimeout(resolve, PLAINTEXT_REUSE_MS + 100));
+    await started.send(channel, { text: "card 3" }, { idempotencyKey: "reuse-3" });
+    expect(encryptionReads()).toBe(before + 2);
+    // Encrypted now, inside the reuse window of the read just made: the m.room.encryption event from /sync wins.
+    world.fake.enableEncryption(world.roomId, ANN);
+    await say(ANN, "hello");
+    await started.settled();
+    const refused = started.send(channel, { text: "TLP:AMBER card 4" }, { idempotencyKey: "reuse-4" });
+    await expect(refused).rejects.toMatchObject({ permanent: true });
+    expect(botEvents(world.roomId).map((event) => event.content.body).filter((body) => String(body).startsWith("card") || String(body).includes("card 4"))).toEqual(["card 1", "card 2", "card 3"]);
   });
 
   it("tells someone who replies to a card outside its thread, or names a case at the top level, where to write", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRetryAfterMs } from "../../../adapters/matrix/client.js";
+import { parseRetryAfterMs, RETRY_AFTER_HEADER_FIELD } from "../../../adapters/matrix/client.js";
+import { toDeliveryError } from "../../../adapters/matrix/errors.js";
 import { classifyMessage, inviterAllowed, sameReaction } from "../../../adapters/matrix/inbound.js";
 import { transactionId } from "../../../adapters/matrix/outbound.js";
 import { contentBytes, MAX_CONTENT_BYTES, MAX_PARTS, renderNotices } from "../../../adapters/matrix/render.js";
@@ -58,6 +59,17 @@ describe("matrix adapter: small rules", () => {
     expect(odd).toBe(transactionId("reply.$abc:hs.test/x", "1"));
     expect(odd).toMatch(/^[A-Za-z0-9._~-]+$/);
     expect(odd).not.toBe(transactionId("reply.$abd:hs.test/x", "1"));
+  });
+
+  it("waits the precise retry_after_ms when it agrees with the rounded-up Retry-After, and the header when it does not (a proxy's own limit)", () => {
+    const limited = (body: Record<string, unknown>) => toDeliveryError({ statusCode: 429, errcode: "M_LIMIT_EXCEEDED", body: { errcode: "M_LIMIT_EXCEEDED", ...body } }, "sending");
+    expect(limited({ retry_after_ms: 4210, [RETRY_AFTER_HEADER_FIELD]: 5000 }).retryAfterMs).toBe(4210);
+    expect(limited({ retry_after_ms: 5000, [RETRY_AFTER_HEADER_FIELD]: 5000 }).retryAfterMs).toBe(5000);
+    expect(limited({ retry_after_ms: 1000, [RETRY_AFTER_HEADER_FIELD]: 60_000 }).retryAfterMs).toBe(60_000);
+    expect(limited({ retry_after_ms: 9000, [RETRY_AFTER_HEADER_FIELD]: 2000 }).retryAfterMs).toBe(2000);
+    expect(limited({ retry_after_ms: -5, [RETRY_AFTER_HEADER_FIELD]: 1000 }).retryAfterMs).toBe(1000);
+    expect(limited({ retry_after_ms: 700 }).retryAfterMs).toBe(700);
+    expect(limited({}).retryAfterMs).toBeUndefined();
   });
 
   it("reads Retry-After as seconds", () => {
