@@ -108,6 +108,24 @@ describeOnBothDatabases("TCO figures", (harness, test) => {
   });
 });
 
+describeOnBothDatabases("TCO figures: reinstatement after review", (harness, test) => {
+  test("an order reinstated after the host Member State's scrutiny (Art. 4(7)) counts as a reinstatement (Art. 7(3)(f))", async () => {
+    const h = harness();
+    const org = await h.db.organisation.findUniqueOrThrow({ where: { slug: "de-cert" } });
+    if (!org.designations.includes("tco-competent-authority:DE")) await h.ok("demo.coordinator", "/contacts edit-org de-cert --designate tco-competent-authority:DE");
+    const reference = await order(h, "2026-11-10T09:00:00Z", { to: "chirp-social" });
+    await at(h, "2026-11-10T09:20:00Z", "lena.schmidt", `/case resolve ${reference} --outcome removed`);
+    const before = await buildTcoFigures(h.db, FROM, TO, new Date("2026-12-03T00:00:00Z"), undefined, TEST_KEYS);
+    expect(before.recipients.find((row) => row.organisation === "chirp-social")?.reinstatements).toBe(0);
+    await at(h, "2026-11-11T09:00:00Z", "lena.schmidt", `/tco scrutiny ${reference} --reasons "news reporting, not terrorist content"`);
+    await at(h, "2026-11-12T09:00:00Z", "jonas.becker", `/tco scrutiny-decision ${reference} --infringes yes --reasons "journalistic purpose"`);
+    await at(h, "2026-11-12T10:00:00Z", "lena.schmidt", `/tco reinstated ${reference}`);
+    const after = await buildTcoFigures(h.db, FROM, TO, new Date("2026-12-03T00:00:00Z"), undefined, TEST_KEYS);
+    expect(after.recipients.find((row) => row.organisation === "chirp-social")).toMatchObject({ orders: 1, ordersRemoved: 1, reinstatements: 1 });
+    expect(after.issuers.find((row) => row.organisation === "nl-iru")?.reinstatements).toBe(1);
+  });
+});
+
 // The lateness rule alone: instants in UTC, the hour from receipt.
 const RECEIPT = new Date("2026-10-24T22:30:00Z"); // 00:30 CEST on the night summer time ends
 const t = (minutes: number) => new Date(RECEIPT.getTime() + minutes * MIN);

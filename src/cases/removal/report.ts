@@ -147,6 +147,9 @@ export async function buildTcoFigures(db: Db, from: Date, to: Date, now: Date, o
     list.push({ action: entry.action, at: entry.at, effectAt: effects.get(`${entry.caseId}\u0000${entry.at.getTime()}`) ?? null });
     byCase.set(entry.caseId, list);
   }
+  // Art. 7(3)(f): reinstatement "as a result of administrative or judicial review proceedings" includes the Art. 4(7)
+  // reinstatement after the host Member State's authority found an infringement (recorded with /tco reinstated).
+  const reinstatedByReview = new Set((await db.tcoOrder.findMany({ where: { caseId: { in: cases.map((row) => row.id) }, reinstatedAt: { not: null } }, select: { caseId: true } })).map((row) => row.caseId));
   const rows = new Map<string, TcoRow & { times: number[]; breakdown: Map<string, TcoBreakdown> }>();
   for (const row of cases) {
     const fields = JSON.parse(row.fields) as { urls?: string[]; contentTypes?: string[]; memberState?: string };
@@ -157,7 +160,7 @@ export async function buildTcoFigures(db: Db, from: Date, to: Date, now: Date, o
     const types = fields.contentTypes && fields.contentTypes.length > 0 ? fields.contentTypes : ["not-stated"];
     const late = lateAgainstLaw(receivedAt, events, horizon, legalMs);
     const executed = row.outcome === "removed" || row.outcome === "access-disabled";
-    const reinstated = events.some((event, index) => event.action === "case.reopen" && events.slice(0, index).some((before) => before.action === "case.resolve"));
+    const reinstated = reinstatedByReview.has(row.id) || events.some((event, index) => event.action === "case.reopen" && events.slice(0, index).some((before) => before.action === "case.resolve"));
     for (const side of ["recipient", "issuer"] as const) {
       const orgId = side === "recipient" ? row.recipientOrgId : row.openerOrgId;
       if (organisationSlug && orgId !== party) continue;
