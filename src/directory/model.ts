@@ -52,7 +52,8 @@ export const languageSchema = z
 /**
  * Legal designations, granted by coordinators (never by the organisation itself), that decide who may issue what:
  * - `tco-competent-authority:<MS>`: a competent authority a Member State designated to issue removal orders
- *   (Regulation (EU) 2021/784 Art. 12(1)(a): "issue removal orders pursuant to Article 3");
+ *   (Regulation (EU) 2021/784 Art. 12(1)(a), paraphrase: the authority competent to issue removal orders under
+ *   Article 3; checked against the German text only);
  * - `eevidence-issuing-authority:<MS>`: an issuing authority for European Production and Preservation Orders
  *   (Regulation (EU) 2023/1543 Art. 4);
  * - `dsa-trusted-flagger:<area>`: a trusted flagger, status awarded by a Digital Services Coordinator for an area of

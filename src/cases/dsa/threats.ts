@@ -16,7 +16,7 @@ export interface ThreatForm {
  * DSA Art. 18(2): "Where the provider of hosting services cannot identify with reasonable certainty the Member State
  * concerned, it shall inform the law enforcement authorities of the Member State in which it is established or where
  * its legal representative resides or is established or inform Europol, or both."
- * TCO Art. 14(5): "Where hosting service providers become aware of terrorist content involving an imminent threat to
+ * TCO Art. 14(5) (paraphrase): "Where hosting service providers become aware of terrorist content involving an imminent threat to
  * life, they shall promptly inform the authorities competent for the investigation and prosecution of criminal
  * offences in the Member States concerned. Where it is impossible to identify the Member States concerned, the hosting
  * service providers shall notify the contact point pursuant to Article 12(2) in the Member State where they have their

@@ -1,12 +1,12 @@
 // What a hosting service provider states when it resolves a removal order: the Annex II feedback, or the Annex III
 // grounds of non-execution. Pure: CaseDecisions (dsa/decisions.ts) asks here and stores the answer in CaseDecision.
 //
-// Art. 3(6): "The hosting service provider shall, without undue delay, inform the competent authority that issued the
+// Art. 3(6) (paraphrase: not checked against the Official Journal text): "The hosting service provider shall, without undue delay, inform the competent authority that issued the
 // removal order, using the template set out in Annex II, of the removal of the terrorist content or the disabling of
 // access thereto in all Member States, indicating, in particular, the time and date of that removal or disabling."
 // Annex II, section B (paraphrase): the measure taken, "the terrorist content has been removed" or "access to the
 // terrorist content has been disabled in all Member States", and the "time and date of the measure taken".
-// Annex III, section B: the order "cannot be executed or cannot be executed within the requested deadline" for force
+// Annex III, section B (paraphrase): the order "cannot be executed or cannot be executed within the requested deadline" for force
 // majeure or de facto impossibility (Art. 3(7)), manifest errors or insufficient information (Art. 3(8)), with
 // "further information as to the reasons for non-execution".
 import { fail, ok, type Failure, type Outcome as Result } from "../../core/result.js";

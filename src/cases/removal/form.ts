@@ -16,16 +16,19 @@
 // date of issuing and the reference number of the removal order; section C the box "for reasons of public security,
 // the hosting service provider must refrain from informing the content provider"; section D the boxes for the copy to
 // the competent authority of the Member State where the provider has its main establishment or legal representative.
-// (The quotes of Art. 3(4) and Annex I are from the Official Journal text as remembered, not checked against EUR-Lex
-// in this change: paraphrase where they differ.)
+// (paraphrase: Art. 3(4) and Annex I sections C and D were not checked against the Official Journal text. Annex I
+// section A's fields were, e.g. "Time and date of issuing of the removal order:", "Reference number of the removal
+// order:", "Member State where the hosting service provider has its main establishment or where its legal
+// representative resides or is established:".)
 import { z } from "zod";
 import { forbiddenNameCharacter } from "../../core/text.js";
 import { fail, ok, type Outcome as Result } from "../../core/result.js";
 import { instantWithOffsetSchema, MEMBER_STATES, memberStateSchema, type MemberState } from "../dsa/vocabulary.js";
 
 /**
- * The types of terrorist content, Art. 2(7): material that "(a) incites the commission of one of the offences
- * referred to in points (a) to (i) of Article 3(1) of Directive (EU) 2017/541, where such material, directly or
+ * The types of terrorist content, Art. 2(7) (paraphrase: not checked against the Official Journal text): material
+ * that "(a) incites the commission of one of the offences referred to in points (a) to (i) of Article 3(1) of
+ * Directive (EU) 2017/541, where such material, directly or
  * indirectly, such as by the glorification of terrorist acts, advocates the commission of terrorist offences, thereby
  * causing a danger that one or more such offences may be committed; (b) solicits a person or a group of persons to
  * commit or contribute to the commission of one of the offences referred to in points (a) to (i) of Article 3(1) of
@@ -51,7 +54,7 @@ export const TCO_CONTENT_TYPE_WORDS: Record<TcoContentType, string> = {
 };
 
 /**
- * The grounds of Annex III (section B) on which a removal order is not executed: "force majeure or de facto
+ * The grounds of Annex III (section B) on which a removal order is not executed (paraphrase, not checked): "force majeure or de facto
  * impossibility not attributable to the hosting service provider, including for objective and technically justifiable
  * reasons" (Art. 3(7)); "the removal order contains manifest errors"; "the removal order does not contain sufficient
  * information" (Art. 3(8)). Annex III asks for "further information as to the reasons for non-execution" besides.
@@ -84,7 +87,8 @@ const url = z.url({ protocol: /^https?$/, error: "a web address starting with ht
 
 /** The removal order's form (Art. 3(4), Annex I). The issuing Member State and time of issuing are filled in at opening. */
 export const removalOrderForm = z.strictObject({
-  // Art. 3(4)(c): "an exact uniform resource locator (URL)".
+  // Art. 3(4)(c) (paraphrase): "an exact uniform resource locator (URL)"; Annex I, section B, as checked: "URL and any
+  // additional information enabling the identification and exact location of the terrorist content:".
   urls: z.array(url).min(1, "at least one URL").max(100, "at most 100 URLs per case; open several cases for more"),
   basis: line("the legal basis", 500).default(TCO_BASIS),
   // Art. 3(4)(b): the statement of reasons, with the type of material of Art. 2(7) (Annex I, section B: one box or more).
@@ -94,7 +98,8 @@ export const removalOrderForm = z.strictObject({
   redress: prose("the redress available to the hosting service provider and the content provider, with the deadlines for appeal", 2000),
   memberState: memberStateSchema.optional(),
   reference: line("the order's own reference number", 100).optional(),
-  // Art. 3(4)(e): "the date, time stamp"; Annex I: "Time and date of issuing". Kept as written, with its offset.
+  // Art. 3(4)(e) (paraphrase): "the date, time stamp"; Annex I, as checked: "Time and date of issuing of the removal
+  // order:". Kept as written, with its offset.
   issuedAt: instantWithOffsetSchema.optional(),
   legalRepresentative: line("the addressee's legal representative", 500).optional(),
   // Art. 3(4)(g), Art. 11(3) and Annex I, section C: the content provider is not told, for reasons of public security.

@@ -2,7 +2,7 @@
 // Art. 7 report) and per issuer (the competent authority's Art. 8 report), from the cases, their decisions and the
 // record. Counts and durations only, never case content.
 //
-// Art. 7(3) (quoted as remembered, not checked against EUR-Lex in this change: paraphrase where they differ):
+// Art. 7(3) (paraphrase: not checked against the Official Journal text):
 // "Transparency reports shall include at least the following information: (a) information about the hosting service
 // provider's measures in relation to the identification and removal of or disabling of access to terrorist content;
 // (b) information about the hosting service provider's measures to address the reappearance online of material which
@@ -15,7 +15,7 @@
 // of cases in which the hosting service provider was required to reinstate content or access thereto as a result of
 // administrative or judicial review proceedings; (g) the number of cases in which the hosting service provider
 // reinstated content or access thereto following a complaint by the content provider".
-// Art. 8(1)(a) asks the competent authority for "the number of removal orders issued under Article 3 ... and
+// Art. 8(1)(a) (paraphrase, not checked) asks the competent authority for "the number of removal orders issued under Article 3 ... and
 // information on the implementation of those removal orders by the hosting service providers concerned, including
 // the number of cases in which terrorist content was removed or access thereto was disabled and the number of cases in
 // which terrorist content was not removed or access thereto was not disabled".

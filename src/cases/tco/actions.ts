@@ -22,7 +22,7 @@ export interface TcoInformed {
   timeZone: string;
 }
 
-/** Who asks for scrutiny (Art. 4(3)): the provider itself, or the content provider through it. */
+/** Who asks for scrutiny (Art. 4(4)): the provider itself, or the content provider through it. */
 export type ScrutinyRequester = { by: "provider" } | { by: "content-provider"; informedAt: Date };
 
 function allowed(located: LocatedTcoOrder, ...roles: TcoRole[]): boolean {
@@ -85,13 +85,13 @@ export class TcoActions {
     return this.orders.changed(actor, located.value, { copyOrgId: host?.id ?? null, copyAt, copyMode: mode }, { type: "copy", to: host?.slug ?? `the competent authority of ${order.hostMemberState}`, mode, at: copyAt }, "copy", extra);
   }
 
-  /** Art. 4(3): a reasoned request for scrutiny, within 48 hours of receipt; the host authority's 72 hours start. */
+  /** Art. 4(4): a reasoned request for scrutiny, within 48 hours of receipt; the host authority's 72 hours start. */
   async scrutiny(actor: Actor, reference: string | undefined, reasons: string, requester: ScrutinyRequester): Promise<Result<TcoActed>> {
     const located = await this.orders.locate(actor, reference);
     if (!located.ok) return this.orders.refused(actor, reference, "scrutiny", located);
     const { order, caseId, receivedAt } = located.value;
     const refuse = (code: "not-allowed" | "bad-arguments" | "invalid-transition", message: string) => this.orders.refused(actor, reference, "scrutiny", fail(code, message), caseId);
-    if (!allowed(located.value, "provider")) return refuse("not-allowed", "Only the hosting service provider (for itself or the content provider), or a coordinator, requests scrutiny (TCO Art. 4(3)).");
+    if (!allowed(located.value, "provider")) return refuse("not-allowed", "Only the hosting service provider (for itself or the content provider), or a coordinator, requests scrutiny (TCO Art. 4(4)).");
     if (order.hostMemberState === order.issuerMemberState) return refuse("bad-arguments", `Scrutiny by the host Member State applies to cross-border removal orders; the provider is established in ${order.issuerMemberState}, the issuer's Member State (TCO Art. 4).`);
     if (order.scrutinyRequestedAt) return refuse("invalid-transition", `Scrutiny was already requested at ${order.scrutinyRequestedAt.toISOString()}.`);
     const at = this.work.clock.now();
@@ -99,7 +99,7 @@ export class TcoActions {
     if (!from) return refuse("invalid-transition", "The removal order has not been received yet; the 48 hours run from receipt.");
     if (from.getTime() > at.getTime()) return refuse("bad-arguments", `--informed-at ${from.toISOString()} is in the future.`);
     if (!withinWindow(from, SCRUTINY_REQUEST_MS, at)) {
-      return refuse("not-allowed", `The request for scrutiny is made within 48 hours of ${requester.by === "provider" ? "receipt of the removal order" : "the content provider receiving the information"} (TCO Art. 4(3)): that window ended at ${when(windowEnd(from, SCRUTINY_REQUEST_MS), located.value.providerTimeZone)}.`);
+      return refuse("not-allowed", `The request for scrutiny is made within 48 hours of ${requester.by === "provider" ? "receipt of the removal order" : "the content provider receiving the information"} (TCO Art. 4(4)): that window ended at ${when(windowEnd(from, SCRUTINY_REQUEST_MS), located.value.providerTimeZone)}.`);
     }
     const dueAt = windowEnd(at, SCRUTINY_DECISION_MS);
     const host = order.copyOrgId ? await this.work.tx.organisation.findUnique({ where: { id: order.copyOrgId }, select: { slug: true } }) : null;

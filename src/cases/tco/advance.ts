@@ -18,8 +18,8 @@ export interface AdvanceParties {
  * Why a removal order may not be issued yet, or undefined when it may. Art. 3(2): "Where a competent authority has
  * not previously issued a removal order to a hosting service provider, it shall provide that hosting service provider
  * with information on the applicable procedures and deadlines, at least 12 hours before issuing the removal order."
- * Second subparagraph: "The first subparagraph shall not apply in duly justified cases of emergency." (Both
- * paraphrase: not checked against EUR-Lex.) An earlier removal order in Liaison from the same authority to the same
+ * (paraphrase: the first subparagraph was not checked against the Official Journal text.) Second subparagraph, as
+ * checked: "The first subparagraph shall not apply in duly justified cases of emergency." An earlier removal order in Liaison from the same authority to the same
  * provider counts as "previously issued"; orders served outside Liaison count when the authority records the
  * information (`/tco inform --at`).
  */

@@ -6,29 +6,38 @@ import { DAY_MS, HOUR_MS, instantOfWallTime, localTimeOf } from "../../time/zone
 /**
  * Art. 3(2): "Where a competent authority has not previously issued a removal order to a hosting service provider,
  * it shall provide that hosting service provider with information on the applicable procedures and deadlines, at
- * least 12 hours before issuing the removal order." (Paraphrase where not checked against EUR-Lex: the first
- * sentence as the brief quotes it.) Twelve hours of real time, across offset changes.
+ * least 12 hours before issuing the removal order." (paraphrase: this first subparagraph was not checked against
+ * the Official Journal text; the second was: "The first subparagraph shall not apply in duly justified cases of
+ * emergency.") Twelve hours of real time, across offset changes.
  */
 export const ADVANCE_NOTICE_MS = 12 * HOUR_MS;
 
 /**
- * Art. 4(3) (paraphrase, not checked against EUR-Lex): the hosting service provider or the content provider may,
- * "within 48 hours of receiving" the removal order (or the Art. 11(2) information), submit a reasoned request for
- * scrutiny to the competent authority of the Member State of the main establishment or legal representative.
+ * Art. 4(4), first subparagraph (paraphrase, not checked against EUR-Lex): the hosting service provider or the
+ * content provider may, within 48 hours of receiving the removal order (the content provider: the Art. 11(2)
+ * information), submit a reasoned request for scrutiny to the competent authority of the Member State of the main
+ * establishment or legal representative. It is paragraph 4, not 3: the checked second subparagraph below, on the
+ * decision on "the request", follows Art. 4(3)'s own-initiative scrutiny ("Where it finds an infringement, it shall,
+ * within the same period, adopt a reasoned decision to that effect.").
  */
 export const SCRUTINY_REQUEST_MS = 48 * HOUR_MS;
 
 /**
- * Art. 4(4) (paraphrase, not checked against EUR-Lex): that authority shall, "within 72 hours of receiving the
- * request", scrutinise the removal order and adopt a decision on whether it seriously or manifestly infringes the
- * Regulation or the fundamental rights of the Charter.
+ * Art. 4(4), second subparagraph: "The competent authority shall, within 72 hours of receiving the request, adopt a
+ * reasoned decision following its scrutiny of the removal order, setting out its findings as to whether there is an
+ * infringement." The 72 hours run from the request's receipt, i.e. when it is made in Liaison.
  */
 export const SCRUTINY_DECISION_MS = 72 * HOUR_MS;
 
-/** Art. 6(2): six months of preservation from the removal or disabling. */
+/**
+ * Art. 6(2): six months of preservation from the removal or disabling (paraphrase: the article was not checked). Annex I
+ * says: "Pursuant to Article 6 of the Regulation the addressee shall preserve content and related data, which has been
+ * removed or access to which as been disabled, for six months or longer upon request from the competent authorities
+ * or courts."
+ */
 export const PRESERVATION_MONTHS = 6;
 
-/** Art. 11(3): non-disclosure "not exceeding six weeks from that decision", extendable once by six weeks. */
+/** Art. 11(3): non-disclosure for not more than six weeks from that decision, extendable once by six weeks (paraphrase). */
 export const NONDISCLOSURE_WEEKS = 6;
 
 /** The first instant an order may be issued after advance information given at `informedAt` (Art. 3(2)). */
@@ -80,7 +89,7 @@ export function endOfWeeksPeriod(from: Date, weeks: number, timeZone: string): D
   return startOfDay(timeZone, day + 7 * weeks + 1);
 }
 
-/** A period's end moved on by `weeks` weeks on the calendar of `timeZone` (Art. 11(3): "a further six weeks"). */
+/** A period's end moved on by `weeks` weeks on the calendar of `timeZone` (Art. 11(3), paraphrase: a further six weeks). */
 export function extendByWeeks(end: Date, weeks: number, timeZone: string): Date {
   return startOfDay(timeZone, localTimeOf(timeZone, end.getTime()).epochDay + 7 * weeks);
 }

@@ -96,8 +96,8 @@ async function hostAuthority(db: Tx, memberState: string): Promise<{ id: string;
 
 /**
  * Starts the Art. 6 preservation when a removal order is resolved as removed or disabled. Art. 6(2) (paraphrase, not
- * checked against EUR-Lex): the content and related data "shall be preserved for six months from the removal or
- * disabling". The removal is the Annex II time of effect when the provider states one (`replace`), else the resolve time.
+ * checked against EUR-Lex): the content and related data are preserved for six months from the removal or disabling;
+ * Annex I, as checked: "for six months or longer upon request from the competent authorities or courts". The removal is the Annex II time of effect when the provider states one (`replace`), else the resolve time.
  */
 export async function startPreservation(work: UnitOfWork, caseId: string, removedAt: Date, options: { replace?: boolean } = {}): Promise<void> {
   const order = await work.tx.tcoOrder.findUnique({ where: { caseId } });

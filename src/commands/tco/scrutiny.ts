@@ -2,11 +2,11 @@ import { z } from "zod";
 import { defineCommand } from "../command.js";
 import { instantArg, orderArg, reasonsArg, renderTcoActed } from "./shared.js";
 
-/** /tco scrutiny: a reasoned request for scrutiny of a cross-border removal order, within 48 hours (TCO Art. 4(3)). */
+/** /tco scrutiny: a reasoned request for scrutiny of a cross-border removal order, within 48 hours (TCO Art. 4(4)). */
 export const tcoScrutiny = defineCommand({
   group: "tco",
   name: "scrutiny",
-  summary: "Request scrutiny of a cross-border removal order by the host Member State, within 48 hours of receipt (TCO Art. 4(3); the provider)",
+  summary: "Request scrutiny of a cross-border removal order by the host Member State, within 48 hours of receipt (TCO Art. 4(4); the provider)",
   details:
     "The hosting service provider, or the content provider, may within 48 hours submit a reasoned request to the competent authority of the Member State where the provider is established to scrutinise the order. " +
     "That authority decides within 72 hours of receiving the request; Liaison reminds it. For a content provider's request give --by content-provider and when it received the information (--informed-at).",
@@ -21,7 +21,7 @@ export const tcoScrutiny = defineCommand({
   permission: "contact",
   uses: ["tco"],
   async execute({ tco, actor }, { reference, reasons, by, informedAt }) {
-    if (by === "content-provider" && !informedAt) return { ok: false, code: "bad-arguments", message: "--informed-at: when the content provider received the copy or the information; its 48 hours run from then (TCO Art. 4(3))." };
+    if (by === "content-provider" && !informedAt) return { ok: false, code: "bad-arguments", message: "--informed-at: when the content provider received the copy or the information; its 48 hours run from then (TCO Art. 4(4))." };
     return tco.scrutiny(actor, reference, reasons, by === "provider" ? { by } : { by, informedAt: informedAt as Date });
   },
   render: renderTcoActed,
