@@ -91,7 +91,7 @@ describeOnBothDatabases("liaison report --eevidence (Art. 28)", (harness, test) 
     await h.ok("ria.smit", `/eevidence order chirp-social ${CONTENT} --enforcing de-justiz`);
     await h.drain();
     h.clock.set("2026-11-25T10:00:00+01:00");
-    await h.ok("klaus.richter", '/eevidence enforcing P-2026-0004 --decision refuse --reasons "Art. 12(1)(a): protected by professional privilege"');
+    await h.ok("klaus.richter", '/eevidence enforcing P-2026-0004 --decision refuse --ground immunity-or-press --reasons "protected by professional privilege"');
     const rows = (JSON.parse((await report(h, ["--from", "2026-11-01", "--to", "2027-01-01", "--eevidence", "--format", "json"])).out) as { rows: { category: string; issued: number; medianMs: number | null; averageMs: number | null; fulfilled: number; notFulfilled: number; notified: number; refused: number }[] }).rows;
     // Art. 28(2)(d): the notification (Art. 8) and the refusal are counted.
     expect(rows.map((row) => [row.category, row.issued, row.fulfilled, row.notFulfilled, row.notified, row.refused, row.medianMs, row.averageMs])).toEqual([
