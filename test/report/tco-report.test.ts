@@ -102,7 +102,7 @@ describeOnBothDatabases("TCO figures", (harness, test) => {
     expect(table).toMatch(/acme-hosting: incitement from NL 8, threat from NL 1/);
     expect(table).toMatch(/Removal orders issued \(TCO Art\. 8\(1\)\)/);
     expect(await run("--dsa")).toBe(2);
-    expect(errors.at(-1)).toMatch(/--dsa or --tco, not both/);
+    expect(errors.at(-1)).toMatch(/Give one of --dsa, --tco and --eevidence: they are separate reports/);
     // No case content in any format.
     expect(printed.join("\n")).not.toMatch(/glorifies|example\.test|objection/);
   });
