@@ -77,7 +77,8 @@ the TCO Art. 7(3) removal-order figures per hosting service provider and Art. 8(
 by type of terrorist content and issuing Member State, items (URLs) removed or disabled, orders not executed by
 Annex III ground, reinstatements, median and p90 time from receipt to effect, and orders late against the legal hour.
 With --eevidence: the e-Evidence Art. 28(2) figures of the European orders issued in the period, by type of data,
-addressee and emergency: issued, without prior validation, fulfilled and not, average and median time to the data.`,
+addressee and emergency: issued, without prior validation, fulfilled and not, notified and refused (by the Art. 12(1)
+ground raised), average and median time to the data, and for preservation orders the time to the subsequent request.`,
   reminders: `Usage: liaison reminders run [--now <ISO time>] [--only sweep,digests,revalidation,retention]
 
 Runs each reminder job once, as \`liaison start\` does on its schedules (config/default.yaml, reminders), and prints the

@@ -108,11 +108,11 @@ describeOnBothDatabases("e-Evidence orders (Regulation (EU) 2023/1543)", (harnes
     h.clock.set("2026-11-29T12:00:00+01:00");
     expect((await h.run("klaus.richter", "/eevidence enforcing P-2026-0002 --decision refuse")).failure).toBe("bad-arguments");
     h.clock.set("2026-11-30T09:00:01+01:00");
-    expect((await h.run("klaus.richter", '/eevidence enforcing P-2026-0002 --decision refuse --reasons "Art. 12(1)(d): not an offence under German law"')).failure).toBe("not-allowed");
+    expect((await h.run("klaus.richter", '/eevidence enforcing P-2026-0002 --decision refuse --ground dual-criminality --reasons "not an offence under German law"')).failure).toBe("not-allowed");
     await h.ok("ria.smit", `/eevidence order chirp-social ${CONTENT} --enforcing de-justiz`);
     await h.drain();
     h.clock.set("2026-12-05T10:00:00+01:00");
-    await h.ok("klaus.richter", '/eevidence enforcing P-2026-0003 --decision refuse --reasons "Art. 12(1)(a): protected by professional privilege"');
+    await h.ok("klaus.richter", '/eevidence enforcing P-2026-0003 --decision refuse --ground immunity-or-press --reasons "protected by professional privilege"');
     h.clock.set("2026-12-11T10:00:00+01:00");
     expect((await h.run("felix.wagner", "/eevidence produced P-2026-0003")).message.text).toMatch(/ground for refusal/);
   });

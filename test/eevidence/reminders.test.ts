@@ -159,7 +159,7 @@ describeOnBothDatabases("e-Evidence reminders", (harness, test) => {
     await h.drain();
     await h.ok("lena.schmidt", "/case ack P-2026-0001");
     h.clock.set("2026-11-22T09:00:00+01:00");
-    await h.ok("klaus.richter", '/eevidence enforcing P-2026-0001 --decision refuse --reasons "Art. 12(1)(a): privilege"');
+    await h.ok("klaus.richter", '/eevidence enforcing P-2026-0001 --decision refuse --ground immunity-or-press --reasons "privilege of a lawyer"');
     for (const at of ["2026-11-25T09:00:00+01:00", "2026-11-29T09:00:00+01:00", "2026-11-30T09:00:00+01:00", "2026-12-05T09:00:00+01:00"]) {
       expect(await caseSteps(h, at, "P-2026-0001"), at).toEqual([]);
     }

@@ -1,5 +1,6 @@
 // The authorities the e-Evidence tests need beside the demo directory: a Dutch court and prosecution service, and the
-// German enforcing authority; Chirp Social's designated establishment in Germany, Acme Hosting's in the Netherlands.
+// German enforcing authority; Nimbus Mail, a provider established outside the Union; Chirp Social's designated
+// establishment in Germany, Acme Hosting's in the Netherlands, Nimbus Mail's legal representative in Ireland.
 import { importDirectory } from "../../src/directory/import.js";
 import type { CaseHarness } from "../support/cases.js";
 import { TEST_KEYS } from "../support/keys.js";
@@ -52,6 +53,20 @@ organisations:
         roles: { investigations: primary }
         orgAdmin: true
         lastVerifiedAt: 2026-10-01
+  - slug: nimbus-mail
+    name: Nimbus Mail Inc.
+    kind: platform
+    country: US
+    languages: [en]
+    timeZone: Europe/Dublin
+    workingHours: mon-fri 09:00-17:00
+    contacts:
+      - handle: sean.byrne
+        name: Sean Byrne
+        email: s.byrne@nimbus.example
+        roles: { investigations: primary }
+        orgAdmin: true
+        lastVerifiedAt: 2026-10-01
 `;
 
 /** Imports the authorities (once per database) and records the providers' addressees (every test: reset empties them). */
@@ -62,4 +77,5 @@ export async function withAuthorities(h: CaseHarness): Promise<void> {
   }
   await h.ok("demo.coordinator", '/eevidence addressee chirp-social --type establishment --member-state DE --languages de,en --name "Chirp Social GmbH, Berlin"');
   await h.ok("demo.coordinator", '/eevidence addressee acme-hosting --type establishment --member-state NL --languages nl,en --name "Acme Hosting B.V., Amsterdam"');
+  await h.ok("demo.coordinator", '/eevidence addressee nimbus-mail --type legal-representative --member-state IE --languages en --name "Nimbus Mail Legal Representative Ltd, Dublin"');
 }

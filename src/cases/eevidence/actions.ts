@@ -9,12 +9,13 @@ import { mayValidate, standingOf } from "./authority.js";
 import type { DataCategory, OrderType } from "./certificate.js";
 import { epocClocks } from "./clocks.js";
 import { ANNEX_III_GROUNDS, groundApplies, type AnnexIIIGround } from "./inability.js";
+import { storedRefusalGrounds, type RefusalGround } from "./refusal.js";
 import { applyPreservation, preservationReminders, type PreservationAction } from "./preservation.js";
 import type { EvidenceActed, EvidenceService } from "./service.js";
 import { pausesOf, preservationColumns, preservationOf, timelineOf } from "./store.js";
 
-/** The enforcing authority's decision. */
-export type EnforcingDecision = { decision: "confirm" } | { decision: "refuse"; reasons: string };
+/** The enforcing authority's decision; a refusal names its Art. 12(1) ground(s) and explains them. */
+export type EnforcingDecision = { decision: "confirm" } | { decision: "refuse"; grounds: readonly RefusalGround[]; reasons: string };
 
 /** The actions on an issued order; each checks who acts, in which state, and within which time. */
 export class EvidenceActions {
@@ -64,7 +65,9 @@ export class EvidenceActions {
       await this.work.tx.case.updateMany({ where: { id: caseId, nextReminderAt: { not: null } }, data: { nextReminderAt: at } });
       return this.orders.changed(actor, located.value, { enforcingConfirmedAt: at }, { type: "enforcing-confirmed" }, "enforcing");
     }
-    return this.orders.changed(actor, located.value, { enforcingRefusedAt: at, enforcingGrounds: decision.reasons }, { type: "enforcing-refused", grounds: decision.reasons, emergency: order.emergency }, "enforcing");
+    // Art. 12(1): the enforcing authority raises "one or more of the following grounds for refusal": (a) to (d), no other.
+    if (decision.grounds.length === 0) return this.orders.refused(actor, reference, "enforcing", fail("bad-arguments", "A refusal names its ground(s) of Art. 12(1)."), caseId);
+    return this.orders.changed(actor, located.value, { enforcingRefusedAt: at, enforcingGrounds: decision.reasons, enforcingRefusalPoints: storedRefusalGrounds(decision.grounds) }, { type: "enforcing-refused", points: [...decision.grounds], grounds: decision.reasons, emergency: order.emergency }, "enforcing");
   }
 
   /** The addressee's Annex III answer: clarification (Art. 10(6)), an objection (Art. 17), or another ground. */

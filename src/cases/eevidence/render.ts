@@ -2,6 +2,7 @@
 import type { OutboundMessage, Tlp } from "../../core/message.js";
 import { inertLine } from "../../core/text.js";
 import { ANNEX_III_GROUNDS, type AnnexIIIGround } from "./inability.js";
+import { REFUSAL_GROUNDS, type RefusalGround } from "./refusal.js";
 
 /** A change to a European order, as the parties are told. */
 export type EvidenceUpdate =
@@ -12,7 +13,7 @@ export type EvidenceUpdate =
   | { type: "objection"; explanation: string }
   | { type: "validated"; late: boolean }
   | { type: "enforcing-confirmed" }
-  | { type: "enforcing-refused"; grounds: string; emergency: boolean }
+  | { type: "enforcing-refused"; points: RefusalGround[]; grounds: string; emergency: boolean }
   | { type: "preserved"; endsAt: Date }
   | { type: "extended"; endsAt: Date }
   | { type: "subsequent-request" }
@@ -42,10 +43,12 @@ export function renderEvidenceUpdate(reference: string, update: EvidenceUpdate, 
         return `✓ ${reference}: validated ex post${update.late ? ", after the 48 hours of Art. 4(5)" : " within the 48 hours of Art. 4(5)"}.`;
       case "enforcing-confirmed":
         return `✓ ${reference}: the enforcing authority raises no ground for refusal; the addressee acts as soon as possible (Art. 10(2)).`;
-      case "enforcing-refused":
+      case "enforcing-refused": {
+        const points = update.points.map((point) => REFUSAL_GROUNDS[point].label).join("; ");
         return update.emergency
-          ? `⛔ ${reference}: the enforcing authority objects to the use of the data (Art. 10(4)): ${inertLine(update.grounds)}.`
-          : `⛔ ${reference}: the enforcing authority raised a ground for refusal (Art. 12): ${inertLine(update.grounds)}. The data is not transmitted.`;
+          ? `⛔ ${reference}: the enforcing authority objects to the use of the data (Art. 10(4)): ${points}. Reasons: ${inertLine(update.grounds)}.`
+          : `⛔ ${reference}: the enforcing authority raised ${update.points.length === 1 ? "a ground" : "grounds"} for refusal: ${points}. Reasons: ${inertLine(update.grounds)}. The data is not transmitted.`;
+      }
       case "preserved":
         return `✓ ${reference}: the data is preserved until ${when(update.endsAt)} (60 days, Art. 11(1)).`;
       case "extended":
@@ -67,7 +70,7 @@ export function renderEnforcingCard(reference: string, emergency: boolean, tlp: 
     text: `You are notified as the enforcing authority. Within ${window} of receipt you may raise a ground for refusal (Art. 12(1)); ${emergency ? "in an emergency the data is transmitted within 8 hours and you may object to its use (Art. 10(4))" : "the addressee transmits at the end of the 10 days unless you confirm earlier that you raise none (Art. 10(2))"}.`,
     actions: [
       { id: "confirm", label: "No ground for refusal", command: `/eevidence enforcing ${reference} --decision confirm` },
-      { id: "refuse", label: "Raise a ground", style: "danger", command: `/eevidence enforcing ${reference} --decision refuse --reasons \"…\"` },
+      { id: "refuse", label: "Raise a ground", style: "danger", command: `/eevidence enforcing ${reference} --decision refuse --ground <ground> --reasons \"…\"` },
     ],
     tone: "info",
     tlp: tlp as Tlp,

@@ -3,6 +3,7 @@
 // never an order's content.
 import type { Db } from "../../store/db.js";
 import type { DataCategory, OrderType } from "./certificate.js";
+import { refusalGroundsOf } from "./refusal.js";
 import { orderStatistics, type StatisticsOrder, type StatisticsRow } from "./statistics.js";
 
 /** Case states after which an order that was not fulfilled never will be. */
@@ -32,7 +33,7 @@ export function notFulfilled(order: { fulfilledAt: Date | null; enforcingRefused
 export async function buildEevidenceFigures(db: Db, from: Date, to: Date, organisationSlug?: string): Promise<EevidenceFigures> {
   const orders = await db.evidenceOrder.findMany({
     where: { issuedAt: { gte: from, lt: to } },
-    select: { caseId: true, type: true, category: true, emergency: true, notified: true, validation: true, issuedAt: true, fulfilledAt: true, enforcingRefusedAt: true },
+    select: { caseId: true, type: true, category: true, emergency: true, notified: true, validation: true, issuedAt: true, fulfilledAt: true, enforcingRefusedAt: true, enforcingRefusalPoints: true, subsequentRequestAt: true },
   });
   const cases = orders.length === 0 ? [] : await db.case.findMany({ where: { id: { in: orders.map((order) => order.caseId) } }, select: { id: true, state: true, openerOrgId: true, recipientOrgId: true } });
   const caseOf = new Map(cases.map((row) => [row.id, row]));
@@ -57,6 +58,8 @@ export async function buildEevidenceFigures(db: Db, from: Date, to: Date, organi
       notFulfilled: notFulfilled(order, row.state),
       notified: order.notified,
       refused: order.enforcingRefusedAt !== null,
+      refusalGrounds: refusalGroundsOf(order.enforcingRefusalPoints),
+      ...(order.subsequentRequestAt ? { subsequentRequestAt: order.subsequentRequestAt } : {}),
     });
   }
   return { from, to, rows: orderStatistics(read) };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ANNEX_III_GROUND_NAMES } from "../../cases/eevidence/inability.js";
+import { parseRefusalGrounds, REFUSAL_GROUND_NAMES } from "../../cases/eevidence/refusal.js";
 import { defineCommand } from "../command.js";
 import { referenceArg } from "../cases/shared.js";
 import { renderEvidenceActed } from "./shared.js";
@@ -59,19 +60,26 @@ export const eevidenceEnforcing = defineCommand({
   group: "eevidence",
   name: "enforcing",
   summary: "Answer a notification: no ground for refusal, or a ground (the enforcing authority)",
-  details: "Within 10 days of receipt of the notification, 96 hours in emergencies (Art. 12(1)). Confirming lets the addressee transmit at once (Art. 10(2)).",
+  details: `Within 10 days of receipt of the notification, 96 hours in emergencies (Art. 12(1)). Confirming lets the addressee transmit at once (Art. 10(2)). A refusal names one or more grounds of Art. 12(1), comma-separated: ${REFUSAL_GROUND_NAMES.join(", ")} (points (a) to (d)).`,
   args: z.object({
     reference: referenceArg,
     decision: z.enum(["confirm", "refuse"]).describe("confirm: no ground for refusal; refuse: raise one"),
-    reasons: reasons.optional().describe("The ground for refusal of Art. 12(1) and why"),
+    ground: z.string().trim().max(200).optional().describe(`With refuse: the Art. 12(1) ground(s), comma-separated: ${REFUSAL_GROUND_NAMES.join(", ")}`),
+    reasons: reasons.optional().describe("With refuse: why the ground(s) apply"),
   }),
   positional: ["reference"],
-  examples: ["/eevidence enforcing P-2026-0042 --decision confirm", '/eevidence enforcing P-2026-0042 --decision refuse --reasons "Art. 12(1)(a): the data is protected by professional privilege"'],
+  examples: ["/eevidence enforcing P-2026-0042 --decision confirm", '/eevidence enforcing P-2026-0042 --decision refuse --ground immunity-or-press --reasons "the data is protected by professional privilege"'],
   permission: "contact",
   uses: ["eevidenceActions"],
-  async execute({ eevidenceActions, actor }, { reference, decision, reasons: why }) {
-    if (decision === "refuse" && !why) return { ok: false as const, code: "bad-arguments" as const, message: "A ground for refusal says which one and why: --reasons \"…\"." };
-    return eevidenceActions.enforcing(actor, reference, decision === "confirm" ? { decision } : { decision, reasons: why ?? "" });
+  async execute({ eevidenceActions, actor }, { reference, decision, ground, reasons: why }) {
+    if (decision === "confirm") {
+      if (ground !== undefined || why !== undefined) return { ok: false as const, code: "bad-arguments" as const, message: "Confirming raises no ground for refusal: leave out --ground and --reasons." };
+      return eevidenceActions.enforcing(actor, reference, { decision });
+    }
+    const grounds = parseRefusalGrounds(ground ?? "");
+    if (!grounds.ok) return grounds;
+    if (!why) return { ok: false as const, code: "bad-arguments" as const, message: "A refusal says why its ground(s) apply: --reasons \"…\"." };
+    return eevidenceActions.enforcing(actor, reference, { decision, grounds: grounds.value, reasons: why });
   },
   render: renderEvidenceActed,
 });

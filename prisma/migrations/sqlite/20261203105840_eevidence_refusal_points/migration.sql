@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "EvidenceOrder" ADD COLUMN "enforcingRefusalPoints" TEXT;
