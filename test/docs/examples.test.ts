@@ -41,18 +41,9 @@ const NEEDS_STATE = new Set([
   "/intake add I-2026-000042 N-2026-0001",
   '/intake dismiss I-2026-000042 --reason "already removed by the customer"',
   '/intake forward I-2026-000042 anchor-registrar --reason "the domain, not the hosting"',
-  '/eevidence order chirp-social --category subscriber --target "@example_user" --issuer-file "OM 2026/17" --offence "fraud (oplichting)" --provision "Art. 326 Sr" --deliver-to "nl-om-rotterdam"',
-  '/eevidence order chirp-social --type preservation --category content --target "@example_user" --issuer-file "OM 2026/18" --offence "fraud" --provision "Art. 326 Sr" --from 2026-10-01T00:00:00+02:00 --to 2026-11-01T00:00:00+01:00',
   "/eevidence validate P-2026-0042",
   "/eevidence enforcing P-2026-0042 --decision confirm",
   '/eevidence enforcing P-2026-0042 --decision refuse --reasons "Art. 12(1)(a): the data is protected by professional privilege"',
-  '/eevidence inability P-2026-0042 --ground insufficient-information --explanation "two accounts match @example_user; which one?"',
-  '/eevidence clarified P-2026-0042 --answer "the account created on 2026-03-02, id 4411"',
-  "/eevidence produced P-2026-0042",
-  "/eevidence preserved S-2026-0042",
-  "/eevidence extend S-2026-0042",
-  "/eevidence subsequent S-2026-0042",
-  "/eevidence release S-2026-0042",
   "/tco copy R-2026-0001 --to de-bka",
   "/tco copy R-2026-0001 --at 2026-11-20T11:05+01:00",
   '/tco scrutiny R-2026-0001 --reasons "the video is news reporting, not terrorist content"',
@@ -64,14 +55,18 @@ const NEEDS_STATE = new Set([
   "/contacts unlink jan.jansen slack U024BE7LH --workspace T061EG9R6",
 ]);
 
-/** Who tries an example the coordinator may not run: an issuing authority, a police officer, a host's admin, a platform. */
-const OTHERS = ["sanne.devries", "ahmed.elamrani", "jan.jansen", "lena.schmidt"];
+/** Who tries an example the coordinator may not run: an issuing authority, a police officer, a host's admin, a platform, a prosecutor. */
+const OTHERS = ["sanne.devries", "ahmed.elamrani", "jan.jansen", "lena.schmidt", "mark.smit"];
 
 /**
  * What a person does before an example that needs it, as they would type it at the console ("handle: /command"):
- * an organisation's admin asks for changes that wait for a coordinator, so /contacts approve and reject have some.
+ * an organisation's admin asks for changes that wait for a coordinator, so /contacts approve and reject have some;
+ * a coordinator records where a provider receives European orders before the first is issued to it.
  */
 const BEFORE: Record<string, readonly string[]> = {
+  '/eevidence order chirp-social --category subscriber --target "@example_user" --issuer-file "OM 2026/17" --offence "fraud (oplichting)" --provision "Art. 326 Sr" --deliver-to "nl-om-rotterdam"': [
+    'demo.coordinator: /eevidence addressee chirp-social --type establishment --member-state DE --languages de,en --name "Chirp Social GmbH, Berlin"',
+  ],
   "/contacts approve acme-hosting 10.0.0.0/8": ['jan.jansen: /contacts edit-org acme-hosting --add-ip 10.0.0.0/8,172.16.0.0/12 --hours "mon-fri 10:00-12:00"'],
 };
 
