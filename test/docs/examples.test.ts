@@ -28,7 +28,6 @@ const NOT_UNDERSTOOD = /✗|not understood|Unknown option|There is no command|ha
  * before the case). Each must still fail, so this list only shrinks: an example fixed here must leave it.
  */
 const NEEDS_STATE = new Set([
-  "/order acme-hosting https://example.test/img/1 --kind atkm-order --term 1h",
   "/case resolve R-2026-0001 --outcome removed --effective-at 2026-11-20T14:05+01:00",
   "/case decide A-2026-0001 --outcome effect-given --effect-at 2026-11-20T14:05+01:00",
   '/case decide N-2026-0001 --outcome removed --ground law --ground-text "Art. 137d Sr: incitement to hatred" --automated-detection',
@@ -55,8 +54,8 @@ const NEEDS_STATE = new Set([
   "/contacts unlink jan.jansen slack U024BE7LH --workspace T061EG9R6",
 ]);
 
-/** Who tries an example the coordinator may not run: an issuing authority, a police officer, a host's admin, a platform, a prosecutor. */
-const OTHERS = ["sanne.devries", "ahmed.elamrani", "jan.jansen", "lena.schmidt", "mark.smit"];
+/** Who tries an example the coordinator may not run: an issuing authority, a police officer, a host's admin, a platform, a prosecutor, the ATKM. */
+const OTHERS = ["sanne.devries", "ahmed.elamrani", "jan.jansen", "lena.schmidt", "mark.smit", "iris.kok"];
 
 /**
  * What a person does before an example that needs it, as they would type it at the console ("handle: /command"):
