@@ -9,7 +9,7 @@ export const caseAck = defineCommand({
   summary: "Acknowledge a case (the recipient)",
   args: z.object({ reference: referenceArg }),
   positional: ["reference"],
-  examples: ["/case ack N-2026-0042"],
+  examples: ["/case ack N-2026-0001"],
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference }) =>

@@ -12,7 +12,7 @@ export const caseAnswer = defineCommand({
     text: z.string().trim().min(3, "give the clarification in a few words at least").describe("The clarification"),
   }),
   positional: ["reference"],
-  examples: ['/case answer N-2026-0042 --text "It is the video at 02:13, uploaded by user 4411."'],
+  examples: ['/case answer N-2026-0001 --text "It is the video at 02:13, uploaded by user 4411."'],
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, text }) =>

@@ -12,7 +12,7 @@ export const caseClarify = defineCommand({
     question: z.string().trim().min(3, "ask your question in a few words at least").describe("What is unclear"),
   }),
   positional: ["reference"],
-  examples: ['/case clarify N-2026-0042 --question "The URL returns 404 for us: which video is meant?"'],
+  examples: ['/case clarify N-2026-0001 --question "The URL returns 404 for us: which video is meant?"'],
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, question }) =>

@@ -9,7 +9,7 @@ export const caseClose = defineCommand({
   summary: "Close a resolved case (the opener)",
   args: z.object({ reference: referenceArg }),
   positional: ["reference"],
-  examples: ["/case close N-2026-0042"],
+  examples: ["/case close N-2026-0001"],
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference }) => cases.act(actor, reference, { type: "close" }),

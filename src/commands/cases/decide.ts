@@ -31,8 +31,8 @@ export const caseDecide = defineCommand({
   }),
   positional: ["reference"],
   examples: [
-    "/case decide A-2026-0042 --outcome effect-given --effect-at 2026-11-20T14:05+01:00",
-    '/case decide N-2026-0042 --outcome removed --ground law --ground-text "Art. 137d Sr: incitement to hatred" --automated-detection',
+    "/case decide A-2026-0001 --outcome effect-given --effect-at 2026-11-20T14:05+01:00",
+    '/case decide N-2026-0001 --outcome removed --ground law --ground-text "Art. 137d Sr: incitement to hatred" --automated-detection',
     "/case decide C-2026-0042 --outcome not-hosted-here --host chirp-social",
   ],
   permission: "contact",

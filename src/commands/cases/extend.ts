@@ -16,7 +16,7 @@ export const caseExtend = defineCommand({
     reason: z.string().trim().min(3, "say why, in a few words").max(2000, "at most 2,000 characters").describe("Why"),
   }),
   positional: ["reference"],
-  examples: ['/case extend N-2026-0042 --by 2d --reason "large data set, agreed by phone"'],
+  examples: ['/case extend N-2026-0001 --by 2d --reason "large data set, agreed by phone"'],
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, by, reason }) =>

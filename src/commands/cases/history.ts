@@ -11,7 +11,7 @@ export const caseHistory = defineCommand({
   summary: "Show a case's timeline from the record",
   args: z.object({ reference: referenceArg }),
   positional: ["reference"],
-  examples: ["/case history N-2026-0042"],
+  examples: ["/case history N-2026-0001"],
   permission: "contact",
   uses: ["cases", "caseQueries", "directory"],
   readOnly: true,

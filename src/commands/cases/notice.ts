@@ -46,6 +46,7 @@ export const notice = defineCommand({
   examples: [
     '/notice acme-hosting https://example.test/video/123 --reason "incites violence" --basis "Art. 131 Sr"',
     '/notice acme-hosting https://example.test/video/123 --kind removal-order --content-type incitement --reason "glorifies the attack of 3 May and calls for more" --redress "objection to the issuing authority within 6 weeks, then appeal to the court"',
+    '/notice chirp-social https://chirp.example/p/12 --reason "insults the mayor" --basis "Art. 266 Sr"',
     '/notice chirp-social https://chirp.example/p/9 --kind threat-to-life --reason "announces an attack tomorrow" --location "Utrecht, NL"',
     '/notice nl-police-cyber https://chirp.example/p/9 --kind threat-to-life --reason "names a school and a time" --member-states NL --published-at 2026-11-20T08:12+01:00',
   ],

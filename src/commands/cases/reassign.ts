@@ -11,7 +11,7 @@ export const caseReassign = defineCommand({
   summary: "Make another contact of the recipient responsible for a case",
   args: z.object({ reference: referenceArg, to: handleSchema.describe("The contact's handle") }),
   positional: ["reference"],
-  examples: ["/case reassign N-2026-0042 --to eva.mulder"],
+  examples: ["/case reassign N-2026-0001 --to eva.mulder"],
   permission: "contact",
   uses: ["cases", "directory"],
   async execute({ cases, directory, actor }, { reference, to }) {

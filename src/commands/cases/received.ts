@@ -27,7 +27,7 @@ export const caseReceived = defineCommand({
     at: instantArg.describe("When it was received, with the offset from UTC, e.g. 2026-11-20T14:05+01:00"),
   }),
   positional: ["reference"],
-  examples: ["/case received R-2026-0042 --at 2026-11-20T14:05+01:00"],
+  examples: ["/case received R-2026-0001 --at 2026-11-20T14:05+01:00"],
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, at }) => cases.enterReceipt(actor, reference, at),

@@ -9,7 +9,7 @@ export const caseReopen = defineCommand({
   summary: "Reopen a resolved, closed or withdrawn case (the opener); its clocks start again",
   args: z.object({ reference: referenceArg, reason: z.string().trim().min(3, "say why, in a few words").describe("Why") }),
   positional: ["reference"],
-  examples: ['/case reopen N-2026-0042 --reason "the video is back online at a new URL"'],
+  examples: ['/case reopen N-2026-0001 --reason "the video is back online at a new URL"'],
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, reason }) =>

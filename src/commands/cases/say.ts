@@ -14,7 +14,7 @@ export const caseSay = defineCommand({
   positional: ["text"],
   rest: "text",
   verbatim: true,
-  examples: ["/case say N-2026-0042 We removed the video at 14:02; the account is suspended."],
+  examples: ["/case say N-2026-0001 We removed the video at 14:02; the account is suspended."],
   permission: "contact",
   uses: ["cases"],
   async execute({ cases, actor }, { text }) {

@@ -10,7 +10,7 @@ export const caseStatus = defineCommand({
   summary: "Show a case: state, parties, what is asked, deadlines",
   args: z.object({ reference: referenceArg }),
   positional: ["reference"],
-  examples: ["/case status N-2026-0042"],
+  examples: ["/case status N-2026-0001"],
   permission: "contact",
   uses: ["cases", "directory"],
   readOnly: true,

@@ -9,7 +9,7 @@ export const caseWithdraw = defineCommand({
   summary: "Withdraw a case (the opener)",
   args: z.object({ reference: referenceArg, reason: z.string().trim().optional().describe("Why") }),
   positional: ["reference"],
-  examples: ['/case withdraw N-2026-0042 --reason "sent to the wrong hosting company"'],
+  examples: ['/case withdraw I-2026-0002 --reason "sent to the wrong platform"'],
   permission: "contact",
   uses: ["cases"],
   execute: ({ cases, actor }, { reference, reason }) =>

@@ -24,7 +24,7 @@ export const contactsAddOrg = defineCommand({
     channel: channelOption.optional().describe('Where it receives cases: "<platform> [<workspace>] <channel>"'),
   }),
   positional: ["slug"],
-  examples: ['/contacts add-org acme-hosting --name "ACME Hosting B.V." --kind hosting --country NL --time-zone Europe/Amsterdam --channel "console cases"'],
+  examples: ['/contacts add-org old-isp --name "Old ISP B.V." --kind hosting --country NL --time-zone Europe/Amsterdam --channel "console cases"'],
   permission: "coordinator",
   uses: ["directory"],
   async execute({ directory, actor }, args) {

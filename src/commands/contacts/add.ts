@@ -23,7 +23,7 @@ export const contactsAdd = defineCommand({
     coordinator: z.boolean().optional().describe("Make them a coordinator (coordinators only)"),
   }),
   positional: ["handle"],
-  examples: ['/contacts add jan.jansen --org acme-hosting --name "Jan Jansen" --roles notices:primary --languages nl,en'],
+  examples: ['/contacts add kim.bos --org acme-hosting --name "Kim Bos" --roles notices:backup --languages nl,en'],
   permission: "admin",
   uses: ["directory"],
   async execute({ directory, actor }, args) {

@@ -34,7 +34,7 @@ export const contactsReject = defineCommand({
     reason: z.string().trim().min(3, "say why, in a few words").max(500, "say why in at most 500 characters").describe("Why"),
   }),
   positional: ["slug", "item"],
-  examples: ['/contacts reject acme-hosting 10.0.0.0/8 --reason "that is RFC 1918 space, not theirs"'],
+  examples: ['/contacts reject acme-hosting 172.16.0.0/12 --reason "that is RFC 1918 space, not theirs"'],
   permission: "coordinator",
   uses: ["directory"],
   async execute({ directory, actor }, args) {

@@ -19,7 +19,7 @@ export const contactsLink = defineCommand({
     "the link takes effect only when the person types /contacts confirm-link <code> from that account (or presses the button in the message).",
   args: linkArgs,
   positional: ["handle", "platform", "user"],
-  examples: ["/contacts link jan.jansen slack U024BE7LH --workspace T061EG9R6", "/contacts link anna.devries matrix @anna:police.example"],
+  examples: ["/contacts link jan.jansen slack U024BE7LH --workspace T061EG9R6", "/contacts link lotte.visser matrix @lotte:police.example"],
   permission: "admin",
   uses: ["directory"],
   async execute({ directory, actor }, args) {

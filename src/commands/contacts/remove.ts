@@ -14,7 +14,7 @@ export const contactsRemove = defineCommand({
     reason: z.string().trim().min(3, "say why, in a few words").describe("Why"),
   }),
   positional: ["handle"],
-  examples: ['/contacts remove jan.jansen --reason "left the company"'],
+  examples: ['/contacts remove tom.hendriks --reason "on leave until March"'],
   permission: "admin",
   uses: ["directory", "cases"],
   async execute({ directory, cases, actor }, args) {

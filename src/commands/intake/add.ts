@@ -12,7 +12,7 @@ export const intakeAdd = defineCommand({
   summary: "Add an intake item to an existing case (you take part in)",
   args: z.object({ item: itemArg, case: caseArg }),
   positional: ["item", "case"],
-  examples: ["/intake add I-2026-000042 N-2026-0042"],
+  examples: ["/intake add I-2026-000042 N-2026-0001"],
   permission: "contact",
   uses: ["intake"],
   execute: ({ intake, actor }, args) => intake.addToCase(actor, args.item, args.case),

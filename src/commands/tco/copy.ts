@@ -16,7 +16,7 @@ export const tcoCopy = defineCommand({
     at: instantArg.optional().describe("When a copy sent another way was sent, e.g. 2026-11-20T11:05+01:00"),
   }),
   positional: ["reference"],
-  examples: ["/tco copy R-2026-0042 --to de-bka", "/tco copy R-2026-0042 --at 2026-11-20T11:05+01:00"],
+  examples: ["/tco copy R-2026-0001 --to de-bka", "/tco copy R-2026-0001 --at 2026-11-20T11:05+01:00"],
   permission: "contact",
   uses: ["tco"],
   execute: ({ tco, actor }, { reference, to, at }) => tco.copy(actor, reference, to, at),

@@ -12,7 +12,7 @@ export const tcoNondisclosureExtend = defineCommand({
     reason: reasonsArg.describe("Why the extension is justified"),
   }),
   positional: ["reference"],
-  examples: ['/tco nondisclosure-extend R-2026-0042 --reason "arrests planned for next month"'],
+  examples: ['/tco nondisclosure-extend R-2026-0001 --reason "arrests planned for next month"'],
   permission: "contact",
   uses: ["tco"],
   execute: ({ tco, actor }, { reference, reason }) => tco.nondisclosureExtend(actor, reference, reason),

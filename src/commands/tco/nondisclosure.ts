@@ -13,7 +13,7 @@ export const tcoNondisclosure = defineCommand({
     reason: reasonsArg.describe("The reasons of public security, e.g. an ongoing investigation"),
   }),
   positional: ["reference"],
-  examples: ['/tco nondisclosure R-2026-0042 --reason "ongoing investigation into the uploader"'],
+  examples: ['/tco nondisclosure R-2026-0001 --reason "ongoing investigation into the uploader"'],
   permission: "contact",
   uses: ["tco"],
   execute: ({ tco, actor }, { reference, reason }) => tco.nondisclosure(actor, reference, reason),

@@ -15,7 +15,7 @@ export const tcoPreserveExtend = defineCommand({
     reason: reasonsArg.describe("The ongoing proceedings or redress that make it necessary"),
   }),
   positional: ["reference"],
-  examples: ['/tco preserve-extend R-2026-0042 --until 2027-08-31T23:59+02:00 --reason "judicial review pending at the Rechtbank Den Haag"'],
+  examples: ['/tco preserve-extend R-2026-0001 --until 2027-08-31T23:59+02:00 --reason "judicial review pending at the Rechtbank Den Haag"'],
   permission: "contact",
   uses: ["tco"],
   execute: ({ tco, actor }, { reference, until, reason }) => tco.preserveExtend(actor, reference, until, reason),

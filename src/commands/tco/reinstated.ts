@@ -12,7 +12,7 @@ export const tcoReinstated = defineCommand({
     at: instantArg.optional().describe("When it was reinstated, if earlier than now, e.g. 2026-11-22T10:00+01:00"),
   }),
   positional: ["reference"],
-  examples: ["/tco reinstated R-2026-0042", "/tco reinstated R-2026-0042 --at 2026-11-22T10:00+01:00"],
+  examples: ["/tco reinstated R-2026-0001", "/tco reinstated R-2026-0001 --at 2026-11-22T10:00+01:00"],
   permission: "contact",
   uses: ["tco"],
   execute: ({ tco, actor }, { reference, at }) => tco.reinstated(actor, reference, at),

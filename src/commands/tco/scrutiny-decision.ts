@@ -14,7 +14,7 @@ export const tcoScrutinyDecision = defineCommand({
     reasons: reasonsArg.describe("The reasons for the decision"),
   }),
   positional: ["reference"],
-  examples: ['/tco scrutiny-decision R-2026-0042 --infringes no --reasons "the content incites terrorist offences"'],
+  examples: ['/tco scrutiny-decision R-2026-0001 --infringes no --reasons "the content incites terrorist offences"'],
   permission: "contact",
   uses: ["tco"],
   execute: ({ tco, actor }, { reference, infringes, reasons }) => tco.scrutinyDecision(actor, reference, infringes === "yes", reasons),

@@ -17,7 +17,7 @@ export const tcoScrutiny = defineCommand({
     informedAt: instantArg.optional().describe("Content provider: when it received the copy or the Art. 11(2) information"),
   }),
   positional: ["reference"],
-  examples: ['/tco scrutiny R-2026-0042 --reasons "the video is news reporting, not terrorist content"'],
+  examples: ['/tco scrutiny R-2026-0001 --reasons "the video is news reporting, not terrorist content"'],
   permission: "contact",
   uses: ["tco"],
   async execute({ tco, actor }, { reference, reasons, by, informedAt }) {
