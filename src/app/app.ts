@@ -57,6 +57,7 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
   const { store, clock, keys, logger, loaded } = options;
   const policy = loadCasePolicy(resolve(loaded.rootDir, loaded.config.cases.policyFile));
   const reminderConfig = loaded.config.reminders;
+  const repeatOffenders = { windowMs: loaded.config.intake.repeatOffenders.window, threshold: loaded.config.intake.repeatOffenders.threshold };
   const escalation = loadEscalationPolicy(resolve(loaded.rootDir, reminderConfig.policyFile));
   const planner = new PolicyReminderPlanner(escalation);
   const directorySettings = {
@@ -77,7 +78,7 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
       eevidenceActions: new EvidenceActions(work, eevidence, cases),
       tco: new TcoActions(work),
       caseQueries: new CaseQueries(work.tx, work.clock, work.keys),
-      digests: new DigestService(work, reminderConfig.digests),
+      digests: new DigestService(work, reminderConfig.digests, repeatOffenders),
       clock: work.clock,
       catalog: commandCatalog,
       settings,
@@ -93,7 +94,7 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
   };
   const handler = createInboundHandler({ store, clock, keys, logger, dispatcher, servicesFor, relay: createThreadRelay(capabilitiesOf), capabilitiesOf });
   const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox, caseReceiptListener(store, clock, keys, planner));
-  const reminders = new ReminderJobs({ db: store.db, clock, keys, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation });
+  const reminders = new ReminderJobs({ db: store.db, clock, keys, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation, repeatOffenders });
   const { recordSealMs, recordCheckpointMs } = reminderConfig.scheduler;
   const sealer = new AuditSealer({
     store, keys, clock, leaseClock: options.leaseClock ?? clock, logger,

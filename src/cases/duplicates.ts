@@ -64,10 +64,10 @@ export async function openDuplicates(db: Tx, actor: Actor, recipientOrgId: strin
   return found.size === 0 ? undefined : { urlCount: found.size, visible: visible.sort(), hidden };
 }
 
-/** The reply's lines about merged and already-open URLs. */
-export function duplicateLines(recipientSlug: string, merged: number, kept: number, open: OpenDuplicates | undefined): string[] {
+/** The reply's lines about merged and already-open URLs; `what` names the case as the reply does ("notice", "order"). */
+export function duplicateLines(recipientSlug: string, merged: number, kept: number, open: OpenDuplicates | undefined, what = "notice"): string[] {
   const lines: string[] = [];
-  if (merged > 0) lines.push(`${merged} repeated URL${merged === 1 ? " was" : "s were"} merged: the notice holds ${kept} URL${kept === 1 ? "" : "s"}.`);
+  if (merged > 0) lines.push(`${merged} repeated URL${merged === 1 ? " was" : "s were"} merged: the ${what} holds ${kept} URL${kept === 1 ? "" : "s"}.`);
   if (open) {
     const which = `${open.urlCount} of these URLs ${open.urlCount === 1 ? "is" : "are"} already in an open case to ${recipientSlug}`;
     if (open.visible.length > 0) lines.push(`⚠ ${which}: ${open.visible.join(", ")}${open.hidden > 0 ? `, and ${open.hidden} you may not see` : ""}.`);

@@ -16,6 +16,9 @@ import type { CaseView, Disclosure } from "./view.js";
 /** Cases read per query while /case find scans. */
 const FIND_PAGE_ROWS = 500;
 
+/** Kinds whose form has a `target` (an account, identifier or URL): the URL index holds only `urls`, so these are scanned. */
+const TARGET_URL_KINDS: readonly string[] = ["investigation-request", "production-order", "preservation-order", "dsa-info-order"];
+
 /** Filters of /case list. */
 export interface CaseListFilter {
   /** Only cases the actor opened or is responsible for. */
@@ -85,7 +88,10 @@ export class CaseQueries {
 
   /**
    * The cases the actor may see in full (the disclosure rule) that mention what the query names, newest first: active
-   * ones, or all with `all`. Each case's form is read once, in pages, and matched in linear time.
+   * ones, or all with `all`. A URL is looked up in the case URL index (exact normalised match), so only the cases
+   * holding it are read; what the index leaves out is scanned: TLP:RED cases the actor is named on, and the kinds
+   * with a `target`. A domain or an address is matched by reading each visible case's form once, in pages,
+   * in linear time.
    */
   async find(actor: Actor, query: CaseQuery, options: { all: boolean; limit: number }): Promise<{ items: { view: CaseView; disclosure: Disclosure; matches: string[] }[]; more: boolean }> {
     const contact = actor.contact;
@@ -94,16 +100,26 @@ export class CaseQueries {
     if (!contact.coordinator) and.push({ OR: [{ openerOrgId: contact.organisationId }, { recipientOrgId: contact.organisationId }] });
     if (!options.all) and.push({ state: { in: [...ACTIVE_STATES] } });
     const found: { row: CaseRow; matches: string[] }[] = [];
-    let cursor: string | undefined;
-    for (;;) {
-      const page: CaseRow[] = await this.db.case.findMany({ where: { AND: and }, orderBy: { id: "desc" }, take: FIND_PAGE_ROWS, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+    const seen = new Set<string>();
+    const consider = (page: readonly CaseRow[]) => {
       for (const row of page) {
-        if (disclosureFor(contact, row) !== "full") continue;
+        // The one disclosure rule, for every row whichever way it was read.
+        if (seen.has(row.id) || disclosureFor(contact, row) !== "full") continue;
+        seen.add(row.id);
         const matches = matchCaseQuery(JSON.parse(row.fields) as Record<string, unknown>, query);
         if (matches.length > 0) found.push({ row, matches });
       }
-      if (page.length < FIND_PAGE_ROWS) break;
-      cursor = page[page.length - 1]?.id;
+    };
+    if (query.kind === "url") {
+      const indexed = await this.db.caseUrl.findMany({ where: { urlKey: query.url }, select: { caseId: true } });
+      const ids = indexed.map((entry) => entry.caseId);
+      for (let start = 0; start < ids.length; start += FIND_PAGE_ROWS) {
+        consider(await this.db.case.findMany({ where: { AND: [...and, { id: { in: ids.slice(start, start + FIND_PAGE_ROWS) } }] } }));
+      }
+      const unindexed = { OR: [{ tlp: "RED", OR: [{ openerContactId: contact.id }, { responsibleContactId: contact.id }] }, { kind: { in: [...TARGET_URL_KINDS] } }] };
+      await this.scan([...and, unindexed], consider);
+    } else {
+      await this.scan(and, consider);
     }
     const shown = found.sort((a, b) => b.row.openedAt.getTime() - a.row.openedAt.getTime()).slice(0, options.limit);
     const aggregates = await new CaseRepository(this.db).completeAll(shown.map((item) => item.row));
@@ -111,6 +127,17 @@ export class CaseQueries {
       items: aggregates.map((aggregate, index) => ({ view: viewOf(aggregate), disclosure: "full" as const, matches: shown[index]?.matches ?? [] })),
       more: found.length > options.limit,
     };
+  }
+
+  /** Reads the cases matching `and` in pages of FIND_PAGE_ROWS, newest id first, handing each page on. */
+  private async scan(and: Record<string, unknown>[], consider: (page: readonly CaseRow[]) => void): Promise<void> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page: CaseRow[] = await this.db.case.findMany({ where: { AND: and }, orderBy: { id: "desc" }, take: FIND_PAGE_ROWS, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+      consider(page);
+      if (page.length < FIND_PAGE_ROWS) break;
+      cursor = page[page.length - 1]?.id;
+    }
   }
 
   /** Other open cases to the recipient that already hold some of these URLs (named to the actor if they may see them). */

@@ -5,7 +5,8 @@ import { disclosureOf, withTlpFloor } from "../cases/disclosure.js";
 import { KIND_INFO, type CaseKind } from "../cases/kinds.js";
 import { ACTIVE_STATES } from "../cases/lifecycle.js";
 import { dueText } from "../cases/render.js";
-import type { MessageSection, OutboundMessage } from "../core/message.js";
+import { TLP_LABELS, type MessageSection, type OutboundMessage, type Tlp } from "../core/message.js";
+import { DEFAULT_ACCEPT_SETTINGS } from "../intake/accept.js";
 import type { Tx } from "../store/types.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
 
@@ -41,6 +42,23 @@ export interface DigestContact {
   since: Date | null;
 }
 
+/** An organisation's domain or address reported at least its threshold of times in the repeat-offender window. */
+export interface DigestRepeatOffender {
+  organisation: string;
+  /** The domain or address; undefined when a report about it carries a TLP that withholds it from a digest. */
+  target: string | undefined;
+  /** The highest TLP among the reports counted. */
+  tlp: string;
+  reports: number;
+  threshold: number;
+}
+
+/** Repeat offenders (NL code of conduct, 5): the window reports are counted over and the default threshold. */
+export interface RepeatOffenderSettings {
+  windowMs: number;
+  threshold: number;
+}
+
 /** One section: how many in all, and the first of them. */
 export interface DigestSection<T> {
   count: number;
@@ -56,17 +74,19 @@ export interface DigestContent {
   dueSoon: DigestSection<DigestCase>;
   unacknowledged: DigestSection<DigestCase>;
   staleContacts: DigestSection<DigestContact>;
+  /** Coordinators' digests only (empty otherwise). */
+  repeatOffenders: DigestSection<DigestRepeatOffender> & { windowMs: number };
 }
 
 const CASE_SELECT = { reference: true, kind: true, state: true, tlp: true, summary: true, openerOrgId: true, recipientOrgId: true, ackDueAt: true, resolveDueAt: true } as const;
 
 /** Whether a digest has nothing in it. */
 export function isEmptyDigest(content: DigestContent): boolean {
-  return content.overdue.count + content.dueSoon.count + content.unacknowledged.count + content.staleContacts.count === 0;
+  return content.overdue.count + content.dueSoon.count + content.unacknowledged.count + content.staleContacts.count + content.repeatOffenders.count === 0;
 }
 
 /** Reads a digest's content with a few indexed, limited queries per section. */
-export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options: { dueSoonWithinMs: number; listLimit: number }): Promise<DigestContent> {
+export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options: { dueSoonWithinMs: number; listLimit: number; repeatOffenders?: RepeatOffenderSettings }): Promise<DigestContent> {
   const soon = new Date(asOf.getTime() + options.dueSoonWithinMs);
   const parties =
     scope.type === "organisation" ? [{ OR: [{ openerOrgId: scope.organisationId }, { recipientOrgId: scope.organisationId }] }]
@@ -100,6 +120,8 @@ export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options
   };
   const staleRows = await db.contact.findMany({ where: staleWhere, select: { handle: true, name: true, organisationId: true, verification: true, verificationAskedAt: true, lastVerifiedAt: true }, orderBy: { handle: "asc" }, take });
   const staleCount = await db.contact.count({ where: staleWhere });
+  const repeat = options.repeatOffenders ?? DEFAULT_REPEAT_OFFENDERS;
+  const offenders = scope.type === "installation" ? await readRepeatOffenders(db, asOf, repeat) : [];
   const organisationIds = new Set([...overdueRows, ...soonRows, ...openRows].flatMap((row) => [row.openerOrgId, row.recipientOrgId]));
   for (const row of staleRows) organisationIds.add(row.organisationId);
   const organisations = new Map((await db.organisation.findMany({ where: { id: { in: [...organisationIds] } }, select: { id: true, slug: true } })).map((row) => [row.id, row.slug]));
@@ -125,7 +147,53 @@ export async function readDigest(db: Tx, scope: DigestScope, asOf: Date, options
         since: row.verification === "unverified" ? row.lastVerifiedAt : row.verificationAskedAt,
       })),
     },
+    repeatOffenders: { count: offenders.length, items: offenders.slice(0, take), windowMs: repeat.windowMs },
   };
+}
+
+/** The defaults of intake's repeat-offender counting (src/intake/accept.ts). */
+const DEFAULT_REPEAT_OFFENDERS: RepeatOffenderSettings = { windowMs: DEFAULT_ACCEPT_SETTINGS.repeatWindowMs, threshold: DEFAULT_ACCEPT_SETTINGS.repeatThreshold };
+
+/**
+ * The domains and addresses reported to an organisation at least its threshold of times (the organisation's own, or
+ * the default) in the window ending at `asOf`, as intake cards count them (reports of the grouped items, by last
+ * report), most reported first. Grouped in the database: one row per organisation, target and TLP.
+ */
+async function readRepeatOffenders(db: Tx, asOf: Date, settings: RepeatOffenderSettings): Promise<DigestRepeatOffender[]> {
+  const since = new Date(asOf.getTime() - settings.windowMs);
+  const byDomain = await db.intakeItem.groupBy({ by: ["routedToId", "domainKey", "tlp"], where: { routedToId: { not: null }, domainKey: { not: null }, lastReportedAt: { gte: since, lte: asOf } }, _sum: { reportCount: true } });
+  const byAddress = await db.intakeItem.groupBy({ by: ["routedToId", "ipKey", "tlp"], where: { routedToId: { not: null }, ipKey: { not: null }, lastReportedAt: { gte: since, lte: asOf } }, _sum: { reportCount: true } });
+  const totals = new Map<string, { organisationId: string; target: string; tlps: Set<string>; reports: number }>();
+  const add = (organisationId: string | null, target: string | null, tlp: string, reports: number) => {
+    if (organisationId === null || target === null) return;
+    const key = `${organisationId} ${target}`;
+    const entry = totals.get(key) ?? { organisationId, target, tlps: new Set<string>(), reports: 0 };
+    entry.tlps.add(tlp);
+    entry.reports += reports;
+    totals.set(key, entry);
+  };
+  for (const row of byDomain) add(row.routedToId, row.domainKey, row.tlp, row._sum.reportCount ?? 0);
+  for (const row of byAddress) add(row.routedToId, row.ipKey === null ? null : ipText(row.ipKey), row.tlp, row._sum.reportCount ?? 0);
+  const organisationIds = [...new Set([...totals.values()].map((entry) => entry.organisationId))];
+  const organisations = new Map((await db.organisation.findMany({ where: { id: { in: organisationIds } }, select: { id: true, slug: true, repeatThreshold: true } })).map((row) => [row.id, row]));
+  const offenders: DigestRepeatOffender[] = [];
+  for (const entry of totals.values()) {
+    const organisation = organisations.get(entry.organisationId);
+    const threshold = organisation?.repeatThreshold ?? settings.threshold;
+    if (entry.reports < threshold) continue;
+    const tlp = [...entry.tlps].reduce((high, label) => (TLP_LABELS.indexOf(label as Tlp) > TLP_LABELS.indexOf(high as Tlp) ? label : high), "CLEAR");
+    // A digest goes to coordinators of any organisation: the one disclosure rule as for someone of no party.
+    const shown = disclosureOf(tlp, { named: false, ofAParty: false }) === "full";
+    offenders.push({ organisation: organisation?.slug ?? "?", target: shown ? entry.target : undefined, tlp, reports: entry.reports, threshold });
+  }
+  return offenders.sort((a, b) => b.reports - a.reports || a.organisation.localeCompare(b.organisation) || (a.target ?? "").localeCompare(b.target ?? ""));
+}
+
+/** An address stored as 32 hex digits, written as people write it (IPv4 dotted; IPv6 as eight groups, zeros shortened). */
+export function ipText(hex: string): string {
+  if (hex.startsWith("00000000000000000000ffff")) return [0, 2, 4, 6].map((at) => parseInt(hex.slice(24 + at, 26 + at), 16)).join(".");
+  const groups = Array.from({ length: 8 }, (_, index) => parseInt(hex.slice(index * 4, index * 4 + 4), 16).toString(16));
+  return groups.join(":").replace(/(^|:)0(:0)+(:|$)/, "::");
 }
 
 /**
@@ -141,6 +209,11 @@ export function digestCaseLine(item: DigestCase, asOf: Date, timeZone: string): 
   const parts = [item.reference, KIND_INFO[item.kind].label, `${item.opener} → ${item.recipient}`, item.state, deadline, `TLP:${item.tlp}`];
   if (disclosureOf(withTlpFloor(item.kind, item.tlp), { named: false, ofAParty: false }) === "full") parts.push(item.summary);
   return parts.join(" · ");
+}
+
+function offenderLine(item: DigestRepeatOffender): string {
+  const what = item.target ?? `a target withheld (TLP:${item.tlp})`;
+  return `${item.organisation} · ${what} · ${item.reports} reports (threshold ${item.threshold})`;
 }
 
 function contactLine(item: DigestContact): string {
@@ -172,8 +245,9 @@ export function renderDigest(content: DigestContent, reader: { name: string; tim
   add(`Due within ${within}`, content.dueSoon, caseLine);
   add("Unacknowledged", content.unacknowledged, caseLine);
   add("Stale contacts", content.staleContacts, contactLine);
+  add(`Repeat offenders, last ${formatDuration(content.repeatOffenders.windowMs)}`, content.repeatOffenders, offenderLine);
   if (isEmptyDigest(content)) lines.push("Nothing overdue, nothing due soon, everything acknowledged, every contact confirmed.");
-  const listsCases = content.overdue.count + content.dueSoon.count + content.unacknowledged.count > 0;
-  // Case parties and deadlines are shared need-to-know: the digest as a whole is at least TLP:AMBER.
+  const listsCases = content.overdue.count + content.dueSoon.count + content.unacknowledged.count + content.repeatOffenders.count > 0;
+  // Case parties and deadlines, and who is reported how often, are shared need-to-know: the digest is at least TLP:AMBER.
   return { title, text: lines.join("\n"), sections, tone: content.overdue.count > 0 ? "warning" : "info", ...(listsCases ? { tlp: "AMBER" as const } : {}) };
 }

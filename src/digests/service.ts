@@ -15,7 +15,7 @@ import { nextWorkingTime, parseWorkingHours } from "../time/calendar.js";
 import { ALWAYS_OPEN } from "../time/working-hours.js";
 import { instantOfWallTime, isoDateOf, localTimeOf, MINUTE_MS } from "../time/zoned.js";
 import type { RemindersConfig } from "../jobs/settings.js";
-import { isEmptyDigest, readDigest, renderDigest, type DigestContent, type DigestScope } from "./content.js";
+import { isEmptyDigest, readDigest, renderDigest, type DigestContent, type DigestScope, type RepeatOffenderSettings } from "./content.js";
 import { appendAuditEntries } from "../audit/log.js";
 import { enqueueItems, prismaOutboxStorage } from "../outbox/outbox.js";
 import type { JobReport } from "../core/job-report.js";
@@ -68,13 +68,15 @@ export class DigestService {
   constructor(
     private readonly work: UnitOfWork,
     private readonly settings: RemindersConfig["digests"],
+    /** Intake's repeat-offender window and default threshold (the cards' counts). */
+    private readonly repeatOffenders?: RepeatOffenderSettings,
   ) {
     this.db = work.tx;
     this.clock = work.clock;
   }
 
   private read(scope: DigestScope, asOf: Date): Promise<DigestContent> {
-    return readDigest(this.db, scope, asOf, { dueSoonWithinMs: this.settings.dueSoonWithin, listLimit: this.settings.listLimit });
+    return readDigest(this.db, scope, asOf, { dueSoonWithinMs: this.settings.dueSoonWithin, listLimit: this.settings.listLimit, ...(this.repeatOffenders ? { repeatOffenders: this.repeatOffenders } : {}) });
   }
 
   /** /digest: the actor's digest now (coordinators may ask for one organisation's). */
@@ -125,10 +127,12 @@ export class DigestJob {
     private readonly clock: Clock,
     private readonly keys: RecordKeys,
     private readonly settings: RemindersConfig["digests"],
+    /** Intake's repeat-offender window and default threshold (the cards' counts). */
+    private readonly repeatOffenders?: RepeatOffenderSettings,
   ) {}
 
   private read(scope: DigestScope, asOf: Date): Promise<DigestContent> {
-    return readDigest(this.db, scope, asOf, { dueSoonWithinMs: this.settings.dueSoonWithin, listLimit: this.settings.listLimit });
+    return readDigest(this.db, scope, asOf, { dueSoonWithinMs: this.settings.dueSoonWithin, listLimit: this.settings.listLimit, ...(this.repeatOffenders ? { repeatOffenders: this.repeatOffenders } : {}) });
   }
 
   /** The job: sends every digest due now that was not sent today (in the reader's time zone). */
@@ -168,7 +172,7 @@ export class DigestJob {
       items.push({ streamKey: contactStream(entry.reader.id), destination: { type: "contact", contactId: entry.reader.id }, message, onceKey: entry.key });
       records.push({
         actorId: null, actor: "system", via: "scheduler", action: "digest.send", subjectType: "contact", subjectId: entry.reader.handle, result: "ok",
-        detail: { scope: scope.type === "installation" ? "installation" : scope.type === "contact" ? scope.handle : scope.slug, overdue: content.overdue.count, dueSoon: content.dueSoon.count, unacknowledged: content.unacknowledged.count, staleContacts: content.staleContacts.count },
+        detail: { scope: scope.type === "installation" ? "installation" : scope.type === "contact" ? scope.handle : scope.slug, overdue: content.overdue.count, dueSoon: content.dueSoon.count, unacknowledged: content.unacknowledged.count, staleContacts: content.staleContacts.count, repeatOffenders: content.repeatOffenders.count },
       });
     }
     if (items.length === 0) return report;

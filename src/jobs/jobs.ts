@@ -1,6 +1,7 @@
 // The scheduled jobs together: sweep (cases and e-Evidence orders), digests, revalidation and retention, each run under its lease in the database
 // so that of several Liaison processes only one runs it at a time. Used by the scheduler (`liaison start`) and by
 // `liaison reminders run`.
+import type { RepeatOffenderSettings } from "../digests/content.js";
 import type { Logger } from "pino";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
@@ -29,6 +30,8 @@ export interface ReminderJobsOptions {
   logger: Logger;
   config: RemindersConfig;
   policy: EscalationPolicy;
+  /** Intake's repeat-offender window and default threshold, for the coordinators' digests. */
+  repeatOffenders?: RepeatOffenderSettings;
 }
 
 /** Runs the named jobs under their leases. */
@@ -43,7 +46,7 @@ export class ReminderJobs {
     // The TCO timers' reminders (Art. 4, 6, 11) run in the same job, under the same lease, after the case steps.
     const tco = new TcoSweep(db, clock, keys, config.sweep.batchSize);
     const revalidation = new RevalidationService(db, clock, keys, config.revalidation, policy.quietHours);
-    const digests = new DigestJob(db, clock, keys, config.digests);
+    const digests = new DigestJob(db, clock, keys, config.digests, options.repeatOffenders);
     const retention = new RetentionJob(db, clock, config.retention);
     const evidence = new EvidenceReminderSweep(db, clock, keys);
     // The e-Evidence and TCO reminders run with the case sweep, under its lease: one job, one report.

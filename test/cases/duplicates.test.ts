@@ -49,4 +49,26 @@ describeOnBothDatabases("duplicate URLs", (harness, test) => {
     expect(mergeUrls(many).urls).toHaveLength(50);
     expect(performance.now() - started).toBeLessThan(1_000);
   });
+
+  test("/order merges repeated URLs and points out open cases the same way, and says so", async () => {
+    const h = harness();
+    const order = (urls: string) => `/order acme-hosting ${urls} --basis "Art. 54a Sr" --reason "offers counterfeit medicines, Art. 174 Sr" --scope "the Netherlands" --redress "objection within 6 weeks (Awb)" --content-type unsafe-products`;
+    const reply = await h.ok("ahmed.elamrani", order("https://example.test/p/7 HTTPS://Example.test/p/7#x https://example.test/p/8"));
+    expect(reply).toContain("1 repeated URL was merged: the order holds 2 URLs.");
+    expect(reply).not.toContain("already in an open case");
+    expect((JSON.parse((await h.caseRow("A-2026-0001")).fields) as { urls: string[] }).urls).toEqual(["https://example.test/p/7", "https://example.test/p/8"]);
+    await h.drain();
+    const again = await h.ok("ahmed.elamrani", order("https://example.test/p/8#again"));
+    expect(again).toContain("⚠ 1 of these URLs is already in an open case to acme-hosting: A-2026-0001.");
+    expect(again).not.toContain("merged");
+    // A TLP:RED case the issuer is not named on: pointed out without its reference.
+    await h.ok("sanne.devries", '/notice acme-hosting https://example.test/red --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist content" --tlp RED');
+    await h.drain();
+    const hidden = await h.ok("ahmed.elamrani", order("https://example.test/red"));
+    expect(hidden).toContain("⚠ 1 of these URLs is already in an open case to acme-hosting that you may not see; its parties will see both.");
+    expect(hidden).not.toContain("R-2026-0001");
+    // An Art. 10 order names no URLs: nothing to merge, nothing to point out.
+    const info = await h.ok("ahmed.elamrani", '/order chirp-social --kind dsa-info-order --target "@example_user" --data "the e-mail address registered" --basis "Art. 126nc Sv" --reason "identify the author" --redress "complaint (Art. 552a Sv)"');
+    expect(info).not.toMatch(/merged|already in an open case/);
+  });
 });

@@ -2,8 +2,48 @@
 // may see in full that mention a URL, a domain (with its subdomains) or an address (or a range), through the TLP
 // disclosure rule. On both databases.
 import { expect } from "vitest";
-import { matchCaseQuery, parseCaseQuery } from "../../src/cases/find.js";
-import { describeOnBothDatabases } from "../support/cases.js";
+import { matchCaseQuery, parseCaseQuery, type CaseQuery } from "../../src/cases/find.js";
+import { CaseQueries } from "../../src/cases/queries.js";
+import type { Tx } from "../../src/store/types.js";
+import { describeOnBothDatabases, type CaseHarness } from "../support/cases.js";
+import { TEST_KEYS } from "../support/keys.js";
+
+/** The database with the rows each read of cases and of the case URL index returns counted. */
+function countingDb(db: Tx): { db: Tx; rows: { case: number; caseUrl: number } } {
+  const rows = { case: 0, caseUrl: 0 };
+  const counted = (table: "case" | "caseUrl") => {
+    const delegate = db[table] as unknown as Record<string, unknown>;
+    return new Proxy(delegate, {
+      get(target, property) {
+        const value = Reflect.get(target, property) as unknown;
+        if (property !== "findMany" || typeof value !== "function") return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        return async (...args: unknown[]) => {
+          const found = (await (value as (...args: unknown[]) => Promise<unknown[]>).apply(target, args)) as unknown[];
+          rows[table] += found.length;
+          return found;
+        };
+      },
+    });
+  };
+  const wrapped = new Proxy(db as unknown as Record<string, unknown>, {
+    get(target, property) {
+      if (property === "case" || property === "caseUrl") return counted(property);
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { db: wrapped as unknown as Tx, rows };
+}
+
+/** Copies of a case (new id and reference) to the same recipient, each with its own URLs, written to the URL index too. */
+async function copies(h: CaseHarness, reference: string, count: number, urlsOf: (index: number) => string[]): Promise<void> {
+  const { id: _id, reference: _reference, ...row } = await h.caseRow(reference);
+  for (let start = 0; start < count; start += 500) {
+    const batch = Array.from({ length: Math.min(500, count - start) }, (_, offset) => start + offset);
+    await h.db.case.createMany({ data: batch.map((index) => ({ ...row, id: `copy-${String(index).padStart(5, "0")}`, reference: `N-2026-${String(5000 + index).padStart(5, "0")}`, fields: JSON.stringify({ ...(JSON.parse(row.fields) as object), urls: urlsOf(index) }) })) });
+    await h.db.caseUrl.createMany({ data: batch.flatMap((index) => [...new Set(urlsOf(index))].map((urlKey) => ({ urlKey, caseId: `copy-${String(index).padStart(5, "0")}`, recipientOrgId: row.recipientOrgId }))) });
+  }
+}
 
 describeOnBothDatabases("/case find", (harness, test) => {
   const open = async (h: ReturnType<typeof harness>, line: string) => {
@@ -86,4 +126,47 @@ describeOnBothDatabases("/case find", (harness, test) => {
     if (!("kind" in domain)) throw new Error("query refused");
     expect(matchCaseQuery(fields, domain)).toHaveLength(5);
   });
+
+  test("a URL finds a TLP:RED case for the people named on it only, and an investigation request by its target", async () => {
+    const h = harness();
+    const red = await open(h, '/notice acme-hosting https://acme-hosting.example/red --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist content" --tlp RED');
+    // The index leaves TLP:RED cases out: they are found all the same by their named people.
+    expect(await h.db.caseUrl.count({ where: { urlKey: "https://acme-hosting.example/red" } })).toBe(0);
+    expect(await h.ok("sanne.devries", "/case find https://ACME-hosting.example/red#top")).toContain(red);
+    expect(await h.ok("jan.jansen", "/case find https://acme-hosting.example/red")).toContain(red);
+    expect(await h.ok("eva.mulder", "/case find https://acme-hosting.example/red")).not.toContain(red);
+    expect(await h.ok("demo.coordinator", "/case find https://acme-hosting.example/red")).not.toContain(red);
+    const text = await h.ok("ahmed.elamrani", '/request acme-hosting --target "https://acme-hosting.example/u/42" --data "subscriber data" --basis "Art. 126na Sv"');
+    await h.drain();
+    const request = /([A-Z]-\d{4}-\d{4})/.exec(text)?.[1] ?? "-";
+    expect(await h.ok("ahmed.elamrani", "/case find https://acme-hosting.example/u/42")).toContain(request);
+    expect(await h.ok("lena.schmidt", "/case find https://acme-hosting.example/u/42")).not.toContain(request);
+  });
+
+  test("with 2,000 cases a URL reads only the cases that hold it; a domain still reads them all", async () => {
+    const h = harness();
+    const first = await open(h, '/notice acme-hosting https://acme-hosting.example/seed --reason "incites violence"');
+    await copies(h, first, 2_000, (index) => (index % 700 === 3 ? ["https://acme-hosting.example/wanted", `https://acme-hosting.example/p/${index}`] : [`https://acme-hosting.example/p/${index}`]));
+    const actor = await h.actor("sanne.devries");
+    const run = async (raw: string) => {
+      const query = parseCaseQuery(raw) as CaseQuery;
+      const counting = countingDb(h.db as unknown as Tx);
+      const result = await new CaseQueries(counting.db, h.clock, TEST_KEYS).find(actor, query, { all: false, limit: 20 });
+      return { result, rows: counting.rows };
+    };
+    const byUrl = await run("https://acme-hosting.example/wanted");
+    expect(byUrl.result.items.map((item) => item.view.reference).sort()).toEqual(["N-2026-05003", "N-2026-05703", "N-2026-06403"]);
+    expect(byUrl.result.items.every((item) => item.matches.includes("https://acme-hosting.example/wanted"))).toBe(true);
+    expect(byUrl.rows).toEqual({ case: 3, caseUrl: 3 });
+    // The same through the command, and nothing for a URL no case holds.
+    const answer = await h.ok("sanne.devries", "/case find https://acme-hosting.example/wanted");
+    expect(answer).toContain("3 open cases mention https://acme-hosting.example/wanted");
+    expect((await run("https://acme-hosting.example/none")).rows).toEqual({ case: 0, caseUrl: 0 });
+    // A non-party's coordinator reads the indexed rows but is shown none (the one disclosure rule).
+    const outsider = await new CaseQueries(h.db as unknown as Tx, h.clock, TEST_KEYS).find(await h.actor("lena.schmidt"), parseCaseQuery("https://acme-hosting.example/wanted") as CaseQuery, { all: false, limit: 20 });
+    expect(outsider.items).toEqual([]);
+    const byDomain = await run("acme-hosting.example");
+    expect(byDomain.rows.case).toBe(2_001);
+    expect(byDomain.result.more).toBe(true);
+  }, 60_000);
 });

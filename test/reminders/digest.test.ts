@@ -3,6 +3,7 @@
 import { expect } from "vitest";
 import { describe, it } from "vitest";
 import { digestDueAt } from "../../src/digests/service.js";
+import { ipText } from "../../src/digests/content.js";
 import { describeOnBothDatabases } from "../support/cases.js";
 import { openRemovalOrder, queuedLines, runJob } from "../support/reminders.js";
 
@@ -112,5 +113,54 @@ describeOnBothDatabases("digests", (harness, test) => {
     expect((await h.run("eva.mulder", "/digest subscribe")).failure).toBe("not-allowed");
     // An unlinked identity has none.
     expect((await h.run({ platform: "console", workspace: "", userId: "stranger" }, "/digest")).failure).toBeDefined();
+  });
+
+  test("repeat offenders: an organisation's domains and addresses past its threshold in the window, through the TLP rule", async () => {
+    const h = harness();
+    const organisations = new Map((await h.db.organisation.findMany({ select: { id: true, slug: true } })).map((row) => [row.slug, row.id]));
+    const acme = organisations.get("acme-hosting") ?? "-";
+    const chirp = organisations.get("chirp-social") ?? "-";
+    await h.db.organisation.update({ where: { id: chirp }, data: { repeatThreshold: 2 } });
+    let serial = 0;
+    const item = async (routedToId: string | null, about: { domainKey?: string; ipKey?: string }, reportCount: number, lastReportedAt: string, tlp = "AMBER") => {
+      serial += 1;
+      const at = new Date(lastReportedAt);
+      await h.db.intakeItem.create({
+        data: {
+          id: `item-${serial}`, reference: `I-2026-${String(serial).padStart(6, "0")}`, routedToId, routeReason: "test", category: "abuse", type: "spam",
+          groupKey: `abuse:spam:${serial}`, domainKey: about.domainKey ?? null, ipKey: about.ipKey ?? null, target: "{}", summary: "spam", tlp, state: "open",
+          reportCount, firstReportedAt: at, lastReportedAt: at, createdAt: at, updatedAt: at,
+        },
+      });
+    };
+    // acme-hosting, default threshold 5: 3 + 2 reports about one domain in the window (counted), 9 before it (not).
+    await item(acme, { domainKey: "spam.example" }, 3, "2026-11-19T10:00:00Z");
+    await item(acme, { domainKey: "spam.example" }, 2, "2026-11-20T09:00:00Z");
+    await item(acme, { domainKey: "old.example" }, 9, "2026-10-01T10:00:00Z");
+    await item(acme, { domainKey: "quiet.example" }, 4, "2026-11-20T09:00:00Z");
+    // An address, and a TLP:RED report about a domain: counted, the domain withheld.
+    await item(acme, { ipKey: "00000000000000000000ffffc000022c" }, 6, "2026-11-20T09:30:00Z");
+    await item(acme, { domainKey: "secret.example" }, 4, "2026-11-20T09:30:00Z");
+    await item(acme, { domainKey: "secret.example" }, 1, "2026-11-20T09:31:00Z", "RED");
+    // chirp-social's own threshold of 2; the coordinators' intake (routed nowhere) is no organisation's.
+    await item(chirp, { domainKey: "chirp-spam.example" }, 2, "2026-11-20T08:00:00Z", "CLEAR");
+    await item(null, { domainKey: "nowhere.example" }, 50, "2026-11-20T08:00:00Z");
+    const text = await h.ok("demo.coordinator", "/digest");
+    const section = text.slice(text.indexOf("Repeat offenders"));
+    expect(section.split("\n")).toEqual([
+      "Repeat offenders, last 30 d (4)",
+      "• acme-hosting · 192.0.2.44 · 6 reports (threshold 5)",
+      "• acme-hosting · a target withheld (TLP:RED) · 5 reports (threshold 5)",
+      "• acme-hosting · spam.example · 5 reports (threshold 5)",
+      "• chirp-social · chirp-spam.example · 2 reports (threshold 2)",
+    ]);
+    expect(text).not.toMatch(/secret\.example|old\.example|quiet\.example|nowhere\.example/);
+    // An organisation admin's digest and a contact's own digest have no such section.
+    expect(await h.ok("jan.jansen", "/digest")).not.toContain("Repeat offenders");
+    expect(await h.ok("eva.mulder", "/digest")).not.toContain("Repeat offenders");
+    // Past the window, nothing.
+    h.clock.set("2026-12-25T10:00:00.000Z");
+    expect(await h.ok("demo.coordinator", "/digest")).not.toContain("Repeat offenders");
+    expect(ipText("20010db8000000000000000000000001")).toBe("2001:db8::1");
   });
 });

@@ -3,6 +3,8 @@ import { TLP_LABELS } from "../../core/message.js";
 import { PRIORITIES } from "../../cases/kinds.js";
 import { CONTENT_TYPES } from "../../cases/dsa/vocabulary.js";
 import { defineCommand } from "../command.js";
+import { ok } from "../../core/result.js";
+import { duplicateLines, mergeUrls } from "../../cases/duplicates.js";
 import { renderActed } from "./shared.js";
 
 /** /order: issue a DSA Art. 9 order to act against illegal content, an Art. 10 order to provide information, or an ATKM order. */
@@ -12,7 +14,8 @@ export const order = defineCommand({
   details:
     "A DSA order is issued by a national judicial or administrative authority; its issuing Member State is the issuer's country. " +
     "An ATKM order (child sexual abuse material) is issued by the organisation designated nl-atkm only, with a term of at most 12 hours (--term). " +
-    "Liaison records and reminds; the channel the law prescribes for serving an order stays the issuer's to use.",
+    "Liaison records and reminds; the channel the law prescribes for serving an order stays the issuer's to use. " +
+    "A URL written twice is kept once, and a URL already in an open case to the same recipient is pointed out, as with /notice.",
   args: z.object({
     organisation: z.string().trim().toLowerCase().max(100).describe("The recipient's slug, e.g. acme-hosting"),
     urls: z.string().trim().max(20_000).optional().describe("The exact URL(s), separated by spaces (Art. 9 and ATKM orders)"),
@@ -40,14 +43,23 @@ export const order = defineCommand({
     "/order acme-hosting https://example.test/img/1 --kind atkm-order --term 1h",
   ],
   permission: "contact",
-  uses: ["cases"],
-  async execute({ cases, actor }, args) {
+  uses: ["cases", "caseQueries"],
+  async execute({ cases, caseQueries, actor }, args) {
+    // The same URL written twice (in another case, with a #fragment) is one URL, as in /notice.
+    const { urls, merged } = mergeUrls(args.urls ? args.urls.split(/\s+/).filter(Boolean) : []);
     const fields: Record<string, unknown> = {};
-    if (args.kind !== "dsa-info-order") fields.urls = args.urls ? args.urls.split(/\s+/).filter(Boolean) : [];
-    else if (args.urls) fields.urls = args.urls.split(/\s+/).filter(Boolean); // refused by the form: an Art. 10 order names recipients, not URLs
+    if (args.kind !== "dsa-info-order") fields.urls = urls;
+    else if (args.urls) fields.urls = urls; // refused by the form: an Art. 10 order names recipients, not URLs
     const copy = { basis: args.basis, reason: args.reason, scope: args.scope, redress: args.redress, contentType: args.contentType, memberState: args.memberState, inform: args.inform, reference: args.reference, target: args.target, data: args.data, reasonsWithheld: args.reasonsWithheld, termMs: args.term };
     for (const [key, value] of Object.entries(copy)) if (value !== undefined) fields[key] = value;
-    return cases.open(actor, { kind: args.kind, recipientSlug: args.organisation, ...(args.priority ? { priority: args.priority } : {}), ...(args.tlp ? { tlp: args.tlp } : {}), fields });
+    const opened = await cases.open(actor, { kind: args.kind, recipientSlug: args.organisation, ...(args.priority ? { priority: args.priority } : {}), ...(args.tlp ? { tlp: args.tlp } : {}), fields });
+    if (!opened.ok) return opened;
+    const view = opened.value.view;
+    const open = await caseQueries.openDuplicates(actor, view.recipient.id, urls, view.id);
+    return ok({ ...opened.value, repeats: duplicateLines(view.recipient.slug, merged, urls.length, open, "order"), warn: open !== undefined });
   },
-  render: (visible) => renderActed(`Issued ${visible.view.reference} to ${visible.view.recipient.name}; its thread opens on both sides.`, visible),
+  render: ({ repeats, warn, ...visible }) => {
+    const reply = renderActed(`Issued ${visible.view.reference} to ${visible.view.recipient.name}; its thread opens on both sides.`, visible);
+    return repeats.length === 0 ? reply : { ...reply, text: [reply.text, ...repeats].join("\n"), ...(warn ? { tone: "warning" as const } : {}) };
+  },
 });
