@@ -13,6 +13,7 @@ import { generatedKeyMessage, openRecordKey } from "../audit/key-source.js";
 import type { RecordKeys } from "../audit/keys.js";
 import { describeTarget, looseSqlitePaths, tightenSqliteModes } from "../store/db.js";
 import { withStartupLock } from "../store/startup-lock.js";
+import { backfillCaseUrls } from "../cases/url-index.js";
 import { Scheduler } from "../jobs/scheduler.js";
 import { configuredTarget, prepareStore } from "./main.js";
 import { startHttpServer } from "../http/server.js";
@@ -73,9 +74,11 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
     throw error;
   }
   // Of several processes starting at once on an empty database, one loads the demo directory; the others wait for
-  // it under the startup lock and then find the directory not empty.
+  // it under the startup lock and then find the directory not empty. The case URL index is completed the same way.
   try {
     logger.info(loaded.config.directory.demo.enabled ? await withStartupLock(store.target, () => seedDemoDirectory(store, clock, keys, loaded)) : "demo directory switched off");
+    const indexed = await withStartupLock(store.target, () => backfillCaseUrls(store.db));
+    if (indexed > 0) logger.info({ cases: indexed }, "older cases added to the case URL index");
   } catch (error) {
     await store.close();
     throw error;
