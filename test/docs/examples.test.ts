@@ -42,7 +42,7 @@ const NEEDS_STATE = new Set([
   '/intake forward I-2026-000042 anchor-registrar --reason "the domain, not the hosting"',
   "/eevidence validate P-2026-0042",
   "/eevidence enforcing P-2026-0042 --decision confirm",
-  '/eevidence enforcing P-2026-0042 --decision refuse --reasons "Art. 12(1)(a): the data is protected by professional privilege"',
+  '/eevidence enforcing P-2026-0042 --decision refuse --ground immunity-or-press --reasons "the data is protected by professional privilege"',
   "/tco copy R-2026-0001 --to de-bka",
   "/tco copy R-2026-0001 --at 2026-11-20T11:05+01:00",
   '/tco scrutiny R-2026-0001 --reasons "the video is news reporting, not terrorist content"',
