@@ -1,15 +1,10 @@
 import { z } from "zod";
+import { instantDateSchema } from "../../cases/dsa/vocabulary.js";
 import { defineCommand } from "../command.js";
 import { referenceArg } from "./shared.js";
 
 /** An instant with its offset from UTC, so that no time zone is guessed. */
-const instantArg = z
-  .string()
-  .trim()
-  .max(40)
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/, "a time with its offset from UTC, e.g. 2026-11-20T14:05+01:00 or 2026-11-20T13:05Z")
-  .refine((text) => !Number.isNaN(Date.parse(text)), "a real date and time, e.g. 2026-11-20T14:05+01:00")
-  .transform((text) => new Date(text));
+const instantArg = instantDateSchema;
 
 /**
  * /case received: the issuer enters when the recipient received a case served by another channel (e-mail, the
