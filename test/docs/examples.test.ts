@@ -14,6 +14,7 @@ import { deliveryError, describeOnBothDatabases, HOUR, MINUTE, START, type CaseH
 import { runLiaison } from "../support/cli.js";
 import { tempDir } from "../support/core.js";
 import { TEST_KEYS } from "../support/keys.js";
+import { seedTcoAdvance } from "../support/tco.js";
 import { createTempDatabase } from "../support/postgres.js";
 
 /**
@@ -44,6 +45,26 @@ function firstSessionLines(): string[] {
   const block = /```text\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
   return block.split("\n").filter((line) => line.startsWith("liaison> ")).map((line) => line.slice("liaison> ".length));
 }
+
+/** The lines "A first session" shows Liaison printing (those without the prompt), in order. */
+function firstSessionShown(): string[] {
+  const section = README.slice(README.indexOf("### A first session"));
+  const block = /```text\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+  return block.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("liaison> "));
+}
+
+/**
+ * A shown line as a pattern of printed lines: "... " stands for the part of the card left out, and a local time
+ * ("2026-11-23 20:58 CET") for whatever time the clock makes it; the rest is as shown.
+ */
+function shownAs(shown: string): RegExp {
+  const escaped = shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = escaped.replace(/\\\.\\\.\\\. /g, "(?:.* )?").replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} CES?T/g, "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} CES?T");
+  return new RegExp(`^${pattern}$`);
+}
+
+/** The preload that starts a `liaison` process's clock at LIAISON_TEST_CLOCK_START. */
+const SHIFTED_CLOCK = new URL("../support/shifted-clock.mjs", import.meta.url).href;
 
 /** What the console prints for a refusal or a line it could not use. */
 const NOT_UNDERSTOOD = /✗|not understood|Unknown option|There is no command|has no subcommand|Nothing was sent/;
@@ -338,6 +359,22 @@ const SCENARIOS: Record<string, Scenario> = {
       expect(await evidenceRow(h, "P-2026-0042")).toMatchObject({ enforcingRefusalPoints: "immunity-or-press", enforcingGrounds: "the data is protected by professional privilege", enforcingConfirmedAt: null });
     },
   },
+  '/tco inform anchor-registrar --at "2d ago"': {
+    who: "sanne.devries",
+    before: async (h) => {
+      // No advance information recorded yet: the first removal order to anchor-registrar would be refused.
+      await h.db.tcoAdvance.deleteMany({});
+      expect((await h.run("sanne.devries", REMOVAL_TO_ANCHOR)).failure).toBe("not-allowed");
+    },
+    check: async (h, answer) => {
+      expect(answer).toContain("✓ Recorded: anchor-registrar was given the information on procedures and deadlines at 2026-11-18 11:00");
+      const nlIru = await h.db.organisation.findUniqueOrThrow({ where: { slug: "nl-iru" } });
+      const anchor = await h.db.organisation.findUniqueOrThrow({ where: { slug: "anchor-registrar" } });
+      const row = await h.db.tcoAdvance.findUniqueOrThrow({ where: { issuerOrgId_providerOrgId: { issuerOrgId: nlIru.id, providerOrgId: anchor.id } } });
+      expect(row.informedAt.getTime()).toBe(h.clock.now().getTime() - 2 * 24 * HOUR);
+      expect((await h.run("sanne.devries", REMOVAL_TO_ANCHOR)).failure).toBeUndefined();
+    },
+  },
   "/tco copy R-2026-0001 --to de-bka": {
     who: "sanne.devries",
     before: async (h) => {
@@ -491,31 +528,40 @@ async function infringementFound(h: CaseHarness): Promise<void> {
 
 
 describeOnBothDatabases("README examples", (harness, test) => {
-  test("A first session runs in the console as the README shows it: every line answered, none refused", async () => {
-    const h = harness();
-    const lines = firstSessionLines();
-    expect(lines.length).toBeGreaterThanOrEqual(8);
-    const dir = tempDir("liaison-readme-");
-    const config = join(dir, "liaison.yaml");
-    writeFileSync(config, `database:\n  sqlitePath: ${JSON.stringify(join(dir, "liaison.db"))}\nlog:\n  level: warn\n`);
-    const env: Record<string, string> = { LIAISON_CONFIG: config };
-    let drop: (() => Promise<void>) | undefined;
-    if (h.provider === "postgresql") {
-      const database = await createTempDatabase();
-      env.DATABASE_URL = database.url;
-      drop = database.drop;
-    }
-    try {
-      const run = await runLiaison(["start"], env, `${lines.join("\n")}\n`, 90_000);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).not.toMatch(NOT_UNDERSTOOD);
-      expect(run.stdout).not.toContain("No organisation matches");
-      expect(run.stdout).toContain("[R-2026-0001 @ nl-iru] Jan Jansen (ACME Hosting B.V.): Which part of the video?");
-      expect(run.stdout).toMatch(/History of R-2026-0001/);
-    } finally {
-      await drop?.();
-    }
-  }, 120_000);
+  // The first session runs as of today's date, as a person trying it would, and as of the tests' fixed clock, so that
+  // a date written into the session (one already past, or still to come) shows on either.
+  for (const [when, clockStart] of [["today", undefined], ["on the tests' fixed clock", START]] as const) {
+    test(`A first session runs in the console as the README shows it (${when}): every line answered, none refused, each shown line printed`, async () => {
+      const h = harness();
+      const lines = firstSessionLines();
+      expect(lines.length).toBeGreaterThanOrEqual(8);
+      const dir = tempDir("liaison-readme-");
+      const config = join(dir, "liaison.yaml");
+      writeFileSync(config, `database:\n  sqlitePath: ${JSON.stringify(join(dir, "liaison.db"))}\nlog:\n  level: warn\n`);
+      const env: Record<string, string> = { LIAISON_CONFIG: config };
+      if (clockStart) Object.assign(env, { NODE_OPTIONS: `--import ${SHIFTED_CLOCK}`, LIAISON_TEST_CLOCK_START: clockStart });
+      let drop: (() => Promise<void>) | undefined;
+      if (h.provider === "postgresql") {
+        const database = await createTempDatabase();
+        env.DATABASE_URL = database.url;
+        drop = database.drop;
+      }
+      try {
+        const run = await runLiaison(["start"], env, `${lines.join("\n")}\n`, 90_000);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).not.toMatch(NOT_UNDERSTOOD);
+        expect(run.stdout).not.toContain("No organisation matches");
+        expect(run.stdout).toContain("✓ Recorded: acme-hosting was given the information on procedures and deadlines");
+        // Every line the README shows Liaison printing is printed (its times as the clock makes them).
+        const printed = run.stdout.split("\n");
+        for (const shown of firstSessionShown()) expect(printed.some((line) => shownAs(shown).test(line)), `${shown}\n--- printed:\n${run.stdout}`).toBe(true);
+        if (clockStart) expect(run.stdout).toContain("Resolve by: 2026-11-20 12:00 CET (in 1 h)");
+        expect(run.stdout).toMatch(/History of R-2026-0001/);
+      } finally {
+        await drop?.();
+      }
+    }, 120_000);
+  }
 
   test("every example of the command reference succeeds, in the reference's order, on the demo directory", async () => {
     const h = harness();
@@ -562,6 +608,7 @@ describeOnBothDatabases("README examples that need state of their own", (harness
     for (const [example, scenario] of Object.entries(SCENARIOS)) {
       try {
         await h.reset();
+        await seedTcoAdvance(h.db); // what the harness starts with, should a scenario have emptied it
         await scenario.before(h);
         h.clock.advance(5_000);
         const answer = await h.run(scenario.who, example);
