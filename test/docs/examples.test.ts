@@ -14,6 +14,7 @@ import { deliveryError, describeOnBothDatabases, HOUR, MINUTE, START, type CaseH
 import { runLiaison } from "../support/cli.js";
 import { tempDir } from "../support/core.js";
 import { TEST_KEYS } from "../support/keys.js";
+import { sentLinkCode } from "../support/links.js";
 import { seedTcoAdvance } from "../support/tco.js";
 import { createTempDatabase } from "../support/postgres.js";
 
@@ -483,6 +484,8 @@ const SCENARIOS: Record<string, Scenario> = {
       nextLinkCodeIs("K7QX-M2PA-RT");
       await h.ok("demo.coordinator", "/contacts link lotte.visser matrix @lotte:police.example");
       expect(linkCodes.queued).toEqual([]);
+      // Liaison sent that code to the account being linked.
+      expect(await sentLinkCode(h.store, { platform: "matrix", workspace: "police.example", userId: "@lotte:police.example" })).toBe("K7QX-M2PA-RT");
     },
     check: async (h, answer) => {
       expect(answer).toContain("lotte.visser");
