@@ -16,11 +16,13 @@ export const MAX_AGO_DAYS = 3_653;
 /** The longest text read (an instant with seconds and offset is 29 characters). */
 const MAX_TYPED_CHARS = 40;
 
+const DAY_MS = 86_400_000;
+
 /** Milliseconds per unit, by the words a person may use. */
 const UNIT_MS: Record<string, number> = {
   m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000,
   h: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
+  d: DAY_MS, day: DAY_MS, days: DAY_MS,
   w: 604_800_000, week: 604_800_000, weeks: 604_800_000,
 };
 
@@ -38,7 +40,7 @@ export function parseAgo(typed: string): TimeAgo | undefined {
   const unitMs = UNIT_MS[match[2] ?? ""];
   if (unitMs === undefined) return undefined;
   const agoMs = Number(match[1]) * unitMs;
-  return agoMs <= MAX_AGO_DAYS * UNIT_MS.d! ? { agoMs } : undefined;
+  return agoMs <= MAX_AGO_DAYS * DAY_MS ? { agoMs } : undefined;
 }
 
 /** An instant with its offset whose date and time exist (no 30 February, no 24:00); undefined otherwise. */

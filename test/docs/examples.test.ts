@@ -1,6 +1,8 @@
 // The README's examples run as a test: "A first session" as a scripted console session of the real `liaison start`
-// with the demo directory, and every example of the command reference (each command's `examples`, from which
-// `npm run docs` writes it) through the dispatcher. An answer that is an error, or a line not understood, fails.
+// with the demo directory (at today's date and on the tests' fixed clock), and every example of the command reference
+// (each command's `examples`, from which `npm run docs` writes it) through the dispatcher: in the reference's order,
+// or, for an example that needs a state of its own, on that state, checking what it changed. An answer that is an
+// error, or a line not understood, fails.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, vi } from "vitest";
@@ -99,7 +101,7 @@ const REMOVAL_TO_CHIRP = '/notice chirp-social https://chirp.example/p/9 --kind 
 /** The same to anchor-registrar, established in Belgium, whose competent authority is not in the directory. */
 const REMOVAL_TO_ANCHOR = '/notice anchor-registrar https://anchor.example/x --kind removal-order --content-type incitement --redress "objection within 6 weeks, then the court" --reason "terrorist propaganda"';
 
-/** The clock as an instant with an offset, e.g. at("2026-11-20T14:30+01:00"). */
+/** Sets the harness's clock to an instant written with its offset, e.g. "2026-11-20T14:30+01:00". */
 const setClock = (h: CaseHarness, instant: string) => h.clock.set(new Date(instant).toISOString());
 
 /** Earlier cases (or intake items) of the year: the next reference gets the number the example names. */
@@ -118,18 +120,22 @@ async function reported(h: CaseHarness, url: string, ip: string): Promise<string
   return accepted.reference;
 }
 
+/** The TCO timers of a removal order. */
 async function tcoRow(h: CaseHarness, reference: string) {
   return h.db.tcoOrder.findUniqueOrThrow({ where: { caseId: (await h.caseRow(reference)).id } });
 }
 
+/** What the recipient decided on a case (DSA Art. 17 statement, effect given, host). */
 async function decision(h: CaseHarness, reference: string) {
   return h.db.caseDecision.findUniqueOrThrow({ where: { caseId: (await h.caseRow(reference)).id } });
 }
 
+/** The European order a case carries. */
 async function evidenceRow(h: CaseHarness, reference: string) {
   return h.db.evidenceOrder.findUniqueOrThrow({ where: { caseId: (await h.caseRow(reference)).id } });
 }
 
+/** An intake item by its reference. */
 async function intakeRow(h: CaseHarness, reference: string) {
   return h.db.intakeItem.findUniqueOrThrow({ where: { reference } });
 }
@@ -156,6 +162,7 @@ interface Scenario {
   check: (h: CaseHarness, answer: string) => Promise<void>;
 }
 
+/** The examples that need a state of their own, by the example as the reference writes it. */
 const SCENARIOS: Record<string, Scenario> = {
   "/case resolve R-2026-0001 --outcome removed --effective-at 2026-11-20T14:05+01:00": {
     who: "jan.jansen",
