@@ -8,6 +8,7 @@ import { fail, ok, type Failure, type Outcome } from "../core/result.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import type { LimitName, LimitSettings, LimitsSettings } from "./settings.js";
 import { countInWindow } from "./window.js";
+import { formatLocal } from "../time/calendar.js";
 
 /** The audit action of the one entry recorded when an account (or organisation) first goes over a limit in a window. */
 export const RATE_LIMIT_EXCEEDED = "rate-limit.exceeded";
@@ -88,18 +89,26 @@ export class RateLimiter {
           },
         });
       }
-      return this.refusal(actor, limit, scope.scope, scope.ceiling, settings.window, retryAt, at);
+      return this.refusal(actor, limit, scope.scope, scope.ceiling, settings.window, retryAt, at, await this.readerZone(actor));
     }
     return ok(true);
   }
 
-  private refusal(actor: Actor, limit: LimitName, scope: RateLimited["scope"], ceiling: number, windowMs: number, retryAt: Date, at: Date): RateLimited {
+  /** The zone the person reads times in: their own, else their organisation's, else UTC (read only on a refusal). */
+  private async readerZone(actor: Actor): Promise<string> {
+    const id = actor.contact?.id;
+    if (!id) return "UTC";
+    const row = await this.work.tx.contact.findUnique({ where: { id }, select: { timeZone: true, organisation: { select: { timeZone: true } } } });
+    return row?.timeZone ?? row?.organisation.timeZone ?? "UTC";
+  }
+
+  private refusal(actor: Actor, limit: LimitName, scope: RateLimited["scope"], ceiling: number, windowMs: number, retryAt: Date, at: Date, timeZone: string): RateLimited {
     const what = `${ceiling.toLocaleString("en")} ${LIMIT_WORDS[limit]} ${windowWords(windowMs)}`;
     const who =
       scope === "organisation"
         ? `Your organisation (${actor.contact?.organisationSlug ?? "?"}) has reached its limit of ${what}, all its accounts together.`
         : `You have reached the limit of ${what} for ${actor.contact?.coordinator ? "a coordinator's" : "one"} account.`;
-    const when = `Try again in ${waitWords(retryAt.getTime() - at.getTime())} (from ${retryAt.toISOString().slice(11, 19)} UTC).`;
+    const when = `Try again in ${waitWords(retryAt.getTime() - at.getTime())} (from ${formatLocal(new Date(Math.ceil(retryAt.getTime() / 60_000) * 60_000), timeZone)}).`;
     const urgent = limit === "emergencyOpenings" ? "If it cannot wait, call the recipient's emergency contact (/contacts show <organisation>). " : "";
     const failure = fail("rate-limited", `${who} ${when}`, `${urgent}The limits are set by the installation's operators (limits.${limit} in its configuration).`);
     return { ...failure, code: "rate-limited", limit, scope, retryAt };
