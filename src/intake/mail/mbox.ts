@@ -26,7 +26,7 @@ const CR = 0x0d;
 const GT = 0x3e;
 const FROM = Buffer.from("From ", "latin1");
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-const EMPTY = Buffer.alloc(0);
+const EMPTY: Buffer = Buffer.alloc(0);
 
 /** The mail being read. */
 interface OpenMail {
@@ -42,7 +42,7 @@ export class MailFileSplitter {
   private mode: "undecided" | "mbox" | "single" = "undecided";
   private start: Buffer | undefined = Buffer.alloc(0);
   /** The first bytes of the line being read (up to 5: enough to tell a separator) and the rest of it. */
-  private head = EMPTY;
+  private head: Buffer = EMPTY;
   private rest: Buffer[] = [];
   /** The line when it came as one piece. */
   private whole: Buffer | undefined;
