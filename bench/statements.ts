@@ -1,7 +1,8 @@
 // Benchmark: SQL statements and commits per operation, through the real inbound path (the handler createCore returns
 // from attach(), called as an adapter calls it), on the embedded database (SQLite) or on PostgreSQL (DATABASE_URL;
 // a temporary database per run unless BENCH_DB names one, see store.ts). Operations: opening a case (/notice), /case
-// ack, a person's thread message relayed to two other parties, and the read-only /whoami.
+// ack, a person's thread message relayed to two other parties, the read-only /whoami, and accepting an intake report
+// (acceptIntakeReport, the path of every intake source) that opens an item and one that joins it.
 //
 // Statements are counted at the driver, below Prisma (every statement goes through the Prisma client):
 // - SQLite: every execution of a better-sqlite3 statement (run, get, all, iterate) and every Database.exec, which
@@ -26,6 +27,8 @@ import { importDirectory } from "../src/directory/import.js";
 import { silentLogger } from "../src/log.js";
 import { analyzeAfterSeeding, openBenchDatabase } from "./store.js";
 import { TEST_KEYS } from "../test/support/keys.js";
+import { acceptIntakeReportInStore } from "../src/intake/accept.js";
+import { intakeReportSchema } from "../src/intake/report.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = 3;
@@ -198,6 +201,13 @@ try {
     return tally;
   };
 
+  /** An X-ARF report about an address of acme-hosting's range; the same address twice is one item. */
+  const intakeReport = async (address: string): Promise<void> => {
+    const report = intakeReportSchema.parse({ source: "api", format: "xarf-v4", sourceReportId: newId(), category: "connection", type: "ddos", target: { ip: address }, occurredAt: clock.now(), summary: "bench" });
+    const accepted = await acceptIntakeReportInStore(store, clock, TEST_KEYS, { report, receivedVia: "bench" });
+    if (accepted.duplicate) throw new Error("a bench report was taken as a resend");
+  };
+
   const results = new Map<string, Tally[]>();
   const record = (name: string, tally: Tally) => results.set(name, [...(results.get(name) ?? []), tally]);
   for (let run = 0; run < WARMUP + RUNS; run += 1) {
@@ -206,6 +216,9 @@ try {
     const ack = await counted(() => command("jan.jansen", `/case ack ${reference}`));
     const relayed = await counted(relay);
     const whoami = await counted(() => command("sanne.devries", "/whoami"));
+    const address = `192.0.2.${run + 1}`;
+    const intakeNew = await counted(() => intakeReport(address));
+    const intakeJoin = await counted(() => intakeReport(address));
     // Delivery is not part of any operation (and keeps the outbox as production would).
     await core.outbox.drain();
     if (run < WARMUP) continue;
@@ -213,6 +226,8 @@ try {
     record("/case ack", ack);
     record("relay a thread message to 2 parties", relayed);
     record("/whoami (read-only)", whoami);
+    record("intake report opening an item", intakeNew);
+    record("intake report joining an open item", intakeJoin);
   }
 
   const provider = store.provider === "sqlite" ? "SQLite" : "PostgreSQL";

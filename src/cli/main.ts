@@ -36,6 +36,7 @@ Commands:
   report --from <date> --to <date>  Transparency figures: counts by kind and outcome, times to acknowledge and resolve
   intake token create|revoke|list  Tokens of reporting organisations for the intake API
   intake import <file> --feed <name>  Import a CSV feed file; nothing is imported if any row is bad
+  intake import <file.eml | file.mbox>  Import mails (one, or an mbox); each mail all or nothing
   reminders run [--now <time>]  Run the reminder sweep, digests, directory revalidation and retention once, and print what they did
   dev migration-create <name>  Create a migration after editing prisma/schema.prisma (developers)
 

@@ -6,6 +6,7 @@ import { KIND_INFO, type CaseKind } from "../cases/kinds.js";
 import { ACTIVE_STATES } from "../cases/lifecycle.js";
 import { dueText } from "../cases/render.js";
 import { TLP_LABELS, type MessageSection, type OutboundMessage, type Tlp } from "../core/message.js";
+import { ipKeyText } from "../directory/ip-text.js";
 import { DEFAULT_ACCEPT_SETTINGS } from "../intake/accept.js";
 import type { Tx } from "../store/types.js";
 import { formatDuration, formatLocal } from "../time/calendar.js";
@@ -189,11 +190,9 @@ async function readRepeatOffenders(db: Tx, asOf: Date, settings: RepeatOffenderS
   return offenders.sort((a, b) => b.reports - a.reports || a.organisation.localeCompare(b.organisation) || (a.target ?? "").localeCompare(b.target ?? ""));
 }
 
-/** An address stored as 32 hex digits, written as people write it (IPv4 dotted; IPv6 as eight groups, zeros shortened). */
+/** An address stored as 32 hex digits, as a person reads it: IPv4 dotted, IPv6 in RFC 5952's canonical text. */
 export function ipText(hex: string): string {
-  if (hex.startsWith("00000000000000000000ffff")) return [0, 2, 4, 6].map((at) => parseInt(hex.slice(24 + at, 26 + at), 16)).join(".");
-  const groups = Array.from({ length: 8 }, (_, index) => parseInt(hex.slice(index * 4, index * 4 + 4), 16).toString(16));
-  return groups.join(":").replace(/(^|:)0(:0)+(:|$)/, "::");
+  return ipKeyText(hex);
 }
 
 /**

@@ -291,6 +291,14 @@ export function parseIp(text: string): string | undefined {
     if (parts.some((part) => part > 255)) return undefined;
     return "00000000000000000000ffff" + parts.map((part) => part.toString(16).padStart(2, "0")).join("");
   }
+  // An IPv6 address may end in an IPv4 address (RFC 4291 §2.2, 3.: "::ffff:192.0.2.1"): it is its last two fields.
+  const embedded = /^([0-9a-fA-F:]*:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
+  if (embedded) {
+    const v4 = parseIp(embedded[2] ?? "");
+    if (v4 === undefined || (embedded[1] ?? "").endsWith(":::")) return undefined;
+    const tail = `${v4.slice(24, 28)}:${v4.slice(28)}`;
+    return parseIp(`${embedded[1]}${tail}`);
+  }
   if (!/^[0-9a-fA-F:]+$/.test(text) || !text.includes(":")) return undefined;
   const halves = text.split("::");
   if (halves.length > 2) return undefined;

@@ -4,6 +4,7 @@
 // knows where a report came from except through `source` and `format`.
 import { z } from "zod";
 import { TLP_LABELS } from "../core/message.js";
+import { canonicalIpText } from "../directory/ip-text.js";
 
 /** Where a report entered Liaison. */
 export const INTAKE_SOURCES = ["api", "mail", "feed", "page"] as const;
@@ -39,8 +40,8 @@ export const intakeTargetSchema = z
     url: z.string().max(INTAKE_URL_MAX_CHARS).optional(),
     /** A domain name (host), without a trailing dot. */
     domain: z.string().max(253).optional(),
-    /** An IPv4 or IPv6 address. */
-    ip: z.string().max(64).optional(),
+    /** An IPv4 or IPv6 address, in its canonical text (IPv6 by RFC 5952: src/directory/ip-text.ts). */
+    ip: z.string().max(64).transform((text) => canonicalIpText(text) ?? text).optional(),
     /** An IP port, when the report names one. */
     port: z.number().int().min(0).max(65_535).optional(),
     /** An autonomous system number. */

@@ -2,6 +2,7 @@
 // responsibilities (domains with their subdomains, IPv4/IPv6 ranges, AS numbers), and the keys intake items are
 // grouped and matched by (normalised URL, address, domain, content hash).
 import { DirectoryQueries, type ResponsibilityMatch } from "../directory/queries.js";
+import { canonicalIpText } from "../directory/ip-text.js";
 import { parseIp } from "../directory/model.js";
 import type { Tx } from "../store/types.js";
 import type { IntakeReport, IntakeTarget } from "./report.js";
@@ -96,12 +97,14 @@ export async function routeTarget(tx: Tx, target: IntakeTarget): Promise<Route> 
   const hosts = [host, target.domain].filter((value): value is string => value !== undefined);
   for (const name of new Set(hosts)) {
     const ip = parseIp(name);
-    const route = ip ? pick(await directory.responsibleForIp(ip), `address ${name}`) : pick(await directory.responsibleForDomain(name), `domain ${name}`);
+    const what = ip ? `address ${canonicalIpText(name) ?? name}` : `domain ${name}`;
+    const route = ip ? pick(await directory.responsibleForIp(ip), what) : pick(await directory.responsibleForDomain(name), what);
     if (route) return route;
-    tried.push(ip ? `address ${name}` : `domain ${name}`);
+    tried.push(what);
   }
-  const address = target.ip?.trim();
-  const ipKey = address !== undefined ? parseIp(address) : undefined;
+  const written = target.ip?.trim();
+  const address = written !== undefined ? (canonicalIpText(written) ?? written) : undefined;
+  const ipKey = written !== undefined ? parseIp(written) : undefined;
   if (address !== undefined && ipKey !== undefined) {
     const route = pick(await directory.responsibleForIp(ipKey), `address ${address}`);
     if (route) return route;

@@ -4,15 +4,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, expect } from "vitest";
-import { ManualClock } from "../../src/core/clock.js";
+import type { ManualClock } from "../../src/core/clock.js";
 import { parseCidr } from "../../src/directory/model.js";
 import { newId } from "../../src/core/ids.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { INTAKE_REPORTS_PATH } from "../../src/http/intake-api.js";
-import { createIntakeToken, revokeIntakeToken } from "../../src/intake/tokens.js";
+import { revokeIntakeToken } from "../../src/intake/tokens.js";
 import type { Store } from "../../src/store/db.js";
 import { inUnitOfWork } from "../../src/work/unit-of-work.js";
-import { describeOnProviders, lazyStore, seedDemo, testConfig, TEST_START } from "../support/core.js";
+import { describeOnProviders, testConfig } from "../support/core.js";
+import { freshIntakeStore, intakeToken } from "../support/intake.js";
 import { TEST_KEYS } from "../support/keys.js";
 
 const SPECS = new URL("../../../shared/specs/xarf/", import.meta.url).pathname;
@@ -38,7 +39,7 @@ async function addResponsibilities(store: Store): Promise<void> {
 }
 
 describeOnProviders("intake API", (provider, test) => {
-  const db = lazyStore(provider);
+  const fresh = freshIntakeStore(provider);
   let store: Store;
   let clock: ManualClock;
   let token: string;
@@ -51,16 +52,9 @@ describeOnProviders("intake API", (provider, test) => {
   const counts = async () => ({ items: await store.db.intakeItem.count(), reports: await store.db.intakeReportEntry.count() });
 
   beforeEach(async () => {
-    const opened = await db.get();
-    await opened.reset();
-    store = opened.store;
-    clock = new ManualClock(TEST_START);
-    await seedDemo(store, clock);
+    ({ store, clock } = await fresh());
     await addResponsibilities(store);
-    const created = await inUnitOfWork(store, clock, TEST_KEYS, (work) => createIntakeToken(work, { actor: "operator", via: "cli" }, "de-cert", "test feed"));
-    if (!created.ok) throw new Error(created.message);
-    token = created.value.text;
-    tokenId = created.value.id;
+    ({ text: token, id: tokenId } = await intakeToken(store, clock));
   });
 
   test("health answers ok with the database", async () => {

@@ -5,14 +5,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/core/clock.js";
+import type { ManualClock } from "../../src/core/clock.js";
 import { importFeedFile } from "../../src/intake/feed/import.js";
 import { sha256Hex } from "../../src/intake/mail/mime.js";
 import { rawMessage } from "../../src/intake/mail/raw-store.js";
 import { feedSchema, type IntakeSettings } from "../../src/intake/settings.js";
 import type { Store } from "../../src/store/db.js";
 import { runLiaison } from "../support/cli.js";
-import { describeOnProviders, lazyStore, seedDemo, testConfig, TEST_START } from "../support/core.js";
+import { describeOnProviders, testConfig } from "../support/core.js";
+import { freshIntakeStore } from "../support/intake.js";
 import { TEST_KEYS } from "../support/keys.js";
 
 const FEED = { name: "rdp", fileNames: ["*.csv"], category: "vulnerability", type: "open_service", columns: { time: "timestamp", ip: "ip", port: "port", domain: "hostname" }, summaryColumns: ["product"] };
@@ -21,18 +22,14 @@ const HEADER = "timestamp,ip,port,hostname,product";
 const row = (minute: number, host = "rdp.acme-hosting.example") => `2026-12-01 10:${String(minute).padStart(2, "0")}:00,,3389,${host},Windows`;
 
 describeOnProviders("feed files through the intake core", (provider, test) => {
-  const db = lazyStore(provider);
+  const fresh = freshIntakeStore(provider);
   let store: Store;
   let clock: ManualClock;
   const counts = async () => ({ items: await store.db.intakeItem.count(), entries: await store.db.intakeReportEntry.count(), raw: await store.db.intakeRawMessage.count(), received: await store.db.auditEntry.count({ where: { action: "intake.received" } }) });
   const run = (text: string, feedName = "rdp") => importFeedFile(store, clock, TEST_KEYS, intake(), { feedName, fileName: "2026-12-01-rdp.csv", bytes: Buffer.from(text) });
 
   beforeEach(async () => {
-    const opened = await db.get();
-    await opened.reset();
-    store = opened.store;
-    clock = new ManualClock(TEST_START);
-    await seedDemo(store, clock);
+    ({ store, clock } = await fresh());
   });
 
   test("a good file becomes routed, grouped items with its bytes kept under their SHA-256", async () => {

@@ -4,7 +4,7 @@
 // the service started by `liaison start` stops promptly.
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
-import { ManualClock } from "../../src/core/clock.js";
+import type { ManualClock } from "../../src/core/clock.js";
 import { mailboxReader } from "../../src/intake/mail/imap.js";
 import { sha256Hex } from "../../src/intake/mail/mime.js";
 import { mailIntakeProblem, startMailIntake } from "../../src/intake/mail/service.js";
@@ -13,7 +13,8 @@ import { imapSchema, type IntakeSettings } from "../../src/intake/settings.js";
 import { acceptSettingsOf, storeIntakeSink } from "../../src/intake/store-sink.js";
 import { silentLogger } from "../../src/log.js";
 import type { Store } from "../../src/store/db.js";
-import { describeOnProviders, lazyStore, seedDemo, testConfig, TEST_START } from "../support/core.js";
+import { describeOnProviders, testConfig } from "../support/core.js";
+import { freshIntakeStore } from "../support/intake.js";
 import { DOVECOT_PASSWORD, dovecotUnavailable, startDovecot, type DovecotServer } from "../support/dovecot.js";
 import { TEST_KEYS } from "../support/keys.js";
 import { arfMail, crlf } from "../support/mails.js";
@@ -55,7 +56,7 @@ async function flags(user: string, folder = "INBOX"): Promise<string[][]> {
 
 describeOnProviders("mailbox into the intake core", (provider, test) => {
   if (dovecotUnavailable) return;
-  const db = lazyStore(provider);
+  const fresh = freshIntakeStore(provider);
   let store: Store;
   let clock: ManualClock;
   let run = 0;
@@ -68,11 +69,7 @@ describeOnProviders("mailbox into the intake core", (provider, test) => {
   const counts = async () => ({ items: await store.db.intakeItem.count(), entries: await store.db.intakeReportEntry.count(), raw: await store.db.intakeRawMessage.count() });
 
   beforeEach(async () => {
-    const opened = await db.get();
-    await opened.reset();
-    store = opened.store;
-    clock = new ManualClock(TEST_START);
-    await seedDemo(store, clock);
+    ({ store, clock } = await fresh());
     run += 1;
   });
 

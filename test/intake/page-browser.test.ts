@@ -11,8 +11,8 @@ import type { Clock } from "../../src/core/clock.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { FORM_MIN_FILL_MS } from "../../src/intake/page/submission.js";
 import type { Store } from "../../src/store/db.js";
-import { ManualClock } from "../../src/core/clock.js";
-import { lazyStore, seedDemo, testConfig, TEST_START } from "../support/core.js";
+import { testConfig } from "../support/core.js";
+import { freshIntakeStore } from "../support/intake.js";
 import { TEST_KEYS } from "../support/keys.js";
 
 const CHROMIUM = process.env.LIAISON_CHROMIUM ?? "/usr/bin/chromium";
@@ -20,7 +20,7 @@ const available = existsSync(CHROMIUM);
 if (!available) process.stderr.write(`report page browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set LIAISON_CHROMIUM)\n`);
 
 describe.skipIf(!available)("the report page in Chromium", () => {
-  const db = lazyStore("sqlite");
+  const fresh = freshIntakeStore("sqlite");
   let store: Store;
   let server: FastifyInstance;
   let browser: Browser;
@@ -30,10 +30,7 @@ describe.skipIf(!available)("the report page in Chromium", () => {
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
 
   beforeAll(async () => {
-    const opened = await db.get();
-    await opened.reset();
-    store = opened.store;
-    await seedDemo(store, new ManualClock(TEST_START));
+    ({ store } = await fresh());
     const loaded = testConfig();
     server = await buildHttpServer({
       store,

@@ -4,17 +4,18 @@
 // floods (too fast, stale or forged tokens, the hidden field, too many sends from one connection) are refused; on
 // SQLite and PostgreSQL.
 import { beforeEach, expect } from "vitest";
-import { ManualClock } from "../../src/core/clock.js";
+import type { ManualClock } from "../../src/core/clock.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { FORM_MIN_FILL_MS, HONEYPOT_FIELD } from "../../src/intake/page/submission.js";
 import type { Store } from "../../src/store/db.js";
-import { describeOnProviders, lazyStore, seedDemo, testConfig, TEST_START } from "../support/core.js";
+import { describeOnProviders, testConfig } from "../support/core.js";
+import { freshIntakeStore } from "../support/intake.js";
 import { TEST_KEYS } from "../support/keys.js";
 
 const PATH = "/report/terrorist-content";
 
 describeOnProviders("report page", (provider, test) => {
-  const db = lazyStore(provider);
+  const fresh = freshIntakeStore(provider);
   let store: Store;
   let clock: ManualClock;
   const loaded = testConfig();
@@ -37,11 +38,7 @@ describeOnProviders("report page", (provider, test) => {
   const counts = async () => ({ items: await store.db.intakeItem.count(), reports: await store.db.intakeReportEntry.count() });
 
   beforeEach(async () => {
-    const opened = await db.get();
-    await opened.reset();
-    store = opened.store;
-    clock = new ManualClock(TEST_START);
-    await seedDemo(store, clock);
+    ({ store, clock } = await fresh());
   });
 
   test("serves the form in English, Dutch and German, with nothing from elsewhere", async () => {

@@ -106,3 +106,16 @@ export function plainMail(body: string, options: { subject?: string; charset?: s
     "",
   ]);
 }
+
+/**
+ * An mboxrd file of mails, as a mail client writes it: each mail after a "From " separator line, its line endings
+ * made `eol`, its body lines matching /^>*From / quoted with one more ">", and an empty line after it.
+ */
+export function mboxOf(mails: Buffer[], eol: "\n" | "\r\n" = "\n"): Buffer {
+  const written = mails.map((mail) => {
+    const lines = mail.toString("latin1").replace(/\r\n/g, "\n").replace(/\n$/, "").split("\n");
+    const quoted = lines.map((line) => (/^>*From /.test(line) ? `>${line}` : line));
+    return ["From MAILER-DAEMON Thu Dec  3 10:00:00 2026", ...quoted, ""].join(eol) + eol;
+  });
+  return Buffer.from(written.join(""), "latin1");
+}
