@@ -20,7 +20,6 @@ import type { AdapterEnvironment } from "../../src/core/platform.js";
 import { defaultReplyPolicy, type ReplyPolicy } from "../../src/core/reply-policy.js";
 import { describeError, installRetryAfterCapture, routeSdkLogs, SyncingMatrixClient } from "./client.js";
 import type { MatrixConfig } from "./config.js";
-import { matrixErrorInfo } from "./errors.js";
 import { classifyMessage, inviteEventSchema, inviterAllowed, reactionContentSchema, roomEventSchema, sameReaction, type RoomEvent } from "./inbound.js";
 import { MatrixPoster, type Placement } from "./outbound.js";
 import { PendingWork } from "./pending.js";
@@ -28,6 +27,7 @@ import { authenticate, ensureDisplayName, installationStart } from "./session.js
 import { deliverMatrixReply, ReplyJournal, type PendingReply, type ReplyContext } from "./replies.js";
 import { StrayHints } from "./hints.js";
 import { StateStorageProvider, stateKeys } from "./storage.js";
+import { RoomStates, roomStateReader } from "./room-state.js";
 
 /** Secrets the Matrix adapter reads from the environment. */
 export interface MatrixSecrets {
@@ -122,12 +122,14 @@ export class MatrixAdapter implements ChatAdapter {
     }
     const installedAtMs = await installationStart(this.options.env.state, storage, this.options.env.clock);
     this.installedAtMs = installedAtMs;
+    const roomStates = new RoomStates(this.botUserId, roomStateReader(client));
     client.configureSync({
       installedAtMs,
       syncTimeoutMs: config.syncTimeoutMs,
       retryMinMs: config.syncRetryMinMs,
       retryMaxMs: config.syncRetryMaxMs,
       logger: this.logger,
+      batchReceived: (raw) => roomStates.applySync(raw),
       batchStarting: (initial) => {
         this.inInitialSync = initial;
       },
@@ -138,6 +140,7 @@ export class MatrixAdapter implements ChatAdapter {
       seedReactions: config.seedReactions,
       botUserId: this.botUserId,
       logger: this.logger,
+      roomStates,
       onEncryptedRoom: (roomId) => this.noticeEncryption(roomId),
     });
     this.hints = new StrayHints(this.poster, this.botUserId, this.options.env.clock, this.logger);
@@ -258,12 +261,13 @@ export class MatrixAdapter implements ChatAdapter {
   }
 
   private async onJoin(roomId: string): Promise<void> {
-    const client = this.client;
-    if (!client) return;
+    const poster = this.poster;
+    if (!poster) return;
     try {
-      await client.getRoomStateEvent(roomId, "m.room.encryption", "");
+      // The join's batch carries the room's whole state: read from memory (from the homeserver while not known).
+      if (!(await poster.isEncrypted(roomId))) return;
     } catch (error) {
-      if (matrixErrorInfo(error).errcode !== "M_NOT_FOUND") this.logger.debug({ roomId, err: error }, "matrix: encryption state unknown");
+      this.logger.debug({ roomId, err: error }, "matrix: encryption state unknown");
       return;
     }
     await this.noticeEncryption(roomId);

@@ -16,6 +16,8 @@ export interface SyncLoopOptions {
   retryMinMs: number;
   /** Longest wait after failed /syncs, in milliseconds. */
   retryMaxMs: number;
+  /** Called with each batch as the homeserver sent it, before its gaps are read back and its events emitted. */
+  batchReceived?(raw: unknown): void;
   /** Called before a batch is emitted; `initial` is true for the first sync of an installation (old history). */
   batchStarting(initial: boolean): void;
   /** Resolves when the inbound work started by the batch just emitted has finished (the token is saved after). */
@@ -198,6 +200,7 @@ export class SyncingMatrixClient extends MatrixClient {
         const raw: unknown = await this.doSync(token as string);
         if (this.halted) break;
         const next = syncResponse.parse(raw).next_batch;
+        options.batchReceived?.(raw);
         // What was written while Liaison was not syncing comes back as a gap: read it back before the batch.
         if (!initial) {
           const notBeforeTs = Math.max(options.installedAtMs, (this.handledUntilTs ?? options.installedAtMs) - GAP_MARGIN_MS);

@@ -7,6 +7,7 @@ import type { MessageAction, OutboundMessage } from "../../src/core/message.js";
 import type { AdapterStateStore } from "../../src/core/platform.js";
 import { matrixErrorInfo, toDeliveryError } from "./errors.js";
 import { renderNotices, type NoticeContent } from "./render.js";
+import type { RoomStates } from "./room-state.js";
 import { safeJson, stateKeys } from "./storage.js";
 
 /** Where a message goes inside a room: top level, a reply to an event, or a thread (optionally replying to one event in it). */
@@ -29,20 +30,8 @@ const reactionRecordSchema = z.object({
   actions: z.array(z.object({ id: z.string(), reaction: z.string(), command: z.string() })),
 });
 
-const memberEventSchema = z.object({ type: z.literal("m.room.member"), state_key: z.string(), content: z.object({ membership: z.string() }).loose() }).loose();
-
 const sendResponse = z.object({ event_id: z.string().startsWith("$") });
 const createRoomResponse = z.object({ room_id: z.string().startsWith("!") });
-
-/**
- * How long a read of a room's state that showed no encryption is trusted, in milliseconds: long enough for a command
- * and its answer (one read instead of three), short enough that a room encrypted meanwhile is seen before the next
- * post even when its m.room.encryption event has not come through /sync yet (which marks the room at once).
- */
-export const PLAINTEXT_REUSE_MS = 1000;
-
-/** Most rooms whose "no encryption" is remembered at once (the memory is emptied beyond). */
-const PLAINTEXT_REUSE_ROOMS = 10_000;
 
 /** The room state that asks clients not to preview URLs (Element's setting; case messages carry hostile URLs). */
 export const NO_URL_PREVIEWS = { type: "org.matrix.room.preview_urls", state_key: "", content: { disable: true } } as const;
@@ -71,10 +60,6 @@ export class MatrixPoster {
   private readonly directLocks = new Map<string, Promise<string>>();
   /** Direct rooms known to work, by user id (they change only through this class). */
   private readonly directRooms = new Map<string, string>();
-  /** Rooms known to be end-to-end encrypted (encryption cannot be turned off in a room). */
-  private readonly encryptedRooms = new Set<string>();
-  /** When each room's state last showed no encryption (performance.now()), reused for PLAINTEXT_REUSE_MS. */
-  private readonly plaintextSeenAtMs = new Map<string, number>();
 
   constructor(
     private readonly client: MatrixClient,
@@ -84,6 +69,8 @@ export class MatrixPoster {
       seedReactions: boolean;
       botUserId: string;
       logger: Logger;
+      /** Rooms' members and encryption, kept from /sync. */
+      roomStates: RoomStates;
       /** Told (once per post refused) that a room is encrypted, so the room can be told why nothing comes. */
       onEncryptedRoom?: (roomId: string) => Promise<void>;
     },
@@ -91,38 +78,12 @@ export class MatrixPoster {
 
   /** Records that a room is encrypted (its m.room.encryption event was seen). */
   markEncrypted(roomId: string): void {
-    this.encryptedRooms.add(roomId);
-    this.plaintextSeenAtMs.delete(roomId);
+    this.options.roomStates.markEncrypted(roomId);
   }
 
-  /**
-   * True when the room is end-to-end encrypted, asked of the homeserver until it is (then remembered). A "no" read in
-   * the last PLAINTEXT_REUSE_MS is reused (a command's check and its answer's, or the member check just before).
-   */
+  /** True when the room is end-to-end encrypted (from /sync; read from the homeserver while the room is not known). */
   async isEncrypted(roomId: string): Promise<boolean> {
-    if (this.encryptedRooms.has(roomId)) return true;
-    const seenAtMs = this.plaintextSeenAtMs.get(roomId);
-    if (seenAtMs !== undefined && performance.now() - seenAtMs < PLAINTEXT_REUSE_MS) return false;
-    const askedAtMs = performance.now();
-    try {
-      await this.client.getRoomStateEvent(roomId, "m.room.encryption", "");
-    } catch (error) {
-      const { errcode, status } = matrixErrorInfo(error);
-      if (errcode === "M_NOT_FOUND" || status === 404) {
-        this.notePlaintext(roomId, askedAtMs);
-        return false;
-      }
-      throw toDeliveryError(error, `reading the encryption state of ${roomId}`);
-    }
-    this.markEncrypted(roomId);
-    return true;
-  }
-
-  /** Records that the room's state, read from `askedAtMs` on, showed no encryption. */
-  private notePlaintext(roomId: string, askedAtMs: number): void {
-    if (this.encryptedRooms.has(roomId)) return;
-    if (this.plaintextSeenAtMs.size >= PLAINTEXT_REUSE_ROOMS) this.plaintextSeenAtMs.clear();
-    this.plaintextSeenAtMs.set(roomId, askedAtMs);
+    return this.options.roomStates.isEncrypted(roomId);
   }
 
   /** Who sent an event; undefined when it cannot be read. */
@@ -136,25 +97,9 @@ export class MatrixPoster {
     }
   }
 
-  /** True when the room's members (joined or invited) are exactly the bot and `userId`. */
+  /** True when the room's members (joined or invited) are exactly the bot and `userId` (from /sync, as isEncrypted). */
   async isOnlyWith(roomId: string, userId: string): Promise<boolean> {
-    let raw: unknown;
-    const askedAtMs = performance.now();
-    try {
-      raw = await this.client.getRoomState(roomId);
-    } catch (error) {
-      throw toDeliveryError(error, `reading the members of ${roomId}`);
-    }
-    const members = new Set<string>();
-    const state = Array.isArray(raw) ? (raw as unknown[]) : [];
-    // The whole state came back: it also says whether the room is encrypted, so the post after needs no second read.
-    if (state.some((item) => typeof item === "object" && item !== null && (item as { type?: unknown }).type === "m.room.encryption")) this.markEncrypted(roomId);
-    else this.notePlaintext(roomId, askedAtMs);
-    for (const item of state) {
-      const member = memberEventSchema.safeParse(item);
-      if (member.success && (member.data.content.membership === "join" || member.data.content.membership === "invite")) members.add(member.data.state_key);
-    }
-    return members.size === 2 && members.has(userId) && members.has(this.options.botUserId);
+    return this.options.roomStates.isOnlyWith(roomId, userId);
   }
 
   /**

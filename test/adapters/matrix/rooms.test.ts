@@ -5,7 +5,6 @@ import type { InboundEvent } from "../../../src/core/adapter.js";
 import { DeliveryError } from "../../../src/core/adapter.js";
 import { ENCRYPTED_ROOM_NOTICE, type MatrixAdapter, type MatrixConfig } from "../../../adapters/matrix/index.js";
 import { REPLY_OUTSIDE_THREAD_HINT } from "../../../adapters/matrix/hints.js";
-import { PLAINTEXT_REUSE_MS } from "../../../adapters/matrix/outbound.js";
 import { stateKeys } from "../../../adapters/matrix/storage.js";
 import { RecordingHandler } from "../../contract/harness.js";
 import { ANN, BOB, BOT, deliveredToBot, makeAdapter, MemoryStateStore, startWorld, type MatrixWorld } from "./harness.js";
@@ -75,25 +74,96 @@ describe("matrix adapter: rooms, encryption, hints, history", () => {
     expect(botEvents(world.roomId).map((event) => event.content.body)).toEqual([ENCRYPTED_ROOM_NOTICE]);
   });
 
-  it("reads a room's encryption once for posts within PLAINTEXT_REUSE_MS, reads it again after, and refuses at once when /sync shows the room encrypted", async () => {
+  const stateReads = () => world.fake.requestsTo("GET", "/state").length;
+
+  it("reads no room state for posts in a room known from /sync, and refuses at once when /sync shows the room encrypted", async () => {
     world = await startWorld();
     const started = await boot();
     const channel = { kind: "channel" as const, platform: "matrix" as const, workspace: "", channelId: world.roomId };
-    const encryptionReads = () => world.fake.requestsTo("GET", "/state/m.room.encryption").length;
-    const before = encryptionReads();
-    await started.send(channel, { text: "card 1" }, { idempotencyKey: "reuse-1" });
-    await started.send(channel, { text: "card 2" }, { idempotencyKey: "reuse-2" });
-    expect(encryptionReads()).toBe(before + 1);
-    await new Promise((resolve) => setTimeout(resolve, PLAINTEXT_REUSE_MS + 100));
-    await started.send(channel, { text: "card 3" }, { idempotencyKey: "reuse-3" });
-    expect(encryptionReads()).toBe(before + 2);
-    // Encrypted now, inside the reuse window of the read just made: the m.room.encryption event from /sync wins.
+    const before = stateReads();
+    await started.send(channel, { text: "card 1" }, { idempotencyKey: "known-1" });
+    await started.send(channel, { text: "card 2" }, { idempotencyKey: "known-2" });
+    expect(stateReads()).toBe(before);
+    // Encrypted now: the m.room.encryption event from /sync marks the room before anything else is posted.
     world.fake.enableEncryption(world.roomId, ANN);
     await say(ANN, "hello");
     await started.settled();
-    const refused = started.send(channel, { text: "TLP:AMBER card 4" }, { idempotencyKey: "reuse-4" });
+    const refused = started.send(channel, { text: "TLP:AMBER card 3" }, { idempotencyKey: "known-3" });
     await expect(refused).rejects.toMatchObject({ permanent: true });
-    expect(botEvents(world.roomId).map((event) => event.content.body).filter((body) => String(body).startsWith("card") || String(body).includes("card 4"))).toEqual(["card 1", "card 2", "card 3"]);
+    expect(botEvents(world.roomId).map((event) => event.content.body).filter((body) => String(body).includes("card"))).toEqual(["card 1", "card 2"]);
+    expect(stateReads()).toBe(before);
+  });
+
+  it("answers in a direct room from what /sync said of its members, and follows joins and kicks there", async () => {
+    world = await startWorld();
+    await boot();
+    const direct = world.fake.createRoom(ANN, { name: "Ann and Liaison" });
+    world.fake.invite(direct, ANN, BOT, true);
+    await world.fake.waitUntil(() => world.fake.model.membership(direct, BOT) === "join");
+    handler.replyText = "TLP:AMBER status of N-2026-0001";
+    handler.replyDelivery = "direct";
+    await say(ANN, "!case status N-2026-0001", {}, direct);
+    await adapter!.settled();
+    const before = stateReads();
+    await say(ANN, "!case status N-2026-0001 again", {}, direct);
+    await adapter!.settled();
+    expect(botEvents(direct).map((event) => event.content.body)).toEqual(["TLP:AMBER status of N-2026-0001", "TLP:AMBER status of N-2026-0001"]);
+    expect(stateReads()).toBe(before);
+    // Bob joins: the next private answer goes to a new direct room, not where Bob reads.
+    world.fake.invite(direct, ANN, BOB);
+    world.fake.join(direct, BOB);
+    await say(ANN, "!case status N-2026-0001 with Bob here", {}, direct);
+    await adapter!.settled();
+    expect(botEvents(direct)).toHaveLength(2);
+    const fresh = String((world.fake.requestsTo("POST", "/createRoom").at(-1)?.response as { room_id: string }).room_id);
+    expect(botEvents(fresh).map((event) => event.content.body)).toEqual(["TLP:AMBER status of N-2026-0001"]);
+    // Bob is kicked: the room is direct again, answered in place.
+    world.fake.model.append(direct, ANN, "m.room.member", { membership: "leave", reason: "kicked" }, BOB);
+    await say(ANN, "!case status N-2026-0001 after the kick", {}, direct);
+    await adapter!.settled();
+    expect(botEvents(direct)).toHaveLength(3);
+  });
+
+  it("reads a room's state once over HTTP when /sync has not given it (after a restart), never taking it for plain", async () => {
+    world = await startWorld();
+    let started = await boot();
+    // Encrypted before a restart: the restart resumes from its saved token, after the room's m.room.encryption event.
+    world.fake.enableEncryption(world.roomId, ANN);
+    await say(ANN, "encrypted now");
+    await started.settled();
+    await started.stop();
+    world.fake.sendAs(ANN, world.roomId, "m.room.message", { msgtype: "m.text", body: "meanwhile" });
+    adapter = undefined;
+    started = await boot();
+    const roomReads = (roomId: string) => world.fake.requestsTo("GET", `/rooms/${encodeURIComponent(roomId)}/state`).length;
+    const encryptedReads = roomReads(world.roomId);
+    const channel = { kind: "channel" as const, platform: "matrix" as const, workspace: "", channelId: world.roomId };
+    await expect(started.send(channel, { text: "TLP:AMBER card" }, { idempotencyKey: "after-restart" })).rejects.toMatchObject({ permanent: true });
+    await expect(started.send(channel, { text: "TLP:AMBER card" }, { idempotencyKey: "after-restart-2" })).rejects.toMatchObject({ permanent: true });
+    expect(roomReads(world.roomId) - encryptedReads).toBeLessThanOrEqual(1);
+    expect(botEvents(world.roomId).map((event) => event.content.body).filter((body) => String(body).includes("card"))).toEqual([]);
+    // A plain room not known after the restart: one read of its whole state, then memory.
+    const plain = world.fake.createRoom(ANN, { name: "Plain", members: [BOT] });
+    await deliveredToBot(world.fake, started, world.fake.sendAs(ANN, plain, "m.room.message", { msgtype: "m.text", body: "welcome" }));
+    await started.stop();
+    adapter = undefined;
+    world.fake.sendAs(ANN, plain, "m.room.message", { msgtype: "m.text", body: "meanwhile" });
+    started = await boot();
+    const before = roomReads(plain);
+    const plainChannel = { ...channel, channelId: plain };
+    await started.send(plainChannel, { text: "card 1" }, { idempotencyKey: "plain-1" });
+    await started.send(plainChannel, { text: "card 2" }, { idempotencyKey: "plain-2" });
+    expect(roomReads(plain)).toBe(before + 1);
+    expect(botEvents(plain).map((event) => event.content.body)).toEqual(["card 1", "card 2"]);
+  });
+
+  it("syncs without lazy-loading members, so that a room's state from /sync holds all of them", async () => {
+    world = await startWorld();
+    await boot();
+    const syncs = world.fake.requestsTo("GET", "/sync");
+    expect(syncs.length).toBeGreaterThan(0);
+    for (const request of syncs) expect(JSON.stringify(request)).not.toMatch(/lazy_load_members/);
+    expect(world.fake.requestsTo("POST", "/filter")).toEqual([]);
   });
 
   it("tells someone who replies to a card outside its thread, or names a case at the top level, where to write", async () => {
