@@ -171,6 +171,10 @@ describeOnBothDatabases("duplicate URLs", (harness, test) => {
     const own = await h.run("sanne.devries", NOTICE("https://acme-hosting.example/red"));
     expect(own.failure).toBe("duplicate");
     expect(own.message.text).toContain("• N-2026-0001, open since");
+    // The refused command's record names the TLP:RED case in its reason: its free text is sealed under that case.
+    const refusedEntry = await h.db.auditEntry.findFirstOrThrow({ where: { action: "command", result: "refused:duplicate" } });
+    expect(refusedEntry.detail).not.toMatch(/N-2026-0001|\/red|open since/);
+    expect(JSON.parse(refusedEntry.detail)).toMatchObject({ sealed: { case: (await h.caseRow("N-2026-0001")).id } });
     // With --again, her reply names it; the record of the new (not RED) case keeps the flag but not the RED reference.
     const seq = await h.auditSeq();
     const again = await h.ok("sanne.devries", NOTICE("https://acme-hosting.example/red", " --again"));
