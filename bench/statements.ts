@@ -11,7 +11,8 @@
 //   operation).
 // - PostgreSQL: every pg Client.query (the pool's queries go through it), BEGIN and COMMIT included.
 // "commits" counts the transactions that wrote or were committed: each COMMIT, plus each writing statement run outside
-// a transaction (autocommit). Run: node --import tsx bench/statements.ts (BENCH_RUNS, default 20 of each operation).
+// a transaction (autocommit). Run: node --import tsx bench/statements.ts (BENCH_RUNS, default 20 of each operation;
+// BENCH_OPEN_CASES, default 0: that many more open cases to the recipient before measuring).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -179,6 +180,16 @@ try {
   await store.db.caseThread.create({ data: { id: newId(), caseId: relayCase.id, organisationId: desk.id, kind: "channel", platform: "console", channelId: "nl-coordination", title: `${relayReference} @ nl-coordination` } });
   await core.outbox.drain();
   const acmeThread = await store.db.caseThread.findFirstOrThrow({ where: { caseId: relayCase.id, title: `${relayReference} @ acme-hosting` } });
+  // BENCH_OPEN_CASES: that many more open notices to acme-hosting, each with a URL of its own (copies of the relay
+  // case, with their URL index rows), to show what a recipient with many open cases costs a new notice.
+  const extraOpenCases = Number(process.env.BENCH_OPEN_CASES ?? 0);
+  for (let start = 0; start < extraOpenCases; start += 500) {
+    const { id: _id, reference: _reference, ...row } = relayCase;
+    const batch = Array.from({ length: Math.min(500, extraOpenCases - start) }, (_, offset) => start + offset);
+    const urlOf = (index: number) => `https://example.test/bench/open/${runId}/${index}`;
+    await store.db.case.createMany({ data: batch.map((index) => ({ ...row, id: `bench-open-${index}`, reference: `N-1999-${String(index).padStart(6, "0")}`, fields: JSON.stringify({ urls: [urlOf(index)], reason: "incites violence" }) })) });
+    await store.db.caseUrl.createMany({ data: batch.map((index) => ({ urlKey: urlOf(index), caseId: `bench-open-${index}`, recipientOrgId: row.recipientOrgId })) });
+  }
   const relay = async (): Promise<void> => {
     serial += 1;
     const reply = await send({

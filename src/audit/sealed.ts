@@ -50,10 +50,14 @@ async function caseDataKey(tx: Tx, keys: RecordKeys, caseId: string, at: Date): 
 /** Case references in a command line, as typed (any case): N-2026-0042. */
 const REFERENCE = /\b[A-Za-z]-\d{4}-\d{4,}\b/g;
 
-/** The case references a record without a case names in its command line, upper case. */
+/**
+ * The case references a record without a case names in its command line or, for a refused command, in the reason (a
+ * repeated notice is refused naming the open case it repeats, which may be a TLP:RED case of the asker's), upper case.
+ */
 function referencesIn(record: AuditRecord): string[] {
-  if (record.caseId || !isObject(record.detail) || typeof record.detail.line !== "string") return [];
-  return [...record.detail.line.matchAll(REFERENCE)].map((match) => match[0].toUpperCase());
+  if (record.caseId || !isObject(record.detail)) return [];
+  const texts = [record.detail.line, record.action === "command" ? record.detail.reason : undefined].filter((text): text is string => typeof text === "string");
+  return texts.flatMap((text) => [...text.matchAll(REFERENCE)].map((match) => match[0].toUpperCase()));
 }
 
 /** Whether a record without a case is a command line asking for a TLP:RED case (`--tlp RED`). */

@@ -8,7 +8,6 @@ import type { CaseKind } from "./kinds.js";
 import { ACTIVE_STATES, CASE_STATES, type CaseState } from "./lifecycle.js";
 import { CaseRepository, type CaseRow } from "./repository.js";
 import { matchCaseQuery, type CaseQuery } from "./find.js";
-import { openDuplicates, type OpenDuplicates } from "./duplicates.js";
 import { disclosureFor, partyCasesWhere } from "./disclosure.js";
 import { viewOf } from "./view-of.js";
 import type { CaseView, Disclosure } from "./view.js";
@@ -138,11 +137,6 @@ export class CaseQueries {
       if (page.length < FIND_PAGE_ROWS) break;
       cursor = page[page.length - 1]?.id;
     }
-  }
-
-  /** Other open cases to the recipient that already hold some of these URLs (named to the actor if they may see them). */
-  openDuplicates(actor: Actor, recipientOrgId: string, urls: readonly string[], exceptCaseId: string): Promise<OpenDuplicates | undefined> {
-    return openDuplicates(this.db, actor, recipientOrgId, urls, exceptCaseId);
   }
 
   /** The recorded timeline of a case, TLP:RED text opened (who may see it is the caller's to decide). */

@@ -12,7 +12,7 @@ import type { UnitOfWork } from "../work/unit-of-work.js";
 import type { RateLimiter } from "../limits/limiter.js";
 import { caseDeadlines } from "./clock.js";
 import { eventOf, type CaseEvent } from "./events.js";
-import { KIND_INFO, kindInSentence, parseCaseFields, type CaseKind, type Priority } from "./kinds.js";
+import { KIND_INFO, kindInSentence, parseCaseFields, type CaseFields, type CaseKind, type Priority } from "./kinds.js";
 import { extensionOf } from "./extension.js";
 import { CaseHandover, type HandedOverCase } from "./handover.js";
 import { moveRedThread } from "./red-threads.js";
@@ -23,6 +23,7 @@ import { clockRule, kindDefaults, type CasePolicy } from "./policy.js";
 import { clarificationAskedAt, type ReminderChange, type ReminderPlanner, type ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor, withTlpFloor } from "./disclosure.js";
+import { DUPLICATE_RULES, duplicateRefusal, openDuplicates, ownDuplicates, type OpenDuplicates } from "./duplicates.js";
 import { europeanOrderRefusal, type ISSUED_AS_EUROPEAN_ORDER } from "./eevidence/issued.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseReceipts, receiptByFirstAction, type ReceiptRecorded } from "./receipt.js";
@@ -47,6 +48,12 @@ export interface OpenCaseRequest {
   issuedAs?: typeof ISSUED_AS_EUROPEAN_ORDER;
   /** A removal order issued without TCO Art. 3(2) advance information: the duly justified emergency. */
   emergencyJustification?: string;
+  /**
+   * Look for the URLs in open cases to the recipient before opening (/notice, /order): "check" refuses the kinds
+   * whose rule is "refuse" (duplicates.ts) when the opener's organisation has such a case; "again" opens anyway,
+   * deliberately, and records it. Left out, nothing is looked up (intake's cards de-conflict on their own).
+   */
+  duplicates?: "check" | "again";
 }
 
 /** A case together with what the viewer may see of it. */
@@ -63,6 +70,16 @@ export interface CaseChanged extends VisibleCase {
   event: CaseEvent;
   /** Set when a new case reaches nobody at the recipient: its published abuse contact and emergency phones. */
   unreachable?: OtherChannels;
+  /** A new case's URLs already in open cases to the recipient (as the opener may see them), when it was asked to look. */
+  repeats?: OpenDuplicates;
+  /** The cases of the opener's organisation a new case was opened beside with --again. */
+  openedAgainBeside?: string[];
+}
+
+/** The URLs of a kind's validated form (none for the kinds without `urls`). */
+function urlsOf(fields: CaseFields): string[] {
+  const urls = (fields as { urls?: unknown }).urls;
+  return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === "string") : [];
 }
 
 /** Longest message relayed between the parties of a case; longer ones are refused, saying so, before anything is stored. */
@@ -120,6 +137,15 @@ export class CaseService {
     if (trusted && !hasDesignation(openerDesignations, "dsa-trusted-flagger")) {
       return fail("not-allowed", `${contact.organisationSlug} is not designated a trusted flagger (DSA Art. 22: the status is awarded by a Digital Services Coordinator).`, "Leave out --trusted-flagger, or ask a coordinator to record the designation: --designate dsa-trusted-flagger:<area>.");
     }
+    // Before anything is written or counted: a refused repeat leaves no case, no message and only the command's record.
+    const repeats = request.duplicates ? await openDuplicates(this.db, contact, recipient.id, urlsOf(parsed.fields)) : undefined;
+    const ownRepeats = ownDuplicates(contact, repeats);
+    if (ownRepeats.length > 0 && request.duplicates === "check" && DUPLICATE_RULES[request.kind] === "refuse") {
+      // The openers of those cases, and the asker's own time zone (else the organisation's), in one query.
+      const people = await this.db.contact.findMany({ where: { id: { in: [...new Set([contact.id, ...ownRepeats.map((duplicate) => duplicate.openerContactId)])] } }, select: { id: true, name: true, handle: true, timeZone: true } });
+      const zone = people.find((person) => person.id === contact.id)?.timeZone || opener.timeZone;
+      return duplicateRefusal(request.kind, recipient, ownRepeats, new Map(people.map((person) => [person.id, person])), zone);
+    }
     const prioritised = trusted && hasDesignation(splitList(recipient.designations), "online-platform");
     const priority = request.priority ?? (prioritised && defaults.priority === "normal" ? "high" : defaults.priority);
     // Art. 13(4) of Regulation (EU) 2023/1543: a European order is AMBER+STRICT at least (disclosure.ts).
@@ -127,6 +153,7 @@ export class CaseService {
     // Counted once the case could be opened, so a mistyped attempt costs nothing; emergencies have a budget of their own.
     const admitted = await this.limits?.admit(actor, priority === "emergency" ? "emergencyOpenings" : "caseOpenings");
     if (admitted && !admitted.ok) return admitted;
+    const againBeside = request.duplicates === "again" ? ownRepeats : [];
     const rule = withOrderTerm(clockRule(this.policy, request.kind, priority, contact.organisationSlug, recipient.slug), request.kind, parsed.fields);
     const at = this.clock.now();
     const responsible = await responsibleFor(this.db, recipient.id, defaults.topic);
@@ -172,11 +199,22 @@ export class CaseService {
     );
     this.work.record({
       ...auditActor(actor), action: "case.open", subjectType: "case", subjectId: reference, caseId: row.id, result: "ok",
-      detail: { kind: request.kind, recipient: recipient.slug, priority, tlp, fields: parsed.fields, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt },
+      detail: {
+        kind: request.kind, recipient: recipient.slug, priority, tlp, fields: parsed.fields, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt,
+        // --again: opened deliberately, beside the open cases of the opener's own organisation that hold its URLs. The
+        // flag is kept whenever --again was given, so it says nothing of other cases; a TLP:RED case's reference stays
+        // out of this entry, which the new case's parties read in its history.
+        ...(request.duplicates === "again" ? { again: true, beside: againBeside.filter((duplicate) => duplicate.tlp !== "RED").map((duplicate) => duplicate.reference) } : {}),
+      },
     });
     // No cases channel and nobody for the topic: nothing reaches the recipient. Say so, and alert the coordinators.
     const unreachable = threads.some((thread) => thread.organisationId === recipient.id) ? undefined : await new CaseReceipts(this.work, this.reminders).undelivered(row.id, "no cases channel and no contact for the topic", true);
-    return ok({ view, disclosure: "full", roles: ["opener"], asOf: at, event: { type: "opened" }, ...(unreachable ? { unreachable } : {}) });
+    return ok({
+      view, disclosure: "full", roles: ["opener"], asOf: at, event: { type: "opened" },
+      ...(unreachable ? { unreachable } : {}),
+      ...(repeats ? { repeats } : {}),
+      ...(againBeside.length > 0 ? { openedAgainBeside: againBeside.map((duplicate) => duplicate.reference) } : {}),
+    });
   }
 
   /** The case of a case thread (by the case's id); checks the actor may see it. */

@@ -8,7 +8,9 @@ export type FailureCode =
   | "conflict"
   | "invalid-transition"
   | "invalid-input"
-  | "rate-limited";
+  | "rate-limited"
+  /** The case would repeat an open case of the opener's organisation (cases/duplicates.ts). */
+  | "duplicate";
 
 /** An expected failure: what went wrong, how to do it right, and a stable code. */
 export interface Failure {

@@ -17,7 +17,8 @@ const PERIOD = [new Date("2026-11-01T00:00:00Z"), new Date("2026-12-01T00:00:00Z
 describeOnBothDatabases("DSA notices, EOKM notices, Art. 18 reports and the DSA figures", (harness, test) => {
   test("Art. 17: a restriction names its ground (law or terms) with the ground's text; automated means are recorded", async () => {
     const h = harness();
-    for (let index = 0; index < 4; index += 1) await h.ok("noor.dekker", NOTICE);
+    // Four notices about four URLs (a repeat of an open notice of the same organisation would be refused).
+    for (let index = 0; index < 4; index += 1) await h.ok("noor.dekker", NOTICE.replace("/n/1", `/n/${index + 1}`));
     for (const [line, says] of [
       ["/case decide N-2026-0001 --outcome removed", /--ground: say whether/],
       ["/case decide N-2026-0001 --outcome removed --ground law", /--ground-text: name the legal ground/],
@@ -48,7 +49,7 @@ describeOnBothDatabases("DSA notices, EOKM notices, Art. 18 reports and the DSA 
   test("EOKM notices: no 'no action'; 'not hosted here' only with the host, through /case decide", async () => {
     const h = harness();
     await h.ok("noor.dekker", CSAM);
-    await h.ok("noor.dekker", CSAM);
+    await h.ok("noor.dekker", CSAM.replace("/img/9", "/img/10"));
     for (const [line, says] of [
       ['/case resolve C-2026-0001 --outcome no-action --reason "we think it is legal"', /not an outcome of a CSAM notice/],
       ['/case resolve C-2026-0001 --outcome cannot-comply --reason "x"', /not an outcome/],
@@ -130,7 +131,7 @@ describeOnBothDatabases("DSA notices, EOKM notices, Art. 18 reports and the DSA 
     await h.ok("ahmed.elamrani", ACT);
     await h.ok("ahmed.elamrani", ACT);
     await h.ok("noor.dekker", `${NOTICE} --trusted-flagger`);
-    await h.ok("noor.dekker", NOTICE);
+    await h.ok("noor.dekker", NOTICE.replace("/n/1", "/n/2"));
     await h.ok("noor.dekker", CSAM);
     await h.drain(); // all received at 10:00
     h.clock.set("2026-11-20T10:10:00Z");

@@ -197,7 +197,8 @@ describeOnBothDatabases("TLP", (harness, test) => {
 
   test("the label chosen by the opener wins over the kind's default (CLEAR, GREEN, AMBER+STRICT go to channel threads)", async () => {
     const h = harness();
-    for (const tlp of ["CLEAR", "GREEN", "AMBER+STRICT"]) await h.ok("sanne.devries", `/notice acme-hosting ${URL_TEXT} --reason "${REASON}" --tlp ${tlp}`);
+    // Three URLs: a notice repeating an open one of the same organisation would be refused as a duplicate.
+    for (const tlp of ["CLEAR", "GREEN", "AMBER+STRICT"]) await h.ok("sanne.devries", `/notice acme-hosting ${URL_TEXT}/${tlp.toLowerCase()} --reason "${REASON}" --tlp ${tlp}`);
     const rows = await h.db.case.findMany({ orderBy: { reference: "asc" } });
     expect(rows.map((row) => row.tlp)).toEqual(["CLEAR", "GREEN", "AMBER+STRICT"]);
     expect((await h.db.caseThread.findMany()).every((thread) => thread.kind === "channel")).toBe(true);

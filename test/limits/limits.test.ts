@@ -30,7 +30,9 @@ const withLimits = (loaded: LoadedConfig): LoadedConfig => ({ ...loaded, config:
 
 /** A command that changes something (it is refused as not found, and still counts as a command). */
 const WRITE = "/case ack N-2026-9999";
-const NOTICE = '/notice acme-hosting https://example.test/v/1 --reason "incites violence"';
+let noticeSerial = 0;
+/** A notice about a URL of its own (a notice repeating an open one of the same organisation is refused as a duplicate). */
+const notice = () => `/notice acme-hosting https://example.test/v/${++noticeSerial} --reason "incites violence"`;
 const EMERGENCY = '/notice acme-hosting --kind threat-to-life --reason "announces an attack tomorrow"';
 
 /** Runs a line and returns the failure code ("ok" when it succeeded) and the reply. */
@@ -147,11 +149,11 @@ describeOnBothDatabases(
 
     test("case openings per account: refused before anything is opened; emergencies have a budget of their own", async () => {
       const h = harness();
-      expect((await attempt(h, "sanne.devries", NOTICE)).code).toBe("ok");
+      expect((await attempt(h, "sanne.devries", notice())).code).toBe("ok");
       h.clock.advance(MINUTE);
-      expect((await attempt(h, "sanne.devries", NOTICE)).code).toBe("ok");
+      expect((await attempt(h, "sanne.devries", notice())).code).toBe("ok");
       h.clock.advance(MINUTE);
-      const refused = await attempt(h, "sanne.devries", NOTICE);
+      const refused = await attempt(h, "sanne.devries", notice());
       expect(refused.code).toBe("rate-limited");
       expect(refused.text).toContain("limit of 2 case openings per hour for one account");
       expect(refused.text).toMatch(/Try again in 58 min \(from \d{4}-\d{2}-\d{2} 12:00 CET\)/);
@@ -169,7 +171,7 @@ describeOnBothDatabases(
       expect(await h.db.auditEntry.count({ where: { action: "command", result: { startsWith: "refused" } } })).toBe(0);
       // An hour after the first opening, the window is over.
       h.clock.set(new Date(Date.parse(START) + HOUR));
-      expect((await attempt(h, "sanne.devries", NOTICE)).code).toBe("ok");
+      expect((await attempt(h, "sanne.devries", notice())).code).toBe("ok");
     });
 
     test("emergency openings per organisation, and a coordinator's higher ceiling for openings", async () => {
@@ -181,15 +183,15 @@ describeOnBothDatabases(
       expect(refused.text).toContain("Your organisation (acme-hosting) has reached its limit of 2 emergency case openings per hour");
       for (let i = 0; i < 4; i += 1) {
         h.clock.advance(MINUTE);
-        expect((await attempt(h, "demo.coordinator", NOTICE)).code).toBe("ok");
+        expect((await attempt(h, "demo.coordinator", notice())).code).toBe("ok");
       }
       h.clock.advance(MINUTE);
-      expect((await attempt(h, "demo.coordinator", NOTICE)).text).toContain("4 case openings per hour for a coordinator's account");
+      expect((await attempt(h, "demo.coordinator", notice())).text).toContain("4 case openings per hour for a coordinator's account");
     });
 
     test("a relayed message over the limit is not relayed, and its writer is told why and when to write again", async () => {
       const h = harness();
-      await h.ok("sanne.devries", NOTICE);
+      await h.ok("sanne.devries", notice());
       await h.drain();
       const acme = threadTitle("N-2026-0001", "acme-hosting");
       const iru = threadTitle("N-2026-0001", "nl-iru");
@@ -214,7 +216,7 @@ describeOnBothDatabases(
 
     test("someone not linked who floods a case thread is refused by the limit too, and recorded once, not per message", async () => {
       const h = harness();
-      await h.ok("sanne.devries", NOTICE);
+      await h.ok("sanne.devries", notice());
       await h.drain();
       const acme = threadTitle("N-2026-0001", "acme-hosting");
       const stranger = { platform: "console" as const, workspace: "", userId: "nobody.here" };

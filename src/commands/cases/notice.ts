@@ -15,7 +15,8 @@ export const notice = defineCommand({
   group: "notice",
   summary: "Open a notice (or removal order, CSAM notice, threat to life) towards an organisation",
   details:
-    "Opens a case thread on your side and on the recipient's side, with the case card and its deadline from the case policy. Liaison does not judge legality: the recipient decides and answers in the thread.",
+    "Opens a case thread on your side and on the recipient's side, with the case card and its deadline from the case policy. Liaison does not judge legality: the recipient decides and answers in the thread. " +
+    "A URL written twice is kept once. A notice or CSAM notice whose URL is already in an open case of your organisation to the same recipient is not opened: the answer names that case; add to it in its thread, or repeat the command with --again to open a second case deliberately (recorded). A removal order or a threat to life is never held back: it opens, and the reply points out the open case.",
   args: z.object({
     organisation: z.string().trim().toLowerCase().describe("The recipient's slug, e.g. acme-hosting"),
     urls: z.string().trim().optional().describe("The URL(s) concerned, separated by spaces"),
@@ -40,6 +41,7 @@ export const notice = defineCommand({
     publishedAt: z.string().max(60).optional().describe("Threat to life: when the content was published, with its offset, e.g. 2026-11-20T14:05+01:00"),
     knownAt: z.string().max(60).optional().describe("Threat to life: when you first knew of it, with its offset"),
     emergencyJustification: z.string().trim().min(3, "the emergency, in a few words at least").max(4000).optional().describe("Removal order: the duly justified emergency for issuing without the 12 hours' advance information (TCO Art. 3(2))"),
+    again: z.boolean().optional().describe("Open a second case although a URL is already in an open case of your organisation to the same recipient (recorded as deliberate; only a notice or CSAM notice is held back without it)"),
   }),
   positional: ["organisation", "urls"],
   rest: "urls",
@@ -51,8 +53,8 @@ export const notice = defineCommand({
     '/notice nl-police-cyber https://chirp.example/p/9 --kind threat-to-life --reason "names a school and a time" --member-states NL --published-at 2026-11-20T08:12+01:00',
   ],
   permission: "contact",
-  uses: ["cases", "caseQueries"],
-  async execute({ cases, caseQueries, actor }, args) {
+  uses: ["cases"],
+  async execute({ cases, actor }, args) {
     // The same URL written twice (in another case, with a #fragment) is one URL.
     const { urls, merged } = mergeUrls(args.urls ? args.urls.split(/\s+/).filter(Boolean) : []);
     const fields: Record<string, unknown> = { urls };
@@ -75,12 +77,14 @@ export const notice = defineCommand({
       ...(args.priority ? { priority: args.priority } : {}),
       ...(args.tlp ? { tlp: args.tlp } : {}),
       ...(args.emergencyJustification !== undefined ? { emergencyJustification: args.emergencyJustification } : {}),
+      // A notice whose URL is in an open case of the same organisation to the same recipient is refused before it
+      // opens, unless --again; a removal order or a threat to life opens and warns (cases/duplicates.ts).
+      duplicates: args.again ? "again" : "check",
       fields,
     });
     if (!opened.ok) return opened;
-    const view = opened.value.view;
-    const open = await caseQueries.openDuplicates(actor, view.recipient.id, urls, view.id);
-    return ok({ ...opened.value, repeats: duplicateLines(view.recipient.slug, merged, urls.length, open), warn: open !== undefined });
+    const { repeats: open, openedAgainBeside, ...changed } = opened.value;
+    return ok({ ...changed, repeats: duplicateLines(changed.view.recipient.slug, merged, urls.length, open, "notice", openedAgainBeside), warn: open !== undefined });
   },
   render: ({ repeats, warn, ...visible }) => {
     const reply = visible.unreachable

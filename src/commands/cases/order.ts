@@ -15,7 +15,7 @@ export const order = defineCommand({
     "A DSA order is issued by a national judicial or administrative authority; its issuing Member State is the issuer's country. " +
     "An ATKM order (child sexual abuse material) is issued by the organisation designated nl-atkm only, with a term of at most 12 hours (--term). " +
     "Liaison records and reminds; the channel the law prescribes for serving an order stays the issuer's to use. " +
-    "A URL written twice is kept once, and a URL already in an open case to the same recipient is pointed out, as with /notice.",
+    "A URL written twice is kept once, and a URL already in an open case to the same recipient is pointed out, as with /notice; an order is never held back by it (the law's clock runs from the order).",
   args: z.object({
     organisation: z.string().trim().toLowerCase().max(100).describe("The recipient's slug, e.g. acme-hosting"),
     urls: z.string().trim().max(20_000).optional().describe("The exact URL(s), separated by spaces (Art. 9 and ATKM orders)"),
@@ -34,6 +34,7 @@ export const order = defineCommand({
     term: z.string().max(20).optional().describe("ATKM: the term for removal, e.g. 1h (at most 12h)"),
     priority: z.enum(PRIORITIES).optional().describe("Priority (default from the case policy)"),
     tlp: z.enum(TLP_LABELS).optional().describe("TLP label (default from the case policy)"),
+    again: z.boolean().optional().describe("Record that the order is issued deliberately beside your organisation's open cases holding its URLs (an order is never held back by them)"),
   }),
   positional: ["organisation", "urls"],
   rest: "urls",
@@ -43,8 +44,8 @@ export const order = defineCommand({
     "/order acme-hosting https://example.test/img/1 --kind atkm-order --term 1h",
   ],
   permission: "contact",
-  uses: ["cases", "caseQueries"],
-  async execute({ cases, caseQueries, actor }, args) {
+  uses: ["cases"],
+  async execute({ cases, actor }, args) {
     // The same URL written twice (in another case, with a #fragment) is one URL, as in /notice.
     const { urls, merged } = mergeUrls(args.urls ? args.urls.split(/\s+/).filter(Boolean) : []);
     const fields: Record<string, unknown> = {};
@@ -52,11 +53,12 @@ export const order = defineCommand({
     else if (args.urls) fields.urls = urls; // refused by the form: an Art. 10 order names recipients, not URLs
     const copy = { basis: args.basis, reason: args.reason, scope: args.scope, redress: args.redress, contentType: args.contentType, memberState: args.memberState, inform: args.inform, reference: args.reference, target: args.target, data: args.data, reasonsWithheld: args.reasonsWithheld, termMs: args.term };
     for (const [key, value] of Object.entries(copy)) if (value !== undefined) fields[key] = value;
-    const opened = await cases.open(actor, { kind: args.kind, recipientSlug: args.organisation, ...(args.priority ? { priority: args.priority } : {}), ...(args.tlp ? { tlp: args.tlp } : {}), fields });
+    // A legal order is never held back by an open case to the same URL (its clock is the law's): it opens, and the
+    // reply points the open case out (cases/duplicates.ts, DUPLICATE_RULES).
+    const opened = await cases.open(actor, { kind: args.kind, recipientSlug: args.organisation, ...(args.priority ? { priority: args.priority } : {}), ...(args.tlp ? { tlp: args.tlp } : {}), duplicates: args.again ? "again" : "check", fields });
     if (!opened.ok) return opened;
-    const view = opened.value.view;
-    const open = await caseQueries.openDuplicates(actor, view.recipient.id, urls, view.id);
-    return ok({ ...opened.value, repeats: duplicateLines(view.recipient.slug, merged, urls.length, open, "order"), warn: open !== undefined });
+    const { repeats: open, openedAgainBeside, ...changed } = opened.value;
+    return ok({ ...changed, repeats: duplicateLines(changed.view.recipient.slug, merged, urls.length, open, "order", openedAgainBeside), warn: open !== undefined });
   },
   render: ({ repeats, warn, ...visible }) => {
     const reply = renderActed(`Issued ${visible.view.reference} to ${visible.view.recipient.name}; its thread opens on both sides.`, visible);
