@@ -9,7 +9,7 @@ import type { Db } from "../store/db.js";
 import type { EscalationPolicy } from "../cases/reminders/policy.js";
 import type { RemindersConfig } from "./settings.js";
 import { DigestJob } from "../digests/service.js";
-import { acquireLease, newLeaseHolder, releaseLease } from "./lease.js";
+import { acquireLease, newLeaseHolder, releaseLease } from "../store/lease.js";
 import { JOB_NAMES, mergeReports, type DomainSweep, type JobName, type JobReport } from "../core/job-report.js";
 import { RevalidationService } from "../directory/revalidation.js";
 import type { ScheduledJob } from "./scheduler.js";
@@ -71,6 +71,7 @@ export class ReminderJobs {
     if (!taken.acquired) {
       return { job, handled: 0, queued: [], notes: [], skipped: `another Liaison process is running it (${taken.taken.holder}, lease until ${taken.taken.expiresAt.toISOString()})` };
     }
+    if (taken.fromDeadHolder) this.options.logger.info({ job, holder: taken.fromDeadHolder }, "job lease of a dead process taken over");
     try {
       return await this.runners[job]();
     } finally {
