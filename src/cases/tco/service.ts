@@ -76,7 +76,7 @@ export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; r
       const contact = await responsibleFor(work.tx, host.id, "removal-orders");
       if (contact) {
         const message = renderTcoUpdate(opened.reference, { type: "copy", to: host.slug, mode: "sent", at }, opened.tlp, host.timeZone);
-        work.send([{ streamKey: contactStream(contact.id), destination: { type: "contact", contactId: contact.id }, message: { ...message, text: `Copy of removal order ${opened.reference} (TCO Art. 4(1)): you are the competent authority of ${hostMemberState}, where the hosting service provider is established. The provider may ask you to scrutinise it within 48 hours of receipt; see /case status ${opened.reference}.` }, onceKey: `tco-copy:${opened.caseId}` }]);
+        work.send([{ streamKey: contactStream(contact.id), destination: { type: "contact", contactId: contact.id }, message: { ...message, text: `Copy of removal order ${opened.reference} (TCO Art. 4(1)): you are the competent authority of ${hostMemberState}, where the hosting service provider is established. The provider may ask you to scrutinise it within 48 hours of receipt; decide on such a request with /tco scrutiny-decision ${opened.reference}.` }, onceKey: `tco-copy:${opened.caseId}` }]);
         copy = { copyOrgId: host.id, copyAt: at, copyMode: "sent" };
       }
     }
