@@ -8,7 +8,7 @@
 // back) is refused: left in place, reported, and reported again by `liaison audit verify`.
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock.js";
-import { acquireLease, newLeaseHolder, releaseLease } from "../jobs/lease.js";
+import { acquireLease, newLeaseHolder, releaseLease } from "../store/lease.js";
 import type { Store } from "../store/db.js";
 import { takeCheckpoint, type Checkpoint } from "./checkpoint.js";
 import type { RecordKeys } from "./keys.js";
@@ -148,6 +148,7 @@ export class AuditSealer {
     const { store, keys, clock, leaseClock, logger, settings } = this.options;
     const lease = await acquireLease(store.db, leaseClock, SEALER_LEASE, this.holder, settings.leaseMs);
     if (!lease.acquired) return { sealed: 0, refused: [], skipped: `another Liaison process seals the record (${lease.taken.holder}, lease until ${lease.taken.expiresAt.toISOString()})` };
+    if (lease.fromDeadHolder) logger.info({ holder: lease.fromDeadHolder }, "record sealer lease of a dead process taken over");
     const outcome = await sealPending(store, keys, settings.batchSize);
     for (const refused of outcome.refused) {
       if (this.#reported.has(refused.id)) continue;

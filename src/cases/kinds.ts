@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { removalOrderForm } from "./removal/form.js";
-import { ATKM_MAX_TERM_MS, CONTENT_TYPES, instantWithOffsetSchema, memberStateSchema, termSchema, THREAT_REGIMES } from "./dsa/vocabulary.js";
+import { ATKM_MAX_TERM_MS, CONTENT_TYPES, memberStateSchema, termSchema, THREAT_REGIMES } from "./dsa/vocabulary.js";
+import { instantWithOffsetSchema } from "../time/instant.js";
 
 /** Kinds of case (domain.md, "Cases"). */
 export const CASE_KINDS = [

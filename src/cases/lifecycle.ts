@@ -33,7 +33,7 @@ export type CaseAction =
    * `decided`: given through /case decide with the facts the outcome needs (dsa/outcomes.ts); `via: "eevidence"`:
    * resolved through the e-Evidence commands, which check Art. 10 and Annex III first.
    */
-  | { type: "resolve"; outcome: Outcome; reason?: string; decided?: boolean; via?: "eevidence" }
+  | { type: "resolve"; outcome: Outcome; reason?: string; decided?: boolean; via?: "eevidence"; effectAt?: Date }
   | { type: "close" }
   | { type: "withdraw"; reason?: string }
   | { type: "reopen"; reason: string }

@@ -323,7 +323,6 @@ export class CaseService {
     });
     if (!changed) return fail("conflict", `${view.reference} changed while you acted on it.`, "Look at it again with /case status, then retry.");
     receipt?.record();
-    if (view.kind === "removal-order" && (next.outcome === "removed" || next.outcome === "access-disabled") && next.resolvedAt) await startPreservation(this.work, view.id, next.resolvedAt);
     let threads = aggregate.threads;
     const after = { ...viewOf({ ...aggregate, row: changed, responsible }), clarification: rule.clarification };
     if (action.type === "reassign" && changed.tlp === "RED") threads = await moveRedThread(this.work, changed, after, threads, before.responsibleContactId, at);
@@ -337,6 +336,11 @@ export class CaseService {
         ...(action.type === "reassign" && after.responsible ? { to: `${after.responsible.name} (${after.responsible.handle})` } : {}),
       },
     });
+    // TCO Art. 6(2): preservation runs from the removal itself, the Annex II time of effect the provider states
+    // (dsa/decisions.ts passes it), else this resolve.
+    if (view.kind === "removal-order" && (next.outcome === "removed" || next.outcome === "access-disabled") && next.resolvedAt) {
+      await startPreservation(this.work, view.id, (action.type === "resolve" ? action.effectAt : undefined) ?? next.resolvedAt);
+    }
     return ok({ ...visible, view: after, asOf: at, event });
   }
 

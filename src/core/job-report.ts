@@ -29,6 +29,24 @@ export interface JobReport {
   skipped?: string;
 }
 
+/** One domain's part of a job (the case, TCO and e-Evidence sweeps), run in turn under the job's lease. */
+export interface DomainSweep {
+  /** Runs once as of the sweep's clock; says what it queued and handled. */
+  run(): Promise<JobReport>;
+}
+
+/** The reports of a job's parts as the job's one report: counts added, messages and notes in the parts' order. */
+export function mergeReports(job: JobName, reports: readonly JobReport[]): JobReport {
+  const merged: JobReport = { job, handled: 0, queued: [], notes: [] };
+  for (const report of reports) {
+    merged.handled += report.handled;
+    merged.queued.push(...report.queued);
+    merged.notes.push(...report.notes);
+    if (report.skipped) merged.notes.push(`${report.job}: skipped (${report.skipped})`);
+  }
+  return merged;
+}
+
 /** How a case thread is addressed in reports: its title, or "DM → handle" for a direct thread. */
 export function labelOf(thread: { kind: string; title: string }): string {
   if (thread.kind !== "direct") return thread.title;

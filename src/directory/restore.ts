@@ -32,8 +32,8 @@ export async function restoreContact(work: UnitOfWork, actor: Actor, handle: str
   const db = work.tx;
   const row = await db.contact.findUnique({ where: { handle }, include: { organisation: { select: { id: true, slug: true, removedAt: true } } } });
   if (!row) return fail("not-found", `There is no contact "${inertLine(handle.slice(0, 64))}", removed or not.`, "Find it with /contacts find <name>; handles look like anna.devries.");
-  if (!row.removedAt) return fail("conflict", `${row.handle} is not removed.`, `See it with /contacts show ${row.handle}.`);
-  if (row.organisation.removedAt) return fail("conflict", `${row.handle}'s organisation ${row.organisation.slug} is removed: restore it first with /contacts restore-org ${row.organisation.slug}.`);
+  if (!row.removedAt) return fail("conflict", `${inertLine(row.handle)} is not removed.`, `See it with /contacts show ${inertLine(row.handle)}.`);
+  if (row.organisation.removedAt) return fail("conflict", `${inertLine(row.handle)}'s organisation ${inertLine(row.organisation.slug)} is removed: restore it first with /contacts restore-org ${inertLine(row.organisation.slug)}.`);
   const at = work.clock.now();
   await db.contact.update({ where: { id: row.id }, data: { removedAt: null, removedBy: null, updatedAt: at } });
   await writeTokens(db, row.organisation.id, row.id, searchTokens(row.name, row.handle));
@@ -47,7 +47,7 @@ export async function restoreOrganisation(work: UnitOfWork, actor: Actor, slug: 
   const db = work.tx;
   const row = await db.organisation.findUnique({ where: { slug }, include: { contacts: { select: { id: true, handle: true, name: true, removedAt: true } } } });
   if (!row) return undefined;
-  if (!row.removedAt) return fail("conflict", `${row.slug} is not removed.`, `See it with /contacts show ${row.slug}.`);
+  if (!row.removedAt) return fail("conflict", `${inertLine(row.slug)} is not removed.`, `See it with /contacts show ${inertLine(row.slug)}.`);
   const removedAt = row.removedAt.getTime();
   const withIt = row.contacts.filter((contact) => contact.removedAt?.getTime() === removedAt);
   const stillRemoved = row.contacts.filter((contact) => contact.removedAt !== null && contact.removedAt.getTime() !== removedAt).map((contact) => contact.handle);

@@ -332,10 +332,10 @@ export class DirectoryService {
   async unknownOrganisation(slug: string) {
     const shown = inertLine(slug.length > 64 ? `${slug.slice(0, 61)}...` : slug);
     const suggestion = closest(slug, await this.read.slugs());
-    return fail("not-found", `No such organisation "${shown}".`, suggestion ? `Did you mean ${suggestion}?` : "Find it with /contacts find <name>.");
+    return fail("not-found", `No such organisation "${shown}".`, suggestion ? `Did you mean ${inertLine(suggestion)}?` : "Find it with /contacts find <name>.");
   }
 
   private unknownContact(handle: string) {
-    return fail("not-found", `There is no contact "${handle}".`, "Find it with /contacts find <name>; handles look like anna.devries.");
+    return fail("not-found", `There is no contact "${inertLine(handle.slice(0, 64))}".`, "Find it with /contacts find <name>; handles look like anna.devries.");
   }
 }

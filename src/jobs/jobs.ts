@@ -1,4 +1,4 @@
-// The scheduled jobs together: sweep (cases and e-Evidence orders), digests, revalidation and retention, each run under its lease in the database
+// The scheduled jobs together: sweep (cases, TCO and e-Evidence orders), digests, revalidation and retention, each run under its lease in the database
 // so that of several Liaison processes only one runs it at a time. Used by the scheduler (`liaison start`) and by
 // `liaison reminders run`.
 import type { RepeatOffenderSettings } from "../digests/content.js";
@@ -9,8 +9,8 @@ import type { Db } from "../store/db.js";
 import type { EscalationPolicy } from "../cases/reminders/policy.js";
 import type { RemindersConfig } from "./settings.js";
 import { DigestJob } from "../digests/service.js";
-import { acquireLease, newLeaseHolder, releaseLease } from "./lease.js";
-import { JOB_NAMES, type JobName, type JobReport } from "../core/job-report.js";
+import { acquireLease, newLeaseHolder, releaseLease } from "../store/lease.js";
+import { JOB_NAMES, mergeReports, type DomainSweep, type JobName, type JobReport } from "../core/job-report.js";
 import { RevalidationService } from "../directory/revalidation.js";
 import type { ScheduledJob } from "./scheduler.js";
 import { ReminderSweep } from "../cases/reminders/sweep.js";
@@ -42,18 +42,20 @@ export class ReminderJobs {
 
   constructor(private readonly options: ReminderJobsOptions) {
     const { db, clock, keys, config, policy } = options;
-    const sweep = new ReminderSweep(db, clock, keys, policy, config.sweep.batchSize);
-    // The TCO timers' reminders (Art. 4, 6, 11) run in the same job, under the same lease, after the case steps.
-    const tco = new TcoSweep(db, clock, keys, config.sweep.batchSize);
+    // The sweep job's parts, each beside its domain, run in turn under the one lease; their reports make the job's one.
+    // The case steps first, then the TCO timers (Art. 4, 6, 11), then the e-Evidence orders.
+    const sweeps: readonly DomainSweep[] = [
+      new ReminderSweep(db, clock, keys, policy, config.sweep.batchSize),
+      new TcoSweep(db, clock, keys, config.sweep.batchSize),
+      new EvidenceReminderSweep(db, clock, keys),
+    ];
     const revalidation = new RevalidationService(db, clock, keys, config.revalidation, policy.quietHours);
     const digests = new DigestJob(db, clock, keys, config.digests, options.repeatOffenders);
     const retention = new RetentionJob(db, clock, config.retention);
-    const evidence = new EvidenceReminderSweep(db, clock, keys);
-    // The e-Evidence and TCO reminders run with the case sweep, under its lease: one job, one report.
     const sweepAll = async (): Promise<JobReport> => {
-      const cases = await tco.run(await sweep.run());
-      const orders = await evidence.run();
-      return { ...cases, handled: cases.handled + orders.handled, queued: [...cases.queued, ...orders.queued], notes: [...cases.notes, ...orders.notes] };
+      const reports: JobReport[] = [];
+      for (const sweep of sweeps) reports.push(await sweep.run());
+      return mergeReports("sweep", reports);
     };
     this.runners = { sweep: sweepAll, digests: () => digests.run(), revalidation: () => revalidation.run(), retention: () => retention.run() };
   }
@@ -69,6 +71,7 @@ export class ReminderJobs {
     if (!taken.acquired) {
       return { job, handled: 0, queued: [], notes: [], skipped: `another Liaison process is running it (${taken.taken.holder}, lease until ${taken.taken.expiresAt.toISOString()})` };
     }
+    if (taken.fromDeadHolder) this.options.logger.info({ job, holder: taken.fromDeadHolder }, "job lease of a dead process taken over");
     try {
       return await this.runners[job]();
     } finally {

@@ -4,7 +4,7 @@
 // the messages of dead holders on its own host (see holderIsDead): a restart after kill -9 does not wait for the lease.
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock.js";
-import { holderIsDead } from "../jobs/lease.js";
+import { holderIsDead } from "../store/lease.js";
 import type { Db } from "../store/db.js";
 
 /** Default lease of a claimed message: how long a case thread can wait for a worker that died elsewhere. */

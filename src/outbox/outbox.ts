@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { DeliveryError, type ChatAdapter, type Platform, type PlatformIdentity } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import type { OutboundMessage } from "../core/message.js";
-import { newLeaseHolder } from "../jobs/lease.js";
+import { newLeaseHolder } from "../store/lease.js";
 import type { Db } from "../store/db.js";
 import type { DeliveryReceipts, OutboxDestination } from "./enqueue.js";
 import { DEFAULT_OUTBOX_LEASE_MS, LeaseHeartbeat, reclaimDeadLeases } from "./lease.js";

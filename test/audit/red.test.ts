@@ -54,9 +54,10 @@ describeOnBothDatabases("TLP:RED text in the record", (harness, test) => {
     // The record still says who did what to which case, and keeps the deadlines the report reads.
     const entries = await h.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: "asc" } });
     // The recipient's question came before any delivery, so it is the receipt; the resolution's Annex II facts follow it.
-    expect(entries.map((entry) => entry.action)).toEqual(["case.open", "case.received", "case.request-clarification", "case.answer-clarification", "case.message", "case.message", "case.resolve", "case.decision"]);
+    expect(entries.map((entry) => entry.action)).toEqual(["case.open", "case.received", "case.request-clarification", "case.answer-clarification", "case.message", "case.message", "case.resolve", "tco.preservation-start", "case.decision"]);
     const resolve = JSON.parse(entries.find((entry) => entry.action === "case.resolve")?.detail ?? "{}") as { action: Record<string, unknown>; before: Record<string, unknown>; sealed: Record<string, unknown> };
-    expect(resolve.action).toEqual({ type: "resolve", outcome: "removed", decided: true });
+    // The Annex II time of effect (now, none being stated) is not free text: it stays in clear beside the outcome.
+    expect(resolve.action).toEqual({ type: "resolve", outcome: "removed", decided: true, effectAt: expect.stringMatching(/^2026-/) });
     expect(resolve.before.ackDueAt === null || typeof resolve.before.ackDueAt === "string").toBe(true);
     expect(resolve.sealed).toEqual({ case: caseId, data: expect.any(String) });
     // The command entries of those units are sealed under the case too, though they are not the case's own entries.

@@ -40,6 +40,7 @@ describeOnBothDatabases("audit verification after a case's lifecycle", (harness,
       "case.request-clarification ok",
       "case.answer-clarification ok",
       "case.resolve ok",
+      "tco.preservation-start ok",
       "case.decision ok",
       "case.close ok",
     ]);

@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import type { ChatAdapter, Platform } from "../../src/core/adapter.js";
 import { systemClock } from "../../src/core/clock.js";
-import { holderIsDead, newLeaseHolder } from "../../src/jobs/lease.js";
+import { holderIsDead, newLeaseHolder } from "../../src/store/lease.js";
 import { silentLogger } from "../../src/log.js";
 import { DEFAULT_OUTBOX_LEASE_MS } from "../../src/outbox/lease.js";
 import { enqueue, OutboxWorker, type OutboxWorkerOptions } from "../../src/outbox/outbox.js";

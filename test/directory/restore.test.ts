@@ -89,4 +89,45 @@ describeOnBothDatabases("restoring removed entries", (harness, test) => {
       await h.ok("demo.coordinator", '/contacts remove tom.hendriks --reason "left again"');
     }
   });
+
+  test("restore-org of an organisation whose stored slug, name and handles hold bidi and control characters: the echo carries none", async () => {
+    const h = harness();
+    await h.ok("demo.coordinator", '/contacts remove felix.wagner --reason "left"');
+    h.clock.advance(60_000);
+    await h.ok("demo.coordinator", '/contacts remove-org chirp-social --reason "closed down"');
+    // As rows written before the directory refused such characters (an old import, a hand edit) hold them.
+    const HOSTILE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+    const slug = "chirp\u202Esocial\u0007";
+    await h.db.organisation.update({ where: { slug: "chirp-social" }, data: { slug, name: "Chirp\u2066 Social\u202E GmbH\u0008" } });
+    await h.db.contact.update({ where: { handle: "lena.schmidt" }, data: { handle: "lena\u202E.schmidt", name: "Lena\u200F Schmidt\u0007" } });
+    await h.db.contact.update({ where: { handle: "felix.wagner" }, data: { handle: "felix\u2067.wagner" } });
+    try {
+      for (const typed of [slug, "chirp\u202Esocial"]) {
+        const answer = await h.run("demo.coordinator", `/contacts restore-org "${typed}" --reason "reopened"`);
+        expect(answer.message.text, JSON.stringify(typed)).not.toMatch(HOSTILE);
+        if (typed === slug && !answer.failure) {
+          // Restored: the name, slug and handles are shown with their hidden characters as visible markers.
+          expect(answer.message.text).toContain("⟨U+202E⟩");
+          expect(answer.message.text).toContain("lena⟨U+202E⟩.schmidt");
+          expect(answer.message.text).toContain("felix⟨U+2067⟩.wagner");
+          // Restored once: asked again, it is not removed, and that answer is clean too.
+          const again = await h.run("demo.coordinator", `/contacts restore-org "${typed}" --reason "reopened"`);
+          expect(again.failure).toBe("conflict");
+          expect(again.message.text).not.toMatch(HOSTILE);
+        }
+      }
+      expect(await h.db.auditEntry.count({ where: { action: "organisation.restore" } })).toBe(1);
+      // The same rows through /contacts restore and a mistyped /contacts show: refused or suggested, never raw.
+      for (const line of [`/contacts show "chirp\u202Esocia"`, `/contacts restore "lena\u202E.schmidt" --reason "back"`, `/contacts restore "nobody\u202Ehere" --reason "back"`]) {
+        const answer = await h.run("demo.coordinator", line);
+        expect(answer.message.text, line).not.toMatch(HOSTILE);
+      }
+    } finally {
+      // The directory is shared by the tests of this file: put it back.
+      await h.db.contact.updateMany({ where: { handle: "lena\u202E.schmidt" }, data: { handle: "lena.schmidt", name: "Lena Schmidt" } });
+      await h.db.contact.updateMany({ where: { handle: "felix\u2067.wagner" }, data: { handle: "felix.wagner" } });
+      await h.db.organisation.updateMany({ where: { slug }, data: { slug: "chirp-social", name: "Chirp Social GmbH", removedAt: null, removedBy: null } });
+      await h.db.contact.updateMany({ where: { handle: { in: ["lena.schmidt", "felix.wagner"] } }, data: { removedAt: null, removedBy: null } });
+    }
+  });
 });

@@ -20,6 +20,12 @@ async function sweep(h: CaseHarness): Promise<string[]> {
   return tcoQueued(await h.core.reminders.run("sweep"));
 }
 
+/** The recorded starts of preservation (tco.preservation-start), in order. */
+async function preservationStarts(h: CaseHarness): Promise<{ removedAt: string; preservationEndsAt: string }[]> {
+  const entries = await h.db.auditEntry.findMany({ where: { action: "tco.preservation-start" }, orderBy: { seq: "asc" } });
+  return entries.map((entry) => JSON.parse(entry.detail) as { removedAt: string; preservationEndsAt: string });
+}
+
 async function order(h: CaseHarness, reference = "R-2026-0001") {
   const row = await h.caseRow(reference);
   return h.db.tcoOrder.findUniqueOrThrow({ where: { caseId: row.id } });
@@ -98,6 +104,7 @@ describeOnBothDatabases("preservation (TCO Art. 6(2))", (harness, test) => {
     await h.ok("jan.jansen", "/case resolve R-2026-0001 --outcome removed");
     let row = await order(h);
     expect([row.removedAt?.toISOString(), row.preservationEndsAt?.toISOString()]).toEqual(["2026-08-31T08:30:00.000Z", "2027-02-28T23:00:00.000Z"]);
+    expect(await preservationStarts(h)).toEqual([{ removedAt: "2026-08-31T08:30:00.000Z", preservationEndsAt: "2027-02-28T23:00:00.000Z" }]);
     h.clock.set("2027-02-21T22:59:59.999Z");
     expect(await sweep(h)).toEqual([]);
     h.clock.set("2027-02-21T23:00:00.000Z");
@@ -129,6 +136,7 @@ describeOnBothDatabases("preservation (TCO Art. 6(2))", (harness, test) => {
     await h.drain();
     await h.ok("jan.jansen", '/case resolve R-2026-0001 --outcome cannot-comply --ground manifest-errors --reason "manifest error: the URL does not exist here"');
     expect((await order(h)).preservationEndsAt).toBeNull();
+    expect(await preservationStarts(h)).toEqual([]);
   });
 });
 
@@ -162,5 +170,34 @@ describeOnBothDatabases("the removal order's form drives its timers", (harness, 
     await h.ok("jan.jansen", "/case resolve R-2026-0001 --outcome removed --effective-at 2026-08-31T10:20+02:00");
     const row = await order(h);
     expect([row.removedAt?.toISOString(), row.preservationEndsAt?.toISOString()]).toEqual(["2026-08-31T08:20:00.000Z", "2027-02-28T23:00:00.000Z"]);
+    // Started once, from the time of effect: never first from the resolve (09:00Z) and then moved.
+    expect(await preservationStarts(h)).toEqual([{ removedAt: "2026-08-31T08:20:00.000Z", preservationEndsAt: "2027-02-28T23:00:00.000Z" }]);
+    // The resolve carries the time of effect in the record; the decision states it too.
+    const resolve = await h.db.auditEntry.findFirstOrThrow({ where: { action: "case.resolve" } });
+    expect((JSON.parse(resolve.detail) as { action: { effectAt?: string } }).action.effectAt).toBe("2026-08-31T08:20:00.000Z");
+  });
+
+  test("a time of effect a month before 31 March ends preservation on the provider's calendar, not the resolve's", async () => {
+    const h = harness();
+    // Issued 28 February 23:30 CET; resolved 1 March 01:00 CET, the effect stated at 28 February 23:40 CET. Six months
+    // from the effect end with 28 August (CEST); from the resolve they would end with 1 September.
+    h.clock.set("2026-02-28T22:30:00.000Z");
+    await h.ok("sanne.devries", ORDER);
+    await h.drain();
+    h.clock.set("2026-03-01T00:00:00.000Z");
+    await h.ok("jan.jansen", "/case resolve R-2026-0001 --outcome access-disabled --effective-at 2026-02-28T23:40+01:00");
+    const starts = await preservationStarts(h);
+    expect(starts).toHaveLength(1);
+    expect(starts[0]?.removedAt).toBe("2026-02-28T22:40:00.000Z");
+    const row = await order(h);
+    expect(row.removedAt?.toISOString()).toBe("2026-02-28T22:40:00.000Z");
+    expect(row.preservationEndsAt?.toISOString()).toBe("2026-08-28T22:00:00.000Z");
+    expect(starts[0]?.preservationEndsAt).toBe("2026-08-28T22:00:00.000Z");
+    // Reopened and resolved again, the removal already recorded stays the start.
+    await h.ok("sanne.devries", '/case reopen R-2026-0001 --reason "the video is back"');
+    h.clock.set("2026-03-02T09:00:00.000Z");
+    await h.ok("jan.jansen", "/case resolve R-2026-0001 --outcome removed");
+    expect(await preservationStarts(h)).toHaveLength(1);
+    expect((await order(h)).removedAt?.toISOString()).toBe("2026-02-28T22:40:00.000Z");
   });
 });

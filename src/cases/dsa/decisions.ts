@@ -12,7 +12,6 @@ import type { CaseChanged, CaseService } from "../service.js";
 import type { CaseView } from "../view.js";
 import type { Ground, Restriction } from "./vocabulary.js";
 import { removalFeedback } from "../removal/feedback.js";
-import { startPreservation } from "../tco/service.js";
 import type { CaseRole } from "../lifecycle.js";
 
 /** What the recipient states with its outcome. */
@@ -64,7 +63,9 @@ export class CaseDecisions {
     if (!checked.ok) return checked;
     const statement = checked.value;
     const reason = [input.reason?.trim(), describe(statement, view.recipient.timeZone)].filter(Boolean).join(". ");
-    const resolved = await this.cases.act(actor, view.reference, { type: "resolve", outcome: input.outcome, decided: true, ...(reason ? { reason } : {}) });
+    // A removal order's Annex II time of effect goes with the resolve: TCO Art. 6(2) preservation starts from it, once.
+    const effect = view.kind === "removal-order" && statement.effectAt ? { effectAt: statement.effectAt } : {};
+    const resolved = await this.cases.act(actor, view.reference, { type: "resolve", outcome: input.outcome, decided: true, ...(reason ? { reason } : {}), ...effect });
     if (!resolved.ok) return resolved;
     const at = this.work.clock.now();
     const row = {
@@ -73,9 +74,6 @@ export class CaseDecisions {
       host: statement.host ?? null, decidedAt: at, decidedById: actor.contact?.id ?? "",
     };
     await this.work.tx.caseDecision.upsert({ where: { caseId: view.id }, create: { caseId: view.id, ...row }, update: row });
-    // TCO Art. 6(2): preservation runs from the removal itself, so the Annex II time of effect replaces the time the
-    // answer was typed (CaseService.act started it from the resolve).
-    if (view.kind === "removal-order" && statement.effectAt) await startPreservation(this.work, view.id, statement.effectAt, { replace: true });
     this.work.record({
       ...auditActor(actor), action: "case.decision", subjectType: "case", subjectId: view.reference, caseId: view.id, result: "ok",
       detail: { ...row, decidedAt: undefined, decidedById: undefined },

@@ -66,17 +66,6 @@ export type Ground = (typeof GROUNDS)[number];
 /** Which rule an Art. 18 / TCO Art. 14(5) report is made under (they differ when the Member State is unknown). */
 export const THREAT_REGIMES = ["dsa-art-18", "tco-art-14-5"] as const;
 
-/** An instant with its offset from UTC, kept as written so that the time zone is not lost (DSA recital 56). */
-export const instantWithOffsetSchema = z
-  .string()
-  .trim()
-  .max(40)
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/, "a time with its offset from UTC, e.g. 2026-11-20T14:05+01:00 or 2026-11-20T13:05Z")
-  .refine((text) => !Number.isNaN(Date.parse(text)), "a real date and time, e.g. 2026-11-20T14:05+01:00");
-
-/** The same instant, read as a Date: what commands that take a time (--at, --until) parse it to. */
-export const instantDateSchema = instantWithOffsetSchema.transform((text) => new Date(text));
-
 /** The longest term the ATKM may set in a binding order for child sexual abuse material: twelve hours. */
 export const ATKM_MAX_TERM_MS = 12 * 60 * 60_000;
 

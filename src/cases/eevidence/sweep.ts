@@ -8,7 +8,7 @@ import type { AuditRecord } from "../../audit/log.js";
 import { appendAuditEntries } from "../../audit/log.js";
 import type { RecordKeys } from "../../audit/keys.js";
 import type { Clock } from "../../core/clock.js";
-import type { JobReport } from "../../core/job-report.js";
+import type { DomainSweep, JobReport } from "../../core/job-report.js";
 import type { Tlp } from "../../core/message.js";
 import { contactStream, enqueueItems, threadStream, type OutboxItem } from "../../outbox/outbox.js";
 import { lockForWriting, TRANSACTION_OPTIONS, type Db } from "../../store/db.js";
@@ -26,7 +26,7 @@ interface Target {
 }
 
 /** Runs the e-Evidence reminders. */
-export class EvidenceReminderSweep {
+export class EvidenceReminderSweep implements DomainSweep {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,

@@ -19,7 +19,7 @@ import { deliveriesOf, type ReminderPerson } from "./deliveries.js";
 import { clarificationAskedAt, dueSteps, ladderOf, nextReminderAt, type ReminderCase, type StepInstance } from "./plan.js";
 import { appendAuditEntries } from "../../audit/log.js";
 import { enqueueItems } from "../../outbox/outbox.js";
-import type { JobReport } from "../../core/job-report.js";
+import type { DomainSweep, JobReport } from "../../core/job-report.js";
 import { produceNudgesFrom } from "../eevidence/reminders.js";
 
 const CASE_FIELDS = {
@@ -141,7 +141,7 @@ export async function claimDueCases(tx: Tx, claims: readonly ReminderClaim[], no
 const MAX_BATCHES = 50;
 
 /** Runs the reminder sweep. */
-export class ReminderSweep {
+export class ReminderSweep implements DomainSweep {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,

@@ -23,7 +23,8 @@
 import { z } from "zod";
 import { forbiddenNameCharacter } from "../../core/text.js";
 import { fail, ok, type Outcome as Result } from "../../core/result.js";
-import { instantWithOffsetSchema, MEMBER_STATES, memberStateSchema, type MemberState } from "../dsa/vocabulary.js";
+import { MEMBER_STATES, memberStateSchema, type MemberState } from "../dsa/vocabulary.js";
+import { instantWithOffsetSchema } from "../../time/instant.js";
 
 /**
  * The types of terrorist content, Art. 2(7) (paraphrase: not checked against the Official Journal text): material

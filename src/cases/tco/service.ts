@@ -76,7 +76,7 @@ export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; r
       const contact = await responsibleFor(work.tx, host.id, "removal-orders");
       if (contact) {
         const message = renderTcoUpdate(opened.reference, { type: "copy", to: host.slug, mode: "sent", at }, opened.tlp, host.timeZone);
-        work.send([{ streamKey: contactStream(contact.id), destination: { type: "contact", contactId: contact.id }, message: { ...message, text: `Copy of removal order ${opened.reference} (TCO Art. 4(1)): you are the competent authority of ${hostMemberState}, where the hosting service provider is established. The provider may ask you to scrutinise it within 48 hours of receipt; see /case status ${opened.reference}.` }, onceKey: `tco-copy:${opened.caseId}` }]);
+        work.send([{ streamKey: contactStream(contact.id), destination: { type: "contact", contactId: contact.id }, message: { ...message, text: `Copy of removal order ${opened.reference} (TCO Art. 4(1)): you are the competent authority of ${hostMemberState}, where the hosting service provider is established. The provider may ask you to scrutinise it within 48 hours of receipt; decide on such a request with /tco scrutiny-decision ${opened.reference}.` }, onceKey: `tco-copy:${opened.caseId}` }]);
         copy = { copyOrgId: host.id, copyAt: at, copyMode: "sent" };
       }
     }
@@ -97,16 +97,19 @@ async function hostAuthority(db: Tx, memberState: string): Promise<{ id: string;
 /**
  * Starts the Art. 6 preservation when a removal order is resolved as removed or disabled. Art. 6(2) (paraphrase, not
  * checked against EUR-Lex): the content and related data are preserved for six months from the removal or disabling;
- * Annex I, as checked: "for six months or longer upon request from the competent authorities or courts". The removal is the Annex II time of effect when the provider states one (`replace`), else the resolve time.
+ * Annex I, as checked: "for six months or longer upon request from the competent authorities or courts". The removal
+ * is the Annex II time of effect when the provider states one, else the resolve time (CaseService.act chooses). Started
+ * once: an order whose removal is already recorded keeps it. The start is recorded (tco.preservation-start).
  */
-export async function startPreservation(work: UnitOfWork, caseId: string, removedAt: Date, options: { replace?: boolean } = {}): Promise<void> {
+export async function startPreservation(work: UnitOfWork, caseId: string, removedAt: Date): Promise<void> {
   const order = await work.tx.tcoOrder.findUnique({ where: { caseId } });
-  if (!order || (order.removedAt && !options.replace)) return;
-  const found = await work.tx.case.findUnique({ where: { id: caseId }, select: { recipientOrgId: true } });
+  if (!order || order.removedAt) return;
+  const found = await work.tx.case.findUnique({ where: { id: caseId }, select: { reference: true, recipientOrgId: true } });
   const provider = found ? await work.tx.organisation.findUnique({ where: { id: found.recipientOrgId }, select: { timeZone: true } }) : null;
   const endsAt = endOfMonthsPeriod(removedAt, PRESERVATION_MONTHS, provider?.timeZone ?? "UTC");
   const times = { ...order, removedAt, preservationEndsAt: endsAt };
   await work.tx.tcoOrder.update({ where: { caseId }, data: { removedAt, preservationEndsAt: endsAt, nextReminderAt: nextTcoReminderAt(times, work.clock.now()), updatedAt: work.clock.now() } });
+  work.record({ actorId: null, actor: "system", via: "liaison", action: "tco.preservation-start", subjectType: "case", subjectId: found?.reference ?? caseId, caseId, result: "ok", detail: { removedAt, preservationEndsAt: endsAt } });
 }
 
 /** Finding orders, telling the parties and recording; shared by the actions. */

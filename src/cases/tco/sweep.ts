@@ -6,7 +6,7 @@ import type { AuditRecord } from "../../audit/log.js";
 import { appendAuditEntries } from "../../audit/log.js";
 import type { RecordKeys } from "../../audit/keys.js";
 import type { Clock } from "../../core/clock.js";
-import type { JobReport } from "../../core/job-report.js";
+import type { DomainSweep, JobReport } from "../../core/job-report.js";
 import { contactStream, enqueueItems, threadStream, type OutboxItem } from "../../outbox/outbox.js";
 import { lockForWriting, TRANSACTION_OPTIONS, type Db } from "../../store/db.js";
 import { responsibleFor } from "../opening.js";
@@ -18,7 +18,7 @@ import type { TcoOrderRow } from "./service.js";
 const MAX_BATCHES = 50;
 
 /** Sends the TCO timers' reminders that are due. */
-export class TcoSweep {
+export class TcoSweep implements DomainSweep {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -26,9 +26,10 @@ export class TcoSweep {
     private readonly batchSize: number,
   ) {}
 
-  /** Handles every order with a reminder due now; returns what was queued (as part of the sweep job's report). */
-  async run(report: JobReport = { job: "sweep", handled: 0, queued: [], notes: [] }): Promise<JobReport> {
+  /** Handles every order with a reminder due now; returns what was queued (a part of the sweep job's report). */
+  async run(): Promise<JobReport> {
     const now = this.clock.now();
+    const report: JobReport = { job: "sweep", handled: 0, queued: [], notes: [] };
     for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
       const rows = await this.db.tcoOrder.findMany({ where: { nextReminderAt: { lte: now } }, orderBy: { nextReminderAt: "asc" }, take: this.batchSize });
       if (rows.length === 0) break;

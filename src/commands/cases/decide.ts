@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { OUTCOMES } from "../../cases/kinds.js";
-import { GROUNDS, instantWithOffsetSchema, RESTRICTIONS } from "../../cases/dsa/vocabulary.js";
+import { GROUNDS, RESTRICTIONS } from "../../cases/dsa/vocabulary.js";
+import { instantDateSchema } from "../../time/instant.js";
 import { ANNEX_III_GROUNDS } from "../../cases/removal/form.js";
 import { defineCommand } from "../command.js";
 import { referenceArg, renderActed } from "./shared.js";
@@ -21,7 +22,7 @@ export const caseDecide = defineCommand({
     reference: referenceArg,
     outcome: z.enum(OUTCOMES).describe("What was done"),
     reason: z.string().trim().max(4000).optional().describe("Why (required for no-action, not given, not provided, cannot-comply)"),
-    effectAt: instantWithOffsetSchema.transform((text) => new Date(text)).optional().describe("When effect was given, with its offset, e.g. 2026-11-20T14:05+01:00"),
+    effectAt: instantDateSchema.optional().describe("When effect was given, with its offset, e.g. 2026-11-20T14:05+01:00"),
     restriction: z.enum(RESTRICTIONS).optional().describe("Notices: the restriction applied (DSA Art. 17(1))"),
     ground: z.enum([...GROUNDS, ...ANNEX_III_GROUNDS]).optional().describe("Notices: illegal under the law (law) or against your terms and conditions (terms); a removal order not executed: its Annex III ground"),
     groundText: z.string().trim().min(3).max(2000).optional().describe("Notices: the legal or contractual ground relied on, and why"),

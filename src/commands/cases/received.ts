@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { instantDateSchema } from "../../cases/dsa/vocabulary.js";
+import { instantDateSchema } from "../../time/instant.js";
 import { defineCommand } from "../command.js";
 import { referenceArg } from "./shared.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { OUTCOMES } from "../../cases/kinds.js";
-import { instantWithOffsetSchema } from "../../cases/dsa/vocabulary.js";
+import { instantDateSchema } from "../../time/instant.js";
 import { ANNEX_III_GROUNDS } from "../../cases/removal/form.js";
 import { defineCommand } from "../command.js";
 import { referenceArg, renderActed } from "./shared.js";
@@ -18,7 +18,7 @@ export const caseResolve = defineCommand({
     reference: referenceArg,
     outcome: z.enum(OUTCOMES).describe("What was done"),
     reason: z.string().trim().max(4000).optional().describe("Why (required for no-action, cannot-comply, refused)"),
-    effectiveAt: instantWithOffsetSchema.transform((text) => new Date(text)).optional().describe("Removal order: when the content was removed or disabled, with its offset (default: now)"),
+    effectiveAt: instantDateSchema.optional().describe("Removal order: when the content was removed or disabled, with its offset (default: now)"),
     ground: z.enum(ANNEX_III_GROUNDS).optional().describe("Removal order not executed: the Annex III ground"),
   }),
   positional: ["reference"],

@@ -26,8 +26,8 @@ export const contactsRestore = defineCommand({
   },
   render: (contact) => ({
     text: [
-      `✓ Restored ${inertLine(contact.name)} (${contact.handle}) in ${contact.organisationSlug}. The record keeps who restored them, when and why.`,
-      `Their chat accounts stay unlinked until proven again: /contacts link ${contact.handle} <platform> <user-id>`,
+      `✓ Restored ${inertLine(contact.name)} (${inertLine(contact.handle)}) in ${inertLine(contact.organisationSlug)}. The record keeps who restored them, when and why.`,
+      `Their chat accounts stay unlinked until proven again: /contacts link ${inertLine(contact.handle)} <platform> <user-id>`,
     ].join("\n"),
     tone: "success",
   }),
@@ -53,8 +53,9 @@ export const contactsRestoreOrg = defineCommand({
   },
   render: ({ slug, name, contacts, stillRemoved }) => ({
     text: [
-      `✓ Restored ${inertLine(name)} [${slug}] and ${contacts.length} contact(s) removed with it${contacts.length > 0 ? `: ${contacts.map((contact) => `${inertLine(contact.name)} (${contact.handle})`).join(", ")}` : ""}. The record keeps who restored it, when and why.`,
-      ...(stillRemoved.length > 0 ? [`Removed before the organisation, and still removed: ${stillRemoved.join(", ")} (bring each back with /contacts restore <handle>).`] : []),
+      // Slugs and handles are shown inert too: rows written before the directory refused hidden characters may hold them.
+      `✓ Restored ${inertLine(name)} [${inertLine(slug)}] and ${contacts.length} contact(s) removed with it${contacts.length > 0 ? `: ${contacts.map((contact) => `${inertLine(contact.name)} (${inertLine(contact.handle)})`).join(", ")}` : ""}. The record keeps who restored it, when and why.`,
+      ...(stillRemoved.length > 0 ? [`Removed before the organisation, and still removed: ${stillRemoved.map(inertLine).join(", ")} (bring each back with /contacts restore <handle>).`] : []),
       "Chat accounts stay unlinked until proven again with /contacts link.",
     ].join("\n"),
     tone: "success",

@@ -7,6 +7,7 @@ import type { PendingLinkView } from "../../directory/links.js";
 import type { ContactView, OrganisationView } from "../../directory/views.js";
 import { defineCommand } from "../command.js";
 import { closest } from "../../core/suggest.js";
+import { inertLine } from "../../core/text.js";
 
 /** What show found: an organisation with its waiting changes, or a contact with its pending links. */
 type Shown = { organisation?: OrganisationView; approvals?: PendingApprovalView[]; contact?: ContactView; links?: PendingLinkView[] };
@@ -30,7 +31,7 @@ export const contactsShow = defineCommand({
     const contact = await directory.read.contact(entry);
     if (contact) return ok<Shown>({ contact, links: await directory.links.pendingFor(contact.id) });
     const suggestion = closest(entry, await directory.read.slugs());
-    return fail("not-found", `No organisation or contact is called "${entry}".`, suggestion ? `Did you mean ${suggestion}?` : "Find it with /contacts find <name>.");
+    return fail("not-found", `No organisation or contact is called "${inertLine(entry.slice(0, 64))}".`, suggestion ? `Did you mean ${inertLine(suggestion)}?` : "Find it with /contacts find <name>.");
   },
   render: ({ organisation, contact, approvals, links }) =>
     organisation ? withPendingApprovals(renderOrganisation(organisation), approvals ?? []) : withPendingLinks(renderContact(contact as ContactView), links ?? []),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { OutboundMessage, Tlp } from "../../core/message.js";
-import { instantDateSchema } from "../../cases/dsa/vocabulary.js";
+import { instantDateSchema } from "../../time/instant.js";
 import { renderTcoUpdate } from "../../cases/tco/render.js";
 import type { TcoActed } from "../../cases/tco/service.js";
 

@@ -1,10 +1,13 @@
 // Named leases in the database (the Lease model), so that of several Liaison processes sharing one database only one
-// runs a job at a time. A lease expires by itself when its holder dies; its holder renews or releases it.
+// runs a job (the scheduler's jobs, the record sealer) at a time. A lease expires by itself when its holder dies; its
+// holder renews or releases it; and a holder on this host whose process is gone frees it at once (holderIsDead), so a
+// Liaison restarted after kill -9 does not wait for the lease to run out. The holder's name and the liveness check are
+// also those of the outbox's message leases (src/outbox/lease.ts).
 import { randomUUID } from "node:crypto";
 import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Clock } from "../core/clock.js";
-import type { Db } from "../store/db.js";
+import type { Db } from "./db.js";
 
 /**
  * Where process ids mean something: this boot of the machine and this PID namespace (a container has its own). Empty
@@ -68,12 +71,19 @@ export interface LeaseTaken {
   expiresAt: Date;
 }
 
+/** A lease acquired; `fromDeadHolder` names the dead process it was taken from before it ran out. */
+export interface LeaseAcquired {
+  acquired: true;
+  fromDeadHolder?: string;
+}
+
 /**
- * Takes (or renews) the lease `name` for `ttlMs` when it is free, expired, or already ours; else says who holds it.
- * One conditional UPDATE or one INSERT, each atomic on SQLite and PostgreSQL, so two processes never both win.
+ * Takes (or renews) the lease `name` for `ttlMs` when it is free, expired, already ours, or held by a process of this
+ * host that is gone (holderIsDead); else says who holds it. One conditional UPDATE or one INSERT, each atomic on SQLite
+ * and PostgreSQL, so two processes never both win; a dead holder's lease is taken only if it is still that holder's.
  * `clock` is the real clock: leases are about processes being alive, not about simulated time.
  */
-export async function acquireLease(db: Db, clock: Clock, name: string, holder: string, ttlMs: number): Promise<{ acquired: true } | { acquired: false; taken: LeaseTaken }> {
+export async function acquireLease(db: Db, clock: Clock, name: string, holder: string, ttlMs: number): Promise<LeaseAcquired | { acquired: false; taken: LeaseTaken }> {
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + ttlMs);
   const renewed = await db.lease.updateMany({ where: { name, OR: [{ holder }, { expiresAt: { lte: now } }] }, data: { holder, expiresAt } });
@@ -86,6 +96,12 @@ export async function acquireLease(db: Db, clock: Clock, name: string, holder: s
   }
   const current = await db.lease.findUnique({ where: { name } });
   if (!current) return acquireLease(db, clock, name, holder, ttlMs);
+  if (holderIsDead(current.holder)) {
+    const freed = await db.lease.updateMany({ where: { name, holder: current.holder, expiresAt: current.expiresAt }, data: { holder, expiresAt } });
+    if (freed.count > 0) return { acquired: true, fromDeadHolder: current.holder };
+    // Another process took it first (or its holder renewed it): ask again who holds it now.
+    return acquireLease(db, clock, name, holder, ttlMs);
+  }
   return { acquired: false, taken: { holder: current.holder, expiresAt: current.expiresAt } };
 }
 
