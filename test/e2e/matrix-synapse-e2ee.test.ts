@@ -1,0 +1,65 @@
+// End-to-end encryption against a real Synapse, with a real encrypting client: an officer on matrix-js-sdk with its
+// Rust crypto (as Element runs it) writes commands in her encrypted direct room with Liaison; Liaison decrypts them,
+// acts on them, and its answers arrive encrypted and decrypt on her side. A plaintext command typed into the
+// encrypted room is refused, saying why (in an encrypted answer).
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { EncryptingPerson } from "../support/matrix-e2ee-person.js";
+import type { RunningLiaison } from "../support/synapse-liaison.js";
+import { describeOnSynapse } from "../support/synapse.js";
+import { personPassword, startSynapseWorld, type SynapseWorld } from "../support/synapse-world.js";
+
+let world: SynapseWorld;
+let running: RunningLiaison | undefined;
+let officer: EncryptingPerson;
+let room = "";
+
+describeOnSynapse("Matrix end-to-end encryption with an encrypting client", () => {
+  beforeAll(async () => {
+    world = await startSynapseWorld({ roomPreset: "public_chat" });
+    running = await world.start("main");
+    officer = await EncryptingPerson.login(world.synapse.baseUrl, world.ids.anna, personPassword("anna"));
+    room = await officer.createEncryptedRoom({ invite: [world.ids.bot], direct: true, name: "Liaison" });
+    await officer.waitFor(() => (officer.client.getRoom(room)?.getMember(world.ids.bot)?.membership === "join" ? true : undefined), "Liaison to join the encrypted room");
+  }, 180_000);
+  afterAll(async () => {
+    officer?.stop();
+    await running?.stop();
+    await world?.close();
+  }, 60_000);
+
+  const fromBot = async (afterEventId?: string) => {
+    const shown = await officer.messages(room);
+    const start = afterEventId ? shown.findIndex((message) => message.eventId === afterEventId) + 1 : 0;
+    return shown.slice(start).filter((message) => message.sender === world.ids.bot);
+  };
+
+  it("reads an encrypted command and answers encrypted, and the answer decrypts on the officer's client", async () => {
+    const sent = await officer.say(room, "!whoami");
+    const answer = await officer.waitFor(async () => (await fromBot(sent)).find((message) => !message.undecryptable && message.body !== ""), "Liaison's answer");
+    expect(answer.wasEncrypted).toBe(true);
+    expect(answer.body).toContain("anna.politie");
+    // Nothing Liaison posted into the room is plaintext.
+    expect((await fromBot()).every((message) => message.wasEncrypted)).toBe(true);
+  }, 60_000);
+
+  it("opens a TLP:AMBER case from an encrypted command and confirms it encrypted", async () => {
+    const sent = await officer.say(room, '!notice acme https://files.acme.test/v/5 --reason "doxxing of an officer" --tlp AMBER');
+    const confirmation = await officer.waitFor(async () => (await fromBot(sent)).find((message) => /N-\d{4}-0001/.test(message.body)), "the case confirmation");
+    expect(confirmation.wasEncrypted).toBe(true);
+    expect(await running!.store.db.case.count()).toBe(1);
+  }, 60_000);
+
+  it("refuses a plaintext command typed into the encrypted room, saying why, and does not act on it", async () => {
+    const cases = await running!.store.db.case.count();
+    // A client that does not encrypt (or a forged event) puts a plaintext command into the encrypted room.
+    const plain = (await world.anna.call<{ event_id: string }>("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/plain1`, {
+      msgtype: "m.text",
+      body: '!notice acme https://files.acme.test/v/6 --reason "must not open"',
+    })).event_id;
+    const refusal = await officer.waitFor(async () => (await fromBot(plain)).find((message) => message.body.includes("unencrypted")), "the refusal");
+    expect(refusal.wasEncrypted).toBe(true);
+    expect(refusal.body).toContain("did not act on this message");
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await running!.store.db.case.count()).toBe(cases);
+  }, 60_000);
+});
