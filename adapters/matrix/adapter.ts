@@ -126,7 +126,7 @@ export class MatrixAdapter implements ChatAdapter {
     }
     const installedAtMs = await installationStart(this.options.env.state, storage, this.options.env.clock);
     this.installedAtMs = installedAtMs;
-    this.crypto = config.encryption.enabled ? await openAdapterCrypto({ client, userId: this.botUserId, deviceId: session.deviceId, state: this.options.env.state, logger: this.logger }) : undefined;
+    this.crypto = config.encryption.enabled ? await openAdapterCrypto({ client, userId: this.botUserId, deviceId: session.deviceId, records: this.options.env.records, logger: this.logger }) : undefined;
     const crypto = this.crypto;
     client.configureSync({
       installedAtMs,

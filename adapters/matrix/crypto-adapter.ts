@@ -1,9 +1,9 @@
 // How the adapter starts its end-to-end encryption, and what it says in encrypted rooms.
 import type { MatrixClient } from "matrix-bot-sdk";
 import type { Logger } from "pino";
-import type { AdapterStateStore } from "../../src/core/platform.js";
+import type { AdapterRecordStore } from "../../src/core/platform.js";
 import { MatrixCrypto } from "./crypto.js";
-import type { CryptoPersistence } from "./crypto-store.js";
+import { DatabaseCryptoStore } from "./crypto-store.js";
 
 /** What starting the encryption needs. */
 export interface AdapterCryptoInput {
@@ -11,10 +11,9 @@ export interface AdapterCryptoInput {
   userId: string;
   /** The access token's device; without it (an old homeserver) there is no encryption. */
   deviceId: string | undefined;
-  state: AdapterStateStore;
   logger: Logger;
-  /** Where the keys are kept; without it they are in memory only. */
-  persistence?: CryptoPersistence;
+  /** Where the keys are kept (Liaison's database); without it they are in memory only, and lost at restart. */
+  records: AdapterRecordStore | undefined;
 }
 
 /**
@@ -26,9 +25,12 @@ export async function openAdapterCrypto(input: AdapterCryptoInput): Promise<Matr
     input.logger.warn("matrix: the homeserver did not name the access token's device; end-to-end encryption is off");
     return undefined;
   }
+  if (!input.records) input.logger.warn("matrix: no database for the encryption keys; they are kept in memory and lost at restart");
+  else if (!input.records.sealed) input.logger.warn("matrix: LIAISON_SECRET_KEY is not set; the encryption keys are stored in the database unencrypted");
   try {
-    const crypto = await MatrixCrypto.open({ client: input.client, userId: input.userId, deviceId: input.deviceId, logger: input.logger, ...(input.persistence ? { persistence: input.persistence } : {}) });
-    input.logger.info({ ...crypto.identity }, "matrix: end-to-end encryption on (device and identity keys)");
+    const persistence = input.records ? new DatabaseCryptoStore(input.records, { userId: input.userId, deviceId: input.deviceId }, input.logger) : undefined;
+    const crypto = await MatrixCrypto.open({ client: input.client, userId: input.userId, deviceId: input.deviceId, logger: input.logger, ...(persistence ? { persistence } : {}) });
+    input.logger.info({ ...crypto.identity, keysRestored: persistence?.figures.recordsRestored ?? 0 }, "matrix: end-to-end encryption on (device and identity keys)");
     return crypto;
   } catch (error) {
     input.logger.error({ err: error }, "matrix: end-to-end encryption could not start; encrypted rooms are not read");
