@@ -95,6 +95,8 @@ export class MatrixAdapter implements ChatAdapter {
   private hints: StrayHints | undefined;
   /** End-to-end encryption; undefined when it is off or could not start (encrypted rooms then get a notice). */
   private crypto: MatrixCrypto | undefined;
+  /** Rooms and senders told once (this run) that a message of theirs could not be decrypted. */
+  private readonly undecryptableNoticed = new Set<string>();
 
   constructor(private readonly options: MatrixAdapterOptions) {
     this.logger = options.env.logger.child({ platform: "matrix" });
@@ -417,7 +419,10 @@ export class MatrixAdapter implements ChatAdapter {
     const sender = roomEventSchema.safeParse(raw).data?.sender ?? "someone";
     const eventId = roomEventSchema.safeParse(raw).data?.event_id ?? "";
     this.logger.warn({ roomId, eventId, reason: decrypted.reason }, "matrix: an encrypted event could not be decrypted");
-    if (this.stopping.signal.aborted) return undefined;
+    // Said once per sender and room (a client that never shares keys with Liaison would otherwise get it every time).
+    const noticeKey = `${roomId}\u0000${sender}`;
+    if (this.stopping.signal.aborted || this.undecryptableNoticed.has(noticeKey)) return undefined;
+    this.undecryptableNoticed.add(noticeKey);
     try {
       await this.requirePoster().postPlain(roomId, undecryptableNotice(sender), `e2ee.utd.${eventId}`);
     } catch (error) {

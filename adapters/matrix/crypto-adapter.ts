@@ -2,6 +2,7 @@
 import type { MatrixClient } from "matrix-bot-sdk";
 import type { Logger } from "pino";
 import type { AdapterRecordStore } from "../../src/core/platform.js";
+import { inertLine } from "../../src/core/text.js";
 import { MatrixCrypto } from "./crypto.js";
 import { DatabaseCryptoStore } from "./crypto-store.js";
 
@@ -48,8 +49,10 @@ export function plaintextRefusal(): string {
 
 /** What Liaison says when it cannot decrypt a message (posted encrypted). */
 export function undecryptableNotice(sender: string): string {
+  // A user id from another homeserver is shown inert and cut (it reaches people's screens).
+  const who = inertLine(sender.slice(0, 255));
   return (
-    `Liaison could not decrypt a message from ${sender}: the key for it did not reach Liaison's device. Liaison did not ` +
+    `Liaison could not decrypt a message from ${who}: the key for it did not reach Liaison's device. Liaison did not ` +
     "act on it. Send it again; if this keeps happening, make sure your client shares keys with unverified devices " +
     "(Element does by default)."
   );

@@ -487,6 +487,7 @@ export class DatabaseCryptoStore implements CryptoPersistence {
 
   async close(): Promise<void> {
     await this.save();
+    this.logger.info({ ...this.figures, saveMs: Math.round(this.figures.saveMs) }, "matrix: encryption keys saved");
     trackers.delete(this.tracker);
     for (const opening of this.connections.values()) (await opening).close();
     this.connections.clear();

@@ -1,7 +1,9 @@
 // End-to-end encryption against a real Synapse, with a real encrypting client: an officer on matrix-js-sdk with its
 // Rust crypto (as Element runs it) writes commands in her encrypted direct room with Liaison; Liaison decrypts them,
 // acts on them, and its answers arrive encrypted and decrypt on her side. A plaintext command typed into the
-// encrypted room is refused, saying why (in an encrypted answer).
+// encrypted room is refused, saying why (in an encrypted answer). After a restart on the same database (a new
+// adapter, a fresh in-memory IndexedDB filled from the database) Liaison is the same device: it still decrypts new
+// messages, and its answers still decrypt on her side.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { EncryptingPerson } from "../support/matrix-e2ee-person.js";
 import type { RunningLiaison } from "../support/synapse-liaison.js";
@@ -62,4 +64,36 @@ describeOnSynapse("Matrix end-to-end encryption with an encrypting client", () =
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await running!.store.db.case.count()).toBe(cases);
   }, 60_000);
+
+  it("is the same device after a restart: it still decrypts new messages and its answers still decrypt", async () => {
+    const before = await running!.store.db.adapterRecord.count({ where: { namespace: "matrix" } });
+    expect(before).toBeGreaterThan(0);
+    const devicesBefore = await officer.client.getCrypto()!.getUserDeviceInfo([world.ids.bot], true);
+    await running!.stop();
+    running = await world.start("main");
+    const sent = await officer.say(room, "!whoami");
+    const answer = await officer.waitFor(async () => (await fromBot(sent)).find((message) => !message.undecryptable && message.body !== ""), "Liaison's answer after the restart");
+    expect(answer.wasEncrypted).toBe(true);
+    expect(answer.body).toContain("anna.politie");
+    // Still one device of Liaison's, with the same keys (no new device, nothing for the officer to verify again).
+    const devicesAfter = await officer.client.getCrypto()!.getUserDeviceInfo([world.ids.bot], true);
+    const keysOf = (info: typeof devicesBefore) => [...(info.get(world.ids.bot)?.values() ?? [])].map((device) => `${device.deviceId}:${device.getIdentityKey() ?? ""}`);
+    expect(keysOf(devicesAfter)).toEqual(keysOf(devicesBefore));
+    expect(keysOf(devicesAfter)).toHaveLength(1);
+    // Nothing is left undecryptable on the officer's side.
+    expect((await fromBot()).filter((message) => message.undecryptable)).toEqual([]);
+  }, 90_000);
+
+  it("after a restart, reads a message whose room key was sent to it before the restart", async () => {
+    // The officer's client sends the room key once per session: the message after the restart is encrypted with the
+    // session whose key Liaison received before it (and kept in the database).
+    const sent = await officer.say(room, "!help");
+    const answer = await officer.waitFor(async () => (await fromBot(sent)).find((message) => !message.undecryptable && message.body !== ""), "the answer to !help");
+    expect(answer.wasEncrypted).toBe(true);
+    await running!.stop();
+    running = await world.start("main");
+    const again = await officer.say(room, "!whoami");
+    const second = await officer.waitFor(async () => (await fromBot(again)).find((message) => !message.undecryptable && message.body.includes("anna.politie")), "the answer after the second restart");
+    expect(second.wasEncrypted).toBe(true);
+  }, 90_000);
 });
