@@ -17,7 +17,9 @@ let room = "";
 
 describeOnSynapse("Matrix end-to-end encryption with an encrypting client", () => {
   beforeAll(async () => {
-    world = await startSynapseWorld({ roomPreset: "public_chat" });
+    // The homeserver encrypts every private room it creates (as agencies configure it); the cases rooms are
+    // public_chat rooms here, so they stay unencrypted.
+    world = await startSynapseWorld({ extraConfig: "encryption_enabled_by_default_for_room_type: invite", roomPreset: "public_chat" });
     running = await world.start("main");
     officer = await EncryptingPerson.login(world.synapse.baseUrl, world.ids.anna, personPassword("anna"));
     room = await officer.createEncryptedRoom({ invite: [world.ids.bot], direct: true, name: "Liaison" });
@@ -64,6 +66,30 @@ describeOnSynapse("Matrix end-to-end encryption with an encrypting client", () =
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await running!.store.db.case.count()).toBe(cases);
   }, 60_000);
+
+  it("answers privately, encrypted, in the direct room it opens itself (which the homeserver encrypted)", async () => {
+    const bram = await EncryptingPerson.login(world.synapse.baseUrl, world.ids.bram, personPassword("bram"), { acceptInvites: true });
+    try {
+      // Bram's command in the (unencrypted) cases room: the case confirmation is private, so it goes to a direct room
+      // Liaison opens with him; the homeserver encrypts it.
+      await world.bram.say(world.ids.policeRoom, '!notice acme https://files.acme.test/v/7 --reason "threat against an officer" --tlp AMBER');
+      const confirmation = await bram.waitFor(async () => {
+        for (const joined of bram.client.getRooms()) {
+          if (joined.roomId === world.ids.policeRoom || joined.roomId === room) continue;
+          const found = (await bram.messages(joined.roomId)).find((message) => message.sender === world.ids.bot && /N-\d{4}-\d{4}/.test(message.body));
+          if (found) return found;
+        }
+        return undefined;
+      }, "the confirmation in the direct room", 45_000);
+      expect(confirmation.wasEncrypted).toBe(true);
+      const encryption = await world.bram.call<{ algorithm?: string }>("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(confirmation.roomId)}/state/m.room.encryption/`);
+      expect(encryption.algorithm).toBe("m.megolm.v1.aes-sha2");
+      // Nothing in that room is plaintext from Liaison.
+      expect((await bram.messages(confirmation.roomId)).filter((message) => message.sender === world.ids.bot).every((message) => message.wasEncrypted)).toBe(true);
+    } finally {
+      bram.stop();
+    }
+  }, 90_000);
 
   it("is the same device after a restart: it still decrypts new messages and its answers still decrypt", async () => {
     const before = await running!.store.db.adapterRecord.count({ where: { namespace: "matrix" } });

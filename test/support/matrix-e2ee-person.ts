@@ -1,6 +1,6 @@
 // A person whose client encrypts: matrix-js-sdk with its Rust crypto (in-memory store), as Element runs it. Used to
 // show that Liaison reads what an encrypting client writes and that its answers decrypt on that client's side.
-import { ClientEvent, createClient, type MatrixClient, type MatrixEvent, SyncState } from "matrix-js-sdk";
+import { ClientEvent, createClient, type MatrixClient, type MatrixEvent, RoomMemberEvent, SyncState } from "matrix-js-sdk";
 import { logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
 
 /** A message as the person's client shows it (decrypted when it came encrypted). */
@@ -25,7 +25,7 @@ export class EncryptingPerson {
   ) {}
 
   /** Logs in with the password (a new device), starts Rust crypto and syncs until the client is ready. */
-  static async login(baseUrl: string, userId: string, password: string): Promise<EncryptingPerson> {
+  static async login(baseUrl: string, userId: string, password: string, options: { acceptInvites?: boolean } = {}): Promise<EncryptingPerson> {
     (sdkLogger as unknown as { setLevel(level: string): void }).setLevel("silent");
     const answer = await fetch(`${baseUrl}/_matrix/client/v3/login`, {
       method: "POST",
@@ -36,6 +36,11 @@ export class EncryptingPerson {
     if (!answer.ok || !body.access_token || !body.device_id) throw new Error(`logging in ${userId} failed: ${answer.status} ${JSON.stringify(body)}`);
     const client = createClient({ baseUrl, userId, accessToken: body.access_token, deviceId: body.device_id });
     await client.initRustCrypto({ useIndexedDB: false });
+    if (options.acceptInvites) {
+      client.on(RoomMemberEvent.Membership, (_event, member) => {
+        if (member.userId === userId && member.membership === "invite") void client.joinRoom(member.roomId).catch(() => undefined);
+      });
+    }
     const ready = new Promise<void>((resolve, reject) => {
       client.on(ClientEvent.Sync, (state: SyncState) => {
         if (state === SyncState.Prepared || state === SyncState.Syncing) resolve();
