@@ -28,6 +28,8 @@ import { deliverMatrixReply, ReplyJournal, type PendingReply, type ReplyContext 
 import { StrayHints } from "./hints.js";
 import { StateStorageProvider, stateKeys } from "./storage.js";
 import { RoomStates, roomStateReader } from "./room-state.js";
+import { openAdapterCrypto, plaintextRefusal, undecryptableNotice } from "./crypto-adapter.js";
+import type { MatrixCrypto } from "./crypto.js";
 
 /** Secrets the Matrix adapter reads from the environment. */
 export interface MatrixSecrets {
@@ -55,7 +57,7 @@ export const MATRIX_CAPABILITIES: AdapterCapabilities = {
 
 /** The notice posted once in an encrypted room. */
 export const ENCRYPTED_ROOM_NOTICE =
-  "Liaison cannot read this room: it is end-to-end encrypted, and Liaison does not support encryption yet, so commands " +
+  "Liaison cannot read this room: it is end-to-end encrypted, and encryption is turned off for Liaison here, so commands " +
   "and case messages written here are not seen, and Liaison posts no answers or case messages here either (it would " +
   "have to post them unencrypted). Matrix cannot turn encryption off in an existing room: create a new " +
   "room with encryption disabled (in Element: Room settings > Security & Privacy, before anyone writes) and invite " +
@@ -91,6 +93,10 @@ export class MatrixAdapter implements ChatAdapter {
   private readonly stopping = new AbortController();
   private readonly journal: ReplyJournal;
   private hints: StrayHints | undefined;
+  /** End-to-end encryption; undefined when it is off or could not start (encrypted rooms then get a notice). */
+  private crypto: MatrixCrypto | undefined;
+  /** Rooms and senders told once (this run) that a message of theirs could not be decrypted. */
+  private readonly undecryptableNoticed = new Set<string>();
 
   constructor(private readonly options: MatrixAdapterOptions) {
     this.logger = options.env.logger.child({ platform: "matrix" });
@@ -123,6 +129,8 @@ export class MatrixAdapter implements ChatAdapter {
     const installedAtMs = await installationStart(this.options.env.state, storage, this.options.env.clock);
     this.installedAtMs = installedAtMs;
     const roomStates = new RoomStates(this.botUserId, roomStateReader(client));
+    this.crypto = config.encryption.enabled ? await openAdapterCrypto({ client, userId: this.botUserId, deviceId: session.deviceId, records: this.options.env.records, logger: this.logger }) : undefined;
+    const crypto = this.crypto;
     client.configureSync({
       installedAtMs,
       syncTimeoutMs: config.syncTimeoutMs,
@@ -134,6 +142,7 @@ export class MatrixAdapter implements ChatAdapter {
         this.inInitialSync = initial;
       },
       batchSettled: () => this.pending.takeBatch(),
+      ...(crypto ? { syncArrived: (raw: unknown) => crypto.receiveSync(raw) } : {}),
     });
     this.poster = new MatrixPoster(client, this.options.env.state, {
       prefix: config.commandPrefix,
@@ -142,6 +151,7 @@ export class MatrixAdapter implements ChatAdapter {
       logger: this.logger,
       roomStates,
       onEncryptedRoom: (roomId) => this.noticeEncryption(roomId),
+      ...(crypto ? { encrypt: (roomId: string, eventType: string, content: object) => crypto.encrypt(roomId, eventType, content) } : {}),
     });
     this.hints = new StrayHints(this.poster, this.botUserId, this.options.env.clock, this.logger);
     client.on("room.invite", (roomId: string, event: unknown) => this.pending.track(this.onInvite(roomId, event)));
@@ -163,6 +173,8 @@ export class MatrixAdapter implements ChatAdapter {
     await this.pending.drain();
     await client.halt();
     await this.pending.drain();
+    await this.crypto?.close();
+    this.crypto = undefined;
     this.client = undefined;
   }
 
@@ -270,23 +282,26 @@ export class MatrixAdapter implements ChatAdapter {
       this.logger.debug({ roomId, err: error }, "matrix: encryption state unknown");
       return;
     }
-    await this.noticeEncryption(roomId);
+    this.requirePoster().markEncrypted(roomId);
+    if (!this.crypto) await this.noticeEncryption(roomId);
   }
 
   private async onRoomEvent(roomId: string, raw: unknown, initial: boolean): Promise<void> {
     const parsed = roomEventSchema.safeParse(raw);
     if (!parsed.success) return;
-    const event = parsed.data;
-    if (event.sender === this.botUserId) return;
+    const envelope = parsed.data;
+    if (envelope.sender === this.botUserId) return;
+    let event = envelope;
     try {
-      if (event.type === "m.room.encrypted" || event.type === "m.room.encryption") {
+      const crypto = this.crypto;
+      if (envelope.type === "m.room.encryption" || (envelope.type === "m.room.encrypted" && !crypto)) {
         this.requirePoster().markEncrypted(roomId);
-        await this.noticeEncryption(roomId);
+        if (!crypto) await this.noticeEncryption(roomId);
         return;
       }
       // The first sync of a new installation returns old history; it is not acted on, nor is anything older than the
       // installation (batches a homeserver cached for an earlier installation on the same account).
-      if (initial || (event.type !== "m.room.message" && event.type !== "m.reaction")) return;
+      if (initial || (event.type !== "m.room.message" && event.type !== "m.reaction" && event.type !== "m.room.encrypted")) return;
       if (event.origin_server_ts !== undefined && event.origin_server_ts < this.installedAtMs) {
         this.logger.debug({ roomId, eventId: event.event_id }, "matrix: an event older than this installation is history; not acted on");
         return;
@@ -295,9 +310,19 @@ export class MatrixAdapter implements ChatAdapter {
       // looked up in order, and each takes its turn in its conversation before the next one is looked up.
       let stray: { replyTo?: string; reference?: string } | undefined;
       const routed = await this.rooms.run(roomId, async () => {
+        // Decrypted in the room's order (a decrypted event no longer says it was encrypted: arrivedEncrypted does).
+        const arrivedEncrypted = envelope.type === "m.room.encrypted";
+        if (arrivedEncrypted) {
+          this.requirePoster().markEncrypted(roomId);
+          const decrypted = await this.decryptEvent(roomId, raw);
+          if (!decrypted) return undefined;
+          event = decrypted;
+          if (event.type !== "m.room.message" && event.type !== "m.reaction") return undefined;
+        }
         // A plaintext message in an encrypted room is not acted on: anyone on a homeserver could have forged it.
-        if (await this.requirePoster().isEncrypted(roomId)) {
-          await this.noticeEncryption(roomId);
+        if (!arrivedEncrypted && (await this.requirePoster().isEncrypted(roomId))) {
+          if (this.crypto) await this.refusePlaintext(roomId, event);
+          else await this.noticeEncryption(roomId);
           return undefined;
         }
         const found = event.type === "m.room.message" ? await this.messageEvent(roomId, event, (meaning) => (stray = meaning)) : await this.reactionEvent(roomId, event);
@@ -384,6 +409,49 @@ export class MatrixAdapter implements ChatAdapter {
 
   private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<boolean> {
     return deliverMatrixReply(this.requirePoster(), this.replyPolicy, this.logger, reply, event, context);
+  }
+
+  /** An encrypted event decrypted (its keys waited for over a few syncs); undefined, after saying so, when it cannot be. */
+  private async decryptEvent(roomId: string, raw: unknown): Promise<RoomEvent | undefined> {
+    const crypto = this.crypto;
+    if (!crypto) return undefined;
+    const decrypted = await crypto.decryptWhenKeysArrive(roomId, raw, this.stopping.signal);
+    if (decrypted.ok) {
+      const parsed = roomEventSchema.safeParse(decrypted.event);
+      return parsed.success ? parsed.data : undefined;
+    }
+    const sender = roomEventSchema.safeParse(raw).data?.sender ?? "someone";
+    const eventId = roomEventSchema.safeParse(raw).data?.event_id ?? "";
+    this.logger.warn({ roomId, eventId, reason: decrypted.reason }, "matrix: an encrypted event could not be decrypted");
+    // Said once per sender and room (a client that never shares keys with Liaison would otherwise get it every time).
+    const noticeKey = `${roomId}\u0000${sender}`;
+    if (this.stopping.signal.aborted || this.undecryptableNoticed.has(noticeKey)) return undefined;
+    this.undecryptableNoticed.add(noticeKey);
+    try {
+      await this.requirePoster().postPlain(roomId, undecryptableNotice(sender), `e2ee.utd.${eventId}`);
+    } catch (error) {
+      this.logger.warn({ roomId, err: error }, "matrix: could not say that a message could not be decrypted");
+    }
+    return undefined;
+  }
+
+  /** Answers a plaintext command or case message in an encrypted room (encrypted): it is not acted on, and why. */
+  private async refusePlaintext(roomId: string, event: RoomEvent): Promise<void> {
+    if (event.type !== "m.room.message") return;
+    const kind = await this.roomKind(roomId);
+    const meaning = classifyMessage(event.sender, event.content, { botUserId: this.botUserId, prefix: this.options.config.commandPrefix, isDirect: kind.direct, isCaseRoom: kind.caseRoom });
+    if (meaning.kind !== "command" && meaning.kind !== "message") return;
+    this.logger.warn({ roomId, eventId: event.event_id }, "matrix: a plaintext message in an encrypted room is not acted on");
+    try {
+      await this.requirePoster().putEvent(
+        roomId,
+        "m.room.message",
+        { msgtype: "m.notice", body: plaintextRefusal(), "m.relates_to": { "m.in_reply_to": { event_id: event.event_id } } },
+        `liaison.e2ee.plain.${event.event_id.replace(/[^A-Za-z0-9._~-]/g, "_").slice(0, 80)}`,
+      );
+    } catch (error) {
+      this.logger.warn({ roomId, err: error }, "matrix: could not refuse a plaintext message in an encrypted room");
+    }
   }
 
   private async noticeEncryption(roomId: string): Promise<void> {

@@ -24,6 +24,8 @@ export interface SyncLoopOptions {
   batchSettled(): Promise<void>;
   /** When this installation started (ms since the epoch): older events are history, never read back into a gap. */
   installedAtMs: number;
+  /** Called with each /sync answer before its events are emitted (the encryption reads its to-device messages). */
+  syncArrived?: (raw: unknown) => Promise<void>;
   logger: Logger;
 }
 
@@ -201,6 +203,8 @@ export class SyncingMatrixClient extends MatrixClient {
         if (this.halted) break;
         const next = syncResponse.parse(raw).next_batch;
         options.batchReceived?.(raw);
+        await options.syncArrived?.(raw);
+        if (this.halted) break;
         // What was written while Liaison was not syncing comes back as a gap: read it back before the batch.
         if (!initial) {
           const notBeforeTs = Math.max(options.installedAtMs, (this.handledUntilTs ?? options.installedAtMs) - GAP_MARGIN_MS);

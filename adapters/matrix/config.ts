@@ -44,6 +44,16 @@ export const matrixConfigSchema = z.strictObject({
    * sending it to the person's direct room instead (retried as long again), in milliseconds.
    */
   replyWindowMs: z.number().int().min(0).default(180_000),
+  /** End-to-end encryption (see README.md beside this file): read and write encrypted rooms. */
+  encryption: z
+    .strictObject({
+      /**
+       * Encrypt and decrypt in encrypted rooms, with the keys in Liaison's database. Off: encrypted rooms are not read
+       * and get a notice saying why, and nothing is posted into them.
+       */
+      enabled: z.boolean().default(true),
+    })
+    .default({ enabled: true }),
 });
 
 /** Validated `platforms.matrix` configuration. */

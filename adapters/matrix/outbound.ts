@@ -73,6 +73,8 @@ export class MatrixPoster {
       roomStates: RoomStates;
       /** Told (once per post refused) that a room is encrypted, so the room can be told why nothing comes. */
       onEncryptedRoom?: (roomId: string) => Promise<void>;
+      /** Encrypts an event for a room (end-to-end encryption on); resolves to the m.room.encrypted content. */
+      encrypt?: (roomId: string, eventType: string, content: object) => Promise<Record<string, unknown>>;
     },
   ) {}
 
@@ -103,19 +105,31 @@ export class MatrixPoster {
   }
 
   /**
-   * PUTs one event with a fixed transaction id; resolves to its event id. Nothing is posted in plaintext into an
-   * end-to-end encrypted room (only `plaintextNotice`, the notice saying so, is): the post is refused for good.
+   * PUTs one event with a fixed transaction id; resolves to its event id. Into an end-to-end encrypted room the event
+   * is encrypted; with encryption off nothing is posted there in plaintext (only `plaintextNotice`, the notice saying
+   * so, is): the post is refused for good.
    */
   async putEvent(roomId: string, eventType: string, content: object, txnId: string, plaintextNotice = false): Promise<string> {
-    if (!plaintextNotice && (await this.isEncrypted(roomId))) {
-      await this.options.onEncryptedRoom?.(roomId);
-      throw new DeliveryError(`not posting to ${roomId}: the room is end-to-end encrypted and Liaison does not encrypt`, { permanent: true });
+    // Every message says it mentions no one, so that no text in it (@room, a name) notifies anybody.
+    let sent: object = eventType === "m.room.message" ? { ...content, "m.mentions": {} } : content;
+    let sentType = eventType;
+    const encrypt = this.options.encrypt;
+    if ((encrypt || !plaintextNotice) && (await this.isEncrypted(roomId))) {
+      if (!encrypt) {
+        await this.options.onEncryptedRoom?.(roomId);
+        throw new DeliveryError(`not posting to ${roomId}: the room is end-to-end encrypted and encryption is off`, { permanent: true });
+      }
+      // Encrypted under the same transaction id: a resend returns the first event, whatever its ciphertext.
+      try {
+        sent = await encrypt(roomId, eventType, sent);
+      } catch (error) {
+        throw toDeliveryError(error, `encrypting ${eventType} for ${roomId}`);
+      }
+      sentType = "m.room.encrypted";
     }
-    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(eventType)}/${encodeURIComponent(txnId)}`;
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(sentType)}/${encodeURIComponent(txnId)}`;
     let raw: unknown;
     try {
-      // Every message says it mentions no one, so that no text in it (@room, a name) notifies anybody.
-      const sent = eventType === "m.room.message" ? { ...content, "m.mentions": {} } : content;
       raw = await this.client.doRequest("PUT", path, null, sent);
     } catch (error) {
       throw toDeliveryError(error, `sending ${eventType} to ${roomId}`);

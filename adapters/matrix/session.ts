@@ -19,13 +19,15 @@ export interface SessionInput {
 
 /**
  * Logs in with the access token, a token saved earlier, or the password once (the token is then saved); resolves to
- * the client and the bot's user id.
+ * the client, the bot's user id and its device id.
  */
-export async function authenticate(input: SessionInput, storage: StateStorageProvider): Promise<{ client: SyncingMatrixClient; userId: string }> {
+export async function authenticate(input: SessionInput, storage: StateStorageProvider): Promise<{ client: SyncingMatrixClient; userId: string; deviceId?: string }> {
   const { config, secrets, state, logger } = input;
   const connect = async (url: string, token: string) => {
     const client = new SyncingMatrixClient(url, token, storage);
-    return { client, userId: (await client.getWhoAmI()).user_id };
+    const whoami = await client.getWhoAmI();
+    // The device the access token belongs to (encryption keys are per device); homeservers name it since spec v1.1.
+    return { client, userId: whoami.user_id, ...(typeof whoami.device_id === "string" && whoami.device_id !== "" ? { deviceId: whoami.device_id } : {}) };
   };
   if (secrets.MATRIX_ACCESS_TOKEN) return connect(input.homeserverUrl, secrets.MATRIX_ACCESS_TOKEN);
   const savedToken = await state.get(stateKeys.accessToken);

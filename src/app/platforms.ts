@@ -4,6 +4,7 @@ import type { ChatAdapter } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import { CaseRepository } from "../cases/repository.js";
 import { commandCatalog } from "../commands/catalog.js";
+import { adapterRecordStore } from "../store/adapter-records.js";
 import { adapterStateStore } from "../store/adapter-state.js";
 import type { Store } from "../store/db.js";
 import { installationSecretKey, stateSecretsFor } from "./secrets-at-rest.js";
@@ -36,6 +37,8 @@ export async function createPlatformAdapters(loaded: LoadedConfig, store: Store,
     logger: logger.child({ platform: namespace }),
     clock,
     openCaseThreads: () => new CaseRepository(store.db).threadsToCatchUp(namespace),
+    // Opaque records (the Matrix encryption keys), sealed with a key derived from LIAISON_SECRET_KEY.
+    records: adapterRecordStore(store, clock, namespace, secretKey),
   });
   const adapters: ChatAdapter[] = [];
   if (platforms.slack.enabled) {

@@ -10,6 +10,27 @@ export interface AdapterStateStore {
   delete(key: string): Promise<void>;
 }
 
+/** A record an adapter keeps opaque: its name (what identifies it) and its value, as bytes. */
+export interface AdapterRecord {
+  name: Uint8Array;
+  value: Uint8Array;
+}
+
+/**
+ * Opaque records an adapter keeps in Liaison's database (the Matrix encryption keys), sealed at rest: written and
+ * deleted together, read back whole at start.
+ */
+export interface AdapterRecordStore {
+  /** Every record of the adapter. */
+  all(): Promise<AdapterRecord[]>;
+  /** Writes `put` (replacing records of the same name) and deletes the records named in `remove`, in one transaction. */
+  apply(changes: { put: readonly AdapterRecord[]; remove: readonly Uint8Array[] }): Promise<void>;
+  /** Deletes every record of the adapter. */
+  clear(): Promise<void>;
+  /** True when the records are sealed (a secret key is configured); false: kept as they are. */
+  readonly sealed: boolean;
+}
+
 /** What every adapter factory is given besides its own configuration and secrets. */
 export interface AdapterEnvironment {
   /** The commands, generated from their declarations, for native registration and forms. */
@@ -22,4 +43,6 @@ export interface AdapterEnvironment {
    * not replay what was written while Liaison was down reads their history since the last message it handled.
    */
   openCaseThreads(): Promise<ThreadAddress[]>;
+  /** Opaque sealed records (the Matrix encryption keys); absent where the platform keeps none. */
+  records?: AdapterRecordStore;
 }

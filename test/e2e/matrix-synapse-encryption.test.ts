@@ -1,5 +1,6 @@
 // Against a real Synapse that encrypts every private room it creates (encryption_enabled_by_default_for_room_type:
-// invite, as agencies configure it): Liaison never posts an answer or case content in plaintext into an encrypted
+// invite, as agencies configure it), with Liaison's end-to-end encryption turned off (matrix.encryption.enabled:
+// false; matrix-synapse-e2ee.test.ts covers it on): Liaison never posts an answer or case content in plaintext into an encrypted
 // room, including the direct room it created itself, says why, and does not execute a plaintext command typed into
 // an encrypted room. (The cases rooms are public_chat rooms here, so they stay unencrypted.)
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -14,7 +15,7 @@ let running: RunningLiaison | undefined;
 describeOnSynapse("Matrix encryption against a real homeserver", () => {
   beforeAll(async () => {
     world = await startSynapseWorld({ extraConfig: "encryption_enabled_by_default_for_room_type: invite", roomPreset: "public_chat" });
-    running = await world.start("main");
+    running = await world.start("main", { matrix: { encryption: { enabled: false } } });
   }, 180_000);
   afterAll(async () => {
     await running?.stop();

@@ -10,11 +10,16 @@ import { commandCatalog } from "../../src/commands/catalog.js";
 import { loadConfig } from "../../src/config/load.js";
 import { systemClock } from "../../src/core/clock.js";
 import { importDirectory } from "../../src/directory/import.js";
+import { adapterRecordStore } from "../../src/store/adapter-records.js";
 import { adapterStateStore } from "../../src/store/adapter-state.js";
+import { parseSecretKey } from "../../src/store/secret-box.js";
 import { openStore, type Store } from "../../src/store/db.js";
 import { applyMigrations } from "../../src/store/migrate.js";
 import { TEST_KEYS } from "./keys.js";
 import { ROOT_DIR } from "./platform-core.js";
+
+/** The installation's LIAISON_SECRET_KEY in these tests (fixed, so a restarted installation opens its records). */
+const TEST_SECRET_KEY = parseSecretKey(Buffer.alloc(32, 9).toString("hex"));
 
 /** The Matrix people and rooms of the Synapse world. */
 export interface SynapseWorldIds {
@@ -98,7 +103,7 @@ export async function startLiaison(options: LiaisonOptions): Promise<RunningLiai
   const adapter = createMatrixAdapter({
     config,
     secrets: { MATRIX_ACCESS_TOKEN: options.botToken },
-    env: { catalog: commandCatalog, state: adapterStateStore(store.db, clock, "matrix"), logger: log.child({ platform: "matrix" }), clock, openCaseThreads: () => new CaseRepository(store.db).threadsToCatchUp("matrix") },
+    env: { catalog: commandCatalog, state: adapterStateStore(store.db, clock, "matrix"), logger: log.child({ platform: "matrix" }), clock, openCaseThreads: () => new CaseRepository(store.db).threadsToCatchUp("matrix"), records: adapterRecordStore(store, clock, "matrix", TEST_SECRET_KEY) },
   });
   await adapter.start(core.attach(adapter));
   core.outbox.start(50);

@@ -12,6 +12,11 @@ import { startLiaison, type LiaisonOptions, type RunningLiaison, type SynapseWor
 /** Server name of the test homeserver (the test world's police homeserver). */
 export const SYNAPSE_SERVER_NAME = "police.test";
 
+/** The password of a person of the world (a second client, such as an encrypting one, logs in with it). */
+export function personPassword(localpart: string): string {
+  return `${localpart}-test-password`;
+}
+
 /** A running Synapse world. */
 export interface SynapseWorld {
   synapse: Synapse;
@@ -38,7 +43,7 @@ export async function startSynapseWorld(options: { extraConfig?: string; roomPre
   const user = (localpart: string) => `@${localpart}:${SYNAPSE_SERVER_NAME}`;
   const botToken = await synapse.register("liaison", { displayName: "liaison" });
   const person = async (localpart: string, displayName: string) => {
-    const token = await synapse.register(localpart, { displayName });
+    const token = await synapse.register(localpart, { displayName, password: personPassword(localpart) });
     // People in tests type faster than Synapse lets a user send; the bot keeps the default limits.
     await synapse.unlimit(user(localpart));
     const client = new MatrixPerson(synapse.baseUrl, user(localpart), token);
