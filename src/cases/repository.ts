@@ -1,5 +1,6 @@
 // The case aggregate: a case with its two parties, its two named people and its threads, loaded once per unit of
-// work (one statement for a case by id or reference, three queries for a list), and the writes of a case. Everything
+// work (one statement for a case by id, by reference or by one of its threads, three queries for a list), and the
+// writes of a case. Everything
 // here runs in the caller's transaction.
 import type { EventLocation, ThreadAddress } from "../core/adapter.js";
 import { Prisma } from "../store/generated/sqlite/client.js";
@@ -117,19 +118,26 @@ function numbers<T extends object>(row: T): T {
 
 /** Reads and writes cases inside one transaction. */
 export class CaseRepository {
+  /** The case threadAt read with its thread, until the next call (see threadAt). */
+  #prefetched: CaseAggregate | undefined;
+
   constructor(
     private readonly db: Tx,
     /** Where the unit of work notes the TLP of each case read or made (a case's TLP never changes). */
     private readonly tlps?: KnownCaseTlps,
   ) {}
 
-  /** The case with this id, with its parties, people and threads (one statement). */
+  /** The case with this id, with its parties, people and threads (one statement, or none right after threadAt). */
   async byId(id: string): Promise<CaseAggregate | undefined> {
+    const prefetched = this.#prefetched;
+    this.#prefetched = undefined;
+    if (prefetched?.row.id === id) return prefetched;
     return this.aggregateOf(await this.db.$queryRaw<Record<string, unknown>[]>`${AGGREGATE_SELECT} WHERE c."id" = ${id} ${AGGREGATE_ORDER}`);
   }
 
   /** The case with this reference (upper case), with its parties, people and threads (one statement). */
   async byReference(reference: string): Promise<CaseAggregate | undefined> {
+    this.#prefetched = undefined;
     return this.aggregateOf(await this.db.$queryRaw<Record<string, unknown>[]>`${AGGREGATE_SELECT} WHERE c."reference" = ${reference} ${AGGREGATE_ORDER}`);
   }
 
@@ -161,6 +169,7 @@ export class CaseRepository {
 
   /** The aggregates of stored case rows; parties and people read in one query each. */
   async completeAll(rows: readonly (CaseRow & { threads?: CaseThreadRow[] })[]): Promise<CaseAggregate[]> {
+    this.#prefetched = undefined;
     if (rows.length === 0) return [];
     const organisationIds = [...new Set(rows.flatMap((row) => [row.openerOrgId, row.recipientOrgId]))];
     const personIds = [...new Set(rows.flatMap((row) => (row.responsibleContactId ? [row.openerContactId, row.responsibleContactId] : [row.openerContactId])))];
@@ -185,11 +194,28 @@ export class CaseRepository {
     });
   }
 
-  /** The case thread at a platform location, when there is one. */
+  /**
+   * The case thread at a platform location, when there is one. Its case is read in the same statement, and handed to
+   * the next byId of that case (a relayed message, or a command typed in a thread, reads the two one after the other);
+   * any other call on this repository drops it.
+   */
   async threadAt(location: Pick<EventLocation, "platform" | "workspace" | "channelId" | "threadId">): Promise<CaseThreadRow | undefined> {
+    this.#prefetched = undefined;
     if (!location.threadId) return undefined;
+    const rows = await this.db.$queryRaw<Record<string, unknown>[]>`${AGGREGATE_SELECT} WHERE c."id" IN (SELECT "caseId" FROM "CaseThread" WHERE "platform" = ${location.platform} AND "threadId" = ${location.threadId} AND "channelId" = ${location.channelId} AND "workspace" = ${location.workspace}) ${AGGREGATE_ORDER}`;
+    const caseIds = new Set(rows.map((row) => row.c_id));
+    // Thread ids are unique per channel (a Slack ts): two cases at one place would be a fault elsewhere; answer as
+    // the look-up by thread always did.
+    if (caseIds.size > 1) return this.threadAtByModel(location);
+    const aggregate = this.aggregateOf(rows);
+    const thread = aggregate?.threads.find((candidate) => candidate.platform === location.platform && candidate.threadId === location.threadId && candidate.channelId === location.channelId && candidate.workspace === location.workspace);
+    if (aggregate && thread) this.#prefetched = aggregate;
+    return thread;
+  }
+
+  /** The case thread at a platform location by the model query (the first of several, in the database's order). */
+  private async threadAtByModel(location: Pick<EventLocation, "platform" | "workspace" | "channelId" | "threadId">): Promise<CaseThreadRow | undefined> {
     const threads = await this.db.caseThread.findMany({ where: { platform: location.platform, threadId: location.threadId } });
-    // Thread ids are unique per channel (a Slack ts), so the channel decides.
     return threads.find((candidate) => candidate.channelId === location.channelId && candidate.workspace === location.workspace);
   }
 
@@ -198,6 +224,7 @@ export class CaseRepository {
    * have written while Liaison was down.
    */
   async threadsToCatchUp(platform: string): Promise<ThreadAddress[]> {
+    this.#prefetched = undefined;
     const rows = await this.db.caseThread.findMany({
       where: { platform, kind: "channel", threadId: { not: "" }, case: { state: { notIn: ["closed", "withdrawn"] } } },
       select: { platform: true, workspace: true, channelId: true, threadId: true },
@@ -208,6 +235,7 @@ export class CaseRepository {
 
   /** Stores a new case, its threads, and its URLs (normalised, for intake's de-confliction). */
   async insert(data: Prisma.CaseUncheckedCreateInput, threads: Prisma.CaseThreadCreateManyInput[]): Promise<CaseRow> {
+    this.#prefetched = undefined;
     const row = await this.db.case.create({ data });
     this.tlps?.note(row.id, row.reference, row.tlp);
     if (threads.length > 0) await this.db.caseThread.createMany({ data: threads });
@@ -219,22 +247,26 @@ export class CaseRepository {
 
   /** Applies a change to a case unless it changed since `seen`; returns the changed row, or undefined on a conflict. */
   async update(seen: CaseRow, data: Partial<CaseRow>): Promise<CaseRow | undefined> {
+    this.#prefetched = undefined;
     const updated = await this.db.case.updateMany({ where: { id: seen.id, state: seen.state, updatedAt: seen.updatedAt }, data });
     return updated.count === 0 ? undefined : { ...seen, ...data };
   }
 
   /** Adds threads to a case. */
   async addThreads(threads: Prisma.CaseThreadCreateManyInput[]): Promise<void> {
+    this.#prefetched = undefined;
     if (threads.length > 0) await this.db.caseThread.createMany({ data: threads });
   }
 
   /** Removes a named person's direct thread of a case. */
   async removeDirectThread(caseId: string, contactId: string): Promise<void> {
+    this.#prefetched = undefined;
     await this.db.caseThread.deleteMany({ where: { caseId, kind: "direct", contactId } });
   }
 
   /** Stores a message a party wrote; false when this inbound event was stored before. */
   async addMessage(message: { id: string; caseId: string; fromThreadId: string; authorId: string; text: string; at: Date; inboundKey: string }): Promise<boolean> {
+    this.#prefetched = undefined;
     const inserted = await this.db.$executeRaw`INSERT INTO "CaseMessage" ("id", "caseId", "fromThreadId", "authorId", "text", "at", "inboundKey") VALUES (${message.id}, ${message.caseId}, ${message.fromThreadId}, ${message.authorId}, ${message.text}, ${message.at}, ${message.inboundKey}) ON CONFLICT ("inboundKey") DO NOTHING`;
     return inserted > 0;
   }
