@@ -11,8 +11,9 @@
 //   operation).
 // - PostgreSQL: every pg Client.query (the pool's queries go through it), BEGIN and COMMIT included.
 // "commits" counts the transactions that wrote or were committed: each COMMIT, plus each writing statement run outside
-// a transaction (autocommit). Run: node --import tsx bench/statements.ts (BENCH_RUNS, default 20 of each operation;
-// BENCH_OPEN_CASES, default 0: that many more open cases to the recipient before measuring).
+// a transaction (autocommit). "CPU ms p50" is the median CPU time (user + system) of this process during one operation,
+// which a loaded machine inflates far less than wall time. Run: node --import tsx bench/statements.ts (BENCH_RUNS,
+// default 20 of each operation; BENCH_OPEN_CASES, default 0: that many more open cases to the recipient before measuring).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -51,11 +52,13 @@ interface Tally {
   autocommitWrites: number;
   /** Every statement's text, in order (for BENCH_VERBOSE=1). */
   texts: string[];
+  /** CPU time of this process (user + system) during the operation, in microseconds. */
+  cpuMicros: number;
 }
 
 /** An empty tally. */
 function emptyTally(): Tally {
-  return { statements: 0, reads: 0, writes: 0, control: 0, explicitCommits: 0, autocommitWrites: 0, texts: [] };
+  return { statements: 0, reads: 0, writes: 0, control: 0, explicitCommits: 0, autocommitWrites: 0, texts: [], cpuMicros: 0 };
 }
 
 /** The kind of a statement, from its text. */
@@ -82,7 +85,7 @@ class StatementCounter {
     if (!tally) return;
     const kind = classify(sql);
     tally.statements += 1;
-    tally.texts.push(sql.replace(/\s+/g, " ").slice(0, 160));
+    tally.texts.push(sql.replace(/\s+/g, " ").slice(0, Number(process.env.BENCH_TEXT_CHARS ?? 160)));
     if (kind === "read") tally.reads += 1;
     if (kind === "write" || (kind === "other" && writes)) tally.writes += 1;
     if (kind === "begin" || kind === "commit" || kind === "rollback" || kind === "savepoint") tally.control += 1;
@@ -203,8 +206,11 @@ try {
   const counted = async (operation: () => Promise<unknown>): Promise<Tally> => {
     const tally = emptyTally();
     counter.active = tally;
+    const cpuBefore = process.cpuUsage();
     try {
       await operation();
+      const cpu = process.cpuUsage(cpuBefore);
+      tally.cpuMicros = cpu.user + cpu.system;
       await new Promise((resolve) => setTimeout(resolve, 5));
     } finally {
       counter.active = undefined;
@@ -249,11 +255,16 @@ try {
     return low === high ? String(low) : `${low}-${high} (mean ${(values.reduce((sum, value) => sum + value, 0) / values.length).toFixed(1)})`;
   };
   console.log(`SQL statements per operation through the inbound handler, ${RUNS} of each (after ${WARMUP} warm-up), ${database.label}`);
-  console.log(`${"operation".padEnd(38)} | ${"statements".padEnd(10)} | ${"commits".padEnd(7)} | database`);
-  console.log(`${"-".repeat(38)}-|-${"-".repeat(10)}-|-${"-".repeat(7)}-|-${"-".repeat(10)}`);
+  /** The median CPU time of the runs, in milliseconds (CPU is what load inflates least). */
+  const cpuMedianMs = (tallies: Tally[]): string => {
+    const sorted = tallies.map((tally) => tally.cpuMicros).sort((a, b) => a - b);
+    return ((sorted[Math.floor(sorted.length / 2)] ?? 0) / 1000).toFixed(2);
+  };
+  console.log(`${"operation".padEnd(38)} | ${"statements".padEnd(10)} | ${"commits".padEnd(7)} | ${"CPU ms p50".padEnd(10)} | database`);
+  console.log(`${"-".repeat(38)}-|-${"-".repeat(10)}-|-${"-".repeat(7)}-|-${"-".repeat(10)}-|-${"-".repeat(10)}`);
   for (const [name, tallies] of results) {
     const commits = figure(tallies, (tally) => tally.explicitCommits + tally.autocommitWrites);
-    console.log(`${name.padEnd(38)} | ${figure(tallies, (tally) => tally.statements).padEnd(10)} | ${commits.padEnd(7)} | ${provider}`);
+    console.log(`${name.padEnd(38)} | ${figure(tallies, (tally) => tally.statements).padEnd(10)} | ${commits.padEnd(7)} | ${cpuMedianMs(tallies).padEnd(10)} | ${provider}`);
   }
   console.log("");
   console.log("detail: reads / writes / BEGIN-COMMIT-SAVEPOINT / COMMITs / autocommit writes");

@@ -4,7 +4,7 @@ import { Prisma } from "../store/generated/sqlite/client.js";
 import type { Provider } from "../store/db.js";
 import type { Tx } from "../store/types.js";
 import type { RecordKeys } from "./keys.js";
-import { sealRedText } from "./sealed.js";
+import { sealRedText, type KnownCaseTlps } from "./sealed.js";
 
 /** What happened, by whom, from where: one entry of the record. */
 export interface AuditRecord {
@@ -181,13 +181,14 @@ export function pendingMac(keys: RecordKeys, row: StoredRecord & { nonce: string
  * Appends entries inside the caller's transaction: free text of TLP:RED cases is sealed first (src/audit/sealed.ts),
  * then each entry is inserted as a pending row (AuditPending) with a random nonce and its mac. No shared row is
  * touched, so concurrent writers do not wait for each other; the sealer (src/audit/sealer.ts) chains them into the
- * record shortly after they commit. Returns how many were appended.
+ * record shortly after they commit. `known` (a unit of work's) spares the look-up of the TLP of cases it already read.
+ * Returns how many were appended.
  */
-export async function appendAuditEntries(tx: Tx, clock: Clock, keys: RecordKeys, records: readonly AuditRecord[]): Promise<number> {
+export async function appendAuditEntries(tx: Tx, clock: Clock, keys: RecordKeys, records: readonly AuditRecord[], known?: KnownCaseTlps): Promise<number> {
   const count = records.length;
   if (count === 0) return 0;
   const at = clock.now();
-  const sealed = await sealRedText(tx, keys, records, at);
+  const sealed = await sealRedText(tx, keys, records, at, known);
   for (let start = 0; start < sealed.length; start += ROWS_PER_INSERT) {
     const values = sealed.slice(start, start + ROWS_PER_INSERT).map((record) => {
       const row = { ...storedRecord(record, at), nonce: randomBytes(16).toString("hex") };

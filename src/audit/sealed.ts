@@ -75,14 +75,43 @@ function withholdRedRequest(record: AuditRecord): AuditRecord {
 }
 
 /**
+ * The TLP of the cases a unit of work has read or made, by id and by reference: a case's TLP is set when it is opened
+ * and never changes, so the record's appends need not ask the database again for the cases the unit already knows.
+ */
+export class KnownCaseTlps {
+  readonly #byId = new Map<string, { id: string; reference: string; tlp: string }>();
+  readonly #byReference = new Map<string, { id: string; reference: string; tlp: string }>();
+
+  /** Notes a case the unit read or made. */
+  note(id: string, reference: string, tlp: string): void {
+    const known = { id, reference, tlp };
+    this.#byId.set(id, known);
+    this.#byReference.set(reference, known);
+  }
+
+  /** The TLP:RED cases among these ids and references, or undefined when one of them is not known. */
+  redAmong(caseIds: readonly string[], references: readonly string[]): { id: string; reference: string }[] | undefined {
+    const found = [...caseIds.map((id) => this.#byId.get(id)), ...references.map((reference) => this.#byReference.get(reference))];
+    if (found.some((known) => known === undefined)) return undefined;
+    const red = new Map<string, { id: string; reference: string }>();
+    for (const known of found) if (known && known.tlp === "RED") red.set(known.id, { id: known.id, reference: known.reference });
+    return [...red.values()];
+  }
+}
+
+/**
  * The records with the free text of TLP:RED cases sealed. A record with no case of its own (a command entry) is
  * sealed under the batch's first TLP:RED case (the case the unit of work acted on), or else under the first TLP:RED
  * case its line names (a command refused before the case was found: not named, not allowed, bad arguments).
  */
-export async function sealRedText(tx: Tx, keys: RecordKeys, records: readonly AuditRecord[], at: Date): Promise<readonly AuditRecord[]> {
+export async function sealRedText(tx: Tx, keys: RecordKeys, records: readonly AuditRecord[], at: Date, known?: KnownCaseTlps): Promise<readonly AuditRecord[]> {
   const caseIds = [...new Set(records.flatMap((record) => (record.caseId ? [record.caseId] : [])))];
   const references = [...new Set(records.flatMap(referencesIn))];
-  const red = caseIds.length === 0 && references.length === 0 ? [] : await tx.case.findMany({ where: { tlp: "RED", OR: [{ id: { in: caseIds } }, { reference: { in: references } }] }, select: { id: true, reference: true } });
+  const red =
+    caseIds.length === 0 && references.length === 0
+      ? []
+      : (known?.redAmong(caseIds, references) ??
+        (await tx.case.findMany({ where: { tlp: "RED", OR: [{ id: { in: caseIds } }, { reference: { in: references } }] }, select: { id: true, reference: true } })));
   if (red.length === 0) return records.some(asksForRed) ? records.map(withholdRedRequest) : records;
   const redSet = new Set(red.map((row) => row.id));
   const byReference = new Map(red.map((row) => [row.reference, row.id]));

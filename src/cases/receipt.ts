@@ -48,7 +48,7 @@ export class CaseReceipts {
     private readonly work: UnitOfWork,
     private readonly planner?: ReminderPlanner,
   ) {
-    this.repository = new CaseRepository(work.tx);
+    this.repository = new CaseRepository(work.tx, work.caseTlps);
   }
 
   /**

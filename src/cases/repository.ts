@@ -1,8 +1,11 @@
 // The case aggregate: a case with its two parties, its two named people and its threads, loaded once per unit of
-// work (three queries), and the writes of a case. Everything here runs in the caller's transaction.
+// work (one statement for a case by id, by reference or by one of its threads, three queries for a list), and the
+// writes of a case. Everything
+// here runs in the caller's transaction.
 import type { EventLocation, ThreadAddress } from "../core/adapter.js";
-import type { Prisma } from "../store/generated/sqlite/client.js";
+import { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
+import type { KnownCaseTlps } from "../audit/sealed.js";
 import { normaliseUrl } from "../intake/routing.js";
 
 /** Most URLs of one case indexed for de-confliction. */
@@ -66,20 +69,95 @@ export interface CaseAggregate {
 
 const PERSON = { id: true, handle: true, name: true } as const;
 
+/** The kinds of case that are European orders, whose enforcing authority is a party (Art. 8). */
+const ORDER_KINDS = ["production-order", "preservation-order"] as const;
+
+/** Column aliases of the aggregate statement: a prefix per joined row, so that no two columns share a name. */
+const CASE_COLUMNS = Object.values(Prisma.CaseScalarFieldEnum);
+const THREAD_COLUMNS = Object.values(Prisma.CaseThreadScalarFieldEnum);
+const ORGANISATION_COLUMNS = Object.keys(ORGANISATION_FIELDS) as (keyof OrganisationRow)[];
+const PERSON_COLUMNS = Object.keys(PERSON) as (keyof CasePersonRow)[];
+
+/** `alias."column" AS "prefix_column", ...` for a joined table (names from the schema, never from input). */
+function selectList(alias: string, prefix: string, columns: readonly string[]): string {
+  return columns.map((column) => `${alias}."${column}" AS "${prefix}${column}"`).join(", ");
+}
+
+/**
+ * One statement for a case, its parties, its people, its threads and an order's enforcing authority: one row per
+ * thread (one with null thread columns when it has none). Portable SQL (SQLite and PostgreSQL); the threads come in
+ * the order of their unique index, as a lookup by case returns them. Column types come from the tables, so dates,
+ * booleans and integers arrive as the client's model queries return them.
+ */
+const AGGREGATE_SELECT = Prisma.raw(
+  `SELECT ${selectList("c", "c_", CASE_COLUMNS)}, ${selectList("op", "op_", ORGANISATION_COLUMNS)}, ${selectList("rc", "rc_", ORGANISATION_COLUMNS)}, ` +
+    `${selectList("oc", "oc_", PERSON_COLUMNS)}, ${selectList("rp", "rp_", PERSON_COLUMNS)}, ${selectList("t", "t_", THREAD_COLUMNS)}, e."enforcingOrgId" AS "e_enforcingOrgId" ` +
+    `FROM "Case" c ` +
+    `LEFT JOIN "Organisation" op ON op."id" = c."openerOrgId" ` +
+    `LEFT JOIN "Organisation" rc ON rc."id" = c."recipientOrgId" ` +
+    `LEFT JOIN "Contact" oc ON oc."id" = c."openerContactId" ` +
+    `LEFT JOIN "Contact" rp ON rp."id" = c."responsibleContactId" ` +
+    `LEFT JOIN "CaseThread" t ON t."caseId" = c."id" ` +
+    `LEFT JOIN "EvidenceOrder" e ON e."caseId" = c."id" AND e."enforcingOrgId" IS NOT NULL AND c."kind" IN (${ORDER_KINDS.map((kind) => `'${kind}'`).join(", ")}) `,
+);
+const AGGREGATE_ORDER = Prisma.raw(`ORDER BY t."organisationId", t."kind", t."contactId"`);
+
+/** The columns of one joined row of a prefix, without the prefix; undefined when the row is absent (a null id). */
+function pick<T>(row: Record<string, unknown>, prefix: string, columns: readonly string[]): T | undefined {
+  if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return undefined;
+  const picked: Record<string, unknown> = {};
+  for (const column of columns) picked[column] = row[`${prefix}${column}`];
+  return picked as T;
+}
+
+/** Integer columns as the model queries return them (a number: SQLite's driver may hand a bigint). */
+function numbers<T extends object>(row: T): T {
+  for (const [key, value] of Object.entries(row)) if (typeof value === "bigint") (row as Record<string, unknown>)[key] = Number(value);
+  return row;
+}
+
 /** Reads and writes cases inside one transaction. */
 export class CaseRepository {
-  constructor(private readonly db: Tx) {}
+  /** The case threadAt read with its thread, until the next call (see threadAt). */
+  #prefetched: CaseAggregate | undefined;
 
-  /** The case with this id, with its parties, people and threads. */
+  constructor(
+    private readonly db: Tx,
+    /** Where the unit of work notes the TLP of each case read or made (a case's TLP never changes). */
+    private readonly tlps?: KnownCaseTlps,
+  ) {}
+
+  /** The case with this id, with its parties, people and threads (one statement, or none right after threadAt). */
   async byId(id: string): Promise<CaseAggregate | undefined> {
-    const row = await this.db.case.findUnique({ where: { id }, include: { threads: true } });
-    return row ? this.complete(row) : undefined;
+    const prefetched = this.#prefetched;
+    this.#prefetched = undefined;
+    if (prefetched?.row.id === id) return prefetched;
+    return this.aggregateOf(await this.db.$queryRaw<Record<string, unknown>[]>`${AGGREGATE_SELECT} WHERE c."id" = ${id} ${AGGREGATE_ORDER}`);
   }
 
-  /** The case with this reference (upper case), with its parties, people and threads. */
+  /** The case with this reference (upper case), with its parties, people and threads (one statement). */
   async byReference(reference: string): Promise<CaseAggregate | undefined> {
-    const row = await this.db.case.findUnique({ where: { reference }, include: { threads: true } });
-    return row ? this.complete(row) : undefined;
+    this.#prefetched = undefined;
+    return this.aggregateOf(await this.db.$queryRaw<Record<string, unknown>[]>`${AGGREGATE_SELECT} WHERE c."reference" = ${reference} ${AGGREGATE_ORDER}`);
+  }
+
+  /** The aggregate of the rows of the aggregate statement (one per thread), undefined when there are none. */
+  private aggregateOf(rows: readonly Record<string, unknown>[]): CaseAggregate | undefined {
+    const first = rows[0];
+    if (!first) return undefined;
+    const row = numbers(pick<CaseRow>(first, "c_", CASE_COLUMNS) as CaseRow);
+    const opener = pick<OrganisationRow>(first, "op_", ORGANISATION_COLUMNS);
+    const recipient = pick<OrganisationRow>(first, "rc_", ORGANISATION_COLUMNS);
+    const openerContact = pick<CasePersonRow>(first, "oc_", PERSON_COLUMNS);
+    if (!opener || !recipient || !openerContact) throw new Error(`case ${row.reference} refers to a missing organisation or contact`);
+    const responsible = row.responsibleContactId ? (pick<CasePersonRow>(first, "rp_", PERSON_COLUMNS) ?? null) : null;
+    const threads = rows.flatMap((joined) => {
+      const thread = pick<CaseThreadRow>(joined, "t_", THREAD_COLUMNS);
+      return thread ? [thread] : [];
+    });
+    const enforcingOrgId = first.e_enforcingOrgId;
+    this.tlps?.note(row.id, row.reference, row.tlp);
+    return { row, threads, opener, recipient, openerContact, responsible, otherPartyOrgIds: typeof enforcingOrgId === "string" ? [enforcingOrgId] : [] };
   }
 
   /** The aggregates of stored case rows (for lists): parties and people read once for all of them. */
@@ -91,6 +169,7 @@ export class CaseRepository {
 
   /** The aggregates of stored case rows; parties and people read in one query each. */
   async completeAll(rows: readonly (CaseRow & { threads?: CaseThreadRow[] })[]): Promise<CaseAggregate[]> {
+    this.#prefetched = undefined;
     if (rows.length === 0) return [];
     const organisationIds = [...new Set(rows.flatMap((row) => [row.openerOrgId, row.recipientOrgId]))];
     const personIds = [...new Set(rows.flatMap((row) => (row.responsibleContactId ? [row.openerContactId, row.responsibleContactId] : [row.openerContactId])))];
@@ -99,7 +178,7 @@ export class CaseRepository {
     const people = await this.db.contact.findMany({ where: { id: { in: personIds } }, select: PERSON });
     const organisationById = new Map(organisations.map((organisation) => [organisation.id, organisation]));
     const personById = new Map(people.map((person) => [person.id, person]));
-    const ordered = rows.filter((row) => row.kind === "production-order" || row.kind === "preservation-order").map((row) => row.id);
+    const ordered = rows.filter((row) => (ORDER_KINDS as readonly string[]).includes(row.kind)).map((row) => row.id);
     const enforcing = ordered.length === 0 ? [] : await this.db.evidenceOrder.findMany({ where: { caseId: { in: ordered }, enforcingOrgId: { not: null } }, select: { caseId: true, enforcingOrgId: true } });
     const enforcingOf = new Map(enforcing.map((order) => [order.caseId, order.enforcingOrgId as string]));
     return rows.map((row) => {
@@ -110,15 +189,33 @@ export class CaseRepository {
       if (!opener || !recipient || !openerContact) throw new Error(`case ${row.reference} refers to a missing organisation or contact`);
       const responsible = row.responsibleContactId ? (personById.get(row.responsibleContactId) ?? null) : null;
       const enforcingOrgId = enforcingOf.get(row.id);
+      this.tlps?.note(row.id, row.reference, row.tlp);
       return { row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible, otherPartyOrgIds: enforcingOrgId ? [enforcingOrgId] : [] };
     });
   }
 
-  /** The case thread at a platform location, when there is one. */
+  /**
+   * The case thread at a platform location, when there is one. Its case is read in the same statement, and handed to
+   * the next byId of that case (a relayed message, or a command typed in a thread, reads the two one after the other);
+   * any other call on this repository drops it.
+   */
   async threadAt(location: Pick<EventLocation, "platform" | "workspace" | "channelId" | "threadId">): Promise<CaseThreadRow | undefined> {
+    this.#prefetched = undefined;
     if (!location.threadId) return undefined;
+    const rows = await this.db.$queryRaw<Record<string, unknown>[]>`${AGGREGATE_SELECT} WHERE c."id" IN (SELECT "caseId" FROM "CaseThread" WHERE "platform" = ${location.platform} AND "threadId" = ${location.threadId} AND "channelId" = ${location.channelId} AND "workspace" = ${location.workspace}) ${AGGREGATE_ORDER}`;
+    const caseIds = new Set(rows.map((row) => row.c_id));
+    // Thread ids are unique per channel (a Slack ts): two cases at one place would be a fault elsewhere; answer as
+    // the look-up by thread always did.
+    if (caseIds.size > 1) return this.threadAtByModel(location);
+    const aggregate = this.aggregateOf(rows);
+    const thread = aggregate?.threads.find((candidate) => candidate.platform === location.platform && candidate.threadId === location.threadId && candidate.channelId === location.channelId && candidate.workspace === location.workspace);
+    if (aggregate && thread) this.#prefetched = aggregate;
+    return thread;
+  }
+
+  /** The case thread at a platform location by the model query (the first of several, in the database's order). */
+  private async threadAtByModel(location: Pick<EventLocation, "platform" | "workspace" | "channelId" | "threadId">): Promise<CaseThreadRow | undefined> {
     const threads = await this.db.caseThread.findMany({ where: { platform: location.platform, threadId: location.threadId } });
-    // Thread ids are unique per channel (a Slack ts), so the channel decides.
     return threads.find((candidate) => candidate.channelId === location.channelId && candidate.workspace === location.workspace);
   }
 
@@ -127,6 +224,7 @@ export class CaseRepository {
    * have written while Liaison was down.
    */
   async threadsToCatchUp(platform: string): Promise<ThreadAddress[]> {
+    this.#prefetched = undefined;
     const rows = await this.db.caseThread.findMany({
       where: { platform, kind: "channel", threadId: { not: "" }, case: { state: { notIn: ["closed", "withdrawn"] } } },
       select: { platform: true, workspace: true, channelId: true, threadId: true },
@@ -137,7 +235,9 @@ export class CaseRepository {
 
   /** Stores a new case, its threads, and its URLs (normalised, for intake's de-confliction). */
   async insert(data: Prisma.CaseUncheckedCreateInput, threads: Prisma.CaseThreadCreateManyInput[]): Promise<CaseRow> {
+    this.#prefetched = undefined;
     const row = await this.db.case.create({ data });
+    this.tlps?.note(row.id, row.reference, row.tlp);
     if (threads.length > 0) await this.db.caseThread.createMany({ data: threads });
     // A TLP:RED case's URLs stay out of the index: no card may name a case only its named people know of.
     const urlKeys = row.tlp === "RED" ? [] : caseUrlKeys(row.fields);
@@ -147,22 +247,26 @@ export class CaseRepository {
 
   /** Applies a change to a case unless it changed since `seen`; returns the changed row, or undefined on a conflict. */
   async update(seen: CaseRow, data: Partial<CaseRow>): Promise<CaseRow | undefined> {
+    this.#prefetched = undefined;
     const updated = await this.db.case.updateMany({ where: { id: seen.id, state: seen.state, updatedAt: seen.updatedAt }, data });
     return updated.count === 0 ? undefined : { ...seen, ...data };
   }
 
   /** Adds threads to a case. */
   async addThreads(threads: Prisma.CaseThreadCreateManyInput[]): Promise<void> {
+    this.#prefetched = undefined;
     if (threads.length > 0) await this.db.caseThread.createMany({ data: threads });
   }
 
   /** Removes a named person's direct thread of a case. */
   async removeDirectThread(caseId: string, contactId: string): Promise<void> {
+    this.#prefetched = undefined;
     await this.db.caseThread.deleteMany({ where: { caseId, kind: "direct", contactId } });
   }
 
   /** Stores a message a party wrote; false when this inbound event was stored before. */
   async addMessage(message: { id: string; caseId: string; fromThreadId: string; authorId: string; text: string; at: Date; inboundKey: string }): Promise<boolean> {
+    this.#prefetched = undefined;
     const inserted = await this.db.$executeRaw`INSERT INTO "CaseMessage" ("id", "caseId", "fromThreadId", "authorId", "text", "at", "inboundKey") VALUES (${message.id}, ${message.caseId}, ${message.fromThreadId}, ${message.authorId}, ${message.text}, ${message.at}, ${message.inboundKey}) ON CONFLICT ("inboundKey") DO NOTHING`;
     return inserted > 0;
   }

@@ -104,7 +104,7 @@ export class CaseService {
   ) {
     this.db = work.tx;
     this.clock = work.clock;
-    this.repository = new CaseRepository(work.tx);
+    this.repository = new CaseRepository(work.tx, work.caseTlps);
   }
 
   /** Opens a case from the actor's organisation to the recipient, opens every party's thread, and starts the clock. */

@@ -181,22 +181,25 @@ export class DirectoryQueries {
           });
           inside.forEach((row) => ids.add(row.organisationId));
         }
-      } else if (asn && (await this.db.responsibility.count({ where: { type: "asn", rangeStart: asn } })) > 0) {
-        matchedBy = "asn";
-        const rows = await this.db.responsibility.findMany({ where: { type: "asn", rangeStart: asn }, select: { organisationId: true } });
-        rows.forEach((row) => ids.add(row.organisationId));
       } else {
-        // A domain, or the host of a URL someone pasted (https://www.example.com:8443/some/page).
-        // A fully qualified name's trailing dot (acme-hosting.example.) names the same domain.
-        const host = (text.replace(/^https?:\/\//, "").split(/[/?#]/)[0] ?? text).replace(/:\d+$/, "").replace(/\.$/, "");
-        if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host)) {
-          const rows = await this.responsibleForDomain(host);
-          rows.forEach((row) => ids.add(row.organisationId));
-          if (rows.length > 0) matchedBy = "domain";
-        }
-        if (matchedBy !== "domain") {
-          matchedBy = "name";
-          for (const id of await this.nameMatches(text, criteria)) ids.add(id);
+        // One query both tells whether an AS number is anyone's and which organisations it is.
+        const asnRows = asn ? await this.db.responsibility.findMany({ where: { type: "asn", rangeStart: asn }, select: { organisationId: true } }) : [];
+        if (asnRows.length > 0) {
+          matchedBy = "asn";
+          asnRows.forEach((row) => ids.add(row.organisationId));
+        } else {
+          // A domain, or the host of a URL someone pasted (https://www.example.com:8443/some/page).
+          // A fully qualified name's trailing dot (acme-hosting.example.) names the same domain.
+          const host = (text.replace(/^https?:\/\//, "").split(/[/?#]/)[0] ?? text).replace(/:\d+$/, "").replace(/\.$/, "");
+          if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host)) {
+            const rows = await this.responsibleForDomain(host);
+            rows.forEach((row) => ids.add(row.organisationId));
+            if (rows.length > 0) matchedBy = "domain";
+          }
+          if (matchedBy !== "domain") {
+            matchedBy = "name";
+            for (const id of await this.nameMatches(text, criteria)) ids.add(id);
+          }
         }
       }
       where.id = { in: [...ids] };

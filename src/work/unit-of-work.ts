@@ -4,6 +4,7 @@
 // messages and the record commit together or not at all (one outbox insert and one record append per unit).
 import { appendAuditEntries, type AuditRecord } from "../audit/log.js";
 import type { RecordKeys } from "../audit/keys.js";
+import { KnownCaseTlps } from "../audit/sealed.js";
 import type { Clock } from "../core/clock.js";
 import { enqueueItems, type OutboxItem } from "../outbox/outbox.js";
 import type { Store } from "../store/db.js";
@@ -14,6 +15,8 @@ export class UnitOfWork {
   readonly #records: AuditRecord[] = [];
   readonly #messages: OutboxItem[] = [];
   #committed = false;
+  /** The TLP of the cases the unit read or made (noted by the case repository), for sealing its record entries. */
+  readonly caseTlps = new KnownCaseTlps();
 
   constructor(
     /** The transaction every read and write of the unit goes through. */
@@ -41,7 +44,7 @@ export class UnitOfWork {
     this.#assertOpen();
     this.#committed = true;
     if (this.#messages.length > 0) await enqueueItems(this.tx, this.clock, this.#messages);
-    if (this.#records.length > 0) await appendAuditEntries(this.tx, this.clock, this.keys, this.#records);
+    if (this.#records.length > 0) await appendAuditEntries(this.tx, this.clock, this.keys, this.#records, this.caseTlps);
   }
 
   #assertOpen(): void {
