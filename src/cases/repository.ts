@@ -62,6 +62,12 @@ export interface CaseAggregate {
   responsible: CasePersonRow | null;
   /** Parties beside the opener and the recipient: a European order's enforcing authority (Art. 8). */
   otherPartyOrgIds: string[];
+  /**
+   * Organisations that read the case without being a party to it, and act on it only through their own commands: the
+   * host Member State's competent authority that was sent the copy of a cross-border removal order (TCO Art. 4(1),
+   * TcoOrder.copyOrgId). The one place such readers are decided; CaseService.visible gives them the "reader" role.
+   */
+  readerOrgIds: string[];
 }
 
 const PERSON = { id: true, handle: true, name: true } as const;
@@ -102,6 +108,10 @@ export class CaseRepository {
     const ordered = rows.filter((row) => row.kind === "production-order" || row.kind === "preservation-order").map((row) => row.id);
     const enforcing = ordered.length === 0 ? [] : await this.db.evidenceOrder.findMany({ where: { caseId: { in: ordered }, enforcingOrgId: { not: null } }, select: { caseId: true, enforcingOrgId: true } });
     const enforcingOf = new Map(enforcing.map((order) => [order.caseId, order.enforcingOrgId as string]));
+    // TCO Art. 4(1): the authority the copy was sent to through Liaison (a copy recorded as sent another way names none).
+    const removals = rows.filter((row) => row.kind === "removal-order").map((row) => row.id);
+    const copies = removals.length === 0 ? [] : await this.db.tcoOrder.findMany({ where: { caseId: { in: removals }, copyOrgId: { not: null } }, select: { caseId: true, copyOrgId: true } });
+    const copyOf = new Map(copies.map((order) => [order.caseId, order.copyOrgId as string]));
     return rows.map((row) => {
       const { threads, ...caseRow } = row;
       const opener = organisationById.get(row.openerOrgId);
@@ -110,7 +120,8 @@ export class CaseRepository {
       if (!opener || !recipient || !openerContact) throw new Error(`case ${row.reference} refers to a missing organisation or contact`);
       const responsible = row.responsibleContactId ? (personById.get(row.responsibleContactId) ?? null) : null;
       const enforcingOrgId = enforcingOf.get(row.id);
-      return { row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible, otherPartyOrgIds: enforcingOrgId ? [enforcingOrgId] : [] };
+      const copyOrgId = copyOf.get(row.id);
+      return { row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible, otherPartyOrgIds: enforcingOrgId ? [enforcingOrgId] : [], readerOrgIds: copyOrgId ? [copyOrgId] : [] };
     });
   }
 
