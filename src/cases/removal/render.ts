@@ -14,8 +14,6 @@ export function removalFieldsShown(kind: CaseKind, fields: Record<string, unknow
   }
   if (form.memberState) out.push({ label: "Issuing Member State", value: form.memberState });
   if (form.issuedAt) out.push({ label: "Issued (as stated on the order)", value: form.issuedAt });
-  // Annex I, section A: "Reference number of the removal order:" (the issuer's own; the case reference is the title's).
-  if (form.reference) out.push({ label: "Order's reference number", value: form.reference });
   if (form.legalRepresentative) out.push({ label: form.legalRepresentativeFromDirectory ? "Addressee's legal contact (from the directory)" : "Addressee's legal representative", value: form.legalRepresentative });
   if (form.redress) out.push({ label: "Redress", value: form.redress });
   out.push({
