@@ -46,12 +46,12 @@ export function disclosureOf(tlp: Tlp | string, standing: DisclosureStanding): D
 }
 
 /**
- * Where an organisation is a party to a case, as a query condition: opener, recipient, or the enforcing authority
- * notified of a European order (Art. 8), whose cases are `enforcedCaseIds`. Lists use it, so a party finds in its
- * list every case whose status it may read.
+ * Where an organisation is a party to a case, as a query condition: opener, recipient, or the cases of `caseIds`: the
+ * enforcing authority notified of a European order (Art. 8), and the host authority sent the copy of a removal order
+ * (TCO Art. 4(1)), which reads it. Lists use it, so an organisation finds in its list every case whose status it may read.
  */
-export function partyCasesWhere(organisationId: string, enforcedCaseIds: readonly string[]): { OR: Record<string, unknown>[] } {
-  return { OR: [{ openerOrgId: organisationId }, { recipientOrgId: organisationId }, ...(enforcedCaseIds.length > 0 ? [{ id: { in: [...enforcedCaseIds] } }] : [])] };
+export function partyCasesWhere(organisationId: string, caseIds: readonly string[]): { OR: Record<string, unknown>[] } {
+  return { OR: [{ openerOrgId: organisationId }, { recipientOrgId: organisationId }, ...(caseIds.length > 0 ? [{ id: { in: [...caseIds] } }] : [])] };
 }
 
 /**

@@ -98,6 +98,9 @@ describeOnBothDatabases("the TCO Art. 4(1) copy and the host authority as a read
     expect(await h.db.caseMessage.count()).toBe(0);
     const refusals = (await h.auditAfter(seq)).filter((entry) => entry.result === "refused:not-allowed" && entry.action.startsWith("case."));
     expect(refusals.length).toBeGreaterThanOrEqual(12);
+    // It finds the order in its list; an unrelated organisation does not.
+    expect((await h.ok("mia.koch", "/case list"))).toContain("R-2026-0001");
+    expect((await h.ok("noor.dekker", "/case list"))).not.toContain("R-2026-0001");
     // Its own command stays its own: only after a request, and it decides.
     expect((await h.run("jonas.becker", '/tco scrutiny-decision R-2026-0001 --infringes no --reasons "none asked"')).failure).toBe("invalid-transition");
   });
