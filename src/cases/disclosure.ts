@@ -46,24 +46,34 @@ export function disclosureOf(tlp: Tlp | string, standing: DisclosureStanding): D
 }
 
 /**
- * Where an organisation is a party to a case, as a query condition: opener, recipient, or the enforcing authority
- * notified of a European order (Art. 8), whose cases are `enforcedCaseIds`. Lists use it, so a party finds in its
- * list every case whose status it may read.
+ * Where an organisation is a party to a case, as a query condition: opener, recipient, or the cases of `caseIds`: the
+ * enforcing authority notified of a European order (Art. 8), and the host authority sent the copy of a removal order
+ * (TCO Art. 4(1)), which reads it. Lists use it, so an organisation finds in its list every case whose status it may read.
  */
-export function partyCasesWhere(organisationId: string, enforcedCaseIds: readonly string[]): { OR: Record<string, unknown>[] } {
-  return { OR: [{ openerOrgId: organisationId }, { recipientOrgId: organisationId }, ...(enforcedCaseIds.length > 0 ? [{ id: { in: [...enforcedCaseIds] } }] : [])] };
+export function partyCasesWhere(organisationId: string, caseIds: readonly string[]): { OR: Record<string, unknown>[] } {
+  return { OR: [{ openerOrgId: organisationId }, { recipientOrgId: organisationId }, ...(caseIds.length > 0 ? [{ id: { in: [...caseIds] } }] : [])] };
 }
 
 /**
  * The disclosure for a directory contact, from the case's parties and named people. `otherPartyOrgIds` are parties
- * beside the opener and the recipient (a European order's enforcing authority). The kind's TLP floor applies.
+ * beside the opener and the recipient (a European order's enforcing authority). `readerOrgIds` read the case without
+ * being a party: the host Member State's competent authority sent the copy of a cross-border removal order. The
+ * kind's TLP floor applies.
+ *
+ * The host authority is a recipient the law names: TCO Art. 4(1) has the issuing authority "submit a copy of the
+ * removal order" to it, and Art. 4(3)-(4) has it scrutinise that order, which it cannot do on a reference alone. So it
+ * stands where a European order's enforcing authority stands (a recipient of an AMBER+STRICT case: everything), and
+ * no higher: it is not named on the case, so a TLP:RED order shows it the reference, state and deadlines only, as it
+ * shows every other member of every party. Naming it would let a label meant for individual recipients travel to an
+ * organisation the opener did not name; a TLP:RED order's content reaches it another way, from the issuer.
  */
 export function disclosureFor(
   contact: { id: string; organisationId: string },
   row: { kind: string; tlp: string; openerContactId: string; responsibleContactId: string | null; openerOrgId: string; recipientOrgId: string },
   otherPartyOrgIds: readonly string[] = [],
+  readerOrgIds: readonly string[] = [],
 ): Disclosure {
   const named = contact.id === row.openerContactId || contact.id === row.responsibleContactId;
-  const ofAParty = contact.organisationId === row.openerOrgId || contact.organisationId === row.recipientOrgId || otherPartyOrgIds.includes(contact.organisationId);
+  const ofAParty = contact.organisationId === row.openerOrgId || contact.organisationId === row.recipientOrgId || otherPartyOrgIds.includes(contact.organisationId) || readerOrgIds.includes(contact.organisationId);
   return disclosureOf(withTlpFloor(row.kind, row.tlp), { named, ofAParty });
 }

@@ -62,7 +62,7 @@ export interface CaseLifecycleState {
 }
 
 /** Who is acting on the case, as the rules see it. */
-export type CaseRole = "opener" | "recipient" | "coordinator" | "party";
+export type CaseRole = "opener" | "recipient" | "coordinator" | "party" | "reader";
 
 const RULES: Record<CaseAction["type"], { from: readonly CaseState[]; by: readonly CaseRole[]; verb: string }> = {
   acknowledge: { from: ["open"], by: ["recipient", "coordinator"], verb: "acknowledge" },
@@ -83,6 +83,8 @@ const ROLE_NAMES: Record<CaseRole, string> = {
   recipient: "the organisation the case is addressed to",
   coordinator: "a coordinator",
   party: "another party of the case (a European order's enforcing authority)",
+  // No action's rule names it: a reader (the host authority of a TCO copy) is refused every case action.
+  reader: "a reader of the case who is not a party (the host Member State's authority sent a copy of a removal order)",
 };
 
 /** Who may take an action, in words, for refusals. */

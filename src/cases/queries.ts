@@ -60,9 +60,11 @@ export class CaseQueries {
     const now = this.clock.now();
     const and: Record<string, unknown>[] = [];
     if (!contact.coordinator) {
-      // The parties of the one disclosure rule: the notified enforcing authority of a European order is one.
+      // The parties of the one disclosure rule: the notified enforcing authority of a European order is one. The
+      // host authority sent a TCO copy reads its case (repository.ts readerOrgIds), so finds it in its list too.
       const enforced = await this.db.evidenceOrder.findMany({ where: { enforcingOrgId: contact.organisationId }, select: { caseId: true } });
-      and.push(partyCasesWhere(contact.organisationId, enforced.map((order) => order.caseId)));
+      const copied = await this.db.tcoOrder.findMany({ where: { copyOrgId: contact.organisationId }, select: { caseId: true } });
+      and.push(partyCasesWhere(contact.organisationId, [...enforced, ...copied].map((order) => order.caseId)));
     }
     if (filter.mine) and.push({ OR: [{ openerContactId: contact.id }, { responsibleContactId: contact.id }] });
     if (filter.state === "active") and.push({ state: { in: [...ACTIVE_STATES] } });
@@ -81,7 +83,7 @@ export class CaseQueries {
     });
     // The parties and people of every listed case in two queries.
     const aggregates = await new CaseRepository(this.db).completeAll(rows.slice(0, filter.limit));
-    const items = aggregates.map((aggregate) => ({ view: viewOf(aggregate), disclosure: disclosureFor(contact, aggregate.row, aggregate.otherPartyOrgIds) }));
+    const items = aggregates.map((aggregate) => ({ view: viewOf(aggregate), disclosure: disclosureFor(contact, aggregate.row, aggregate.otherPartyOrgIds, aggregate.readerOrgIds) }));
     return { items, more: rows.length > filter.limit };
   }
 

@@ -65,6 +65,12 @@ export interface CaseAggregate {
   responsible: CasePersonRow | null;
   /** Parties beside the opener and the recipient: a European order's enforcing authority (Art. 8). */
   otherPartyOrgIds: string[];
+  /**
+   * Organisations that read the case without being a party to it, and act on it only through their own commands: the
+   * host Member State's competent authority that was sent the copy of a cross-border removal order (TCO Art. 4(1),
+   * TcoOrder.copyOrgId). The one place such readers are decided; CaseService.visible gives them the "reader" role.
+   */
+  readerOrgIds: string[];
 }
 
 const PERSON = { id: true, handle: true, name: true } as const;
@@ -84,21 +90,24 @@ function selectList(alias: string, prefix: string, columns: readonly string[]): 
 }
 
 /**
- * One statement for a case, its parties, its people, its threads and an order's enforcing authority: one row per
+ * One statement for a case, its parties, its people, its threads, an order's enforcing authority and a removal order's
+ * copy recipient: one row per
  * thread (one with null thread columns when it has none). Portable SQL (SQLite and PostgreSQL); the threads come in
  * the order of their unique index, as a lookup by case returns them. Column types come from the tables, so dates,
  * booleans and integers arrive as the client's model queries return them.
  */
 const AGGREGATE_SELECT = Prisma.raw(
   `SELECT ${selectList("c", "c_", CASE_COLUMNS)}, ${selectList("op", "op_", ORGANISATION_COLUMNS)}, ${selectList("rc", "rc_", ORGANISATION_COLUMNS)}, ` +
-    `${selectList("oc", "oc_", PERSON_COLUMNS)}, ${selectList("rp", "rp_", PERSON_COLUMNS)}, ${selectList("t", "t_", THREAD_COLUMNS)}, e."enforcingOrgId" AS "e_enforcingOrgId" ` +
+    `${selectList("oc", "oc_", PERSON_COLUMNS)}, ${selectList("rp", "rp_", PERSON_COLUMNS)}, ${selectList("t", "t_", THREAD_COLUMNS)}, e."enforcingOrgId" AS "e_enforcingOrgId", x."copyOrgId" AS "x_copyOrgId" ` +
     `FROM "Case" c ` +
     `LEFT JOIN "Organisation" op ON op."id" = c."openerOrgId" ` +
     `LEFT JOIN "Organisation" rc ON rc."id" = c."recipientOrgId" ` +
     `LEFT JOIN "Contact" oc ON oc."id" = c."openerContactId" ` +
     `LEFT JOIN "Contact" rp ON rp."id" = c."responsibleContactId" ` +
     `LEFT JOIN "CaseThread" t ON t."caseId" = c."id" ` +
-    `LEFT JOIN "EvidenceOrder" e ON e."caseId" = c."id" AND e."enforcingOrgId" IS NOT NULL AND c."kind" IN (${ORDER_KINDS.map((kind) => `'${kind}'`).join(", ")}) `,
+    `LEFT JOIN "EvidenceOrder" e ON e."caseId" = c."id" AND e."enforcingOrgId" IS NOT NULL AND c."kind" IN (${ORDER_KINDS.map((kind) => `'${kind}'`).join(", ")}) ` +
+    // TCO Art. 4(1): the authority a removal order's copy was sent to through Liaison reads the case.
+    `LEFT JOIN "TcoOrder" x ON x."caseId" = c."id" AND x."copyOrgId" IS NOT NULL AND c."kind" = 'removal-order' `,
 );
 const AGGREGATE_ORDER = Prisma.raw(`ORDER BY t."organisationId", t."kind", t."contactId"`);
 
@@ -157,7 +166,8 @@ export class CaseRepository {
     });
     const enforcingOrgId = first.e_enforcingOrgId;
     this.tlps?.note(row.id, row.reference, row.tlp);
-    return { row, threads, opener, recipient, openerContact, responsible, otherPartyOrgIds: typeof enforcingOrgId === "string" ? [enforcingOrgId] : [] };
+    const copyOrgId = first.x_copyOrgId;
+    return { row, threads, opener, recipient, openerContact, responsible, otherPartyOrgIds: typeof enforcingOrgId === "string" ? [enforcingOrgId] : [], readerOrgIds: typeof copyOrgId === "string" ? [copyOrgId] : [] };
   }
 
   /** The aggregates of stored case rows (for lists): parties and people read once for all of them. */
@@ -181,6 +191,10 @@ export class CaseRepository {
     const ordered = rows.filter((row) => (ORDER_KINDS as readonly string[]).includes(row.kind)).map((row) => row.id);
     const enforcing = ordered.length === 0 ? [] : await this.db.evidenceOrder.findMany({ where: { caseId: { in: ordered }, enforcingOrgId: { not: null } }, select: { caseId: true, enforcingOrgId: true } });
     const enforcingOf = new Map(enforcing.map((order) => [order.caseId, order.enforcingOrgId as string]));
+    // TCO Art. 4(1): the authority the copy was sent to through Liaison (a copy recorded as sent another way names none).
+    const removals = rows.filter((row) => row.kind === "removal-order").map((row) => row.id);
+    const copies = removals.length === 0 ? [] : await this.db.tcoOrder.findMany({ where: { caseId: { in: removals }, copyOrgId: { not: null } }, select: { caseId: true, copyOrgId: true } });
+    const copyOf = new Map(copies.map((order) => [order.caseId, order.copyOrgId as string]));
     return rows.map((row) => {
       const { threads, ...caseRow } = row;
       const opener = organisationById.get(row.openerOrgId);
@@ -189,8 +203,9 @@ export class CaseRepository {
       if (!opener || !recipient || !openerContact) throw new Error(`case ${row.reference} refers to a missing organisation or contact`);
       const responsible = row.responsibleContactId ? (personById.get(row.responsibleContactId) ?? null) : null;
       const enforcingOrgId = enforcingOf.get(row.id);
+      const copyOrgId = copyOf.get(row.id);
       this.tlps?.note(row.id, row.reference, row.tlp);
-      return { row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible, otherPartyOrgIds: enforcingOrgId ? [enforcingOrgId] : [] };
+      return { row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible, otherPartyOrgIds: enforcingOrgId ? [enforcingOrgId] : [], readerOrgIds: copyOrgId ? [copyOrgId] : [] };
     });
   }
 

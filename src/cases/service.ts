@@ -65,6 +65,11 @@ export interface VisibleCase {
   asOf: Date;
 }
 
+/** True when the viewer takes part in the case (a party or a coordinator), not only reads it (the "reader" role). */
+export function takesPart(visible: Pick<VisibleCase, "roles">): boolean {
+  return visible.roles.some((role) => role !== "reader");
+}
+
 /** A case after something happened to it, and what happened. */
 export interface CaseChanged extends VisibleCase {
   event: CaseEvent;
@@ -186,7 +191,7 @@ export class CaseService {
       threads,
     );
     const view = viewOf({ row, opener, recipient, openerContact: contact, responsible: responsible ?? null });
-    if (request.kind === "removal-order") await openTcoOrder(this.work, { caseId: row.id, reference, tlp, issuer: { designations: openerDesignations, country: opener.country }, provider: recipient, form: parsed.fields as AnnexIMarks, ...(request.emergencyJustification !== undefined ? { emergencyJustification: request.emergencyJustification } : {}) });
+    if (request.kind === "removal-order") await openTcoOrder(this.work, { caseId: row.id, reference, tlp, view, issuer: { designations: openerDesignations, country: opener.country }, provider: recipient, form: parsed.fields as AnnexIMarks, ...(request.emergencyJustification !== undefined ? { emergencyJustification: request.emergencyJustification } : {}) });
     this.work.send(
       threads.map((thread) => ({
         streamKey: threadStream(thread.id as string),
@@ -256,10 +261,12 @@ export class CaseService {
     if (contact.organisationId === row.recipientOrgId) roles.push("recipient");
     if (contact.coordinator) roles.push("coordinator");
     if (aggregate.otherPartyOrgIds.includes(contact.organisationId)) roles.push("party");
+    // Read-only: the host authority of a TCO copy (repository.ts decides who reads; no action's rule names "reader").
+    if (aggregate.readerOrgIds.includes(contact.organisationId)) roles.push("reader");
     if (roles.length === 0) return fail("not-allowed", `${row.reference} is between other organisations; only its parties and coordinators can see it.`);
     const view = viewOf(aggregate);
     view.clarification = clockRule(this.policy, view.kind, view.priority, view.opener.slug, view.recipient.slug).clarification;
-    return ok({ aggregate, visible: { view, disclosure: disclosureFor(contact, row, aggregate.otherPartyOrgIds), roles, asOf: this.clock.now() } });
+    return ok({ aggregate, visible: { view, disclosure: disclosureFor(contact, row, aggregate.otherPartyOrgIds, aggregate.readerOrgIds), roles, asOf: this.clock.now() } });
   }
 
   /** Applies an action to a case the actor may act on; tells every party's thread and records it. */
@@ -402,6 +409,7 @@ export class CaseService {
     if (!contact) return fail("not-linked", "Only linked contacts can write in cases.");
     const { aggregate, visible } = located.value;
     const { view } = visible;
+    if (!takesPart(visible)) return fail("not-allowed", `${view.reference}: ${contact.organisationSlug} reads this case but is not a party to it, so it does not write in it.`);
     if (visible.disclosure !== "full") return fail("not-allowed", `${view.reference} is TLP:RED: only the named people write in it.`);
     if (text.length > MAX_RELAYED_CHARS) {
       return fail("bad-arguments", `your message is ${text.length.toLocaleString("en")} characters long; at most ${MAX_RELAYED_CHARS.toLocaleString("en")} are relayed.`, "Split it into several messages.");

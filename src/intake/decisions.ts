@@ -6,7 +6,7 @@ import type { Actor } from "../core/actor.js";
 import { auditActor } from "../core/actor.js";
 import type { Tlp } from "../core/message.js";
 import { fail, ok, type Outcome } from "../core/result.js";
-import type { CaseChanged, CaseService } from "../cases/service.js";
+import { takesPart, type CaseChanged, type CaseService } from "../cases/service.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import { intakeCard } from "./card-render.js";
 import { intakeReportSchema, type IntakeReport } from "./report.js";
@@ -110,6 +110,7 @@ export class IntakeDecisions {
     if (!found.ok) return found;
     const visible = await this.cases.find(actor, caseReference);
     if (!visible.ok) return visible;
+    if (!takesPart(visible.value)) return fail("not-allowed", `${visible.value.view.reference} is not a case of ${actor.contact?.organisationSlug ?? "yours"}: it only reads it; open a notice instead.`);
     if (["closed", "withdrawn"].includes(visible.value.view.state)) return fail("invalid-transition", `${visible.value.view.reference} is ${visible.value.view.state}; open a notice instead.`);
     await this.decided(actor, found.value, "added", { caseId: visible.value.view.id, reason: `added to ${visible.value.view.reference}` });
     return ok({ reference: found.value.reference, decision: "added", caseReference: visible.value.view.reference, reportCount: found.value.reportCount });

@@ -20,10 +20,12 @@ async function byModelQueries(db: Tx, id: string): Promise<CaseAggregate> {
   const organisation = (orgId: string) => db.organisation.findUniqueOrThrow({ where: { id: orgId }, select: ORGANISATION_FIELDS });
   const person = (contactId: string) => db.contact.findUniqueOrThrow({ where: { id: contactId }, select: { id: true, handle: true, name: true } });
   const order = await db.evidenceOrder.findUnique({ where: { caseId: id } });
+  const removal = await db.tcoOrder.findUnique({ where: { caseId: id } });
   return {
     row, threads, opener: await organisation(row.openerOrgId), recipient: await organisation(row.recipientOrgId),
     openerContact: await person(row.openerContactId), responsible: row.responsibleContactId ? await person(row.responsibleContactId) : null,
     otherPartyOrgIds: order?.enforcingOrgId && (row.kind === "production-order" || row.kind === "preservation-order") ? [order.enforcingOrgId] : [],
+    readerOrgIds: removal?.copyOrgId && row.kind === "removal-order" ? [removal.copyOrgId] : [],
   };
 }
 

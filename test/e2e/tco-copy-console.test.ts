@@ -1,6 +1,8 @@
 // End to end: the TCO Art. 4(1) copy of a cross-border removal order reaches the host Member State's competent
-// authority through the console adapter of the real `liaison start`: a direct message to that authority's contact,
-// which then decides on scrutiny as its host authority. The provider and the issuer get no copy in their direct messages.
+// authority through the console adapter of the real `liaison start`: a direct message to that authority's contact that
+// carries the order (URLs and Annex I fields), who reads it with /case status, acts on nothing else, is told at once of
+// the provider's request for scrutiny and decides on it as its host authority. The provider and the issuer get no copy
+// in their direct messages.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +33,11 @@ describe("the TCO copy to the host authority, end to end on the console", () => 
       'sanne.devries: /notice chirp-social https://chirp.example/p/9 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"',
       // Only the host authority decides on scrutiny, and only once the provider asked for it.
       `jonas.becker: /tco scrutiny-decision ${R} --infringes no --reasons "no scrutiny was asked"`,
+      // It reads the order (a reader, not a party): status and history, but no acknowledgement and no message.
+      `jonas.becker: /case status ${R}`,
+      `jonas.becker: /case history ${R}`,
+      `jonas.becker: /case ack ${R}`,
+      `jonas.becker: /case say ${R} a word from the host authority`,
       `lena.schmidt: /tco scrutiny ${R} --reasons "news reporting on the attack, not terrorist content"`,
       `jonas.becker: /tco scrutiny-decision ${R} --infringes no --reasons "terrorist content: the video glorifies the attack"`,
       "",
@@ -42,13 +49,21 @@ describe("the TCO copy to the host authority, end to end on the console", () => 
     const dms = (handle: string) => lines.filter((line) => line.startsWith(`[DM → ${handle}] `));
     const copy = dms("jonas.becker").join("\n");
     expect(copy).toContain(`Copy of removal order ${R} (TCO Art. 4(1)): you are the competent authority of DE`);
-    // It names the command the authority can use: /case status refuses it (it is not a party to the case).
-    expect(copy).toContain(`decide on such a request with /tco scrutiny-decision ${R}`);
-    expect(copy).not.toContain("/case status");
+    // It carries the order: the URL, the reasons and the Annex I fields, and names the commands the authority may use.
+    for (const part of ["https://chirp.example/p/9", "Reason: terrorist video", "Type of terrorist content: incites the commission of terrorist offences", "Issuing Member State: NL", "Redress: Awb-objection-within-6-weeks", "Times in: Europe/Berlin"]) expect(copy, part).toContain(part);
+    expect(copy).toContain(`/tco scrutiny-decision ${R}`);
+    expect(copy).toContain(`/case status ${R}`);
+    // The request for scrutiny reaches it once, with the 72-hour deadline.
+    expect(dms("jonas.becker").filter((line) => line.includes("requested your scrutiny"))).toHaveLength(1);
+    expect(copy).toMatch(/requested your scrutiny of the removal order \(TCO Art\. 4\(4\)\): news reporting on the attack, not terrorist content\. Decide within 72 hours of the request, by \d{4}-\d\d-\d\d \d\d:\d\d CES?T/);
     for (const other of ["sanne.devries", "lena.schmidt", "felix.wagner", "demo.coordinator"]) expect(dms(other).join("\n"), other).not.toContain("Copy of removal order");
     const jonas = lines.filter((line) => line.startsWith("jonas.becker> ")).join("\n");
     expect(jonas).toContain(R);
     expect(jonas).toContain("✗ No scrutiny was requested."); // the first decision, before any request, is refused
+    expect(jonas).toContain("URL: https://chirp.example/p/9"); // /case status shows it the order
+    expect(jonas).toMatch(/open: removal-order to chirp-social/); // and /case history its timeline
+    expect(jonas).toContain("✗ Only the organisation the case is addressed to or a coordinator may acknowledge this case.");
+    expect(jonas).toContain("reads this case but is not a party to it");
     expect(jonas).toContain(`${R}: the host Member State's authority found no infringement (TCO Art. 4)`);
     const store = await openStore({ provider: "sqlite", url: dbFile });
     try {

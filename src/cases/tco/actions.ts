@@ -7,11 +7,13 @@ import { hasDesignation } from "../../directory/model.js";
 import { splitList } from "../../directory/views.js";
 import { contactStream, type OutboxItem } from "../../outbox/outbox.js";
 import type { UnitOfWork } from "../../work/unit-of-work.js";
-import { responsibleFor } from "../opening.js";
 import { recordAdvance } from "./advance.js";
 import { endOfWeeksPeriod, extendByWeeks, mayIssueFrom, NONDISCLOSURE_WEEKS, SCRUTINY_DECISION_MS, SCRUTINY_REQUEST_MS, windowEnd, withinWindow } from "./periods.js";
-import { renderTcoUpdate, when } from "./render.js";
-import { TcoOrders, type LocatedTcoOrder, type TcoActed, type TcoRole } from "./service.js";
+import { disclosureFor } from "../disclosure.js";
+import { CaseRepository } from "../repository.js";
+import { viewOf } from "../view-of.js";
+import { renderScrutinyRequestToHost, when } from "./render.js";
+import { copyItem, hostContact, TcoOrders, type LocatedTcoOrder, type TcoActed, type TcoRole } from "./service.js";
 
 /** What /tco inform recorded. */
 export interface TcoInformed {
@@ -75,10 +77,10 @@ export class TcoActions {
     if (!host && !enteredAt) return refuse("bad-arguments", `Name the host authority (--to <slug>) to send the copy through Liaison, or give --at for a copy sent another way.`);
     const extra: OutboxItem[] = [];
     if (host && !enteredAt) {
-      const contact = await responsibleFor(this.work.tx, host.id, "removal-orders");
-      if (!contact) return refuse("not-found", `${host.slug} has no contact for removal orders; send the copy another way and record it with --at.`);
-      const message = renderTcoUpdate(located.value.reference, { type: "copy", to: host.slug, mode: "sent", at }, located.value.tlp, located.value.providerTimeZone);
-      extra.push({ streamKey: contactStream(contact.id), destination: { type: "contact", contactId: contact.id }, message: { ...message, text: `Copy of removal order ${located.value.reference} (TCO Art. 4(1)): you are the competent authority of ${order.hostMemberState}. The provider may ask you to scrutinise it within 48 hours of receipt.` }, onceKey: `tco-copy:${caseId}` });
+      const aggregate = await new CaseRepository(this.work.tx).byId(caseId);
+      const item = aggregate ? await copyItem(this.work.tx, viewOf(aggregate), { id: host.id, memberState: order.hostMemberState }, at) : undefined;
+      if (!item) return refuse("not-found", `${host.slug} has no contact for removal orders; send the copy another way and record it with --at.`);
+      extra.push(item);
     }
     const mode = enteredAt ? "recorded" : "sent";
     const copyAt = enteredAt ?? at;
@@ -102,8 +104,18 @@ export class TcoActions {
       return refuse("not-allowed", `The request for scrutiny is made within 48 hours of ${requester.by === "provider" ? "receipt of the removal order" : "the content provider receiving the information"} (TCO Art. 4(4)): that window ended at ${when(windowEnd(from, SCRUTINY_REQUEST_MS), located.value.providerTimeZone)}.`);
     }
     const dueAt = windowEnd(at, SCRUTINY_DECISION_MS);
-    const host = order.copyOrgId ? await this.work.tx.organisation.findUnique({ where: { id: order.copyOrgId }, select: { slug: true } }) : null;
-    return this.orders.changed(actor, located.value, { scrutinyRequestedAt: at, scrutinyRequestedBy: requester.by, scrutinyRequest: reasons, scrutinyDueAt: dueAt }, { type: "scrutiny-requested", by: requester.by, reasons, dueAt, host: host?.slug ?? `the competent authority of ${order.hostMemberState}` }, "scrutiny");
+    const host = order.copyOrgId ? await this.work.tx.organisation.findUnique({ where: { id: order.copyOrgId }, select: { id: true, slug: true } }) : null;
+    const update = { type: "scrutiny-requested" as const, by: requester.by, reasons, dueAt, host: host?.slug ?? `the competent authority of ${order.hostMemberState}` };
+    // Art. 4(4): the host authority decides within 72 hours of the request, so it is told at once (it has no case
+    // thread: a direct message to its contact for removal orders, as the copy and the reminders go).
+    const extra: OutboxItem[] = [];
+    const contact = host ? await hostContact(this.work.tx, host.id) : undefined;
+    if (host && contact) {
+      const found = await this.work.tx.case.findUnique({ where: { id: caseId }, select: { kind: true, tlp: true, openerContactId: true, responsibleContactId: true, openerOrgId: true, recipientOrgId: true } });
+      const disclosure = found ? disclosureFor({ id: contact.id, organisationId: host.id }, found, [], [host.id]) : "metadata";
+      extra.push({ streamKey: contactStream(contact.id), destination: { type: "contact", contactId: contact.id }, message: renderScrutinyRequestToHost(located.value.reference, update, located.value.tlp, disclosure, contact.timeZone), onceKey: `tco-scrutiny-request:${caseId}` });
+    }
+    return this.orders.changed(actor, located.value, { scrutinyRequestedAt: at, scrutinyRequestedBy: requester.by, scrutinyRequest: reasons, scrutinyDueAt: dueAt }, update, "scrutiny", extra);
   }
 
   /** Art. 4(4): the host Member State's authority decides, within 72 hours of the request (a late decision is marked). */

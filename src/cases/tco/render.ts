@@ -3,6 +3,8 @@
 import type { OutboundMessage, Tlp } from "../../core/message.js";
 import { inertLine } from "../../core/text.js";
 import { formatLocal } from "../../time/calendar.js";
+import { renderCard } from "../render.js";
+import type { CaseView, Disclosure } from "../view.js";
 import type { TcoReminder } from "./reminders.js";
 
 /** Something that happened to an order's TCO timers, as the parties are told it. */
@@ -75,5 +77,43 @@ export function renderTcoReminder(reference: string, entry: TcoReminder, extende
         return `${reference}: the non-disclosure ended at ${deadline} (TCO Art. 11(3)). The hosting service provider may now inform the content provider of the removal (Art. 11(1)) and, on request, of the reasons (Art. 11(2)).`;
     }
   })();
+  return { text, tlp: tlp as Tlp };
+}
+
+/** Who the Art. 4(1) copy goes to, and what it may show them. */
+export interface TcoCopyReader {
+  /** The host Member State, e.g. DE. */
+  memberState: string;
+  /** What the one disclosure rule (src/cases/disclosure.ts) lets the host authority see of this order. */
+  disclosure: Disclosure;
+  /** The host authority's zone: the times on the copy are read in it. */
+  timeZone: string;
+}
+
+/**
+ * The copy of a removal order to the host Member State's competent authority (TCO Art. 4(1)): the order as its card
+ * shows it (the Annex I fields of src/cases/removal/render.ts, the URLs, reasons, issuer and times), read-only, with
+ * what the authority may do: scrutinise (Art. 4(3)), and decide on a request for scrutiny (Art. 4(4)). A TLP:RED
+ * order's card withholds the content (the disclosure rule); the copy says where the content comes from then.
+ */
+export function renderTcoCopy(view: CaseView, reader: TcoCopyReader, now: Date): OutboundMessage {
+  const intro = `Copy of removal order ${view.reference} (TCO Art. 4(1)): you are the competent authority of ${reader.memberState}, where the hosting service provider has its main establishment or legal representative.`;
+  const withheld = reader.disclosure === "full" ? [] : [`The order is TLP:RED: its content is for the people named on it only, so this copy carries its reference, state and deadlines; the issuing authority, ${view.opener.slug}, submits the content to you another way.`];
+  const rights = `You may scrutinise the order (Art. 4(3)). The provider or the content provider may ask you to within 48 hours of receipt; you then decide within 72 hours of the request (Art. 4(4)): /tco scrutiny-decision ${view.reference} --infringes yes|no --reasons "…". You read the order with /case status ${view.reference} and /case history ${view.reference}; you are not a party to it.`;
+  // The card as a party's thread shows it, in the reader's zone, without the recipient's buttons ("opener" audience).
+  const card = renderCard(view, now, "opener", reader.disclosure, true, reader.timeZone);
+  const sections = [{ text: intro }, ...withheld.map((text) => ({ text })), ...(card.sections ?? []).filter((section) => section.heading !== undefined), { text: rights }];
+  return { title: `Copy: ${card.title ?? view.reference}`, tlp: view.tlp, sections, text: [intro, ...withheld, card.text, rights].join("\n") };
+}
+
+/**
+ * The direct message to the host authority when the provider (for itself or the content provider) requests scrutiny
+ * (TCO Art. 4(4)): who asked, their reasons where the disclosure rule shows the content, and the 72-hour deadline in
+ * the reader's zone.
+ */
+export function renderScrutinyRequestToHost(reference: string, update: Extract<TcoUpdate, { type: "scrutiny-requested" }>, tlp: string, disclosure: Disclosure, timeZone: string): OutboundMessage {
+  const who = update.by === "provider" ? "The hosting service provider" : "The content provider, through the hosting service provider,";
+  const reasons = disclosure === "full" ? `: ${shown(update.reasons)}` : " (its reasons are TLP:RED, for the people named on the order only)";
+  const text = `${reference}: ${who} requested your scrutiny of the removal order (TCO Art. 4(4))${reasons}. Decide within 72 hours of the request, by ${when(update.dueAt, timeZone)}: /tco scrutiny-decision ${reference} --infringes yes|no --reasons "…". Read the order with /case status ${reference}.`;
   return { text, tlp: tlp as Tlp };
 }

@@ -8,10 +8,12 @@ import { splitList } from "../../directory/views.js";
 import { contactStream, threadStream, type OutboxItem } from "../../outbox/outbox.js";
 import type { Tx } from "../../store/types.js";
 import type { UnitOfWork } from "../../work/unit-of-work.js";
+import { disclosureFor } from "../disclosure.js";
 import { responsibleFor } from "../opening.js";
+import type { CaseView } from "../view.js";
 import { endOfMonthsPeriod, endOfWeeksPeriod, NONDISCLOSURE_WEEKS, PRESERVATION_MONTHS } from "./periods.js";
 import { nextTcoReminderAt } from "./reminders.js";
-import { renderTcoUpdate, type TcoUpdate } from "./render.js";
+import { renderTcoCopy, renderTcoUpdate, type TcoUpdate } from "./render.js";
 
 /** A stored TcoOrder. */
 export type TcoOrderRow = NonNullable<Awaited<ReturnType<Tx["tcoOrder"]["findUnique"]>>>;
@@ -55,7 +57,7 @@ export interface AnnexIMarks {
 }
 
 /** Creates the TCO row of a new removal order and sends the Art. 4(1) copy when the host authority is known. */
-export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; reference: string; tlp: string; issuer: { designations: readonly string[]; country: string }; provider: { country: string; timeZone: string }; form: AnnexIMarks; emergencyJustification?: string }): Promise<void> {
+export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; reference: string; tlp: string; view: CaseView; issuer: { designations: readonly string[]; country: string }; provider: { country: string; timeZone: string }; form: AnnexIMarks; emergencyJustification?: string }): Promise<void> {
   const at = work.clock.now();
   const issuerMemberState = opened.form.memberState ?? tcoMemberState(opened.issuer.designations) ?? opened.issuer.country.toUpperCase();
   // The provider's main establishment or legal representative: the Member State the order names (Annex I), else the
@@ -72,13 +74,10 @@ export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; r
     // submit a copy of the removal order to the competent authority of the Member State where the hosting service
     // provider has its main establishment or where its legal representative resides or is established".
     const host = await hostAuthority(work.tx, hostMemberState);
-    if (host) {
-      const contact = await responsibleFor(work.tx, host.id, "removal-orders");
-      if (contact) {
-        const message = renderTcoUpdate(opened.reference, { type: "copy", to: host.slug, mode: "sent", at }, opened.tlp, host.timeZone);
-        work.send([{ streamKey: contactStream(contact.id), destination: { type: "contact", contactId: contact.id }, message: { ...message, text: `Copy of removal order ${opened.reference} (TCO Art. 4(1)): you are the competent authority of ${hostMemberState}, where the hosting service provider is established. The provider may ask you to scrutinise it within 48 hours of receipt; decide on such a request with /tco scrutiny-decision ${opened.reference}.` }, onceKey: `tco-copy:${opened.caseId}` }]);
-        copy = { copyOrgId: host.id, copyAt: at, copyMode: "sent" };
-      }
+    const item = host ? await copyItem(work.tx, opened.view, { id: host.id, memberState: hostMemberState }, at) : undefined;
+    if (host && item) {
+      work.send([item]);
+      copy = { copyOrgId: host.id, copyAt: at, copyMode: "sent" };
     }
   }
   const nextReminderAt = nondisclosure ? nextTcoReminderAt({ scrutinyDueAt: null, scrutinyDecidedAt: null, preservationEndsAt: null, preservationExpiredAt: null, nondisclosureEndsAt: nondisclosure.nondisclosureEndsAt, nondisclosureEndedAt: null, nondisclosureExtended: false }, at) : null;
@@ -86,6 +85,29 @@ export async function openTcoOrder(work: UnitOfWork, opened: { caseId: string; r
   if (opened.emergencyJustification !== undefined || copy || nondisclosure) {
     work.record({ actorId: null, actor: "system", via: "liaison", action: "tco.open", subjectType: "case", subjectId: opened.reference, caseId: opened.caseId, result: "ok", detail: { issuerMemberState, hostMemberState, ...(opened.emergencyJustification !== undefined ? { emergencyJustification: opened.emergencyJustification } : {}), ...(copy ? { copySentTo: copy.copyOrgId } : {}), ...(nondisclosure ? { nondisclosureEndsAt: nondisclosure.nondisclosureEndsAt } : {}) } });
   }
+}
+
+/** The host authority's contact for removal orders, with the zone they read times in (their own, else their organisation's). */
+export async function hostContact(db: Tx, hostOrgId: string): Promise<{ id: string; handle: string; timeZone: string } | undefined> {
+  const contact = await responsibleFor(db, hostOrgId, "removal-orders");
+  if (!contact) return undefined;
+  const zones = await db.contact.findUnique({ where: { id: contact.id }, select: { timeZone: true, organisation: { select: { timeZone: true } } } });
+  return { id: contact.id, handle: contact.handle, timeZone: zones?.timeZone || zones?.organisation.timeZone || "UTC" };
+}
+
+/**
+ * The Art. 4(1) copy as an outbox item to the host authority's contact for removal orders, or undefined when it has
+ * none. It carries the order as its card shows it, under the one disclosure rule: the host authority reads the case
+ * (repository.ts readerOrgIds), so it is disclosed to as a reader, and a TLP:RED order's content is withheld from it
+ * as from every organisation not named on the case (disclosure.ts says why).
+ */
+export async function copyItem(db: Tx, view: CaseView, host: { id: string; memberState: string }, at: Date): Promise<OutboxItem | undefined> {
+  const contact = await hostContact(db, host.id);
+  if (!contact) return undefined;
+  const row = { kind: view.kind, tlp: view.tlp, openerContactId: view.openerContact.id, responsibleContactId: view.responsible?.id ?? null, openerOrgId: view.opener.id, recipientOrgId: view.recipient.id };
+  const disclosure = disclosureFor({ id: contact.id, organisationId: host.id }, row, [], [host.id]);
+  const message = renderTcoCopy(view, { memberState: host.memberState, disclosure, timeZone: contact.timeZone }, at);
+  return { streamKey: contactStream(contact.id), destination: { type: "contact", contactId: contact.id }, message, onceKey: `tco-copy:${view.id}` };
 }
 
 /** The competent authority of a Member State in the directory (the first by slug). */
