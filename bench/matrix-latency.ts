@@ -20,6 +20,8 @@ import { startSynapseWorld, SYNAPSE_SERVER_NAME, type SynapseWorld } from "../te
 const COMMANDS = Number(process.argv[2] ?? 300);
 const WARMUP = Number(process.argv[3] ?? 20);
 const BURST = Number(process.argv[4] ?? 30);
+/** BENCH_MATRIX_ENCRYPTION=off runs Liaison with platforms.matrix.encryption.enabled false (what crypto costs per sync). */
+const ENCRYPTION = process.env.BENCH_MATRIX_ENCRYPTION !== "off";
 /** Synapse's default rc_message. */
 const RATE_PER_S = 0.2;
 const BURST_COUNT = 10;
@@ -73,7 +75,7 @@ async function latency(world: SynapseWorld): Promise<void> {
   const bareId = `@bare:${SYNAPSE_SERVER_NAME}`;
   const bareToken = await synapse.register("bare", { displayName: "bare" });
   for (const user of [ids.bot, bareId]) await synapse.unlimit(user);
-  const liaison = await world.start("bench");
+  const liaison = await world.start("bench", { matrix: { encryption: { enabled: ENCRYPTION } } });
   const bare = await startBareBot(world, bareToken, bareId);
   try {
     const liaisonRoom = await directRoomWith(anna, ids.bot);
@@ -89,7 +91,7 @@ async function latency(world: SynapseWorld): Promise<void> {
     }
     const rows = [row("liaison (real core)", times.liaison), row("bare matrix-bot-sdk bot", times.bare)];
     const format = (value: number) => value.toFixed(1).padStart(9);
-    console.log(`Matrix command-to-reply latency on Synapse ${synapseVersion()} (SQLite, 127.0.0.1), ${COMMANDS} commands per bot after ${WARMUP} warm-up, alternating, rate limits lifted; node ${process.version}`);
+    console.log(`Matrix command-to-reply latency on Synapse ${synapseVersion()} (SQLite, 127.0.0.1), ${COMMANDS} commands per bot after ${WARMUP} warm-up, alternating, rate limits lifted, Liaison's encryption ${ENCRYPTION ? "on" : "off"}; node ${process.version}`);
     console.log(`${"".padEnd(26)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"mean ms".padStart(9)}${"max ms".padStart(9)}`);
     for (const { name, p50, p99, mean, max } of rows) console.log(`${name.padEnd(26)}${format(p50)}${format(p99)}${format(mean)}${format(max)}`);
     const [mine, theirs] = rows as [ReturnType<typeof row>, ReturnType<typeof row>];

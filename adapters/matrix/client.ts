@@ -24,7 +24,11 @@ export interface SyncLoopOptions {
   batchSettled(): Promise<void>;
   /** When this installation started (ms since the epoch): older events are history, never read back into a gap. */
   installedAtMs: number;
-  /** Called with each /sync answer before its events are emitted (the encryption reads its to-device messages). */
+  /**
+   * Called with each /sync answer before its events are emitted (the encryption reads its to-device messages). The
+   * events are emitted without waiting for it (what needs its outcome, decryption, waits for it itself); the next
+   * /sync and the token's save wait for it, and when it fails the same batch is read again.
+   */
   syncArrived?: (raw: unknown) => Promise<void>;
   logger: Logger;
 }
@@ -203,8 +207,9 @@ export class SyncingMatrixClient extends MatrixClient {
         if (this.halted) break;
         const next = syncResponse.parse(raw).next_batch;
         options.batchReceived?.(raw);
-        await options.syncArrived?.(raw);
-        if (this.halted) break;
+        const arrived = options.syncArrived?.(raw);
+        // Awaited below; a failure meanwhile is not an unhandled rejection.
+        arrived?.catch(() => undefined);
         // What was written while Liaison was not syncing comes back as a gap: read it back before the batch.
         if (!initial) {
           const notBeforeTs = Math.max(options.installedAtMs, (this.handledUntilTs ?? options.installedAtMs) - GAP_MARGIN_MS);
@@ -215,6 +220,11 @@ export class SyncingMatrixClient extends MatrixClient {
         if (newestTs !== undefined && (this.handledUntilTs === undefined || newestTs > this.handledUntilTs)) this.handledUntilTs = newestTs;
         options.batchStarting(initial);
         await this.processSync(raw);
+        // The batch's to-device messages (room keys) are processed and saved before the next /sync, which tells the
+        // homeserver they may be deleted, and before the token is saved; a failure reads this batch again (what
+        // its events did is claimed once by the core).
+        await arrived;
+        if (this.halted) break;
         // Save the token only once this batch's (and every earlier batch's) work is done; the next long-poll starts
         // meanwhile.
         this.unsettled = Promise.all([this.unsettled, options.batchSettled()]).then(() => undefined);

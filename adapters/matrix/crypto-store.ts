@@ -4,7 +4,7 @@
 // records into a fresh in-memory IndexedDB, with the same database versions and object stores, before the crypto
 // opens it. Values are structured clones, kept with node:v8's serializer (Uint8Array, ArrayBuffer, Map, Date and
 // nested objects survive). Keys are written canonically (the same key always names the same record).
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 import * as fakeModule from "fake-indexeddb";
 import type { Logger } from "pino";
@@ -217,6 +217,11 @@ function installIndexedDb(): void {
   }
 }
 
+/** A digest of a record's serialized value (to tell an unchanged rewrite from a change). */
+function digestOf(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("base64");
+}
+
 /** A request's result as a promise. */
 function done<T>(request: IdbRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -248,6 +253,11 @@ export class DatabaseCryptoStore implements CryptoPersistence {
   private dirty = new Map<string, Map<string, Set<string> | "*">>();
   /** The record names of each object store as saved (for whole-store rewrites). */
   private readonly saved = new Map<string, Set<string>>();
+  /**
+   * A digest of each record's value as it is in Liaison's database: a record the crypto rewrote with the same value
+   * (it does so on every /sync) is not written again, and a save with nothing new writes nothing.
+   */
+  private readonly savedDigests = new Map<string, string>();
   private readonly schemas = new Map<string, number>();
   private readonly connections = new Map<string, Promise<IdbDatabase>>();
   private saving: Promise<void> = Promise.resolve();
@@ -331,6 +341,7 @@ export class DatabaseCryptoStore implements CryptoPersistence {
         list.push({ key, value: deserialize(Buffer.from(value)) as unknown });
         stores.set(store, list);
         this.savedNames(suffix, store).add(JSON.stringify(name));
+        this.savedDigests.set(JSON.stringify(name), digestOf(value));
       }
     }
     for (const [suffix, { schema, records }] of bySuffix) {
@@ -408,6 +419,14 @@ export class DatabaseCryptoStore implements CryptoPersistence {
     const put: AdapterRecord[] = [];
     const remove: Uint8Array[] = [];
     const savedAfter: { names: Set<string>; add: string[]; drop: string[] }[] = [];
+    const digestsAfter = new Map<string, string>();
+    const putUnlessSaved = (name: string, value: unknown) => {
+      const bytes = new Uint8Array(serialize(value));
+      const digest = digestOf(bytes);
+      if (this.savedDigests.get(name) === digest) return;
+      digestsAfter.set(name, digest);
+      put.push({ name: utf8.encode(name), value: bytes });
+    };
     try {
       if (!this.deviceSaved) put.push({ name: nameBytes(["device"]), value: new Uint8Array(serialize(this.device)) });
       for (const [suffix, stores] of dirty) {
@@ -443,7 +462,7 @@ export class DatabaseCryptoStore implements CryptoPersistence {
               const name = JSON.stringify(["record", suffix, store, encodeKey(key)] satisfies RecordName);
               present.add(name);
               add.push(name);
-              put.push({ name: utf8.encode(name), value: new Uint8Array(serialize(allValues[index])) });
+              putUnlessSaved(name, allValues[index]);
             });
             for (const name of names) if (!present.has(name)) drop.push(name);
           } else {
@@ -453,7 +472,7 @@ export class DatabaseCryptoStore implements CryptoPersistence {
               if (value === undefined) drop.push(name);
               else {
                 add.push(name);
-                put.push({ name: utf8.encode(name), value: new Uint8Array(serialize(value)) });
+                putUnlessSaved(name, value);
               }
             }
           }
@@ -477,8 +496,12 @@ export class DatabaseCryptoStore implements CryptoPersistence {
     this.deviceSaved = true;
     for (const { names, add, drop } of savedAfter) {
       for (const name of add) names.add(name);
-      for (const name of drop) names.delete(name);
+      for (const name of drop) {
+        names.delete(name);
+        this.savedDigests.delete(name);
+      }
     }
+    for (const [name, digest] of digestsAfter) this.savedDigests.set(name, digest);
     this.figures.saves += 1;
     this.figures.recordsWritten += put.length;
     this.figures.recordsDeleted += remove.length;

@@ -114,6 +114,11 @@ export class MatrixCrypto {
   /** Sharing a room key and encrypting with it, one room at a time (the machine's outbound session is per room). */
   private encrypting: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /**
+   * The /sync answers handed over so far, processed one after another; decryption and encryption wait for it, so they
+   * see every to-device message and device list change of the syncs before them.
+   */
+  private syncing: Promise<void> = Promise.resolve();
   /** Called after each /sync is processed (a decryption waiting for its keys tries again). */
   private readonly syncWaiters = new Set<() => void>();
 
@@ -143,7 +148,19 @@ export class MatrixCrypto {
   }
 
   /** Hands the crypto what a /sync brought for it; resolves once it is processed and its answers are sent. */
-  async receiveSync(raw: unknown): Promise<void> {
+  receiveSync(raw: unknown): Promise<void> {
+    // Queued at once (before the caller hands on the sync's events), so that a decryption of them waits for it.
+    const run = this.syncing.then(() => this.receiveSyncNow(raw));
+    this.syncing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits for the /sync answers handed over so far to be processed. */
+  private async syncsProcessed(): Promise<void> {
+    await this.syncing;
+  }
+
+  private async receiveSyncNow(raw: unknown): Promise<void> {
     if (this.closed) return;
     const parsed = syncCryptoSchema.safeParse(raw);
     if (!parsed.success) return;
@@ -222,6 +239,7 @@ export class MatrixCrypto {
   async decrypt(roomId: string, raw: unknown): Promise<DecryptedEvent> {
     const envelope = encryptedEventSchema.parse(raw);
     const wasm = this.wasm;
+    await this.syncsProcessed();
     let decrypted: { event: string };
     try {
       decrypted = await this.machine.decryptRoomEvent(JSON.stringify(raw), new wasm.RoomId(roomId), new wasm.DecryptionSettings(wasm.TrustRequirement.Untrusted));
@@ -248,6 +266,7 @@ export class MatrixCrypto {
 
   private async encryptNow(roomId: string, eventType: string, content: object): Promise<Record<string, unknown>> {
     const wasm = this.wasm;
+    await this.syncsProcessed();
     const memberIds = [...(await this.roomMembers(roomId))];
     // The machine takes the UserId objects it is handed (they are freed): each call gets its own.
     const members = () => memberIds.flatMap((id) => userIdOrEmpty(wasm, id));
@@ -345,6 +364,7 @@ export class MatrixCrypto {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.syncing;
     await this.flushing;
     await this.encrypting;
     await this.save();

@@ -134,6 +134,35 @@ function persistenceTests(provider: Provider, test: (name: string, fn: () => Pro
     await closeMachine(opened);
   }, 60_000);
 
+  test("a /sync that brings nothing new writes nothing, though the crypto rewrites its records; a change is written", async () => {
+    database = await openTestStore(provider);
+    const key = parseSecretKey(randomBytes(32).toString("hex"));
+    const opened = await openMachine(database, key);
+    const curve = opened.machine.identityKeys.curve25519.toBase64();
+    const emptySync = () =>
+      opened.machine.receiveSyncChanges("[]", new wasm.DeviceLists([], []), new Map([["signed_curve25519", 50]]), new Set(["signed_curve25519"]), new wasm.DecryptionSettings(wasm.TrustRequirement.Untrusted));
+    await emptySync();
+    await opened.persistence.save();
+    const written = opened.persistence.figures.recordsWritten;
+    const rowsBefore = await database.store.db.adapterRecord.findMany({ where: { namespace: "matrix" }, orderBy: { id: "asc" } });
+    for (let sync = 0; sync < 5; sync += 1) {
+      await emptySync();
+      await opened.persistence.save();
+    }
+    expect(opened.persistence.figures.recordsWritten).toBe(written);
+    const rowsAfter = await database.store.db.adapterRecord.findMany({ where: { namespace: "matrix" }, orderBy: { id: "asc" } });
+    expect(rowsAfter.map((row) => [row.id, Buffer.from(row.value).toString("base64")])).toEqual(rowsBefore.map((row) => [row.id, Buffer.from(row.value).toString("base64")]));
+    // A real change (new one-time keys asked for by a lower count) is still written, and restored after a restart.
+    await opened.machine.receiveSyncChanges("[]", new wasm.DeviceLists([new wasm.UserId("@anna:police.test")], []), new Map([["signed_curve25519", 0]]), new Set(), new wasm.DecryptionSettings(wasm.TrustRequirement.Untrusted));
+    await opened.machine.shareRoomKey(new wasm.RoomId("!changed:police.test"), [new wasm.UserId(USER)], new wasm.EncryptionSettings());
+    await opened.persistence.save();
+    expect(opened.persistence.figures.recordsWritten).toBeGreaterThan(written);
+    await closeMachine(opened);
+    const restarted = await openMachine(database, key);
+    expect(restarted.machine.identityKeys.curve25519.toBase64()).toBe(curve);
+    await closeMachine(restarted);
+  }, 60_000);
+
   test("discards the keys of another device (a new access token) and starts a new one", async () => {
     database = await openTestStore(provider);
     const key = parseSecretKey(randomBytes(32).toString("hex"));
