@@ -92,14 +92,16 @@ try {
   const handler = core.attach(platform);
   const sanne = await resolveActor(core.directory, { platform: "console", workspace: "", userId: "sanne.devries" }, { userIdIsHandle: true });
 
-  // Opening a case: command in, case stored, cards queued.
+  // Opening a case: command in, case stored, cards queued. URLs unique to this run: a kept database holds the earlier
+  // runs' open cases, and a repeated URL is (rightly) refused.
+  const benchRunId = newId();
   const openSamples: number[] = [];
   const openCpu: number[] = [];
   for (let run = 0; run < WARMUP + RUNS; run += 1) {
     clock.advance(1000);
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const answer = await core.dispatcher.run(sanne, `/notice acme-hosting https://example.test/bench/${run} --reason "incites violence" --basis "Art. 131 Sr"`);
+    const answer = await core.dispatcher.run(sanne, `/notice acme-hosting https://example.test/bench/${benchRunId}/${run} --reason "incites violence" --basis "Art. 131 Sr"`);
     const elapsed = performance.now() - started;
     if (answer.failure) throw new Error(answer.message.text);
     const used = process.cpuUsage(cpu);
@@ -110,14 +112,13 @@ try {
   }
 
   // Relaying a message to two other parties: one case with a third party's thread (a coordinator's desk).
-  const opened = await core.dispatcher.run(sanne, '/notice acme-hosting https://example.test/bench/relay --reason "incites violence"');
+  const opened = await core.dispatcher.run(sanne, `/notice acme-hosting https://example.test/bench/${benchRunId}/relay --reason "incites violence"`);
   const reference = /Opened (N-\d{4}-\d{4,})/.exec(opened.message.text)?.[1];
   const relayCase = await store.db.case.findUniqueOrThrow({ where: { reference: reference ?? "" } });
   const desk = await store.db.organisation.findFirstOrThrow({ where: { slug: "nl-coordination" } });
   await store.db.caseThread.create({ data: { id: newId(), caseId: relayCase.id, organisationId: desk.id, kind: "channel", platform: "console", channelId: "nl-coordination", title: `${reference} @ nl-coordination` } });
   await core.outbox.drain();
   const acmeThread = await store.db.caseThread.findFirstOrThrow({ where: { caseId: relayCase.id, title: `${reference} @ acme-hosting` } });
-  const benchRunId = newId();
   const relaySamples: number[] = [];
   const relayCpu: number[] = [];
   for (let run = 0; run < WARMUP + RUNS * 2; run += 1) {

@@ -17,6 +17,27 @@ import { importMailFile, MailFileImportFault, type MailFileSummary } from "../in
 import { acceptSettingsOf, storeIntakeSink } from "../intake/store-sink.js";
 import type { Store } from "../store/db.js";
 import { inUnitOfWork } from "../work/unit-of-work.js";
+import type { RecordKeys } from "../audit/keys.js";
+
+/** Why a file cannot be read, in a few words ("no such file", or the system's message). */
+function unreadable(path: string, error: unknown): string {
+  return `${path} cannot be read: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`;
+}
+
+/**
+ * Opens the store and the record's key for an import (generating the key on first use, and saying so), runs the
+ * import, and closes the store whatever happens.
+ */
+async function withImportStore(loaded: LoadedConfig, openStore: (loaded: LoadedConfig) => Promise<Store>, err: (text: string) => void, run: (store: Store, keys: RecordKeys) => Promise<number>): Promise<number> {
+  const store = await openStore(loaded);
+  try {
+    const { keys, generated } = await openRecordKey(loaded, store.target, store.db, { generate: true, checkLastEntry: true });
+    if (generated) err(generatedKeyMessage(generated));
+    return await run(store, keys);
+  } finally {
+    await store.close();
+  }
+}
 
 /** Help for `liaison intake`. */
 export const INTAKE_TOKEN_HELP = `Usage:
@@ -119,13 +140,10 @@ export async function runIntakeImportCommand(loaded: LoadedConfig, argv: string[
     }
     bytes = readFileSync(path);
   } catch (error) {
-    err(`${path} cannot be read: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`);
+    err(unreadable(path, error));
     return 2;
   }
-  const store = await openStore(loaded);
-  try {
-    const { keys, generated } = await openRecordKey(loaded, store.target, store.db, { generate: true, checkLastEntry: true });
-    if (generated) err(generatedKeyMessage(generated));
+  return withImportStore(loaded, openStore, err, async (store, keys) => {
     const outcome = await importFeedFile(store, systemClock, keys, loaded.config.intake, { feedName, fileName: basename(path), bytes });
     await sealOnceIfFree(store, keys, systemClock);
     if (outcome.status === "unknown-feed") {
@@ -140,9 +158,7 @@ export async function runIntakeImportCommand(loaded: LoadedConfig, argv: string[
     }
     out(`Imported ${outcome.rows} row${outcome.rows === 1 ? "" : "s"} of ${basename(path)} as feed ${feedName}: ${outcome.added} new report${outcome.added === 1 ? "" : "s"} in ${outcome.items} item${outcome.items === 1 ? "" : "s"}, ${outcome.duplicates} already imported. File sha256 ${outcome.sha256}.`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** The summary of a mail import, as printed. */
@@ -168,13 +184,10 @@ async function runMailImport(loaded: LoadedConfig, path: string, openStore: (loa
       return 2;
     }
   } catch (error) {
-    err(`${path} cannot be read: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`);
+    err(unreadable(path, error));
     return 2;
   }
-  const store = await openStore(loaded);
-  try {
-    const { keys, generated } = await openRecordKey(loaded, store.target, store.db, { generate: true, checkLastEntry: true });
-    if (generated) err(generatedKeyMessage(generated));
+  return withImportStore(loaded, openStore, err, async (store, keys) => {
     const intake = loaded.config.intake;
     const imapUser = intake.mail.imap.user.toLowerCase();
     const sink = storeIntakeSink(store, systemClock, keys, acceptSettingsOf(intake));
@@ -197,7 +210,5 @@ async function runMailImport(loaded: LoadedConfig, path: string, openStore: (loa
     }
     out(mailImportSummaryText(basename(path), summary));
     return summary.refusedCount > 0 ? 1 : 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

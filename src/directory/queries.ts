@@ -224,40 +224,73 @@ export class DirectoryQueries {
     return { organisations, matchedBy, more: rows.length > criteria.limit };
   }
 
-  /**
-   * The responsibilities for IP ranges containing an address (32 hex digits, as parseIp gives), narrowest first. A
-   * range containing the address starts at or below it; the 50 ranges starting closest below it include every
-   * containing range unless more than 50 other ranges are nested inside a containing one, which directories of
-   * responsibilities (one organisation per allocation) do not have.
-   */
+  /** The responsibilities for an address (32 hex digits): the ranges holding it, the narrowest first. */
   async responsibleForIp(ip: string): Promise<ResponsibilityMatch[]> {
-    const near = await this.db.responsibility.findMany({
-      where: { type: "ip", rangeStart: { lte: ip }, organisation: { removedAt: null } },
-      orderBy: { rangeStart: "desc" },
-      select: { organisationId: true, value: true, rangeStart: true, rangeEnd: true },
-      take: 50,
-    });
+    return (await this.responsibleForIps([ip])).get(ip) ?? [];
+  }
+
+  /**
+   * The responsibilities for several addresses in one statement, by address: for each, of the 50 ranges starting
+   * closest below it, those holding it, the narrowest first. Raw, portable SQL: intake routes every report through
+   * here, and a raw statement costs a fraction of the model query.
+   */
+  async responsibleForIps(ips: readonly string[]): Promise<Map<string, ResponsibilityMatch[]>> {
+    const distinct = [...new Set(ips)];
+    const found = new Map<string, ResponsibilityMatch[]>();
+    if (distinct.length === 0) return found;
+    const nearest = distinct.map(
+      (ip, index) => Prisma.sql`SELECT * FROM (SELECT CAST(${ip} AS TEXT) AS "ip", r."organisationId", r."value", r."rangeStart", r."rangeEnd"
+        FROM "Responsibility" r JOIN "Organisation" o ON o."id" = r."organisationId"
+        WHERE r."type" = 'ip' AND r."rangeStart" <= ${ip} AND o."removedAt" IS NULL ORDER BY r."rangeStart" DESC LIMIT 50) AS ${Prisma.raw(`"near${index}"`)}`,
+    );
+    const rows = await this.db.$queryRaw<{ ip: string; organisationId: string; value: string; rangeStart: string; rangeEnd: string }[]>`${Prisma.join(nearest, " UNION ALL ")}`;
     const width = (row: { rangeStart: string; rangeEnd: string }): bigint => BigInt(`0x${row.rangeEnd}`) - BigInt(`0x${row.rangeStart}`);
-    return near
-      .filter((row) => row.rangeEnd >= ip)
-      .sort((a, b) => (width(a) < width(b) ? -1 : width(a) > width(b) ? 1 : 0))
-      .map((row) => ({ organisationId: row.organisationId, type: "ip", value: row.value }));
+    for (const ip of distinct) {
+      const holding = rows.filter((row) => row.ip === ip && row.rangeEnd >= ip).sort((a, b) => (width(a) < width(b) ? -1 : width(a) > width(b) ? 1 : 0));
+      found.set(ip, holding.map((row) => ({ organisationId: row.organisationId, type: "ip", value: row.value })));
+    }
+    return found;
   }
 
   /** The responsibilities for a host name: the domain itself or one it is a subdomain of, the longest (closest) first. */
   async responsibleForDomain(host: string): Promise<ResponsibilityMatch[]> {
-    const rows = await this.db.responsibility.findMany({
-      where: { type: "domain", rangeStart: { in: domainSuffixes(host.toLowerCase().replace(/\.$/, "")) }, organisation: { removedAt: null } },
-      select: { organisationId: true, value: true, rangeStart: true },
-    });
-    return rows.sort((a, b) => b.rangeStart.length - a.rangeStart.length).map((row) => ({ organisationId: row.organisationId, type: "domain", value: row.value }));
+    return (await this.responsibleForDomains([host])).get(host) ?? [];
+  }
+
+  /** The responsibilities for several host names in one statement, by host name as given (see responsibleForDomain). */
+  async responsibleForDomains(hosts: readonly string[]): Promise<Map<string, ResponsibilityMatch[]>> {
+    const suffixesOf = new Map([...new Set(hosts)].map((host) => [host, domainSuffixes(host.toLowerCase().replace(/\.$/, ""))]));
+    const all = [...new Set([...suffixesOf.values()].flat())];
+    const rows = all.length === 0 ? [] : await this.db.$queryRaw<{ organisationId: string; value: string; rangeStart: string }[]>`
+      SELECT r."organisationId", r."value", r."rangeStart" FROM "Responsibility" r JOIN "Organisation" o ON o."id" = r."organisationId"
+      WHERE r."type" = 'domain' AND r."rangeStart" IN (${Prisma.join(all)}) AND o."removedAt" IS NULL`;
+    const found = new Map<string, ResponsibilityMatch[]>();
+    for (const [host, suffixes] of suffixesOf) {
+      const wanted = new Set(suffixes);
+      const matching = rows.filter((row) => wanted.has(row.rangeStart)).sort((a, b) => b.rangeStart.length - a.rangeStart.length);
+      found.set(host, matching.map((row) => ({ organisationId: row.organisationId, type: "domain", value: row.value })));
+    }
+    return found;
   }
 
   /** The responsibilities for an AS number. */
   async responsibleForAsn(asn: number): Promise<ResponsibilityMatch[]> {
-    const rows = await this.db.responsibility.findMany({ where: { type: "asn", rangeStart: `AS${asn}`, organisation: { removedAt: null } }, select: { organisationId: true, value: true } });
-    return rows.map((row) => ({ organisationId: row.organisationId, type: "asn", value: row.value }));
+    return (await this.responsibleForAsns([asn])).get(asn) ?? [];
   }
+
+  /** The responsibilities for several AS numbers in one statement, by number. */
+  async responsibleForAsns(asns: readonly number[]): Promise<Map<number, ResponsibilityMatch[]>> {
+    const distinct = [...new Set(asns)];
+    const found = new Map<number, ResponsibilityMatch[]>(distinct.map((asn) => [asn, []]));
+    if (distinct.length === 0) return found;
+    const rows = await this.db.$queryRaw<{ organisationId: string; value: string; rangeStart: string }[]>`
+      SELECT r."organisationId", r."value", r."rangeStart" FROM "Responsibility" r JOIN "Organisation" o ON o."id" = r."organisationId"
+      WHERE r."type" = 'asn' AND r."rangeStart" IN (${Prisma.join(distinct.map((asn) => `AS${asn}`))}) AND o."removedAt" IS NULL`;
+    for (const row of rows) found.get(Number(row.rangeStart.slice(2)))?.push({ organisationId: row.organisationId, type: "asn", value: row.value });
+    return found;
+  }
+
+
 
   /**
    * Ids of live organisations, by name, that pass the filters and of which every word of the text starts one of its

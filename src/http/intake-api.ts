@@ -2,14 +2,14 @@
 // A report is committed (stored, routed, grouped, recorded, its card in the outbox) before the answer 202 with its
 // intake id; a resend of the same report (same report id, same sender) answers 200 with the first intake id. Bad input
 // answers 400 with a problem document (RFC 9457) listing each field; nothing of it is stored. Each token has a rate
-// limit, counted in the database (src/limits/window.ts) so that several processes count together.
+// limit, counted in the database (src/limits/window.ts) so that several processes count together. Requests that
+// arrive while a commit runs are answered together by the next one (src/intake/api-batch.ts).
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { acceptIntakeReportInStore } from "../intake/accept.js";
+import { answerApiSubmissions, type ApiAnswer, type ApiSubmission } from "../intake/api-batch.js";
 import { acceptSettingsOf } from "../intake/store-sink.js";
-import { tokenFor } from "../intake/tokens.js";
 import { parseXarfValue } from "../intake/xarf/parse.js";
 import type { FieldProblem, XarfParse } from "../intake/xarf/v4.js";
-import { countInWindow } from "../limits/window.js";
+import { GroupCommit } from "../work/group-commit.js";
 import type { HttpServerDeps } from "./server.js";
 
 /** The path reports are posted to. */
@@ -44,6 +44,9 @@ export function parseXarf(bodyText: string): XarfParse {
 export async function registerIntakeApi(server: FastifyInstance, deps: HttpServerDeps): Promise<void> {
   const settings = acceptSettingsOf(deps.intake);
   const rate = deps.intake.api.rate;
+  const batches = new GroupCommit<ApiSubmission, ApiAnswer>((submissions) => answerApiSubmissions({ store: deps.store, clock: deps.clock, keys: deps.keys, settings, rate, parse: parseXarf }, submissions));
+  const unauthorised = (reply: FastifyReply): FastifyReply =>
+    problem(reply, { type: "urn:liaison:problem:unauthorised", title: "Unauthorized", status: 401, detail: "A valid intake token is needed: Authorization: Bearer <token>." }, { "WWW-Authenticate": 'Bearer realm="liaison-intake"' });
   // The body is read as text (JSON is parsed by the validator, which names what is wrong) within bodyLimit.
   server.addContentTypeParser(["application/json", "application/xarf+json"], { parseAs: "string" }, (_request, body, done) => done(null, body));
   server.setErrorHandler((error: { statusCode?: number; message?: string; code?: string }, _request, reply) => {
@@ -57,21 +60,11 @@ export async function registerIntakeApi(server: FastifyInstance, deps: HttpServe
   server.post(INTAKE_REPORTS_PATH, async (request, reply) => {
     const authorization = request.headers.authorization ?? "";
     const match = /^Bearer\s+(\S{1,200})$/i.exec(authorization);
-    const token = match?.[1] ? await tokenFor(deps.store.db, match[1]) : undefined;
-    if (!token) {
-      return problem(reply, { type: "urn:liaison:problem:unauthorised", title: "Unauthorized", status: 401, detail: "A valid intake token is needed: Authorization: Bearer <token>." }, { "WWW-Authenticate": 'Bearer realm="liaison-intake"' });
-    }
+    if (!match?.[1]) return unauthorised(reply);
     const bodyText = typeof request.body === "string" ? request.body : "";
-    const parsed = parseXarf(bodyText);
-    // The token's window is counted in a statement of its own (committed at once), not in the report's transaction:
-    // on PostgreSQL its row would otherwise stay locked until each report commits, one report at a time per token.
-    const now = deps.clock.now();
-    const window = await countInWindow(deps.store.db, `intake:token:${token.id}`, now, rate.window, rate.perToken);
-    const answer = !window.admitted
-      ? { kind: "limited" as const, retryAt: new Date(window.windowStartAt.getTime() + rate.window), now }
-      : !parsed.ok
-        ? { kind: "invalid" as const, problems: parsed.problems }
-        : { kind: "accepted" as const, accepted: await acceptIntakeReportInStore(deps.store, deps.clock, deps.keys, { report: parsed.report, reportingOrganisationId: token.organisationId, receivedVia: `api:${token.id}` }, settings) };
+    const answer: ApiAnswer = await batches.submit({ tokenText: match[1], bodyText });
+    if (answer.kind === "unauthorised") return unauthorised(reply);
+    if (answer.kind === "failed") throw answer.error;
     if (answer.kind === "limited") {
       const seconds = Math.max(1, Math.ceil((answer.retryAt.getTime() - answer.now.getTime()) / 1000));
       return problem(reply, { type: "urn:liaison:problem:rate-limited", title: "Too Many Requests", status: 429, detail: `This token may post ${rate.perToken} reports per ${rate.window / 1000} s; try again in ${seconds} s.` }, { "Retry-After": String(seconds) });

@@ -1,19 +1,23 @@
-// Accepting one intake report: the one function every intake source calls (the API, the mailbox, feed files, the
-// report page). In the caller's unit of work it claims the report by its source id (a resend returns the first
-// acceptance), routes it, groups it with the open item of the same type about the same target (or opens a new item),
-// finds what is already open about the same URL, address or content, records the receipt, and writes the card of a
-// new item to the outbox. Liaison never opens a case on its own: a person decides each item.
+// Accepting intake reports: the one path every intake source takes (the API, the mailbox, feed files, the report
+// page). In the caller's unit of work, for one report or several (a mail's reports, the API requests that arrived
+// while the previous commit ran), it claims each report by its source id (a resend returns the first acceptance),
+// routes it, groups it with the open item of the same type about the same target (or opens a new item), finds what is
+// already open about the same URL, address or content, records the receipt, and writes the card of each new item to
+// the outbox. Several reports cost about as many statements as one, plus one route look-up per target and one update
+// per item they join. Liaison never opens a case on its own: a person decides each item.
 import { newId } from "../core/ids.js";
-import { PLATFORMS, type Destination, type Platform } from "../core/adapter.js";
 import { reserveCounterValues } from "../outbox/counter.js";
 import type { Store } from "../store/db.js";
 import type { Tx } from "../store/types.js";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
+import type { Destination } from "../core/adapter.js";
 import { inUnitOfWork, type UnitOfWork } from "../work/unit-of-work.js";
-import { intakeCard, type AlreadyOpen } from "./card-render.js";
+import { intakeCard } from "./card-render.js";
+import { alreadyOpen, intakeChannel, repeatCount } from "./matching.js";
 import { intakeReportSchema, type IntakeReport } from "./report.js";
-import { routeTarget, targetKeys, type TargetKeys } from "./routing.js";
+import { routeTargets, targetKeys, type Route, type TargetKeys } from "./routing.js";
+import { addReportsToItem, entriesByClaimKey, insertEntries, openItemsByGroupKey } from "./statements.js";
 
 /** The audit action of a report received. */
 export const INTAKE_RECEIVED = "intake.received";
@@ -64,139 +68,229 @@ export function claimKeyOf(input: AcceptIntakeInput): string {
   return `${input.reportingOrganisationId ?? "-"}:${input.report.source}:${id}`;
 }
 
-async function firstAcceptance(tx: Tx, claimKey: string): Promise<AcceptedIntake | undefined> {
-  const entry = await tx.intakeReportEntry.findUnique({ where: { claimKey }, select: { id: true, itemId: true } });
-  if (!entry) return undefined;
-  const item = await tx.intakeItem.findUniqueOrThrow({ where: { id: entry.itemId } });
-  return { intakeId: entry.id, itemId: item.id, reference: item.reference, duplicate: true, grouped: false, routedToId: item.routedToId, routeReason: item.routeReason, reportCount: item.reportCount };
+/** The acceptances of reports accepted before, by claim key (two statements when there are any, none otherwise). */
+async function earlierAcceptances(tx: Tx, claimKeys: readonly string[]): Promise<Map<string, AcceptedIntake>> {
+  if (claimKeys.length === 0) return new Map();
+  const entries = await entriesByClaimKey(tx, [...new Set(claimKeys)]);
+  if (entries.length === 0) return new Map();
+  const items = await tx.intakeItem.findMany({ where: { id: { in: [...new Set(entries.map((entry) => entry.itemId))] } }, select: { id: true, reference: true, routedToId: true, routeReason: true, reportCount: true } });
+  const itemById = new Map(items.map((item) => [item.id, item]));
+  return new Map(
+    entries.map((entry) => {
+      const item = itemById.get(entry.itemId);
+      if (!item) throw new Error(`intake entry ${entry.id} names item ${entry.itemId}, which does not exist`);
+      return [entry.claimKey, { intakeId: entry.id, itemId: item.id, reference: item.reference, duplicate: true, grouped: false, routedToId: item.routedToId, routeReason: item.routeReason, reportCount: item.reportCount }];
+    }),
+  );
+}
+
+/** One report of the batch, parsed, with its claim key and target keys. */
+interface Prepared {
+  input: AcceptIntakeInput;
+  report: IntakeReport;
+  claimKey: string;
+  keys: TargetKeys;
+}
+
+/** An item as the batch leaves it: an open one the batch's reports join, or one the batch opens. */
+interface ItemState {
+  id: string;
+  /** Given once the batch knows how many items it opens (one counter statement for all). */
+  reference: string;
+  routedToId: string | null;
+  reportCount: number;
+  firstReportedAt: Date;
+  lastReportedAt: Date;
+  contentHash: string | null;
+  tlp: string;
+  /** The report that opens it, when the batch opens it; undefined for an item that was open before. */
+  opener?: Prepared & { route: Route };
+  /** Reports of the batch that joined an item open before. */
+  joined: number;
+}
+
+/** One new (not resent) report of the batch: the item it opened or joined, and its entry on the item's timeline. */
+interface Taken {
+  prepared: Prepared;
+  route: Route;
+  item: ItemState;
+  entryId: string;
+  grouped: boolean;
+  /** The item's report count just after this report. */
+  countAfter: number;
+}
+
+/** The item slot a report belongs to: its group key towards its recipient. */
+function slotOf(groupKey: string, routedToId: string | null): string {
+  return `${groupKey}\u0000${routedToId ?? ""}`;
 }
 
 /**
- * What is already open about the same URL, address or content: an open case (one an item was opened as, or one
- * opened with the same URL towards the same recipient, e.g. by /notice), or else an open item. `recipientId` null
- * (the report routes nowhere): a case towards anyone.
+ * Accepts reports inside the caller's unit of work (which commits them), in order: after it commits, each is stored,
+ * routed, grouped, recorded and the card of each new item is in the outbox. A report whose claim key was accepted
+ * before (or earlier in the same batch) returns that acceptance with `duplicate: true` and writes nothing. One
+ * answer per input, in the same order.
  */
-export async function alreadyOpen(tx: Tx, keys: TargetKeys, exceptItemId: string, recipientId: string | null = null): Promise<AlreadyOpen | undefined> {
-  const matches = [
-    ...(keys.urlKey !== undefined ? [{ urlKey: keys.urlKey }] : []),
-    ...(keys.ipKey !== undefined ? [{ ipKey: keys.ipKey }] : []),
-    ...(keys.contentHash !== undefined ? [{ contentHash: keys.contentHash }] : []),
-  ];
-  if (matches.length === 0) return undefined;
-  const items = await tx.intakeItem.findMany({
-    where: { id: { not: exceptItemId }, OR: matches, state: { in: ["open", "opened", "added"] } },
-    orderBy: { firstReportedAt: "asc" },
-    take: 20,
-    select: { reference: true, state: true, caseId: true, firstReportedAt: true, routedToId: true },
-  });
-  const byUrl = keys.urlKey !== undefined ? await tx.caseUrl.findMany({ where: { urlKey: keys.urlKey, ...(recipientId !== null ? { recipientOrgId: recipientId } : {}) }, select: { caseId: true }, take: 20 }) : [];
-  const caseIds = [...items.map((item) => item.caseId).filter((id): id is string => id !== null), ...byUrl.map((row) => row.caseId)];
-  if (caseIds.length > 0) {
-    const open = await tx.case.findFirst({ where: { id: { in: caseIds }, state: { notIn: ["closed", "withdrawn", "resolved"] } }, orderBy: { openedAt: "asc" }, select: { reference: true, openedAt: true, openerOrgId: true } });
-    if (open) {
-      const by = await tx.organisation.findUnique({ where: { id: open.openerOrgId }, select: { name: true } });
-      return { reference: open.reference, since: open.openedAt, by: by?.name ?? "?" };
-    }
-  }
-  const item = items.find((candidate) => candidate.state === "open");
-  if (!item) return undefined;
-  const by = item.routedToId ? await tx.organisation.findUnique({ where: { id: item.routedToId }, select: { name: true } }) : null;
-  return { reference: item.reference, since: item.firstReportedAt, by: by?.name ?? "the coordinators' intake" };
-}
-
-/** Where an organisation's intake cards go: its channel for the topic "intake", else its channel for any topic. */
-export async function intakeChannel(tx: Tx, organisationId: string): Promise<Extract<Destination, { kind: "channel" }> | undefined> {
-  const channels = await tx.caseChannel.findMany({ where: { organisationId, topic: { in: ["intake", "*"] } } });
-  const channel = channels.find((candidate) => candidate.topic === "intake") ?? channels[0];
-  if (!channel || !(PLATFORMS as readonly string[]).includes(channel.platform)) return undefined;
-  return { kind: "channel", platform: channel.platform as Platform, workspace: channel.workspace, channelId: channel.channelId };
-}
-
-/** Reports in the window about the same domain or address routed to the same organisation (repeat offenders). */
-async function repeatCount(tx: Tx, routedToId: string | null, keys: TargetKeys, since: Date): Promise<number> {
-  const about = [...(keys.domainKey !== undefined ? [{ domainKey: keys.domainKey }] : []), ...(keys.ipKey !== undefined ? [{ ipKey: keys.ipKey }] : [])];
-  if (about.length === 0) return 0;
-  const rows = await tx.intakeItem.aggregate({ where: { routedToId, OR: about, lastReportedAt: { gte: since } }, _sum: { reportCount: true } });
-  return rows._sum.reportCount ?? 0;
-}
-
-/**
- * Accepts one report inside the caller's unit of work (which commits it): after it commits, the report is stored,
- * routed, grouped, recorded and its card (for a new item) is in the outbox. A report whose claim key was accepted
- * before returns that acceptance with `duplicate: true` and writes nothing.
- */
-export async function acceptIntakeReport(work: UnitOfWork, input: AcceptIntakeInput, settings: AcceptIntakeSettings = DEFAULT_ACCEPT_SETTINGS): Promise<AcceptedIntake> {
-  const report = intakeReportSchema.parse(input.report);
+export async function acceptIntakeReports(work: UnitOfWork, inputs: readonly AcceptIntakeInput[], settings: AcceptIntakeSettings = DEFAULT_ACCEPT_SETTINGS): Promise<AcceptedIntake[]> {
   const tx = work.tx;
   const now = work.clock.now();
-  const claimKey = claimKeyOf(input);
-  const first = await firstAcceptance(tx, claimKey);
-  if (first) return first;
-  const keys = targetKeys(report);
-  const route = input.recipient ?? (await routeTarget(tx, report.target));
-  const open = await tx.intakeItem.findFirst({ where: { groupKey: keys.groupKey, routedToId: route.organisationId, state: "open" }, orderBy: { createdAt: "asc" } });
-  let item;
-  if (open) {
-    item = await tx.intakeItem.update({
-      where: { id: open.id },
-      data: {
-        reportCount: { increment: 1 },
-        lastReportedAt: report.occurredAt > open.lastReportedAt ? report.occurredAt : open.lastReportedAt,
-        firstReportedAt: report.occurredAt < open.firstReportedAt ? report.occurredAt : open.firstReportedAt,
-        contentHash: open.contentHash ?? keys.contentHash ?? null,
-        updatedAt: now,
-      },
-    });
-  } else {
-    const year = now.getUTCFullYear();
-    const number = await reserveCounterValues(tx, `intake-${year}`, 1);
-    item = await tx.intakeItem.create({
-      data: {
-        id: newId(), reference: `I-${year}-${String(number).padStart(6, "0")}`, routedToId: route.organisationId, routeReason: route.reason,
-        category: report.category, type: report.type, groupKey: keys.groupKey, urlKey: keys.urlKey ?? null, ipKey: keys.ipKey ?? null,
-        domainKey: keys.domainKey ?? null, contentHash: keys.contentHash ?? null, target: JSON.stringify(report.target), summary: report.summary.slice(0, 500),
-        tlp: report.tlp ?? "AMBER", state: "open", reportCount: 1,
-        firstReportedAt: report.occurredAt, lastReportedAt: report.occurredAt, createdAt: now, updatedAt: now,
-      },
-    });
+  const prepared: Prepared[] = inputs.map((input) => {
+    const report = intakeReportSchema.parse(input.report);
+    return { input, report, claimKey: claimKeyOf({ ...input, report }), keys: targetKeys(report) };
+  });
+  const earlier = await earlierAcceptances(tx, prepared.filter((entry) => entry.report.sourceReportId !== undefined).map((entry) => entry.claimKey));
+
+  // Routes: every target of the batch at once (the directory does not change inside the transaction).
+  const unclaimed: Prepared[] = [];
+  const claimed = new Set<string>();
+  for (const entry of prepared) {
+    if (earlier.has(entry.claimKey) || claimed.has(entry.claimKey)) continue;
+    claimed.add(entry.claimKey);
+    unclaimed.push(entry);
   }
-  const entryId = newId();
-  await tx.intakeReportEntry.create({
-    data: {
-      id: entryId, itemId: item.id, claimKey, reportingOrganisationId: input.reportingOrganisationId ?? null, source: report.source,
-      format: report.format, receivedVia: input.receivedVia.slice(0, 256), category: report.category, type: report.type,
-      occurredAt: report.occurredAt, receivedAt: now, report: JSON.stringify(report),
-    },
-  });
-  work.record({
-    actorId: null, actor: "system", via: input.receivedVia.slice(0, 256), action: INTAKE_RECEIVED, subjectType: "intake-item", subjectId: item.id, result: "ok",
-    detail: { reference: item.reference, intakeId: entryId, sourceReportId: report.sourceReportId ?? null, format: report.format, category: report.category, type: report.type, grouped: Boolean(open), routedToId: route.organisationId, route: route.reason, reportingOrganisationId: input.reportingOrganisationId ?? null },
-  });
-  if (!open) {
-    const destination = route.organisationId ? await intakeChannel(tx, route.organisationId) : settings.coordinatorsChannel;
-    if (destination) {
-      const organisation = route.organisationId ? await tx.organisation.findUnique({ where: { id: route.organisationId }, select: { repeatThreshold: true } }) : null;
-      const threshold = organisation?.repeatThreshold ?? settings.repeatThreshold;
-      const repeats = await repeatCount(tx, route.organisationId, keys, new Date(now.getTime() - settings.repeatWindowMs));
-      const card = intakeCard({ item, report, route, alreadyOpen: await alreadyOpen(tx, keys, item.id, route.organisationId), repeats: repeats >= threshold ? { count: repeats, windowMs: settings.repeatWindowMs, threshold } : undefined });
-      work.send([{ streamKey: `intake:${route.organisationId ?? "coordinators"}`, destination: { type: "address", destination }, message: card }]);
+  const toRoute = unclaimed.filter((entry) => !entry.input.recipient);
+  const routed = await routeTargets(tx, toRoute.map((entry) => entry.report.target));
+  const routeOf = new Map(toRoute.map((entry, index) => [entry, routed[index] as Route]));
+  const fresh = unclaimed.map((entry) => ({ ...entry, route: entry.input.recipient ?? (routeOf.get(entry) as Route) }));
+
+  // The open items of the batch's group keys, in one statement; the oldest open item of a slot is the one joined.
+  const groupKeys = [...new Set(fresh.map((entry) => entry.keys.groupKey))];
+  const openRows = await openItemsByGroupKey(tx, groupKeys);
+  const items = new Map<string, ItemState>();
+  for (const row of openRows) {
+    const slot = slotOf(row.groupKey, row.routedToId);
+    if (!items.has(slot)) items.set(slot, { ...row, joined: 0 });
+  }
+  const opened: ItemState[] = [];
+  const taken: Taken[] = [];
+  for (const entry of fresh) {
+    const { report, keys, route } = entry;
+    const slot = slotOf(keys.groupKey, route.organisationId);
+    const open = items.get(slot);
+    let item: ItemState;
+    if (open) {
+      item = open;
+      item.reportCount += 1;
+      if (!item.opener) item.joined += 1;
+      if (report.occurredAt > item.lastReportedAt) item.lastReportedAt = report.occurredAt;
+      if (report.occurredAt < item.firstReportedAt) item.firstReportedAt = report.occurredAt;
+      item.contentHash = item.contentHash ?? keys.contentHash ?? null;
+    } else {
+      item = { id: newId(), reference: "", routedToId: route.organisationId, reportCount: 1, firstReportedAt: report.occurredAt, lastReportedAt: report.occurredAt, contentHash: keys.contentHash ?? null, tlp: report.tlp ?? "AMBER", opener: entry, joined: 0 };
+      items.set(slot, item);
+      opened.push(item);
     }
+    taken.push({ prepared: entry, route, item, entryId: newId(), grouped: Boolean(open), countAfter: item.reportCount });
   }
-  return { intakeId: entryId, itemId: item.id, reference: item.reference, duplicate: false, grouped: Boolean(open), routedToId: route.organisationId, routeReason: route.reason, reportCount: item.reportCount };
+
+  // Writes: one counter statement and one insert for the new items, one update per item joined, one insert for the
+  // timeline entries; the record entries and cards go in with the unit of work's commit.
+  if (opened.length > 0) {
+    const year = now.getUTCFullYear();
+    const first = await reserveCounterValues(tx, `intake-${year}`, opened.length);
+    opened.forEach((item, index) => (item.reference = `I-${year}-${String(first + index).padStart(6, "0")}`));
+    await tx.intakeItem.createMany({
+      data: opened.map((item) => {
+        const { report, keys, route } = item.opener as Prepared & { route: Route };
+        return {
+          id: item.id, reference: item.reference, routedToId: route.organisationId, routeReason: route.reason,
+          category: report.category, type: report.type, groupKey: keys.groupKey, urlKey: keys.urlKey ?? null, ipKey: keys.ipKey ?? null,
+          domainKey: keys.domainKey ?? null, contentHash: item.contentHash, target: JSON.stringify(report.target), summary: report.summary.slice(0, 500),
+          tlp: item.tlp, state: "open", reportCount: item.reportCount,
+          firstReportedAt: item.firstReportedAt, lastReportedAt: item.lastReportedAt, createdAt: now, updatedAt: now,
+        };
+      }),
+    });
+  }
+  // In id order, so that two processes updating the same items lock them in the same order.
+  const joinedItems = [...items.values()].filter((item) => !item.opener && item.joined > 0).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const item of joinedItems) await addReportsToItem(tx, { id: item.id, reports: item.joined, firstReportedAt: item.firstReportedAt, lastReportedAt: item.lastReportedAt, contentHash: item.contentHash }, now);
+  await insertEntries(
+    tx,
+    taken.map(({ prepared: { input, report, claimKey }, item, entryId }) => ({
+        id: entryId, itemId: item.id, claimKey, reportingOrganisationId: input.reportingOrganisationId ?? null, source: report.source,
+        format: report.format, receivedVia: input.receivedVia.slice(0, 256), category: report.category, type: report.type,
+        occurredAt: report.occurredAt, receivedAt: now, report: JSON.stringify(report),
+      })),
+  );
+  for (const { prepared: { input, report }, route, item, entryId, grouped } of taken) {
+    work.record({
+      actorId: null, actor: "system", via: input.receivedVia.slice(0, 256), action: INTAKE_RECEIVED, subjectType: "intake-item", subjectId: item.id, result: "ok",
+      detail: { reference: item.reference, intakeId: entryId, sourceReportId: report.sourceReportId ?? null, format: report.format, category: report.category, type: report.type, grouped, routedToId: route.organisationId, route: route.reason, reportingOrganisationId: input.reportingOrganisationId ?? null },
+    });
+  }
+  await sendCards(work, opened, settings);
+
+  const answers = new Map<string, AcceptedIntake>();
+  for (const { prepared: { claimKey }, route, item, entryId, grouped, countAfter } of taken) {
+    answers.set(claimKey, { intakeId: entryId, itemId: item.id, reference: item.reference, duplicate: false, grouped, routedToId: route.organisationId, routeReason: route.reason, reportCount: countAfter });
+  }
+  const answered = new Set<string>();
+  return prepared.map((entry) => {
+    const before = earlier.get(entry.claimKey);
+    if (before) return before;
+    const answer = answers.get(entry.claimKey);
+    if (!answer) throw new Error(`intake report ${entry.claimKey} was neither accepted nor found`);
+    if (answered.has(entry.claimKey)) return { ...answer, duplicate: true, grouped: false, reportCount: items.get(slotOf(entry.keys.groupKey, answer.routedToId))?.reportCount ?? answer.reportCount };
+    answered.add(entry.claimKey);
+    return answer;
+  });
+}
+
+/** The card of each item the batch opened, to its recipient's intake channel (or the coordinators' intake). */
+async function sendCards(work: UnitOfWork, opened: readonly ItemState[], settings: AcceptIntakeSettings): Promise<void> {
+  const tx = work.tx;
+  const since = new Date(work.clock.now().getTime() - settings.repeatWindowMs);
+  const destinations = new Map<string, Extract<Destination, { kind: "channel" }> | undefined>();
+  const thresholds = new Map<string, number>();
+  for (const [index, item] of opened.entries()) {
+    const { report, keys, route } = item.opener as Prepared & { route: Route };
+    const organisationId = route.organisationId;
+    if (organisationId !== null && !destinations.has(organisationId)) destinations.set(organisationId, await intakeChannel(tx, organisationId));
+    const destination = organisationId !== null ? destinations.get(organisationId) : settings.coordinatorsChannel;
+    if (!destination) continue;
+    if (organisationId !== null && !thresholds.has(organisationId)) {
+      const organisation = await tx.organisation.findUnique({ where: { id: organisationId }, select: { repeatThreshold: true } });
+      thresholds.set(organisationId, organisation?.repeatThreshold ?? settings.repeatThreshold);
+    }
+    const threshold = (organisationId !== null ? thresholds.get(organisationId) : undefined) ?? settings.repeatThreshold;
+    const repeats = await repeatCount(tx, organisationId, keys, since);
+    // Items the batch opened after this one were not open when its first report came in.
+    const notBefore = [item.id, ...opened.slice(index + 1).map((later) => later.id)];
+    const card = intakeCard({
+      item, report, route, alreadyOpen: await alreadyOpen(tx, keys, notBefore, organisationId),
+      repeats: repeats >= threshold ? { count: repeats, windowMs: settings.repeatWindowMs, threshold } : undefined,
+    });
+    work.send([{ streamKey: `intake:${organisationId ?? "coordinators"}`, destination: { type: "address", destination }, message: card }]);
+  }
+}
+
+/** Accepts one report inside the caller's unit of work (see acceptIntakeReports). */
+export async function acceptIntakeReport(work: UnitOfWork, input: AcceptIntakeInput, settings: AcceptIntakeSettings = DEFAULT_ACCEPT_SETTINGS): Promise<AcceptedIntake> {
+  const [accepted] = await acceptIntakeReports(work, [input], settings);
+  if (!accepted) throw new Error("acceptIntakeReports answered nothing for one report");
+  return accepted;
 }
 
 /** True for the unique-key failure of two transactions accepting the same report at once (the second must retry). */
-function isClaimRace(error: unknown): boolean {
+export function isClaimRace(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
-/** Accepts one report in a transaction of its own; a concurrent acceptance of the same report is retried once (it then finds the first). */
-export async function acceptIntakeReportInStore(store: Pick<Store, "transaction">, clock: Clock, keys: RecordKeys, input: AcceptIntakeInput, settings?: AcceptIntakeSettings): Promise<AcceptedIntake> {
-  const run = (): Promise<AcceptedIntake> => inUnitOfWork(store, clock, keys, (work) => acceptIntakeReport(work, input, settings));
+/** Accepts reports in a transaction of their own; a concurrent acceptance of one of them is retried once (it then finds the first). */
+export async function acceptIntakeReportsInStore(store: Pick<Store, "transaction">, clock: Clock, keys: RecordKeys, inputs: readonly AcceptIntakeInput[], settings?: AcceptIntakeSettings): Promise<AcceptedIntake[]> {
+  const run = (): Promise<AcceptedIntake[]> => inUnitOfWork(store, clock, keys, (work) => acceptIntakeReports(work, inputs, settings));
   try {
     return await run();
   } catch (error) {
     if (!isClaimRace(error)) throw error;
     return run();
   }
+}
+
+/** Accepts one report in a transaction of its own (see acceptIntakeReportsInStore). */
+export async function acceptIntakeReportInStore(store: Pick<Store, "transaction">, clock: Clock, keys: RecordKeys, input: AcceptIntakeInput, settings?: AcceptIntakeSettings): Promise<AcceptedIntake> {
+  const [accepted] = await acceptIntakeReportsInStore(store, clock, keys, [input], settings);
+  if (!accepted) throw new Error("acceptIntakeReportsInStore answered nothing for one report");
+  return accepted;
 }

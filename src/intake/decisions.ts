@@ -10,7 +10,7 @@ import { takesPart, type CaseChanged, type CaseService } from "../cases/service.
 import type { UnitOfWork } from "../work/unit-of-work.js";
 import { intakeCard } from "./card-render.js";
 import { intakeReportSchema, type IntakeReport } from "./report.js";
-import { intakeChannel } from "./accept.js";
+import { intakeChannel } from "./matching.js";
 
 /** The audit action of a decision on an item. */
 export const INTAKE_DECIDED = "intake.decided";

@@ -81,40 +81,52 @@ export interface Route {
   reason: string;
 }
 
+/** One look-up a target's route tries, in the order it tries them, and how its reason names it. */
+type RouteStep = { kind: "ip"; key: string; what: string } | { kind: "domain"; name: string; what: string } | { kind: "asn"; asn: number; what: string };
+
+/** What a target's route tries: the URL's host or the domain, then the written address, then the AS number. */
+function routeSteps(target: IntakeTarget): RouteStep[] {
+  const steps: RouteStep[] = [];
+  const host = target.url !== undefined ? urlHost(target.url) : undefined;
+  const hosts = [host, target.domain].filter((value): value is string => value !== undefined);
+  for (const name of new Set(hosts)) {
+    const ip = parseIp(name);
+    steps.push(ip ? { kind: "ip", key: ip, what: `address ${canonicalIpText(name) ?? name}` } : { kind: "domain", name, what: `domain ${name}` });
+  }
+  const written = target.ip?.trim();
+  const address = written !== undefined ? (canonicalIpText(written) ?? written) : undefined;
+  const ipKey = written !== undefined ? parseIp(written) : undefined;
+  if (address !== undefined && ipKey !== undefined) steps.push({ kind: "ip", key: ipKey, what: `address ${address}` });
+  if (target.asn !== undefined) steps.push({ kind: "asn", asn: target.asn, what: `AS${target.asn}` });
+  return steps;
+}
+
 /**
  * Routes a target, most precise first: the URL's host or the domain (a responsibility for the domain or one it is a
  * subdomain of, the closest first), the address (the narrowest range holding it), then the AS number. What matches
  * nothing goes to the coordinators' intake, saying what was looked for.
  */
 export async function routeTarget(tx: Tx, target: IntakeTarget): Promise<Route> {
+  const [route] = await routeTargets(tx, [target]);
+  if (!route) throw new Error("routeTargets answered nothing for one target");
+  return route;
+}
+
+/** Routes several targets (see routeTarget) with one statement per kind of look-up for all of them. */
+export async function routeTargets(tx: Tx, targets: readonly IntakeTarget[]): Promise<Route[]> {
+  const plans = targets.map(routeSteps);
+  const steps = plans.flat();
   const directory = new DirectoryQueries(tx);
-  const host = target.url !== undefined ? urlHost(target.url) : undefined;
-  const tried: string[] = [];
-  const pick = (matches: ResponsibilityMatch[], what: string): Route | undefined => {
-    const first = matches[0];
-    return first ? { organisationId: first.organisationId, reason: `${what} (responsibility ${first.type} ${first.value})` } : undefined;
-  };
-  const hosts = [host, target.domain].filter((value): value is string => value !== undefined);
-  for (const name of new Set(hosts)) {
-    const ip = parseIp(name);
-    const what = ip ? `address ${canonicalIpText(name) ?? name}` : `domain ${name}`;
-    const route = ip ? pick(await directory.responsibleForIp(ip), what) : pick(await directory.responsibleForDomain(name), what);
-    if (route) return route;
-    tried.push(what);
-  }
-  const written = target.ip?.trim();
-  const address = written !== undefined ? (canonicalIpText(written) ?? written) : undefined;
-  const ipKey = written !== undefined ? parseIp(written) : undefined;
-  if (address !== undefined && ipKey !== undefined) {
-    const route = pick(await directory.responsibleForIp(ipKey), `address ${address}`);
-    if (route) return route;
-    tried.push(`address ${address}`);
-  }
-  if (target.asn !== undefined) {
-    const route = pick(await directory.responsibleForAsn(target.asn), `AS${target.asn}`);
-    if (route) return route;
-    tried.push(`AS${target.asn}`);
-  }
-  const looked = tried.length > 0 ? tried.join(", ") : "nothing routable (only an e-mail address)";
-  return { organisationId: null, reason: `no organisation in the directory is responsible for ${looked}` };
+  const byIp = await directory.responsibleForIps(steps.flatMap((step) => (step.kind === "ip" ? [step.key] : [])));
+  const byDomain = await directory.responsibleForDomains(steps.flatMap((step) => (step.kind === "domain" ? [step.name] : [])));
+  const byAsn = await directory.responsibleForAsns(steps.flatMap((step) => (step.kind === "asn" ? [step.asn] : [])));
+  return plans.map((plan): Route => {
+    for (const step of plan) {
+      const matches: ResponsibilityMatch[] = (step.kind === "ip" ? byIp.get(step.key) : step.kind === "domain" ? byDomain.get(step.name) : byAsn.get(step.asn)) ?? [];
+      const first = matches[0];
+      if (first) return { organisationId: first.organisationId, reason: `${step.what} (responsibility ${first.type} ${first.value})` };
+    }
+    const looked = plan.length > 0 ? plan.map((step) => step.what).join(", ") : "nothing routable (only an e-mail address)";
+    return { organisationId: null, reason: `no organisation in the directory is responsible for ${looked}` };
+  });
 }

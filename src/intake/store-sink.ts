@@ -1,12 +1,12 @@
 // The intake core as the mail and feed sources see it: each batch (the reports of one mail or one feed file, with
-// its raw bytes) is one unit of work. The raw bytes are kept and every report goes through acceptIntakeReport, the
+// its raw bytes) is one unit of work. The raw bytes are kept and every report goes through acceptIntakeReports, the
 // same path as the intake API and the report page (routing, grouping, de-confliction, the record, the cards), and
 // all of it commits together or not at all.
 import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
 import type { Store } from "../store/db.js";
 import { inUnitOfWork } from "../work/unit-of-work.js";
-import { acceptIntakeReport, type AcceptIntakeSettings } from "./accept.js";
+import { acceptIntakeReports, isClaimRace, type AcceptIntakeSettings } from "./accept.js";
 import { keepRawMessage } from "./mail/raw-store.js";
 import type { IntakeAcceptance, IntakeBatch, IntakeSink } from "./mail/sink.js";
 import type { IntakeSettings } from "./settings.js";
@@ -18,11 +18,6 @@ export function acceptSettingsOf(intake: IntakeSettings): AcceptIntakeSettings {
     repeatThreshold: intake.repeatOffenders.threshold,
     ...(intake.coordinatorsChannel ? { coordinatorsChannel: { kind: "channel", ...intake.coordinatorsChannel } } : {}),
   };
-}
-
-/** True for the unique-key failure of two transactions accepting the same report at once (the second must retry). */
-function isClaimRace(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 /**
@@ -38,12 +33,9 @@ export function storeIntakeSink(store: Pick<Store, "transaction">, clock: Clock,
   const once = (batch: IntakeBatch): Promise<IntakeAcceptance[]> =>
     inUnitOfWork(store, clock, keys, async (work) => {
       await keepRawMessage(work.tx, clock, { sha256: batch.origin.rawSha256, content: batch.raw, mailbox: batch.origin.mailbox });
-      const acceptances: IntakeAcceptance[] = [];
-      for (const report of withOriginId(batch)) {
-        const accepted = await acceptIntakeReport(work, { report, receivedVia: batch.origin.mailbox, ...(reportingOrganisationId ? { reportingOrganisationId } : {}) }, settings);
-        acceptances.push({ intakeId: accepted.intakeId, reference: accepted.reference, duplicate: accepted.duplicate });
-      }
-      return acceptances;
+      const inputs = withOriginId(batch).map((report) => ({ report, receivedVia: batch.origin.mailbox, ...(reportingOrganisationId ? { reportingOrganisationId } : {}) }));
+      const accepted = await acceptIntakeReports(work, inputs, settings);
+      return accepted.map((one): IntakeAcceptance => ({ intakeId: one.intakeId, reference: one.reference, duplicate: one.duplicate }));
     });
   return {
     async acceptBatch(batch) {

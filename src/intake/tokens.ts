@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { newId } from "../core/ids.js";
 import { fail, ok, type Outcome } from "../core/result.js";
+import { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
 import type { UnitOfWork } from "../work/unit-of-work.js";
 
@@ -25,15 +26,29 @@ export interface IntakeTokenView {
   label: string;
 }
 
+/** True when a text can be a token at all (anything else is refused without hashing or asking the database). */
+function plausibleToken(text: string): boolean {
+  return text.length > 0 && text.length <= INTAKE_TOKEN_MAX_CHARS && text.startsWith(INTAKE_TOKEN_PREFIX);
+}
+
 /** The live token whose text this is, or undefined (unknown, revoked, or its organisation removed). */
 export async function tokenFor(tx: Tx, text: string): Promise<IntakeTokenView | undefined> {
-  if (text.length === 0 || text.length > INTAKE_TOKEN_MAX_CHARS || !text.startsWith(INTAKE_TOKEN_PREFIX)) return undefined;
-  // One statement per request: the token, not revoked, of an organisation still in the directory.
-  const rows = await tx.$queryRaw<{ id: string; organisationId: string; label: string }[]>`
-    SELECT t."id", t."organisationId", t."label" FROM "IntakeToken" t JOIN "Organisation" o ON o."id" = t."organisationId"
-    WHERE t."tokenHash" = ${tokenHash(text)} AND t."revokedAt" IS NULL AND o."removedAt" IS NULL`;
-  const row = rows[0];
-  return row ? { id: row.id, organisationId: row.organisationId, label: row.label } : undefined;
+  return (await tokensFor(tx, [text])).get(text);
+}
+
+/** The live tokens among these texts, by text, in one statement (none when no text can be a token). */
+export async function tokensFor(tx: Tx, texts: readonly string[]): Promise<Map<string, IntakeTokenView>> {
+  const byHash = new Map([...new Set(texts.filter(plausibleToken))].map((text) => [tokenHash(text), text]));
+  if (byHash.size === 0) return new Map();
+  const rows = await tx.$queryRaw<{ id: string; organisationId: string; label: string; tokenHash: string }[]>`
+    SELECT t."id", t."organisationId", t."label", t."tokenHash" FROM "IntakeToken" t JOIN "Organisation" o ON o."id" = t."organisationId"
+    WHERE t."tokenHash" IN (${Prisma.join([...byHash.keys()])}) AND t."revokedAt" IS NULL AND o."removedAt" IS NULL`;
+  const found = new Map<string, IntakeTokenView>();
+  for (const row of rows) {
+    const text = byHash.get(row.tokenHash);
+    if (text !== undefined) found.set(text, { id: row.id, organisationId: row.organisationId, label: row.label });
+  }
+  return found;
 }
 
 /** Creates a token for an organisation (by slug); the answer holds its text, which is never shown again. */

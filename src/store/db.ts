@@ -185,6 +185,13 @@ export function tightenSqliteModes(target: StoreTarget): string[] {
   return changed;
 }
 
+/**
+ * How the Prisma client words its errors: "minimal" (the error's message and code only). Any other format makes the
+ * client capture a stack trace on every query, to point a developer at the calling line; that costs more than the
+ * statement itself on SQLite, and no database error is ever shown to a person (they are logged, with their code).
+ */
+export const PRISMA_ERROR_FORMAT = "minimal";
+
 /** The driver adapter for a SQLite file or ":memory:", with the busy timeout that lets processes share a file. */
 export function sqliteAdapterFactory(path: string): PrismaBetterSqlite3 {
   return new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -223,13 +230,13 @@ async function openClient(target: StoreTarget): Promise<Store> {
       import("./generated/postgresql/client.js"),
     ]);
     const adapter = new PrismaPg({ connectionString: postgresConnectionString(target.url) });
-    const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
+    const db = new PostgresPrismaClient({ adapter, errorFormat: PRISMA_ERROR_FORMAT }) as unknown as Db;
     return { db, provider: "postgresql", target, transaction: transactionsOf(db, "postgresql"), close: () => db.$disconnect() };
   }
 
   if (target.url === IN_MEMORY) {
     const shared = new SharedConnectionFactory(sqliteAdapterFactory(IN_MEMORY));
-    const db = new SqlitePrismaClient({ adapter: shared });
+    const db = new SqlitePrismaClient({ adapter: shared, errorFormat: PRISMA_ERROR_FORMAT });
     const close = async () => {
       await db.$disconnect();
       await shared.disposeConnection();
@@ -251,7 +258,7 @@ async function openClient(target: StoreTarget): Promise<Store> {
   } finally {
     raw.close();
   }
-  const db = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target.url) });
+  const db = new SqlitePrismaClient({ adapter: sqliteAdapterFactory(target.url), errorFormat: PRISMA_ERROR_FORMAT });
   return { db, provider: "sqlite", target, transaction: transactionsOf(db, "sqlite"), close: () => db.$disconnect() };
 }
 
