@@ -1,6 +1,7 @@
 // Sustained X-ARF intake over HTTP on one process: reports per second accepted (committed before the 202) and latency
 // percentiles, against the real listener on a local port. Each report is a new one (its own report id) about one of
-// 250 addresses in a range of the demo directory, so that reports both open items and join open ones.
+// 250 addresses in a range of the demo directory, so that reports both open items and join open ones (BENCH_TARGETS=N:
+// N addresses instead; more than 250 are IPv6, and most reports then open an item).
 // The client that posts the reports runs in a process of its own (as a feed would), so that the figures are the
 // server's: its CPU per report, and what it accepts per second. The first BENCH_WARMUP reports (300) warm the server
 // up (compiled code, caches) and are not counted.
@@ -32,6 +33,9 @@ const openItems = Number(process.env.BENCH_OPEN_ITEMS ?? 0);
 const processes = Number(process.env.BENCH_PROCESSES ?? 1);
 const concurrency = Number(process.argv[3] ?? 16);
 const warmup = Number(process.env.BENCH_WARMUP ?? 300);
+// How many different addresses the reports are about: 250 (IPv4, most reports join an open item), or more (IPv6
+// addresses in acme-hosting's range, so that most reports open an item: routing, cards, de-confliction, repeat counts).
+const targets = Number(process.env.BENCH_TARGETS ?? 250);
 const loaded = loadConfig({ env: {} });
 const keys = RecordKeys.derive(Buffer.alloc(32, 9));
 const intake = { ...loaded.config.intake, api: { ...loaded.config.intake.api, rate: { window: 60_000, perToken: 1_000_000_000 } } };
@@ -43,7 +47,7 @@ if (clientOnly) {
     void (async () => {
       await postReports(task.addresses, task.token, warmup);
       process.send?.({ warm: true });
-      process.send?.(await postReports(task.addresses, task.token, total));
+      process.send?.(await postReports(task.addresses, task.token, total, warmup));
       process.disconnect?.();
     })();
   });
@@ -147,18 +151,19 @@ await server.close();
 await bench.close();
 }
 
-/** Posts `total` reports, `concurrency` at a time, spread over `targets`; each a new report about one of 250 addresses. */
-async function postReports(targets: string[], bearer: string, count: number): Promise<{ latencies: number[]; failures: number }> {
+/** Posts `count` reports, `concurrency` at a time, spread over the listeners; each a new report about one of `targets` addresses. */
+async function postReports(listeners: string[], bearer: string, count: number, from = 0): Promise<{ latencies: number[]; failures: number }> {
   const sample = JSON.parse(readFileSync(new URL("../../shared/specs/xarf/samples/v4/connection-ddos.json", import.meta.url), "utf8")) as Record<string, unknown>;
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {
-      const index = next++;
-      const body = JSON.stringify({ ...sample, report_id: randomUUID(), source_identifier: `192.0.2.${index % 250}` });
+      const index = from + next++;
+      const address = targets <= 250 ? `192.0.2.${index % targets}` : `2001:db8:ac3e:2::${(index % targets).toString(16)}`;
+      const body = JSON.stringify({ ...sample, report_id: randomUUID(), source_identifier: address });
       const started = performance.now();
-      const reply = await fetch(`${targets[index % targets.length]}${INTAKE_REPORTS_PATH}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body });
+      const reply = await fetch(`${listeners[index % listeners.length]}${INTAKE_REPORTS_PATH}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body });
       await reply.arrayBuffer();
       latencies.push(performance.now() - started);
       if (reply.status !== 202) failures += 1;

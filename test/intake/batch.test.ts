@@ -71,6 +71,24 @@ describeOnProviders("intake reports in batches", (provider, test) => {
     expect(cards[1]).toContain("Already open as I-2026-000001");
   });
 
+  test("repeat offenders: reports about the address or the domain are counted, an item about both once, other organisations' not", async () => {
+    await store.db.organisation.update({ where: { slug: "acme-hosting" }, data: { repeatThreshold: 2 } });
+    const about = (target: Record<string, unknown>, type: string, id: string): IntakeReport =>
+      intakeReportSchema.parse({ source: "api", format: "xarf-v4", sourceReportId: id, category: "connection", type, target, occurredAt: new Date("2026-11-20T09:00:00Z"), summary: type });
+    const accept = (one: IntakeReport) => inUnitOfWork(store, clock, TEST_KEYS, (work) => acceptIntakeReports(work, [{ report: one, receivedVia: "test" }]));
+    await accept(about({ ip: "192.0.2.5", domain: "x.acme-hosting.example" }, "ddos", "1"));
+    await accept(about({ domain: "x.acme-hosting.example" }, "port_scan", "2"));
+    await accept(about({ ip: "192.0.2.5" }, "scanner", "3"));
+    await accept(about({ ip: "192.0.2.6" }, "scanner", "4"));
+    await accept(about({ ip: "192.0.2.5", domain: "x.acme-hosting.example" }, "spam", "5"));
+    const cards = (await store.db.outboxMessage.findMany({ where: { streamKey: { startsWith: "intake:" } }, orderBy: { seq: "asc" } })).map((row) => row.message);
+    expect(cards).toHaveLength(5);
+    // Items 1, 2, 3 and the new one: four reports (item 1 is about both and counts once; 192.0.2.6 is another address).
+    expect(cards[4]).toContain("Repeat offender: 4 reports about this in 30 days (threshold 2)");
+    expect(cards[3]).not.toContain("Repeat offender");
+    expect(cards[2]).toContain("Repeat offender: 2 reports about this");
+  });
+
   test("requests posted at once share commits; the rate limit admits exactly its ceiling across them", async () => {
     const { text: token } = await intakeToken(store, clock);
     // The transactions the server opens: fewer than the reports it commits.

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "IntakeItem_domainKey_state_idx" ON "IntakeItem"("domainKey", "state");
