@@ -2,17 +2,10 @@
 // notice of the same organisation to the same recipient is refused before it opens, naming that case and the way on;
 // with --again it opens; a removal order to the same URL is never held back. The database is read afterwards: the
 // refused attempt left no case.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/store/db.js";
-import { runLiaison } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { consoleSessions, readDatabase } from "../support/cli.js";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const start = consoleSessions("liaison-e2e-duplicates-");
 
 /** The case references the run will hand out (the CLI runs on the real clock). */
 const YEAR = new Date().getUTCFullYear();
@@ -20,21 +13,13 @@ const ref = (prefix: string, number: number) => `${prefix}-${YEAR}-${String(numb
 
 describe("repeated URLs in the console, end to end", { timeout: 90_000 }, () => {
   it("a repeated notice is refused with the case and the hint; --again opens it; a removal order opens and warns", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "liaison-e2e-duplicates-"));
-    dirs.push(dir);
-    const dbFile = join(dir, "data", "liaison.db");
-    const config = join(dir, "liaison.yaml");
-    writeFileSync(config, `database:\n  sqlitePath: ${JSON.stringify(dbFile)}\nlog:\n  level: warn\n`);
-    const result = await runLiaison(["start"], { LIAISON_CONFIG: config }, [
+    const result = await start([
       'sanne.devries: /notice acme-hosting https://example.test/video/123 --reason "incites violence" --basis "Art. 131 Sr"',
       'pieter.bakker: /notice acme-hosting https://EXAMPLE.test/video/123#t=5 --reason "incites violence"',
       'pieter.bakker: /notice acme-hosting https://example.test/video/123 --reason "a second account reposted it" --again',
       "sanne.devries: /tco inform acme-hosting --at 2026-01-01T09:00+01:00",
       'sanne.devries: /notice acme-hosting https://example.test/video/123 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Regulation Art. 3" --reason "terrorist content"',
-      "",
-    ].join("\n"));
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).not.toMatch(/"level":"(error|fatal|warn)"/);
+    ]);
     const lines = result.stdout.split("\n");
     const first = ref("N", 1);
     const refusal = lines.findIndex((line) => line.startsWith("pieter.bakker> ✗ Not opened"));
@@ -49,15 +34,12 @@ describe("repeated URLs in the console, end to end", { timeout: 90_000 }, () => 
     expect(result.stdout).toContain(`⚠ 1 of these URLs is already in an open case to acme-hosting: ${first}, ${ref("N", 2)}.`);
 
     // The refused attempt left nothing: two notices and the removal order, and one refused command in the record.
-    const store = await openStore({ provider: "sqlite", url: dbFile });
-    try {
-      expect((await store.db.case.findMany({ orderBy: { reference: "asc" } })).map((row) => row.reference)).toEqual([first, ref("N", 2), ref("R", 1)]);
-      const refused = await store.db.auditEntry.findMany({ where: { action: "command", result: "refused:duplicate" } });
+    await readDatabase(result.dbFile, async (db) => {
+      expect((await db.case.findMany({ orderBy: { reference: "asc" } })).map((row) => row.reference)).toEqual([first, ref("N", 2), ref("R", 1)]);
+      const refused = await db.auditEntry.findMany({ where: { action: "command", result: "refused:duplicate" } });
       expect(refused).toHaveLength(1);
-      const again = await store.db.auditEntry.findFirstOrThrow({ where: { action: "case.open", subjectId: ref("N", 2) } });
+      const again = await db.auditEntry.findFirstOrThrow({ where: { action: "case.open", subjectId: ref("N", 2) } });
       expect(JSON.parse(again.detail)).toMatchObject({ again: true, beside: [first] });
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

@@ -3,29 +3,17 @@
 // carries the order (URLs and Annex I fields), who reads it with /case status, acts on nothing else, is told at once of
 // the provider's request for scrutiny and decides on it as its host authority. The provider and the issuer get no copy
 // in their direct messages.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/store/db.js";
-import { runLiaison } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { consoleSessions, readDatabase } from "../support/cli.js";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const start = consoleSessions("liaison-e2e-tco-copy-");
 
 const YEAR = new Date().getUTCFullYear();
 const R = `R-${YEAR}-0001`;
 
 describe("the TCO copy to the host authority, end to end on the console", () => {
   it("the German authority's contact gets the copy as a direct message and decides on scrutiny as the host authority", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "liaison-e2e-tco-copy-"));
-    dirs.push(dir);
-    const dbFile = join(dir, "data", "liaison.db");
-    const config = join(dir, "liaison.yaml");
-    writeFileSync(config, `database:\n  sqlitePath: ${JSON.stringify(dbFile)}\nlog:\n  level: warn\n`);
-    const script = [
+    const result = await start([
       // de-cert stands in for Germany's competent authority; Chirp Social is established in Germany.
       "demo.coordinator: /contacts edit-org de-cert --designate tco-competent-authority:DE",
       // TCO Art. 3(2): the information on procedures and deadlines was given to Chirp Social a day before.
@@ -40,11 +28,7 @@ describe("the TCO copy to the host authority, end to end on the console", () => 
       `jonas.becker: /case say ${R} a word from the host authority`,
       `lena.schmidt: /tco scrutiny ${R} --reasons "news reporting on the attack, not terrorist content"`,
       `jonas.becker: /tco scrutiny-decision ${R} --infringes no --reasons "terrorist content: the video glorifies the attack"`,
-      "",
-    ];
-    const result = await runLiaison(["start"], { LIAISON_CONFIG: config }, script.join("\n"), 90_000);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).not.toMatch(/"level":"(error|fatal|warn)"/);
+    ], 90_000);
     const lines = result.stdout.split("\n");
     const dms = (handle: string) => lines.filter((line) => line.startsWith(`[DM → ${handle}] `));
     const copy = dms("jonas.becker").join("\n");
@@ -65,17 +49,14 @@ describe("the TCO copy to the host authority, end to end on the console", () => 
     expect(jonas).toContain("✗ Only the organisation the case is addressed to or a coordinator may acknowledge this case.");
     expect(jonas).toContain("reads this case but is not a party to it");
     expect(jonas).toContain(`${R}: the host Member State's authority found no infringement (TCO Art. 4)`);
-    const store = await openStore({ provider: "sqlite", url: dbFile });
-    try {
-      const row = await store.db.case.findUniqueOrThrow({ where: { reference: R } });
-      const order = await store.db.tcoOrder.findUniqueOrThrow({ where: { caseId: row.id } });
-      const host = await store.db.organisation.findUniqueOrThrow({ where: { slug: "de-cert" } });
+    await readDatabase(result.dbFile, async (db) => {
+      const row = await db.case.findUniqueOrThrow({ where: { reference: R } });
+      const order = await db.tcoOrder.findUniqueOrThrow({ where: { caseId: row.id } });
+      const host = await db.organisation.findUniqueOrThrow({ where: { slug: "de-cert" } });
       expect([order.hostMemberState, order.copyMode, order.copyOrgId]).toEqual(["DE", "sent", host.id]);
       expect(order.scrutinyDecidedAt).not.toBeNull();
-      const copies = await store.db.outboxMessage.findMany({ where: { onceKey: `tco-copy:${row.id}` } });
+      const copies = await db.outboxMessage.findMany({ where: { onceKey: `tco-copy:${row.id}` } });
       expect(copies.map((message) => message.state)).toEqual(["sent"]);
-    } finally {
-      await store.close();
-    }
+    });
   }, 120_000);
 });

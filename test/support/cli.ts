@@ -1,6 +1,11 @@
 // Runs the real `liaison` CLI as a user runs it, for end-to-end tests.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, expect } from "vitest";
+import { openStore, type Db } from "../../src/store/db.js";
 import { TEST_RECORD_KEY } from "./keys.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -41,4 +46,43 @@ export function runLiaison(args: string[], env: Record<string, string | undefine
     });
     child.stdin.end(input);
   });
+}
+
+/** A finished `liaison start` console session: what it printed, how it ended, and its installation's SQLite file. */
+export interface ConsoleRun extends CliRun {
+  dbFile: string;
+}
+
+/**
+ * For one test file's console sessions (call it at the top of the file: it registers the clean-up). The function it
+ * returns runs `liaison start` on a fresh temporary installation named after `prefix` (its own SQLite file, warnings
+ * only in the log), types `lines` into the console, one a line, then ends the input, and checks that the run ended
+ * cleanly: exit code 0 and no warning or error in the log. The installations are removed after the file's tests.
+ */
+export function consoleSessions(prefix: string): (lines: string[], timeoutMs?: number) => Promise<ConsoleRun> {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return async (lines, timeoutMs) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(dir);
+    const dbFile = join(dir, "data", "liaison.db");
+    const config = join(dir, "liaison.yaml");
+    writeFileSync(config, `database:\n  sqlitePath: ${JSON.stringify(dbFile)}\nlog:\n  level: warn\n`);
+    const result = await runLiaison(["start"], { LIAISON_CONFIG: config }, [...lines, ""].join("\n"), timeoutMs);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/"level":"(error|fatal|warn)"/);
+    return { ...result, dbFile };
+  };
+}
+
+/** Opens the SQLite file a console session left, hands its client to `use`, and closes it again. */
+export async function readDatabase<T>(dbFile: string, use: (db: Db) => Promise<T>): Promise<T> {
+  const store = await openStore({ provider: "sqlite", url: dbFile });
+  try {
+    return await use(store.db);
+  } finally {
+    await store.close();
+  }
 }

@@ -4,26 +4,19 @@
 import { expect } from "vitest";
 import { renderForConsole } from "../../adapters/console/render.js";
 import { renderMessage } from "../../adapters/slack/render.js";
-import { describeOnBothDatabases, HOUR, START, threadTitle, type CaseHarness } from "../support/cases.js";
+import { describeOnBothDatabases, HOUR, START, threadTitle } from "../support/cases.js";
+import { designateGermanAuthority } from "../support/tco.js";
 
 const REDRESS = "Objection under the Awb within 6 weeks to the issuing authority; appeal to the district court.";
 const ORDER = `/notice chirp-social https://chirp.example/p/9 https://chirp.example/p/10 --kind removal-order --content-type incitement,instruction --redress "${REDRESS}" --reason "video glorifying the attack" --reference NL-TCO-2026-77 --host-member-state DE`;
 const HOSTILE = "<@U123> <!channel> <@&42> @everyone @room \u202Egnirrah\u001b[2J";
-
-/** de-cert stands in for Germany's competent authority (a coordinator designates it). */
-async function germanAuthority(h: CaseHarness): Promise<void> {
-  const org = await h.db.organisation.findUniqueOrThrow({ where: { slug: "de-cert" } });
-  if (!org.designations.includes("tco-competent-authority:DE")) await h.ok("demo.coordinator", "/contacts edit-org de-cert --designate tco-competent-authority:DE");
-  // A plain contact of the host authority (no admin, no role): it reads what its organisation reads.
-  if (!(await h.db.contact.findFirst({ where: { handle: "mia.koch" } }))) await h.ok("demo.coordinator", '/contacts add mia.koch --org de-cert --name "Mia Koch"');
-}
 
 const at = (ms: number) => new Date(new Date(START).getTime() + ms).toISOString();
 
 describeOnBothDatabases("the TCO Art. 4(1) copy and the host authority as a reader", (harness, test) => {
   test("the copy carries the URLs and the Annex I fields; the issuer and the provider get none", async () => {
     const h = harness();
-    await germanAuthority(h);
+    await designateGermanAuthority(h, { plainContact: true });
     await h.ok("sanne.devries", ORDER);
     await h.drain();
     const copies = h.adapter.directTexts("jonas.becker");
@@ -49,7 +42,7 @@ describeOnBothDatabases("the TCO Art. 4(1) copy and the host authority as a read
 
   test("hostile form fields stay inert in the copy on every platform's rendering", async () => {
     const h = harness();
-    await germanAuthority(h);
+    await designateGermanAuthority(h, { plainContact: true });
     await h.ok("sanne.devries", `${ORDER.replace("video glorifying the attack", `video ${HOSTILE}`)} --legal-representative "<!here> Legal BV"`);
     await h.drain();
     const call = h.adapter.calls.find((entry) => entry.op === "sendDirect" && entry.userId === "jonas.becker");
@@ -70,7 +63,7 @@ describeOnBothDatabases("the TCO Art. 4(1) copy and the host authority as a read
 
   test("the host authority's contacts read the order with /case status and /case history, and act on nothing", async () => {
     const h = harness();
-    await germanAuthority(h);
+    await designateGermanAuthority(h, { plainContact: true });
     await h.ok("sanne.devries", ORDER);
     await h.drain();
     for (const reader of ["jonas.becker", "mia.koch"]) {
@@ -107,7 +100,7 @@ describeOnBothDatabases("the TCO Art. 4(1) copy and the host authority as a read
 
   test("an unrelated organisation and another organisation's plain contact are refused; a recorded copy names no reader", async () => {
     const h = harness();
-    await germanAuthority(h);
+    await designateGermanAuthority(h, { plainContact: true });
     await h.ok("sanne.devries", ORDER);
     for (const outsider of ["noor.dekker", "tom.hendriks", "eva.mulder", "sofie.peeters"]) {
       for (const line of ["/case status R-2026-0001", "/case history R-2026-0001", "/case say R-2026-0001 hi"]) {
@@ -127,7 +120,7 @@ describeOnBothDatabases("the TCO Art. 4(1) copy and the host authority as a read
 
   test("TLP:RED: the copy and /case status show the host authority the reference, state and deadlines only", async () => {
     const h = harness();
-    await germanAuthority(h);
+    await designateGermanAuthority(h, { plainContact: true });
     await h.ok("sanne.devries", `${ORDER} --tlp RED`);
     await h.drain();
     const copy = h.adapter.directTexts("jonas.becker").join("\n");
@@ -144,7 +137,7 @@ describeOnBothDatabases("the TCO Art. 4(1) copy and the host authority as a read
 
   test("a request for scrutiny reaches the host authority's contact once, with the 72 hours in its zone", async () => {
     const h = harness();
-    await germanAuthority(h);
+    await designateGermanAuthority(h, { plainContact: true });
     await h.ok("sanne.devries", ORDER);
     await h.drain();
     h.clock.set(at(10 * HOUR));

@@ -2,27 +2,18 @@
 // authority (sent through Liaison when it is in the directory, else recorded), the 48-hour request for scrutiny, the
 // 72-hour decision with reminders before it, and reinstatement after a finding of infringement. On both databases.
 import { expect } from "vitest";
-import { describeOnBothDatabases, HOUR, START, threadTitle, type CaseHarness } from "../support/cases.js";
+import { describeOnBothDatabases, HOUR, START, threadTitle } from "../support/cases.js";
+import { designateGermanAuthority, tcoRow } from "../support/tco.js";
 
 const TO_CHIRP = '/notice chirp-social https://chirp.example/p/9 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
 const TCO_STEPS = /^(nondisclosure|preservation|scrutiny)/;
-
-/** de-cert stands in for Germany's competent authority (a coordinator designates it). */
-async function germanAuthority(h: CaseHarness): Promise<void> {
-  const org = await h.db.organisation.findUniqueOrThrow({ where: { slug: "de-cert" } });
-  if (!org.designations.includes("tco-competent-authority:DE")) await h.ok("demo.coordinator", "/contacts edit-org de-cert --designate tco-competent-authority:DE");
-}
-
-async function tcoRow(h: CaseHarness, reference: string) {
-  return h.db.tcoOrder.findUniqueOrThrow({ where: { caseId: (await h.caseRow(reference)).id } });
-}
 
 const at = (ms: number) => new Date(new Date(START).getTime() + ms).toISOString();
 
 describeOnBothDatabases("cross-border removal orders (TCO Art. 4)", (harness, test) => {
   test("the copy goes to the host authority at opening; scrutiny within 48 h; a decision within 72 h, reminded; reinstatement", async () => {
     const h = harness();
-    await germanAuthority(h);
+    await designateGermanAuthority(h);
     await h.ok("sanne.devries", TO_CHIRP);
     await h.drain(); // received now (START)
     const row = await tcoRow(h, "R-2026-0001");
@@ -70,7 +61,7 @@ describeOnBothDatabases("cross-border removal orders (TCO Art. 4)", (harness, te
     ["one ms after 48 h", 48 * HOUR + 1, "not-allowed"],
   ] as const) test(`a request for scrutiny ${name} after receipt`, async () => {
     const h = harness();
-    await germanAuthority(h);
+    await designateGermanAuthority(h);
     await h.ok("sanne.devries", TO_CHIRP);
     expect((await h.run("lena.schmidt", '/tco scrutiny R-2026-0001 --reasons "before receipt"')).failure).toBe("invalid-transition");
     h.clock.set(at(5 * 60_000));
@@ -83,7 +74,7 @@ describeOnBothDatabases("cross-border removal orders (TCO Art. 4)", (harness, te
 
   test("a content provider's request runs from when it was informed; hostile reasons; a domestic order has no scrutiny", async () => {
     const h = harness();
-    await germanAuthority(h);
+    await designateGermanAuthority(h);
     await h.ok("sanne.devries", TO_CHIRP);
     await h.drain();
     h.clock.set(at(60 * HOUR));
