@@ -156,6 +156,7 @@ export async function acceptIntakeReports(work: UnitOfWork, inputs: readonly Acc
   // The open items of the batch's group keys, in one statement; the oldest open item of a slot is the one joined.
   const groupKeys = [...new Set(fresh.map((entry) => entry.keys.groupKey))];
   const openRows = await openItemsByGroupKey(tx, groupKeys);
+  const openHashes = new Map(openRows.map((row) => [row.id, row.contentHash]));
   const items = new Map<string, ItemState>();
   for (const row of openRows) {
     const slot = slotOf(row.groupKey, row.routedToId);
@@ -204,7 +205,10 @@ export async function acceptIntakeReports(work: UnitOfWork, inputs: readonly Acc
   }
   // In id order, so that two processes updating the same items lock them in the same order.
   const joinedItems = [...items.values()].filter((item) => !item.opener && item.joined > 0).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const item of joinedItems) await addReportsToItem(tx, { id: item.id, reports: item.joined, firstReportedAt: item.firstReportedAt, lastReportedAt: item.lastReportedAt, contentHash: item.contentHash }, now);
+  for (const item of joinedItems) {
+    const contentHashIsNew = item.contentHash !== null && openHashes.get(item.id) === null;
+    await addReportsToItem(tx, { id: item.id, reports: item.joined, firstReportedAt: item.firstReportedAt, lastReportedAt: item.lastReportedAt, contentHash: item.contentHash, contentHashIsNew }, now);
+  }
   await insertEntries(
     tx,
     taken.map(({ prepared: { input, report, claimKey }, item, entryId }) => ({

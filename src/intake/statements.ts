@@ -59,13 +59,19 @@ export interface ItemAddition {
   firstReportedAt: Date;
   lastReportedAt: Date;
   contentHash: string | null;
+  /** True when the item had no content hash before this batch and has one now. */
+  contentHashIsNew: boolean;
 }
 
-/** Adds reports to an open item and sets its first and last report times and content hash. */
+/**
+ * Adds reports to an open item and sets its first and last report times; its content hash only when the batch gave
+ * it its first one (a column left out of the SET list leaves its index untouched).
+ */
 export async function addReportsToItem(tx: Tx, addition: ItemAddition, at: Date): Promise<void> {
+  const hash = addition.contentHashIsNew ? Prisma.sql`, "contentHash" = ${addition.contentHash}` : Prisma.empty;
   await tx.$executeRaw`
     UPDATE "IntakeItem" SET "reportCount" = "reportCount" + ${addition.reports}, "firstReportedAt" = ${addition.firstReportedAt},
-      "lastReportedAt" = ${addition.lastReportedAt}, "contentHash" = ${addition.contentHash}, "updatedAt" = ${at}
+      "lastReportedAt" = ${addition.lastReportedAt}, "updatedAt" = ${at}${hash}
     WHERE "id" = ${addition.id}`;
 }
 
