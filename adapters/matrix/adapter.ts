@@ -20,7 +20,7 @@ import type { AdapterEnvironment } from "../../src/core/platform.js";
 import { defaultReplyPolicy, type ReplyPolicy } from "../../src/core/reply-policy.js";
 import { describeError, installRetryAfterCapture, routeSdkLogs, SyncingMatrixClient } from "./client.js";
 import type { MatrixConfig } from "./config.js";
-import { classifyMessage, inviteEventSchema, inviterAllowed, reactionContentSchema, roomEventSchema, sameReaction, type RoomEvent } from "./inbound.js";
+import { classifyMessage, inviteEventSchema, inviterAllowed, reactionContentSchema, roomEventSchema, sameReaction, type MessageMeaning, type RoomEvent } from "./inbound.js";
 import { MatrixPoster, type Placement } from "./outbound.js";
 import { PendingWork } from "./pending.js";
 import { authenticate, ensureDisplayName, installationStart } from "./session.js";
@@ -28,7 +28,8 @@ import { deliverMatrixReply, ReplyJournal, type PendingReply, type ReplyContext 
 import { StrayHints } from "./hints.js";
 import { StateStorageProvider, stateKeys } from "./storage.js";
 import { RoomStates, roomStateReader } from "./room-state.js";
-import { openAdapterCrypto, plaintextRefusal, undecryptableNotice } from "./crypto-adapter.js";
+import { openAdapterCrypto } from "./crypto-adapter.js";
+import { EncryptionNotices } from "./encryption-notices.js";
 import type { MatrixCrypto } from "./crypto.js";
 
 /** Secrets the Matrix adapter reads from the environment. */
@@ -55,14 +56,6 @@ export const MATRIX_CAPABILITIES: AdapterCapabilities = {
   userIdIsHandle: false,
 };
 
-/** The notice posted once in an encrypted room. */
-export const ENCRYPTED_ROOM_NOTICE =
-  "Liaison cannot read this room: it is end-to-end encrypted, and encryption is turned off for Liaison here, so commands " +
-  "and case messages written here are not seen, and Liaison posts no answers or case messages here either (it would " +
-  "have to post them unencrypted). Matrix cannot turn encryption off in an existing room: create a new " +
-  "room with encryption disabled (in Element: Room settings > Security & Privacy, before anyone writes) and invite " +
-  "Liaison there, or talk to Liaison in a direct room without encryption.";
-
 /** An inbound event found in a room, and where its reply goes. */
 interface Routed {
   inbound: InboundEvent;
@@ -83,7 +76,6 @@ export class MatrixAdapter implements ChatAdapter {
   private readonly pending = new PendingWork();
   private readonly logger: Logger;
   private readonly roomKinds = new Map<string, { direct: boolean; caseRoom: boolean }>();
-  private readonly encryptionNoticed = new Set<string>();
   /** Events of one room are read in timeline order here, to find their conversation (a thread, or the room). */
   private readonly rooms = createConversationQueue();
   /** Events of one conversation are handled and answered one at a time, in timeline order. */
@@ -95,13 +87,15 @@ export class MatrixAdapter implements ChatAdapter {
   private hints: StrayHints | undefined;
   /** End-to-end encryption; undefined when it is off or could not start (encrypted rooms then get a notice). */
   private crypto: MatrixCrypto | undefined;
-  /** Rooms and senders told once (this run) that a message of theirs could not be decrypted. */
-  private readonly undecryptableNoticed = new Set<string>();
+  /** What Liaison says about end-to-end encryption (an unreadable room, an undecryptable or a plaintext message). */
+  private readonly notices: EncryptionNotices;
 
   constructor(private readonly options: MatrixAdapterOptions) {
     this.logger = options.env.logger.child({ platform: "matrix" });
     this.journal = new ReplyJournal(options.env.state, this.logger);
     this.replyPolicy = defaultReplyPolicy(options.env.clock, { routeWindowMs: options.config.replyWindowMs, signal: this.stopping.signal, ...options.replyPolicy });
+    const classify = async (roomId: string, event: RoomEvent): Promise<MessageMeaning> => this.meaningOf(event, await this.roomKind(roomId));
+    this.notices = new EncryptionNotices({ poster: () => this.requirePoster(), state: options.env.state, logger: this.logger, signal: this.stopping.signal, classify });
   }
 
   /** The bot's Matrix user id (after start). */
@@ -150,7 +144,7 @@ export class MatrixAdapter implements ChatAdapter {
       botUserId: this.botUserId,
       logger: this.logger,
       roomStates,
-      onEncryptedRoom: (roomId) => this.noticeEncryption(roomId),
+      onEncryptedRoom: (roomId) => this.notices.noticeEncryption(roomId),
       ...(crypto ? { encrypt: (roomId: string, eventType: string, content: object) => crypto.encrypt(roomId, eventType, content) } : {}),
     });
     this.hints = new StrayHints(this.poster, this.botUserId, this.options.env.clock, this.logger);
@@ -283,7 +277,7 @@ export class MatrixAdapter implements ChatAdapter {
       return;
     }
     this.requirePoster().markEncrypted(roomId);
-    if (!this.crypto) await this.noticeEncryption(roomId);
+    if (!this.crypto) await this.notices.noticeEncryption(roomId);
   }
 
   private async onRoomEvent(roomId: string, raw: unknown, initial: boolean): Promise<void> {
@@ -296,7 +290,7 @@ export class MatrixAdapter implements ChatAdapter {
       const crypto = this.crypto;
       if (envelope.type === "m.room.encryption" || (envelope.type === "m.room.encrypted" && !crypto)) {
         this.requirePoster().markEncrypted(roomId);
-        if (!crypto) await this.noticeEncryption(roomId);
+        if (!crypto) await this.notices.noticeEncryption(roomId);
         return;
       }
       // The first sync of a new installation returns old history; it is not acted on, nor is anything older than the
@@ -321,8 +315,8 @@ export class MatrixAdapter implements ChatAdapter {
         }
         // A plaintext message in an encrypted room is not acted on: anyone on a homeserver could have forged it.
         if (!arrivedEncrypted && (await this.requirePoster().isEncrypted(roomId))) {
-          if (this.crypto) await this.refusePlaintext(roomId, event);
-          else await this.noticeEncryption(roomId);
+          if (this.crypto) await this.notices.refusePlaintext(roomId, event);
+          else await this.notices.noticeEncryption(roomId);
           return undefined;
         }
         const found = event.type === "m.room.message" ? await this.messageEvent(roomId, event, (meaning) => (stray = meaning)) : await this.reactionEvent(roomId, event);
@@ -338,12 +332,7 @@ export class MatrixAdapter implements ChatAdapter {
   /** A message as the core's inbound event, with where to reply; undefined when Liaison ignores it. */
   private async messageEvent(roomId: string, event: RoomEvent, onStray: (meaning: { replyTo?: string; reference?: string }) => void): Promise<Routed | undefined> {
     const kind = await this.roomKind(roomId);
-    const meaning = classifyMessage(event.sender, event.content, {
-      botUserId: this.botUserId,
-      prefix: this.options.config.commandPrefix,
-      isDirect: kind.direct,
-      isCaseRoom: kind.caseRoom,
-    });
+    const meaning = this.meaningOf(event, kind);
     if (meaning.kind === "stray") onStray(meaning);
     if (meaning.kind === "ignore" || meaning.kind === "stray") return undefined;
     if (meaning.threadId) this.requirePoster().noteThreadEvent(meaning.threadId, event.event_id);
@@ -420,52 +409,12 @@ export class MatrixAdapter implements ChatAdapter {
       const parsed = roomEventSchema.safeParse(decrypted.event);
       return parsed.success ? parsed.data : undefined;
     }
-    const sender = roomEventSchema.safeParse(raw).data?.sender ?? "someone";
-    const eventId = roomEventSchema.safeParse(raw).data?.event_id ?? "";
-    this.logger.warn({ roomId, eventId, reason: decrypted.reason }, "matrix: an encrypted event could not be decrypted");
-    // Said once per sender and room (a client that never shares keys with Liaison would otherwise get it every time).
-    const noticeKey = `${roomId}\u0000${sender}`;
-    if (this.stopping.signal.aborted || this.undecryptableNoticed.has(noticeKey)) return undefined;
-    this.undecryptableNoticed.add(noticeKey);
-    try {
-      await this.requirePoster().postPlain(roomId, undecryptableNotice(sender), `e2ee.utd.${eventId}`);
-    } catch (error) {
-      this.logger.warn({ roomId, err: error }, "matrix: could not say that a message could not be decrypted");
-    }
+    await this.notices.undecryptable(roomId, raw, decrypted.reason);
     return undefined;
   }
 
-  /** Answers a plaintext command or case message in an encrypted room (encrypted): it is not acted on, and why. */
-  private async refusePlaintext(roomId: string, event: RoomEvent): Promise<void> {
-    if (event.type !== "m.room.message") return;
-    const kind = await this.roomKind(roomId);
-    const meaning = classifyMessage(event.sender, event.content, { botUserId: this.botUserId, prefix: this.options.config.commandPrefix, isDirect: kind.direct, isCaseRoom: kind.caseRoom });
-    if (meaning.kind !== "command" && meaning.kind !== "message") return;
-    this.logger.warn({ roomId, eventId: event.event_id }, "matrix: a plaintext message in an encrypted room is not acted on");
-    try {
-      await this.requirePoster().putEvent(
-        roomId,
-        "m.room.message",
-        { msgtype: "m.notice", body: plaintextRefusal(), "m.relates_to": { "m.in_reply_to": { event_id: event.event_id } } },
-        `liaison.e2ee.plain.${event.event_id.replace(/[^A-Za-z0-9._~-]/g, "_").slice(0, 80)}`,
-      );
-    } catch (error) {
-      this.logger.warn({ roomId, err: error }, "matrix: could not refuse a plaintext message in an encrypted room");
-    }
-  }
-
-  private async noticeEncryption(roomId: string): Promise<void> {
-    if (this.encryptionNoticed.has(roomId)) return;
-    this.encryptionNoticed.add(roomId);
-    const state = this.options.env.state;
-    if ((await state.get(stateKeys.encryptionNotice(roomId))) !== undefined) return;
-    try {
-      await this.requirePoster().postPlain(roomId, ENCRYPTED_ROOM_NOTICE, `e2ee.${roomId}`);
-      await state.set(stateKeys.encryptionNotice(roomId), "1");
-      this.logger.warn({ roomId }, "matrix: room is encrypted; told the room Liaison cannot read it");
-    } catch (error) {
-      this.encryptionNoticed.delete(roomId);
-      this.logger.warn({ roomId, err: error }, "matrix: could not post the encrypted-room notice");
-    }
+  /** What a message means to Liaison in a room of this kind (a command, a case message, ...). */
+  private meaningOf(event: RoomEvent, kind: { direct: boolean; caseRoom: boolean }): MessageMeaning {
+    return classifyMessage(event.sender, event.content, { botUserId: this.botUserId, prefix: this.options.config.commandPrefix, isDirect: kind.direct, isCaseRoom: kind.caseRoom });
   }
 }
