@@ -54,6 +54,14 @@ function parseInstant(typed: string): Date | undefined {
   return Number.isNaN(instant.getTime()) ? undefined : instant;
 }
 
+/** What is expected, in words, for a value that is neither form: nearer to what was typed where it is nearly right. */
+function refusalOf(typed: string): string {
+  if (INSTANT.test(typed.trim())) return `a real date, time and offset: ${PAST_INSTANT_EXPECTED}`;
+  const ago = AGO.exec(typed.trim().toLowerCase());
+  if (ago && UNIT_MS[ago[2] ?? ""] !== undefined) return `at most ${MAX_AGO_DAYS.toLocaleString("en")} days ago (ten years): ${PAST_INSTANT_EXPECTED}`;
+  return PAST_INSTANT_EXPECTED;
+}
+
 /** An option for a time before now: read as a Date (an instant as typed) or a TimeAgo, refused in words otherwise. */
 export const pastInstantSchema = z
   .string()
@@ -61,7 +69,7 @@ export const pastInstantSchema = z
   .transform((typed, context): Date | TimeAgo => {
     const read = parseInstant(typed) ?? parseAgo(typed);
     if (read === undefined) {
-      context.addIssue({ code: "custom", message: PAST_INSTANT_EXPECTED });
+      context.addIssue({ code: "custom", message: refusalOf(typed) });
       return z.NEVER;
     }
     return read;

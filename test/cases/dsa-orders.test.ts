@@ -105,6 +105,38 @@ describeOnBothDatabases("DSA Art. 9 and 10 orders, ATKM orders", (harness, test)
     expect((await h.caseRow("A-2026-0002")).outcomeReason).toBe("the URL is not on our service");
   });
 
+  test('--effect-at "2h ago": the instant two hours before the clock\'s now is stored', async () => {
+    const h = harness();
+    h.clock.set("2026-11-20T10:00:00Z");
+    await h.ok("ahmed.elamrani", ACT_ORDER);
+    await h.drain(); // delivered: received at 10:00
+    h.clock.set("2026-11-20T12:30:00Z");
+    await h.ok("jan.jansen", '/case decide A-2026-0001 --outcome effect-given --effect-at "2h ago"');
+    const decision = await h.db.caseDecision.findUniqueOrThrow({ where: { caseId: (await h.caseRow("A-2026-0001")).id } });
+    expect(decision.effectAt?.toISOString()).toBe("2026-11-20T10:30:00.000Z");
+  });
+
+  test("--effect-at: a time in the future, before receipt or not in either form is refused in words, and nothing is stored", async () => {
+    const h = harness();
+    h.clock.set("2026-11-20T10:00:00Z");
+    await h.ok("ahmed.elamrani", ACT_ORDER);
+    await h.drain();
+    h.clock.set("2026-11-20T12:30:00Z");
+    for (const [typed, says] of [
+      ["2026-11-20T14:00+01:00", /--effect-at is in the future/],
+      ["3h ago", /--effect-at is before A-2026-0001 was received/],
+      ["yesterday", /--effect-at: expected a time with its offset from UTC, e\.g\. 2026-11-20T09:00\+01:00, or how long ago, e\.g\. "1d ago"/],
+      ["2h", /--effect-at: expected a time with its offset from UTC/],
+      ["9999w ago", /--effect-at: expected at most 3,653 days ago/],
+    ] as const) {
+      const answer = await h.run("jan.jansen", `/case decide A-2026-0001 --outcome effect-given --effect-at "${typed}"`);
+      expect(answer.failure, `${typed}: ${answer.message.text}`).toBe("bad-arguments");
+      expect(answer.message.text, typed).toMatch(says);
+    }
+    expect((await h.caseRow("A-2026-0001")).state).toBe("open");
+    expect(await h.db.caseDecision.count()).toBe(0);
+  });
+
   test("Art. 10 orders: fields, reasons or their withholding, and the three outcomes", async () => {
     const h = harness();
     for (const [line, says] of [

@@ -117,6 +117,36 @@ describeOnBothDatabases("receipt", (harness, test) => {
     expect(refused.map((entry) => entry.result)).toEqual(["refused:not-allowed", "refused:not-allowed"]);
   });
 
+  test('entering a receipt as "2h ago": the instant two hours before the clock\'s now; the hour runs from it', async () => {
+    const h = harness();
+    await openWhileRecipientUnreachable(h, true);
+    h.clock.set("2026-11-20T13:10:00Z");
+    await h.ok("sanne.devries", '/case received R-2026-0001 --at "2h ago"');
+    const row = await h.caseRow("R-2026-0001");
+    expect(row.receivedAt?.toISOString()).toBe("2026-11-20T11:10:00.000Z");
+    expect(row.resolveDueAt?.toISOString()).toBe("2026-11-20T12:10:00.000Z");
+    const entry = await h.db.auditEntry.findFirstOrThrow({ where: { action: "case.received", result: "ok" } });
+    expect(JSON.parse(entry.detail)).toMatchObject({ source: "entered", receivedAt: "2026-11-20T11:10:00.000Z" });
+  });
+
+  test("a receipt in the future, before issue, or in neither form is refused in words", async () => {
+    const h = harness();
+    await openWhileRecipientUnreachable(h, true);
+    h.clock.set("2026-11-20T13:10:00Z");
+    for (const [typed, says] of [
+      ["2026-11-20T13:11Z", /The time of receipt is in the future/],
+      ["3h ago", /before R-2026-0001 was issued/],
+      ["in 2h", /--at: expected a time with its offset from UTC, e\.g\. 2026-11-20T09:00\+01:00, or how long ago, e\.g\. "1d ago"/],
+      ["2 hours", /--at: expected a time with its offset from UTC/],
+      ["3654 days ago", /--at: expected at most 3,653 days ago/],
+    ] as const) {
+      const answer = await h.run("sanne.devries", `/case received R-2026-0001 --at "${typed}"`);
+      expect(answer.failure, `${typed}: ${answer.message.text}`).toBe("bad-arguments");
+      expect(answer.message.text, typed).toMatch(says);
+    }
+    expect((await h.caseRow("R-2026-0001")).receivedAt).toBeNull();
+  });
+
   test("the report measures from receipt", async () => {
     const h = harness();
     const recipient = await openWhileRecipientUnreachable(h);

@@ -155,6 +155,35 @@ describeOnBothDatabases("removal order answer (TCO Annex II and III)", (harness,
     expect((await h.db.caseDecision.findUniqueOrThrow({ where: { caseId: (await h.caseRow("R-2026-0002")).id } })).effectAt?.toISOString()).toBe("2026-11-20T11:10:00.000Z");
   });
 
+  test('--effective-at "2h ago": the instant two hours before the clock\'s now is stored', async () => {
+    const h = harness();
+    await openAndDeliver(h, "2026-11-20T10:00:00Z");
+    h.clock.set("2026-11-20T13:00:00Z");
+    await h.ok("jan.jansen", '/case resolve R-2026-0001 --outcome removed --effective-at "2h ago"');
+    const decision = await h.db.caseDecision.findUniqueOrThrow({ where: { caseId: (await h.caseRow("R-2026-0001")).id } });
+    expect([decision.effectAt?.toISOString(), decision.restriction]).toEqual(["2026-11-20T11:00:00.000Z", "removal"]);
+  });
+
+  test("--effective-at: a time in the future, before receipt or not in either form is refused in words, and nothing is stored", async () => {
+    const h = harness();
+    await openAndDeliver(h, "2026-11-20T10:00:00Z");
+    h.clock.set("2026-11-20T13:00:00Z");
+    for (const [typed, says] of [
+      ["2026-11-20T14:01+01:00", /--effective-at 2026-11-20T13:01:00\.000Z is in the future/],
+      ["4h ago", /before R-2026-0001 was received \(2026-11-20T10:00:00\.000Z\)/],
+      ["in 2h", /--effective-at: expected a time with its offset from UTC, e\.g\. 2026-11-20T09:00\+01:00, or how long ago, e\.g\. "1d ago"/],
+      ["2 hrs ago", /--effective-at: expected a time with its offset from UTC/],
+      ["3654d ago", /--effective-at: expected at most 3,653 days ago/],
+      ["2026-11-31T10:00+01:00", /--effective-at: expected a real date, time and offset/],
+    ] as const) {
+      const answer = await h.run("jan.jansen", `/case resolve R-2026-0001 --outcome removed --effective-at "${typed}"`);
+      expect(answer.failure, `${typed}: ${answer.message.text}`).toBe("bad-arguments");
+      expect(answer.message.text, typed).toMatch(says);
+    }
+    expect((await h.caseRow("R-2026-0001")).state).toBe("open");
+    expect(await h.db.caseDecision.count()).toBe(0);
+  });
+
   test("cannot-comply names its Annex III ground and explains it; other outcomes and kinds take no ground", async () => {
     const h = harness();
     await openAndDeliver(h, "2026-11-20T10:00:00Z");

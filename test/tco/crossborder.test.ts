@@ -102,4 +102,67 @@ describeOnBothDatabases("cross-border removal orders (TCO Art. 4)", (harness, te
     await h.ok("sanne.devries", `/tco copy R-2026-0001 --at ${at(0)}`);
     expect((await tcoRow(h, "R-2026-0001")).copyMode).toBe("recorded");
   });
+
+  test('a copy sent another way, recorded as "2h ago": the instant two hours before the clock\'s now', async () => {
+    const h = harness();
+    await h.ok("sanne.devries", '/notice anchor-registrar https://anchor.example/x --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"');
+    h.clock.set(at(3 * HOUR));
+    await h.ok("sanne.devries", '/tco copy R-2026-0001 --at "2h ago"');
+    const row = await tcoRow(h, "R-2026-0001");
+    expect([row.copyMode, row.copyAt?.toISOString()]).toEqual(["recorded", at(HOUR)]);
+  });
+
+  test("a copy's --at in the future or in neither form is refused in words, and nothing is recorded", async () => {
+    const h = harness();
+    await h.ok("sanne.devries", '/notice anchor-registrar https://anchor.example/x --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"');
+    h.clock.set(at(3 * HOUR));
+    for (const [typed, says] of [
+      [at(3 * HOUR + 1), /--at .* is in the future/],
+      ["in 1h", /--at: expected a time with its offset from UTC, e\.g\. 2026-11-20T09:00\+01:00, or how long ago, e\.g\. "1d ago"/],
+      ["1.5h ago", /--at: expected a time with its offset from UTC/],
+      ["99999d ago", /--at: expected at most 3,653 days ago/],
+    ] as const) {
+      const answer = await h.run("sanne.devries", `/tco copy R-2026-0001 --at "${typed}"`);
+      expect(answer.failure, `${typed}: ${answer.message.text}`).toBe("bad-arguments");
+      expect(answer.message.text, typed).toMatch(says);
+    }
+    expect((await tcoRow(h, "R-2026-0001")).copyAt).toBeNull();
+  });
+
+  /** An order to chirp-social whose scrutiny found an infringement, decided at at(2 h). */
+  async function infringementFound(h: CaseHarness): Promise<void> {
+    await germanAuthority(h);
+    await h.ok("sanne.devries", TO_CHIRP);
+    await h.drain();
+    h.clock.set(at(HOUR));
+    await h.ok("lena.schmidt", '/tco scrutiny R-2026-0001 --reasons "news reporting on the attack"');
+    h.clock.set(at(2 * HOUR));
+    await h.ok("jonas.becker", '/tco scrutiny-decision R-2026-0001 --infringes yes --reasons "journalistic purpose, Art. 1(3)"');
+  }
+
+  test('a reinstatement recorded as "2h ago": the instant two hours before the clock\'s now', async () => {
+    const h = harness();
+    await infringementFound(h);
+    h.clock.set(at(5 * HOUR));
+    await h.ok("lena.schmidt", '/tco reinstated R-2026-0001 --at "2h ago"');
+    expect((await tcoRow(h, "R-2026-0001")).reinstatedAt?.toISOString()).toBe(at(3 * HOUR));
+  });
+
+  test("a reinstatement's --at in the future, before the decision or in neither form is refused in words", async () => {
+    const h = harness();
+    await infringementFound(h);
+    h.clock.set(at(5 * HOUR));
+    for (const [typed, says] of [
+      [at(6 * HOUR), /--at .* is in the future/],
+      ["4h ago", /is before the decision/],
+      ["yesterday", /--at: expected a time with its offset from UTC, e\.g\. 2026-11-20T09:00\+01:00, or how long ago, e\.g\. "1d ago"/],
+      ["-2h ago", /--at: expected a time with its offset from UTC/],
+      ["3654d ago", /--at: expected at most 3,653 days ago/],
+    ] as const) {
+      const answer = await h.run("lena.schmidt", `/tco reinstated R-2026-0001 --at "${typed}"`);
+      expect(answer.failure, `${typed}: ${answer.message.text}`).toBe("bad-arguments");
+      expect(answer.message.text, typed).toMatch(says);
+    }
+    expect((await tcoRow(h, "R-2026-0001")).reinstatedAt).toBeNull();
+  });
 });

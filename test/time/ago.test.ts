@@ -51,5 +51,9 @@ describe("how long ago", () => {
       expect(parsed.success, typed.slice(0, 40)).toBe(false);
       if (!parsed.success) expect(parsed.error.issues[0]?.message).toMatch(/2026-11-20T09:00\+01:00.*"1d ago"/);
     }
+    // Nearly right: a date that does not exist, or further back than "ago" reaches, is named as such.
+    expect(schema.safeParse({ at: "2026-02-30T09:00+01:00" }).error?.issues[0]?.message).toMatch(/^a real date, time and offset: a time with its offset/);
+    expect(schema.safeParse({ at: `${MAX_AGO_DAYS + 1}d ago` }).error?.issues[0]?.message).toMatch(/^at most 3,653 days ago \(ten years\): a time with its offset/);
+    expect(schema.safeParse({ at: "1 month ago" }).error?.issues[0]?.message).toMatch(/^a time with its offset/);
   });
 });

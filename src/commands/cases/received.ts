@@ -1,10 +1,7 @@
 import { z } from "zod";
-import { instantDateSchema } from "../../time/instant.js";
 import { defineCommand } from "../command.js";
+import { pastAtArg, pastAtHelp, resolvePastAt } from "../past-at.js";
 import { referenceArg } from "./shared.js";
-
-/** An instant with its offset from UTC, so that no time zone is guessed. */
-const instantArg = instantDateSchema;
 
 /**
  * /case received: the issuer enters when the recipient received a case served by another channel (e-mail, the
@@ -16,16 +13,16 @@ export const caseReceived = defineCommand({
   summary: "Enter when the recipient received a case served another way (the issuer)",
   details:
     "Liaison records receipt itself when the case reaches the recipient's channel. Where it was served by another channel first, " +
-    "enter that time; a legal clock (a removal order's hour) then runs from it. The time may be earlier than the one Liaison recorded, never later, never in the future.",
+    "enter that time, with its offset or how long ago (\"2h ago\"); a legal clock (a removal order's hour) then runs from it. The time may be earlier than the one Liaison recorded, never later, never in the future.",
   args: z.object({
     reference: referenceArg,
-    at: instantArg.describe("When it was received, with the offset from UTC, e.g. 2026-11-20T14:05+01:00"),
+    at: pastAtArg.describe(pastAtHelp("When it was received", "2026-11-20T14:05+01:00")),
   }),
   positional: ["reference"],
   examples: ["/case received R-2026-0001 --at 2026-11-20T14:05+01:00"],
   permission: "contact",
-  uses: ["cases"],
-  execute: ({ cases, actor }, { reference, at }) => cases.enterReceipt(actor, reference, at),
+  uses: ["cases", "clock"],
+  execute: ({ cases, clock, actor }, { reference, at }) => cases.enterReceipt(actor, reference, resolvePastAt(at, clock)),
   render: (recorded) => ({
     text: recorded.changed
       ? `✓ ${recorded.reference}: received ${recorded.receivedAt.toISOString()} recorded.${recorded.resolveDueAt ? ` Resolve by ${recorded.resolveDueAt.toISOString()}.` : ""}`

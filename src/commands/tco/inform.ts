@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { when } from "../../cases/tco/render.js";
-import { pastInstant, pastInstantSchema } from "../../time/ago.js";
 import { defineCommand } from "../command.js";
+import { pastAtArg, pastAtHelp, resolvePastAt } from "../past-at.js";
 
 /** /tco inform: the competent authority gave a provider the information before its first removal order (TCO Art. 3(2)). */
 export const tcoInform = defineCommand({
@@ -13,13 +13,13 @@ export const tcoInform = defineCommand({
     "Liaison records when; a first removal order opened earlier is refused, unless it carries --emergency-justification. Give --at for information given another way, earlier: the time with its offset, or how long ago (\"1d ago\").",
   args: z.object({
     provider: z.string().trim().toLowerCase().max(100).describe("The provider's slug, e.g. acme-hosting"),
-    at: pastInstantSchema.optional().describe('When it was given, if earlier and by another channel: e.g. 2026-11-20T09:00+01:00, or "1d ago"'),
+    at: pastAtArg.optional().describe(pastAtHelp("When it was given, if earlier and by another channel", "2026-11-20T09:00+01:00", "1d ago")),
   }),
   positional: ["provider"],
   examples: ["/tco inform acme-hosting", "/tco inform chirp-social --at 2026-11-19T09:00+01:00", '/tco inform anchor-registrar --at "2d ago"'],
   permission: "contact",
   uses: ["tco", "clock"],
-  execute: ({ tco, clock, actor }, { provider, at }) => tco.inform(actor, provider, at === undefined ? undefined : pastInstant(at, clock.now())),
+  execute: ({ tco, clock, actor }, { provider, at }) => tco.inform(actor, provider, resolvePastAt(at, clock)),
   render: (informed) => ({
     text: `${informed.changed ? "✓ Recorded" : "Already recorded"}: ${informed.provider} was given the information on procedures and deadlines at ${when(informed.informedAt, informed.timeZone)} (TCO Art. 3(2)). A first removal order may be issued from ${when(informed.mayIssueFrom, informed.timeZone)}.`,
     tone: informed.changed ? "success" : "info",
