@@ -62,6 +62,21 @@ describeOnProviders("intake reports in batches", (provider, test) => {
     expect((await store.db.intakeItem.findUniqueOrThrow({ where: { id: item.id } })).reportCount).toBe(3);
   });
 
+  test("an item keeps the first content hash given, also when a later batch brings it", async () => {
+    const hash = (digit: string) => digit.repeat(64);
+    const withEvidence = (id: string, sha256?: string): IntakeReport => ({ ...report("192.0.2.60", id), evidence: sha256 ? [{ contentType: "text/plain", description: "", sha256 }] : [] });
+    const accept = (one: IntakeReport) => inUnitOfWork(store, clock, TEST_KEYS, (work) => acceptIntakeReports(work, [{ report: one, receivedVia: "test" }]));
+    const [first] = await accept(withEvidence("h1"));
+    const contentHash = async () => (await store.db.intakeItem.findUniqueOrThrow({ where: { id: first?.itemId ?? "" } })).contentHash;
+    expect(await contentHash()).toBeNull();
+    await accept(withEvidence("h2", hash("a")));
+    expect(await contentHash()).toBe(hash("a"));
+    await accept(withEvidence("h3", hash("b")));
+    await accept(withEvidence("h4"));
+    expect(await contentHash()).toBe(hash("a"));
+    expect((await store.db.intakeItem.findUniqueOrThrow({ where: { id: first?.itemId ?? "" } })).reportCount).toBe(4);
+  });
+
   test("the second of two new items of one batch about the same address names the first as already open; the first names nothing", async () => {
     const batch = [report("192.0.2.20", "x"), { ...report("192.0.2.20", "y"), type: "port_scan" }];
     await inUnitOfWork(store, clock, TEST_KEYS, (work) => acceptIntakeReports(work, batch.map((one) => ({ report: one, receivedVia: "test" }))));

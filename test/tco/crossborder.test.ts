@@ -2,7 +2,7 @@
 // authority (sent through Liaison when it is in the directory, else recorded), the 48-hour request for scrutiny, the
 // 72-hour decision with reminders before it, and reinstatement after a finding of infringement. On both databases.
 import { expect } from "vitest";
-import { describeOnBothDatabases, HOUR, START, threadTitle } from "../support/cases.js";
+import { describeOnBothDatabases, HOUR, START, threadTitle, type CaseHarness } from "../support/cases.js";
 import { designateGermanAuthority, tcoRow } from "../support/tco.js";
 
 const TO_CHIRP = '/notice chirp-social https://chirp.example/p/9 --kind removal-order --content-type incitement --redress Awb-objection-within-6-weeks --basis "TCO Art. 3" --reason "terrorist video"';
@@ -131,7 +131,7 @@ describeOnBothDatabases("cross-border removal orders (TCO Art. 4)", (harness, te
 
   /** An order to chirp-social whose scrutiny found an infringement, decided at at(2 h). */
   async function infringementFound(h: CaseHarness): Promise<void> {
-    await germanAuthority(h);
+    await designateGermanAuthority(h);
     await h.ok("sanne.devries", TO_CHIRP);
     await h.drain();
     h.clock.set(at(HOUR));
