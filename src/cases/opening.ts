@@ -1,14 +1,42 @@
-// What opening a case needs besides the service itself: its reference, its one-line summary, the recipient's
-// responsible contact and each party's thread.
+// What opening a case needs besides the service itself: the checks made before anything is written, its reference,
+// its one-line summary, the recipient's responsible contact and each party's thread.
+import type { Actor, ActorContact } from "../core/actor.js";
+import type { Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
-import type { Topic } from "../directory/model.js";
+import type { Tlp } from "../core/message.js";
+import { hasDesignation, type Topic } from "../directory/model.js";
+import { splitList } from "../directory/views.js";
 import { nextCounterValue } from "../outbox/counter.js";
 import type { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
-import { fail, type Failure } from "../core/result.js";
-import { KIND_INFO, kindInSentence, type CaseFields, type CaseKind } from "./kinds.js";
+import { fail, ok, type Failure, type Outcome } from "../core/result.js";
+import { checkOrderOpening } from "./dsa/opening.js";
+import { DUPLICATE_RULES, duplicateRefusal, openDuplicates, ownDuplicates, type OpenDuplicate, type OpenDuplicates } from "./duplicates.js";
+import { europeanOrderRefusal, type ISSUED_AS_EUROPEAN_ORDER } from "./eevidence/issued.js";
+import { KIND_INFO, kindInSentence, parseCaseFields, type CaseFields, type CaseKind, type Priority } from "./kinds.js";
 import { mayNotOpen, type CasePolicy } from "./policy.js";
-import type { CasePersonRow } from "./repository.js";
+import { ORGANISATION_FIELDS, type CasePersonRow } from "./repository.js";
+import { advanceInformationRefusal } from "./tco/advance.js";
+
+/** A request to open a case. */
+export interface OpenCaseRequest {
+  kind: CaseKind;
+  recipientSlug: string;
+  priority?: Priority;
+  tlp?: Tlp;
+  /** The kind's form, not yet validated. */
+  fields: Record<string, unknown>;
+  /** Set only by /eevidence order after its checks (eevidence/issued.ts). */
+  issuedAs?: typeof ISSUED_AS_EUROPEAN_ORDER;
+  /** A removal order issued without TCO Art. 3(2) advance information: the duly justified emergency. */
+  emergencyJustification?: string;
+  /**
+   * Look for the URLs in open cases to the recipient before opening (/notice, /order): "check" refuses the kinds
+   * whose rule is "refuse" (duplicates.ts) when the opener's organisation has such a case; "again" opens anyway,
+   * deliberately, and records it. Left out, nothing is looked up (intake's cards de-conflict on their own).
+   */
+  duplicates?: "check" | "again";
+}
 
 /** The order in which a topic's roles are asked to take a case. */
 const ROLE_ORDER = ["primary", "backup", "escalation"];
@@ -84,4 +112,77 @@ export function openingRefusal(policy: CasePolicy, kind: CaseKind, opener: { kin
     return fail("not-allowed", `A ${opener.kind} organisation cannot issue ${kindInSentence(kind, "a")}.`, `Issued by: ${Array.isArray(openers) ? openers.join(", ") : "anyone"} (case policy).`);
   }
   return fail("not-allowed", `${opener.slug} is not designated ${refused.designation}: only a designated authority issues ${kindInSentence(kind, "a")}.`, `A coordinator records the designation: /contacts edit-org ${opener.slug} --designate ${refused.designation}:<Member State>.`);
+}
+
+/** The columns read of the recipient and of the opener's organisation when a case is opened (the card shows both). */
+const OPENING_ORGANISATION = { ...ORGANISATION_FIELDS, removedAt: true, designations: true, legalPointOfContact: true } as const;
+
+/** The recipient or the opener's organisation, as read when a case is opened. */
+export type OpeningOrganisation = Prisma.OrganisationGetPayload<{ select: typeof OPENING_ORGANISATION }>;
+
+/** What opening a case goes on with once every check passed: the parties, the validated form and the repeats found. */
+export interface CheckedOpening {
+  contact: ActorContact;
+  recipient: OpeningOrganisation;
+  opener: OpeningOrganisation;
+  openerDesignations: string[];
+  /** The kind's form, validated (and, for orders, completed by their checks). */
+  fields: CaseFields;
+  /** The notice claims trusted flagger status (and the opener is designated one). */
+  trusted: boolean;
+  /** The URLs already in open cases to the recipient, when the request asked to look. */
+  repeats: OpenDuplicates | undefined;
+  /** Those of the repeats opened by the opener's own organisation. */
+  ownRepeats: OpenDuplicate[];
+}
+
+/** The URLs of a kind's validated form (none for the kinds without `urls`). */
+function urlsOf(fields: CaseFields): string[] {
+  const urls = (fields as { urls?: unknown }).urls;
+  return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === "string") : [];
+}
+
+/**
+ * The checks made before a case is opened, in order, reading but never writing: the recipient and the opener, the
+ * refusals by kind, TCO advance information, the form, trusted flagger status, and the refused repeat. Returns the
+ * refusal, or what opening goes on with.
+ */
+export async function checkOpening(context: { db: Tx; clock: Clock; policy: CasePolicy }, actor: Actor, request: OpenCaseRequest): Promise<Outcome<CheckedOpening>> {
+  const { db, clock, policy } = context;
+  const contact = actor.contact;
+  if (!contact) return fail("not-linked", "Only a linked contact can open a case.");
+  // The recipient and the opener's own organisation in one query (the card shows both).
+  const slug = request.recipientSlug.toLowerCase();
+  const organisations = await db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] }, select: OPENING_ORGANISATION });
+  const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
+  const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
+  const openerDesignations = splitList(opener?.designations ?? "");
+  const refused = europeanOrderRefusal(request) ?? openingRefusal(policy, request.kind, { kind: contact.organisationKind, slug: contact.organisationSlug, designations: openerDesignations });
+  if (refused) return refused;
+  if (!recipient || !opener) return fail("not-found", `There is no organisation "${request.recipientSlug}".`, "Find it with /contacts find <name, domain or IP>.");
+  if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");
+  if (request.emergencyJustification !== undefined && request.kind !== "removal-order") return fail("bad-arguments", "--emergency-justification is for removal orders (TCO Art. 3(2)).");
+  const notInformed = request.kind === "removal-order" ? await advanceInformationRefusal(db, { issuerOrgId: opener.id, issuerSlug: opener.slug, issuerTimeZone: opener.timeZone, providerOrgId: recipient.id, providerSlug: recipient.slug }, clock.now(), request.emergencyJustification) : undefined;
+  if (notInformed) return notInformed;
+  const parsed = parseCaseFields(request.kind, request.fields);
+  if (!parsed.ok) return fail("bad-arguments", `The ${kindInSentence(request.kind)} is incomplete:\n${parsed.problems.join("\n")}`);
+  const checked = checkOrderOpening(request.kind, parsed.fields, { ...opener, designations: openerDesignations }, { recipient, now: clock.now() });
+  if (!checked.ok) return checked;
+  const fields = checked.value;
+  const trusted = (fields as { trustedFlagger?: boolean }).trustedFlagger === true;
+  // DSA Art. 22(2): the status is awarded by a Digital Services Coordinator, so it is a designation, not a claim;
+  // Art. 22(1): only providers of online platforms give trusted flaggers' notices priority.
+  if (trusted && !hasDesignation(openerDesignations, "dsa-trusted-flagger")) {
+    return fail("not-allowed", `${contact.organisationSlug} is not designated a trusted flagger (DSA Art. 22: the status is awarded by a Digital Services Coordinator).`, "Leave out --trusted-flagger, or ask a coordinator to record the designation: --designate dsa-trusted-flagger:<area>.");
+  }
+  // Before anything is written or counted: a refused repeat leaves no case, no message and only the command's record.
+  const repeats = request.duplicates ? await openDuplicates(db, contact, recipient.id, urlsOf(fields)) : undefined;
+  const ownRepeats = ownDuplicates(contact, repeats);
+  if (ownRepeats.length > 0 && request.duplicates === "check" && DUPLICATE_RULES[request.kind] === "refuse") {
+    // The openers of those cases, and the asker's own time zone (else the organisation's), in one query.
+    const people = await db.contact.findMany({ where: { id: { in: [...new Set([contact.id, ...ownRepeats.map((duplicate) => duplicate.openerContactId)])] } }, select: { id: true, name: true, handle: true, timeZone: true } });
+    const zone = people.find((person) => person.id === contact.id)?.timeZone || opener.timeZone;
+    return duplicateRefusal(request.kind, recipient, ownRepeats, new Map(people.map((person) => [person.id, person])), zone);
+  }
+  return ok({ contact, recipient, opener, openerDesignations, fields, trusted, repeats, ownRepeats });
 }

@@ -2,7 +2,7 @@ import { auditActor, type Actor } from "../core/actor.js";
 import type { EventLocation } from "../core/adapter.js";
 import type { Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
-import type { OutboundMessage, Tlp } from "../core/message.js";
+import type { OutboundMessage } from "../core/message.js";
 import { fail, ok, type Failure, type Outcome as Result } from "../core/result.js";
 import { inertLine, quotedBody } from "../core/text.js";
 import { threadStream, type OutboxItem } from "../outbox/outbox.js";
@@ -12,7 +12,6 @@ import type { UnitOfWork } from "../work/unit-of-work.js";
 import type { RateLimiter } from "../limits/limiter.js";
 import { caseDeadlines } from "./clock.js";
 import { eventOf, type CaseEvent } from "./events.js";
-import { KIND_INFO, kindInSentence, parseCaseFields, type CaseFields, type CaseKind, type Priority } from "./kinds.js";
 import { extensionOf } from "./extension.js";
 import { CaseHandover, type HandedOverCase } from "./handover.js";
 import { moveRedThread } from "./red-threads.js";
@@ -23,38 +22,19 @@ import { clockRule, kindDefaults, type CasePolicy } from "./policy.js";
 import { clarificationAskedAt, type ReminderChange, type ReminderPlanner, type ReminderState } from "./reminders/plan.js";
 import { renderCard, renderCaseUpdate } from "./render.js";
 import { disclosureFor, withTlpFloor } from "./disclosure.js";
-import { DUPLICATE_RULES, duplicateRefusal, openDuplicates, ownDuplicates, type OpenDuplicates } from "./duplicates.js";
-import { europeanOrderRefusal, type ISSUED_AS_EUROPEAN_ORDER } from "./eevidence/issued.js";
+import type { OpenDuplicates } from "./duplicates.js";
 import { lifecycleOf, viewOf } from "./view-of.js";
 import { CaseReceipts, receiptByFirstAction, type ReceiptRecorded } from "./receipt.js";
 import type { OtherChannels } from "./receipt-render.js";
-import { nextReference, openingRefusal, responsibleFor, summarise, threadRows } from "./opening.js";
-import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate, type CaseRow, type CaseThreadRow } from "./repository.js";
+import { checkOpening, nextReference, responsibleFor, summarise, threadRows, type OpenCaseRequest } from "./opening.js";
+import { CaseRepository, type CaseAggregate, type CaseThreadRow } from "./repository.js";
 import type { CaseView, Disclosure } from "./view.js";
-import { checkOrderOpening, withOrderTerm } from "./dsa/opening.js";
+import { withOrderTerm } from "./dsa/opening.js";
 import { resolveRefusal } from "./dsa/outcomes.js";
-import { advanceInformationRefusal } from "./tco/advance.js";
 import { openTcoOrder, startPreservation, type AnnexIMarks } from "./tco/service.js";
 
-/** A request to open a case. */
-export interface OpenCaseRequest {
-  kind: CaseKind;
-  recipientSlug: string;
-  priority?: Priority;
-  tlp?: Tlp;
-  /** The kind's form, not yet validated. */
-  fields: Record<string, unknown>;
-  /** Set only by /eevidence order after its checks (eevidence/issued.ts). */
-  issuedAs?: typeof ISSUED_AS_EUROPEAN_ORDER;
-  /** A removal order issued without TCO Art. 3(2) advance information: the duly justified emergency. */
-  emergencyJustification?: string;
-  /**
-   * Look for the URLs in open cases to the recipient before opening (/notice, /order): "check" refuses the kinds
-   * whose rule is "refuse" (duplicates.ts) when the opener's organisation has such a case; "again" opens anyway,
-   * deliberately, and records it. Left out, nothing is looked up (intake's cards de-conflict on their own).
-   */
-  duplicates?: "check" | "again";
-}
+/** A request to open a case (opening.ts). */
+export type { OpenCaseRequest } from "./opening.js";
 
 /** A case together with what the viewer may see of it. */
 export interface VisibleCase {
@@ -79,12 +59,6 @@ export interface CaseChanged extends VisibleCase {
   repeats?: OpenDuplicates;
   /** The cases of the opener's organisation a new case was opened beside with --again. */
   openedAgainBeside?: string[];
-}
-
-/** The URLs of a kind's validated form (none for the kinds without `urls`). */
-function urlsOf(fields: CaseFields): string[] {
-  const urls = (fields as { urls?: unknown }).urls;
-  return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === "string") : [];
 }
 
 /** Longest message relayed between the parties of a case; longer ones are refused, saying so, before anything is stored. */
@@ -114,43 +88,10 @@ export class CaseService {
 
   /** Opens a case from the actor's organisation to the recipient, opens every party's thread, and starts the clock. */
   async open(actor: Actor, request: OpenCaseRequest): Promise<Result<CaseChanged>> {
-    const contact = actor.contact;
-    if (!contact) return fail("not-linked", "Only a linked contact can open a case.");
-    const info = KIND_INFO[request.kind];
-    // The recipient and the opener's own organisation in one query (the card shows both).
-    const slug = request.recipientSlug.toLowerCase();
-    const organisations = await this.db.organisation.findMany({ where: { OR: [{ slug, removedAt: null }, { id: contact.organisationId }] }, select: { ...ORGANISATION_FIELDS, removedAt: true, designations: true, legalPointOfContact: true } });
-    const recipient = organisations.find((organisation) => organisation.slug === slug && organisation.removedAt === null);
-    const opener = organisations.find((organisation) => organisation.id === contact.organisationId);
-    const openerDesignations = splitList(opener?.designations ?? "");
-    const refused = europeanOrderRefusal(request) ?? openingRefusal(this.policy, request.kind, { kind: contact.organisationKind, slug: contact.organisationSlug, designations: openerDesignations });
-    if (refused) return refused;
-    if (!recipient || !opener) return fail("not-found", `There is no organisation "${request.recipientSlug}".`, "Find it with /contacts find <name, domain or IP>.");
-    if (recipient.id === contact.organisationId) return fail("bad-arguments", "A case goes to another organisation, not your own.");
-    if (request.emergencyJustification !== undefined && request.kind !== "removal-order") return fail("bad-arguments", "--emergency-justification is for removal orders (TCO Art. 3(2)).");
-    const notInformed = request.kind === "removal-order" ? await advanceInformationRefusal(this.db, { issuerOrgId: opener.id, issuerSlug: opener.slug, issuerTimeZone: opener.timeZone, providerOrgId: recipient.id, providerSlug: recipient.slug }, this.clock.now(), request.emergencyJustification) : undefined;
-    if (notInformed) return notInformed;
-    const parsed = parseCaseFields(request.kind, request.fields);
-    if (!parsed.ok) return fail("bad-arguments", `The ${kindInSentence(request.kind)} is incomplete:\n${parsed.problems.join("\n")}`);
-    const checked = checkOrderOpening(request.kind, parsed.fields, { ...opener, designations: openerDesignations }, { recipient, now: this.clock.now() });
+    const checked = await checkOpening({ db: this.db, clock: this.clock, policy: this.policy }, actor, request);
     if (!checked.ok) return checked;
-    parsed.fields = checked.value;
+    const { contact, recipient, opener, openerDesignations, fields, trusted, repeats, ownRepeats } = checked.value;
     const defaults = kindDefaults(this.policy, request.kind);
-    const trusted = (parsed.fields as { trustedFlagger?: boolean }).trustedFlagger === true;
-    // DSA Art. 22(2): the status is awarded by a Digital Services Coordinator, so it is a designation, not a claim;
-    // Art. 22(1): only providers of online platforms give trusted flaggers' notices priority.
-    if (trusted && !hasDesignation(openerDesignations, "dsa-trusted-flagger")) {
-      return fail("not-allowed", `${contact.organisationSlug} is not designated a trusted flagger (DSA Art. 22: the status is awarded by a Digital Services Coordinator).`, "Leave out --trusted-flagger, or ask a coordinator to record the designation: --designate dsa-trusted-flagger:<area>.");
-    }
-    // Before anything is written or counted: a refused repeat leaves no case, no message and only the command's record.
-    const repeats = request.duplicates ? await openDuplicates(this.db, contact, recipient.id, urlsOf(parsed.fields)) : undefined;
-    const ownRepeats = ownDuplicates(contact, repeats);
-    if (ownRepeats.length > 0 && request.duplicates === "check" && DUPLICATE_RULES[request.kind] === "refuse") {
-      // The openers of those cases, and the asker's own time zone (else the organisation's), in one query.
-      const people = await this.db.contact.findMany({ where: { id: { in: [...new Set([contact.id, ...ownRepeats.map((duplicate) => duplicate.openerContactId)])] } }, select: { id: true, name: true, handle: true, timeZone: true } });
-      const zone = people.find((person) => person.id === contact.id)?.timeZone || opener.timeZone;
-      return duplicateRefusal(request.kind, recipient, ownRepeats, new Map(people.map((person) => [person.id, person])), zone);
-    }
     const prioritised = trusted && hasDesignation(splitList(recipient.designations), "online-platform");
     const priority = request.priority ?? (prioritised && defaults.priority === "normal" ? "high" : defaults.priority);
     // Art. 13(4) of Regulation (EU) 2023/1543: a European order is AMBER+STRICT at least (disclosure.ts).
@@ -159,7 +100,7 @@ export class CaseService {
     const admitted = await this.limits?.admit(actor, priority === "emergency" ? "emergencyOpenings" : "caseOpenings");
     if (admitted && !admitted.ok) return admitted;
     const againBeside = request.duplicates === "again" ? ownRepeats : [];
-    const rule = withOrderTerm(clockRule(this.policy, request.kind, priority, contact.organisationSlug, recipient.slug), request.kind, parsed.fields);
+    const rule = withOrderTerm(clockRule(this.policy, request.kind, priority, contact.organisationSlug, recipient.slug), request.kind, fields);
     const at = this.clock.now();
     const responsible = await responsibleFor(this.db, recipient.id, defaults.topic);
     const reference = await nextReference(this.db, request.kind, at);
@@ -176,8 +117,8 @@ export class CaseService {
       {
         id, reference, kind: request.kind, priority, state: "open", tlp, topic: defaults.topic,
         openerOrgId: contact.organisationId, openerContactId: contact.id, recipientOrgId: recipient.id,
-        responsibleContactId: responsible?.id ?? null, summary: summarise(request.kind, parsed.fields),
-        fields: JSON.stringify(parsed.fields), openedAt: at, clockMode: rule.mode, ackDueAt: deadlines.ackDueAt,
+        responsibleContactId: responsible?.id ?? null, summary: summarise(request.kind, fields),
+        fields: JSON.stringify(fields), openedAt: at, clockMode: rule.mode, ackDueAt: deadlines.ackDueAt,
         resolveDueAt: deadlines.resolveDueAt, clockStartAt: at, ackDurationMs: rule.acknowledgeMs,
         resolveDurationMs: rule.resolveMs, updatedAt: at,
         ...this.planReminders({
@@ -191,7 +132,7 @@ export class CaseService {
       threads,
     );
     const view = viewOf({ row, opener, recipient, openerContact: contact, responsible: responsible ?? null });
-    if (request.kind === "removal-order") await openTcoOrder(this.work, { caseId: row.id, reference, tlp, view, issuer: { designations: openerDesignations, country: opener.country }, provider: recipient, form: parsed.fields as AnnexIMarks, ...(request.emergencyJustification !== undefined ? { emergencyJustification: request.emergencyJustification } : {}) });
+    if (request.kind === "removal-order") await openTcoOrder(this.work, { caseId: row.id, reference, tlp, view, issuer: { designations: openerDesignations, country: opener.country }, provider: recipient, form: fields as AnnexIMarks, ...(request.emergencyJustification !== undefined ? { emergencyJustification: request.emergencyJustification } : {}) });
     this.work.send(
       threads.map((thread) => ({
         streamKey: threadStream(thread.id as string),
@@ -205,7 +146,7 @@ export class CaseService {
     this.work.record({
       ...auditActor(actor), action: "case.open", subjectType: "case", subjectId: reference, caseId: row.id, result: "ok",
       detail: {
-        kind: request.kind, recipient: recipient.slug, priority, tlp, fields: parsed.fields, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt,
+        kind: request.kind, recipient: recipient.slug, priority, tlp, fields, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt,
         // --again: opened deliberately, beside the open cases of the opener's own organisation that hold its URLs. The
         // flag is kept whenever --again was given, so it says nothing of other cases; a TLP:RED case's reference stays
         // out of this entry, which the new case's parties read in its history.

@@ -1,5 +1,5 @@
 // Rules a DSA or ATKM order's form obeys at opening that depend on who issues it: the issuing Member State, and the
-// ATKM's own term. Pure: CaseService.open calls these after the form is validated.
+// ATKM's own term. Pure: checkOpening (cases/opening.ts) and CaseService.open call these after the form is validated.
 import { fail, ok, type Outcome as Result } from "../../core/result.js";
 import type { CaseFields, CaseKind } from "../kinds.js";
 import type { ClockRule } from "../policy.js";

@@ -1,5 +1,5 @@
 // TCO Art. 3(2): advance information before an authority's first removal order to a hosting service provider. The
-// check at opening (called by CaseService.open beside openingRefusal) and the rows it reads.
+// check at opening (called by checkOpening in cases/opening.ts, beside openingRefusal) and the rows it reads.
 import { fail, type Failure } from "../../core/result.js";
 import type { Tx } from "../../store/types.js";
 import { formatLocal } from "../../time/calendar.js";
