@@ -30,6 +30,7 @@ import { StateStorageProvider, stateKeys } from "./storage.js";
 import { RoomStates, roomStateReader } from "./room-state.js";
 import { openAdapterCrypto } from "./crypto-adapter.js";
 import { EncryptionNotices } from "./encryption-notices.js";
+import { EncryptedRooms } from "./encrypted-rooms.js";
 import type { MatrixCrypto } from "./crypto.js";
 
 /** Secrets the Matrix adapter reads from the environment. */
@@ -89,13 +90,15 @@ export class MatrixAdapter implements ChatAdapter {
   private crypto: MatrixCrypto | undefined;
   /** What Liaison says about end-to-end encryption (an unreadable room, an undecryptable or a plaintext message). */
   private readonly notices: EncryptionNotices;
+  private readonly encryptedRooms: EncryptedRooms;
 
   constructor(private readonly options: MatrixAdapterOptions) {
     this.logger = options.env.logger.child({ platform: "matrix" });
     this.journal = new ReplyJournal(options.env.state, this.logger);
     this.replyPolicy = defaultReplyPolicy(options.env.clock, { routeWindowMs: options.config.replyWindowMs, signal: this.stopping.signal, ...options.replyPolicy });
     const classify = async (roomId: string, event: RoomEvent): Promise<MessageMeaning> => this.meaningOf(event, await this.roomKind(roomId));
-    this.notices = new EncryptionNotices({ poster: () => this.requirePoster(), state: options.env.state, logger: this.logger, signal: this.stopping.signal, classify });
+    const notices = (this.notices = new EncryptionNotices({ poster: () => this.requirePoster(), state: options.env.state, logger: this.logger, signal: this.stopping.signal, classify }));
+    this.encryptedRooms = new EncryptedRooms({ poster: () => this.poster, crypto: () => this.crypto, notices, logger: this.logger, signal: this.stopping.signal });
   }
 
   /** The bot's Matrix user id (after start). */
@@ -149,7 +152,7 @@ export class MatrixAdapter implements ChatAdapter {
     });
     this.hints = new StrayHints(this.poster, this.botUserId, this.options.env.clock, this.logger);
     client.on("room.invite", (roomId: string, event: unknown) => this.pending.track(this.onInvite(roomId, event)));
-    client.on("room.join", (roomId: string) => this.pending.track(this.onJoin(roomId)));
+    client.on("room.join", (roomId: string) => this.pending.track(this.encryptedRooms.onJoin(roomId)));
     client.on("room.event", (roomId: string, event: unknown) => this.pending.track(this.onRoomEvent(roomId, event, this.inInitialSync)));
     this.client = client;
     await ensureDisplayName(client, this.botUserId, config.displayName, this.logger);
@@ -266,20 +269,6 @@ export class MatrixAdapter implements ChatAdapter {
     }
   }
 
-  private async onJoin(roomId: string): Promise<void> {
-    const poster = this.poster;
-    if (!poster) return;
-    try {
-      // The join's batch carries the room's whole state: read from memory (from the homeserver while not known).
-      if (!(await poster.isEncrypted(roomId))) return;
-    } catch (error) {
-      this.logger.debug({ roomId, err: error }, "matrix: encryption state unknown");
-      return;
-    }
-    this.requirePoster().markEncrypted(roomId);
-    if (!this.crypto) await this.notices.noticeEncryption(roomId);
-  }
-
   private async onRoomEvent(roomId: string, raw: unknown, initial: boolean): Promise<void> {
     const parsed = roomEventSchema.safeParse(raw);
     if (!parsed.success) return;
@@ -287,12 +276,7 @@ export class MatrixAdapter implements ChatAdapter {
     if (envelope.sender === this.botUserId) return;
     let event = envelope;
     try {
-      const crypto = this.crypto;
-      if (envelope.type === "m.room.encryption" || (envelope.type === "m.room.encrypted" && !crypto)) {
-        this.requirePoster().markEncrypted(roomId);
-        if (!crypto) await this.notices.noticeEncryption(roomId);
-        return;
-      }
+      if (await this.encryptedRooms.onlyMarks(roomId, envelope)) return;
       // The first sync of a new installation returns old history; it is not acted on, nor is anything older than the
       // installation (batches a homeserver cached for an earlier installation on the same account).
       if (initial || (event.type !== "m.room.message" && event.type !== "m.reaction" && event.type !== "m.room.encrypted")) return;
@@ -304,21 +288,10 @@ export class MatrixAdapter implements ChatAdapter {
       // looked up in order, and each takes its turn in its conversation before the next one is looked up.
       let stray: { replyTo?: string; reference?: string } | undefined;
       const routed = await this.rooms.run(roomId, async () => {
-        // Decrypted in the room's order (a decrypted event no longer says it was encrypted: arrivedEncrypted does).
-        const arrivedEncrypted = envelope.type === "m.room.encrypted";
-        if (arrivedEncrypted) {
-          this.requirePoster().markEncrypted(roomId);
-          const decrypted = await this.decryptEvent(roomId, raw);
-          if (!decrypted) return undefined;
-          event = decrypted;
-          if (event.type !== "m.room.message" && event.type !== "m.reaction") return undefined;
-        }
-        // A plaintext message in an encrypted room is not acted on: anyone on a homeserver could have forged it.
-        if (!arrivedEncrypted && (await this.requirePoster().isEncrypted(roomId))) {
-          if (this.crypto) await this.notices.refusePlaintext(roomId, event);
-          else await this.notices.noticeEncryption(roomId);
-          return undefined;
-        }
+        // Decrypted in the room's order; a plaintext message in an encrypted room is not acted on.
+        const admitted = await this.encryptedRooms.admit(roomId, envelope, raw);
+        if (!admitted) return undefined;
+        event = admitted;
         const found = event.type === "m.room.message" ? await this.messageEvent(roomId, event, (meaning) => (stray = meaning)) : await this.reactionEvent(roomId, event);
         return found ? { ...found, turn: this.conversations.reserve(conversationKey(found.inbound.where)) } : undefined;
       });
@@ -398,19 +371,6 @@ export class MatrixAdapter implements ChatAdapter {
 
   private async deliverReply(reply: Reply, event: InboundEvent, context: ReplyContext): Promise<boolean> {
     return deliverMatrixReply(this.requirePoster(), this.replyPolicy, this.logger, reply, event, context);
-  }
-
-  /** An encrypted event decrypted (its keys waited for over a few syncs); undefined, after saying so, when it cannot be. */
-  private async decryptEvent(roomId: string, raw: unknown): Promise<RoomEvent | undefined> {
-    const crypto = this.crypto;
-    if (!crypto) return undefined;
-    const decrypted = await crypto.decryptWhenKeysArrive(roomId, raw, this.stopping.signal);
-    if (decrypted.ok) {
-      const parsed = roomEventSchema.safeParse(decrypted.event);
-      return parsed.success ? parsed.data : undefined;
-    }
-    await this.notices.undecryptable(roomId, raw, decrypted.reason);
-    return undefined;
   }
 
   /** What a message means to Liaison in a room of this kind (a command, a case message, ...). */
