@@ -1,5 +1,6 @@
 // The options that take a time before now (/tco inform --at, /case received --at, /case resolve --effective-at,
-// /case decide --effect-at, /tco copy --at, /tco reinstated --at): one schema, one help wording, one resolution.
+// /case decide --effect-at, /tco copy --at, /tco reinstated --at, /tco scrutiny --informed-at): one schema, one help
+// wording, one resolution.
 // The typed value is read by src/time/ago.ts; "how long ago" is resolved on the acting clock before the service
 // sees it, so a record stores the instant and the service's own checks (not in the future, not before receipt) apply.
 import type { Clock } from "../core/clock.js";

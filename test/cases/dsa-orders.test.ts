@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { loadCasePolicy } from "../../src/cases/policy.js";
-import { describeOnBothDatabases, ROOT, tempDir, threadTitle } from "../support/cases.js";
+import { describeOnBothDatabases, expectPastTimeRefusals, ROOT, tempDir, threadTitle } from "../support/cases.js";
 import { writeFileSync } from "node:fs";
 
 const ACT = 'https://example.test/p/7 --basis "Art. 54a Sr" --reason "offers counterfeit medicines, Art. 174 Sr" --scope "the Netherlands" --redress "objection within 6 weeks (Awb)" --content-type unsafe-products';
@@ -122,17 +122,11 @@ describeOnBothDatabases("DSA Art. 9 and 10 orders, ATKM orders", (harness, test)
     await h.ok("ahmed.elamrani", ACT_ORDER);
     await h.drain();
     h.clock.set("2026-11-20T12:30:00Z");
-    for (const [typed, says] of [
-      ["2026-11-20T14:00+01:00", /--effect-at is in the future/],
-      ["3h ago", /--effect-at is before A-2026-0001 was received/],
-      ["yesterday", /--effect-at: expected a time with its offset from UTC, e\.g\. 2026-11-20T09:00\+01:00, or how long ago, e\.g\. "1d ago"/],
-      ["2h", /--effect-at: expected a time with its offset from UTC/],
-      ["9999w ago", /--effect-at: expected at most 3,653 days ago/],
-    ] as const) {
-      const answer = await h.run("jan.jansen", `/case decide A-2026-0001 --outcome effect-given --effect-at "${typed}"`);
-      expect(answer.failure, `${typed}: ${answer.message.text}`).toBe("bad-arguments");
-      expect(answer.message.text, typed).toMatch(says);
-    }
+    await expectPastTimeRefusals(h, {
+      who: "jan.jansen", line: "/case decide A-2026-0001 --outcome effect-given", option: "--effect-at",
+      future: ["2026-11-20T14:00+01:00", /--effect-at is in the future/],
+      more: [["3h ago", /--effect-at is before A-2026-0001 was received/]],
+    });
     expect((await h.caseRow("A-2026-0001")).state).toBe("open");
     expect(await h.db.caseDecision.count()).toBe(0);
   });

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeEach, describe, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createCore, type Core } from "../../src/app/app.js";
 import { resolveActor } from "../../src/app/inbound.js";
 import type { Actor } from "../../src/core/actor.js";
@@ -288,4 +288,51 @@ export function threadTitle(reference: string, slug: string): string {
 /** A DeliveryError for tests. */
 export function deliveryError(message: string, options: { retryAfterMs?: number; permanent?: boolean } = {}): DeliveryError {
   return new DeliveryError(message, options);
+}
+
+/** A typed value of a past-time option and what its refusal must say. */
+export type PastTimeRefusal = readonly [typed: string, says: RegExp];
+
+/** A pattern that matches `text` literally. */
+function literally(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The refusals every option for a time before now shares (src/commands/past-at.ts), and the option's own: `line`
+ * with `option "<typed>"` appended is run as `who` for each, and each must be refused as bad-arguments, in words that
+ * match (naming the option where the schema refuses it), in a short answer. `future` is an instant after the
+ * harness clock's now with what its refusal says; `more` are the option's own (before receipt, before a decision).
+ * The caller checks afterwards that nothing was stored.
+ */
+export async function expectPastTimeRefusals(
+  h: CaseHarness,
+  options: { who: string; line: string; option: string; future: PastTimeRefusal; more?: readonly PastTimeRefusal[] },
+): Promise<void> {
+  const name = literally(options.option);
+  const neither = new RegExp(`${name}: expected a time with its offset from UTC, e\\.g\\. 2026-11-20T09:00\\+01:00, or how long ago, e\\.g\\. "1d ago"`);
+  const tooFar = new RegExp(`${name}: expected at most 3,653 days ago`);
+  const table: PastTimeRefusal[] = [
+    options.future,
+    ...(options.more ?? []),
+    ["in 2h", neither],
+    ["yesterday", neither],
+    ["2h", neither],
+    ["2 hours", neither],
+    ["1.5h ago", neither],
+    ["-2h ago", neither],
+    ["2 hrs ago", neither],
+    ["1 month ago", neither],
+    ["<!channel> 1d ago", neither],
+    ["9".repeat(41), new RegExp(`${name}: is too long: at most 40 characters`)],
+    ["3654d ago", tooFar],
+    ["9999w ago", tooFar],
+    ["2026-11-31T10:00+01:00", new RegExp(`${name}: expected a real date, time and offset`)],
+  ];
+  for (const [typed, says] of table) {
+    const answer = await h.run(options.who, `${options.line} ${options.option} "${typed}"`);
+    expect(answer.failure, `${typed}: ${answer.message.text}`).toBe("bad-arguments");
+    expect(answer.message.text, typed).toMatch(says);
+    expect(answer.message.text.length, typed).toBeLessThan(2_000);
+  }
 }

@@ -4,7 +4,10 @@
 import { expect } from "vitest";
 import { renderForConsole } from "../../adapters/console/render.js";
 import { renderMessage } from "../../adapters/slack/render.js";
-import { describeOnBothDatabases, HOUR, START, threadTitle } from "../support/cases.js";
+import { acceptIntakeReportInStore } from "../../src/intake/accept.js";
+import { intakeReportSchema } from "../../src/intake/report.js";
+import { describeOnBothDatabases, HOUR, START, threadTitle, type CaseHarness } from "../support/cases.js";
+import { TEST_KEYS } from "../support/keys.js";
 import { designateGermanAuthority } from "../support/tco.js";
 
 const REDRESS = "Objection under the Awb within 6 weeks to the issuing authority; appeal to the district court.";
@@ -12,6 +15,16 @@ const ORDER = `/notice chirp-social https://chirp.example/p/9 https://chirp.exam
 const HOSTILE = "<@U123> <!channel> <@&42> @everyone @room \u202Egnirrah\u001b[2J";
 
 const at = (ms: number) => new Date(new Date(START).getTime() + ms).toISOString();
+
+/** An intake report about `url` on chirp.example (routed to chirp-social's intake); answers the item's reference. */
+async function reportAbout(h: CaseHarness, url: string): Promise<string> {
+  const report = intakeReportSchema.parse({
+    source: "api", format: "xarf-v4", sourceReportId: crypto.randomUUID(), category: "content", type: "terrorism",
+    target: { url }, occurredAt: new Date(START), reporter: { organisation: "Example CERT" }, summary: "the video again", evidence: [],
+  });
+  const accepted = await acceptIntakeReportInStore(h.store, h.clock, TEST_KEYS, { report, reportingOrganisationId: undefined, receivedVia: "test" });
+  return accepted.reference;
+}
 
 describeOnBothDatabases("the TCO Art. 4(1) copy and the host authority as a reader", (harness, test) => {
   test("the copy carries the URLs and the Annex I fields; the issuer and the provider get none", async () => {
@@ -96,6 +109,33 @@ describeOnBothDatabases("the TCO Art. 4(1) copy and the host authority as a read
     expect((await h.ok("noor.dekker", "/case list"))).not.toContain("R-2026-0001");
     // Its own command stays its own: only after a request, and it decides.
     expect((await h.run("jonas.becker", '/tco scrutiny-decision R-2026-0001 --infringes no --reasons "none asked"')).failure).toBe("invalid-transition");
+  });
+
+  test("the host authority cannot add an intake item to the order it only reads, even from its own intake; the provider can", async () => {
+    const h = harness();
+    await designateGermanAuthority(h, { plainContact: true });
+    await h.ok("sanne.devries", ORDER);
+    await h.drain();
+    // The provider, a party, adds a report about the order's URL to the order: adding works on this case.
+    const own = await reportAbout(h, "https://chirp.example/p/9");
+    await h.ok("lena.schmidt", `/intake add ${own} R-2026-0001`);
+    const order = await h.caseRow("R-2026-0001");
+    expect(await h.db.intakeItem.findFirstOrThrow({ where: { reference: own } })).toMatchObject({ state: "added", caseId: order.id });
+    // A second report, forwarded to de-cert's intake: de-cert's contacts decide it, but not into the order.
+    const forwarded = await reportAbout(h, "https://chirp.example/p/10");
+    await h.ok("lena.schmidt", `/intake forward ${forwarded} de-cert --reason "the host authority has the copy"`);
+    const seq = await h.auditSeq();
+    for (const reader of ["jonas.becker", "mia.koch"]) {
+      const answer = await h.run(reader, `/intake add ${forwarded} R-2026-0001`);
+      expect(answer.failure, `${reader}: ${answer.message.text}`).toBe("not-allowed");
+      expect(answer.message.text, reader).toContain("R-2026-0001 is not a case of de-cert: it only reads it; open a notice instead.");
+    }
+    const item = await h.db.intakeItem.findFirstOrThrow({ where: { reference: forwarded } });
+    expect([item.state, item.caseId, item.decidedAt]).toEqual(["open", null, null]);
+    expect((await h.auditAfter(seq)).filter((entry) => entry.action === "intake.decided")).toEqual([]);
+    // The refusal is the reader's: the same contact may take another decision on the item.
+    await h.ok("jonas.becker", `/intake dismiss ${forwarded} --reason "already in R-2026-0001"`);
+    expect((await h.db.intakeItem.findFirstOrThrow({ where: { reference: forwarded } })).state).toBe("dismissed");
   });
 
   test("an unrelated organisation and another organisation's plain contact are refused; a recorded copy names no reader", async () => {
