@@ -44,7 +44,7 @@ export const CASE_FORMS = {
     urls,
     reason: text("why the content is believed to be illegal"),
     basis: text("the legal basis").optional(),
-    // DSA Art. 16(2)(d) (paraphrase): "a statement confirming the bona fide belief of the individual or entity submitting the
+    // DSA Art. 16(2)(d): "a statement confirming the bona fide belief of the individual or entity submitting the
     // notice that the information and allegations contained therein are accurate and complete". Recorded only when
     // the notifier makes it (--good-faith); never assumed.
     goodFaith: z.boolean().default(false),

@@ -140,9 +140,9 @@ export class CaseDecisions {
     return ok({
       ...(input.effectAt ? { effectAt: input.effectAt } : {}), ...(restriction ? { restriction } : {}),
       ...(input.ground ? { ground: input.ground, groundText: input.groundText ?? "" } : {}),
-      // DSA Art. 17(3)(c) (paraphrase): "information on the use made of automated means in taking the decision, including
-      // information on whether the decision was taken in respect of content detected or identified using automated
-      // means". Not said is recorded as not used.
+      // DSA Art. 17(3)(c): "where applicable, information on the use made of automated means in taking the decision,
+      // including information on whether the decision was taken in respect of content detected or identified using
+      // automated means". Not said is recorded as not used.
       automatedDetection: input.automatedDetection ?? false, automatedDecision: input.automatedDecision ?? false,
     });
   }

@@ -50,9 +50,9 @@ export const RESTRICTIONS = [
 export type Restriction = (typeof RESTRICTIONS)[number];
 
 /**
- * The ground a decision on a notice rests on. DSA Art. 17(3)(d) (paraphrase): "where the decision concerns allegedly illegal
+ * The ground a decision on a notice rests on. DSA Art. 17(3)(d): "where the decision concerns allegedly illegal
  * content, a reference to the legal ground relied on and explanations as to why the information is considered to be
- * illegal content on that ground"; (e) (paraphrase): "where the decision is based on the alleged incompatibility of the
+ * illegal content on that ground"; Art. 17(3)(e): "where the decision is based on the alleged incompatibility of the
  * information with the terms and conditions of the provider of hosting services, a reference to the contractual
  * ground relied on and explanations as to why the information is considered to be incompatible with that ground".
  * Art. 15(1)(b) asks the figures to differentiate "whether the action was taken on the basis of the law or the terms

@@ -63,12 +63,13 @@ function startOfDay(timeZone: string, epochDay: number): Date {
 /**
  * The end of a period of `months` months that runs from an event at `from`, read on the calendar of `timeZone`.
  * Regulation No 1182/71 Art. 3(1), second subparagraph: "the day during which that event occurs or that action takes
- * place shall not be considered as falling within the period in question"; Art. 3(2)(c): the period "shall end with
- * the expiry of the last hour of whichever day in the last ... month ... falls on the same date as the day from which
- * the period runs. If, in a period expressed in months or years, the day on which it should expire does not occur in
- * the last month, the period shall end with the expiry of the last hour of the last day of that month" (paraphrase,
- * not checked against EUR-Lex). So removal on 31 August 2026 ends six months later at the end of 28 February 2027,
- * i.e. local midnight starting 1 March 2027.
+ * place shall not be considered as falling within the period in question"; Art. 3(2)(c): "a period expressed in
+ * weeks, months or years shall start at the beginning of the first hour of the first day of the period, and shall end
+ * with the expiry of the last hour of whichever day in the last week, month or year is the same day of the week, or
+ * falls on the same date, as the day from which the period runs. If, in a period expressed in months or in years, the
+ * day on which it should expire does not occur in the last month, the period shall end with the expiry of the last
+ * hour of the last day of that month." So removal on 31 August 2026 ends six months later at the end of 28 February
+ * 2027, i.e. local midnight starting 1 March 2027.
  */
 export function endOfMonthsPeriod(from: Date, months: number, timeZone: string): Date {
   const day = localTimeOf(timeZone, from.getTime()).epochDay;
