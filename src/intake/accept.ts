@@ -14,10 +14,10 @@ import type { Clock } from "../core/clock.js";
 import type { Destination } from "../core/adapter.js";
 import { inUnitOfWork, type UnitOfWork } from "../work/unit-of-work.js";
 import { intakeCard } from "./card-render.js";
-import { alreadyOpen, intakeChannel, repeatCount } from "./matching.js";
+import { alreadyOpenAll, intakeRecipients, repeatCounts, type PendingItem } from "./matching.js";
 import { intakeReportSchema, type IntakeReport } from "./report.js";
 import { routeTargets, targetKeys, type Route, type TargetKeys } from "./routing.js";
-import { addReportsToItem, entriesByClaimKey, insertEntries, openItemsByGroupKey } from "./statements.js";
+import { addReportsToItem, entriesByClaimKey, insertEntries, insertItems, openItemsByGroupKey } from "./statements.js";
 
 /** The audit action of a report received. */
 export const INTAKE_RECEIVED = "intake.received";
@@ -156,7 +156,7 @@ export async function acceptIntakeReports(work: UnitOfWork, inputs: readonly Acc
   // The open items of the batch's group keys, in one statement; the oldest open item of a slot is the one joined.
   const groupKeys = [...new Set(fresh.map((entry) => entry.keys.groupKey))];
   const openRows = await openItemsByGroupKey(tx, groupKeys);
-  const openHashes = new Map(openRows.map((row) => [row.id, row.contentHash]));
+  const openBefore = new Map(openRows.map((row) => [row.id, row]));
   const items = new Map<string, ItemState>();
   for (const row of openRows) {
     const slot = slotOf(row.groupKey, row.routedToId);
@@ -185,30 +185,34 @@ export async function acceptIntakeReports(work: UnitOfWork, inputs: readonly Acc
   }
 
   // Writes: one counter statement and one insert for the new items, one update per item joined, one insert for the
-  // timeline entries; the record entries and cards go in with the unit of work's commit.
+  // timeline entries; the record entries and cards go in with the unit of work's commit. What the cards say is read
+  // between the updates and the insert: what was open before the batch, as the joined items now stand.
   if (opened.length > 0) {
     const year = now.getUTCFullYear();
     const first = await reserveCounterValues(tx, `intake-${year}`, opened.length);
     opened.forEach((item, index) => (item.reference = `I-${year}-${String(first + index).padStart(6, "0")}`));
-    await tx.intakeItem.createMany({
-      data: opened.map((item) => {
-        const { report, keys, route } = item.opener as Prepared & { route: Route };
-        return {
-          id: item.id, reference: item.reference, routedToId: route.organisationId, routeReason: route.reason,
-          category: report.category, type: report.type, groupKey: keys.groupKey, urlKey: keys.urlKey ?? null, ipKey: keys.ipKey ?? null,
-          domainKey: keys.domainKey ?? null, contentHash: item.contentHash, target: JSON.stringify(report.target), summary: report.summary.slice(0, 500),
-          tlp: item.tlp, state: "open", reportCount: item.reportCount,
-          firstReportedAt: item.firstReportedAt, lastReportedAt: item.lastReportedAt, createdAt: now, updatedAt: now,
-        };
-      }),
-    });
   }
   // In id order, so that two processes updating the same items lock them in the same order.
   const joinedItems = [...items.values()].filter((item) => !item.opener && item.joined > 0).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const item of joinedItems) {
-    const contentHashIsNew = item.contentHash !== null && openHashes.get(item.id) === null;
-    await addReportsToItem(tx, { id: item.id, reports: item.joined, firstReportedAt: item.firstReportedAt, lastReportedAt: item.lastReportedAt, contentHash: item.contentHash, contentHashIsNew }, now);
+    const before = openBefore.get(item.id);
+    const contentHashIsNew = item.contentHash !== null && before?.contentHash === null;
+    const firstReportedAtIsNew = before === undefined || item.firstReportedAt.getTime() !== before.firstReportedAt.getTime();
+    await addReportsToItem(tx, { id: item.id, reports: item.joined, firstReportedAt: item.firstReportedAt, lastReportedAt: item.lastReportedAt, contentHash: item.contentHash, contentHashIsNew, firstReportedAtIsNew }, now);
   }
+  const cards = await cardsOf(work, opened, settings);
+  await insertItems(
+    tx,
+    opened.map((item) => {
+      const { report, keys, route } = item.opener as Prepared & { route: Route };
+      return {
+        id: item.id, reference: item.reference, routedToId: route.organisationId, routeReason: route.reason, category: report.category, type: report.type,
+        groupKey: keys.groupKey, urlKey: keys.urlKey ?? null, ipKey: keys.ipKey ?? null, domainKey: keys.domainKey ?? null, contentHash: item.contentHash,
+        target: JSON.stringify(report.target), summary: report.summary.slice(0, 500), tlp: item.tlp, reportCount: item.reportCount,
+        firstReportedAt: item.firstReportedAt, lastReportedAt: item.lastReportedAt, createdAt: now,
+      };
+    }),
+  );
   await insertEntries(
     tx,
     taken.map(({ prepared: { input, report, claimKey }, item, entryId }) => ({
@@ -223,7 +227,7 @@ export async function acceptIntakeReports(work: UnitOfWork, inputs: readonly Acc
       detail: { reference: item.reference, intakeId: entryId, sourceReportId: report.sourceReportId ?? null, format: report.format, category: report.category, type: report.type, grouped, routedToId: route.organisationId, route: route.reason, reportingOrganisationId: input.reportingOrganisationId ?? null },
     });
   }
-  await sendCards(work, opened, settings);
+  await cards.send();
 
   const answers = new Map<string, AcceptedIntake>();
   for (const { prepared: { claimKey }, route, item, entryId, grouped, countAfter } of taken) {
@@ -241,32 +245,36 @@ export async function acceptIntakeReports(work: UnitOfWork, inputs: readonly Acc
   });
 }
 
-/** The card of each item the batch opened, to its recipient's intake channel (or the coordinators' intake). */
-async function sendCards(work: UnitOfWork, opened: readonly ItemState[], settings: AcceptIntakeSettings): Promise<void> {
+/**
+ * The card of each item the batch opened, to its recipient's intake channel (or the coordinators' intake), in a few
+ * statements for all of them: the recipients' channels and thresholds, then what is already open (before the new
+ * items are stored: each card names only what was open before its item, the batch's earlier items among them);
+ * `send` takes the repeat counts once everything is written, and writes the cards to the outbox.
+ */
+async function cardsOf(work: UnitOfWork, opened: readonly ItemState[], settings: AcceptIntakeSettings): Promise<{ send(): Promise<void> }> {
   const tx = work.tx;
   const since = new Date(work.clock.now().getTime() - settings.repeatWindowMs);
-  const destinations = new Map<string, Extract<Destination, { kind: "channel" }> | undefined>();
-  const thresholds = new Map<string, number>();
-  for (const [index, item] of opened.entries()) {
-    const { report, keys, route } = item.opener as Prepared & { route: Route };
-    const organisationId = route.organisationId;
-    if (organisationId !== null && !destinations.has(organisationId)) destinations.set(organisationId, await intakeChannel(tx, organisationId));
-    const destination = organisationId !== null ? destinations.get(organisationId) : settings.coordinatorsChannel;
-    if (!destination) continue;
-    if (organisationId !== null && !thresholds.has(organisationId)) {
-      const organisation = await tx.organisation.findUnique({ where: { id: organisationId }, select: { repeatThreshold: true } });
-      thresholds.set(organisationId, organisation?.repeatThreshold ?? settings.repeatThreshold);
-    }
-    const threshold = (organisationId !== null ? thresholds.get(organisationId) : undefined) ?? settings.repeatThreshold;
-    const repeats = await repeatCount(tx, organisationId, keys, since);
-    // Items the batch opened after this one were not open when its first report came in.
-    const notBefore = [item.id, ...opened.slice(index + 1).map((later) => later.id)];
-    const card = intakeCard({
-      item, report, route, alreadyOpen: await alreadyOpen(tx, keys, notBefore, organisationId),
-      repeats: repeats >= threshold ? { count: repeats, windowMs: settings.repeatWindowMs, threshold } : undefined,
-    });
-    work.send([{ streamKey: `intake:${organisationId ?? "coordinators"}`, destination: { type: "address", destination }, message: card }]);
-  }
+  const recipients = await intakeRecipients(tx, opened.flatMap((item) => (item.routedToId !== null ? [item.routedToId] : [])));
+  const probes = opened.map((item) => {
+    const opener = item.opener as Prepared & { route: Route };
+    const organisationId = opener.route.organisationId;
+    const recipient = organisationId !== null ? recipients.get(organisationId) : undefined;
+    const destination = organisationId !== null ? recipient?.channel : settings.coordinatorsChannel;
+    const stored: PendingItem = { reference: item.reference, routedToId: organisationId, firstReportedAt: item.firstReportedAt, urlKey: opener.keys.urlKey ?? null, ipKey: opener.keys.ipKey ?? null, contentHash: item.contentHash };
+    return { item, opener, destination, threshold: recipient?.repeatThreshold ?? settings.repeatThreshold, probe: { keys: opener.keys, recipientId: organisationId, item: stored, wanted: destination !== undefined } };
+  });
+  const open = await alreadyOpenAll(tx, probes.map((one) => one.probe));
+  const carded = probes.flatMap((one, index) => (one.destination ? [{ ...one, destination: one.destination, alreadyOpen: open[index] }] : []));
+  return {
+    async send() {
+      const repeats = await repeatCounts(tx, carded.map(({ opener }) => ({ keys: opener.keys, routedToId: opener.route.organisationId })), since);
+      carded.forEach(({ item, opener: { report, route }, destination, threshold, alreadyOpen }, index) => {
+        const count = repeats[index] ?? 0;
+        const card = intakeCard({ item, report, route, alreadyOpen, repeats: count >= threshold ? { count, windowMs: settings.repeatWindowMs, threshold } : undefined });
+        work.send([{ streamKey: `intake:${route.organisationId ?? "coordinators"}`, destination: { type: "address", destination }, message: card }]);
+      });
+    },
+  };
 }
 
 /** Accepts one report inside the caller's unit of work (see acceptIntakeReports). */

@@ -1,10 +1,10 @@
 // The statements of the intake hot path as portable SQL through the Prisma client (SQLite and PostgreSQL alike): a
-// report that joins an open item costs one route look-up and its share of these, and raw statements cost a fraction
-// of the generated model queries they replace. Each reads or writes the batch of reports at once.
+// report costs its share of these (and of the look-ups in matching.ts when it opens an item), and raw statements cost
+// a fraction of the generated model queries they replace. Each reads or writes the batch of reports at once.
 import { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
 
-/** Rows per multi-row INSERT (12 parameters a row, well under both databases' limits). */
+/** Rows per multi-row INSERT (at most 19 parameters a row, well under both databases' limits). */
 const ROWS_PER_STATEMENT = 200;
 
 /** An intake report's timeline entry, as written. */
@@ -61,18 +61,56 @@ export interface ItemAddition {
   contentHash: string | null;
   /** True when the item had no content hash before this batch and has one now. */
   contentHashIsNew: boolean;
+  /** True when a report of the batch happened before the item's first report so far. */
+  firstReportedAtIsNew: boolean;
 }
 
 /**
- * Adds reports to an open item and sets its first and last report times; its content hash only when the batch gave
- * it its first one (a column left out of the SET list leaves its index untouched).
+ * Adds reports to an open item and sets its last report time; its first report time and content hash only when the
+ * batch changed them (a column left out of the SET list leaves the indexes holding it untouched).
  */
 export async function addReportsToItem(tx: Tx, addition: ItemAddition, at: Date): Promise<void> {
+  const first = addition.firstReportedAtIsNew ? Prisma.sql`, "firstReportedAt" = ${addition.firstReportedAt}` : Prisma.empty;
   const hash = addition.contentHashIsNew ? Prisma.sql`, "contentHash" = ${addition.contentHash}` : Prisma.empty;
   await tx.$executeRaw`
-    UPDATE "IntakeItem" SET "reportCount" = "reportCount" + ${addition.reports}, "firstReportedAt" = ${addition.firstReportedAt},
-      "lastReportedAt" = ${addition.lastReportedAt}, "updatedAt" = ${at}${hash}
+    UPDATE "IntakeItem" SET "reportCount" = "reportCount" + ${addition.reports}, "lastReportedAt" = ${addition.lastReportedAt}, "updatedAt" = ${at}${first}${hash}
     WHERE "id" = ${addition.id}`;
+}
+
+/** A new intake item, as written (open). */
+export interface ItemRow {
+  id: string;
+  reference: string;
+  routedToId: string | null;
+  routeReason: string;
+  category: string;
+  type: string;
+  groupKey: string;
+  urlKey: string | null;
+  ipKey: string | null;
+  domainKey: string | null;
+  contentHash: string | null;
+  target: string;
+  summary: string;
+  tlp: string;
+  reportCount: number;
+  firstReportedAt: Date;
+  lastReportedAt: Date;
+  createdAt: Date;
+}
+
+/** Writes new open items, several to a statement. */
+export async function insertItems(tx: Tx, rows: readonly ItemRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    const values = Prisma.join(
+      rows.slice(start, start + ROWS_PER_STATEMENT).map(
+        (row) => Prisma.sql`(${row.id}, ${row.reference}, ${row.routedToId}, ${row.routeReason}, ${row.category}, ${row.type}, ${row.groupKey}, ${row.urlKey}, ${row.ipKey}, ${row.domainKey}, ${row.contentHash},
+          ${row.target}, ${row.summary}, ${row.tlp}, 'open', ${row.reportCount}, ${row.firstReportedAt}, ${row.lastReportedAt}, ${row.createdAt}, ${row.createdAt})`,
+      ),
+    );
+    await tx.$executeRaw`INSERT INTO "IntakeItem" ("id", "reference", "routedToId", "routeReason", "category", "type", "groupKey", "urlKey", "ipKey", "domainKey", "contentHash",
+      "target", "summary", "tlp", "state", "reportCount", "firstReportedAt", "lastReportedAt", "createdAt", "updatedAt") VALUES ${values}`;
+  }
 }
 
 /** Writes timeline entries, several to a statement. */
