@@ -86,9 +86,11 @@ async function copyOpenCases(db: Db, total: number): Promise<number> {
   for (; count < total; copyNumber += 1) {
     const copy = copyNumber;
     const limit = total - count;
-    count += await db.$executeRawUnsafe(
+    const copied = await db.$executeRawUnsafe(
       `INSERT INTO "Case" (${columns}) SELECT ${selected.replaceAll("$copy", `'${copy}'`)} FROM "Case" WHERE "openedAt" > '${openedAfter}' AND "id" NOT LIKE '%:%' LIMIT ${limit}`,
     );
+    if (copied === 0) throw new Error(`there are no cases that are not due to copy: --open must be larger than --due (${DUE})`);
+    count += copied;
   }
   return count;
 }

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "OutboxMessage_streamKey_seq_idx";
