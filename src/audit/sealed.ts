@@ -100,6 +100,14 @@ export class KnownCaseTlps {
 }
 
 /**
+ * The conditions that find cases by id or by reference, without an empty list: an empty `IN ()` becomes `1=0`, and
+ * `"id" IN (...) OR 1=0` kept SQLite from the primary key, so it read every case (137 ms a sweep at 1,000,000 cases).
+ */
+function caseLookups(caseIds: readonly string[], references: readonly string[]): ({ id: { in: string[] } } | { reference: { in: string[] } })[] {
+  return [...(caseIds.length > 0 ? [{ id: { in: [...caseIds] } }] : []), ...(references.length > 0 ? [{ reference: { in: [...references] } }] : [])];
+}
+
+/**
  * The records with the free text of TLP:RED cases sealed. A record with no case of its own (a command entry) is
  * sealed under the batch's first TLP:RED case (the case the unit of work acted on), or else under the first TLP:RED
  * case its line names (a command refused before the case was found: not named, not allowed, bad arguments).
@@ -111,7 +119,7 @@ export async function sealRedText(tx: Tx, keys: RecordKeys, records: readonly Au
     caseIds.length === 0 && references.length === 0
       ? []
       : (known?.redAmong(caseIds, references) ??
-        (await tx.case.findMany({ where: { tlp: "RED", OR: [{ id: { in: caseIds } }, { reference: { in: references } }] }, select: { id: true, reference: true } })));
+        (await tx.case.findMany({ where: { tlp: "RED", OR: caseLookups(caseIds, references) }, select: { id: true, reference: true } })));
   if (red.length === 0) return records.some(asksForRed) ? records.map(withholdRedRequest) : records;
   const redSet = new Set(red.map((row) => row.id));
   const byReference = new Map(red.map((row) => [row.reference, row.id]));
