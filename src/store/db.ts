@@ -14,6 +14,7 @@ import Database from "better-sqlite3";
 import type pg from "pg";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.js";
 import { explainStoreFailure, StoreUnavailableError } from "./failures.js";
+import { preparedStatementNames } from "./prepared-statements.js";
 import type { Tx } from "./types.js";
 
 /** The database client all code uses (the SQLite client's type; the PostgreSQL client is cast to it). */
@@ -229,7 +230,7 @@ async function openClient(target: StoreTarget): Promise<Store> {
       import("@prisma/adapter-pg"),
       import("./generated/postgresql/client.js"),
     ]);
-    const adapter = new PrismaPg({ connectionString: postgresConnectionString(target.url) });
+    const adapter = new PrismaPg({ connectionString: postgresConnectionString(target.url) }, { statementNameGenerator: preparedStatementNames() });
     const db = new PostgresPrismaClient({ adapter, errorFormat: PRISMA_ERROR_FORMAT }) as unknown as Db;
     return { db, provider: "postgresql", target, transaction: transactionsOf(db, "postgresql"), close: () => db.$disconnect() };
   }
