@@ -7,16 +7,19 @@
  *
  * With BENCH_CORE=real, Liaison's side is the real core (a migrated store with the demo directory; the person is
  * linked to a contact) answering "!whoami" (identity lookup, record entry, a private reply by direct message),
- * instead of a stand-in answering at once, and the adapter keeps its state in that database. The database is a
- * temporary SQLite file, or PostgreSQL with DATABASE_URL=postgres://... (a temporary database, see store.ts).
+ * instead of a stand-in answering at once, and the adapter keeps its state and its encryption keys in that database.
+ * The database is a temporary SQLite file, or PostgreSQL with DATABASE_URL=postgres://... (a temporary database, see
+ * store.ts), removed at the end, also when the run fails. Without BENCH_CORE=real there is no database.
  */
 import { performance } from "node:perf_hooks";
 import { LogLevel, LogService, MatrixClient, MemoryStorageProvider } from "matrix-bot-sdk";
 import pino from "pino";
 import { createMatrixAdapter, matrixConfigSchema } from "../adapters/matrix/index.js";
 import { systemClock } from "../src/core/clock.js";
-import { openRealCore, wantsRealCore } from "./real-core.js";
+import { openRealCore, wantsRealCore, type RealCore } from "./real-core.js";
+import { adapterRecordStore } from "../src/store/adapter-records.js";
 import { adapterStateStore } from "../src/store/adapter-state.js";
+import { parseSecretKey } from "../src/store/secret-box.js";
 import { FakeHomeserver } from "../test/fakes/matrix/homeserver.js";
 import { MemoryStateStore } from "../test/support/memory-state.js";
 
@@ -27,6 +30,8 @@ const SYNC_TIMEOUT_MS = 30_000;
 const LIAISON = "@liaison:bench.test";
 const ECHO = "@echo:bench.test";
 const PERSON = "@ann:bench.test";
+/** The installation's LIAISON_SECRET_KEY with the real core (the encryption keys are sealed, as in production). */
+const SECRET_KEY = parseSecretKey(Buffer.alloc(32, 7).toString("hex"));
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -36,6 +41,17 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   LogService.setLevel(LogLevel.ERROR);
+  const realCore = wantsRealCore() ? await openRealCore("matrix", { platform: "matrix", workspace: "", userId: PERSON }) : undefined;
+  try {
+    await run(realCore);
+  } finally {
+    // Closes the store and removes the benchmark database (unless kept), also after a failed run.
+    await realCore?.close();
+  }
+}
+
+/** Runs the benchmark with Liaison's adapter behind `realCore`, or behind a stand-in core when it is undefined. */
+async function run(realCore: RealCore | undefined): Promise<void> {
   const fake = new FakeHomeserver("bench.test");
   await fake.start();
   const liaisonToken = fake.registerUser(LIAISON);
@@ -44,13 +60,20 @@ async function main(): Promise<void> {
   const liaisonRoom = fake.createRoom(PERSON, { name: "liaison", members: [LIAISON] });
   const echoRoom = fake.createRoom(PERSON, { name: "echo", members: [ECHO] });
 
-  // Liaison's adapter with a core stand-in that answers at once.
-  const realCore = wantsRealCore() ? await openRealCore("matrix", { platform: "matrix", workspace: "", userId: PERSON }) : undefined;
+  // Liaison's adapter, behind the real core or a stand-in that answers at once.
   const adapter = createMatrixAdapter({
     config: matrixConfigSchema.parse({ enabled: true, homeserverUrl: fake.baseUrl, syncTimeoutMs: SYNC_TIMEOUT_MS }),
     secrets: { MATRIX_ACCESS_TOKEN: liaisonToken },
-    // With the real core, the adapter keeps its state (sync token, direct rooms) in the database, as in production.
-    env: { catalog: [], state: realCore ? adapterStateStore(realCore.store.db, systemClock, "matrix") : new MemoryStateStore(), logger: pino({ level: "silent" }), clock: systemClock, openCaseThreads: async () => [] },
+    // With the real core, the adapter keeps its state (sync token, direct rooms) and its encryption keys in the
+    // database, as in production (src/app/platforms.ts); the stand-in keeps them in memory.
+    env: {
+      catalog: [],
+      state: realCore ? adapterStateStore(realCore.store.db, systemClock, "matrix") : new MemoryStateStore(),
+      logger: pino({ level: "silent" }),
+      clock: systemClock,
+      openCaseThreads: async () => [],
+      records: realCore ? adapterRecordStore(realCore.store, systemClock, "matrix", SECRET_KEY) : undefined,
+    },
   });
   await adapter.start(
     realCore
@@ -98,7 +121,6 @@ async function main(): Promise<void> {
   await adapter.stop();
   echo.stop();
   await fake.close();
-  await realCore?.close();
 
   const row = (name: string, values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);

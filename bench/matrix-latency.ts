@@ -1,6 +1,6 @@
 /**
  * Command-to-reply latency on a real Synapse (Debian sid's matrix-synapse in its chroot, see
- * scripts/synapse-chroot.sh): Liaison (the real core on SQLite, the Matrix adapter, the outbox worker) versus a bare
+ * scripts/synapse-chroot.sh): Liaison (the real core, the Matrix adapter, the outbox worker) versus a bare
  * matrix-bot-sdk bot answering the same command with a fixed text, alternating. A person types "!whoami" in her
  * direct room with each bot and the latency is until her own client's /sync shows the answer. The bots and the person
  * have their rate limits lifted (Synapse admin API override_ratelimit, messages_per_second 0), so this measures
@@ -9,13 +9,20 @@
  *
  *   node --import tsx bench/matrix-latency.ts [commands=300] [warmup=20] [burst=30]
  *
+ * Liaison's database is chosen as the other benchmarks choose it (store.ts): a temporary SQLite file, or with
+ * DATABASE_URL=postgres://... a temporary database on that server; one per installation (the latency's and the
+ * burst's), removed at the end. A kept database (BENCH_DB, DATABASE_URL=file:...) is refused: an installation's
+ * directory names this run's rooms and its adapter state belongs to this run's homeserver.
+ *
  * burst=0 leaves the burst out. The fake-homeserver variant is bench/matrix-latency-fake.ts.
  */
 import { performance } from "node:perf_hooks";
 import { LogLevel, LogService, MatrixClient, MemoryStorageProvider } from "matrix-bot-sdk";
 import { bodyOf, type MatrixPerson } from "../test/support/matrix-person.js";
+import type { LiaisonOptions } from "../test/support/synapse-liaison.js";
 import { synapseUnavailable, synapseVersion } from "../test/support/synapse.js";
 import { startSynapseWorld, SYNAPSE_SERVER_NAME, type SynapseWorld } from "../test/support/synapse-world.js";
+import { benchDatabase, type BenchDatabase } from "./store.js";
 
 const COMMANDS = Number(process.argv[2] ?? 300);
 const WARMUP = Number(process.argv[3] ?? 20);
@@ -64,6 +71,30 @@ async function startBareBot(world: SynapseWorld, token: string, userId: string):
   return bare;
 }
 
+/** A new database for one installation (see the header); the caller disposes of it once the installation stopped. */
+async function freshDatabase(name: string): Promise<BenchDatabase> {
+  const database = await benchDatabase(name);
+  if (database.kept) {
+    throw new Error(`bench/matrix-latency.ts needs a new database per installation, not the kept ${database.label}: leave BENCH_DB unset, and DATABASE_URL unset or postgres://...`);
+  }
+  return database;
+}
+
+/** Runs `body` with a running installation on a fresh database `name`, then stops it and removes the database. */
+async function withLiaison(world: SynapseWorld, name: string, extra: Partial<LiaisonOptions>, body: (label: string) => Promise<void>): Promise<void> {
+  const database = await freshDatabase(name);
+  try {
+    const liaison = await world.start(name, { ...extra, database: database.target });
+    try {
+      await body(database.label);
+    } finally {
+      await liaison.stop();
+    }
+  } finally {
+    await database.dispose();
+  }
+}
+
 function row(name: string, values: number[]): { name: string; p50: number; p99: number; mean: number; max: number } {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -75,33 +106,33 @@ async function latency(world: SynapseWorld): Promise<void> {
   const bareId = `@bare:${SYNAPSE_SERVER_NAME}`;
   const bareToken = await synapse.register("bare", { displayName: "bare" });
   for (const user of [ids.bot, bareId]) await synapse.unlimit(user);
-  const liaison = await world.start("bench", { matrix: { encryption: { enabled: ENCRYPTION } } });
-  const bare = await startBareBot(world, bareToken, bareId);
-  try {
-    const liaisonRoom = await directRoomWith(anna, ids.bot);
-    const bareRoom = await directRoomWith(anna, bareId);
-    const times = { liaison: [] as number[], bare: [] as number[] };
-    for (let n = 0; n < WARMUP + COMMANDS; n += 1) {
-      // Alternate who goes first, so that neither always follows the other's traffic.
-      const order = n % 2 === 0 ? (["liaison", "bare"] as const) : (["bare", "liaison"] as const);
-      for (const who of order) {
-        const ms = who === "liaison" ? await roundTrip(anna, ids.bot, liaisonRoom, "!whoami") : await roundTrip(anna, bareId, bareRoom, "!whoami");
-        if (n >= WARMUP) times[who].push(ms);
+  await withLiaison(world, "matrix", { matrix: { encryption: { enabled: ENCRYPTION } } }, async (label) => {
+    const bare = await startBareBot(world, bareToken, bareId);
+    try {
+      const liaisonRoom = await directRoomWith(anna, ids.bot);
+      const bareRoom = await directRoomWith(anna, bareId);
+      const times = { liaison: [] as number[], bare: [] as number[] };
+      for (let n = 0; n < WARMUP + COMMANDS; n += 1) {
+        // Alternate who goes first, so that neither always follows the other's traffic.
+        const order = n % 2 === 0 ? (["liaison", "bare"] as const) : (["bare", "liaison"] as const);
+        for (const who of order) {
+          const ms = who === "liaison" ? await roundTrip(anna, ids.bot, liaisonRoom, "!whoami") : await roundTrip(anna, bareId, bareRoom, "!whoami");
+          if (n >= WARMUP) times[who].push(ms);
+        }
       }
+      const rows = [row("liaison (real core)", times.liaison), row("bare matrix-bot-sdk bot", times.bare)];
+      const format = (value: number) => value.toFixed(1).padStart(9);
+      console.log(`Matrix command-to-reply latency on Synapse ${synapseVersion()} (127.0.0.1), Liaison on ${label}, ${COMMANDS} commands per bot after ${WARMUP} warm-up, alternating, rate limits lifted, Liaison's encryption ${ENCRYPTION ? "on" : "off"}; node ${process.version}`);
+      console.log(`${"".padEnd(26)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"mean ms".padStart(9)}${"max ms".padStart(9)}`);
+      for (const { name, p50, p99, mean, max } of rows) console.log(`${name.padEnd(26)}${format(p50)}${format(p99)}${format(mean)}${format(max)}`);
+      const [mine, theirs] = rows as [ReturnType<typeof row>, ReturnType<typeof row>];
+      const p50Ratio = mine.p50 / theirs.p50;
+      const p99Ratio = mine.p99 / theirs.p99;
+      console.log(`ratio liaison / bare:      p50 ${p50Ratio.toFixed(2)} (target <= 1.15: ${p50Ratio <= 1.15 ? "met" : "NOT met"})   p99 ${p99Ratio.toFixed(2)} (target <= 1.3: ${p99Ratio <= 1.3 ? "met" : "NOT met"})`);
+    } finally {
+      bare.stop();
     }
-    const rows = [row("liaison (real core)", times.liaison), row("bare matrix-bot-sdk bot", times.bare)];
-    const format = (value: number) => value.toFixed(1).padStart(9);
-    console.log(`Matrix command-to-reply latency on Synapse ${synapseVersion()} (SQLite, 127.0.0.1), ${COMMANDS} commands per bot after ${WARMUP} warm-up, alternating, rate limits lifted, Liaison's encryption ${ENCRYPTION ? "on" : "off"}; node ${process.version}`);
-    console.log(`${"".padEnd(26)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"mean ms".padStart(9)}${"max ms".padStart(9)}`);
-    for (const { name, p50, p99, mean, max } of rows) console.log(`${name.padEnd(26)}${format(p50)}${format(p99)}${format(mean)}${format(max)}`);
-    const [mine, theirs] = rows as [ReturnType<typeof row>, ReturnType<typeof row>];
-    const p50Ratio = mine.p50 / theirs.p50;
-    const p99Ratio = mine.p99 / theirs.p99;
-    console.log(`ratio liaison / bare:      p50 ${p50Ratio.toFixed(2)} (target <= 1.15: ${p50Ratio <= 1.15 ? "met" : "NOT met"})   p99 ${p99Ratio.toFixed(2)} (target <= 1.3: ${p99Ratio <= 1.3 ? "met" : "NOT met"})`);
-  } finally {
-    bare.stop();
-    await liaison.stop();
-  }
+  });
 }
 
 async function burst(world: SynapseWorld): Promise<void> {
@@ -109,8 +140,7 @@ async function burst(world: SynapseWorld): Promise<void> {
   // A bot of its own with Synapse's default rate limit and a full bucket.
   const botToken = await synapse.register("burstbot", { displayName: "burstbot" });
   const botId = `@burstbot:${SYNAPSE_SERVER_NAME}`;
-  const liaison = await world.start("burst", { botToken, ids: { ...ids, bot: botId } });
-  try {
+  await withLiaison(world, "matrixburst", { botToken, ids: { ...ids, bot: botId } }, async (label) => {
     const room = await directRoomWith(anna, botId);
     // Let the bucket refill from the joins' and the display name's events.
     await new Promise((resolve) => setTimeout(resolve, (BURST_COUNT / RATE_PER_S) * 1000));
@@ -130,11 +160,9 @@ async function burst(world: SynapseWorld): Promise<void> {
     const order = answers.map((event) => /\/burst(\d\d)/.exec(bodyOf(event))?.[1]);
     const inOrder = order.every((value, index) => Number(value) === index + 1);
     const ratio = lastMs / floorMs;
-    console.log(`burst: ${BURST} commands in 2 s, default rate limit (rc_message ${RATE_PER_S}/s, burst ${BURST_COUNT}): ${answers.length} answers${inOrder ? ", in order" : ", NOT in order"}`);
+    console.log(`burst: ${BURST} commands in 2 s, default rate limit (rc_message ${RATE_PER_S}/s, burst ${BURST_COUNT}), Liaison on ${label}: ${answers.length} answers${inOrder ? ", in order" : ", NOT in order"}`);
     console.log(`burst: last answer after ${(lastMs / 1000).toFixed(1)} s; the limiter's floor ${(floorMs / 1000).toFixed(0)} s; ratio ${ratio.toFixed(2)} (target <= 1.5: ${ratio <= 1.5 ? "met" : "NOT met"})`);
-  } finally {
-    await liaison.stop();
-  }
+  });
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
-// One Liaison installation against a real homeserver: a SQLite store, the core on the system clock, the outbox
-// worker, and the Matrix adapter with its default settings. Two organisations are on Matrix (the police's cases room
+// One Liaison installation against a real homeserver: a store (the SQLite file or PostgreSQL database it is given), the
+// core on the system clock, the outbox worker, and the Matrix adapter with its default settings. Two organisations are on Matrix (the police's cases room
 // and a hosting company's), so a case between them is relayed both ways through the homeserver. Used in-process
 // and, for kill -9, in a child process (synapse-liaison-child.ts).
 import { CaseRepository } from "../../src/cases/repository.js";
@@ -13,7 +13,7 @@ import { importDirectory } from "../../src/directory/import.js";
 import { adapterRecordStore } from "../../src/store/adapter-records.js";
 import { adapterStateStore } from "../../src/store/adapter-state.js";
 import { parseSecretKey } from "../../src/store/secret-box.js";
-import { openStore, type Store } from "../../src/store/db.js";
+import { openStore, type Store, type StoreTarget } from "../../src/store/db.js";
 import { applyMigrations } from "../../src/store/migrate.js";
 import { TEST_KEYS } from "./keys.js";
 import { ROOT_DIR } from "./platform-core.js";
@@ -35,7 +35,11 @@ export interface SynapseWorldIds {
 
 /** What one installation needs. */
 export interface LiaisonOptions {
-  dbPath: string;
+  /**
+   * The installation's database (migrated at start): a SQLite file in the tests, the benchmark's database (SQLite or
+   * PostgreSQL) in bench/matrix-latency.ts. A target, not an open store, so that a child process can be given it.
+   */
+  database: StoreTarget;
   homeserverUrl: string;
   botToken: string;
   ids: SynapseWorldIds;
@@ -85,11 +89,10 @@ export function synapseDirectory(ids: SynapseWorldIds): string {
   });
 }
 
-/** Starts an installation on `dbPath` (migrated, and given the directory when it is empty). */
+/** Starts an installation on `options.database` (migrated, and given the directory when it is empty). */
 export async function startLiaison(options: LiaisonOptions): Promise<RunningLiaison> {
-  const target = { provider: "sqlite" as const, url: options.dbPath };
-  await applyMigrations(target);
-  const store = await openStore(target);
+  await applyMigrations(options.database);
+  const store = await openStore(options.database);
   const clock = systemClock;
   const log = pino({ level: process.env.LOG_LEVEL ?? "silent" });
   const loaded = loadConfig({ rootDir: ROOT_DIR, env: {} });

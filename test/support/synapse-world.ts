@@ -27,7 +27,7 @@ export interface SynapseWorld {
   jan: MatrixPerson;
   /** A temporary directory for databases. */
   dir: string;
-  /** Options of an installation on the database file `name` (same token). */
+  /** Options of an installation on the SQLite file `name` in `dir` (same token); `extra.database` names another. */
   options(name: string, extra?: Partial<LiaisonOptions>): LiaisonOptions;
   /** Starts an installation in this process. */
   start(name: string, extra?: Partial<LiaisonOptions>): Promise<RunningLiaison>;
@@ -67,7 +67,7 @@ export async function startSynapseWorld(options: { extraConfig?: string; roomPre
     bram,
     jan,
     dir,
-    options: (name, extra = {}) => ({ dbPath: join(dir, `${name}.db`), homeserverUrl: synapse.baseUrl, botToken, ids, ...extra }),
+    options: (name, extra = {}) => ({ database: { provider: "sqlite", url: join(dir, `${name}.db`) }, homeserverUrl: synapse.baseUrl, botToken, ids, ...extra }),
     start: (name, extra) => startLiaison(world.options(name, extra)),
     async spawn(name, extra) {
       const child = spawn(process.execPath, ["--import", "tsx", join(ROOT_DIR, "test/support/synapse-liaison-child.ts")], {
