@@ -32,6 +32,7 @@ const DEAD_TOKEN_CODES = new Set([UNKNOWN_INTERACTION, INVALID_WEBHOOK_TOKEN, 10
 
 /** What the responder needs from the adapter. */
 export interface ResponderDeps {
+  /** REST for the interaction endpoints (no token: every call is authorised by the interaction's token). */
   rest: REST;
   poster: DiscordPoster;
   state: AdapterStateStore;
@@ -181,8 +182,10 @@ export class InteractionResponder {
     let answeredDirectly = false;
     const defer = (): Promise<boolean> => (deferred ??= session.respond({ type: DEFERRED_REPLY, data: { flags: EPHEMERAL_FLAG } }));
     let timer: NodeJS.Timeout | undefined;
-    if (deferAfterMs === 0) void defer();
-    else {
+    if (deferAfterMs === 0) {
+      void defer();
+      await requestsOnTheWire();
+    } else {
       timer = setTimeout(() => {
         if (!answeredDirectly) void defer();
       }, deferAfterMs);
@@ -250,6 +253,7 @@ export class InteractionResponder {
       return;
     }
     const deferred = session.respond({ type: DEFERRED_UPDATE });
+    await requestsOnTheWire();
     const event: InboundEvent = { ...base, type: "action", command: action.command, values: {} };
     await turn.run(async () => {
       const outcome = await handler(event).then(
@@ -343,6 +347,19 @@ export class InteractionResponder {
   private warn(session: InteractionSession, error: unknown): void {
     this.deps.logger.warn({ err: loggableError(error), interactionId: session.interaction.id }, "discord: follow-up failed");
   }
+}
+
+/**
+ * Resolves once a request just made (a deferral) has been written to its kept-alive connection, so that the core's
+ * work, synchronous database calls on SQLite, does not hold it back (it did, by 1.2-1.3 ms at p50 for /whoami).
+ * undici, discord.js's HTTP client, writes to an idle kept-alive socket only from a setImmediate of its own (it first
+ * lets the socket read what the server may have sent meanwhile), queued once the REST layer's promises have run: the
+ * first setImmediate here runs ahead of it, the second after it. A request that has to open a connection goes out
+ * once it is open; the core does not wait for that.
+ */
+async function requestsOnTheWire(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

@@ -70,6 +70,43 @@ describe("discord interactions on the wire", () => {
     expect(setup.fake.requests.filter((request) => request.status === 400 || request.status === 404)).toEqual([]);
   });
 
+  it("has the deferral (slash command or button) on the wire before the core starts on the event", async () => {
+    const callbacksWhenCalled: number[] = [];
+    const recorder = core(() => {
+      callbacksWhenCalled.push(setup?.fake.requests.filter((request) => request.path.endsWith("/callback")).length ?? -1);
+      return reply("answer");
+    });
+    setup = await startDiscord(recorder.handle);
+    const { fake, adapter } = setup;
+    const { name, options } = slashFromText(TEST_CATALOG, "/whoami");
+    for (let index = 0; index < 5; index += 1) await setup.settle(() => fake.slashCommand(IDS.ann, IDS.channel, name, options));
+    const posted = await adapter.send(
+      { kind: "channel", platform: "discord", workspace: IDS.guild, channelId: IDS.channel },
+      { text: "card", actions: [{ id: "ack", label: "Acknowledge", style: "primary", command: "/case ack N-2026-0011" }] },
+      { idempotencyKey: "wire-card" },
+    );
+    const button = (fake.message(posted.messageId)?.components as { components: { custom_id: string }[] }[])[0]?.components[0]?.custom_id ?? "";
+    const pressed = await setup.settle(() => fake.pressButton(IDS.ann, posted.messageId, button));
+    expect(pressed.responseType).toBe(6);
+    // The core's work (synchronous database calls on SQLite) would otherwise hold the deferral back until it waits.
+    expect(callbacksWhenCalled).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("edits 60 deferred replies at once without holding one back: interaction endpoints are outside the bot's global limit", async () => {
+    setup = await startDiscord(core(() => reply("answer")).handle);
+    const { fake, adapter } = setup;
+    const heldBack: unknown[] = [];
+    adapter.client.rest.on("rateLimited", (info) => heldBack.push(info));
+    adapter.interactionRest.on("rateLimited", (info) => heldBack.push(info));
+    const { name, options } = slashFromText(TEST_CATALOG, "/whoami");
+    // Two conversations, so that the answers go out side by side as well as one after the other.
+    const interactions = Array.from({ length: 60 }, (_, index) => fake.slashCommand(index % 2 === 0 ? IDS.ann : IDS.bob, index % 2 === 0 ? IDS.channel : IDS.otherChannel, name, options));
+    await waitFor(() => interactions.every((interaction) => fake.message(interaction.originalMessageId ?? "")?.content === "answer"), 10_000, "60 answers");
+    // discord.js holds back every request past 50 in a second on a REST with the global limit (the bot's own).
+    expect(heldBack).toEqual([]);
+    expect(fake.requests.filter((request) => request.method === "PATCH").map((request) => request.status)).toEqual(Array.from({ length: 60 }, () => 200));
+  });
+
   it("answers directly (type 4, with the asked visibility) when the core is quicker than deferAfterMs", async () => {
     setup = await startDiscord(core(() => reply("public answer", "in-place")).handle, { config: { deferAfterMs: 1500 } });
     const { name, options } = slashFromText(TEST_CATALOG, "/help");
