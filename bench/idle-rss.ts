@@ -5,11 +5,16 @@
 //     (VmRSS, after 1.5 s so that background compilation has settled) and the delta over bare Node.
 //  2. `liaison start`, idle: the compiled product (src/cli/liaison.mjs) and the same from the TypeScript sources
 //     through tsx (scripts/liaison-dev.mjs), with the console piped (after answering /whoami, stdin left open); the
-//     compiled build without the launcher's WebAssembly tiering setting; a first start (migrations pending).
+//     compiled build without the launcher's V8 settings (src/cli/v8-settings.mjs); a first start (migrations pending).
 //  3. Every adapter enabled: Slack (HTTP mode), Matrix and Discord against the local fakes of test/fakes (run in this
 //     process), started in a child process as `liaison start` starts them (src/cli/start.ts: store, demo directory,
 //     core, adapters, outbox, scheduler), compiled and through tsx. The adapters' API addresses are options of
-//     their constructors, not configuration, which is why this part does not spawn `liaison start` itself.
+//     their constructors, not configuration, which is why this part does not spawn `liaison start` itself. These
+//     rows also say where the memory is: the JS heap (used, and committed with the new space's share), external
+//     memory (buffers, WebAssembly memories) and the rest (Node itself, native modules, WebAssembly code).
+//
+// RSS is taken IDLE_MS (3 s) after start-up; V8's memory reducer runs some 20 s after the last start-up garbage
+// collection and lowers it further (BENCH_IDLE_MS=30000 shows the figures after it).
 //
 // Needs the compiled build (`npm run build`). Linux only (reads /proc). Run: node --import tsx bench/idle-rss.ts
 import { spawn } from "node:child_process";
@@ -25,8 +30,8 @@ import { FakeSlack } from "../test/fakes/slack/server.js";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SETTLE_MS = 1500;
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 3000);
-/** The launcher's setting (src/cli/liaison.mjs), for the parts that bypass the launcher. */
-const TIERING = 'import v8 from "node:v8"; v8.setFlagsFromString("--wasm-tiering-budget=100000000");';
+/** The launcher's V8 settings (src/cli/v8-settings.mjs), for the parts that bypass the launcher. */
+const V8_SETTINGS = 'const { applyV8Settings } = await import("./src/cli/v8-settings.mjs"); applyV8Settings();';
 
 const problem = buildProblem(ROOT);
 if (problem !== undefined) {
@@ -45,6 +50,8 @@ delete env.NODE_OPTIONS;
 interface Status {
   rssMb: number;
   peakMb: number;
+  /** Where the memory is, as the process said (the every-adapter harness only). */
+  breakdown?: string;
 }
 
 function status(pid: number | "self"): Status {
@@ -57,9 +64,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `code` (an ES module) in a fresh process with `args` and returns its RSS once it has printed "ready" and
- * stayed idle for `idleMs`; the process is then ended (stdin closed, then SIGTERM).
+ * stayed idle for `idleMs`; the process is then ended (stdin closed, then SIGTERM). With `breakdown`, the process is
+ * then asked (a "memory" line on stdin) where its memory is, and answers with a "memory {...}" line.
  */
-function measure(args: string[], options: { input?: string; idleMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Status> {
+function measure(args: string[], options: { input?: string; idleMs?: number; env?: NodeJS.ProcessEnv; breakdown?: boolean } = {}): Promise<Status> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: options.env ?? env, stdio: ["pipe", "pipe", "pipe"] });
     let output = "";
@@ -69,11 +77,21 @@ function measure(args: string[], options: { input?: string; idleMs?: number; env
       if (done || !/ready|You are /.test(output)) return;
       done = true;
       await sleep(options.idleMs ?? IDLE_MS);
+      let measured: Status;
       try {
-        resolve(status(child.pid!));
+        measured = status(child.pid!);
       } catch (error) {
         reject(error);
+        return;
       }
+      if (options.breakdown) {
+        const answered = output.length;
+        child.stdin.write("memory\n");
+        for (let waited = 0; !/memory \{.*\}\n/.test(output.slice(answered)) && waited < 5000; waited += 50) await sleep(50);
+        const answer = /memory (\{.*\})\n/.exec(output.slice(answered))?.[1];
+        if (answer) measured.breakdown = describeBreakdown(measured.rssMb, JSON.parse(answer) as Breakdown);
+      }
+      resolve(measured);
       child.stdin.end();
       setTimeout(() => child.kill("SIGTERM"), 2000).unref();
     };
@@ -85,6 +103,19 @@ function measure(args: string[], options: { input?: string; idleMs?: number; env
     });
     if (options.input) child.stdin.write(options.input);
   });
+}
+
+/** What the harness says of its memory (MB): process.memoryUsage() and the new space's committed size. */
+interface Breakdown {
+  heapUsedMb: number;
+  heapTotalMb: number;
+  newSpaceMb: number;
+  externalMb: number;
+}
+
+function describeBreakdown(rssMb: number, b: Breakdown): string {
+  const rest = rssMb - b.heapTotalMb - b.externalMb;
+  return `heap ${b.heapUsedMb.toFixed(0)} used of ${b.heapTotalMb.toFixed(0)} (new space ${b.newSpaceMb.toFixed(0)}), external ${b.externalMb.toFixed(0)}, rest ${rest.toFixed(0)}`;
 }
 
 /** A part: ES module code run in a fresh process; it prints "ready" when done. */
@@ -107,14 +138,15 @@ const ADAPTERS = [
 
 const rows: { part: string; rssMb: number; deltaMb?: number; note?: string }[] = [];
 function row(name: string, measured: Status, base?: Status, note?: string): void {
-  rows.push({ part: name, rssMb: measured.rssMb, ...(base ? { deltaMb: measured.rssMb - base.rssMb } : {}), ...(note ? { note } : {}) });
+  const text = note ?? measured.breakdown;
+  rows.push({ part: name, rssMb: measured.rssMb, ...(base ? { deltaMb: measured.rssMb - base.rssMb } : {}), ...(text ? { note: text } : {}) });
   console.error(`  measured: ${name}`);
 }
 
 /** The harness for part 3: `liaison start`'s start-up with every adapter against the fakes named in BENCH_FAKES. */
 const HARNESS = `
-const tiering = process.env.BENCH_TIERING === "1";
-if (tiering) { const v8 = await import("node:v8"); v8.default.setFlagsFromString("--wasm-tiering-budget=100000000"); }
+const { default: v8 } = await import("node:v8");
+if (process.env.BENCH_V8_SETTINGS === "1") { const { applyV8Settings } = await import("./src/cli/v8-settings.mjs"); applyV8Settings(); }
 const ext = process.env.BENCH_EXT;
 const from = (path) => import(new URL(process.env.BENCH_BASE + path + ext, "file://" + process.cwd() + "/").href);
 const fakes = JSON.parse(process.env.BENCH_FAKES);
@@ -140,7 +172,13 @@ core.outbox.start(loaded.config.outbox.pollIntervalMs);
 const scheduler = new Scheduler(core.reminders.scheduled(), logger);
 scheduler.start();
 console.log("ready");
-process.stdin.resume();
+const mb = (bytes) => bytes / 1048576;
+process.stdin.on("data", (chunk) => {
+  if (!String(chunk).includes("memory")) return;
+  const usage = process.memoryUsage();
+  const newSpace = v8.getHeapSpaceStatistics().find((space) => space.space_name === "new_space");
+  console.log("memory " + JSON.stringify({ heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), newSpaceMb: mb(newSpace?.physical_space_size ?? 0), externalMb: mb(usage.external) }));
+});
 await new Promise((resolve) => process.stdin.on("end", resolve));
 await scheduler.stop();
 await core.outbox.stop();
@@ -168,16 +206,16 @@ try {
   console.error("liaison start, console piped:");
   const first = await measure(["src/cli/liaison.mjs", "start"], { input: "/whoami\n" });
   row("liaison start, first start (migrations, demo directory), compiled", first, node, "the schema engine stays loaded");
-  row("Prisma client, SQLite: queried, default WASM tiering", await part(PRISMA), node);
-  row("Prisma client, SQLite: queried, launcher's WASM tiering", await part(`${TIERING}\n${PRISMA}`), node);
+  row("Prisma client, SQLite: queried, default V8 settings", await part(PRISMA), node);
+  row("Prisma client, SQLite: queried, launcher's V8 settings", await part(`${V8_SETTINGS}\n${PRISMA}`), node);
   const compiled = await measure(["src/cli/liaison.mjs", "start"], { input: "/whoami\n" });
   row("liaison start, compiled (src/cli/liaison.mjs)", compiled, node);
   const untuned = ["--input-type=module", "-e", 'const { main } = await import("./dist/src/cli/main.js"); process.exitCode = await main(["start"]);'];
-  row("liaison start, compiled, default WASM tiering", await measure(untuned, { input: "/whoami\n" }), node);
+  row("liaison start, compiled, default V8 settings", await measure(untuned, { input: "/whoami\n" }), node);
   row("liaison start, tsx (scripts/liaison-dev.mjs)", await measure(["scripts/liaison-dev.mjs", "start"], { input: "/whoami\n" }), node);
-  // As `liaison start` ran before the build step: the sources through tsx, V8's default WebAssembly tiering.
+  // As `liaison start` ran before the build step: the sources through tsx, V8's default settings.
   const before = ["--import", "tsx", "--input-type=module", "-e", 'const { main } = await import("./src/cli/main.ts"); process.exitCode = await main(["start"]);'];
-  row("liaison start, tsx, default WASM tiering (before the build step)", await measure(before, { input: "/whoami\n" }), node);
+  row("liaison start, tsx, default V8 settings (before the build step)", await measure(before, { input: "/whoami\n" }), node);
 
   // 3. Every adapter, against the fakes.
   console.error("Every adapter enabled, against the fakes:");
@@ -193,11 +231,11 @@ try {
     discord: { token: discord.token, apiBaseUrl: discord.apiBaseUrl, applicationId: IDS.application, guildId: IDS.guild },
   });
   try {
-    const harness = (base: string, ext: string, tiering: boolean) => ({ env: { ...env, BENCH_BASE: base, BENCH_EXT: ext, BENCH_FAKES: fakes, BENCH_TIERING: tiering ? "1" : "0" } });
+    const harness = (base: string, ext: string, settings: boolean) => ({ breakdown: true, env: { ...env, BENCH_BASE: base, BENCH_EXT: ext, BENCH_FAKES: fakes, BENCH_V8_SETTINGS: settings ? "1" : "0" } });
     row("every adapter, compiled", await measure(["--input-type=module", "-e", HARNESS], harness("dist/", ".js", true)), node);
-    row("every adapter, compiled, default WASM tiering", await measure(["--input-type=module", "-e", HARNESS], harness("dist/", ".js", false)), node);
+    row("every adapter, compiled, default V8 settings", await measure(["--input-type=module", "-e", HARNESS], harness("dist/", ".js", false)), node);
     row("every adapter, tsx", await measure(["--import", "tsx", "--input-type=module", "-e", HARNESS], harness("", ".ts", true)), node);
-    row("every adapter, tsx, default WASM tiering (before the build step)", await measure(["--import", "tsx", "--input-type=module", "-e", HARNESS], harness("", ".ts", false)), node);
+    row("every adapter, tsx, default V8 settings (before the build step)", await measure(["--import", "tsx", "--input-type=module", "-e", HARNESS], harness("", ".ts", false)), node);
   } finally {
     await slack.close();
     await homeserver.close();

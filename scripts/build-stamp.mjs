@@ -25,8 +25,9 @@ const FILES = [
   "scripts/schema-variants.mjs",
 ];
 const SOURCE = /\.(ts|mts|cts|js|mjs|cjs|json)$/;
-// The launcher (src/cli/liaison.mjs) is not compiled: it reads the stamp.
-const SKIPPED = /^src\/store\/generated\/|^src\/cli\/liaison\.mjs$|\.test\.ts$/;
+// The launcher (src/cli/liaison.mjs) and the V8 settings it applies (src/cli/v8-settings.mjs) are not compiled: the
+// launcher reads the stamp.
+const SKIPPED = /^src\/store\/generated\/|^src\/cli\/(liaison|v8-settings)\.mjs$|\.test\.ts$/;
 
 /** The build's inputs, relative to `rootDir` with "/" separators, sorted. */
 export function buildInputs(rootDir) {

@@ -2,11 +2,11 @@
 // Development: the `liaison` command straight from the TypeScript sources, through tsx, with no build step (and no
 // build stamp check). The tests spawn it; `npm run dev -- <command>` runs it. The product runs the compiled build
 // through src/cli/liaison.mjs.
-import v8 from "node:v8";
 import { register } from "tsx/esm/api";
+import { applyV8Settings } from "../src/cli/v8-settings.mjs";
 
-// The same WebAssembly tiering as the product (see src/cli/liaison.mjs).
-v8.setFlagsFromString("--wasm-tiering-budget=100000000");
+// The same V8 settings as the product (src/cli/v8-settings.mjs).
+applyV8Settings();
 register();
 const { main } = await import("../src/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

@@ -13,7 +13,7 @@ import { systemClock } from "../core/clock.js";
 import { createIntakeToken, listIntakeTokens, revokeIntakeToken } from "../intake/tokens.js";
 import { FEED_MAX_BYTES } from "../intake/feed/csv.js";
 import { importFeedFile } from "../intake/feed/import.js";
-import { importMailFile, MailFileImportFault, type MailFileSummary } from "../intake/mail/file-import.js";
+import type { MailFileSummary } from "../intake/mail/file-import.js";
 import { acceptSettingsOf, storeIntakeSink } from "../intake/store-sink.js";
 import type { Store } from "../store/db.js";
 import { inUnitOfWork } from "../work/unit-of-work.js";
@@ -187,6 +187,8 @@ async function runMailImport(loaded: LoadedConfig, path: string, openStore: (loa
     err(unreadable(path, error));
     return 2;
   }
+  // The mail parsers (mailparser, mailsplit) are loaded for a mail import only, not by every command.
+  const { importMailFile, MailFileImportFault } = await import("../intake/mail/file-import.js");
   return withImportStore(loaded, openStore, err, async (store, keys) => {
     const intake = loaded.config.intake;
     const imapUser = intake.mail.imap.user.toLowerCase();

@@ -3,15 +3,12 @@
 // `npm ci` and `npm run build`) with plain Node: no TypeScript loader at run time. Before that it checks the build
 // stamp: if the sources changed since the build (a `git pull`, a branch switch, an edit), it says so and stops
 // rather than run stale code. Development runs from the TypeScript sources instead: scripts/liaison-dev.mjs.
-import v8 from "node:v8";
 import { fileURLToPath } from "node:url";
 import { buildProblem } from "../../scripts/build-stamp.mjs";
+import { applyV8Settings } from "./v8-settings.mjs";
 
-// Prisma's query compiler is a 3 MB WebAssembly module. With V8's default tiering budget most of it is recompiled
-// by the optimising compiler within a second of the first queries: some 50 MB of machine code that stays resident.
-// A budget 50 times larger keeps all but really hot functions on the baseline compiler: idle RSS falls by about
-// that much, query times do not measurably change (bench/idle-rss.ts). It must be set before the first query.
-v8.setFlagsFromString("--wasm-tiering-budget=100000000");
+// WebAssembly tiering and the young generation's size, before anything is loaded (src/cli/v8-settings.mjs).
+applyV8Settings();
 const problem = buildProblem(fileURLToPath(new URL("../..", import.meta.url)));
 if (problem !== undefined) {
   process.stderr.write(`liaison: ${problem}\n`);

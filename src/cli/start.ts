@@ -16,7 +16,6 @@ import { withStartupLock } from "../store/startup-lock.js";
 import { backfillCaseUrls } from "../cases/url-index.js";
 import { Scheduler } from "../jobs/scheduler.js";
 import { configuredTarget, prepareStore } from "./main.js";
-import { startHttpServer } from "../http/server.js";
 import { mailIntakeProblem, startMailIntake } from "../intake/mail/service.js";
 
 /** Wraps the core's handler so that a fault inside Liaison is logged and answered, never crashing the adapter. */
@@ -112,8 +111,12 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
     await store.close();
     return 1;
   }
-  // The HTTP listener (health, intake API) only when configured: a default installation listens on nothing.
-  const http = httpEnabled ? await startHttpServer({ store, clock, keys, http: loaded.config.http, intake: loaded.config.intake, logger }) : undefined;
+  // The HTTP listener (health, intake API) only when configured: a default installation listens on nothing, and
+  // does not load fastify and the intake API's modules either (1.7 MB of live heap in the every-adapter start of
+  // bench/idle-rss.ts, after a full collection).
+  const http = httpEnabled
+    ? await (await import("../http/server.js")).startHttpServer({ store, clock, keys, http: loaded.config.http, intake: loaded.config.intake, logger })
+    : undefined;
   const started: ChatAdapter[] = [];
   for (const adapter of platformAdapters) {
     try {
@@ -138,7 +141,7 @@ export async function runStart(loaded: LoadedConfig, logger: Logger, argv: strin
   // Reminders, digests and revalidation on their schedules; not in a scripted console session, which ends at once
   // (run them there with `liaison reminders run`).
   // The abuse mailbox (when configured): read until stopped, its failures logged in one line each, with backoff.
-  const mail = scripted ? undefined : startMailIntake({ store, clock, keys, intake: loaded.config.intake, password: loaded.secrets.LIAISON_IMAP_PASSWORD, logger });
+  const mail = scripted ? undefined : await startMailIntake({ store, clock, keys, intake: loaded.config.intake, password: loaded.secrets.LIAISON_IMAP_PASSWORD, logger });
   const scheduler = !scripted && loaded.config.reminders.scheduler.enabled ? new Scheduler(core.reminders.scheduled(), logger) : undefined;
   scheduler?.start();
   // The record's sealer runs in every `liaison start`, scripted sessions too (their entries are sealed at the end).

@@ -11,7 +11,6 @@ import { mkdirSync, openSync, closeSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { describeTarget, postgresConnectionString, type StoreTarget } from "./db.js";
 import { storeFailure, StoreUnavailableError } from "./failures.js";
 
@@ -73,6 +72,8 @@ async function withSqliteLock<T>(target: StoreTarget, work: () => Promise<T>, wa
 }
 
 async function withPostgresLock<T>(target: StoreTarget, work: () => Promise<T>, waitMs: number): Promise<T> {
+  // The PostgreSQL client is loaded only here, as in db.ts, so that the embedded default starts without it.
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: postgresConnectionString(target.url), connectionTimeoutMillis: 10_000 });
   client.on("error", () => undefined); // a session that breaks while held is reported by the next statement
   try {

@@ -40,10 +40,13 @@ describe.skipIf(stale !== undefined && !process.env.CI)("the compiled product (s
 });
 
 describe("the launcher's build check", () => {
-  /** A minimal installation: the launcher, the stamp module, one source file and a "compiled" main; no node_modules. */
+  /**
+   * A minimal installation: the launcher, its V8 settings, the stamp module, one source file and a "compiled" main;
+   * no node_modules.
+   */
   function installation(): string {
     const root = tempDir("liaison-launcher-");
-    for (const file of ["src/cli/liaison.mjs", "scripts/build-stamp.mjs"]) {
+    for (const file of ["src/cli/liaison.mjs", "src/cli/v8-settings.mjs", "scripts/build-stamp.mjs"]) {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       cpSync(join(ROOT_DIR, file), join(root, file));
     }

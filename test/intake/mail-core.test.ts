@@ -130,7 +130,7 @@ describeOnProviders("mailbox into the intake core", (provider, test) => {
     const user = `service-${provider}-${run}@hosting.example`;
     const imap = await client(user);
     await imap.append("INBOX", phishingMail("c"));
-    const service = startMailIntake({ store, clock, keys: TEST_KEYS, intake: intakeWith(user), password: DOVECOT_PASSWORD, logger: silentLogger() });
+    const service = await startMailIntake({ store, clock, keys: TEST_KEYS, intake: intakeWith(user), password: DOVECOT_PASSWORD, logger: silentLogger() });
     expect(service).toBeDefined();
     const deadline = Date.now() + 10_000;
     while ((await store.db.intakeItem.count()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
