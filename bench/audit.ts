@@ -49,6 +49,7 @@ try {
     data: {
       id: caseId, reference: "R-2026-0001", kind: "removal-order", priority: "normal", state: "open", tlp: "RED", topic: "notices", openerOrgId: "o1", openerContactId: "c1",
       recipientOrgId: "o2", summary: "", fields: "{}", openedAt: clock.now(), clockMode: "continuous", clockStartAt: clock.now(), ackDurationMs: 1, updatedAt: clock.now(),
+      reminder: { create: {} },
     },
   });
   for (const [kind, caseOf] of [["append, plain command", null], ["append, TLP:RED case (sealed)", caseId]] as const) {

@@ -67,6 +67,8 @@ async function seedCases(count: number, at: Date): Promise<void> {
       }
     }
     await store.db.case.createMany({ data: cases });
+    // Every case has its reminder state (none planned here: the benchmark runs no sweep).
+    await store.db.caseReminder.createMany({ data: cases.map((row) => ({ caseId: row.id })) });
     await store.db.caseThread.createMany({ data: threads });
     await store.db.outboxMessage.createMany({ data: outbox });
   }

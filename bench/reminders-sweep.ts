@@ -1,8 +1,8 @@
 // Benchmark: one reminder sweep on the embedded database (SQLite) or on PostgreSQL (DATABASE_URL=postgres://...; a
 // temporary database per run, see store.ts), with 100,000 open cases of which 1,000 have a step due, then with
 // 1,000,000 open cases (the same 1,000 due). Targets: under 250 ms, and no more than 1.5 times as long
-// with ten times the open cases (the sweep reads Case.nextReminderAt through its index, so it scales with what is
-// due). Run: node --import tsx bench/reminders-sweep.ts [--open 100000] [--large 1000000] [--due 1000] [--rounds 5]
+// with ten times the open cases (the sweep reads CaseReminder.nextReminderAt through its index, so it scales with
+// what is due). Run: node --import tsx bench/reminders-sweep.ts [--open 100000] [--large 1000000] [--due 1000] [--rounds 5]
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -33,18 +33,19 @@ interface Party {
 const CASE_COLUMNS = [
   "id", "reference", "kind", "priority", "state", "tlp", "topic", "openerOrgId", "openerContactId", "recipientOrgId", "responsibleContactId",
   "summary", "fields", "openedAt", "clockMode", "ackDueAt", "resolveDueAt", "clockStartAt", "pauses", "extendedMs", "ackDurationMs",
-  "resolveDurationMs", "updatedAt", "nextReminderAt", "remindedUntil",
+  "resolveDurationMs", "updatedAt",
 ].map((column) => `"${column}"`);
 
 /**
- * Open removal orders with createMany: `due` of them opened 35 minutes ago (their half-time step is due, and they
- * have a thread), the others 10 minutes ago. Returns the due cases' ids.
+ * Open removal orders with createMany, each with its reminder state: `due` of them opened 35 minutes ago (their
+ * half-time step is due, and they have a thread), the others 10 minutes ago. Returns the due cases' ids.
  */
 async function seedCases(db: Db, from: number, count: number, due: number, openers: Party[], recipients: Party[]): Promise<string[]> {
   const dueIds: string[] = [];
   const batch = 2000;
   for (let start = from; start < from + count; start += batch) {
     const rows = [];
+    const reminders = [];
     const threads = [];
     for (let index = start; index < Math.min(from + count, start + batch); index += 1) {
       const isDue = index - from < due;
@@ -59,13 +60,14 @@ async function seedCases(db: Db, from: number, count: number, due: number, opene
         responsibleContactId: recipient.contactId, summary: `https://example.test/v/${index}`, fields: "{}", openedAt, clockMode: "continuous",
         ackDueAt: new Date(openedAt.getTime() + 15 * MINUTE), resolveDueAt: new Date(openedAt.getTime() + 60 * MINUTE), clockStartAt: openedAt,
         ackDurationMs: 15 * MINUTE, resolveDurationMs: 60 * MINUTE, updatedAt: openedAt,
-        nextReminderAt: new Date(openedAt.getTime() + 30 * MINUTE), remindedUntil: openedAt,
       });
+      reminders.push({ caseId: id, nextReminderAt: new Date(openedAt.getTime() + 30 * MINUTE), remindedUntil: openedAt });
       if (isDue) {
         threads.push({ id: newId(), caseId: id, organisationId: recipient.organisationId, kind: "channel", platform: "console", channelId: "cases", threadId: `t-${index}`, title: `R-${index} @ r` });
       }
     }
     await db.case.createMany({ data: rows });
+    await db.caseReminder.createMany({ data: reminders });
     if (threads.length > 0) await db.caseThread.createMany({ data: threads });
   }
   return dueIds;
@@ -73,8 +75,8 @@ async function seedCases(db: Db, from: number, count: number, due: number, opene
 
 /**
  * Copies the not-due cases seeded with createMany until there are `total` cases, in SQL (one INSERT ... SELECT per
- * copy, on either database): seeding a million rows through the client would take most of an hour. Copies keep every
- * value but id and reference (suffixed ":<n>").
+ * copy, on either database, then one for the copies' reminder state): seeding a million rows through the client would
+ * take most of an hour. Copies keep every value but id and reference (suffixed ":<n>").
  */
 let copyNumber = 1;
 
@@ -90,8 +92,15 @@ async function copyOpenCases(db: Db, total: number): Promise<number> {
       `INSERT INTO "Case" (${columns}) SELECT ${selected.replaceAll("$copy", `'${copy}'`)} FROM "Case" WHERE "openedAt" > '${openedAfter}' AND "id" NOT LIKE '%:%' LIMIT ${limit}`,
     );
     if (copied === 0) throw new Error(`there are no cases that are not due to copy: --open must be larger than --due (${DUE})`);
+    const suffix = `:${copy}`;
+    await db.$executeRawUnsafe(
+      `INSERT INTO "CaseReminder" ("caseId", "nextReminderAt", "remindedUntil") SELECT c."id", r."nextReminderAt", r."remindedUntil" FROM "Case" c ` +
+        `JOIN "CaseReminder" r ON r."caseId" = substr(c."id", 1, length(c."id") - ${suffix.length}) WHERE c."id" LIKE '%${suffix}'`,
+    );
     count += copied;
   }
+  const reminders = await db.caseReminder.count();
+  if (reminders !== count) throw new Error(`${count} cases but ${reminders} reminder states after copying`);
   return count;
 }
 
@@ -99,7 +108,7 @@ async function copyOpenCases(db: Db, total: number): Promise<number> {
 async function resetDue(db: Db, dueIds: string[]): Promise<void> {
   const openedAt = new Date(NOW.getTime() - 35 * MINUTE);
   for (let start = 0; start < dueIds.length; start += 500) {
-    await db.case.updateMany({ where: { id: { in: dueIds.slice(start, start + 500) } }, data: { nextReminderAt: new Date(openedAt.getTime() + 30 * MINUTE), remindedUntil: openedAt } });
+    await db.caseReminder.updateMany({ where: { caseId: { in: dueIds.slice(start, start + 500) } }, data: { nextReminderAt: new Date(openedAt.getTime() + 30 * MINUTE), remindedUntil: openedAt } });
   }
   await db.outboxMessage.deleteMany();
   await db.auditEntry.deleteMany();
@@ -145,7 +154,7 @@ async function main(): Promise<void> {
     const openers = parties.filter((party) => openerOrganisations.has(party.organisationId));
     const recipients = parties.filter((party) => !openerOrganisations.has(party.organisationId));
     const policy = loadEscalationPolicy(join(ROOT, "config/escalation.yaml"));
-    const sweep = new ReminderSweep(db, new ManualClock(NOW), TEST_KEYS, policy, 1000);
+    const sweep = new ReminderSweep(db, store.provider, new ManualClock(NOW), TEST_KEYS, policy, 1000);
     console.log(`database: ${database.label}`);
 
     let seeded = performance.now();

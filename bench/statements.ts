@@ -191,6 +191,7 @@ try {
     const batch = Array.from({ length: Math.min(500, extraOpenCases - start) }, (_, offset) => start + offset);
     const urlOf = (index: number) => `https://example.test/bench/open/${runId}/${index}`;
     await store.db.case.createMany({ data: batch.map((index) => ({ ...row, id: `bench-open-${index}`, reference: `N-1999-${String(index).padStart(6, "0")}`, fields: JSON.stringify({ urls: [urlOf(index)], reason: "incites violence" }) })) });
+    await store.db.caseReminder.createMany({ data: batch.map((index) => ({ caseId: `bench-open-${index}` })) });
     await store.db.caseUrl.createMany({ data: batch.map((index) => ({ urlKey: urlOf(index), caseId: `bench-open-${index}`, recipientOrgId: row.recipientOrgId })) });
   }
   const relay = async (): Promise<void> => {

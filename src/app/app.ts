@@ -94,7 +94,7 @@ export function createCore(options: { store: Store; clock: Clock; keys: RecordKe
   };
   const handler = createInboundHandler({ store, clock, keys, logger, dispatcher, servicesFor, relay: createThreadRelay(capabilitiesOf), capabilitiesOf });
   const outbox = new OutboxWorker(store.db, clock, logger, adapters, loaded.config.outbox, caseReceiptListener(store, clock, keys, planner));
-  const reminders = new ReminderJobs({ db: store.db, clock, keys, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation, repeatOffenders });
+  const reminders = new ReminderJobs({ db: store.db, provider: store.provider, clock, keys, leaseClock: options.leaseClock ?? clock, logger, config: reminderConfig, policy: escalation, repeatOffenders });
   const { recordSealMs, recordCheckpointMs } = reminderConfig.scheduler;
   const sealer = new AuditSealer({
     store, keys, clock, leaseClock: options.leaseClock ?? clock, logger,

@@ -77,8 +77,8 @@ export class CaseReceipts {
     const clockFromReceipt = LEGAL_CLOCKS[row.kind as keyof typeof LEGAL_CLOCKS] !== undefined
       && ACTIVE_STATES.includes(row.state as (typeof ACTIVE_STATES)[number])
       && row.clockStartAt.getTime() === (row.receivedAt ?? row.openedAt).getTime();
-    const changes = clockFromReceipt ? this.restartedClock(aggregate, receivedAt, now) : {};
-    const changed = await this.repository.update(row, { receivedAt, updatedAt: now, ...changes });
+    const restarted = clockFromReceipt ? this.restartedClock(aggregate, receivedAt, now) : undefined;
+    const changed = await this.repository.update(row, { receivedAt, updatedAt: now, ...restarted?.columns }, restarted?.reminder);
     if (!changed) return fail("conflict", `${row.reference} changed meanwhile.`, "Try again.");
     // The parties are told when it changes something for them: a deadline moved to run from receipt, or a time the
     // issuer entered. A card delivered at once changes nothing and is recorded without a message.
@@ -122,7 +122,7 @@ export class CaseReceipts {
     return channels;
   }
 
-  /** The clock and reminder columns of a case whose legal clock starts again at `receivedAt`. */
+  /** The clock columns and the reminder state (none without a planner) of a case whose legal clock starts again at `receivedAt`. */
   private restartedClock(aggregate: CaseAggregate, receivedAt: Date, now: Date) {
     const { row, recipient } = aggregate;
     const pauses = viewOf(aggregate).pauses;
@@ -138,9 +138,9 @@ export class CaseReceipts {
         ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, recipient,
       },
       at: now,
-      before: { ackDueAt: row.ackDueAt, resolveDueAt: row.resolveDueAt, remindedUntil: row.remindedUntil },
+      before: { ackDueAt: row.ackDueAt, resolveDueAt: row.resolveDueAt, remindedUntil: aggregate.remindedUntil },
     });
-    return { clockStartAt: receivedAt, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, ...(reminders ?? {}) };
+    return { columns: { clockStartAt: receivedAt, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt }, reminder: reminders };
   }
 }
 

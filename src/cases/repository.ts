@@ -7,6 +7,7 @@ import { Prisma } from "../store/generated/sqlite/client.js";
 import type { Tx } from "../store/types.js";
 import type { KnownCaseTlps } from "../audit/sealed.js";
 import { normaliseUrl } from "../intake/routing.js";
+import type { ReminderState } from "./reminders/plan.js";
 
 /** Most URLs of one case indexed for de-confliction. */
 const CASE_URLS_INDEXED_MAX = 100;
@@ -71,6 +72,11 @@ export interface CaseAggregate {
    * TcoOrder.copyOrgId). The one place such readers are decided; CaseService.visible gives them the "reader" role.
    */
   readerOrgIds: string[];
+  /**
+   * Reminder steps due at or before this instant have been handled (CaseReminder.remindedUntil; null when none was):
+   * what the reminders planned after a change of the case start from (reminders/plan.ts).
+   */
+  remindedUntil: Date | null;
 }
 
 const PERSON = { id: true, handle: true, name: true } as const;
@@ -98,7 +104,9 @@ const AGGREGATE_COLUMNS =
   // planning on the benchmark's host; 5 joins and these two subqueries: 2.3 ms).
   `(SELECT e."enforcingOrgId" FROM "EvidenceOrder" e WHERE e."caseId" = c."id" AND e."enforcingOrgId" IS NOT NULL AND c."kind" IN (${ORDER_KINDS.map((kind) => `'${kind}'`).join(", ")})) AS "e_enforcingOrgId", ` +
   // TCO Art. 4(1): the authority a removal order's copy was sent to through Liaison reads the case.
-  `(SELECT x."copyOrgId" FROM "TcoOrder" x WHERE x."caseId" = c."id" AND x."copyOrgId" IS NOT NULL AND c."kind" = 'removal-order') AS "x_copyOrgId" `;
+  `(SELECT x."copyOrgId" FROM "TcoOrder" x WHERE x."caseId" = c."id" AND x."copyOrgId" IS NOT NULL AND c."kind" = 'removal-order') AS "x_copyOrgId", ` +
+  // The case's reminder state (one row per case), for the change that plans its reminders anew.
+  `(SELECT r."remindedUntil" FROM "CaseReminder" r WHERE r."caseId" = c."id") AS "r_remindedUntil" `;
 /** The joins of the aggregate statement, after its case (`c`). */
 const AGGREGATE_JOINS =
   `LEFT JOIN "Organisation" op ON op."id" = c."openerOrgId" ` +
@@ -131,8 +139,17 @@ function pick<T>(row: Record<string, unknown>, prefix: string, columns: readonly
   return picked as T;
 }
 
-/** Integer columns as the model queries return them (a number: SQLite's driver may hand a bigint). */
-function numbers<T extends object>(row: T): T {
+/**
+ * A date read as a subquery's column, as the model queries return it: SQLite knows no type for such a column, so its
+ * driver hands the stored ISO text; PostgreSQL's is the column's own (a Date).
+ */
+function dateOf(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value as string);
+}
+
+/** Integer columns of a raw query's row as the model queries return them (a number: SQLite's driver may hand a bigint). */
+export function numbers<T extends object>(row: T): T {
   for (const [key, value] of Object.entries(row)) if (typeof value === "bigint") (row as Record<string, unknown>)[key] = Number(value);
   return row;
 }
@@ -179,7 +196,10 @@ export class CaseRepository {
     const enforcingOrgId = first.e_enforcingOrgId;
     this.tlps?.note(row.id, row.reference, row.tlp);
     const copyOrgId = first.x_copyOrgId;
-    return { row, threads, opener, recipient, openerContact, responsible, otherPartyOrgIds: typeof enforcingOrgId === "string" ? [enforcingOrgId] : [], readerOrgIds: typeof copyOrgId === "string" ? [copyOrgId] : [] };
+    return {
+      row, threads, opener, recipient, openerContact, responsible, otherPartyOrgIds: typeof enforcingOrgId === "string" ? [enforcingOrgId] : [], readerOrgIds: typeof copyOrgId === "string" ? [copyOrgId] : [],
+      remindedUntil: dateOf(first.r_remindedUntil),
+    };
   }
 
   /** The aggregates of stored case rows (for lists): parties and people read once for all of them. */
@@ -207,6 +227,8 @@ export class CaseRepository {
     const removals = rows.filter((row) => row.kind === "removal-order").map((row) => row.id);
     const copies = removals.length === 0 ? [] : await this.db.tcoOrder.findMany({ where: { caseId: { in: removals }, copyOrgId: { not: null } }, select: { caseId: true, copyOrgId: true } });
     const copyOf = new Map(copies.map((order) => [order.caseId, order.copyOrgId as string]));
+    const reminders = await this.db.caseReminder.findMany({ where: { caseId: { in: rows.map((row) => row.id) } }, select: { caseId: true, remindedUntil: true } });
+    const remindedUntilOf = new Map(reminders.map((reminder) => [reminder.caseId, reminder.remindedUntil]));
     return rows.map((row) => {
       const { threads, ...caseRow } = row;
       const opener = organisationById.get(row.openerOrgId);
@@ -217,7 +239,10 @@ export class CaseRepository {
       const enforcingOrgId = enforcingOf.get(row.id);
       const copyOrgId = copyOf.get(row.id);
       this.tlps?.note(row.id, row.reference, row.tlp);
-      return { row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible, otherPartyOrgIds: enforcingOrgId ? [enforcingOrgId] : [], readerOrgIds: copyOrgId ? [copyOrgId] : [] };
+      return {
+        row: caseRow as CaseRow, threads: threads ?? [], opener, recipient, openerContact, responsible, otherPartyOrgIds: enforcingOrgId ? [enforcingOrgId] : [], readerOrgIds: copyOrgId ? [copyOrgId] : [],
+        remindedUntil: remindedUntilOf.get(row.id) ?? null,
+      };
     });
   }
 
@@ -260,10 +285,11 @@ export class CaseRepository {
     return rows.map((row) => ({ platform: row.platform as ThreadAddress["platform"], workspace: row.workspace, channelId: row.channelId, threadId: row.threadId }));
   }
 
-  /** Stores a new case, its threads, and its URLs (normalised, for intake's de-confliction). */
-  async insert(data: Prisma.CaseUncheckedCreateInput, threads: Prisma.CaseThreadCreateManyInput[]): Promise<CaseRow> {
+  /** Stores a new case, its reminder state, its threads, and its URLs (normalised, for intake's de-confliction). */
+  async insert(data: Prisma.CaseUncheckedCreateInput, threads: Prisma.CaseThreadCreateManyInput[], reminder: ReminderState): Promise<CaseRow> {
     this.#prefetched = undefined;
     const row = await this.db.case.create({ data });
+    await this.db.caseReminder.create({ data: { caseId: row.id, ...reminder } });
     this.tlps?.note(row.id, row.reference, row.tlp);
     if (threads.length > 0) await this.db.caseThread.createMany({ data: threads });
     // A TLP:RED case's URLs stay out of the index: no card may name a case only its named people know of.
@@ -272,11 +298,17 @@ export class CaseRepository {
     return row;
   }
 
-  /** Applies a change to a case unless it changed since `seen`; returns the changed row, or undefined on a conflict. */
-  async update(seen: CaseRow, data: Partial<CaseRow>): Promise<CaseRow | undefined> {
+  /**
+   * Applies a change to a case unless it changed since `seen`, with its new reminder state when one is given (after
+   * the case: the reminder sweep's claim locks the Case row first, then CaseReminder, so the two never wait for each
+   * other in turn); returns the changed row, or undefined on a conflict.
+   */
+  async update(seen: CaseRow, data: Partial<CaseRow>, reminder?: ReminderState): Promise<CaseRow | undefined> {
     this.#prefetched = undefined;
     const updated = await this.db.case.updateMany({ where: { id: seen.id, state: seen.state, updatedAt: seen.updatedAt }, data });
-    return updated.count === 0 ? undefined : { ...seen, ...data };
+    if (updated.count === 0) return undefined;
+    if (reminder) await this.db.caseReminder.upsert({ where: { caseId: seen.id }, create: { caseId: seen.id, ...reminder }, update: reminder });
+    return { ...seen, ...data };
   }
 
   /** Adds threads to a case. */

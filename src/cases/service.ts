@@ -64,6 +64,9 @@ export interface CaseChanged extends VisibleCase {
 /** Longest message relayed between the parties of a case; longer ones are refused, saying so, before anything is stored. */
 export const MAX_RELAYED_CHARS = 16_000;
 
+/** A new case's reminder state when nothing plans reminders: no step to send. */
+const NO_REMINDERS: ReminderState = { nextReminderAt: null, remindedUntil: null };
+
 /**
  * Opens cases, moves them through their lifecycle and answers questions about them, inside one unit of work: every
  * change, the messages it causes and its record entry commit together.
@@ -121,15 +124,15 @@ export class CaseService {
         fields: JSON.stringify(fields), openedAt: at, clockMode: rule.mode, ackDueAt: deadlines.ackDueAt,
         resolveDueAt: deadlines.resolveDueAt, clockStartAt: at, ackDurationMs: rule.acknowledgeMs,
         resolveDurationMs: rule.resolveMs, updatedAt: at,
-        ...this.planReminders({
-          after: {
-            kind: request.kind, priority, clockMode: rule.mode, clockStartAt: at, pauses: [], ackDurationMs: rule.acknowledgeMs,
-            resolveDurationMs: rule.resolveMs, extendedMs: 0, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, recipient,
-          },
-          at,
-        }),
       },
       threads,
+      this.planReminders({
+        after: {
+          kind: request.kind, priority, clockMode: rule.mode, clockStartAt: at, pauses: [], ackDurationMs: rule.acknowledgeMs,
+          resolveDurationMs: rule.resolveMs, extendedMs: 0, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, recipient,
+        },
+        at,
+      }) ?? NO_REMINDERS,
     );
     const view = viewOf({ row, opener, recipient, openerContact: contact, responsible: responsible ?? null });
     if (request.kind === "removal-order") await openTcoOrder(this.work, { caseId: row.id, reference, tlp, view, issuer: { designations: openerDesignations, country: opener.country }, provider: recipient, form: fields as AnnexIMarks, ...(request.emergencyJustification !== undefined ? { emergencyJustification: request.emergencyJustification } : {}) });
@@ -259,7 +262,7 @@ export class CaseService {
           ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, recipient, clarificationAskedAt: clarificationAskedAt(next.state, next.pauses),
         },
         at,
-        before: { ackDueAt: view.ackDueAt, resolveDueAt: view.resolveDueAt, remindedUntil: row.remindedUntil },
+        before: { ackDueAt: view.ackDueAt, resolveDueAt: view.resolveDueAt, remindedUntil: aggregate.remindedUntil },
       },
     );
     const changed = await this.repository.update(row, {
@@ -267,8 +270,8 @@ export class CaseService {
       resolvedAt: next.resolvedAt, closedAt: next.closedAt, outcome: next.outcome, outcomeReason: next.outcomeReason,
       clockStartAt: next.clockStartAt, pauses: JSON.stringify(next.pauses), extendedMs: next.extendedMs,
       responsibleContactId: next.responsibleContactId, ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt, updatedAt: at,
-      ...reminders, ...(receipt ? { receivedAt: receipt.receivedAt } : {}),
-    });
+      ...(receipt ? { receivedAt: receipt.receivedAt } : {}),
+    }, reminders);
     if (!changed) return fail("conflict", `${view.reference} changed while you acted on it.`, "Look at it again with /case status, then retry.");
     receipt?.record();
     let threads = aggregate.threads;
@@ -313,9 +316,9 @@ export class CaseService {
     return new CaseHandover(this.work).handOver(actor, removed, reason);
   }
 
-  /** The reminder columns after a change (none without a planner). */
-  private planReminders(change: ReminderChange): Partial<ReminderState> {
-    return this.reminders ? this.reminders.plan(change) : {};
+  /** The reminder state after a change (none without a planner). */
+  private planReminders(change: ReminderChange): ReminderState | undefined {
+    return this.reminders?.plan(change);
   }
 
   /** Records a refused message in a case thread (who tried to write where, and why not; not what they wrote). */

@@ -5,7 +5,7 @@ import type { RepeatOffenderSettings } from "../digests/content.js";
 import type { Logger } from "pino";
 import type { RecordKeys } from "../audit/keys.js";
 import type { Clock } from "../core/clock.js";
-import type { Db } from "../store/db.js";
+import type { Db, Provider } from "../store/db.js";
 import type { EscalationPolicy } from "../cases/reminders/policy.js";
 import type { RemindersConfig } from "./settings.js";
 import { DigestJob } from "../digests/service.js";
@@ -21,6 +21,8 @@ import { EvidenceReminderSweep } from "../cases/eevidence/sweep.js";
 /** What the jobs are built from. */
 export interface ReminderJobsOptions {
   db: Db;
+  /** Which database db is (the case sweep's claim locks differently on each: src/cases/reminders/sweep.ts). */
+  provider: Provider;
   /** The time the jobs act as of (a ManualClock for `reminders run --now`). */
   clock: Clock;
   /** The record's keys, for the jobs' record entries. */
@@ -41,11 +43,11 @@ export class ReminderJobs {
   private readonly runners: Record<JobName, () => Promise<JobReport>>;
 
   constructor(private readonly options: ReminderJobsOptions) {
-    const { db, clock, keys, config, policy } = options;
+    const { db, provider, clock, keys, config, policy } = options;
     // The sweep job's parts, each beside its domain, run in turn under the one lease; their reports make the job's one.
     // The case steps first, then the TCO timers (Art. 4, 6, 11), then the e-Evidence orders.
     const sweeps: readonly DomainSweep[] = [
-      new ReminderSweep(db, clock, keys, policy, config.sweep.batchSize),
+      new ReminderSweep(db, provider, clock, keys, policy, config.sweep.batchSize),
       new TcoSweep(db, clock, keys, config.sweep.batchSize),
       new EvidenceReminderSweep(db, clock, keys),
     ];

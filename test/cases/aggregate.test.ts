@@ -2,7 +2,8 @@
 // case row, both parties, the opener and the responsible person, the threads in the order a look-up by case gives
 // them, and a European order's notified enforcing authority. Checked field by field against the model queries, on
 // both databases, for an ordinary case, a TLP:RED one, an order with and without an enforcing authority, a case
-// without a responsible person and without threads, and hostile text in its fields.
+// without a responsible person and without threads, and hostile text in its fields; with the reminder state's
+// remindedUntil, which the statement reads from CaseReminder.
 import { expect } from "vitest";
 import { CaseRepository, ORGANISATION_FIELDS, type CaseAggregate } from "../../src/cases/repository.js";
 import type { Platform } from "../../src/core/adapter.js";
@@ -21,11 +22,13 @@ async function byModelQueries(db: Tx, id: string): Promise<CaseAggregate> {
   const person = (contactId: string) => db.contact.findUniqueOrThrow({ where: { id: contactId }, select: { id: true, handle: true, name: true } });
   const order = await db.evidenceOrder.findUnique({ where: { caseId: id } });
   const removal = await db.tcoOrder.findUnique({ where: { caseId: id } });
+  const reminder = await db.caseReminder.findUnique({ where: { caseId: id } });
   return {
     row, threads, opener: await organisation(row.openerOrgId), recipient: await organisation(row.recipientOrgId),
     openerContact: await person(row.openerContactId), responsible: row.responsibleContactId ? await person(row.responsibleContactId) : null,
     otherPartyOrgIds: order?.enforcingOrgId && (row.kind === "production-order" || row.kind === "preservation-order") ? [order.enforcingOrgId] : [],
     readerOrgIds: removal?.copyOrgId && row.kind === "removal-order" ? [removal.copyOrgId] : [],
+    remindedUntil: reminder?.remindedUntil ?? null,
   };
 }
 
@@ -47,6 +50,9 @@ describeOnBothDatabases("case aggregate in one statement", (harness, test) => {
     if (!last) throw new Error("no case was opened");
     await h.db.caseThread.deleteMany({ where: { caseId: last.id } });
     await h.db.case.update({ where: { id: last.id }, data: { responsibleContactId: null } });
+    // The reminder state as the model query reads it: to the millisecond, and none at all.
+    await h.db.caseReminder.update({ where: { caseId: first.id }, data: { remindedUntil: new Date("2026-11-20T10:31:07.123Z") } });
+    await h.db.caseReminder.update({ where: { caseId: last.id }, data: { remindedUntil: null } });
 
     const repository = new CaseRepository(h.db);
     const cases = await h.db.case.findMany({ orderBy: { reference: "asc" } });
@@ -57,6 +63,7 @@ describeOnBothDatabases("case aggregate in one statement", (harness, test) => {
       const expected = await byModelQueries(h.db, row.id);
       expect(await repository.byId(row.id)).toStrictEqual(expected);
       expect(await repository.byReference(row.reference)).toStrictEqual(expected);
+      expect((await repository.completeAll([row]))[0]?.remindedUntil).toStrictEqual(expected.remindedUntil);
       enforced.push(...expected.otherPartyOrgIds);
       // By one of its threads: the thread, and its case read with it for the byId that follows.
       for (const thread of expected.threads.filter((candidate) => candidate.threadId !== "")) {

@@ -143,6 +143,7 @@ describeOnBothDatabases("retention", (harness, test) => {
     const reminders = testConfig().config.reminders;
     const jobs = new ReminderJobs({
       db: h.db,
+      provider: h.store.provider,
       clock: h.clock,
       keys: TEST_KEYS,
       leaseClock: h.clock,

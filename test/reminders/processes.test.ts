@@ -66,7 +66,8 @@ describeOnPostgres("reminders with two Liaison processes on PostgreSQL", (test) 
   test("a job whose lease is held by a live process is skipped; once the holder is gone and the lease lapses, it runs", async () => {
     const db = store?.db;
     if (!db) throw new Error("no store");
-    await db.case.updateMany({ data: { nextReminderAt: new Date(at(130)), remindedUntil: new Date(at(0)), resolveDueAt: new Date(at(200)) } });
+    await db.case.updateMany({ data: { resolveDueAt: new Date(at(200)) } });
+    await db.caseReminder.updateMany({ data: { nextReminderAt: new Date(at(130)), remindedUntil: new Date(at(0)) } });
     await db.lease.create({ data: { name: "job:sweep", holder: "other-host:4242:dead", expiresAt: new Date(Date.now() + 60_000) } });
     const held = await spawnLiaison(["reminders", "run", "--now", at(200), "--only", "sweep"], env);
     expect(held.stdout).toContain("sweep: skipped (another Liaison process is running it (other-host:4242:dead");

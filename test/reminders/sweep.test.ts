@@ -3,7 +3,7 @@
 // run twice) never sends a step again; changes to the case move its reminders; working-hours cases wait.
 import { expect } from "vitest";
 import { createCore } from "../../src/app/app.js";
-import { claimDueCases } from "../../src/cases/reminders/sweep.js";
+import { claimDueCases, type ReminderClaim } from "../../src/cases/reminders/sweep.js";
 import { openStore } from "../../src/store/db.js";
 import { silentLogger } from "../../src/log.js";
 import { describeOnBothDatabases, START, testConfig } from "../support/cases.js";
@@ -46,7 +46,7 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
       // A second sweep at the same time finds nothing more.
       expect((await runJob(h, "sweep")).queued, `again at +${minutes} min`).toEqual([]);
     }
-    expect((await h.caseRow(reference)).nextReminderAt).toBeNull();
+    expect((await h.reminderRow(reference)).nextReminderAt).toBeNull();
     // Delivered as the console shows them.
     await h.drain();
     expect(h.adapter.directTexts("jan.jansen")[0]).toMatch(new RegExp(`^⏰ Reminder: ${reference} \\(Removal order \\(TCO\\), nl-iru → acme-hosting\\) must be acknowledged by 2026-11-20 11:15 CET \\(in 5 min\\)\\.`));
@@ -81,7 +81,7 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     const restarted = createCore({ store: h.store, clock: h.clock, keys: TEST_KEYS, logger: silentLogger(), loaded: testConfig() });
     expect((await restarted.reminders.run("sweep")).queued).toEqual([]);
     // Even when the case's reminder state is put back (a crash between writing and moving on), the keys hold.
-    await h.db.case.updateMany({ data: { nextReminderAt: at(30), remindedUntil: at(0) } });
+    await h.db.caseReminder.updateMany({ data: { nextReminderAt: at(30), remindedUntil: at(0) } });
     expect((await restarted.reminders.run("sweep")).queued).toEqual([]);
     expect(await reminderOutbox(h)).toHaveLength(3);
   });
@@ -96,14 +96,14 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     await runJob(h, "sweep");
     h.clock.set(at(40));
     await h.ok("jan.jansen", `/case ack ${reference}`);
-    expect((await h.caseRow(reference)).nextReminderAt).toEqual(at(50));
+    expect((await h.reminderRow(reference)).nextReminderAt).toEqual(at(50));
     await h.ok("sanne.devries", `/case extend ${reference} --by 1h --reason "more URLs added"`);
     // New deadline +120: half time of the two-hour period (+60) is next.
-    expect((await h.caseRow(reference)).nextReminderAt).toEqual(at(60));
+    expect((await h.reminderRow(reference)).nextReminderAt).toEqual(at(60));
     h.clock.set(at(61));
     expect(queuedLines(await runJob(h, "sweep"))).toEqual(["[DM → jan.jansen] half-time", `[${reference} @ acme-hosting] half-time`]);
     await h.ok("jan.jansen", `/case resolve ${reference} --outcome police-informed`);
-    expect((await h.caseRow(reference)).nextReminderAt).toBeNull();
+    expect((await h.reminderRow(reference)).nextReminderAt).toBeNull();
     h.clock.set(at(300));
     expect((await runJob(h, "sweep")).queued).toEqual([]);
   });
@@ -185,25 +185,66 @@ describeOnBothDatabases("reminder sweep", (harness, test) => {
     const h = harness();
     const [unchanged, edited, swept, ended] = [await openRemovalOrder(h), await openRemovalOrder(h), await openRemovalOrder(h), await openRemovalOrder(h)];
     // Milliseconds that are not zero: the comparison must match what the client wrote to the last digit.
-    const read = new Map<string, { id: string; updatedAt: Date; nextReminderAt: Date | null }>();
+    const read = new Map<string, ReminderClaim>();
     for (const [index, reference] of [unchanged, edited, swept, ended].entries()) {
       const row = await h.caseRow(reference as string);
-      const data = { updatedAt: new Date(row.updatedAt.getTime() + 123 + index), nextReminderAt: new Date(at(30).getTime() + 457 + index) };
-      await h.db.case.update({ where: { id: row.id }, data });
-      read.set(reference as string, { id: row.id, ...data });
+      const updatedAt = new Date(row.updatedAt.getTime() + 123 + index);
+      const nextReminderAt = new Date(at(30).getTime() + 457 + index);
+      await h.db.case.update({ where: { id: row.id }, data: { updatedAt } });
+      await h.db.caseReminder.update({ where: { caseId: row.id }, data: { nextReminderAt } });
+      read.set(reference as string, { id: row.id, updatedAt, nextReminderAt, next: null });
     }
-    const claim = (reference: string, next: Date | null) => ({ ...(read.get(reference) as { id: string; updatedAt: Date; nextReminderAt: Date | null }), next });
+    const claim = (reference: string, next: Date | null) => ({ ...(read.get(reference) as ReminderClaim), next });
     // Meanwhile: one case was edited (updatedAt moved), another was claimed by a sweep (nextReminderAt moved).
     await h.db.case.update({ where: { reference: edited as string }, data: { updatedAt: at(31) } });
-    await h.db.case.update({ where: { reference: swept as string }, data: { nextReminderAt: at(50) } });
+    await h.db.caseReminder.updateMany({ where: { case: { reference: swept as string } }, data: { nextReminderAt: at(50) } });
     const now = new Date(at(31).getTime() + 789);
-    const claimed = await h.store.transaction((tx) => claimDueCases(tx, [claim(unchanged as string, at(50)), claim(edited as string, at(50)), claim(swept as string, at(60)), claim(ended as string, null)], now));
+    const claimed = await h.store.transaction((tx) => claimDueCases(tx, h.provider, [claim(unchanged as string, at(50)), claim(edited as string, at(50)), claim(swept as string, at(60)), claim(ended as string, null)], now));
     expect([...claimed].sort()).toEqual([read.get(unchanged as string)?.id, read.get(ended as string)?.id].sort());
-    expect(await h.caseRow(unchanged as string)).toMatchObject({ nextReminderAt: at(50), remindedUntil: now, updatedAt: read.get(unchanged as string)?.updatedAt });
-    expect(await h.caseRow(ended as string)).toMatchObject({ nextReminderAt: null, remindedUntil: now });
-    expect(await h.caseRow(edited as string)).toMatchObject({ nextReminderAt: read.get(edited as string)?.nextReminderAt, updatedAt: at(31) });
-    expect(await h.caseRow(swept as string)).toMatchObject({ nextReminderAt: at(50), remindedUntil: at(0) });
+    expect(await h.reminderRow(unchanged as string)).toMatchObject({ nextReminderAt: at(50), remindedUntil: now });
+    expect((await h.caseRow(unchanged as string)).updatedAt).toEqual(read.get(unchanged as string)?.updatedAt);
+    expect(await h.reminderRow(ended as string)).toMatchObject({ nextReminderAt: null, remindedUntil: now });
+    expect(await h.reminderRow(edited as string)).toMatchObject({ nextReminderAt: read.get(edited as string)?.nextReminderAt });
+    expect((await h.caseRow(edited as string)).updatedAt).toEqual(at(31));
+    expect(await h.reminderRow(swept as string)).toMatchObject({ nextReminderAt: at(50), remindedUntil: at(0) });
     // A case read without a next reminder is not due: nothing to claim.
-    expect(await h.store.transaction((tx) => claimDueCases(tx, [{ ...claim(unchanged as string, at(60)), nextReminderAt: null }], now))).toEqual(new Set());
+    expect(await h.store.transaction((tx) => claimDueCases(tx, h.provider, [{ ...claim(unchanged as string, at(60)), nextReminderAt: null }], now))).toEqual(new Set());
+  });
+
+  test("a claim waits for a change of a case that is under way in another process, then leaves that case", async () => {
+    const h = harness();
+    // SQLite has one writer at a time, and the claim's transaction is one: no change can be under way beside it.
+    if (h.provider !== "postgresql") return;
+    const [changing, other] = [await openRemovalOrder(h), await openRemovalOrder(h)];
+    const readAt = async (reference: string): Promise<ReminderClaim> => {
+      const row = await h.caseRow(reference);
+      return { id: row.id, updatedAt: row.updatedAt, nextReminderAt: (await h.reminderRow(reference)).nextReminderAt, next: at(50) };
+    };
+    const claims = [await readAt(changing), await readAt(other)];
+    const writer = await openStore(h.store.target);
+    try {
+      let release = (): void => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let written = (): void => undefined;
+      const wasWritten = new Promise<void>((resolve) => (written = resolve));
+      // The first case changes as an action changes it: its Case row first, in a transaction not yet committed.
+      const change = writer.transaction(async (tx) => {
+        await tx.case.update({ where: { reference: changing }, data: { updatedAt: at(31) } });
+        written();
+        await released;
+      });
+      await wasWritten;
+      let answered = false;
+      const claim = h.store.transaction((tx) => claimDueCases(tx, h.provider, claims, at(31))).finally(() => (answered = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      release();
+      await change;
+      expect([...(await claim)]).toEqual([claims[1]?.id]);
+    } finally {
+      await writer.close();
+    }
+    expect((await h.reminderRow(changing)).nextReminderAt).toEqual(claims[0]?.nextReminderAt);
+    expect((await h.reminderRow(other)).nextReminderAt).toEqual(at(50));
   });
 });

@@ -63,6 +63,45 @@ afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The migration that moved Case.nextReminderAt and Case.remindedUntil into CaseReminder. */
+const CASE_REMINDER_MIGRATION = "20261204190826_case_reminder_table";
+
+/** A copy of the checked-in migrations without CASE_REMINDER_MIGRATION and those after it: a database as it was before. */
+function migrationsBeforeCaseReminder(): string {
+  const root = join(tempDir(), "migrations");
+  cpSync(defaultMigrationsRoot, root, { recursive: true });
+  for (const provider of ["sqlite", "postgresql"] as const) {
+    for (const name of migrationNames(provider).filter((name) => name >= CASE_REMINDER_MIGRATION)) rmSync(join(root, provider, name), { recursive: true });
+  }
+  return root;
+}
+
+/** Two cases as the schema before CASE_REMINDER_MIGRATION stored them (one with reminder state, one without) and a thread. */
+const CASES_BEFORE_CASE_REMINDER = (at: (iso: string) => string) => [
+  `INSERT INTO "Case" ("id", "reference", "kind", "priority", "state", "tlp", "topic", "openerOrgId", "openerContactId", "recipientOrgId", "summary", "fields", "openedAt", "clockMode", "clockStartAt", "ackDurationMs", "updatedAt", "nextReminderAt", "remindedUntil") VALUES ` +
+    `('c1', 'R-2026-0001', 'removal-order', 'normal', 'open', 'AMBER', 'removal-orders', 'o1', 'p1', 'o2', 's', '{}', ${at("2026-11-20T10:00:00.000Z")}, 'continuous', ${at("2026-11-20T10:00:00.000Z")}, 900000, ${at("2026-11-20T10:00:00.000Z")}, ${at("2026-11-20T10:30:00.123Z")}, ${at("2026-11-20T10:15:00.456Z")}), ` +
+    `('c2', 'N-2026-0001', 'notice', 'normal', 'closed', 'GREEN', 'notices', 'o1', 'p1', 'o2', 's', '{}', ${at("2026-11-20T10:00:00.000Z")}, 'continuous', ${at("2026-11-20T10:00:00.000Z")}, 900000, ${at("2026-11-20T10:00:00.000Z")}, NULL, NULL)`,
+  `INSERT INTO "CaseThread" ("id", "caseId", "organisationId", "kind", "platform", "channelId", "threadId", "title") VALUES ('t1', 'c1', 'o2', 'channel', 'console', 'cases', 't-1', 'R-2026-0001 @ o2')`,
+];
+
+/** What the migration must leave: each case's reminder state in CaseReminder, the cases and their thread. */
+async function expectReminderStateCarriedOver(target: StoreTarget): Promise<void> {
+  const store = await openStore(target);
+  try {
+    expect(await store.db.caseReminder.findMany({ orderBy: { caseId: "asc" } })).toEqual([
+      { caseId: "c1", nextReminderAt: new Date("2026-11-20T10:30:00.123Z"), remindedUntil: new Date("2026-11-20T10:15:00.456Z") },
+      { caseId: "c2", nextReminderAt: null, remindedUntil: null },
+    ]);
+    expect(await store.db.case.count()).toBe(2);
+    expect(await store.db.caseThread.count({ where: { caseId: "c1" } })).toBe(1);
+    // The rebuilt Case keeps its children's foreign keys: deleting a case deletes its reminder state.
+    await store.db.case.delete({ where: { id: "c2" } });
+    expect(await store.db.caseReminder.count()).toBe(1);
+  } finally {
+    await store.close();
+  }
+}
+
 describe("SQLite migrations", () => {
   it("apply to a fresh file once, then find nothing to do", async () => {
     const target: StoreTarget = { provider: "sqlite", url: join(tempDir(), "nested", "liaison.db") };
@@ -126,6 +165,21 @@ describe("SQLite migrations", () => {
   });
 });
 
+describe("SQLite migrations, with data", () => {
+  it("moving the reminder state out of Case carries every case's over, and keeps the cases and their threads", async () => {
+    const target: StoreTarget = { provider: "sqlite", url: join(tempDir(), "liaison.db") };
+    await applyMigrations(target, { migrationsRoot: migrationsBeforeCaseReminder() });
+    const db = new Database(target.url);
+    try {
+      for (const statement of CASES_BEFORE_CASE_REMINDER((iso) => `'${iso.replace("Z", "+00:00")}'`)) db.prepare(statement).run();
+    } finally {
+      db.close();
+    }
+    expect((await applyMigrations(target)).applied).toEqual([CASE_REMINDER_MIGRATION]);
+    await expectReminderStateCarriedOver(target);
+  });
+});
+
 describe("schema drift", () => {
   it("the SQLite migrations produce prisma/schema.prisma", async () => {
     const diff = await diffAgainstMigrations("sqlite");
@@ -186,6 +240,25 @@ describeOnPostgres("PostgreSQL migrations", (test) => {
       } finally {
         await store.close();
       }
+    } finally {
+      await database.drop();
+    }
+  });
+
+  test("moving the reminder state out of Case carries every case's over, and keeps the cases and their threads", async () => {
+    const database = await createTempDatabase();
+    try {
+      const target: StoreTarget = { provider: "postgresql", url: database.url };
+      await applyMigrations(target, { migrationsRoot: migrationsBeforeCaseReminder() });
+      const client = new pg.Client({ connectionString: postgresConnectionString(database.url) });
+      await client.connect();
+      try {
+        for (const statement of CASES_BEFORE_CASE_REMINDER((iso) => `'${iso.replace("T", " ").replace("Z", "")}'`)) await client.query(statement);
+      } finally {
+        await client.end();
+      }
+      expect((await applyMigrations(target)).applied).toEqual([CASE_REMINDER_MIGRATION]);
+      await expectReminderStateCarriedOver(target);
     } finally {
       await database.drop();
     }

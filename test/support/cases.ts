@@ -142,7 +142,7 @@ export function policyWithPairs(pairsYaml: string, edit: (text: string) => strin
 }
 
 /** Tables the case tests write; emptied between tests (the directory stays). Children first. */
-const CASE_TABLES = ["IntakeReportEntry", "IntakeItem", "CaseUrl", "TcoOrder", "EvidenceOrder", "EvidenceAddressee", "CaseDecision", "CaseMessage", "CaseThread", "Case", "CaseKey", "OutboxMessage", "Counter", "AuditEntry", "AuditPending", "AuditHead", "AuditCheckpoint", "InboundEvent", "Lease", "RateWindow"];
+const CASE_TABLES = ["IntakeReportEntry", "IntakeItem", "CaseUrl", "TcoOrder", "EvidenceOrder", "EvidenceAddressee", "CaseDecision", "CaseReminder", "CaseMessage", "CaseThread", "Case", "CaseKey", "OutboxMessage", "Counter", "AuditEntry", "AuditPending", "AuditHead", "AuditCheckpoint", "InboundEvent", "Lease", "RateWindow"];
 
 /** A core on a database with the demo directory, a manual clock and a recording adapter. */
 export class CaseHarness {
@@ -230,6 +230,11 @@ export class CaseHarness {
   /** The stored case. */
   caseRow(reference: string) {
     return this.db.case.findUniqueOrThrow({ where: { reference } });
+  }
+
+  /** The stored reminder state of a case. */
+  reminderRow(reference: string) {
+    return this.db.caseReminder.findFirstOrThrow({ where: { case: { reference } } });
   }
 
   /** Audit entries after a sequence number. */

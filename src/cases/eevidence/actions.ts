@@ -62,7 +62,7 @@ export class EvidenceActions {
     if (decision.decision === "confirm") {
       // Art. 10(2): after the confirmation the addressee "shall act as soon as possible": the case sweep looks again
       // now, so the reminders held back until the end of the 10 days (reminders/sweep.ts) come from here on.
-      await this.work.tx.case.updateMany({ where: { id: caseId, nextReminderAt: { not: null } }, data: { nextReminderAt: at } });
+      await this.work.tx.caseReminder.updateMany({ where: { caseId, nextReminderAt: { not: null } }, data: { nextReminderAt: at } });
       return this.orders.changed(actor, located.value, { enforcingConfirmedAt: at }, { type: "enforcing-confirmed" }, "enforcing");
     }
     // Art. 12(1): the enforcing authority raises "one or more of the following grounds for refusal": (a) to (d), no other.

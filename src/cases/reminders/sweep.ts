@@ -1,15 +1,15 @@
-// The sweep: finds the cases with a reminder step due (an indexed range query on Case.nextReminderAt, so its cost
-// grows with what is due, not with the number of open cases), sends what is due (after downtime, everyone the skipped
-// steps would have reached gets one message saying it is late: deliveries.ts), and moves each case's nextReminderAt
-// on. Every message carries a once-only key and is written in the same transaction as the case's new reminder state
-// and the record.
+// The sweep: finds the cases with a reminder step due (an indexed range query on CaseReminder.nextReminderAt, so its
+// cost grows with what is due, not with the number of open cases), sends what is due (after downtime, everyone the
+// skipped steps would have reached gets one message saying it is late: deliveries.ts), and moves each case's
+// nextReminderAt on. Every message carries a once-only key and is written in the same transaction as the case's new
+// reminder state and the record.
 import type { AuditRecord } from "../../audit/log.js";
 import { deliverableTime, recipientCalendar } from "../../time/organisation-calendar.js";
 import type { CaseKind, Priority } from "../kinds.js";
 import type { RecordKeys } from "../../audit/keys.js";
 import type { Clock } from "../../core/clock.js";
 import type { OutboxItem } from "../../outbox/outbox.js";
-import { lockForWriting, TRANSACTION_OPTIONS, type Db } from "../../store/db.js";
+import { lockForWriting, TRANSACTION_OPTIONS, type Db, type Provider } from "../../store/db.js";
 import { Prisma } from "../../store/generated/sqlite/client.js";
 import type { Tx } from "../../store/types.js";
 import type { Pause } from "../../time/calendar.js";
@@ -21,15 +21,19 @@ import { appendAuditEntries } from "../../audit/log.js";
 import { enqueueItems } from "../../outbox/outbox.js";
 import type { DomainSweep, JobReport } from "../../core/job-report.js";
 import { produceNudgesFrom } from "../eevidence/reminders.js";
+import { numbers } from "../repository.js";
 
 const CASE_FIELDS = {
   id: true, reference: true, kind: true, priority: true, state: true, tlp: true, topic: true, summary: true, openerOrgId: true,
   openerContactId: true, recipientOrgId: true, responsibleContactId: true, clockMode: true, clockStartAt: true, pauses: true,
-  ackDurationMs: true, resolveDurationMs: true, extendedMs: true, ackDueAt: true, resolveDueAt: true, nextReminderAt: true,
-  remindedUntil: true, updatedAt: true, receivedAt: true,
+  ackDurationMs: true, resolveDurationMs: true, extendedMs: true, ackDueAt: true, resolveDueAt: true, updatedAt: true,
+  receivedAt: true,
 } as const;
 
-/** A due case as the sweep reads it. */
+/** The select list of the due read: the case's columns (names from CASE_FIELDS, never from input) and its reminder state. */
+const DUE_COLUMNS = Prisma.raw([...Object.keys(CASE_FIELDS).map((column) => `c."${column}"`), `"r"."nextReminderAt"`, `"r"."remindedUntil"`].join(", "));
+
+/** A due case as the sweep reads it: the case and its reminder state. */
 interface DueRow {
   id: string;
   reference: string;
@@ -97,7 +101,9 @@ const CLAIMS_PER_STATEMENT = 500;
 
 /** A due case as it was read, and its reminder state after this sweep. */
 export interface ReminderClaim {
+  /** The case's id. */
   id: string;
+  /** The case's updatedAt as read. */
   updatedAt: Date;
   /** As read (never null for a due case; null would match no row). */
   nextReminderAt: Date | null;
@@ -112,27 +118,42 @@ export interface ReminderClaim {
  * break SQLite, which reads it as a NUMERIC cast of the ISO text Prisma stores ("2026-11-23T10:00:00.000+00:00"
  * becomes 2026); a NULL of the column's own type means the same on both.
  */
-const TYPED_FIRST_ROW = Prisma.sql`('', (SELECT "updatedAt" FROM "Case" WHERE 1 = 0), (SELECT "nextReminderAt" FROM "Case" WHERE 1 = 0), (SELECT "nextReminderAt" FROM "Case" WHERE 1 = 0))`;
+const TYPED_FIRST_ROW = Prisma.sql`('', (SELECT "updatedAt" FROM "Case" WHERE 1 = 0), (SELECT "nextReminderAt" FROM "CaseReminder" WHERE 1 = 0), (SELECT "nextReminderAt" FROM "CaseReminder" WHERE 1 = 0))`;
 
 /**
- * Moves the reminder state of the cases that did not change since they were read (same updatedAt and
- * nextReminderAt) and returns their ids: one UPDATE ... FROM (VALUES ...) ... RETURNING per CLAIMS_PER_STATEMENT
- * cases (SQLite 3.35 or later, and PostgreSQL). Each VALUES row is (id, updatedAt read, nextReminderAt read, new
- * nextReminderAt); the columns are named column1..column4 on both databases. The dates are bound as parameters,
- * which the driver adapters write exactly as the client writes them (SQLite: ISO text, compared as text; PostgreSQL:
- * timestamps). Rows are listed in id order. On PostgreSQL a concurrent sweep's claim of the same cases waits for
- * this transaction and then finds nextReminderAt moved on, so it claims none of them.
+ * How the claim holds the cases it found unchanged until it commits. On PostgreSQL, FOR SHARE: a change to one of
+ * them that is under way (its Case row written, not yet committed) makes the claim wait for it and then look at the
+ * case as changed, so it leaves it; without the lock it would read the case as it was, since the claim writes
+ * CaseReminder, not Case. It also keeps the case from changing before the claim commits. The lock writes no index
+ * entry: claiming 1,000 due cases, lock included, takes 27-43 ms (13-18 ms of the server's CPU) where the UPDATE of
+ * "Case" it replaces took 60-75 ms (48-57 ms). SQLite has one writer at a time and the sweep's transaction holds the
+ * write lock: nothing can be under way there.
  */
-export async function claimDueCases(tx: Tx, claims: readonly ReminderClaim[], now: Date): Promise<Set<string>> {
+function unchangedLock(provider: Provider): Prisma.Sql {
+  return provider === "postgresql" ? Prisma.sql`FOR SHARE OF "Case"` : Prisma.empty;
+}
+
+/**
+ * Moves the reminder state of the cases that did not change since they were read (same Case.updatedAt and
+ * CaseReminder.nextReminderAt) and returns their ids: one WITH ... UPDATE "CaseReminder" ... FROM ... RETURNING per
+ * CLAIMS_PER_STATEMENT cases (SQLite 3.35 or later, and PostgreSQL). Each "claim" row is (case id, updatedAt read,
+ * nextReminderAt read, new nextReminderAt). The dates are bound as parameters, which the driver adapters write
+ * exactly as the client writes them (SQLite: ISO text, compared as text; PostgreSQL: timestamps). Rows are listed in
+ * id order. On PostgreSQL a concurrent sweep's claim of the same cases waits for this transaction and then finds
+ * nextReminderAt moved on, so it claims none of them; a concurrent change of a case: see unchangedLock.
+ */
+export async function claimDueCases(tx: Tx, provider: Provider, claims: readonly ReminderClaim[], now: Date): Promise<Set<string>> {
   const claimed = new Set<string>();
   const ordered = [...claims].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let start = 0; start < ordered.length; start += CLAIMS_PER_STATEMENT) {
     const rows = ordered.slice(start, start + CLAIMS_PER_STATEMENT).map((claim) => Prisma.sql`(${claim.id}, ${claim.updatedAt}, ${claim.nextReminderAt}, ${claim.next})`);
-    const updated = await tx.$queryRaw<{ id: string }[]>`UPDATE "Case" SET "nextReminderAt" = "claim"."column4", "remindedUntil" = ${now}
-      FROM (VALUES ${TYPED_FIRST_ROW}, ${Prisma.join(rows)}) AS "claim"
-      WHERE "Case"."id" = "claim"."column1" AND "Case"."updatedAt" = "claim"."column2" AND "Case"."nextReminderAt" = "claim"."column3"
-      RETURNING "Case"."id"`;
-    for (const row of updated) claimed.add(row.id);
+    const updated = await tx.$queryRaw<{ caseId: string }[]>`WITH "claim" ("caseId", "updatedAt", "nextReminderAt", "next") AS (VALUES ${TYPED_FIRST_ROW}, ${Prisma.join(rows)}),
+      "unchanged" AS (SELECT "claim".* FROM "claim" JOIN "Case" ON "Case"."id" = "claim"."caseId" AND "Case"."updatedAt" = "claim"."updatedAt" ${unchangedLock(provider)})
+      UPDATE "CaseReminder" SET "nextReminderAt" = "unchanged"."next", "remindedUntil" = ${now}
+      FROM "unchanged"
+      WHERE "CaseReminder"."caseId" = "unchanged"."caseId" AND "CaseReminder"."nextReminderAt" = "unchanged"."nextReminderAt"
+      RETURNING "CaseReminder"."caseId"`;
+    for (const row of updated) claimed.add(row.caseId);
   }
   return claimed;
 }
@@ -144,6 +165,7 @@ const MAX_BATCHES = 50;
 export class ReminderSweep implements DomainSweep {
   constructor(
     private readonly db: Db,
+    private readonly provider: Provider,
     private readonly clock: Clock,
     private readonly keys: RecordKeys,
     private readonly policy: EscalationPolicy,
@@ -163,9 +185,18 @@ export class ReminderSweep implements DomainSweep {
     return report;
   }
 
-  /** The cases with work due, oldest first: a range read of the nextReminderAt index. */
+  /**
+   * The cases with work due, oldest first, in one statement: a range read of the CaseReminder.nextReminderAt index for
+   * the first batchSize, then each one's case by id. The model query (reminders with their case) takes two, the second
+   * naming every case id: 1,000 due cases on PostgreSQL, about 20 ms of the client's CPU against 6-13 ms this way.
+   * MATERIALIZED keeps the first part apart: joined directly, PostgreSQL 15 read CaseReminder whole with a parallel
+   * worker to share the look-ups of Case (100,000 cases: 9-13 ms of execution against 5 ms).
+   */
   private async dueCases(now: Date): Promise<DueRow[]> {
-    return this.db.case.findMany({ where: { nextReminderAt: { lte: now } }, orderBy: { nextReminderAt: "asc" }, take: this.batchSize, select: CASE_FIELDS });
+    const rows = await this.db.$queryRaw<DueRow[]>`WITH "r" AS MATERIALIZED (SELECT "caseId", "nextReminderAt", "remindedUntil" FROM "CaseReminder"
+        WHERE "nextReminderAt" <= ${now} ORDER BY "nextReminderAt" LIMIT ${this.batchSize})
+      SELECT ${DUE_COLUMNS} FROM "r" JOIN "Case" c ON c."id" = "r"."caseId" ORDER BY "r"."nextReminderAt"`;
+    return rows.map(numbers);
   }
 
   /** The case threads of the given cases. */
@@ -222,7 +253,7 @@ export class ReminderSweep implements DomainSweep {
     const sorted = [...planned].sort((a, b) => (a.row.id < b.row.id ? -1 : 1));
     await this.db.$transaction(async (tx) => {
       await lockForWriting(tx);
-      const claimedIds = await claimDueCases(tx, sorted.map((entry) => ({ id: entry.row.id, updatedAt: entry.row.updatedAt, nextReminderAt: entry.row.nextReminderAt, next: entry.next })), now);
+      const claimedIds = await claimDueCases(tx, this.provider, sorted.map((entry) => ({ id: entry.row.id, updatedAt: entry.row.updatedAt, nextReminderAt: entry.row.nextReminderAt, next: entry.next })), now);
       const claimed = sorted.filter((entry) => claimedIds.has(entry.row.id));
       const items = claimed.flatMap((entry) => itemsByCase.get(entry.row.id) ?? []);
       const written = new Set(await enqueueItems(tx, this.clock, items));
