@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RateLimitData } from "discord.js";
-import { Client, Events, GatewayIntentBits, Options, REST, Routes } from "discord.js";
+import type { REST } from "discord.js";
+import { Client, Events, GatewayIntentBits, Options, Routes } from "discord.js";
 import type {
   AdapterCapabilities,
   ChatAdapter,
@@ -21,13 +21,14 @@ import type { AdapterEnvironment } from "../../src/core/platform.js";
 import { defaultReplyPolicy, deliverReply, type ReplyPolicy } from "../../src/core/reply-policy.js";
 import { CommandResolver, discordCommands, sameCommands } from "./commands.js";
 import type { DiscordConfig } from "./config.js";
-import { rateLimitWaitMs } from "./errors.js";
 import { discordSeenMarks, missedMessages, rememberSeen } from "./catch-up.js";
 import { DiscordTokenRefused, gatewayFailure } from "./errors.js";
+import { awaitGatewayReady, readyWithin, type GatewayWait } from "./gateway-ready.js";
 import { identityOf, interactionSchema, isFromBot, isHumanMessage, messageCreateSchema } from "./inbound.js";
 import type { MessageCreatePayload } from "./inbound.js";
 import { InteractionResponder } from "./interactions.js";
 import { DiscordPoster } from "./outbound.js";
+import { discordRestOptions, interactionRestClient } from "./rest.js";
 
 export { discordCommands } from "./commands.js";
 
@@ -47,9 +48,6 @@ const INTENTS = [
   GatewayIntentBits.MessageContent,
   GatewayIntentBits.DirectMessages,
 ];
-
-/** Longest interval between two log lines about a gateway that is not ready yet. */
-const MAX_READY_REPORT_MS = 300_000;
 
 /** An open case thread and the turn its catch-up takes in the thread's conversation. */
 interface CatchUpTurn {
@@ -76,14 +74,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   /** The discord.js client (exposed for tests and diagnostics). */
   readonly client: Client;
-  /**
-   * REST for the interaction endpoints (the callback, and the token's webhook routes: edit, delete, follow-ups),
-   * which Discord does not count against the bot's global limit of 50 requests per second ("Interaction endpoints
-   * are not bound to the bot's Global Rate Limit", developer documentation, Rate Limits). discord.js's REST holds back
-   * every request past 50 a second until its one-second window ends, whatever the route; on the bot's own REST the
-   * answers of a busy second waited behind it (edits into deferred replies: about 2% took 860 ms at 250 commands a
-   * second). Per-route buckets and 429s, the global one included, are still honoured here.
-   */
+  /** REST for the interaction endpoints, outside the bot's global limit (see interactionRestClient). */
   readonly interactionRest: REST;
   private readonly poster: DiscordPoster;
   private readonly responder: InteractionResponder;
@@ -105,13 +96,8 @@ export class DiscordAdapter implements ChatAdapter {
   constructor(private readonly options: DiscordAdapterOptions) {
     const { config, env } = options;
     this.applicationId = config.applicationId;
-    const rest: { rejectOnRateLimit: (data: RateLimitData) => boolean; offset: number; api?: string } = {
-      // Waits longer than maxRateLimitWaitMs fail to the outbox (with the wait) instead of queueing silently.
-      rejectOnRateLimit: (data) => rateLimitWaitMs(data) > config.maxRateLimitWaitMs,
-      offset: 0,
-    };
-    if (config.apiBaseUrl) rest.api = config.apiBaseUrl;
-    this.interactionRest = new REST({ ...rest, globalRequestsPerSecond: Number.POSITIVE_INFINITY });
+    const rest = discordRestOptions(config);
+    this.interactionRest = interactionRestClient(rest);
     this.client = new Client({
       intents: INTENTS,
       rest,
@@ -157,7 +143,8 @@ export class DiscordAdapter implements ChatAdapter {
       () => new Promise<never>(() => undefined),
       (error: unknown) => gatewayFailure(error, this.options.config.readyTimeoutMs),
     );
-    const first = await this.readyWithin(ready, refused, this.options.config.readyTimeoutMs);
+    const wait: GatewayWait = { ready, refused, signal: this.stopping.signal };
+    const first = await readyWithin(wait, this.options.config.readyTimeoutMs);
     if (first === "ready") {
       await this.whenReady(turns);
       return;
@@ -167,34 +154,14 @@ export class DiscordAdapter implements ChatAdapter {
       await this.client.destroy();
       throw first;
     }
-    this.track(this.awaitReady(ready, refused, turns, first));
+    this.track(this.awaitReady(wait, turns, first));
   }
 
-  /** "ready", the reason the login failed, or a timeout error after `waitMs` (or when stopped). */
-  private async readyWithin(ready: Promise<"ready">, refused: Promise<Error>, waitMs: number, waitedBeforeMs = 0): Promise<"ready" | Error> {
-    const timeout = sleep(waitMs, "timeout" as const, { signal: this.stopping.signal }).catch(() => "timeout" as const);
-    const outcome = await Promise.race([ready, refused, timeout]);
-    return outcome === "timeout" ? gatewayFailure(new DOMException("not ready", "TimeoutError"), waitedBeforeMs + waitMs) : outcome;
-  }
-
-  /** Waits on for the gateway, saying so at doubling intervals, then finishes the start. */
-  private async awaitReady(ready: Promise<"ready">, refused: Promise<Error>, turns: readonly CatchUpTurn[], first: Error): Promise<void> {
-    const { config, env } = this.options;
-    let failure: Error = first;
-    let waitedMs = config.readyTimeoutMs;
-    for (let attempt = 1; ; attempt += 1) {
-      const nextWaitMs = Math.min(MAX_READY_REPORT_MS, config.readyTimeoutMs * 2 ** attempt);
-      env.logger.error({ attempt, waitedMs, nextReportInMs: nextWaitMs }, `discord: ${failure.message}; still trying (discord.js reconnects by itself)`);
-      if (this.isStopping || failure instanceof DiscordTokenRefused) break;
-      const outcome = await this.readyWithin(ready, refused, nextWaitMs, waitedMs);
-      if (outcome === "ready") {
-        env.logger.info({ waitedMs: waitedMs + nextWaitMs }, "discord: gateway ready");
-        await this.whenReady(turns);
-        return;
-      }
-      if (this.isStopping) break;
-      failure = outcome;
-      waitedMs += nextWaitMs;
+  /** Waits on for the gateway in the background (gateway-ready.ts), then finishes the start; or gives the turns up. */
+  private async awaitReady(wait: GatewayWait, turns: readonly CatchUpTurn[], first: Error): Promise<void> {
+    if (await awaitGatewayReady(wait, first, this.options.config.readyTimeoutMs, this.options.env.logger)) {
+      await this.whenReady(turns);
+      return;
     }
     for (const { turn } of turns) turn.skip();
   }
